@@ -1,0 +1,1 @@
+"""Example shop that uses Redis through redis-py (see ../README.md)."""

@@ -1,0 +1,315 @@
+/* cli.c - `redislint check|rules|rule`, options, exit codes. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "lint.h"
+#include "model.h"
+#include "output.h"
+#include "rule.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FINDINGS 1
+#define EXIT_ERROR 2
+
+typedef struct Cli {
+  Options opt;
+  OutputOptions out;
+  const char *output_path;
+  const char *stdin_filename;
+  const char *select, *ignore;
+  int color; /* -1 auto, 0 never, 1 always */
+  bool exit_zero;
+} Cli;
+
+static const char USAGE[] =
+    "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
+    "       redislint rules                       list all rules\n"
+    "       redislint rule CODE|SLUG              show a rule's documentation\n"
+    "       redislint --version | --help\n"
+    "\n"
+    "Options for check:\n"
+    "  --format FORMAT        text (default), json, sarif or github\n"
+    "  -o, --output FILE      write the report to FILE instead of stdout\n"
+    "  --select RULES         only these rules (comma-separated codes, code prefixes or slugs)\n"
+    "  --ignore RULES         skip these rules\n"
+    "  --exit-zero            exit 0 even when there are findings\n"
+    "  --color WHEN           auto (default), always or never; NO_COLOR disables auto\n"
+    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
+    "  -q, --quiet            text: one line per finding, no code frames or summary\n"
+    "  --statistics           text: count findings per rule\n"
+    "  --stdin-filename NAME  name of the file read from stdin (PATH '-')\n"
+    "\n"
+    "Exit status: 0 no findings, 1 findings, 2 usage, configuration or input error.\n";
+
+static void usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "redislint: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'redislint --help'.\n");
+}
+
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Applies a comma list of codes, code prefixes ("RL1") or slugs. */
+static int apply_rule_list(Options *opt, const char *list, bool value, bool reset) {
+  if (reset)
+    for (size_t i = 0; i < rules_count(); i++) opt->enabled[i] = false;
+  char *copy = strdup(list), *save = NULL;
+  int rc = 0;
+  for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    while (*tok == ' ') tok++;
+    size_t len = strlen(tok), hits = 0;
+    for (size_t i = 0; i < rules_count(); i++) {
+      const Rule *r = rules_at(i);
+      if (strcasecmp(tok, "ALL") == 0 || strcmp(tok, r->slug) == 0 ||
+          (len >= 2 && strncasecmp(tok, r->code, len) == 0)) {
+        opt->enabled[i] = value;
+        hits++;
+      }
+    }
+    if (!hits) {
+      usage_error("unknown rule '%s' (see 'redislint rules')", tok);
+      rc = -1;
+    }
+  }
+  free(copy);
+  return rc;
+}
+
+static int parse_format(const char *s, OutputFormat *f) {
+  static const char *names[] = {"text", "json", "sarif", "github"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(s, names[i]) == 0) {
+      *f = (OutputFormat)i;
+      return 0;
+    }
+  usage_error("unknown format '%s' (text, json, sarif, github)", s);
+  return -1;
+}
+
+static int parse_color(const char *s, int *c) {
+  if (!strcmp(s, "auto")) *c = -1;
+  else if (!strcmp(s, "always")) *c = 1;
+  else if (!strcmp(s, "never")) *c = 0;
+  else {
+    usage_error("unknown --color value '%s' (auto, always, never)", s);
+    return -1;
+  }
+  return 0;
+}
+
+static int parse_jobs(const char *s, int *jobs) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end || v < 1 || v > 256) {
+    usage_error("-j needs a number from 1 to 256, not '%s'", s);
+    return -1;
+  }
+  *jobs = (int)v;
+  return 0;
+}
+
+enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
+       OPT_STDIN_NAME };
+
+static const struct option CHECK_OPTS[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
+    {"select", required_argument, NULL, OPT_SELECT},
+    {"ignore", required_argument, NULL, OPT_IGNORE},
+    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"jobs", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"statistics", no_argument, NULL, OPT_STATS},
+    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+static int parse_check(Cli *cli, int argc, char **argv) {
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:j:qh", CHECK_OPTS, NULL)) != -1) {
+    int rc = 0;
+    switch (c) {
+    case OPT_FORMAT: rc = parse_format(optarg, &cli->out.format); break;
+    case 'o': cli->output_path = optarg; break;
+    case OPT_SELECT: cli->select = optarg; break;
+    case OPT_IGNORE: cli->ignore = optarg; break;
+    case OPT_EXIT_ZERO: cli->exit_zero = true; break;
+    case OPT_COLOR: rc = parse_color(optarg, &cli->color); break;
+    case 'j': rc = parse_jobs(optarg, &cli->opt.jobs); break;
+    case 'q': cli->out.quiet = true; break;
+    case OPT_STATS: cli->out.statistics = true; break;
+    case OPT_STDIN_NAME: cli->stdin_filename = optarg; break;
+    case 'h': fputs(USAGE, stdout); return 1;
+    case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
+    default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
+    }
+    if (rc) return -1;
+  }
+  if (cli->select && apply_rule_list(&cli->opt, cli->select, true, true)) return -1;
+  if (cli->ignore && apply_rule_list(&cli->opt, cli->ignore, false, false)) return -1;
+  return 0;
+}
+
+static char *read_stdin(size_t *len) {
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (n == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) {
+        free(buf);
+        return NULL;
+      }
+      buf = nb;
+    }
+    size_t r = fread(buf + n, 1, cap - n, stdin);
+    n += r;
+    if (r == 0) break;
+  }
+  *len = n;
+  return buf;
+}
+
+static void print_diags(const Diags *d) {
+  for (size_t i = 0; i < d->len; i++) {
+    const Diag *g = &d->items[i];
+    const char *lvl = g->level == DIAG_ERROR ? "error" : g->level == DIAG_WARNING ? "warning" : "note";
+    if (g->path && g->line) fprintf(stderr, "redislint: %s: %s:%u: %s\n", lvl, g->path, g->line, g->message);
+    else if (g->path) fprintf(stderr, "redislint: %s: %s: %s\n", lvl, g->path, g->message);
+    else fprintf(stderr, "redislint: %s: %s\n", lvl, g->message);
+  }
+}
+
+static bool use_color(const Cli *cli, FILE *out) {
+  if (cli->color >= 0) return cli->color == 1;
+  const char *nc = getenv("NO_COLOR");
+  if (nc && *nc) return false;
+  const char *term = getenv("TERM");
+  if (term && !strcmp(term, "dumb")) return false;
+  return out == stdout && isatty(STDOUT_FILENO);
+}
+
+static int write_report(Cli *cli, const LintRun *run) {
+  FILE *out = stdout;
+  if (cli->output_path && !(out = fopen(cli->output_path, "w"))) {
+    fprintf(stderr, "redislint: error: cannot write %s: %s\n", cli->output_path, strerror(errno));
+    return -1;
+  }
+  cli->out.color = use_color(cli, out);
+  int rc = output_write(out, run, &cli->out);
+  if (fflush(out) != 0) rc = -1;
+  if (out != stdout && fclose(out) != 0) rc = -1;
+  if (rc) fprintf(stderr, "redislint: error: writing the report failed: %s\n", strerror(errno));
+  return rc;
+}
+
+static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, bool *has_stdin) {
+  const char *def = ".";
+  const char *const *paths = (const char *const *)argv + optind;
+  size_t n = (size_t)(argc - optind);
+  if (n == 0) {
+    paths = &def;
+    n = 1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(paths[i], "-")) *has_stdin = true;
+  return discover(paths, n, files, diags);
+}
+
+static int cmd_check(int argc, char **argv) {
+  Cli cli;
+  memset(&cli, 0, sizeof cli);
+  options_defaults(&cli.opt);
+  cli.opt.jobs = default_jobs();
+  cli.color = -1;
+  int prc = parse_check(&cli, argc, argv);
+  if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
+  char msg[256];
+  if (model_init(msg, sizeof msg) != 0) {
+    fprintf(stderr, "redislint: error: %s\n", msg);
+    return EXIT_ERROR;
+  }
+  FileList files = {0};
+  Diags walk = {0};
+  bool has_stdin = false;
+  collect_paths(argc, argv, &files, &walk, &has_stdin);
+  size_t stdin_len = 0;
+  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  LintRun run;
+  lint_run(&run, &files, &cli.opt, stdin_buf, stdin_len,
+           cli.stdin_filename ? cli.stdin_filename : "<stdin>");
+  diags_move(&walk, &run.diags);
+  run.diags = walk;
+  print_diags(&run.diags);
+  int wrc = write_report(&cli, &run);
+  int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR
+             : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
+                                                : EXIT_CLEAN;
+  lint_run_free(&run);
+  filelist_free(&files);
+  free(stdin_buf);
+  return code;
+}
+
+static int cmd_rules(void) {
+  printf("%-6s  %-30s  %-8s  %-8s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "TITLE");
+  for (size_t i = 0; i < rules_count(); i++) {
+    const Rule *r = rules_at(i);
+    printf("%-6s  %-30s  %-8s  %-8s  %s\n", r->code, r->slug, severity_name(r->severity),
+           applicability_name(r->fix), r->title);
+  }
+  return EXIT_CLEAN;
+}
+
+static int cmd_rule(int argc, char **argv) {
+  if (argc < 3) {
+    usage_error("%s", "'rule' needs a rule code or slug, e.g. 'redislint rule RL101'");
+    return EXIT_ERROR;
+  }
+  const Rule *r = rules_find(argv[2]);
+  if (!r) {
+    usage_error("unknown rule '%s' (see 'redislint rules')", argv[2]);
+    return EXIT_ERROR;
+  }
+  const char *doc = rule_doc(r);
+  if (doc) fputs(doc, stdout);
+  else printf("%s %s: %s\n", r->code, r->slug, r->title);
+  return EXIT_CLEAN;
+}
+
+int cli_main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(USAGE, stderr);
+    return EXIT_ERROR;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    printf("redislint %s\n", REDISLINT_VERSION);
+    return EXIT_CLEAN;
+  }
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(USAGE, stdout);
+    return EXIT_CLEAN;
+  }
+  if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+  if (!strcmp(cmd, "rules")) return cmd_rules();
+  if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
+  usage_error("unknown command '%s' (check, rules, rule)", cmd);
+  return EXIT_ERROR;
+}

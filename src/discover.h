@@ -1,0 +1,22 @@
+/* discover.h - turn the paths given on the command line into a sorted file list. */
+#ifndef RL_DISCOVER_H
+#define RL_DISCOVER_H
+#include <stddef.h>
+#include "diag.h"
+
+typedef struct FileList {
+  char **paths; /* owned; display paths ("./" prefix removed), sorted, unique */
+  size_t len, cap;
+} FileList;
+
+/* Files named explicitly are always included (whatever their extension);
+ * directories are walked recursively for *.py and *.pyi, skipping .git, .hg,
+ * .svn, virtualenvs (a directory holding pyvenv.cfg, or named .venv/venv/.tox/
+ * .nox), node_modules, __pycache__, .mypy_cache, .pytest_cache, build dirs of
+ * eggs. Symlinked directories are not followed. Missing paths and unreadable
+ * directories are DIAG_ERRORs; the walk goes on. Returns 0 if no error was
+ * added, -1 otherwise. */
+int discover(const char *const *paths, size_t npaths, FileList *out, Diags *diags);
+void filelist_push(FileList *self, const char *path);
+void filelist_free(FileList *self);
+#endif

@@ -1,0 +1,25 @@
+/* index.h - the project index: what each module exports that is a Redis
+ * client, a client class or a client factory, so that `from app.ext import
+ * redis_client` resolves across files. Built in pass 1, read-only in pass 2. */
+#ifndef RL_INDEX_H
+#define RL_INDEX_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "model.h"
+
+typedef struct ProjectIndex ProjectIndex;
+
+ProjectIndex *index_new(void);
+void index_delete(ProjectIndex *self);
+/* Replaces the exports of `module`. Returns true when they changed. */
+bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex, size_t n);
+/* Value of a dotted name "app.ext.redis_client": the module part matches a
+ * module of the project exactly or as a dotted suffix ("src.app.ext" matches
+ * "app.ext"); ambiguous suffixes resolve to nothing. */
+bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
+size_t index_nmodules(const ProjectIndex *self);
+
+/* Dotted module name of a path: "src/app/ext.py" -> "src.app.ext",
+ * "app/__init__.py" -> "app". Returns malloc'ed string (caller frees). */
+char *module_name_for_path(const char *path);
+#endif

@@ -1,0 +1,274 @@
+/* lint.c - the run: read and parse files (in parallel), build the project
+ * index from files that can define clients, then model every file and run
+ * the rules (in parallel), then project-wide rules. Output order never
+ * depends on -j: results are stored per file and emitted in file order. */
+#include "lint.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "model.h"
+#include "rule.h"
+#include "rule_ctx.h"
+
+typedef struct FileWork {
+  TSTree *tree;    /* parsed in pass 1 when the file can export clients */
+  char *module;    /* dotted module name, malloc'ed */
+  Diags diags;     /* this file's diagnostics, merged in order at the end */
+  bool relevant;
+} FileWork;
+
+typedef struct Run {
+  LintRun *out;
+  const FileList *files;
+  const Options *opt;
+  FileWork *work;
+  ProjectIndex *index;
+  char *stdin_buf;
+  size_t stdin_len;
+  const char *stdin_name;
+  atomic_size_t next;
+  void (*job)(struct Run *, TSParser *, size_t);
+} Run;
+
+/* ---------------------------------------------------------------- helpers */
+
+static bool mentions_redis(const Source *s) {
+  static const char needle[] = "redis";
+  for (uint32_t i = 0; i + 5 <= s->len; i++) {
+    if ((s->text[i] | 0x20) != 'r') continue;
+    size_t k = 1;
+    while (k < 5 && (s->text[i + k] | 0x20) == needle[k]) k++;
+    if (k == 5) return true;
+  }
+  return false;
+}
+
+static bool is_init_file(const char *path) {
+  size_t n = strlen(path);
+  return n >= 11 && strcmp(path + n - 11, "__init__.py") == 0;
+}
+
+static TSTree *parse(TSParser *p, const Source *s) {
+  return ts_parser_parse_string(p, NULL, s->text, s->len);
+}
+
+/* Line of the first ERROR or MISSING node, iteratively. */
+static unsigned first_error_line(TSNode root) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  unsigned line = 0;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    if ((strcmp(ts_node_type(n), "ERROR") == 0) || ts_node_is_missing(n)) {
+      line = ts_node_start_point(n).row + 1;
+      break;
+    }
+    if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) goto out;
+  }
+out:
+  ts_tree_cursor_delete(&c);
+  return line;
+}
+
+/* ---------------------------------------------------------------- pass 1 */
+
+static void job_load(Run *r, TSParser *p, size_t i) {
+  FileResult *fr = &r->out->files[i];
+  FileWork *w = &r->work[i];
+  const char *path = r->files->paths[i];
+  int rc;
+  if (strcmp(path, "-") == 0) {
+    char *buf = xmalloc(r->stdin_len + 1);
+    memcpy(buf, r->stdin_buf ? r->stdin_buf : "", r->stdin_len);
+    rc = source_from_buffer(&fr->src, buf, r->stdin_len, r->stdin_name, &w->diags);
+  } else {
+    rc = source_load(&fr->src, path, path, &w->diags);
+  }
+  if (rc != 0) return;
+  fr->loaded = true;
+  w->module = module_name_for_path(fr->src.path);
+  w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path);
+  if (w->relevant) w->tree = parse(p, &fr->src);
+}
+
+/* ---------------------------------------------------------------- pass 2 */
+
+static int cmp_finding(const void *a, const void *b) {
+  const Finding *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  int c = strcmp(x->rule->code, y->rule->code);
+  if (c) return c;
+  if (x->end != y->end) return x->end < y->end ? -1 : 1;
+  return strcmp(x->message, y->message);
+}
+
+static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
+  RuleCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.model = m;
+  ctx.src = &fr->src;
+  ctx.opt = r->opt;
+  ctx.arena = fr->arena;
+  ctx.findings = found;
+  for (size_t k = 0; k < rules_count(); k++) {
+    const Rule *rule = rules_at(k);
+    if (!r->opt->enabled[k] || !rule->check_file) continue;
+    ctx.rule = rule;
+    rule->check_file(&ctx);
+  }
+}
+
+static void store_findings(FileResult *fr, Vec *found) {
+  fr->nfindings = found->len;
+  fr->findings = arena_alloc(fr->arena, (found->len ? found->len : 1) * sizeof(Finding));
+  if (found->len) memcpy(fr->findings, found->data, found->len * sizeof(Finding));
+  qsort(fr->findings, fr->nfindings, sizeof(Finding), cmp_finding);
+}
+
+static void job_lint(Run *r, TSParser *p, size_t i) {
+  FileResult *fr = &r->out->files[i];
+  FileWork *w = &r->work[i];
+  if (!fr->loaded) return;
+  TSTree *tree = w->tree ? w->tree : parse(p, &fr->src);
+  w->tree = NULL;
+  TSNode root = ts_tree_root_node(tree);
+  if (ts_node_has_error(root)) {
+    fr->parse_errors = true;
+    diags_add(&w->diags, DIAG_WARNING, fr->src.path, first_error_line(root),
+              "syntax error at line %u; findings after it may be incomplete",
+              first_error_line(root));
+  }
+  fr->arena = arena_new();
+  Vec found;
+  vec_init(&found, sizeof(Finding));
+  Arena *scratch = arena_new();
+  Model *m = model_build(scratch, &fr->src, tree, w->module, r->index);
+  run_rules(r, fr, m, &found);
+  store_findings(fr, &found);
+  vec_free(&found);
+  model_free(m);
+  arena_delete(scratch);
+  ts_tree_delete(tree);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+static void *worker(void *arg) {
+  Run *r = arg;
+  TSParser *p = ts_parser_new();
+  ts_parser_set_language(p, tree_sitter_python());
+  for (;;) {
+    size_t i = atomic_fetch_add(&r->next, 1);
+    if (i >= r->files->len) break;
+    r->job(r, p, i);
+  }
+  ts_parser_delete(p);
+  return NULL;
+}
+
+static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t)) {
+  int n = r->opt->jobs < 1 ? 1 : r->opt->jobs;
+  if ((size_t)n > r->files->len) n = r->files->len ? (int)r->files->len : 1;
+  r->job = job;
+  atomic_store(&r->next, 0);
+  if (n == 1) {
+    worker(r);
+    return;
+  }
+  pthread_t *t = xcalloc((size_t)n, sizeof(pthread_t));
+  int started = 0;
+  for (; started < n; started++)
+    if (pthread_create(&t[started], NULL, worker, r) != 0) break;
+  if (started == 0) worker(r); /* could not start threads: do the work here */
+  for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
+  free(t);
+}
+
+/* ---------------------------------------------------------------- index */
+
+/* Exports of relevant files, in rounds until stable: a module's exports can
+ * depend on another module's (re-exports, factories calling factories). */
+static void build_index(Run *r) {
+  for (int round = 0; round < 4; round++) {
+    bool changed = false;
+    for (size_t i = 0; i < r->files->len; i++) {
+      FileWork *w = &r->work[i];
+      if (!w->tree) continue;
+      Arena *a = arena_new();
+      Model *m = model_build(a, &r->out->files[i].src, w->tree, w->module, r->index);
+      Export *ex = xcalloc(model_nexports(m) + 1, sizeof(Export));
+      for (size_t k = 0; k < model_nexports(m); k++) ex[k] = *model_export(m, k);
+      changed |= index_set_exports(r->index, w->module, ex, model_nexports(m));
+      free(ex);
+      model_free(m);
+      arena_delete(a);
+    }
+    if (!changed) break;
+  }
+}
+
+/* ---------------------------------------------------------------- public */
+
+static void finish(Run *r) {
+  LintRun *out = r->out;
+  for (size_t i = 0; i < r->files->len; i++) {
+    diags_move(&out->diags, &r->work[i].diags);
+    out->nfindings += out->files[i].nfindings;
+    free(r->work[i].module);
+    if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
+  }
+}
+
+int lint_run(LintRun *self, const FileList *files, const Options *opt, char *stdin_buf,
+             size_t stdin_len, const char *stdin_name) {
+  char msg[256];
+  memset(self, 0, sizeof *self);
+  if (model_init(msg, sizeof msg) != 0) {
+    diags_add(&self->diags, DIAG_ERROR, NULL, 0, "%s", msg);
+    return -1;
+  }
+  Run r;
+  memset(&r, 0, sizeof r);
+  r.out = self;
+  r.files = files;
+  r.opt = opt;
+  r.stdin_buf = stdin_buf;
+  r.stdin_len = stdin_len;
+  r.stdin_name = stdin_name ? stdin_name : "<stdin>";
+  self->nfiles = files->len;
+  self->files = xcalloc(files->len ? files->len : 1, sizeof(FileResult));
+  r.work = xcalloc(files->len ? files->len : 1, sizeof(FileWork));
+  r.index = index_new();
+  run_parallel(&r, job_load);
+  build_index(&r);
+  run_parallel(&r, job_lint);
+  finish(&r);
+  index_delete(r.index);
+  free(r.work);
+  return 0;
+}
+
+void lint_run_free(LintRun *self) {
+  for (size_t i = 0; i < self->nfiles; i++) {
+    if (self->files[i].loaded) source_free(&self->files[i].src);
+    arena_delete(self->files[i].arena);
+  }
+  free(self->files);
+  diags_free(&self->diags);
+  memset(self, 0, sizeof *self);
+}
+
+int lint_buffer(LintRun *self, const char *buf, size_t len, const char *path,
+                const Options *opt) {
+  FileList fl = {0};
+  filelist_push(&fl, "-");
+  int rc = lint_run(self, &fl, opt, (char *)buf, len, path);
+  filelist_free(&fl);
+  return rc;
+}

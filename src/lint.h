@@ -1,0 +1,37 @@
+/* lint.h - a whole lint run: files in, findings per file out. */
+#ifndef RL_LINT_H
+#define RL_LINT_H
+#include <stdbool.h>
+#include "arena.h"
+#include "diag.h"
+#include "discover.h"
+#include "finding.h"
+#include "options.h"
+#include "source.h"
+
+typedef struct FileResult {
+  Source src;         /* valid when loaded */
+  bool loaded;        /* false: file could not be read (see run diags) */
+  bool parse_errors;  /* tree had ERROR/MISSING nodes; still linted */
+  Finding *findings;  /* sorted by start byte, then rule code; in arena */
+  size_t nfindings;
+  Arena *arena;       /* owns findings and their strings */
+} FileResult;
+
+typedef struct LintRun {
+  FileResult *files; /* same order as the FileList: sorted paths */
+  size_t nfiles;
+  size_t nfindings;  /* total */
+  Diags diags;       /* run-level diagnostics, sorted by path */
+} LintRun;
+
+/* Lints the files; stdin_buf (may be NULL) is the content for a path "-",
+ * reported under stdin_name. Returns 0, or -1 on an internal error (diags say). */
+int lint_run(LintRun *self, const FileList *files, const Options *opt,
+             char *stdin_buf, size_t stdin_len, const char *stdin_name);
+void lint_run_free(LintRun *self);
+
+/* Lints one in-memory buffer (tests, docs checks). buf is copied. */
+int lint_buffer(LintRun *self, const char *buf, size_t len, const char *path,
+                const Options *opt);
+#endif

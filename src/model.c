@@ -1,0 +1,1156 @@
+/* model.c - walking a file into scopes, bindings and call sites, and
+ * resolving which expressions are Redis clients. Key templates live in
+ * model_keys.c, value facts in model_values.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+/* ---------------------------------------------------------------- bindings */
+
+static uint64_t hash_key(int scope, const char *name, size_t len) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)(unsigned)scope;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+  return h;
+}
+
+static Binding *binding_at(const Model *m, int i) { return vec_at(&m->bindings, (size_t)i); }
+
+static void table_grow(Model *m) {
+  size_t cap = m->table_cap ? m->table_cap * 2 : 256;
+  int *t = xcalloc(cap, sizeof(int));
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    Binding *b = binding_at(m, (int)i);
+    size_t h = hash_key(b->scope, b->name, strlen(b->name)) & (cap - 1);
+    while (t[h]) h = (h + 1) & (cap - 1);
+    t[h] = (int)i + 1;
+  }
+  free(m->table);
+  m->table = t;
+  m->table_cap = cap;
+}
+
+int model_binding_find(const Model *m, int scope, const char *name, size_t len) {
+  if (!m->table_cap) return -1;
+  size_t h = hash_key(scope, name, len) & (m->table_cap - 1);
+  while (m->table[h]) {
+    Binding *b = binding_at(m, m->table[h] - 1);
+    if (b->scope == scope && strncmp(b->name, name, len) == 0 && b->name[len] == '\0')
+      return m->table[h] - 1;
+    h = (h + 1) & (m->table_cap - 1);
+  }
+  return -1;
+}
+
+static int binding_get(Model *m, int scope, const char *name, size_t len) {
+  int i = model_binding_find(m, scope, name, len);
+  if (i >= 0) return i;
+  if ((m->bindings.len + 1) * 2 > m->table_cap) table_grow(m);
+  Binding *b = vec_push(&m->bindings);
+  b->scope = scope;
+  b->name = arena_strndup(m->arena, name, len);
+  i = (int)m->bindings.len - 1;
+  size_t h = hash_key(scope, name, len) & (m->table_cap - 1);
+  while (m->table[h]) h = (h + 1) & (m->table_cap - 1);
+  m->table[h] = i + 1;
+  return i;
+}
+
+/* ---------------------------------------------------------------- scopes */
+
+static Scope *scope_at(const Model *m, int i) { return vec_at(&m->scopes, (size_t)i); }
+
+static int scope_new(Model *m, ScopeKind kind, int parent, TSNode node) {
+  Scope *s = vec_push(&m->scopes);
+  s->kind = kind;
+  s->parent = parent;
+  s->func = s->cls = -1;
+  s->start = ts_node_is_null(node) ? 0 : nstart(node);
+  s->end = ts_node_is_null(node) ? m->src->len : nend(node);
+  return (int)m->scopes.len - 1;
+}
+
+int model_scope_at(const Model *m, uint32_t byte) {
+  size_t lo = 0, hi = m->scopes.len;
+  while (lo < hi) { /* last scope starting at or before byte */
+    size_t mid = (lo + hi) / 2;
+    if (scope_at(m, (int)mid)->start <= byte) lo = mid + 1;
+    else hi = mid;
+  }
+  int s = lo ? (int)lo - 1 : 0;
+  while (s > 0) {
+    Scope *sc = scope_at(m, s);
+    if (sc->kind != SCOPE_INSTANCE && sc->start <= byte && byte < sc->end) break;
+    s = sc->parent;
+  }
+  return s < 0 ? 0 : s;
+}
+
+static int scope_function(const Model *m, int s) {
+  while (s >= 0 && scope_at(m, s)->kind != SCOPE_FUNCTION) s = scope_at(m, s)->parent;
+  return s < 0 ? -1 : scope_at(m, s)->func;
+}
+
+int model_func_at(const Model *m, uint32_t byte) {
+  return scope_function(m, model_scope_at(m, byte));
+}
+
+/* ---------------------------------------------------------------- imports */
+
+const Import *model_import_find(const Model *m, int scope, const char *name, size_t len) {
+  for (size_t i = m->imports.len; i-- > 0;) {
+    const Import *im = vec_at(&m->imports, i);
+    if (im->scope == scope && strncmp(im->local, name, len) == 0 && im->local[len] == '\0')
+      return im;
+  }
+  return NULL;
+}
+
+bool model_imports(const Model *m, const char *mod) {
+  size_t n = strlen(mod);
+  for (size_t i = 0; i < m->imports.len; i++) {
+    const Import *im = vec_at(&m->imports, i);
+    if (strncmp(im->qualified, mod, n) == 0 && (im->qualified[n] == '\0' || im->qualified[n] == '.'))
+      return true;
+  }
+  return false;
+}
+
+static void import_add(Model *m, int scope, const char *local, size_t llen, const char *qual) {
+  Import *im = vec_push(&m->imports);
+  im->scope = scope;
+  im->local = arena_strndup(m->arena, local, llen);
+  im->qualified = qual;
+}
+
+/* Text of a dotted_name with whitespace removed. */
+static const char *dotted_text(Model *m, TSNode n) {
+  const char *t = node_text(m->arena, m->src, n);
+  char *o = (char *)t;
+  for (const char *c = t; *c; c++)
+    if (*c != ' ' && *c != '\t' && *c != '\\' && *c != '\n' && *c != '\r') *o++ = *c;
+  *o = '\0';
+  return t;
+}
+
+static void walk_import(Model *m, TSNode n, int scope) {
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (nsym(c) == SYM.dotted_name) { /* import a.b: binds a */
+      const char *q = dotted_text(m, c);
+      const char *dot = strchr(q, '.');
+      import_add(m, scope, q, dot ? (size_t)(dot - q) : strlen(q),
+                 dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q);
+    } else if (nsym(c) == SYM.aliased_import) {
+      const char *q = dotted_text(m, ts_node_child_by_field_id(c, SYM.f_name));
+      const char *a = node_text(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_alias));
+      import_add(m, scope, a, strlen(a), q);
+    }
+  }
+}
+
+/* Base module of `from X import ...`, relative imports resolved. */
+static const char *from_module(Model *m, TSNode modnode) {
+  if (nsym(modnode) != SYM.relative_import) return dotted_text(m, modnode);
+  const char *t = dotted_text(m, modnode);
+  size_t dots = 0;
+  while (t[dots] == '.') dots++;
+  char *base = arena_strdup(m->arena, m->package);
+  for (size_t i = 1; i < dots; i++) {
+    char *d = strrchr(base, '.');
+    if (d) *d = '\0';
+    else base[0] = '\0';
+  }
+  if (!t[dots]) return base;
+  return base[0] ? arena_printf(m->arena, "%s.%s", base, t + dots) : t + dots;
+}
+
+static void walk_import_from(Model *m, TSNode n, int scope) {
+  TSNode modnode = ts_node_child_by_field_id(n, SYM.f_module_name);
+  if (ts_node_is_null(modnode)) return;
+  const char *base = from_module(m, modnode);
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (ts_node_eq(c, modnode)) continue;
+    TSNode name = c, alias = c;
+    if (nsym(c) == SYM.aliased_import) {
+      name = ts_node_child_by_field_id(c, SYM.f_name);
+      alias = ts_node_child_by_field_id(c, SYM.f_alias);
+    } else if (nsym(c) != SYM.dotted_name) {
+      continue;
+    }
+    const char *q = dotted_text(m, name);
+    const char *a = node_text(m->arena, m->src, alias);
+    import_add(m, scope, a, strlen(a),
+               base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q);
+  }
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+typedef enum { FR_SCOPE, FR_FUNC, FR_CLASS, FR_LOOP, FR_STMT } FrameKind;
+
+typedef struct Frame {
+  TSNode node;
+  FrameKind kind;
+  int saved;        /* previous value of the context variable this frame set */
+  TSNode saved_stmt;
+} Frame;
+
+typedef struct Walk {
+  Vec path;   /* TSNode: the DFS path, root first */
+  Vec frames; /* Frame */
+  int scope, loop, func, cls;
+  TSNode stmt;
+} Walk;
+
+static TSNode walk_parent(const Walk *w) {
+  TSNode none = {0};
+  if (w->path.len < 1) return none;
+  return *(TSNode *)vec_at(&w->path, w->path.len - 1);
+}
+
+static void frame_push(Walk *w, TSNode n, FrameKind k, int saved) {
+  Frame *f = vec_push(&w->frames);
+  f->node = n;
+  f->kind = k;
+  f->saved = saved;
+}
+
+static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode value,
+                       uint32_t at) {
+  Assign *a = vec_push(&m->assigns);
+  a->kind = kind;
+  a->binding = binding;
+  a->scope = scope;
+  a->value = value;
+  a->index = -1;
+  a->at = at;
+}
+
+static bool is_global_in(const Model *m, int scope, const char *name, size_t len) {
+  for (size_t i = 0; i < m->globals.len; i++) {
+    const GlobalDecl *g = vec_at(&m->globals, i);
+    if (g->func_scope == scope && strncmp(g->name, name, len) == 0 && g->name[len] == '\0')
+      return true;
+  }
+  return false;
+}
+
+static const Function *func_at(const Model *m, int i) {
+  return i < 0 ? NULL : vec_at(&m->funcs, (size_t)i);
+}
+
+/* Binding for an assignment target in the current context; -1 if the target
+ * is not something the model tracks. Tuple targets bind each name opaquely. */
+static int target_binding(Model *m, const Walk *w, TSNode t, int *scope_out) {
+  const char *txt = m->src->text + nstart(t);
+  size_t len = nend(t) - nstart(t);
+  int scope = w->scope;
+  if (nsym(t) == SYM.identifier) {
+    if (is_global_in(m, scope, txt, len)) scope = 0;
+    *scope_out = scope;
+    return binding_get(m, scope, txt, len);
+  }
+  if (nsym(t) == SYM.attribute) {
+    const Function *f = func_at(m, w->func);
+    TSNode obj = ts_node_child_by_field_id(t, SYM.f_object);
+    TSNode attr = ts_node_child_by_field_id(t, SYM.f_attribute);
+    if (!f || !f->self_name || f->cls < 0 || !node_text_eq(m->src, obj, f->self_name))
+      return -1;
+    const Class *c = vec_at(&m->classes, (size_t)f->cls);
+    *scope_out = scope;
+    return binding_get(m, c->inst_scope, m->src->text + nstart(attr), nend(attr) - nstart(attr));
+  }
+  return -1;
+}
+
+static void bind_opaque_names(Model *m, const Walk *w, TSNode t) {
+  if (ts_node_is_null(t)) return;
+  int scope;
+  if (nsym(t) == SYM.identifier || nsym(t) == SYM.attribute) {
+    int b = target_binding(m, w, t, &scope);
+    if (b >= 0) assign_add(m, A_OPAQUE, b, scope, t, nstart(t));
+    return;
+  }
+  uint32_t n = ts_node_named_child_count(t);
+  for (uint32_t i = 0; i < n && i < 64; i++) bind_opaque_names(m, w, ts_node_named_child(t, i));
+}
+
+static void walk_assignment(Model *m, const Walk *w, TSNode n) {
+  TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
+  TSNode type = ts_node_child_by_field_id(n, SYM.f_type);
+  while (node_is(right, SYM.assignment)) /* a = b = value */
+    right = ts_node_child_by_field_id(right, SYM.f_right);
+  if (nsym(left) != SYM.identifier && nsym(left) != SYM.attribute) {
+    bind_opaque_names(m, w, left);
+    return;
+  }
+  int scope, b = target_binding(m, w, left, &scope);
+  if (b < 0) return;
+  if (!ts_node_is_null(type)) assign_add(m, A_TYPE, b, scope, type, nstart(n));
+  if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nstart(n));
+}
+
+static bool has_decorator(Model *m, TSNode decorated, const char *name) {
+  if (!node_is(decorated, SYM.decorated_definition)) return false;
+  uint32_t n = ts_node_named_child_count(decorated);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (nsym(d) != SYM.decorator) continue;
+    const char *t = node_text(m->arena, m->src, d);
+    const char *hit = strstr(t, name);
+    if (hit && (hit == t + 1 || hit[-1] == '.' || hit[-1] == '@')) return true;
+  }
+  return false;
+}
+
+static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
+  uint32_t n = ts_node_named_child_count(params);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    TSNode name = p, type = {0}, value = {0};
+    uint16_t s = nsym(p);
+    if (s == SYM.typed_parameter) {
+      name = ts_node_named_child(p, 0);
+      type = ts_node_child_by_field_id(p, SYM.f_type);
+    } else if (s == SYM.default_parameter || s == SYM.typed_default_parameter) {
+      name = ts_node_child_by_field_id(p, SYM.f_name);
+      type = ts_node_child_by_field_id(p, SYM.f_type);
+      value = ts_node_child_by_field_id(p, SYM.f_value);
+    }
+    if (nsym(name) != SYM.identifier) continue; /* *args, **kw, / and * markers */
+    if (i == 0 && f && f->cls >= 0) f->self_name = node_text(m->arena, m->src, name);
+    int b = binding_get(m, w->scope, m->src->text + nstart(name), nend(name) - nstart(name));
+    AssignKind k = !ts_node_is_null(type) ? A_TYPE : !ts_node_is_null(value) ? A_VALUE : A_OPAQUE;
+    TSNode v = !ts_node_is_null(type) ? type : !ts_node_is_null(value) ? value : name;
+    assign_add(m, k, b, w->scope, v, nstart(p));
+    if (k == A_TYPE && !ts_node_is_null(value))
+      assign_add(m, A_VALUE, b, w->scope, value, nstart(p));
+  }
+}
+
+static void enter_function(Model *m, Walk *w, TSNode n) {
+  TSNode name = ts_node_child_by_field_id(n, SYM.f_name);
+  int outer = w->scope;
+  Function *f = vec_push(&m->funcs);
+  int fi = (int)m->funcs.len - 1;
+  f->node = n;
+  f->name = node_text(m->arena, m->src, name);
+  f->parent = w->func;
+  f->cls = scope_at(m, outer)->kind == SCOPE_CLASS ? scope_at(m, outer)->cls : -1;
+  f->is_async = ts_node_child_count(n) > 0 && nsym(ts_node_child(n, 0)) == SYM.async_kw;
+  TSNode parent = walk_parent(w);
+  f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
+  if (has_decorator(m, parent, "staticmethod")) f->cls = -1;
+  int b = binding_get(m, outer, m->src->text + nstart(name), nend(name) - nstart(name));
+  assign_add(m, A_FUNC, b, outer, n, nstart(n));
+  ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = fi;
+  frame_push(w, n, FR_SCOPE, w->scope);
+  frame_push(w, n, FR_FUNC, w->func);
+  w->scope = scope_new(m, SCOPE_FUNCTION, outer, n);
+  scope_at(m, w->scope)->func = fi;
+  f = vec_at(&m->funcs, (size_t)fi);
+  f->scope = w->scope;
+  w->func = fi;
+  TSNode params = ts_node_child_by_field_id(n, SYM.f_parameters);
+  if (!ts_node_is_null(params)) walk_params(m, w, params, f);
+}
+
+static void enter_class(Model *m, Walk *w, TSNode n) {
+  TSNode name = ts_node_child_by_field_id(n, SYM.f_name);
+  Class *c = vec_push(&m->classes);
+  int ci = (int)m->classes.len - 1;
+  c->node = n;
+  c->name = node_text(m->arena, m->src, name);
+  int b = binding_get(m, w->scope, m->src->text + nstart(name), nend(name) - nstart(name));
+  assign_add(m, A_CLASS, b, w->scope, n, nstart(n));
+  ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = ci;
+  frame_push(w, n, FR_SCOPE, w->scope);
+  frame_push(w, n, FR_FUNC, w->func);
+  frame_push(w, n, FR_CLASS, w->cls);
+  w->cls = ci;
+  int outer = w->scope;
+  w->scope = scope_new(m, SCOPE_CLASS, outer, n);
+  scope_at(m, w->scope)->cls = ci;
+  int inst = scope_new(m, SCOPE_INSTANCE, w->scope, n);
+  scope_at(m, inst)->cls = ci;
+  c = vec_at(&m->classes, (size_t)ci);
+  c->scope = w->scope;
+  c->inst_scope = inst;
+  w->func = -1;
+}
+
+static void enter_lambda(Model *m, Walk *w, TSNode n) {
+  frame_push(w, n, FR_SCOPE, w->scope);
+  int s = scope_new(m, SCOPE_FUNCTION, w->scope, n);
+  scope_at(m, s)->func = w->func;
+  w->scope = s;
+  TSNode params = ts_node_child_by_field_id(n, SYM.f_parameters);
+  if (!ts_node_is_null(params)) walk_params(m, w, params, NULL);
+}
+
+static void enter_loop(Model *m, Walk *w, TSNode n, TSNode iterable, TSNode target) {
+  Loop *l = vec_push(&m->loops);
+  l->node = n;
+  l->iterable = iterable;
+  l->target = target;
+  l->parent = w->loop;
+  l->func = w->func;
+  frame_push(w, n, FR_LOOP, w->loop);
+  w->loop = (int)m->loops.len - 1;
+  bind_opaque_names(m, w, target);
+}
+
+static void enter_comprehension(Model *m, Walk *w, TSNode n) {
+  TSNode first = {0};
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (nsym(c) != SYM.for_in_clause) continue;
+    if (ts_node_is_null(first)) first = c;
+    else bind_opaque_names(m, w, ts_node_child_by_field_id(c, SYM.f_left));
+  }
+  if (ts_node_is_null(first)) return;
+  enter_loop(m, w, n, ts_node_child_by_field_id(first, SYM.f_right),
+             ts_node_child_by_field_id(first, SYM.f_left));
+}
+
+static void walk_with_item(Model *m, Walk *w, TSNode item) {
+  TSNode v = ts_node_child_by_field_id(item, SYM.f_value);
+  if (!node_is(v, SYM.as_pattern)) return;
+  TSNode expr = ts_node_named_child(v, 0);
+  TSNode alias = ts_node_child_by_field_id(v, SYM.f_alias);
+  if (node_is(alias, SYM.as_pattern_target)) alias = ts_node_named_child(alias, 0);
+  if (!node_is(alias, SYM.identifier)) {
+    bind_opaque_names(m, w, alias);
+    return;
+  }
+  int scope, b = target_binding(m, w, alias, &scope);
+  if (b >= 0) assign_add(m, A_WITH, b, scope, expr, nstart(item));
+}
+
+static void walk_global(Model *m, const Walk *w, TSNode n) {
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (nsym(c) != SYM.identifier) continue;
+    GlobalDecl *g = vec_push(&m->globals);
+    g->func_scope = w->scope;
+    g->name = node_text(m->arena, m->src, c);
+  }
+}
+
+static void walk_call(Model *m, const Walk *w, TSNode n) {
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return;
+  PendingCall *p = vec_push(&m->pending);
+  p->node = n;
+  p->stmt = w->stmt;
+  p->scope = w->scope;
+  p->func = w->func;
+  p->cls = w->cls;
+  const Function *f = func_at(m, w->func);
+  p->in_async = f && f->is_async;
+  p->awaited = node_is(walk_parent(w), SYM.await);
+  /* innermost loop whose body (not its iterable) holds the call */
+  int l = w->loop;
+  while (l >= 0) {
+    const Loop *lp = vec_at(&m->loops, (size_t)l);
+    if (ts_node_is_null(lp->iterable) || nstart(n) < nstart(lp->iterable) ||
+        nstart(n) >= nend(lp->iterable))
+      break;
+    l = lp->parent;
+  }
+  p->loop = l;
+}
+
+static void walk_return(Model *m, const Walk *w, TSNode n) {
+  if (w->func < 0) return;
+  Ret *r = vec_push(&m->rets);
+  r->func = w->func;
+  if (ts_node_named_child_count(n) > 0) r->value = ts_node_named_child(n, 0);
+}
+
+static void walk_enter(Model *m, Walk *w, TSNode n) {
+  uint16_t s = nsym(n);
+  TSNode parent = walk_parent(w);
+  if (ts_node_is_named(n) && (node_is(parent, SYM.block) || node_is(parent, SYM.module))) {
+    frame_push(w, n, FR_STMT, 0);
+    ((Frame *)vec_at(&w->frames, w->frames.len - 1))->saved_stmt = w->stmt;
+    w->stmt = n;
+  }
+  if (s == SYM.call) walk_call(m, w, n);
+  else if (s == SYM.assignment) walk_assignment(m, w, n);
+  else if (s == SYM.augmented_assignment)
+    bind_opaque_names(m, w, ts_node_child_by_field_id(n, SYM.f_left));
+  else if (s == SYM.function_definition) enter_function(m, w, n);
+  else if (s == SYM.class_definition) enter_class(m, w, n);
+  else if (s == SYM.lambda) enter_lambda(m, w, n);
+  else if (s == SYM.for_statement)
+    enter_loop(m, w, n, ts_node_child_by_field_id(n, SYM.f_right),
+               ts_node_child_by_field_id(n, SYM.f_left));
+  else if (s == SYM.while_statement) enter_loop(m, w, n, (TSNode){0}, (TSNode){0});
+  else if (s == SYM.list_comprehension || s == SYM.set_comprehension ||
+           s == SYM.dictionary_comprehension || s == SYM.generator_expression)
+    enter_comprehension(m, w, n);
+  else if (s == SYM.with_item) walk_with_item(m, w, n);
+  else if (s == SYM.import_statement) walk_import(m, n, w->scope);
+  else if (s == SYM.import_from_statement) walk_import_from(m, n, w->scope);
+  else if (s == SYM.global_statement) walk_global(m, w, n);
+  else if (s == SYM.return_statement) walk_return(m, w, n);
+}
+
+static void walk_leave(Walk *w, TSNode n) {
+  while (w->frames.len) {
+    Frame *f = vec_at(&w->frames, w->frames.len - 1);
+    if (!ts_node_eq(f->node, n)) break;
+    switch (f->kind) {
+    case FR_SCOPE: w->scope = f->saved; break;
+    case FR_FUNC: w->func = f->saved; break;
+    case FR_CLASS: w->cls = f->saved; break;
+    case FR_LOOP: w->loop = f->saved; break;
+    case FR_STMT: w->stmt = f->saved_stmt; break;
+    }
+    w->frames.len--;
+  }
+}
+
+/* One iterative depth-first walk: no recursion, so deep code cannot overflow. */
+static void walk_tree(Model *m, TSNode root) {
+  Walk w = {0};
+  vec_init(&w.path, sizeof(TSNode));
+  vec_init(&w.frames, sizeof(Frame));
+  w.loop = w.func = w.cls = -1;
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    if (ts_node_is_named(n)) walk_enter(m, &w, n);
+    *(TSNode *)vec_push(&w.path) = n;
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    for (;;) {
+      w.path.len--;
+      walk_leave(&w, *(TSNode *)vec_at(&w.path, w.path.len));
+      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (!ts_tree_cursor_goto_parent(&c)) goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&c);
+  vec_free(&w.path);
+  vec_free(&w.frames);
+}
+
+/* ---------------------------------------------------------------- known names */
+
+typedef struct Known {
+  const char *qualname;
+  uint8_t kind, makes;
+  bool is_async, cluster;
+} Known;
+
+/* add a redis-py entry point here */
+static const Known KNOWN[] = {
+    {"redis", OBJ_MODULE, 0, false, false},
+    {"redis.asyncio", OBJ_MODULE, 0, true, false},
+    {"redis.client", OBJ_MODULE, 0, false, false},
+    {"redis.cluster", OBJ_MODULE, 0, false, true},
+    {"redis.sentinel", OBJ_MODULE, 0, false, false},
+    {"redis.connection", OBJ_MODULE, 0, false, false},
+    {"redis.asyncio.client", OBJ_MODULE, 0, true, false},
+    {"redis.asyncio.cluster", OBJ_MODULE, 0, true, true},
+    {"redis.asyncio.sentinel", OBJ_MODULE, 0, true, false},
+    {"redis.asyncio.connection", OBJ_MODULE, 0, true, false},
+    {"django_redis", OBJ_MODULE, 0, false, false},
+    {"redis.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
+    {"redis.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
+    {"redis.client.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
+    {"redis.client.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
+    {"redis.asyncio.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
+    {"redis.asyncio.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
+    {"redis.asyncio.client.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
+    {"redis.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, true},
+    {"redis.cluster.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, true},
+    {"redis.asyncio.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, true},
+    {"redis.asyncio.cluster.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, true},
+    {"redis.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, false, false},
+    {"redis.sentinel.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, false, false},
+    {"redis.asyncio.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, true, false},
+    {"redis.asyncio.sentinel.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, true, false},
+    {"redis.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
+    {"redis.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
+    {"redis.connection.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
+    {"redis.connection.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
+    {"redis.asyncio.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
+    {"redis.asyncio.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
+    {"redis.asyncio.connection.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
+    {"redis.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, false},
+    {"redis.asyncio.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, true, false},
+    {"redis.cluster.ClusterPipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, true},
+    {"redis.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"redis.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"redis.asyncio.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
+    {"redis.asyncio.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
+    {"django_redis.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+};
+
+static Value mkval(uint8_t kind) {
+  Value v = {0};
+  v.kind = kind;
+  return v;
+}
+
+static Value qualname_value(const Model *m, const char *qn) {
+  for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++) {
+    if (strcmp(KNOWN[i].qualname, qn) != 0) continue;
+    Value v = mkval(KNOWN[i].kind);
+    v.makes = KNOWN[i].makes;
+    v.is_async = KNOWN[i].is_async;
+    v.cluster = KNOWN[i].cluster;
+    return v;
+  }
+  Value v = {0};
+  if (m->index && index_lookup(m->index, qn, &v)) return v;
+  return mkval(OBJ_UNKNOWN);
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+static Value merge(Value a, Value b) {
+  if (a.kind == OBJ_NONE) return b;
+  if (b.kind == OBJ_NONE) return a;
+  if (a.kind == OBJ_UNKNOWN || b.kind == OBJ_UNKNOWN) return mkval(OBJ_UNKNOWN);
+  if (a.kind == b.kind) {
+    if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
+    if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
+    a.cluster = a.cluster && b.cluster;
+    return a;
+  }
+  bool ap = value_is_pipeline(a), bp = value_is_pipeline(b);
+  if (ap && bp) {
+    a.kind = OBJ_PIPELINE;
+    return a;
+  }
+  if ((a.kind == OBJ_CLIENT && bp) || (ap && b.kind == OBJ_CLIENT) ||
+      (a.kind == OBJ_CLIENT_OR_PIPELINE && (bp || b.kind == OBJ_CLIENT)) ||
+      (b.kind == OBJ_CLIENT_OR_PIPELINE && (ap || a.kind == OBJ_CLIENT))) {
+    a.kind = OBJ_CLIENT_OR_PIPELINE;
+    a.decode = a.decode == b.decode ? a.decode : TRI_UNKNOWN;
+    return a;
+  }
+  return mkval(OBJ_CONFLICT);
+}
+
+static Value lookup_binding(const Model *m, int b) {
+  Value v = binding_at(m, b)->val;
+  return v.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : v;
+}
+
+static const Function *enclosing_method(const Model *m, int scope) {
+  int f = scope_function(m, scope);
+  while (f >= 0) {
+    const Function *fn = func_at(m, f);
+    if (fn->self_name && fn->cls >= 0) return fn;
+    if (!fn) break;
+    f = fn->parent;
+  }
+  return NULL;
+}
+
+static Value lookup_name(const Model *m, int scope, const char *name, size_t len) {
+  const Function *meth = enclosing_method(m, scope);
+  if (meth && strncmp(meth->self_name, name, len) == 0 && meth->self_name[len] == '\0') {
+    const Class *c = vec_at(&m->classes, (size_t)meth->cls);
+    if (c->is_client_class) {
+      Value v = mkval(OBJ_CLIENT);
+      v.is_async = c->client_async;
+      v.cluster = c->client_cluster;
+      return v;
+    }
+  }
+  for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
+    ScopeKind k = scope_at(m, s)->kind;
+    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
+    int b = model_binding_find(m, s, name, len);
+    if (b >= 0) return lookup_binding(m, b);
+    const Import *im = model_import_find(m, s, name, len);
+    if (im) return qualname_value(m, im->qualified);
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
+const char *model_qualname(const Model *m, TSNode n, int scope) {
+  if (nsym(n) == SYM.identifier) {
+    const char *name = m->src->text + nstart(n);
+    size_t len = nend(n) - nstart(n);
+    for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
+      if (model_binding_find(m, s, name, len) >= 0) return NULL;
+      const Import *im = model_import_find(m, s, name, len);
+      if (im) return im->qualified;
+    }
+    return NULL;
+  }
+  if (nsym(n) == SYM.attribute) {
+    const char *base = model_qualname(m, ts_node_child_by_field_id(n, SYM.f_object), scope);
+    if (!base) return NULL;
+    TSNode a = ts_node_child_by_field_id(n, SYM.f_attribute);
+    return arena_printf(m->arena, "%s.%.*s", base, (int)(nend(a) - nstart(a)),
+                        m->src->text + nstart(a));
+  }
+  return NULL;
+}
+
+static Value produce(Value callee) {
+  Value v = callee;
+  v.kind = callee.makes;
+  v.makes = 0;
+  v.via_property = false;
+  return v;
+}
+
+static Value class_member(const Model *m, int cls, TSNode attr) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  const char *name = m->src->text + nstart(attr);
+  size_t len = nend(attr) - nstart(attr);
+  int b = model_binding_find(m, c->inst_scope, name, len);
+  if (b < 0) b = model_binding_find(m, c->scope, name, len);
+  if (b < 0) return mkval(OBJ_UNKNOWN);
+  Value v = lookup_binding(m, b);
+  if (v.kind == OBJ_CLIENT_FACTORY && v.via_property) return produce(v);
+  return v;
+}
+
+static int class_by_name(const Model *m, TSNode id) {
+  for (size_t i = 0; i < m->classes.len; i++) {
+    const Class *c = vec_at(&m->classes, i);
+    if (node_text_eq(m->src, id, c->name)) return (int)i;
+  }
+  return -1;
+}
+
+static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
+  TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
+  TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
+  if (nsym(obj) == SYM.identifier) {
+    const Function *meth = enclosing_method(m, scope);
+    if (meth && node_text_eq(m->src, obj, meth->self_name)) return class_member(m, meth->cls, attr);
+    int ci = class_by_name(m, obj);
+    if (ci >= 0 && lookup_name(m, scope, m->src->text + nstart(obj), nend(obj) - nstart(obj)).kind
+                       != OBJ_UNKNOWN)
+      return class_member(m, ci, attr);
+  }
+  const char *qn = model_qualname(m, n, scope);
+  if (qn) return qualname_value(m, qn);
+  Value ov = model_eval_in(m, obj, scope, depth + 1);
+  if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
+      (node_text_eq(m->src, attr, "from_url") || node_text_eq(m->src, attr, "from_pool"))) {
+    ov.kind = OBJ_CLIENT_FACTORY;
+    return ov;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
+/* decode_responses of a client built by this call: from the keyword, from a
+ * literal URL's query string, else redis-py's default (False). */
+static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
+  TSNode d = call_kwarg(m->src, args, "decode_responses");
+  if (!ts_node_is_null(d)) {
+    if (nsym(d) == SYM.true_) return TRI_TRUE;
+    if (nsym(d) == SYM.false_) return TRI_FALSE;
+    return TRI_UNKNOWN;
+  }
+  if (url_factory) {
+    TSNode u = call_arg(args, 0);
+    if (ts_node_is_null(u)) u = call_kwarg(m->src, args, "url");
+    if (!node_is(u, SYM.string)) return TRI_UNKNOWN;
+    const char *t = m->src->text + nstart(u);
+    size_t len = nend(u) - nstart(u);
+    for (size_t i = 0; i + 21 <= len; i++)
+      if (strncmp(t + i, "decode_responses=True", 21) == 0) return TRI_TRUE;
+  }
+  if (call_has_splat(args) || !ts_node_is_null(call_kwarg(m->src, args, "connection_pool")))
+    return TRI_UNKNOWN;
+  return TRI_FALSE;
+}
+
+static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
+                              bool *handled) {
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  Value ov = model_eval_in(m, obj, scope, depth + 1);
+  *handled = true;
+  if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "pipeline")) {
+    TSNode t = call_kwarg(m->src, args, "transaction");
+    if (ts_node_is_null(t)) t = call_arg(args, 0);
+    bool tx = ts_node_is_null(t) ? !ov.cluster : !node_is(t, SYM.false_);
+    if (!ts_node_is_null(t) && !node_is(t, SYM.true_) && !node_is(t, SYM.false_)) tx = false;
+    ov.kind = tx ? OBJ_TRANSACTION : OBJ_PIPELINE;
+    ov.ctor_start = nstart(n);
+    ov.ctor_end = nend(n);
+    return ov;
+  }
+  if (value_is_pipeline(ov)) {
+    uint32_t len = nend(attr) - nstart(attr);
+    const Command *c = commands_find(m->src->text + nstart(attr), len);
+    if (c && !(c->flags & CMD_PIPELINE)) return ov; /* p.set(...).get(...) chains */
+    return mkval(OBJ_UNKNOWN);
+  }
+  if (value_is_clientish(ov)) return mkval(OBJ_UNKNOWN);
+  if (ov.kind == OBJ_SENTINEL &&
+      (node_text_eq(m->src, attr, "master_for") || node_text_eq(m->src, attr, "slave_for"))) {
+    Value v = ov;
+    v.kind = OBJ_CLIENT;
+    v.decode = call_decode(m, args, false);
+    if (ts_node_is_null(call_kwarg(m->src, args, "decode_responses"))) v.decode = ov.decode;
+    v.ctor_start = nstart(n);
+    v.ctor_end = nend(n);
+    return v;
+  }
+  *handled = false;
+  return mkval(OBJ_UNKNOWN);
+}
+
+static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  if (nsym(fn) == SYM.attribute) {
+    bool handled;
+    Value v = eval_method_call(m, n, fn, scope, depth, &handled);
+    if (handled) return v;
+  }
+  Value fv = model_eval_in(m, fn, scope, depth + 1);
+  if (fv.kind == OBJ_CLIENT_CLASS) {
+    Value v = produce(fv);
+    if (v.kind == OBJ_CLIENT || v.kind == OBJ_SENTINEL) {
+      v.decode = call_decode(m, args, false);
+      if (v.kind == OBJ_SENTINEL && ts_node_is_null(call_kwarg(m->src, args, "decode_responses"))) {
+        TSNode ck = call_kwarg(m->src, args, "connection_kwargs");
+        v.decode = ts_node_is_null(ck) ? TRI_FALSE : TRI_UNKNOWN;
+      }
+    }
+    v.ctor_start = nstart(n);
+    v.ctor_end = nend(n);
+    return v;
+  }
+  if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property) {
+    Value v = produce(fv);
+    const char *qn = model_qualname(m, fn, scope);
+    bool builtin = qn && (strstr(qn, "from_url") || strstr(qn, "get_redis_connection"));
+    if (nsym(fn) == SYM.attribute && !qn) builtin = true; /* Redis.from_url via a local alias */
+    if (builtin) {
+      v.decode = call_decode(m, args, true);
+      v.ctor_start = nstart(n);
+      v.ctor_end = nend(n);
+    }
+    return v;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
+static Value eval_either(const Model *m, TSNode a, TSNode b, int scope, int depth) {
+  Value va = model_eval_in(m, a, scope, depth + 1);
+  Value vb = model_eval_in(m, b, scope, depth + 1);
+  if (va.kind == OBJ_UNKNOWN || vb.kind == OBJ_UNKNOWN) {
+    /* `x or Redis()`: the fallback only tells us something when x is None-ish */
+    return mkval(OBJ_UNKNOWN);
+  }
+  Value r = merge(va, vb);
+  return r.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : r;
+}
+
+Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
+  if (ts_node_is_null(n) || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
+  uint16_t s = nsym(n);
+  if (s == SYM.identifier)
+    return lookup_name(m, scope, m->src->text + nstart(n), nend(n) - nstart(n));
+  if (s == SYM.attribute) return eval_attribute(m, n, scope, depth);
+  if (s == SYM.call) return eval_call(m, n, scope, depth);
+  if (s == SYM.await || s == SYM.parenthesized_expression)
+    return model_eval_in(m, ts_node_named_child(n, 0), scope, depth + 1);
+  if (s == SYM.boolean_operator)
+    return eval_either(m, ts_node_child_by_field_id(n, SYM.f_left),
+                       ts_node_child_by_field_id(n, SYM.f_right), scope, depth);
+  if (s == SYM.conditional_expression && ts_node_named_child_count(n) >= 3)
+    return eval_either(m, ts_node_named_child(n, 0), ts_node_named_child(n, 2), scope, depth);
+  if (s == SYM.none) return mkval(OBJ_NONE);
+  if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
+      s == SYM.false_ || s == SYM.dictionary || s == SYM.list || s == SYM.tuple ||
+      s == SYM.set || s == SYM.list_comprehension || s == SYM.dictionary_comprehension ||
+      s == SYM.concatenated_string || s == SYM.binary_operator)
+    return mkval(OBJ_OTHER);
+  return mkval(OBJ_UNKNOWN);
+}
+
+/* The class an annotation names: `Redis`, `redis.Redis`, "Redis",
+ * Optional[Redis], Redis | None. Unknown when it names none. */
+static Value type_class(const Model *m, TSNode n, int scope, int depth) {
+  if (ts_node_is_null(n) || depth > 8) return mkval(OBJ_UNKNOWN);
+  uint16_t s = nsym(n);
+  if (s == SYM.identifier || s == SYM.attribute) {
+    Value v = model_eval_in(m, n, scope, depth + 1);
+    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+  }
+  if (s == SYM.string) {
+    const char *t = m->src->text + nstart(n) + 1;
+    size_t len = nend(n) - nstart(n);
+    len = len >= 2 ? len - 2 : 0;
+    const char *dot = memchr(t, '.', len);
+    size_t head = dot ? (size_t)(dot - t) : len;
+    if (!dot) {
+      Value v = lookup_name(m, scope, t, head);
+      return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+    }
+    const Import *im = NULL;
+    for (int sc = scope; sc >= 0 && !im; sc = scope_at(m, sc)->parent)
+      im = model_import_find(m, sc, t, head);
+    if (!im) return mkval(OBJ_UNKNOWN);
+    Value v = qualname_value(m, arena_printf(m->arena, "%s%.*s", im->qualified,
+                                             (int)(len - head), t + head));
+    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+  }
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt; i++) {
+    Value c = type_class(m, ts_node_named_child(n, i), scope, depth + 1);
+    if (c.kind == OBJ_CLIENT_CLASS) return c;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
+static Value eval_type(const Model *m, TSNode n, int scope) {
+  Value c = type_class(m, n, scope, 0);
+  if (c.kind != OBJ_CLIENT_CLASS) return mkval(OBJ_UNKNOWN);
+  Value r = produce(c);
+  r.decode = TRI_UNKNOWN;
+  r.ctor_start = r.ctor_end = 0;
+  return r;
+}
+
+/* ---------------------------------------------------------------- resolution */
+
+static Value func_returns(const Model *m, int fi) {
+  Value r = mkval(OBJ_NONE);
+  bool any = false;
+  for (size_t i = 0; i < m->rets.len; i++) {
+    const Ret *rt = vec_at(&m->rets, i);
+    if (rt->func != fi) continue;
+    Value v = ts_node_is_null(rt->value) ? mkval(OBJ_NONE)
+                                         : model_eval_in(m, rt->value, func_at(m, fi)->scope, 0);
+    r = any ? merge(r, v) : v;
+    any = true;
+  }
+  return r;
+}
+
+static Value class_value(Model *m, int ci) {
+  Class *c = vec_at(&m->classes, (size_t)ci);
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  int outer = scope_at(m, c->scope)->parent;
+  for (uint32_t i = 0; i < n; i++) {
+    Value b = model_eval_in(m, ts_node_named_child(supers, i), outer, 0);
+    if (b.kind == OBJ_CLIENT_CLASS && b.makes == OBJ_CLIENT) {
+      c->is_client_class = true;
+      c->client_async = b.is_async;
+      c->client_cluster = b.cluster;
+      b.ctor_start = b.ctor_end = 0;
+      return b;
+    }
+  }
+  return mkval(OBJ_OTHER);
+}
+
+static Value assign_value(Model *m, const Assign *a) {
+  switch (a->kind) {
+  case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
+  case A_TYPE: return eval_type(m, a->value, a->scope);
+  case A_CLASS: return class_value(m, a->index);
+  case A_FUNC: {
+    Function *f = vec_at(&m->funcs, (size_t)a->index);
+    f->returns = func_returns(m, a->index);
+    if (!value_is_clientish(f->returns) && f->returns.kind != OBJ_SENTINEL &&
+        f->returns.kind != OBJ_POOL)
+      return mkval(OBJ_OTHER);
+    Value v = f->returns;
+    v.makes = v.kind;
+    v.kind = OBJ_CLIENT_FACTORY;
+    v.via_property = f->is_property;
+    return v;
+  }
+  case A_WITH: {
+    Value v = model_eval_in(m, a->value, a->scope, 0);
+    return value_is_clientish(v) ? v : mkval(OBJ_UNKNOWN);
+  }
+  default: return mkval(OBJ_UNKNOWN);
+  }
+}
+
+static bool value_eq(Value a, Value b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* Round-based fixpoint: every round re-evaluates every binding from the
+ * values of the previous round, until nothing changes (bounded). */
+static void resolve(Model *m) {
+  for (int round = 0; round < 6; round++) {
+    for (size_t i = 0; i < m->bindings.len; i++) binding_at(m, (int)i)->has_next = false;
+    for (size_t i = 0; i < m->assigns.len; i++) {
+      const Assign *a = vec_at(&m->assigns, i);
+      Value v = assign_value(m, a);
+      Binding *b = binding_at(m, a->binding);
+      b->next = b->has_next ? merge(b->next, v) : v;
+      b->has_next = true;
+    }
+    bool changed = false;
+    for (size_t i = 0; i < m->bindings.len; i++) {
+      Binding *b = binding_at(m, (int)i);
+      Value nv = b->has_next ? b->next : mkval(OBJ_UNKNOWN);
+      if (!value_eq(nv, b->val)) changed = true;
+      b->val = nv;
+    }
+    if (!changed) break;
+  }
+}
+
+const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
+                                    uint32_t before) {
+  int b = model_binding_find(m, scope, name, len);
+  if (b < 0) return NULL;
+  const Assign *best = NULL;
+  for (size_t i = 0; i < m->assigns.len; i++) {
+    const Assign *a = vec_at(&m->assigns, i);
+    if (a->binding != b || a->at >= before || a->kind == A_TYPE) continue;
+    if (!best || a->at >= best->at) best = a;
+  }
+  return best;
+}
+
+/* ---------------------------------------------------------------- call sites */
+
+static const char *normalized_text(Model *m, TSNode n) {
+  const char *t = node_text(m->arena, m->src, n);
+  char *o = (char *)t;
+  for (const char *c = t; *c; c++)
+    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\\') *o++ = *c;
+  *o = '\0';
+  return t;
+}
+
+static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
+  TSNode none = {0};
+  if (!cmd || cmd->first_key < 0) return none;
+  TSNode k = call_arg(args, (uint32_t)cmd->first_key);
+  if (ts_node_is_null(k) && cmd->key_kw) k = call_kwarg(m->src, args, cmd->key_kw);
+  if (node_is(k, SYM.list_splat)) return none;
+  return k;
+}
+
+static void build_calls(Model *m) {
+  for (size_t i = 0; i < m->pending.len; i++) {
+    const PendingCall *p = vec_at(&m->pending, i);
+    TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    Value v = model_eval_in(m, obj, p->scope, 0);
+    if (!value_is_clientish(v)) continue;
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    CallSite *cs = vec_push(&m->calls);
+    cs->node = p->node;
+    cs->receiver = obj;
+    cs->args = ts_node_child_by_field_id(p->node, SYM.f_arguments);
+    cs->stmt = p->stmt;
+    cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
+    cs->method = node_text(m->arena, m->src, attr);
+    cs->recv_text = normalized_text(m, obj);
+    cs->recv = v;
+    cs->loop = p->loop;
+    cs->func = p->func;
+    cs->cls = p->cls;
+    cs->scope = p->scope;
+    cs->in_async = p->in_async;
+    cs->awaited = p->awaited;
+    TSNode k = key_arg(m, cs->cmd, cs->args);
+    if (!ts_node_is_null(k)) cs->key = keytpl_eval(m, k, p->scope, 0);
+  }
+}
+
+static void build_exports(Model *m) {
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    const Binding *b = binding_at(m, (int)i);
+    if (b->scope != 0) continue;
+    Value v = b->val;
+    bool keep = value_is_clientish(v) || v.kind == OBJ_SENTINEL || v.kind == OBJ_POOL ||
+                (v.kind == OBJ_CLIENT_FACTORY && !v.via_property) || v.kind == OBJ_CLIENT_CLASS;
+    if (!keep) continue;
+    Export *e = vec_push(&m->exports);
+    e->name = b->name;
+    e->value = v;
+  }
+}
+
+/* ---------------------------------------------------------------- public */
+
+static const char *package_of(Arena *a, const char *module, const char *path) {
+  size_t n = strlen(path);
+  bool is_init = n >= 11 && strcmp(path + n - 11, "__init__.py") == 0;
+  if (is_init) return module;
+  const char *dot = strrchr(module, '.');
+  return dot ? arena_strndup(a, module, (size_t)(dot - module)) : "";
+}
+
+Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *module,
+                   const ProjectIndex *index) {
+  model_init(NULL, 0);
+  Model *m = arena_alloc(arena, sizeof(Model));
+  m->arena = arena;
+  m->src = src;
+  m->tree = tree;
+  m->module = module ? arena_strdup(arena, module) : "";
+  m->package = package_of(arena, m->module, src->path ? src->path : "");
+  m->index = index;
+  Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
+               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals};
+  size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
+                 sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
+                 sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl)};
+  for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
+  scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
+  walk_tree(m, ts_tree_root_node(tree));
+  resolve(m);
+  build_calls(m);
+  build_exports(m);
+  return m;
+}
+
+void model_free(Model *m) {
+  if (!m) return;
+  Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
+               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals};
+  for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
+  free(m->table);
+  m->table = NULL;
+}
+
+const Source *model_source(const Model *m) { return m->src; }
+size_t model_ncalls(const Model *m) { return m->calls.len; }
+const CallSite *model_call(const Model *m, size_t i) { return vec_at(&m->calls, i); }
+const Loop *model_loop(const Model *m, int i) {
+  return i < 0 ? NULL : vec_at(&m->loops, (size_t)i);
+}
+const Function *model_function(const Model *m, int i) { return func_at(m, i); }
+size_t model_nfunctions(const Model *m) { return m->funcs.len; }
+const Class *model_class(const Model *m, int i) {
+  return i < 0 ? NULL : vec_at(&m->classes, (size_t)i);
+}
+size_t model_nexports(const Model *m) { return m->exports.len; }
+const Export *model_export(const Model *m, size_t i) { return vec_at(&m->exports, i); }
+
+Value model_eval(const Model *m, TSNode node) {
+  return model_eval_in(m, node, model_scope_at(m, nstart(node)), 0);
+}
+KeyTpl model_key(const Model *m, TSNode node) {
+  return keytpl_eval(m, node, model_scope_at(m, nstart(node)), 0);
+}
+ValueFact model_value(const Model *m, TSNode node) {
+  return valuefact_eval(m, node, model_scope_at(m, nstart(node)), 0);
+}

@@ -1,0 +1,222 @@
+/* model.h - what a Python file does with Redis, as facts the rules can query.
+ *
+ * model_build() walks one parsed file and answers, from evidence only:
+ * which expressions are Redis clients or pipelines (through imports, aliases,
+ * constructors, factories, bindings, annotations and the project index),
+ * which Redis commands are sent where (call sites), with key templates,
+ * value facts and context (function, class, loops, async).
+ *
+ * Ownership: everything a Model points to lives in its arena or in the tree
+ * and source it was built from; rules receive it borrowed. */
+#ifndef RL_MODEL_H
+#define RL_MODEL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "arena.h"
+#include "commands.h"
+#include "source.h"
+
+const TSLanguage *tree_sitter_python(void);
+
+/* ---- What an expression is ------------------------------------------- */
+
+typedef enum {
+  OBJ_UNKNOWN = 0,
+  OBJ_NONE,         /* the literal None: neutral when merging bindings */
+  OBJ_OTHER,        /* proven not a Redis object (dict, list, literal...) */
+  OBJ_CLIENT,       /* a Redis client (sync/async/cluster: see flags) */
+  OBJ_PIPELINE,     /* pipeline(transaction=False) or cluster pipeline */
+  OBJ_TRANSACTION,  /* pipeline() with MULTI/EXEC */
+  OBJ_CLIENT_OR_PIPELINE, /* `pipe or self.redis` */
+  OBJ_CLIENT_CLASS, /* a class whose instances are clients (Redis, subclasses) */
+  OBJ_CLIENT_FACTORY, /* a function returning a client */
+  OBJ_SENTINEL,     /* redis.sentinel.Sentinel instance */
+  OBJ_POOL,         /* ConnectionPool instance */
+  OBJ_MODULE,       /* a module object (import redis) */
+  OBJ_CONFLICT      /* bound to different kinds: treated as unknown */
+} ObjKind;
+
+typedef enum { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 } Tri;
+
+typedef struct Value {
+  uint8_t kind;      /* ObjKind */
+  uint8_t makes;     /* for classes and factories: the ObjKind a call produces */
+  bool via_property; /* factory reached by attribute access (@property) */
+  bool is_async;
+  bool cluster;
+  uint8_t decode;    /* Tri: decode_responses of the client */
+  uint32_t ctor_start, ctor_end; /* where the client was built (this file), 0/0 if not */
+} Value;
+
+bool value_is_clientish(Value v); /* client, pipeline, transaction or either */
+bool value_is_pipeline(Value v);  /* pipeline or transaction (commands are buffered) */
+
+/* ---- Key templates ----------------------------------------------------- */
+
+#define KEY_HOLE '\x01' /* marks an unknown part in KeyTpl.text */
+#define KEY_MAX_HOLES 8
+
+typedef struct KeyTpl {
+  const char *text;  /* "user:\x01:name"; NULL when there is no key argument */
+  uint8_t nholes;
+  bool opaque;       /* the whole key is unknown */
+  TSNode holes[KEY_MAX_HOLES]; /* expression of each hole, in order */
+} KeyTpl;
+
+/* Display form with `{}` for holes; arena-owned. */
+const char *keytpl_display(Arena *a, const KeyTpl *k);
+
+/* ---- Value facts -------------------------------------------------------- */
+
+enum {
+  VF_STR = 1u << 0,        /* str literal or str-producing */
+  VF_BYTES = 1u << 1,      /* bytes */
+  VF_NUMBER = 1u << 2,
+  VF_BOOL = 1u << 3,
+  VF_NONE = 1u << 4,
+  VF_SERIALIZED = 1u << 5, /* json.dumps, pickle.dumps, msgpack.packb, model_dump_json... */
+  VF_COLLECTION = 1u << 6, /* the data is a collection (list/query results/dict of many) */
+  VF_BULK = 1u << 7,       /* file/HTTP body, DataFrame export, base64 blob */
+  VF_COMPRESSED = 1u << 8, /* zlib/gzip/lz4/zstd/... compress on the def-use path */
+  VF_BINARY = 1u << 9,     /* bytes that are not text: pickle, msgpack, compressed */
+  VF_INTLIKE = 1u << 10,   /* an integer or an id-like value */
+  VF_ENTITY = 1u << 11,    /* serialized single object (not a collection) */
+  VF_SMALL_LITERAL = 1u << 12 /* literal dict/list with few short items */
+};
+
+typedef struct ValueFact {
+  uint32_t flags;
+  int64_t size;      /* exact byte size when known, else -1 */
+  int64_t min_size;  /* bytes known to be there at least (literal parts) */
+  uint32_t count;    /* entries of a literal dict/list/tuple/set */
+  const char *what;  /* short description: "json.dumps(...)", "pickle.dumps(...)" */
+  TSNode origin;     /* the expression the facts come from (after def-use) */
+} ValueFact;
+
+/* ---- Context ---------------------------------------------------------- */
+
+typedef struct Loop {
+  TSNode node;       /* for_statement, while_statement, *_comprehension, generator */
+  TSNode iterable;   /* null node for while */
+  TSNode target;     /* loop variable pattern; null for while */
+  int parent;        /* enclosing loop index or -1 */
+  int func;          /* function the loop is in, or -1 */
+} Loop;
+
+typedef struct Function {
+  TSNode node;       /* function_definition */
+  const char *name;
+  int cls;           /* class index or -1 */
+  int parent;        /* enclosing function or -1 */
+  bool is_async;
+  bool is_property;  /* @property / @cached_property */
+  const char *self_name; /* first parameter name for methods, else NULL */
+  Value returns;     /* merged value of its return statements */
+  int scope;
+} Function;
+
+typedef struct Class {
+  TSNode node;
+  const char *name;
+  bool is_client_class; /* subclasses a Redis client class */
+  bool client_async, client_cluster;
+  int scope;            /* class body scope */
+  int inst_scope;       /* scope of self.<attr> bindings */
+} Class;
+
+/* ---- Call sites --------------------------------------------------------- */
+
+typedef struct CallSite {
+  TSNode node;        /* call */
+  TSNode receiver;    /* object of the attribute */
+  TSNode args;        /* argument_list */
+  TSNode stmt;        /* enclosing simple statement (expression_statement...) */
+  const Command *cmd; /* NULL: a method the table does not know */
+  const char *method;
+  const char *recv_text; /* normalized receiver source text: identity of the client */
+  Value recv;
+  int loop, func, cls; /* innermost loop / function / class, or -1 */
+  int scope;           /* scope the call is in (for model queries) */
+  bool in_async;
+  bool awaited;
+  KeyTpl key;         /* template of the first key argument */
+} CallSite;
+
+typedef struct Model Model;
+struct ProjectIndex;
+
+/* Builds the model of a parsed file. `module` is the dotted module name of
+ * the file (for relative imports and the index); `index` may be NULL.
+ * Returns a model owned by `arena`; never NULL. */
+Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *module,
+                   const struct ProjectIndex *index);
+
+/* Frees the model's heap parts (its arena is the caller's). */
+void model_free(Model *m);
+const Source *model_source(const Model *m);
+size_t model_ncalls(const Model *m);
+const CallSite *model_call(const Model *m, size_t i);
+const Loop *model_loop(const Model *m, int i);
+const Function *model_function(const Model *m, int i);
+size_t model_nfunctions(const Model *m);
+const Class *model_class(const Model *m, int i);
+
+/* What an expression is, in the scope where `node` sits. */
+Value model_eval(const Model *m, TSNode node);
+KeyTpl model_key(const Model *m, TSNode node);
+ValueFact model_value(const Model *m, TSNode node);
+/* Does the file import module `mod` (e.g. "zlib") at all? */
+bool model_imports(const Model *m, const char *mod);
+
+/* Arguments of a call: positional index i (NULL node if absent or unknowable
+ * because of a *splat before it), keyword by name. */
+TSNode call_arg(TSNode call_args, uint32_t i);
+TSNode call_kwarg(const Source *src, TSNode call_args, const char *name);
+bool call_has_splat(TSNode call_args); /* *args or **kwargs present */
+uint32_t call_npositional(TSNode call_args);
+
+/* Node helpers. */
+bool node_is(TSNode n, uint16_t sym);
+const char *node_text(Arena *a, const Source *src, TSNode n);
+bool node_text_eq(const Source *src, TSNode n, const char *s);
+
+/* Exports of the file for the project index: module-level names that are
+ * clients/client classes/factories, and key-builder functions. */
+typedef struct Export {
+  const char *name;
+  Value value;
+} Export;
+size_t model_nexports(const Model *m);
+const Export *model_export(const Model *m, size_t i);
+
+/* Symbols of the grammar used by the model and rules; model_init() fills it once. */
+typedef struct Syms {
+  uint16_t call, attribute, identifier, argument_list, keyword_argument, string,
+      string_content, string_start, string_end, interpolation, escape_sequence,
+      concatenated_string, binary_operator, integer, float_, true_, false_, none,
+      dictionary, pair, dictionary_comprehension, list, tuple, set,
+      list_comprehension, set_comprehension, generator_expression, for_in_clause,
+      assignment, augmented_assignment, expression_statement, function_definition,
+      class_definition, decorated_definition, decorator, import_statement,
+      import_from_statement, aliased_import, dotted_name, relative_import,
+      wildcard_import, with_statement, with_item, as_pattern, as_pattern_target,
+      for_statement, while_statement, return_statement, await, typed_parameter,
+      typed_default_parameter, default_parameter, parameters, identifier_param,
+      list_splat, dictionary_splat, parenthesized_expression, boolean_operator,
+      conditional_expression, subscript, global_statement, try_statement, lambda,
+      comment, block, module, type, if_statement, unary_operator, keyword_separator,
+      list_splat_pattern, dictionary_splat_pattern, pattern_list, tuple_pattern,
+      async_kw, format_specifier, comparison_operator, not_operator, expression_list,
+      return_kw, delete_statement, raise_statement, assert_statement, pass_statement;
+  uint16_t f_function, f_arguments, f_object, f_attribute, f_name, f_value, f_left,
+      f_right, f_body, f_parameters, f_superclasses, f_module_name, f_alias,
+      f_operator, f_type, f_condition, f_alternative, f_consequence, f_key,
+      f_return_type, f_definition;
+} Syms;
+extern Syms SYM;
+/* Idempotent and thread-safe. Returns 0, or -1 when the grammar's ABI is not
+ * accepted by the tree-sitter runtime (msg says why). */
+int model_init(char *msg, size_t msgsize);
+#endif

@@ -1,0 +1,99 @@
+/* model_internal.h - the Model's insides, shared by model*.c only. */
+#ifndef RL_MODEL_INTERNAL_H
+#define RL_MODEL_INTERNAL_H
+#include "index.h"
+#include "model.h"
+
+#define EVAL_MAX_DEPTH 48
+
+typedef enum { SCOPE_MODULE, SCOPE_CLASS, SCOPE_FUNCTION, SCOPE_INSTANCE } ScopeKind;
+
+typedef struct Scope {
+  ScopeKind kind;
+  int parent;  /* enclosing scope, -1 for the module */
+  int func;    /* function index for SCOPE_FUNCTION */
+  int cls;     /* class index for SCOPE_CLASS / SCOPE_INSTANCE */
+  uint32_t start, end;
+} Scope;
+
+typedef struct Binding {
+  int scope;
+  const char *name;
+  Value val;   /* value from the previous resolution round (what lookups see) */
+  Value next;  /* accumulating in the current round */
+  bool has_next;
+} Binding;
+
+typedef enum {
+  A_VALUE,     /* name = <expr> */
+  A_TYPE,      /* name: <annotation> (parameters, class attributes) */
+  A_FUNC,      /* def name */
+  A_CLASS,     /* class name */
+  A_WITH,      /* with <expr> as name */
+  A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
+} AssignKind;
+
+typedef struct Assign {
+  AssignKind kind;
+  int binding;     /* index into bindings */
+  int scope;       /* scope the value expression is evaluated in */
+  TSNode value;    /* expression, annotation, ... */
+  int index;       /* function or class index for A_FUNC / A_CLASS */
+  uint32_t at;     /* byte where the binding happens (def-use order) */
+} Assign;
+
+typedef struct Import {
+  int scope;
+  const char *local;     /* name bound in the scope */
+  const char *qualified; /* dotted name it stands for */
+} Import;
+
+typedef struct PendingCall {
+  TSNode node, stmt;
+  int scope, loop, func, cls;
+  bool in_async, awaited;
+} PendingCall;
+
+typedef struct Ret {
+  int func;
+  TSNode value; /* null node for a bare return */
+} Ret;
+
+struct Model {
+  Arena *arena;
+  const Source *src;
+  TSTree *tree;
+  const char *module;   /* dotted module name */
+  const char *package;  /* for relative imports */
+  const ProjectIndex *index;
+  Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
+      calls, exports, globals;
+  int *table;           /* open addressing: binding index + 1, 0 empty */
+  size_t table_cap;
+};
+
+typedef struct GlobalDecl {
+  int func_scope;
+  const char *name;
+} GlobalDecl;
+
+/* model.c */
+int model_scope_at(const Model *m, uint32_t byte);
+int model_binding_find(const Model *m, int scope, const char *name, size_t len);
+Value model_eval_in(const Model *m, TSNode node, int scope, int depth);
+const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
+                                    uint32_t before);
+const char *model_qualname(const Model *m, TSNode node, int scope);
+const Import *model_import_find(const Model *m, int scope, const char *name, size_t len);
+int model_func_at(const Model *m, uint32_t byte);
+
+/* model_keys.c */
+KeyTpl keytpl_eval(const Model *m, TSNode node, int scope, int depth);
+
+/* model_values.c */
+ValueFact valuefact_eval(const Model *m, TSNode node, int scope, int depth);
+
+static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
+static inline uint32_t nend(TSNode n) { return ts_node_end_byte(n); }
+static inline uint16_t nsym(TSNode n) { return ts_node_symbol(n); }
+#endif

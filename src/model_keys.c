@@ -1,0 +1,320 @@
+/* model_keys.c - key templates: f"user:{uid}:name", "user:%s:name" % uid,
+ * "user:{}:name".format(uid), "user:" + uid + ":name", module constants and
+ * one level of key-builder helpers all become "user:\x01:name". */
+#include <string.h>
+
+#include "model_internal.h"
+
+#define KEY_MAX_LEN 400
+
+typedef struct KB {
+  char buf[KEY_MAX_LEN + 1];
+  size_t len;
+  KeyTpl *out;
+  const Model *m;
+  int scope;
+} KB;
+
+static void kb_put(KB *kb, const char *s, size_t n) {
+  if (kb->len + n > KEY_MAX_LEN) n = KEY_MAX_LEN - kb->len;
+  memcpy(kb->buf + kb->len, s, n);
+  kb->len += n;
+}
+
+static void kb_hole(KB *kb, TSNode expr) {
+  if (kb->len && kb->buf[kb->len - 1] == KEY_HOLE) return; /* adjacent holes merge */
+  char h = KEY_HOLE;
+  kb_put(kb, &h, 1);
+  if (kb->out->nholes < KEY_MAX_HOLES) kb->out->holes[kb->out->nholes] = expr;
+  kb->out->nholes++;
+}
+
+static void kb_expr(KB *kb, TSNode n, int depth);
+
+/* Literal text of a string_content piece; `{{`/`}}` unescaped in f-strings. */
+static void kb_content(KB *kb, TSNode c, bool fstring) {
+  const char *t = kb->m->src->text + nstart(c);
+  size_t n = nend(c) - nstart(c);
+  for (size_t i = 0; i < n; i++) {
+    if (fstring && (t[i] == '{' || t[i] == '}') && i + 1 < n && t[i + 1] == t[i]) i++;
+    kb_put(kb, t + i, 1);
+  }
+}
+
+static bool string_is_f(const Model *m, TSNode s) {
+  TSNode st = ts_node_child(s, 0);
+  for (uint32_t i = nstart(st); i < nend(st); i++) {
+    char c = m->src->text[i];
+    if (c == 'f' || c == 'F') return true;
+    if (c == '"' || c == '\'') break;
+  }
+  return false;
+}
+
+static void kb_string(KB *kb, TSNode s, int depth) {
+  bool f = string_is_f(kb->m, s);
+  uint32_t n = ts_node_child_count(s);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = ts_node_child(s, i);
+    uint16_t sym = nsym(c);
+    if (sym == SYM.string_content) {
+      /* string_content may itself hold escape_sequence/interpolation children */
+      if (ts_node_named_child_count(c) == 0) kb_content(kb, c, f);
+      else kb_string(kb, c, depth);
+    } else if (sym == SYM.escape_sequence) {
+      kb_content(kb, c, false);
+    } else if (sym == SYM.interpolation) {
+      kb_expr(kb, ts_node_named_child(c, 0), depth + 1);
+    } else if (!ts_node_is_named(c) && sym != SYM.string_start && sym != SYM.string_end &&
+               nsym(s) == SYM.string_content) {
+      kb_content(kb, c, f);
+    }
+  }
+}
+
+/* "a:%s:%d" % args */
+static void kb_percent(KB *kb, TSNode fmt, TSNode args, int depth) {
+  (void)depth;
+  const char *t = kb->m->src->text + nstart(fmt);
+  size_t n = nend(fmt) - nstart(fmt);
+  size_t q = 0;
+  while (q < n && t[q] != '"' && t[q] != '\'') q++;
+  size_t qlen = (q + 2 < n && t[q + 1] == t[q] && t[q + 2] == t[q]) ? 3 : 1;
+  size_t i = q + qlen, end = n >= qlen ? n - qlen : n;
+  uint32_t argi = 0;
+  bool tuple = node_is(args, SYM.tuple);
+  while (i < end) {
+    if (t[i] == '%' && i + 1 < end && t[i + 1] == '%') {
+      kb_put(kb, "%", 1);
+      i += 2;
+    } else if (t[i] == '%') {
+      i++;
+      if (i < end && t[i] == '(') while (i < end && t[i] != ')') i++;
+      while (i < end && strchr("()#0- +.*123456789", t[i])) i++;
+      i++; /* conversion char */
+      TSNode h = tuple ? ts_node_named_child(args, argi++) : args;
+      kb_hole(kb, h);
+    } else {
+      kb_put(kb, t + i, 1);
+      i++;
+    }
+  }
+}
+
+/* "a:{}:{name}".format(x, name=y) */
+static void kb_format(KB *kb, TSNode fmt, TSNode args) {
+  const char *t = kb->m->src->text + nstart(fmt);
+  size_t n = nend(fmt) - nstart(fmt);
+  size_t q = 0;
+  while (q < n && t[q] != '"' && t[q] != '\'') q++;
+  size_t qlen = (q + 2 < n && t[q + 1] == t[q] && t[q + 2] == t[q]) ? 3 : 1;
+  size_t i = q + qlen, end = n >= qlen ? n - qlen : n;
+  uint32_t argi = 0;
+  while (i < end) {
+    if ((t[i] == '{' || t[i] == '}') && i + 1 < end && t[i + 1] == t[i]) {
+      kb_put(kb, t + i, 1);
+      i += 2;
+    } else if (t[i] == '{') {
+      size_t j = i + 1;
+      while (j < end && t[j] != '}') j++;
+      TSNode h = call_arg(args, argi++);
+      if (j > i + 1 && t[i + 1] != ':' && t[i + 1] != '!') {
+        size_t nl = j - i - 1;
+        char name[64];
+        if (nl >= sizeof name) nl = sizeof name - 1;
+        memcpy(name, t + i + 1, nl);
+        name[nl] = '\0';
+        h = (name[0] >= '0' && name[0] <= '9') ? call_arg(args, (uint32_t)(name[0] - '0'))
+                                               : call_kwarg(kb->m->src, args, name);
+      }
+      kb_hole(kb, h);
+      i = j + 1;
+    } else {
+      kb_put(kb, t + i, 1);
+      i++;
+    }
+  }
+}
+
+static bool is_plain_string(const Model *m, TSNode n) {
+  return node_is(n, SYM.string) && !string_is_f(m, n);
+}
+
+/* ":".join([a, b, c]) */
+static bool kb_join(KB *kb, TSNode sep, TSNode args, int depth) {
+  TSNode list = call_arg(args, 0);
+  if (!node_is(list, SYM.list) && !node_is(list, SYM.tuple)) return false;
+  uint32_t n = ts_node_named_child_count(list);
+  for (uint32_t i = 0; i < n; i++) {
+    if (i) kb_string(kb, sep, depth);
+    kb_expr(kb, ts_node_named_child(list, i), depth + 1);
+  }
+  return true;
+}
+
+/* A helper returning a key: def user_key(uid): return f"user:{uid}". */
+static int helper_func(const Model *m, TSNode fn, int scope) {
+  int b = -1;
+  if (nsym(fn) == SYM.identifier) {
+    const char *name = m->src->text + nstart(fn);
+    size_t len = nend(fn) - nstart(fn);
+    for (int s = scope; s >= 0 && b < 0; s = ((Scope *)vec_at(&m->scopes, (size_t)s))->parent)
+      b = model_binding_find(m, s, name, len);
+  }
+  if (b < 0) return -1;
+  int found = -1;
+  for (size_t i = 0; i < m->assigns.len; i++) {
+    const Assign *a = vec_at(&m->assigns, i);
+    if (a->binding != b) continue;
+    if (a->kind != A_FUNC || found >= 0) return -1;
+    found = a->index;
+  }
+  return found;
+}
+
+static bool kb_helper(KB *kb, TSNode call, int depth) {
+  if (depth > 2) return false;
+  int fi = helper_func(kb->m, ts_node_child_by_field_id(call, SYM.f_function), kb->scope);
+  if (fi < 0) return false;
+  const Ret *only = NULL;
+  for (size_t i = 0; i < kb->m->rets.len; i++) {
+    const Ret *r = vec_at(&kb->m->rets, i);
+    if (r->func != fi) continue;
+    if (only) return false;
+    only = r;
+  }
+  if (!only || ts_node_is_null(only->value)) return false;
+  uint16_t s = nsym(only->value);
+  if (s != SYM.string && s != SYM.binary_operator && s != SYM.call &&
+      s != SYM.concatenated_string)
+    return false;
+  int saved = kb->scope;
+  kb->scope = ((const Function *)vec_at(&kb->m->funcs, (size_t)fi))->scope;
+  kb_expr(kb, only->value, depth + 2);
+  kb->scope = saved;
+  return true;
+}
+
+static bool kb_call(KB *kb, TSNode n, int depth) {
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  if (nsym(fn) == SYM.attribute) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    if (is_plain_string(kb->m, obj) && node_text_eq(kb->m->src, attr, "format")) {
+      kb_format(kb, obj, args);
+      return true;
+    }
+    if (is_plain_string(kb->m, obj) && node_text_eq(kb->m->src, attr, "join"))
+      return kb_join(kb, obj, args, depth);
+    return false;
+  }
+  return kb_helper(kb, n, depth);
+}
+
+/* The expression an identifier stands for: the reaching assignment in its
+ * function, or a module constant assigned exactly once. */
+static TSNode resolve_name(const Model *m, TSNode id, int scope, int *scope_out) {
+  TSNode none = {0};
+  const char *name = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  for (int s = scope; s >= 0; s = ((Scope *)vec_at(&m->scopes, (size_t)s))->parent) {
+    const Scope *sc = vec_at(&m->scopes, (size_t)s);
+    if (sc->kind == SCOPE_CLASS || sc->kind == SCOPE_INSTANCE) continue;
+    if (model_binding_find(m, s, name, len) < 0) continue;
+    const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
+    if (!a || a->kind != A_VALUE) return none;
+    if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
+      int b = model_binding_find(m, s, name, len), count = 0;
+      for (size_t i = 0; i < m->assigns.len; i++)
+        count += ((const Assign *)vec_at(&m->assigns, i))->binding == b;
+      if (count != 1) return none;
+    }
+    *scope_out = a->scope;
+    return a->value;
+  }
+  return none;
+}
+
+static void kb_expr(KB *kb, TSNode n, int depth) {
+  if (ts_node_is_null(n) || depth > 12) {
+    kb_hole(kb, n);
+    return;
+  }
+  uint16_t s = nsym(n);
+  if (s == SYM.string) return kb_string(kb, n, depth);
+  if (s == SYM.concatenated_string) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+      kb_string(kb, ts_node_named_child(n, i), depth);
+    return;
+  }
+  if (s == SYM.parenthesized_expression) return kb_expr(kb, ts_node_named_child(n, 0), depth + 1);
+  if (s == SYM.binary_operator) {
+    TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);
+    TSNode l = ts_node_child_by_field_id(n, SYM.f_left);
+    TSNode r = ts_node_child_by_field_id(n, SYM.f_right);
+    if (node_text_eq(kb->m->src, op, "+")) {
+      kb_expr(kb, l, depth + 1);
+      kb_expr(kb, r, depth + 1);
+      return;
+    }
+    if (node_text_eq(kb->m->src, op, "%") && is_plain_string(kb->m, l))
+      return kb_percent(kb, l, r, depth);
+  }
+  if (s == SYM.call && kb_call(kb, n, depth)) return;
+  if (s == SYM.identifier) {
+    int sc = kb->scope;
+    TSNode v = resolve_name(kb->m, n, kb->scope, &sc);
+    uint16_t vs = ts_node_is_null(v) ? 0 : nsym(v);
+    if (vs == SYM.string || vs == SYM.binary_operator || vs == SYM.concatenated_string ||
+        vs == SYM.call || vs == SYM.identifier) {
+      KB sub = *kb;
+      sub.scope = sc;
+      size_t before = kb->len;
+      uint8_t holes = kb->out->nholes;
+      kb_expr(&sub, v, depth + 1);
+      /* a call that is not a template gives one opaque hole: keep the name instead */
+      if (sub.len == before + 1 && sub.buf[before] == KEY_HOLE && vs == SYM.call) {
+        kb->out->nholes = holes;
+        kb_hole(kb, n);
+        return;
+      }
+      kb->len = sub.len;
+      memcpy(kb->buf, sub.buf, sub.len);
+      return;
+    }
+  }
+  kb_hole(kb, n);
+}
+
+KeyTpl keytpl_eval(const Model *m, TSNode node, int scope, int depth) {
+  KeyTpl k;
+  memset(&k, 0, sizeof k);
+  KB kb;
+  kb.len = 0;
+  kb.out = &k;
+  kb.m = m;
+  kb.scope = scope;
+  kb_expr(&kb, node, depth);
+  k.text = arena_strndup(m->arena, kb.buf, kb.len);
+  k.opaque = kb.len == 1 && kb.buf[0] == KEY_HOLE;
+  return k;
+}
+
+const char *keytpl_display(Arena *a, const KeyTpl *k) {
+  if (!k->text) return "";
+  size_t n = strlen(k->text), holes = 0;
+  for (size_t i = 0; i < n; i++) holes += k->text[i] == KEY_HOLE;
+  char *o = arena_alloc(a, n + holes + 1);
+  size_t j = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (k->text[i] == KEY_HOLE) {
+      o[j++] = '{';
+      o[j++] = '}';
+    } else {
+      o[j++] = k->text[i];
+    }
+  }
+  o[j] = '\0';
+  return o;
+}

@@ -1,0 +1,165 @@
+/* model_util.c - grammar symbols and small node helpers. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+Syms SYM;
+static pthread_once_t syms_once = PTHREAD_ONCE_INIT;
+static int syms_status;
+static char syms_msg[200];
+
+static uint16_t sym(const TSLanguage *l, const char *name, bool named) {
+  return ts_language_symbol_for_name(l, name, (uint32_t)strlen(name), named);
+}
+
+static uint16_t fld(const TSLanguage *l, const char *name) {
+  return ts_language_field_id_for_name(l, name, (uint32_t)strlen(name));
+}
+
+static void init_symbols(const TSLanguage *l) {
+#define S(f, n) SYM.f = sym(l, n, true)
+  S(call, "call"); S(attribute, "attribute"); S(identifier, "identifier");
+  S(argument_list, "argument_list"); S(keyword_argument, "keyword_argument");
+  S(string, "string"); S(string_content, "string_content");
+  S(string_start, "string_start"); S(string_end, "string_end");
+  S(interpolation, "interpolation"); S(escape_sequence, "escape_sequence");
+  S(concatenated_string, "concatenated_string"); S(binary_operator, "binary_operator");
+  S(integer, "integer"); S(float_, "float"); S(true_, "true"); S(false_, "false");
+  S(none, "none"); S(dictionary, "dictionary"); S(pair, "pair");
+  S(dictionary_comprehension, "dictionary_comprehension"); S(list, "list");
+  S(tuple, "tuple"); S(set, "set"); S(list_comprehension, "list_comprehension");
+  S(set_comprehension, "set_comprehension"); S(generator_expression, "generator_expression");
+  S(for_in_clause, "for_in_clause"); S(assignment, "assignment");
+  S(augmented_assignment, "augmented_assignment");
+  S(expression_statement, "expression_statement");
+  S(function_definition, "function_definition"); S(class_definition, "class_definition");
+  S(decorated_definition, "decorated_definition"); S(decorator, "decorator");
+  S(import_statement, "import_statement"); S(import_from_statement, "import_from_statement");
+  S(aliased_import, "aliased_import"); S(dotted_name, "dotted_name");
+  S(relative_import, "relative_import"); S(wildcard_import, "wildcard_import");
+  S(with_statement, "with_statement"); S(with_item, "with_item");
+  S(as_pattern, "as_pattern"); S(as_pattern_target, "as_pattern_target");
+  S(for_statement, "for_statement"); S(while_statement, "while_statement");
+  S(return_statement, "return_statement"); S(await, "await");
+  S(typed_parameter, "typed_parameter"); S(typed_default_parameter, "typed_default_parameter");
+  S(default_parameter, "default_parameter"); S(parameters, "parameters");
+  S(list_splat, "list_splat"); S(dictionary_splat, "dictionary_splat");
+  S(parenthesized_expression, "parenthesized_expression");
+  S(boolean_operator, "boolean_operator"); S(conditional_expression, "conditional_expression");
+  S(subscript, "subscript"); S(global_statement, "global_statement");
+  S(try_statement, "try_statement"); S(lambda, "lambda"); S(comment, "comment");
+  S(block, "block"); S(module, "module"); S(type, "type"); S(if_statement, "if_statement");
+  S(unary_operator, "unary_operator"); S(keyword_separator, "keyword_separator");
+  S(list_splat_pattern, "list_splat_pattern");
+  S(dictionary_splat_pattern, "dictionary_splat_pattern");
+  S(pattern_list, "pattern_list"); S(tuple_pattern, "tuple_pattern");
+  S(format_specifier, "format_specifier"); S(comparison_operator, "comparison_operator");
+  S(not_operator, "not_operator"); S(expression_list, "expression_list");
+  S(delete_statement, "delete_statement"); S(raise_statement, "raise_statement");
+  S(assert_statement, "assert_statement"); S(pass_statement, "pass_statement");
+#undef S
+  SYM.async_kw = sym(l, "async", false);
+  SYM.return_kw = sym(l, "return", false);
+#define F(f, n) SYM.f = fld(l, n)
+  F(f_function, "function"); F(f_arguments, "arguments"); F(f_object, "object");
+  F(f_attribute, "attribute"); F(f_name, "name"); F(f_value, "value"); F(f_left, "left");
+  F(f_right, "right"); F(f_body, "body"); F(f_parameters, "parameters");
+  F(f_superclasses, "superclasses"); F(f_module_name, "module_name"); F(f_alias, "alias");
+  F(f_operator, "operator"); F(f_type, "type"); F(f_condition, "condition");
+  F(f_alternative, "alternative"); F(f_consequence, "consequence"); F(f_key, "key");
+  F(f_return_type, "return_type"); F(f_definition, "definition");
+#undef F
+}
+
+static void init_once(void) {
+  const TSLanguage *l = tree_sitter_python();
+  uint32_t v = ts_language_version(l);
+  if (v < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || v > TREE_SITTER_LANGUAGE_VERSION) {
+    snprintf(syms_msg, sizeof syms_msg,
+             "the tree-sitter-python grammar has ABI %u but the tree-sitter runtime "
+             "accepts %d to %d; rebuild with a matching grammar",
+             v, TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION);
+    syms_status = -1;
+    return;
+  }
+  init_symbols(l);
+}
+
+int model_init(char *msg, size_t msgsize) {
+  pthread_once(&syms_once, init_once);
+  if (syms_status && msg && msgsize) snprintf(msg, msgsize, "%s", syms_msg);
+  return syms_status;
+}
+
+bool node_is(TSNode n, uint16_t s) { return !ts_node_is_null(n) && ts_node_symbol(n) == s; }
+
+const char *node_text(Arena *a, const Source *src, TSNode n) {
+  if (ts_node_is_null(n)) return "";
+  return arena_strndup(a, src->text + nstart(n), nend(n) - nstart(n));
+}
+
+bool node_text_eq(const Source *src, TSNode n, const char *s) {
+  if (ts_node_is_null(n)) return false;
+  size_t len = nend(n) - nstart(n);
+  return strlen(s) == len && memcmp(src->text + nstart(n), s, len) == 0;
+}
+
+static bool is_positional(TSNode a) {
+  uint16_t s = nsym(a);
+  return s != SYM.keyword_argument && s != SYM.dictionary_splat && s != SYM.comment;
+}
+
+TSNode call_arg(TSNode args, uint32_t i) {
+  TSNode none = {0};
+  if (ts_node_is_null(args) || nsym(args) != SYM.argument_list) return none;
+  uint32_t n = ts_node_named_child_count(args), k = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    TSNode a = ts_node_named_child(args, j);
+    if (!is_positional(a)) continue;
+    if (nsym(a) == SYM.list_splat) return none; /* position unknowable past *args */
+    if (k++ == i) return a;
+  }
+  return none;
+}
+
+uint32_t call_npositional(TSNode args) {
+  if (ts_node_is_null(args) || nsym(args) != SYM.argument_list) return 0;
+  uint32_t n = ts_node_named_child_count(args), k = 0;
+  for (uint32_t j = 0; j < n; j++)
+    if (is_positional(ts_node_named_child(args, j))) k++;
+  return k;
+}
+
+TSNode call_kwarg(const Source *src, TSNode args, const char *name) {
+  TSNode none = {0};
+  if (ts_node_is_null(args) || nsym(args) != SYM.argument_list) return none;
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t j = 0; j < n; j++) {
+    TSNode a = ts_node_named_child(args, j);
+    if (nsym(a) != SYM.keyword_argument) continue;
+    if (node_text_eq(src, ts_node_child_by_field_id(a, SYM.f_name), name))
+      return ts_node_child_by_field_id(a, SYM.f_value);
+  }
+  return none;
+}
+
+bool call_has_splat(TSNode args) {
+  if (ts_node_is_null(args)) return false;
+  uint32_t n = ts_node_named_child_count(args);
+  for (uint32_t j = 0; j < n; j++) {
+    uint16_t s = nsym(ts_node_named_child(args, j));
+    if (s == SYM.list_splat || s == SYM.dictionary_splat) return true;
+  }
+  return false;
+}
+
+bool value_is_clientish(Value v) {
+  return v.kind == OBJ_CLIENT || v.kind == OBJ_PIPELINE || v.kind == OBJ_TRANSACTION ||
+         v.kind == OBJ_CLIENT_OR_PIPELINE;
+}
+
+bool value_is_pipeline(Value v) {
+  return v.kind == OBJ_PIPELINE || v.kind == OBJ_TRANSACTION;
+}

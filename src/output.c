@@ -1,0 +1,106 @@
+/* output.c - format dispatch and the helpers every renderer shares. */
+#include "output.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "output_internal.h"
+
+#define RULE_URL_BASE "https://github.com/redislint/redislint/blob/main/rules/"
+
+int output_write(FILE *out, const LintRun *run, const OutputOptions *oo) {
+  switch (oo->format) {
+  case FORMAT_JSON: return output_json(out, run, oo);
+  case FORMAT_SARIF: return output_sarif(out, run, oo);
+  case FORMAT_GITHUB: return output_github(out, run, oo);
+  case FORMAT_TEXT: break;
+  }
+  return output_text(out, run, oo);
+}
+
+/* Writes the URL into buf (truncated to bufsize) and returns buf. */
+const char *output_rule_url(const char *slug, char *buf, size_t bufsize) {
+  if (bufsize == 0) return buf;
+  snprintf(buf, bufsize, "%s%s.md", RULE_URL_BASE, slug ? slug : "");
+  return buf;
+}
+
+void output_summary(const LintRun *run, OutputSummary *sum) {
+  memset(sum, 0, sizeof *sum);
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const FileResult *fr = &run->files[i];
+    if (fr->loaded) sum->files++;
+    for (size_t j = 0; j < fr->nfindings; j++) {
+      sum->findings++;
+      switch (fr->findings[j].severity) {
+      case SEV_ERROR: sum->errors++; break;
+      case SEV_WARNING: sum->warnings++; break;
+      case SEV_INFO: sum->infos++; break;
+      }
+    }
+  }
+}
+
+const char *output_code(const Finding *f) {
+  return f->rule && f->rule->code ? f->rule->code : "?";
+}
+
+const char *output_slug(const Finding *f) {
+  return f->rule && f->rule->slug ? f->rule->slug : "?";
+}
+
+const char *output_related_path(const FileResult *fr, const Related *r) {
+  return r->path ? r->path : fr->src.path;
+}
+
+const Source *output_related_source(const LintRun *run, const FileResult *fr,
+                                    const Related *r) {
+  if (!r->path || (fr->src.path && strcmp(r->path, fr->src.path) == 0))
+    return fr->loaded ? &fr->src : NULL;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const FileResult *o = &run->files[i];
+    if (o->loaded && o->src.path && strcmp(o->src.path, r->path) == 0) return &o->src;
+  }
+  return NULL;
+}
+
+bool output_has_fix(const Fix *fix) {
+  return fix->applicability != FIX_NONE && fix->title && fix->title[0];
+}
+
+/* cJSON_Print indents with tabs and puts a tab after each key's colon. Raw
+ * tabs never occur inside printed strings (they are escaped as \t), so every
+ * tab is layout: after ':' it becomes one space, elsewhere two spaces. */
+static size_t retab(const char *in, char *out) {
+  size_t n = 0;
+  for (const char *p = in; *p; p++) {
+    if (*p != '\t') {
+      out[n++] = *p;
+    } else if (n > 0 && out[n - 1] == ':') {
+      out[n++] = ' ';
+    } else {
+      out[n++] = ' ';
+      out[n++] = ' ';
+    }
+  }
+  return n;
+}
+
+int output_print_json(FILE *out, const cJSON *root) {
+  char *s = cJSON_Print(root);
+  if (!s) return -1;
+  char *buf = xmalloc(2 * strlen(s) + 2);
+  size_t n = retab(s, buf);
+  buf[n++] = '\n';
+  int rc = fwrite(buf, 1, n, out) == n ? 0 : -1;
+  free(buf);
+  cJSON_free(s);
+  return rc;
+}
+
+int output_finish(FILE *out) {
+  if (fflush(out) != 0) return -1;
+  return ferror(out) ? -1 : 0;
+}

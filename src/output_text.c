@@ -1,0 +1,307 @@
+/* output_text.c - the default, human-readable format.
+ *
+ *   app.py:3:5: RL101 [per-field-keys] 3 SETs write fields of one user ...
+ *     |
+ *   3 |     r.set(f"user:{uid}:name", name)
+ *     |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+ *     |
+ *     = help: Store the fields in one hash with HSET (unsafe fix)
+ *     = note: app.py:4:5: another SET of the group
+ *
+ *   Found 1 finding (0 errors, 1 warning, 0 infos) in 1 file.
+ *
+ * Columns are 1-based code points. The frame shows the first line of the
+ * span; carets run to its end on that line (at least one caret). Tabs are
+ * expanded to stops of TAB_WIDTH in both the frame and the caret line, and
+ * control characters print as spaces, so carets stay aligned and the source
+ * cannot send escape sequences to the terminal. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "output.h"
+#include "output_internal.h"
+
+#define TAB_WIDTH 4u
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+
+typedef struct TextOut {
+  FILE *out;
+  const LintRun *run;
+  bool color;
+} TextOut;
+
+static const char *severity_color(Severity s) {
+  switch (s) {
+  case SEV_ERROR: return "\033[31m";
+  case SEV_WARNING: return "\033[33m";
+  default: return "\033[34m";
+  }
+}
+
+/* ---- sanitised text -------------------------------------------------- */
+
+/* Length in bytes of the code point starting with byte b (1 for bad bytes). */
+static uint32_t cp_len(unsigned char b) {
+  if (b >= 0xF0) return 4;
+  if (b >= 0xE0) return 3;
+  if (b >= 0xC0) return 2;
+  return 1;
+}
+
+/* C0 controls, DEL, and C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F). */
+static bool is_control(const char *s, uint32_t n) {
+  unsigned char b = (unsigned char)s[0];
+  if (b < 0x20 || b == 0x7F) return true;
+  return b == 0xC2 && n >= 2 && (unsigned char)s[1] < 0xA0;
+}
+
+/* Writes s[0..n) with every control character (tabs too) as one space. */
+static void put_clean(FILE *out, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint32_t k = cp_len((unsigned char)s[i]);
+    if (k > n - i) k = (uint32_t)(n - i);
+    if (is_control(s + i, k)) fputc(' ', out);
+    else fwrite(s + i, 1, k, out);
+    i += k;
+  }
+}
+
+static void put_str(FILE *out, const char *s) {
+  if (s) put_clean(out, s, strlen(s));
+}
+
+static void put_spaces(FILE *out, uint32_t n) {
+  while (n--) fputc(' ', out);
+}
+
+/* ---- code frame ------------------------------------------------------ */
+
+/* Display column (0-based) after advancing from col over the code point at s. */
+static uint32_t advance(const char *s, uint32_t col) {
+  return *s == '\t' ? (col / TAB_WIDTH + 1) * TAB_WIDTH : col + 1;
+}
+
+/* Display column (0-based, tabs expanded) of byte `to` in line [from, ...). */
+static uint32_t display_col(const char *text, uint32_t from, uint32_t to) {
+  uint32_t col = 0;
+  for (uint32_t i = from; i < to; i += cp_len((unsigned char)text[i]))
+    col = advance(text + i, col);
+  return col;
+}
+
+/* Writes text[from..to) with tabs expanded and controls as spaces. */
+static void put_expanded(FILE *out, const char *text, uint32_t from, uint32_t to) {
+  uint32_t col = 0;
+  for (uint32_t i = from; i < to;) {
+    uint32_t k = cp_len((unsigned char)text[i]), next = advance(text + i, col);
+    if (k > to - i) k = to - i;
+    if (text[i] == '\t' || is_control(text + i, k)) put_spaces(out, next - col);
+    else fwrite(text + i, 1, k, out);
+    col = next;
+    i += k;
+  }
+}
+
+static int digits(uint32_t n) {
+  int d = 1;
+  while (n >= 10) n /= 10, d++;
+  return d;
+}
+
+/* Blank gutter: as wide as the line number, then " |". */
+static void put_gutter(const TextOut *t, int width) {
+  fprintf(t->out, "%*s |", width, "");
+}
+
+static void color_on(const TextOut *t, Severity sev, bool bold) {
+  if (!t->color) return;
+  if (bold) fputs(ANSI_BOLD, t->out);
+  fputs(severity_color(sev), t->out);
+}
+
+static void color_off(const TextOut *t) {
+  if (t->color) fputs(ANSI_RESET, t->out);
+}
+
+/* The first line of the finding's span, and carets under the span. */
+static void put_frame(const TextOut *t, const Source *src, const Finding *f) {
+  Position p = source_position(src, f->start);
+  uint32_t ls, le;
+  source_line_span(src, p.line, &ls, &le);
+  uint32_t start = f->start < ls ? ls : f->start > le ? le : f->start;
+  uint32_t end = f->end > le ? le : f->end < start ? start : f->end;
+  uint32_t a = display_col(src->text, ls, start), b = display_col(src->text, ls, end);
+  int w = digits(p.line);
+  put_gutter(t, w);
+  fprintf(t->out, "\n%*u |", w, p.line);
+  if (le > ls) {
+    fputc(' ', t->out);
+    put_expanded(t->out, src->text, ls, le);
+  }
+  fputc('\n', t->out);
+  put_gutter(t, w);
+  put_spaces(t->out, a + 1);
+  color_on(t, f->severity, false);
+  for (uint32_t i = 0; i < (b > a ? b - a : 1); i++) fputc('^', t->out);
+  color_off(t);
+  fputc('\n', t->out);
+  put_gutter(t, w);
+  fputc('\n', t->out);
+}
+
+/* ---- findings ------------------------------------------------------- */
+
+static void put_header(const TextOut *t, const FileResult *fr, const Finding *f) {
+  Position p = source_position(&fr->src, f->start);
+  put_str(t->out, fr->src.path);
+  fprintf(t->out, ":%u:%u: ", p.line, p.column);
+  color_on(t, f->severity, true);
+  put_str(t->out, output_code(f));
+  color_off(t);
+  fputs(" [", t->out);
+  put_str(t->out, output_slug(f));
+  fputs("] ", t->out);
+  put_str(t->out, f->message);
+  fputc('\n', t->out);
+}
+
+static const char *fix_suffix(Applicability a) {
+  switch (a) {
+  case FIX_SAFE: return " (safe fix)";
+  case FIX_UNSAFE: return " (unsafe fix)";
+  default: return "";
+  }
+}
+
+static void put_related(const TextOut *t, const FileResult *fr, const Related *r, int w) {
+  const Source *src = output_related_source(t->run, fr, r);
+  fprintf(t->out, "%*s = note: ", w, "");
+  put_str(t->out, output_related_path(fr, r));
+  if (src) {
+    Position p = source_position(src, r->start);
+    fprintf(t->out, ":%u:%u", p.line, p.column);
+  }
+  if (r->message && r->message[0]) {
+    fputs(": ", t->out);
+    put_str(t->out, r->message);
+  }
+  fputc('\n', t->out);
+}
+
+/* Help and note lines under the frame, "=" aligned with the gutter's "|". */
+static void put_footer(const TextOut *t, const FileResult *fr, const Finding *f) {
+  int w = digits(source_position(&fr->src, f->start).line);
+  if (output_has_fix(&f->fix)) {
+    fprintf(t->out, "%*s = help: ", w, "");
+    put_str(t->out, f->fix.title);
+    fprintf(t->out, "%s\n", fix_suffix(f->fix.applicability));
+  }
+  for (size_t i = 0; i < f->nrelated; i++) put_related(t, fr, &f->related[i], w);
+}
+
+static void put_findings(const TextOut *t, bool quiet) {
+  for (size_t i = 0; i < t->run->nfiles; i++) {
+    const FileResult *fr = &t->run->files[i];
+    if (!fr->loaded) continue;
+    for (size_t j = 0; j < fr->nfindings; j++) {
+      const Finding *f = &fr->findings[j];
+      put_header(t, fr, f);
+      if (quiet) continue;
+      put_frame(t, &fr->src, f);
+      put_footer(t, fr, f);
+      fputc('\n', t->out);
+    }
+  }
+}
+
+/* ---- statistics ----------------------------------------------------- */
+
+typedef struct RuleStat {
+  const char *code, *slug; /* borrowed from the rule */
+  Severity severity;       /* the rule's default severity */
+  size_t count;
+} RuleStat;
+
+static int stat_cmp(const void *pa, const void *pb) {
+  const RuleStat *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+/* Adds one finding to its rule's row (rows keyed by code). */
+static void stat_add(Vec *rows, const Finding *f) {
+  for (size_t i = 0; i < rows->len; i++) {
+    RuleStat *r = vec_at(rows, i);
+    if (strcmp(r->code, output_code(f)) == 0) {
+      r->count++;
+      return;
+    }
+  }
+  RuleStat *r = vec_push(rows);
+  r->code = output_code(f);
+  r->slug = output_slug(f);
+  r->severity = f->rule ? f->rule->severity : f->severity;
+  r->count = 1;
+}
+
+static void put_stat_rows(const TextOut *t, const Vec *rows) {
+  int wn = 1, wc = 1, ws = 1;
+  for (size_t i = 0; i < rows->len; i++) {
+    const RuleStat *r = vec_at(rows, i);
+    if (digits((uint32_t)r->count) > wn) wn = digits((uint32_t)r->count);
+    if ((int)strlen(r->code) > wc) wc = (int)strlen(r->code);
+    if ((int)strlen(r->slug) > ws) ws = (int)strlen(r->slug);
+  }
+  for (size_t i = 0; i < rows->len; i++) {
+    const RuleStat *r = vec_at(rows, i);
+    fprintf(t->out, "%*zu  ", wn, r->count);
+    color_on(t, r->severity, true);
+    put_str(t->out, r->code);
+    color_off(t);
+    put_spaces(t->out, (uint32_t)(wc - (int)strlen(r->code) + 2));
+    fprintf(t->out, "%-*s  %s\n", ws, r->slug, severity_name(r->severity));
+  }
+}
+
+static void put_statistics(const TextOut *t) {
+  Vec rows = VEC_INIT(RuleStat);
+  for (size_t i = 0; i < t->run->nfiles; i++) {
+    const FileResult *fr = &t->run->files[i];
+    for (size_t j = 0; j < fr->nfindings; j++) stat_add(&rows, &fr->findings[j]);
+  }
+  if (rows.len > 1) qsort(rows.data, rows.len, sizeof(RuleStat), stat_cmp);
+  put_stat_rows(t, &rows);
+  vec_free(&rows);
+}
+
+/* ---- summary -------------------------------------------------------- */
+
+static const char *plural(size_t n, const char *one, const char *many) {
+  return n == 1 ? one : many;
+}
+
+static void put_summary(const TextOut *t) {
+  OutputSummary s;
+  output_summary(t->run, &s);
+  if (s.findings == 0) {
+    fprintf(t->out, "No findings in %zu %s.\n", s.files, plural(s.files, "file", "files"));
+    return;
+  }
+  fprintf(t->out, "Found %zu %s (%zu %s, %zu %s, %zu %s) in %zu %s.\n", s.findings,
+          plural(s.findings, "finding", "findings"), s.errors,
+          plural(s.errors, "error", "errors"), s.warnings,
+          plural(s.warnings, "warning", "warnings"), s.infos,
+          plural(s.infos, "info", "infos"), s.files, plural(s.files, "file", "files"));
+}
+
+int output_text(FILE *out, const LintRun *run, const OutputOptions *oo) {
+  TextOut t = {out, run, oo->color};
+  if (oo->statistics) put_statistics(&t);
+  else put_findings(&t, oo->quiet);
+  if (!oo->quiet) put_summary(&t);
+  return output_finish(out);
+}

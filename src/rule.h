@@ -1,0 +1,33 @@
+/* rule.h - the rule registry and what a rule gets to work with. */
+#ifndef RL_RULE_H
+#define RL_RULE_H
+#include <stdbool.h>
+#include "finding.h"
+
+struct RuleCtx;
+struct ProjectCtx;
+
+typedef struct Rule {
+  const char *code;     /* "RL101": stable, never reused */
+  const char *slug;     /* "per-field-keys": names the pattern */
+  const char *title;    /* one line, for tables and SARIF shortDescription */
+  const char *category; /* "memory", "commands", ... */
+  Severity severity;    /* default severity */
+  Applicability fix;    /* best applicability the rule offers */
+  bool default_enabled;
+  /* Runs once per file on its model. May be NULL. */
+  void (*check_file)(struct RuleCtx *ctx);
+  /* Runs once after all files, on project-wide facts. May be NULL. */
+  void (*check_project)(struct ProjectCtx *ctx);
+} Rule;
+
+size_t rules_count(void);
+const Rule *rules_at(size_t i);
+/* By code or slug, case-insensitive for the code. NULL if unknown. */
+const Rule *rules_find(const char *code_or_slug);
+/* Index of a rule in the registry (SARIF ruleIndex). */
+size_t rules_index(const Rule *rule);
+
+/* Embedded documentation (rules/<slug>.md). NULL if the rule has none. */
+const char *rule_doc(const Rule *rule);
+#endif

@@ -1,0 +1,56 @@
+/* RL105 non-integer-set-members: set members that are integers with a
+ * constant prefix ("user:42") lose the compact intset encoding. */
+#include <string.h>
+
+#include "rule_util.h"
+
+static const char *const SET_MEMBER_WRITES[] = {"sadd", "srem", NULL};
+
+/* "user:" + hole, where the hole is an integer or id-like value. */
+static bool prefixed_int(RuleCtx *ctx, TSNode member, const char **prefix) {
+  if (node_is(member, SYM.integer) || node_is(member, SYM.identifier)) return false;
+  KeyTpl k = model_key(ctx->model, member);
+  size_t n = k.text ? strlen(k.text) : 0;
+  if (n < 2 || k.nholes != 1 || k.text[n - 1] != KEY_HOLE) return false;
+  TSNode hole = k.holes[0];
+  if (ts_node_is_null(hole)) return false;
+  ValueFact f = model_value(ctx->model, hole);
+  if (!(f.flags & VF_INTLIKE)) return false;
+  *prefix = arena_strndup(ctx->arena, k.text, n - 1);
+  return true;
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!call_method_in(cs, SET_MEMBER_WRITES)) continue;
+    for (uint32_t a = 1; a < 1 + MAX_VALUES; a++) {
+      TSNode mem = call_arg(cs->args, a);
+      if (ts_node_is_null(mem)) break;
+      const char *prefix;
+      if (!prefixed_int(ctx, mem, &prefix)) continue;
+      Finding *f = rule_report(
+          ctx, mem, SEV_INFO,
+          "set member is an integer with the constant prefix \"%s\": members that are all "
+          "integers are stored as an intset (up to set-max-intset-entries, %ld); one prefixed "
+          "member makes `%s` a hashtable (5 members: 360 B vs 80 B on Redis 7.0)",
+          prefix, ctx->opt->th.set_max_intset_entries, key_display(ctx, &cs->key));
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Store the bare integer id (the key already says what it is), e.g. "
+                  "`%s.%s(%s, %s)`",
+                  cs->recv_text, cs->method, ctx_text(ctx, call_arg(cs->args, 0)),
+                  ctx_text(ctx, model_key(ctx->model, mem).holes[0]));
+    }
+  }
+}
+
+const Rule RULE_NON_INTEGER_SET_MEMBERS = {
+    .code = "RL105",
+    .slug = "non-integer-set-members",
+    .title = "Prefixed integer ids as set members lose intset encoding",
+    .category = "memory",
+    .severity = SEV_INFO,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};

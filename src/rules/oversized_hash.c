@@ -1,0 +1,96 @@
+/* RL103 oversized-hash: one hash that will hold more fields than
+ * hash-max-listpack-entries (a huge literal mapping, a mapping built from an
+ * unbounded iterable, or a field per item of an unbounded loop). */
+#include <string.h>
+
+#include "rule_util.h"
+
+static const char *const FIELD_WRITES[] = {"hset", "hsetnx", "hincrby", "hincrbyfloat", NULL};
+
+static const char *bound_text(RuleCtx *ctx, IterBound b, int64_t count, TSNode it) {
+  if (count >= 0) return arena_printf(ctx->arena, "%lld items", (long long)count);
+  return b == ITER_UNBOUNDED ? arena_printf(ctx->arena, "`%s`, which grows with the data",
+                                            ctx_text(ctx, it))
+                             : arena_printf(ctx->arena, "`%s`", ctx_text(ctx, it));
+}
+
+static void fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Shard the hash so each part stays under hash-max-listpack-entries (%ld), e.g. "
+              "`%s:{id // 1000}`, or use one small hash per object",
+              ctx->opt->th.hash_max_listpack_entries, key_display(ctx, &cs->key));
+}
+
+/* mapping={...} literal with too many entries, or built by a comprehension. */
+static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
+  TSNode map = call_kwarg(ctx->src, cs->args, "mapping");
+  if (ts_node_is_null(map) && !strcmp(cs->method, "hmset")) map = call_arg(cs->args, 1);
+  if (ts_node_is_null(map)) return;
+  long limit = ctx->opt->th.hash_max_listpack_entries;
+  if (node_is(map, SYM.dictionary) && ts_node_named_child_count(map) > (uint32_t)limit) {
+    Finding *f = rule_report(ctx, map, SEV_WARNING,
+                             "mapping has %u fields, over hash-max-listpack-entries (%ld): the "
+                             "hash is stored as a hashtable (513 fields: 28,816 B vs 512: 5,168 B)",
+                             ts_node_named_child_count(map), limit);
+    fix(ctx, f, cs);
+    return;
+  }
+  if (!node_is(map, SYM.dictionary_comprehension)) return;
+  TSNode clause = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(map) && ts_node_is_null(clause); i++)
+    if (node_is(ts_node_named_child(map, i), SYM.for_in_clause)) clause = ts_node_named_child(map, i);
+  TSNode it = ts_node_child_by_field_id(clause, SYM.f_right);
+  int64_t count;
+  IterBound b = iterable_bound(ctx->model, it, cs->scope, &count, limit);
+  if (b != ITER_UNBOUNDED) return;
+  Finding *f = rule_report(ctx, map, SEV_WARNING,
+                           "mapping has a field per item of %s: past hash-max-listpack-entries "
+                           "(%ld) the hash converts to a hashtable (about 5.6x the memory)",
+                           bound_text(ctx, b, count, it), limit);
+  fix(ctx, f, cs);
+}
+
+/* for item in items: r.hset("all", item.id, ...) with a fixed key. */
+static void check_loop(RuleCtx *ctx, const CallSite *cs) {
+  const Loop *l = model_loop(ctx->model, cs->loop);
+  if (!l || ts_node_is_null(l->iterable) || !call_method_in(cs, FIELD_WRITES)) return;
+  TSNode key = call_arg(cs->args, 0), field = call_arg(cs->args, 1);
+  if (ts_node_is_null(key) || ts_node_is_null(field)) return;
+  if (!mentions_loop_target(ctx->model, l, field)) return;
+  /* the key must not change per iteration, in this loop or an outer one */
+  for (const Loop *o = l; o; o = model_loop(ctx->model, o->parent))
+    if (mentions_loop_target(ctx->model, o, key)) return;
+  for (uint8_t h = 0; h < cs->key.nholes && h < KEY_MAX_HOLES; h++)
+    for (const Loop *o = l; o; o = model_loop(ctx->model, o->parent))
+      if (mentions_loop_target(ctx->model, o, cs->key.holes[h])) return;
+  int64_t count;
+  IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count,
+                               ctx->opt->th.hash_max_listpack_entries);
+  if (b == ITER_BOUNDED) return;
+  Finding *f = rule_report(
+      ctx, cs->node, b == ITER_UNBOUNDED ? SEV_WARNING : SEV_INFO,
+      "hash `%s` gets a field per item of %s: past hash-max-listpack-entries (%ld) it converts "
+      "to a hashtable (513 fields: 28,816 B vs 512: 5,168 B)",
+      key_display(ctx, &cs->key), bound_text(ctx, b, count, l->iterable),
+      ctx->opt->th.hash_max_listpack_entries);
+  fix(ctx, f, cs);
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!strcmp(cs->method, "hset") || !strcmp(cs->method, "hmset")) check_mapping(ctx, cs);
+    check_loop(ctx, cs);
+  }
+}
+
+const Rule RULE_OVERSIZED_HASH = {
+    .code = "RL103",
+    .slug = "oversized-hash",
+    .title = "Hash that grows past hash-max-listpack-entries",
+    .category = "memory",
+    .severity = SEV_WARNING,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,83 @@
+/* RL102 oversized-hash-value: a hash field name or value longer than
+ * hash-max-listpack-value converts the whole hash to a hashtable. */
+#include <string.h>
+
+#include "rule_util.h"
+
+static const char *const HASH_WRITES[] = {"hset", "hsetnx", "hmset", NULL};
+
+typedef struct Verdict {
+  Severity sev;
+  const char *why; /* "value is 1000 bytes" */
+} Verdict;
+
+static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
+  if (ts_node_is_null(n)) return false;
+  ValueFact f = model_value(ctx->model, n);
+  long limit = ctx->opt->th.hash_max_listpack_value;
+  if (f.flags & VF_SMALL_LITERAL) return false;
+  int64_t size = f.size >= 0 ? f.size : f.min_size;
+  if (size > limit) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "%s is %s%lld bytes", what, f.size >= 0 ? "" : "at least ",
+                          (long long)size);
+    return true;
+  }
+  if (f.size >= 0) return false;
+  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_COLLECTION)) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "%s is %s output of a collection", what, f.what);
+    return true;
+  }
+  if (f.flags & VF_BULK) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "%s is a bulk body (%s)", what,
+                          f.what ? f.what : ctx_text(ctx, f.origin));
+    return true;
+  }
+  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_ENTITY)) {
+    v->sev = SEV_INFO;
+    v->why = arena_printf(ctx->arena, "%s is %s output of an object, likely", what, f.what);
+    return true;
+  }
+  return false;
+}
+
+static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, Verdict *v) {
+  Finding *f = rule_report(ctx, at, v->sev,
+                           "%s over hash-max-listpack-value (%ld): one such field converts "
+                           "the whole hash `%s` from listpack to hashtable encoding "
+                           "(3 small fields: 88 B; with one 100-byte value: 360 B)",
+                           v->why, ctx->opt->th.hash_max_listpack_value,
+                           key_display(ctx, &cs->key));
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Move the large value to its own (compressed) key, e.g. `%s.set(f\"<key>:%s\", "
+              "zlib.compress(...))`, and keep only a reference in the hash; or raise "
+              "hash-max-listpack-value deliberately",
+              cs->recv_text, "<field>");
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!call_method_in(cs, HASH_WRITES)) continue;
+    Stored st[MAX_VALUES];
+    size_t n = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
+    for (size_t k = 0; k < n; k++) {
+      Verdict v;
+      if (judge(ctx, st[k].field, "field name", &v)) report(ctx, cs, st[k].field, &v);
+      if (judge(ctx, st[k].value, "value", &v)) report(ctx, cs, st[k].value, &v);
+    }
+  }
+}
+
+const Rule RULE_OVERSIZED_HASH_VALUE = {
+    .code = "RL102",
+    .slug = "oversized-hash-value",
+    .title = "Hash field or value longer than hash-max-listpack-value",
+    .category = "memory",
+    .severity = SEV_WARNING,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,233 @@
+/* RL101 per-field-keys: several string keys that are the fields of one
+ * entity (user:{}:name, user:{}:email, user:{}:age) instead of one hash. */
+#include <ctype.h>
+#include <string.h>
+
+#include "rule_util.h"
+
+#define MAX_WRITES 256
+
+typedef struct Write {
+  const CallSite *cs;
+  const char *prefix; /* template up to the last ':' */
+  const char *field;  /* last literal segment */
+  const char *ttl;
+  const char *obj;    /* "user" when the value is user.name / user["name"] */
+  bool grouped;
+} Write;
+
+static const char *const STRING_WRITES[] = {"set", "setex", "psetex", "setnx", "incr", "incrby",
+                                            "incrbyfloat", "decr", "decrby", NULL};
+
+/* Last segment names a field: an identifier-like word, not a number or id. */
+static bool field_like(const char *s) {
+  if (!*s || !(isalpha((unsigned char)*s) || *s == '_')) return false;
+  for (const char *c = s; *c; c++)
+    if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') return false;
+  return true;
+}
+
+/* Base object of a value written: `user.name`, `user["name"]`, `user.get("name")`. */
+static const char *value_object(RuleCtx *ctx, TSNode v) {
+  if (node_is(v, SYM.attribute) || node_is(v, SYM.subscript))
+    return ctx_text(ctx, ts_node_named_child(v, 0));
+  if (node_is(v, SYM.call)) {
+    TSNode fn = ts_node_child_by_field_id(v, SYM.f_function);
+    if (node_is(fn, SYM.attribute) &&
+        node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "get"))
+      return ctx_text(ctx, ts_node_child_by_field_id(fn, SYM.f_object));
+  }
+  return NULL;
+}
+
+static bool split_key(RuleCtx *ctx, const KeyTpl *k, Write *w) {
+  if (!k->text || k->opaque) return false;
+  const char *colon = strrchr(k->text, ':');
+  if (!colon || !field_like(colon + 1)) return false;
+  if (!memchr(k->text, KEY_HOLE, (size_t)(colon - k->text))) return false; /* per entity */
+  w->prefix = arena_strndup(ctx->arena, k->text, (size_t)(colon - k->text));
+  w->field = colon + 1;
+  return true;
+}
+
+static size_t collect(RuleCtx *ctx, int func, Write *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < model_ncalls(ctx->model) && n < MAX_WRITES; i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->func != func || !call_method_in(cs, STRING_WRITES)) continue;
+    Write w = {0};
+    w.cs = cs;
+    if (!split_key(ctx, &cs->key, &w)) continue;
+    w.ttl = ttl_text(ctx, cs);
+    Stored st[2];
+    if (stored_values(ctx->model, cs, st, 2, NULL) == 1) w.obj = value_object(ctx, st[0].value);
+    out[n++] = w;
+  }
+  return n;
+}
+
+static bool same_group(const Write *a, const Write *b) {
+  return !strcmp(a->prefix, b->prefix) && !strcmp(a->cs->recv_text, b->cs->recv_text);
+}
+
+/* `f"user:{uid}:name"` -> `f"user:{uid}"`: the key's source without its last
+ * segment, when the segment ends the last string literal. NULL otherwise. */
+static const char *prefix_source(RuleCtx *ctx, TSNode key, const char *field) {
+  const char *t = ctx_text(ctx, key);
+  size_t n = strlen(t), fl = strlen(field);
+  if (!node_is(key, SYM.string) || n < fl + 3) return NULL;
+  char q = t[n - 1];
+  if (q != '"' && q != '\'') return NULL;
+  if (memcmp(t + n - 1 - fl, field, fl) != 0 || t[n - 2 - fl] != ':') return NULL;
+  return arena_printf(ctx->arena, "%.*s%c", (int)(n - 2 - fl), t, q);
+}
+
+static const char *mapping_text(RuleCtx *ctx, Write *g[], size_t n) {
+  const char *s = "{";
+  for (size_t i = 0; i < n; i++) {
+    Stored st[2];
+    stored_values(ctx->model, g[i]->cs, st, 2, NULL);
+    s = arena_printf(ctx->arena, "%s%s\"%s\": %s", s, i ? ", " : "", g[i]->field,
+                     ctx_text(ctx, st[0].value));
+  }
+  return arena_printf(ctx->arena, "%s}", s);
+}
+
+/* Edits are produced only for plain `r.set(key, value)` statements in one block. */
+static bool rewritable(Write *g[], size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *cs = g[i]->cs;
+    if (strcmp(cs->method, "set") || call_npositional(cs->args) != 2 ||
+        ts_node_named_child_count(cs->args) != 2 || g[i]->ttl[0])
+      return false;
+    if (!node_is(cs->stmt, SYM.expression_statement) ||
+        !ts_node_eq(ts_node_named_child(cs->stmt, 0), cs->node))
+      return false;
+    if (i && !ts_node_eq(ts_node_parent(cs->stmt), ts_node_parent(g[0]->cs->stmt))) return false;
+  }
+  return true;
+}
+
+static void add_fix(RuleCtx *ctx, Finding *f, Write *g[], size_t n) {
+  const CallSite *first = g[0]->cs;
+  TSNode key = call_arg(first->args, 0);
+  const char *pfx = prefix_source(ctx, key, g[0]->field);
+  const char *call = arena_printf(ctx->arena, "%s.hset(%s, mapping=%s)", first->recv_text,
+                                  pfx ? pfx : key_display(ctx, &first->key),
+                                  mapping_text(ctx, g, n));
+  bool edits = pfx && rewritable(g, n);
+  for (size_t i = 1; i < n && edits; i++)
+    edits = prefix_source(ctx, call_arg(g[i]->cs->args, 0), g[i]->field) &&
+            !strcmp(prefix_source(ctx, call_arg(g[i]->cs->args, 0), g[i]->field), pfx);
+  finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
+              "Store the fields in one hash: `%s` (readers must switch to HGET/HGETALL)", call);
+  if (!edits) return;
+  finding_edit(ctx, f, nstart(first->stmt), nend(first->stmt), call);
+  for (size_t i = 1; i < n; i++) { /* delete the other statements with their lines */
+    uint32_t s = nstart(g[i]->cs->stmt), e = nend(g[i]->cs->stmt);
+    while (s > 0 && (ctx->src->text[s - 1] == ' ' || ctx->src->text[s - 1] == '\t')) s--;
+    if (e < ctx->src->len && ctx->src->text[e] == '\r') e++;
+    if (e < ctx->src->len && ctx->src->text[e] == '\n') e++;
+    finding_edit(ctx, f, s, e, "");
+  }
+}
+
+static void report_group(RuleCtx *ctx, Write *g[], size_t n) {
+  const char *fields = "";
+  for (size_t i = 0; i < n; i++)
+    fields = arena_printf(ctx->arena, "%s%s%s", fields, i ? ", " : "", g[i]->field);
+  KeyTpl pk = {0};
+  pk.text = g[0]->prefix;
+  const char *pd = key_display(ctx, &pk);
+  Finding *f = rule_report(ctx, g[0]->cs->node, SEV_WARNING,
+                           "%zu string keys hold fields of one `%s` entity (%s): each key "
+                           "costs ~50-70 bytes of overhead; one hash `%s` with %zu fields stays "
+                           "listpack-encoded up to hash-max-listpack-entries (%ld)",
+                           n, pd, fields, pd, n, ctx->opt->th.hash_max_listpack_entries);
+  for (size_t i = 1; i < n; i++)
+    finding_related(ctx, f, NULL, nstart(g[i]->cs->node), nend(g[i]->cs->node),
+                    arena_printf(ctx->arena, "field `%s` written here", g[i]->field));
+  add_fix(ctx, f, g, n);
+}
+
+static bool distinct_field(Write *g[], size_t n, const char *field) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(g[i]->field, field)) return false;
+  return true;
+}
+
+static void group_function(RuleCtx *ctx, Write *w, size_t n) {
+  Write *g[MAX_WRITES];
+  for (size_t i = 0; i < n; i++) {
+    if (w[i].grouped) continue;
+    size_t k = 0;
+    bool same_ttl = true, same_obj = w[i].obj != NULL;
+    for (size_t j = i; j < n; j++) {
+      if (w[j].grouped || !same_group(&w[i], &w[j])) continue;
+      w[j].grouped = true;
+      if (!distinct_field(g, k, w[j].field)) continue;
+      same_ttl &= !strcmp(w[i].ttl, w[j].ttl);
+      same_obj &= w[j].obj && w[i].obj && !strcmp(w[i].obj, w[j].obj);
+      g[k++] = &w[j];
+    }
+    int min = same_obj ? 2 : ctx->opt->th.per_field_min_group;
+    if (min < 2) min = 2;
+    if (k >= (size_t)min && same_ttl) report_group(ctx, g, k);
+  }
+}
+
+/* for field, value in data.items(): r.set(f"user:{uid}:{field}", value) */
+static void check_loop_writes(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    const Loop *l = model_loop(ctx->model, cs->loop);
+    if (!l || ts_node_is_null(l->iterable) || !call_method_in(cs, STRING_WRITES)) continue;
+    const KeyTpl *k = &cs->key;
+    size_t len = k->text ? strlen(k->text) : 0;
+    if (len < 3 || k->text[len - 1] != KEY_HOLE || k->text[len - 2] != ':' || k->nholes < 2 ||
+        k->nholes > KEY_MAX_HOLES)
+      continue;
+    TSNode last = k->holes[k->nholes - 1];
+    TSNode it = l->iterable;
+    bool dict_iter = node_is(it, SYM.call) &&
+                     (node_text_eq(ctx->src, ts_node_child_by_field_id(
+                                                 ts_node_child_by_field_id(it, SYM.f_function),
+                                                 SYM.f_attribute), "items") ||
+                      node_text_eq(ctx->src, ts_node_child_by_field_id(
+                                                 ts_node_child_by_field_id(it, SYM.f_function),
+                                                 SYM.f_attribute), "keys"));
+    if (!dict_iter || !node_is(last, SYM.identifier) || !mentions_loop_target(ctx->model, l, last))
+      continue;
+    TSNode src = ts_node_child_by_field_id(ts_node_child_by_field_id(it, SYM.f_function), SYM.f_object);
+    KeyTpl pk = *k;
+    pk.text = arena_strndup(ctx->arena, k->text, len - 2);
+    Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
+                             "one string key per field of `%s` (`%s`): each key costs ~50-70 "
+                             "bytes of overhead; store the fields in one hash `%s`",
+                             ctx_text(ctx, src), key_display(ctx, k), key_display(ctx, &pk));
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Write the dict as one hash: `%s.hset(<key %s>, mapping=%s)` (readers must "
+                "switch to HGET/HGETALL)",
+                cs->recv_text, key_display(ctx, &pk), ctx_text(ctx, src));
+  }
+}
+
+static void check(RuleCtx *ctx) {
+  Write *w = arena_alloc(ctx->arena, MAX_WRITES * sizeof(Write));
+  for (int func = -1; func < (int)model_nfunctions(ctx->model); func++) {
+    size_t n = collect(ctx, func, w);
+    if (n >= 2) group_function(ctx, w, n);
+  }
+  check_loop_writes(ctx);
+}
+
+const Rule RULE_PER_FIELD_KEYS = {
+    .code = "RL101",
+    .slug = "per-field-keys",
+    .title = "One string key per field of an entity instead of one hash",
+    .category = "memory",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,199 @@
+/* rules/rule_util.c - helpers shared by rules. */
+#include "rule_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t push(Stored *out, size_t n, size_t cap, TSNode field, TSNode value) {
+  if (n < cap && !ts_node_is_null(value)) {
+    out[n].field = field;
+    out[n].value = value;
+    return n + 1;
+  }
+  return n;
+}
+
+static size_t dict_entries(TSNode dict, Stored *out, size_t n, size_t cap) {
+  uint32_t cnt = ts_node_named_child_count(dict);
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode p = ts_node_named_child(dict, i);
+    if (nsym(p) != SYM.pair) continue;
+    n = push(out, n, cap, ts_node_child_by_field_id(p, SYM.f_key),
+             ts_node_child_by_field_id(p, SYM.f_value));
+  }
+  return n;
+}
+
+static size_t mapping_entries(const Model *m, TSNode mapping, Stored *out, size_t n, size_t cap,
+                              TSNode *mapping_out) {
+  if (ts_node_is_null(mapping)) return n;
+  if (nsym(mapping) == SYM.dictionary) return dict_entries(mapping, out, n, cap);
+  (void)m;
+  if (mapping_out) *mapping_out = mapping;
+  return n;
+}
+
+static size_t positional_from(const CallSite *cs, uint32_t first, Stored *out, size_t n,
+                              size_t cap) {
+  for (uint32_t i = first; i < first + MAX_VALUES; i++) {
+    TSNode a = call_arg(cs->args, i);
+    if (ts_node_is_null(a)) break;
+    n = push(out, n, cap, (TSNode){0}, a);
+  }
+  return n;
+}
+
+static TSNode arg_or_kw(const Model *m, const CallSite *cs, uint32_t pos, const char *kw) {
+  TSNode a = call_arg(cs->args, pos);
+  return ts_node_is_null(a) ? call_kwarg(m->src, cs->args, kw) : a;
+}
+
+size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap,
+                     TSNode *mapping_out) {
+  const char *me = cs->method;
+  TSNode none = {0};
+  size_t n = 0;
+  if (mapping_out) *mapping_out = none;
+  if (!strcmp(me, "set") || !strcmp(me, "setnx") || !strcmp(me, "getset"))
+    return push(out, n, cap, none, arg_or_kw(m, cs, 1, "value"));
+  if (!strcmp(me, "setex") || !strcmp(me, "psetex"))
+    return push(out, n, cap, none, arg_or_kw(m, cs, 2, "value"));
+  if (!strcmp(me, "hset") || !strcmp(me, "hsetnx")) {
+    n = push(out, n, cap, arg_or_kw(m, cs, 1, "key"), arg_or_kw(m, cs, 2, "value"));
+    return mapping_entries(m, call_kwarg(m->src, cs->args, "mapping"), out, n, cap, mapping_out);
+  }
+  if (!strcmp(me, "hmset"))
+    return mapping_entries(m, arg_or_kw(m, cs, 1, "mapping"), out, n, cap, mapping_out);
+  if (!strcmp(me, "mset") || !strcmp(me, "msetnx"))
+    return mapping_entries(m, arg_or_kw(m, cs, 0, "mapping"), out, n, cap, mapping_out);
+  if (!strcmp(me, "xadd"))
+    return mapping_entries(m, arg_or_kw(m, cs, 1, "fields"), out, n, cap, mapping_out);
+  if (!strcmp(me, "rpush") || !strcmp(me, "lpush") || !strcmp(me, "rpushx") ||
+      !strcmp(me, "lpushx"))
+    return positional_from(cs, 1, out, n, cap);
+  return 0;
+}
+
+const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
+  const char *me = cs->method;
+  if (!strcmp(me, "setex") || !strcmp(me, "psetex")) {
+    TSNode t = call_arg(cs->args, 1);
+    if (ts_node_is_null(t)) t = call_kwarg(ctx->src, cs->args, "time");
+    return ts_node_is_null(t) ? "?" : ctx_text(ctx, t);
+  }
+  if (strcmp(me, "set") != 0) return "";
+  static const char *const kws[] = {"ex", "px", "exat", "pxat", "keepttl"};
+  for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+    TSNode t = call_kwarg(ctx->src, cs->args, kws[i]);
+    if (!ts_node_is_null(t) && !node_is(t, SYM.none))
+      return arena_printf(ctx->arena, "%s=%s", kws[i], ctx_text(ctx, t));
+  }
+  TSNode t = call_arg(cs->args, 2); /* set(name, value, ex) */
+  if (!ts_node_is_null(t) && !node_is(t, SYM.none))
+    return arena_printf(ctx->arena, "ex=%s", ctx_text(ctx, t));
+  if (call_has_splat(cs->args)) return "**";
+  return "";
+}
+
+static const char *const UNBOUNDED_METHODS[] = {
+    "all", "fetchall", "iterator", "scan_iter", "sscan_iter", "hscan_iter", "zscan_iter",
+    "readlines", "iterrows", "itertuples", "find", "objects", "select", "query", "stream",
+    "values_list", "smembers", "hgetall", "lrange", "zrange", "keys", NULL};
+
+static bool method_in(const Model *m, TSNode attr, const char *const *list) {
+  for (; *list; list++)
+    if (node_text_eq(m->src, attr, *list)) return true;
+  return false;
+}
+
+static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count, long limit) {
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  if (node_text_eq(m->src, fn, "range")) {
+    TSNode hi = call_arg(args, call_npositional(args) >= 2 ? 1 : 0);
+    if (!node_is(hi, SYM.integer)) return ITER_UNKNOWN;
+    *count = strtoll(m->src->text + nstart(hi), NULL, 0);
+    return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
+  }
+  if (node_text_eq(m->src, fn, "enumerate") || node_text_eq(m->src, fn, "sorted") ||
+      node_text_eq(m->src, fn, "list") || node_text_eq(m->src, fn, "reversed"))
+    return iterable_bound(m, call_arg(args, 0), scope, count, limit);
+  if (node_text_eq(m->src, fn, "open")) return ITER_UNBOUNDED;
+  const char *qn = model_qualname(m, fn, scope);
+  if (qn && (!strcmp(qn, "os.listdir") || !strcmp(qn, "os.scandir") || !strcmp(qn, "os.walk") ||
+             !strcmp(qn, "glob.glob") || !strcmp(qn, "glob.iglob") || !strcmp(qn, "csv.reader") ||
+             !strcmp(qn, "csv.DictReader")))
+    return ITER_UNBOUNDED;
+  if (nsym(fn) == SYM.attribute) {
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    if (method_in(m, attr, UNBOUNDED_METHODS)) return ITER_UNBOUNDED;
+    if (node_text_eq(m->src, attr, "items") || node_text_eq(m->src, attr, "values") ||
+        node_text_eq(m->src, attr, "filter") || node_text_eq(m->src, attr, "order_by"))
+      return iterable_bound(m, ts_node_child_by_field_id(fn, SYM.f_object), scope, count, limit);
+  }
+  return ITER_UNKNOWN;
+}
+
+IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, long limit) {
+  *count = -1;
+  for (int depth = 0; depth < 8 && !ts_node_is_null(n); depth++) {
+    uint16_t s = nsym(n);
+    if (s == SYM.list || s == SYM.tuple || s == SYM.set || s == SYM.dictionary ||
+        s == SYM.string) {
+      *count = ts_node_named_child_count(n);
+      return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
+    }
+    if (s == SYM.call) return call_bound(m, n, scope, count, limit);
+    if (s == SYM.attribute) {
+      TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
+      if (node_text_eq(m->src, attr, "objects")) return ITER_UNBOUNDED;
+      return ITER_UNKNOWN;
+    }
+    if (s != SYM.identifier) return ITER_UNKNOWN;
+    const char *name = m->src->text + nstart(n);
+    size_t len = nend(n) - nstart(n);
+    int sc = scope;
+    while (sc >= 0 && model_binding_find(m, sc, name, len) < 0)
+      sc = ((Scope *)vec_at(&m->scopes, (size_t)sc))->parent;
+    if (sc < 0) return ITER_UNKNOWN;
+    const Assign *a = model_reaching_assign(m, sc, name, len, sc == scope ? nstart(n) : UINT32_MAX);
+    if (!a || a->kind != A_VALUE) return ITER_UNKNOWN;
+    n = a->value;
+    scope = a->scope;
+  }
+  return ITER_UNKNOWN;
+}
+
+static bool mentions_name(const Model *m, TSNode expr, const char *name, size_t len, int depth) {
+  if (ts_node_is_null(expr) || depth > 20) return false;
+  if (nsym(expr) == SYM.identifier)
+    return (size_t)(nend(expr) - nstart(expr)) == len &&
+           memcmp(m->src->text + nstart(expr), name, len) == 0;
+  uint32_t n = ts_node_named_child_count(expr);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = ts_node_named_child(expr, i);
+    /* obj.attr: only the object can name a variable */
+    if (nsym(expr) == SYM.attribute && i > 0) break;
+    if (nsym(expr) == SYM.keyword_argument && i == 0) continue;
+    if (mentions_name(m, c, name, len, depth + 1)) return true;
+  }
+  return false;
+}
+
+static bool target_mentioned(const Model *m, TSNode target, TSNode expr, int depth) {
+  if (ts_node_is_null(target) || depth > 8) return false;
+  if (nsym(target) == SYM.identifier)
+    return mentions_name(m, expr, m->src->text + nstart(target), nend(target) - nstart(target), 0);
+  uint32_t n = ts_node_named_child_count(target);
+  for (uint32_t i = 0; i < n; i++)
+    if (target_mentioned(m, ts_node_named_child(target, i), expr, depth + 1)) return true;
+  return false;
+}
+
+bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr) {
+  return loop && target_mentioned(m, loop->target, expr, 0);
+}
+
+const char *key_display(RuleCtx *ctx, const KeyTpl *k) { return keytpl_display(ctx->arena, k); }
+
+unsigned line_of(const Source *src, uint32_t byte) { return source_position(src, byte).line; }

@@ -1,0 +1,37 @@
+/* rules/rule_util.h - helpers shared by rules: stored values of write
+ * commands, loop iterables, redis-py TTL arguments. */
+#ifndef RL_RULE_UTIL_H
+#define RL_RULE_UTIL_H
+#include "../model_internal.h"
+#include "../rule_ctx.h"
+
+#define MAX_VALUES 64
+
+/* A field/value pair or a bare value written by a command. */
+typedef struct Stored {
+  TSNode field; /* hash field / stream field name; null for plain values */
+  TSNode value;
+} Stored;
+
+/* The values a write command stores (set value, hset field+value and
+ * mapping entries, list pushes, xadd fields...). Returns the count. When the
+ * mapping is not a literal, *mapping_out (may be NULL) gets its node. */
+size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap,
+                     TSNode *mapping_out);
+
+/* TTL argument of a set/setex/psetex call as written ("" when none). */
+const char *ttl_text(RuleCtx *ctx, const CallSite *cs);
+
+typedef enum { ITER_BOUNDED, ITER_UNKNOWN, ITER_UNBOUNDED } IterBound;
+/* How many items a loop's iterable can yield, from evidence. *count gets a
+ * literal bound when known (else -1). */
+IterBound iterable_bound(const Model *m, TSNode iterable, int scope, int64_t *count,
+                         long limit);
+
+/* Does `expr` mention an identifier bound by the loop's target? */
+bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr);
+/* Text of the key template for messages: "user:{}:name". */
+const char *key_display(RuleCtx *ctx, const KeyTpl *k);
+/* Line (1-based) of a byte offset. */
+unsigned line_of(const Source *src, uint32_t byte);
+#endif

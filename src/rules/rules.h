@@ -1,0 +1,12 @@
+/* rules/rules.h - one declaration per rule; the list is in rules.c. */
+#ifndef RL_RULES_RULES_H
+#define RL_RULES_RULES_H
+#include "rule.h"
+
+extern const Rule RULE_PER_FIELD_KEYS;               /* RL101 */
+extern const Rule RULE_OVERSIZED_HASH_VALUE;         /* RL102 */
+extern const Rule RULE_OVERSIZED_HASH;               /* RL103 */
+extern const Rule RULE_UNCOMPRESSED_BLOB;            /* RL104 */
+extern const Rule RULE_NON_INTEGER_SET_MEMBERS;      /* RL105 */
+extern const Rule RULE_BINARY_WITH_DECODE_RESPONSES; /* RL106 */
+#endif

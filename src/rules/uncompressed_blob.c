@@ -1,0 +1,97 @@
+/* RL104 uncompressed-blob: a large or serialized value stored as is. */
+#include <string.h>
+
+#include "rule_util.h"
+
+static const char *const BLOB_WRITES[] = {"set", "setex", "psetex", "setnx", "getset", "hset",
+                                          "hsetnx", "hmset", "mset", "msetnx", "rpush",
+                                          "lpush", "rpushx", "lpushx", "xadd", NULL};
+
+typedef struct Verdict {
+  Severity sev;
+  const char *why;
+  ValueFact fact;
+} Verdict;
+
+static bool judge(RuleCtx *ctx, TSNode n, Verdict *v) {
+  ValueFact f = model_value(ctx->model, n);
+  v->fact = f;
+  if (f.flags & (VF_COMPRESSED | VF_SMALL_LITERAL)) return false;
+  int64_t size = f.size >= 0 ? f.size : f.min_size;
+  if (size >= ctx->opt->th.blob_min_bytes) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "a %lld-byte value", (long long)size);
+    return true;
+  }
+  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_COLLECTION)) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "%s output of a collection", f.what);
+    return true;
+  }
+  if (f.flags & VF_BULK) {
+    v->sev = SEV_WARNING;
+    v->why = arena_printf(ctx->arena, "a bulk body (%s)", f.what ? f.what : ctx_text(ctx, f.origin));
+    return true;
+  }
+  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_ENTITY)) {
+    v->sev = SEV_INFO;
+    v->why = arena_printf(ctx->arena, "%s output of one object", f.what);
+    return true;
+  }
+  return false;
+}
+
+static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, const Verdict *v) {
+  const char *expr = ctx_text(ctx, n);
+  bool bytes = v->fact.flags & VF_BYTES, str = v->fact.flags & VF_STR;
+  const char *wrapped = arena_printf(ctx->arena, "zlib.compress(%s%s)", expr,
+                                     bytes ? "" : str ? ".encode()" : "");
+  if (cs->recv.decode == TRI_TRUE) {
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Compress with `%s` through a client built with decode_responses=False (this "
+                "client decodes replies and would fail on compressed bytes)", wrapped);
+    return;
+  }
+  if (!bytes && !str) {
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Compress the value, e.g. `%s` (readers must decompress)", wrapped);
+    return;
+  }
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "Compress the value: `%s` (readers must `zlib.decompress` it)", wrapped);
+  finding_edit(ctx, f, nstart(n), nend(n), wrapped);
+  if (!model_imports(ctx->model, "zlib")) {
+    uint32_t at = ctx_import_insert_at(ctx);
+    finding_edit(ctx, f, at, at, "import zlib\n");
+  }
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!call_method_in(cs, BLOB_WRITES)) continue;
+    Stored st[MAX_VALUES];
+    size_t n = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
+    for (size_t k = 0; k < n; k++) {
+      Verdict v;
+      if (!judge(ctx, st[k].value, &v)) continue;
+      Finding *f = rule_report(ctx, st[k].value, v.sev,
+                               "%s is stored uncompressed in `%s`: JSON and pickles of "
+                               "collections typically shrink 3-10x with zlib, and Redis keeps "
+                               "every byte in RAM",
+                               v.why, key_display(ctx, &cs->key));
+      add_fix(ctx, f, cs, st[k].value, &v);
+    }
+  }
+}
+
+const Rule RULE_UNCOMPRESSED_BLOB = {
+    .code = "RL104",
+    .slug = "uncompressed-blob",
+    .title = "Large or serialized value stored without compression",
+    .category = "memory",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
