@@ -3,11 +3,11 @@
 # Usage: cmake -DOUT=<file.c> -DDOCS_DIR=<rules dir> -P scripts/embed_docs.cmake
 #
 # Writes a C file defining
-#   const RuleDocEntry RL_RULE_DOCS[];   one {slug, text} per *.md, sorted by name
+#   const RuleDocEntry RL_RULE_DOCS[];   one {slug, text} per *.md
 #   const size_t RL_RULE_DOCS_LEN;       number of real entries
 # where slug is the file name without ".md" and text the whole file, byte for
-# byte. With no docs the array holds one {NULL, NULL} sentinel (C has no empty
-# arrays) and the length is 0.
+# byte. Entries are sorted by slug in strcmp order. With no docs the array
+# holds one {NULL, NULL} sentinel (C has no empty arrays) and the length is 0.
 #
 # Escaping: every byte becomes something that stands for exactly that byte in
 # a C string literal: printable ASCII as itself, except \ " and ? (escaped; the
@@ -88,14 +88,20 @@ endfunction()
 
 _rl_init_table()
 
-file(GLOB docs LIST_DIRECTORIES false "${DOCS_DIR}/*.md")
-list(SORT docs)
+# Entries are sorted by slug in byte order (strcmp order), so that
+# "oversized-hash" comes before "oversized-hash-value".
+file(GLOB docs LIST_DIRECTORIES false RELATIVE "${DOCS_DIR}" "${DOCS_DIR}/*.md")
+set(slugs "")
+foreach(name IN LISTS docs)
+  string(REGEX REPLACE "\\.md$" "" slug "${name}")
+  list(APPEND slugs "${slug}")
+endforeach()
+list(SORT slugs COMPARE STRING CASE SENSITIVE)
 
 set(body "")
 set(count 0)
-foreach(doc IN LISTS docs)
-  get_filename_component(name "${doc}" NAME)
-  string(REGEX REPLACE "\\.md$" "" slug "${name}")
+foreach(slug IN LISTS slugs)
+  set(doc "${DOCS_DIR}/${slug}.md")
   # The slug goes through the same escaping as the text.
   string(HEX "${slug}" slug_hex)
   _rl_escape_hex("${slug_hex}" "the name of ${doc}" slug_c)

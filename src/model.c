@@ -743,7 +743,10 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
       return class_member(m, ci, attr);
   }
   const char *qn = model_qualname(m, n, scope);
-  if (qn) return qualname_value(m, qn);
+  if (qn) {
+    Value v = qualname_value(m, qn);
+    if (v.kind != OBJ_UNKNOWN) return v;
+  }
   Value ov = model_eval_in(m, obj, scope, depth + 1);
   if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
       (node_text_eq(m->src, attr, "from_url") || node_text_eq(m->src, attr, "from_pool"))) {

@@ -174,7 +174,7 @@ static ValueFact vf_collection_literal(const Model *m, TSNode n, int scope, int 
   for (uint32_t i = 0; i < cnt && small; i++) {
     TSNode c = ts_node_named_child(n, i);
     if (nsym(c) == SYM.pair) c = ts_node_child_by_field_id(c, SYM.f_value);
-    if (nsym(c) == SYM.dictionary_splat || nsym(c) == SYM.list_splat) small = false;
+    if (nsym(c) == SYM.dictionary_splat || nsym(c) == SYM.list_splat) continue; /* {**extra} */
     ValueFact e = valuefact_eval(m, c, scope, depth + 1);
     if (e.flags & (VF_COLLECTION | VF_BULK | VF_SERIALIZED)) small = false;
     if (e.min_size > 64) small = false;

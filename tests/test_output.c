@@ -198,9 +198,7 @@ static void test_text_multiline_and_fix_labels(void **state) {
   (void)state;
   LintRun run;
   run_init(&run);
-  char text[512] = "";
-  for (int i = 0; i < 9; i++) strcat(text, "\n");
-  strcat(text, "r.mset({\n  'a': 1})\nr.keys('*')\n");
+  const char *text = "\n\n\n\n\n\n\n\n\nr.mset({\n  'a': 1})\nr.keys('*')\n";
   FileResult *fr = add_file(&run, "m.py", text);
   Finding *f1 = add_finding(&run, fr, rule_n(0), "r.mset({\n  'a': 1})", "multi");
   set_fix(fr, f1, FIX_SAFE, "Do it", "r.mset", "r.hset");

@@ -30,9 +30,9 @@ catalog = Catalog(connect())
 
 
 def install_site_defaults():
-    notice = "Prices include VAT. Free shipping on orders over 50 EUR within the EU in 3-5 working days."
+    notice = "Prices include VAT. Free shipping over 50 EUR within the EU, 3-5 working days."
     redis_client.hset("site:settings", "footer_notice", notice)
-    redis_client.hset("site:settings", mapping={"currency": "EUR", "support_email": "support@example.com"})
+    redis_client.hset("site:settings", mapping={"currency": "EUR", "support": "help@example.com"})
 
 
 def enqueue(job_type, **fields):

@@ -64,13 +64,16 @@ class Catalog:
 
     def recent_orders(self, user_id, limit=50):
         rows = self.db.execute(
-            "SELECT id, user_id, status FROM orders WHERE user_id = %s ORDER BY id DESC LIMIT %s",
+            "SELECT id, user_id, product_ids, status FROM orders"
+            " WHERE user_id = %s ORDER BY id DESC LIMIT %s",
             (user_id, limit),
         )
         return [Order(**row) for row in rows]
 
     def order(self, order_id):
-        row = self.db.execute_one("SELECT id, user_id, status FROM orders WHERE id = %s", (order_id,))
+        row = self.db.execute_one(
+            "SELECT id, user_id, product_ids, status FROM orders WHERE id = %s", (order_id,)
+        )
         return Order(**row) if row else None
 
     def set(self, product_id, **changes):

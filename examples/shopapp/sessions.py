@@ -50,4 +50,5 @@ class SessionStore:
         self.redis.set(f"cart:{sid}", pickle.dumps(cart), ex=CART_TTL)
 
     def load_cart(self, sid):
-        return pickle.loads(self.redis.get(f"cart:{sid}"))
+        raw = self.redis.get(f"cart:{sid}")
+        return pickle.loads(raw) if raw is not None else []

@@ -32,8 +32,7 @@ def rebuild_price_buckets(catalog):
 
 
 def rebuild_name_index(catalog):
-    names = {str(p.id): p.name for p in catalog.all()}
-    redis_client.hset("products:names", mapping=names)
+    redis_client.hset("products:names", mapping={str(p.id): p.name for p in catalog.all()})
 
 
 def refresh_product(catalog, product_id):

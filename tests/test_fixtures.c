@@ -1,0 +1,220 @@
+/* test_fixtures.c - the fixture driver.
+ *
+ * Every fixture file tests/fixtures/<slug>/NAME.py (not NAME.fixed.py) is linted with all
+ * rules enabled. A comment `# expect: <slug>[, <slug>...]` marks a line where
+ * a finding of that rule must start; `# ok: <slug>` marks a look-alike line
+ * that must stay silent. The set of (line, rule) pairs found must equal the
+ * set expected, exactly. Annotations are read from comment nodes of the
+ * parsed file, so text inside strings never counts. Each rule directory must
+ * hold at least MIN_EXPECT positives and MIN_OK negatives for its own rule. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lint.h"
+#include "model.h"
+#include "rule.h"
+
+#define MIN_EXPECT 5
+#define MIN_OK 5
+#define MAX_MARKS 4096
+
+typedef struct Mark {
+  unsigned line;
+  char slug[64];
+  bool ok;
+} Mark;
+
+typedef struct Fixture {
+  char path[512];
+  char dir_slug[64];
+} Fixture;
+
+static size_t add_marks(const char *text, unsigned line, Mark *marks, size_t n) {
+  const char *kinds[] = {"expect:", "ok:"};
+  for (int k = 0; k < 2; k++) {
+    const char *p = strstr(text, kinds[k]);
+    if (!p || (p != text && p[-1] != ' ' && p[-1] != '#')) continue;
+    p += strlen(kinds[k]);
+    while (*p && n < MAX_MARKS) {
+      while (*p == ' ' || *p == ',') p++;
+      size_t len = strcspn(p, " ,\n\r");
+      if (!len) break;
+      if (len < sizeof marks[n].slug) {
+        memcpy(marks[n].slug, p, len);
+        marks[n].slug[len] = '\0';
+        marks[n].line = line;
+        marks[n].ok = k == 1;
+        n++;
+      }
+      p += len;
+      while (*p == ' ') p++;
+      if (*p != ',') break; /* `# ok: slug -- why` : text after the list is a note */
+    }
+  }
+  return n;
+}
+
+/* Comment nodes of the file, iteratively. */
+static size_t read_marks(const Source *src, Mark *marks) {
+  TSParser *p = ts_parser_new();
+  ts_parser_set_language(p, tree_sitter_python());
+  TSTree *tree = ts_parser_parse_string(p, NULL, src->text, src->len);
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
+  size_t n = 0;
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&c);
+    if (ts_node_symbol(node) == SYM.comment) {
+      uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
+      char buf[512];
+      size_t len = e - s < sizeof buf - 1 ? e - s : sizeof buf - 1;
+      memcpy(buf, src->text + s, len);
+      buf[len] = '\0';
+      n = add_marks(buf, ts_node_start_point(node).row + 1, marks, n);
+    }
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) goto done;
+  }
+done:
+  ts_tree_cursor_delete(&c);
+  ts_tree_delete(tree);
+  ts_parser_delete(p);
+  return n;
+}
+
+static bool has_mark(const Mark *m, size_t n, unsigned line, const char *slug, bool ok) {
+  for (size_t i = 0; i < n; i++)
+    if (m[i].line == line && m[i].ok == ok && !strcmp(m[i].slug, slug)) return true;
+  return false;
+}
+
+static void run_fixture(void **state) {
+  const Fixture *fx = *state;
+  Options opt;
+  options_defaults(&opt);
+  FileList fl = {0};
+  filelist_push(&fl, fx->path);
+  LintRun run;
+  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
+  assert_true(run.files[0].loaded);
+  const FileResult *fr = &run.files[0];
+  Mark *marks = calloc(MAX_MARKS, sizeof(Mark));
+  size_t nm = read_marks(&fr->src, marks);
+  int failures = 0;
+  for (size_t i = 0; i < nm; i++)
+    if (!rules_find(marks[i].slug)) {
+      print_error("%s:%u: unknown rule in annotation: %s\n", fx->path, marks[i].line, marks[i].slug);
+      failures++;
+    }
+  for (size_t i = 0; i < fr->nfindings; i++) {
+    const Finding *f = &fr->findings[i];
+    unsigned line = source_position(&fr->src, f->start).line;
+    if (!has_mark(marks, nm, line, f->rule->slug, false)) {
+      print_error("%s:%u: unexpected %s: %s\n", fx->path, line, f->rule->slug, f->message);
+      failures++;
+    }
+  }
+  for (size_t i = 0; i < nm; i++) {
+    if (marks[i].ok) continue;
+    bool found = false;
+    for (size_t k = 0; k < fr->nfindings && !found; k++)
+      found = source_position(&fr->src, fr->findings[k].start).line == marks[i].line &&
+              !strcmp(fr->findings[k].rule->slug, marks[i].slug);
+    if (!found) {
+      print_error("%s:%u: expected %s, not reported\n", fx->path, marks[i].line, marks[i].slug);
+      failures++;
+    }
+  }
+  free(marks);
+  lint_run_free(&run);
+  filelist_free(&fl);
+  assert_int_equal(failures, 0);
+}
+
+/* Each rule's directory holds enough positives and look-alike negatives. */
+static void check_counts(void **state) {
+  (void)state;
+  int failures = 0;
+  for (size_t r = 0; r < rules_count(); r++) {
+    const char *slug = rules_at(r)->slug;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/tests/fixtures/%s", RL_SOURCE_DIR, slug);
+    DIR *d = opendir(dir);
+    size_t expect = 0, ok = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+      size_t len = strlen(e->d_name);
+      if (len < 3 || strcmp(e->d_name + len - 3, ".py") || strstr(e->d_name, ".fixed.py")) continue;
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      Source src;
+      Diags dg = {0};
+      if (source_load(&src, path, path, &dg) != 0) continue;
+      Mark *marks = calloc(MAX_MARKS, sizeof(Mark));
+      size_t nm = read_marks(&src, marks);
+      for (size_t i = 0; i < nm; i++)
+        if (!strcmp(marks[i].slug, slug)) { if (marks[i].ok) ok++; else expect++; }
+      free(marks);
+      source_free(&src);
+      diags_free(&dg);
+    }
+    if (d) closedir(d);
+    if (expect < MIN_EXPECT || ok < MIN_OK) {
+      print_error("fixtures for %s: %zu positives, %zu negatives (need %d and %d)\n", slug,
+                  expect, ok, MIN_EXPECT, MIN_OK);
+      failures++;
+    }
+  }
+  assert_int_equal(failures, 0);
+}
+
+static size_t find_fixtures(Fixture *out, size_t cap) {
+  char root[512];
+  snprintf(root, sizeof root, "%s/tests/fixtures", RL_SOURCE_DIR);
+  size_t n = 0;
+  DIR *d = opendir(root);
+  for (struct dirent *e; d && (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s", root, e->d_name);
+    DIR *sd = opendir(dir);
+    for (struct dirent *f; sd && (f = readdir(sd)) && n < cap;) {
+      size_t len = strlen(f->d_name);
+      if (len < 3 || strcmp(f->d_name + len - 3, ".py") || strstr(f->d_name, ".fixed.py")) continue;
+      snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f->d_name);
+      snprintf(out[n].dir_slug, sizeof out[n].dir_slug, "%s", e->d_name);
+      n++;
+    }
+    if (sd) closedir(sd);
+  }
+  if (d) closedir(d);
+  return n;
+}
+
+static int cmp_fixture(const void *a, const void *b) {
+  return strcmp(((const Fixture *)a)->path, ((const Fixture *)b)->path);
+}
+
+int main(void) {
+  model_init(NULL, 0);
+  static Fixture fx[512];
+  size_t n = find_fixtures(fx, 512);
+  qsort(fx, n, sizeof fx[0], cmp_fixture);
+  struct CMUnitTest *tests = calloc(n + 1, sizeof *tests);
+  for (size_t i = 0; i < n; i++) {
+    tests[i].name = fx[i].path + strlen(RL_SOURCE_DIR) + 1;
+    tests[i].test_func = run_fixture;
+    tests[i].initial_state = &fx[i];
+  }
+  tests[n].name = "fixture counts per rule";
+  tests[n].test_func = check_counts;
+  int rc = _cmocka_run_group_tests("fixtures", tests, n + 1, NULL, NULL);
+  free(tests);
+  return rc;
+}
