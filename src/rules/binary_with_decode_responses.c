@@ -103,7 +103,7 @@ static void check(RuleCtx *ctx) {
 const Rule RULE_BINARY_WITH_DECODE_RESPONSES = {
     .code = "RL106",
     .slug = "binary-with-decode-responses",
-    .title = "Binary values through a client with decode_responses=True",
+    .title = "Binary value on a client with decode_responses=True",
     .category = "correctness",
     .severity = SEV_ERROR,
     .fix = FIX_DISPLAY,

@@ -47,9 +47,9 @@ static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, Verdict *v) {
   Finding *f = rule_report(ctx, at, v->sev,
                            "%s over hash-max-listpack-value (%ld): one such field converts "
                            "the whole hash `%s` from listpack to hashtable encoding "
-                           "(3 small fields: 88 B; with one 100-byte value: 360 B)",
+                           "(a 3-field hash: 120 B; with one 65-byte value: 408 B)",
                            v->why, ctx->opt->th.hash_max_listpack_value,
-                           key_display(ctx, &cs->key));
+                           call_key_display(ctx, cs));
   finding_fix(ctx, f, FIX_DISPLAY,
               "Move the large value to its own (compressed) key, e.g. `%s.set(f\"<key>:%s\", "
               "zlib.compress(...))`, and keep only a reference in the hash; or raise "
@@ -74,7 +74,7 @@ static void check(RuleCtx *ctx) {
 const Rule RULE_OVERSIZED_HASH_VALUE = {
     .code = "RL102",
     .slug = "oversized-hash-value",
-    .title = "Hash field or value longer than hash-max-listpack-value",
+    .title = "Large value stored in a hash field",
     .category = "memory",
     .severity = SEV_WARNING,
     .fix = FIX_DISPLAY,

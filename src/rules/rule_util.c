@@ -196,4 +196,10 @@ bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr) {
 
 const char *key_display(RuleCtx *ctx, const KeyTpl *k) { return keytpl_display(ctx->arena, k); }
 
+const char *call_key_display(RuleCtx *ctx, const CallSite *cs) {
+  if (cs->key.text && !cs->key.opaque) return key_display(ctx, &cs->key);
+  TSNode k = call_arg(cs->args, 0);
+  return ts_node_is_null(k) ? "the key" : ctx_text(ctx, k);
+}
+
 unsigned line_of(const Source *src, uint32_t byte) { return source_position(src, byte).line; }

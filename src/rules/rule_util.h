@@ -32,6 +32,9 @@ IterBound iterable_bound(const Model *m, TSNode iterable, int scope, int64_t *co
 bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr);
 /* Text of the key template for messages: "user:{}:name". */
 const char *key_display(RuleCtx *ctx, const KeyTpl *k);
+/* The key of a call for messages: its template, or its source text when the
+ * template says nothing ("key" rather than "{}"). */
+const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif
