@@ -31,6 +31,7 @@ typedef struct Cli {
 
 static const char USAGE[] =
     "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
+    "       redislint calls [PATH...]             list the Redis commands the code sends\n"
     "       redislint rules                       list all rules\n"
     "       redislint rule CODE|SLUG              show a rule's documentation\n"
     "       redislint --version | --help\n"
@@ -267,6 +268,37 @@ static int cmd_check(int argc, char **argv) {
   return code;
 }
 
+/* redislint calls: every call site the model proved to be a Redis command. */
+static int cmd_calls(int argc, char **argv) {
+  Options opt;
+  options_defaults(&opt);
+  opt.jobs = default_jobs();
+  opt.list_calls = true;
+  for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
+  optind = 1;
+  FileList files = {0};
+  Diags walk = {0};
+  bool has_stdin = false;
+  collect_paths(argc, argv, &files, &walk, &has_stdin);
+  size_t stdin_len = 0;
+  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  LintRun run;
+  lint_run(&run, &files, &opt, stdin_buf, stdin_len, "<stdin>");
+  diags_move(&walk, &run.diags);
+  run.diags = walk;
+  print_diags(&run.diags);
+  size_t total = 0;
+  for (size_t i = 0; i < run.nfiles; i++)
+    for (size_t k = 0; k < run.files[i].ncalls; k++, total++)
+      printf("%s:%s\n", run.files[i].src.path, run.files[i].calls[k]);
+  fprintf(stderr, "%zu Redis call sites in %zu files\n", total, run.nfiles);
+  int code = diags_has_errors(&run.diags) ? EXIT_ERROR : EXIT_CLEAN;
+  lint_run_free(&run);
+  filelist_free(&files);
+  free(stdin_buf);
+  return code;
+}
+
 static int cmd_rules(void) {
   printf("%-6s  %-30s  %-8s  %-8s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "TITLE");
   for (size_t i = 0; i < rules_count(); i++) {
@@ -309,6 +341,7 @@ int cli_main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules")) return cmd_rules();
+  if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
   usage_error("unknown command '%s' (check, rules, rule)", cmd);
   return EXIT_ERROR;

@@ -131,6 +131,32 @@ static void store_findings(FileResult *fr, Vec *found) {
   qsort(fr->findings, fr->nfindings, sizeof(Finding), cmp_finding);
 }
 
+static const char *kind_name(Value v) {
+  switch (v.kind) {
+  case OBJ_PIPELINE: return "pipeline";
+  case OBJ_TRANSACTION: return "transaction";
+  case OBJ_CLIENT_OR_PIPELINE: return "client-or-pipeline";
+  default: return v.cluster ? (v.is_async ? "async-cluster" : "cluster")
+                            : (v.is_async ? "async-client" : "client");
+  }
+}
+
+/* "12:5 client r.hset HSET user:{}:name" per call site. */
+static void record_calls(FileResult *fr, const Model *m) {
+  size_t n = model_ncalls(m);
+  fr->calls = arena_alloc(fr->arena, (n ? n : 1) * sizeof(char *));
+  for (size_t k = 0; k < n; k++) {
+    const CallSite *cs = model_call(m, k);
+    Position pos = source_position(&fr->src, ts_node_start_byte(cs->node));
+    const char *key = cs->key.text ? keytpl_display(fr->arena, &cs->key) : "-";
+    fr->calls[k] = arena_printf(fr->arena, "%u:%u\t%s\t%s.%s\t%s\t%s%s", pos.line, pos.column,
+                                kind_name(cs->recv), cs->recv_text, cs->method,
+                                cs->cmd ? cs->cmd->name : "?", key,
+                                cs->loop >= 0 ? "\tin-loop" : "");
+  }
+  fr->ncalls = n;
+}
+
 static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -151,6 +177,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   Model *m = model_build(scratch, &fr->src, tree, w->module, r->index);
   run_rules(r, fr, m, &found);
   store_findings(fr, &found);
+  if (r->opt->list_calls) record_calls(fr, m);
   vec_free(&found);
   model_free(m);
   arena_delete(scratch);

@@ -16,6 +16,8 @@ typedef struct FileResult {
   Finding *findings;  /* sorted by start byte, then rule code; in arena */
   size_t nfindings;
   Arena *arena;       /* owns findings and their strings */
+  const char **calls; /* with Options.list_calls: one line per Redis call site */
+  size_t ncalls;
 } FileResult;
 
 typedef struct LintRun {

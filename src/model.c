@@ -116,11 +116,21 @@ bool model_imports(const Model *m, const char *mod) {
   return false;
 }
 
-static void import_add(Model *m, int scope, const char *local, size_t llen, const char *qual) {
+static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode value,
+                       uint32_t at);
+static int binding_get(Model *m, int scope, const char *name, size_t len);
+
+/* An import is also a binding: `Redis = None` in an `except ImportError`
+ * branch merges with it instead of hiding it. */
+static void import_add(Model *m, int scope, const char *local, size_t llen, const char *qual,
+                       uint32_t at) {
   Import *im = vec_push(&m->imports);
   im->scope = scope;
   im->local = arena_strndup(m->arena, local, llen);
   im->qualified = qual;
+  int b = binding_get(m, scope, local, llen);
+  assign_add(m, A_IMPORT, b, scope, (TSNode){0}, at);
+  ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = (int)m->imports.len - 1;
 }
 
 /* Text of a dotted_name with whitespace removed. */
@@ -141,11 +151,11 @@ static void walk_import(Model *m, TSNode n, int scope) {
       const char *q = dotted_text(m, c);
       const char *dot = strchr(q, '.');
       import_add(m, scope, q, dot ? (size_t)(dot - q) : strlen(q),
-                 dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q);
+                 dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q, nstart(n));
     } else if (nsym(c) == SYM.aliased_import) {
       const char *q = dotted_text(m, ts_node_child_by_field_id(c, SYM.f_name));
       const char *a = node_text(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_alias));
-      import_add(m, scope, a, strlen(a), q);
+      import_add(m, scope, a, strlen(a), q, nstart(n));
     }
   }
 }
@@ -184,7 +194,7 @@ static void walk_import_from(Model *m, TSNode n, int scope) {
     const char *q = dotted_text(m, name);
     const char *a = node_text(m->arena, m->src, alias);
     import_add(m, scope, a, strlen(a),
-               base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q);
+               base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q, nstart(n));
   }
 }
 
@@ -283,8 +293,16 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
   TSNode type = ts_node_child_by_field_id(n, SYM.f_type);
-  while (node_is(right, SYM.assignment)) /* a = b = value */
+  while (node_is(right, SYM.assignment)) { /* a = b = value: bind b too */
+    TSNode inner = ts_node_child_by_field_id(right, SYM.f_left);
+    TSNode value = right;
+    while (node_is(value, SYM.assignment)) value = ts_node_child_by_field_id(value, SYM.f_right);
+    int sc, ib = (nsym(inner) == SYM.identifier || nsym(inner) == SYM.attribute)
+                     ? target_binding(m, w, inner, &sc) : -1;
+    if (ib >= 0) assign_add(m, A_VALUE, ib, sc, value, nstart(n));
+    else bind_opaque_names(m, w, inner);
     right = ts_node_child_by_field_id(right, SYM.f_right);
+  }
   if (nsym(left) != SYM.identifier && nsym(left) != SYM.attribute) {
     bind_opaque_names(m, w, left);
     return;
@@ -676,8 +694,6 @@ static Value lookup_name(const Model *m, int scope, const char *name, size_t len
     if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
     int b = model_binding_find(m, s, name, len);
     if (b >= 0) return lookup_binding(m, b);
-    const Import *im = model_import_find(m, s, name, len);
-    if (im) return qualname_value(m, im->qualified);
   }
   return mkval(OBJ_UNKNOWN);
 }
@@ -687,9 +703,9 @@ const char *model_qualname(const Model *m, TSNode n, int scope) {
     const char *name = m->src->text + nstart(n);
     size_t len = nend(n) - nstart(n);
     for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
-      if (model_binding_find(m, s, name, len) >= 0) return NULL;
       const Import *im = model_import_find(m, s, name, len);
       if (im) return im->qualified;
+      if (model_binding_find(m, s, name, len) >= 0) return NULL;
     }
     return NULL;
   }
@@ -779,6 +795,8 @@ static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
   return TRI_FALSE;
 }
 
+static Value eval_type(const Model *m, TSNode n, int scope);
+
 static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
                               bool *handled) {
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
@@ -825,6 +843,9 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     Value v = eval_method_call(m, n, fn, scope, depth, &handled);
     if (handled) return v;
   }
+  const char *cq = model_qualname(m, fn, scope);
+  if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
+    return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
   Value fv = model_eval_in(m, fn, scope, depth + 1);
   if (fv.kind == OBJ_CLIENT_CLASS) {
     Value v = produce(fv);
@@ -879,6 +900,10 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
                        ts_node_child_by_field_id(n, SYM.f_right), scope, depth);
   if (s == SYM.conditional_expression && ts_node_named_child_count(n) >= 3)
     return eval_either(m, ts_node_named_child(n, 0), ts_node_named_child(n, 2), scope, depth);
+  if (s == SYM.subscript) { /* Redis[bytes] in a base-class alias */
+    Value v = model_eval_in(m, ts_node_child_by_field_id(n, SYM.f_value), scope, depth + 1);
+    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+  }
   if (s == SYM.none) return mkval(OBJ_NONE);
   if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
       s == SYM.false_ || s == SYM.dictionary || s == SYM.list || s == SYM.tuple ||
@@ -971,6 +996,8 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
+  case A_IMPORT:
+    return qualname_value(m, ((const Import *)vec_at(&m->imports, (size_t)a->index))->qualified);
   case A_FUNC: {
     Function *f = vec_at(&m->funcs, (size_t)a->index);
     f->returns = func_returns(m, a->index);

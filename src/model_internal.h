@@ -30,6 +30,7 @@ typedef enum {
   A_FUNC,      /* def name */
   A_CLASS,     /* class name */
   A_WITH,      /* with <expr> as name */
+  A_IMPORT,    /* import x / from m import x (index: import) */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 

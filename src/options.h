@@ -17,6 +17,7 @@ typedef struct Options {
   Thresholds th;
   bool enabled[64]; /* by registry index */
   int jobs;         /* worker threads, >= 1 */
+  bool list_calls;  /* record every Redis call site (redislint calls) */
 } Options;
 
 void options_defaults(Options *self);
