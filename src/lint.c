@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "model.h"
 #include "rule.h"
 #include "rule_ctx.h"
+#include "rules/rule_util.h"
 
 typedef struct FileWork {
   TSTree *tree;    /* parsed in pass 1 when the file can export clients */
@@ -157,6 +160,32 @@ static void record_calls(FileResult *fr, const Model *m) {
   fr->ncalls = n;
 }
 
+static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
+  size_t n = model_ncalls(m), k = 0;
+  fr->keys = arena_alloc(fr->arena, (n ? n : 1) * sizeof(KeyUse));
+  RuleCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.model = m;
+  ctx.src = &fr->src;
+  ctx.arena = fr->arena;
+  ctx.opt = opt;
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *cs = model_call(m, i);
+    if (!cs->cmd || !cs->key.text || cs->key.opaque) continue;
+    KeyUse *u = &fr->keys[k++];
+    u->key = arena_strdup(fr->arena, cs->key.text);
+    u->method = arena_strdup(fr->arena, cs->method);
+    u->cmd_flags = cs->cmd->flags;
+    const Function *f = model_function(m, cs->func);
+    u->func = f ? arena_strdup(fr->arena, f->name) : NULL;
+    u->ttl = rule_ttl_text(&ctx, cs);
+    u->recv = arena_strdup(fr->arena, cs->recv_text);
+    u->start = ts_node_start_byte(cs->node);
+    u->end = ts_node_end_byte(cs->node);
+  }
+  fr->nkeys = k;
+}
+
 static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -178,6 +207,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   run_rules(r, fr, m, &found);
   store_findings(fr, &found);
   if (r->opt->list_calls) record_calls(fr, m);
+  record_keys(fr, m, r->opt);
   vec_free(&found);
   model_free(m);
   arena_delete(scratch);
@@ -242,6 +272,67 @@ static void build_index(Run *r) {
 
 /* ---------------------------------------------------------------- public */
 
+static void run_project_rules(Run *r) {
+  ProjectCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.opt = r->opt;
+  ctx.run = r->out;
+  for (size_t k = 0; k < rules_count(); k++) {
+    const Rule *rule = rules_at(k);
+    if (!r->opt->enabled[k] || !rule->check_project) continue;
+    ctx.rule = rule;
+    rule->check_project(&ctx);
+  }
+  for (size_t i = 0; i < r->files->len; i++) {
+    FileResult *fr = &r->out->files[i];
+    if (fr->nfindings > 1) qsort(fr->findings, fr->nfindings, sizeof(Finding), cmp_finding);
+  }
+}
+
+Finding *project_report(ProjectCtx *ctx, size_t file, uint32_t start, uint32_t end,
+                        Severity sev, const char *fmt, ...) {
+  FileResult *fr = &ctx->run->files[file];
+  Finding *nf = arena_alloc(fr->arena, (fr->nfindings + 1) * sizeof(Finding));
+  if (fr->nfindings) memcpy(nf, fr->findings, fr->nfindings * sizeof(Finding));
+  fr->findings = nf;
+  Finding *f = &nf[fr->nfindings++];
+  ctx->run->nfindings++;
+  f->rule = ctx->rule;
+  f->severity = sev;
+  f->start = start;
+  f->end = end;
+  va_list ap;
+  va_start(ap, fmt);
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  f->message = arena_strdup(fr->arena, buf);
+  return f;
+}
+
+void project_related(ProjectCtx *ctx, size_t file, Finding *f, size_t other_file, uint32_t start,
+                     uint32_t end, const char *msg) {
+  Arena *a = ctx->run->files[file].arena;
+  Related *nr = arena_alloc(a, (f->nrelated + 1) * sizeof(Related));
+  if (f->nrelated) memcpy(nr, f->related, f->nrelated * sizeof(Related));
+  Related *rel = &nr[f->nrelated++];
+  rel->path = other_file == file ? NULL : arena_strdup(a, ctx->run->files[other_file].src.path);
+  rel->start = start;
+  rel->end = end;
+  rel->message = arena_strdup(a, msg);
+  f->related = nr;
+}
+
+void project_fix(ProjectCtx *ctx, size_t file, Finding *f, Applicability ap, const char *fmt, ...) {
+  va_list va;
+  va_start(va, fmt);
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, va);
+  va_end(va);
+  f->fix.title = arena_strdup(ctx->run->files[file].arena, buf);
+  f->fix.applicability = ap;
+}
+
 static void finish(Run *r) {
   LintRun *out = r->out;
   for (size_t i = 0; i < r->files->len; i++) {
@@ -276,6 +367,7 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   build_index(&r);
   run_parallel(&r, job_lint);
   finish(&r);
+  run_project_rules(&r);
   index_delete(r.index);
   free(r.work);
   return 0;

@@ -9,6 +9,17 @@
 #include "options.h"
 #include "source.h"
 
+/* One use of a key template by a Redis command (the project key index). */
+typedef struct KeyUse {
+  const char *key;     /* template, holes as KEY_HOLE (model.h) */
+  const char *method;  /* redis-py method */
+  uint32_t cmd_flags;  /* CMD_* of the command */
+  const char *func;    /* enclosing function, NULL at module level */
+  const char *ttl;     /* TTL argument as written, "" when none */
+  const char *recv;    /* receiver text */
+  uint32_t start, end; /* the call */
+} KeyUse;
+
 typedef struct FileResult {
   Source src;         /* valid when loaded */
   bool loaded;        /* false: file could not be read (see run diags) */
@@ -18,6 +29,8 @@ typedef struct FileResult {
   Arena *arena;       /* owns findings and their strings */
   const char **calls; /* with Options.list_calls: one line per Redis call site */
   size_t ncalls;
+  KeyUse *keys;       /* key uses in file order (arena) */
+  size_t nkeys;
 } FileResult;
 
 typedef struct LintRun {

@@ -28,6 +28,21 @@ const Rule *rules_find(const char *code_or_slug);
 /* Index of a rule in the registry (SARIF ruleIndex). */
 size_t rules_index(const Rule *rule);
 
+/* Project-wide rules see every file's results (read-only except through
+ * project_report). */
+struct LintRun;
+typedef struct ProjectCtx {
+  const Rule *rule;
+  const struct Options *opt;
+  struct LintRun *run;
+} ProjectCtx;
+Finding *project_report(ProjectCtx *ctx, size_t file, uint32_t start, uint32_t end,
+                        Severity sev, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void project_related(ProjectCtx *ctx, size_t file, Finding *f, size_t other_file, uint32_t start,
+                     uint32_t end, const char *msg);
+void project_fix(ProjectCtx *ctx, size_t file, Finding *f, Applicability a, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Embedded documentation (rules/<slug>.md). NULL if the rule has none. */
 const char *rule_doc(const Rule *rule);
 #endif

@@ -21,6 +21,7 @@ size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap
 
 /* TTL argument of a set/setex/psetex call as written ("" when none). */
 const char *ttl_text(RuleCtx *ctx, const CallSite *cs);
+#define rule_ttl_text ttl_text
 
 typedef enum { ITER_BOUNDED, ITER_UNKNOWN, ITER_UNBOUNDED } IterBound;
 /* How many items a loop's iterable can yield, from evidence. *count gets a
