@@ -127,7 +127,17 @@ static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   }
 }
 
+static int cmp_edit(const void *a, const void *b) {
+  const Edit *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
 static void store_findings(FileResult *fr, Vec *found) {
+  for (size_t i = 0; i < found->len; i++) { /* edits in file order, for every consumer */
+    Finding *f = vec_at(found, i);
+    if (f->fix.nedits > 1) qsort(f->fix.edits, f->fix.nedits, sizeof(Edit), cmp_edit);
+  }
   fr->nfindings = found->len;
   fr->findings = arena_alloc(fr->arena, (found->len ? found->len : 1) * sizeof(Finding));
   if (found->len) memcpy(fr->findings, found->data, found->len * sizeof(Finding));

@@ -49,6 +49,7 @@ static int binding_get(Model *m, int scope, const char *name, size_t len) {
   Binding *b = vec_push(&m->bindings);
   b->scope = scope;
   b->name = arena_strndup(m->arena, name, len);
+  b->val.kind = OBJ_NONE; /* optimistic start: the fixpoint only moves up from here */
   i = (int)m->bindings.len - 1;
   size_t h = hash_key(scope, name, len) & (m->table_cap - 1);
   while (m->table[h]) h = (h + 1) & (m->table_cap - 1);
@@ -106,6 +107,14 @@ const Import *model_import_find(const Model *m, int scope, const char *name, siz
   return NULL;
 }
 
+const char *model_local_for(const Model *m, const char *qualified) {
+  for (size_t i = 0; i < m->imports.len; i++) {
+    const Import *im = vec_at(&m->imports, i);
+    if (im->scope == 0 && !strcmp(im->qualified, qualified)) return im->local;
+  }
+  return NULL;
+}
+
 bool model_imports(const Model *m, const char *mod) {
   size_t n = strlen(mod);
   for (size_t i = 0; i < m->imports.len; i++) {
@@ -120,6 +129,8 @@ static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode
                        uint32_t at);
 static int binding_get(Model *m, int scope, const char *name, size_t len);
 
+static Value qualname_value(const Model *m, const char *qn);
+
 /* An import is also a binding: `Redis = None` in an `except ImportError`
  * branch merges with it instead of hiding it. */
 static void import_add(Model *m, int scope, const char *local, size_t llen, const char *qual,
@@ -129,6 +140,7 @@ static void import_add(Model *m, int scope, const char *local, size_t llen, cons
   im->local = arena_strndup(m->arena, local, llen);
   im->qualified = qual;
   int b = binding_get(m, scope, local, llen);
+  binding_at(m, b)->val = qualname_value(m, qual); /* known before any round */
   assign_add(m, A_IMPORT, b, scope, (TSNode){0}, at);
   ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = (int)m->imports.len - 1;
 }
@@ -804,6 +816,7 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
   Value ov = model_eval_in(m, obj, scope, depth + 1);
   *handled = true;
+  if (ov.kind == OBJ_NONE) return ov; /* not resolved yet (or None): neutral */
   if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "pipeline")) {
     TSNode t = call_kwarg(m->src, args, "transaction");
     if (ts_node_is_null(t)) t = call_arg(args, 0);
@@ -847,6 +860,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
     return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
   Value fv = model_eval_in(m, fn, scope, depth + 1);
+  if (fv.kind == OBJ_NONE) return fv; /* a function not resolved yet: stay neutral */
   if (fv.kind == OBJ_CLIENT_CLASS) {
     Value v = produce(fv);
     if (v.kind == OBJ_CLIENT || v.kind == OBJ_SENTINEL) {
@@ -920,7 +934,7 @@ static Value type_class(const Model *m, TSNode n, int scope, int depth) {
   uint16_t s = nsym(n);
   if (s == SYM.identifier || s == SYM.attribute) {
     Value v = model_eval_in(m, n, scope, depth + 1);
-    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+    return v.kind == OBJ_CLIENT_CLASS || v.kind == OBJ_NONE ? v : mkval(OBJ_UNKNOWN);
   }
   if (s == SYM.string) {
     const char *t = m->src->text + nstart(n) + 1;
@@ -941,15 +955,19 @@ static Value type_class(const Model *m, TSNode n, int scope, int depth) {
     return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
   }
   uint32_t cnt = ts_node_named_child_count(n);
+  bool pending = false;
   for (uint32_t i = 0; i < cnt; i++) {
     Value c = type_class(m, ts_node_named_child(n, i), scope, depth + 1);
     if (c.kind == OBJ_CLIENT_CLASS) return c;
+    pending |= c.kind == OBJ_NONE && ts_node_named_child_count(ts_node_named_child(n, i)) == 0 &&
+               nsym(ts_node_named_child(n, i)) == SYM.identifier;
   }
-  return mkval(OBJ_UNKNOWN);
+  return mkval(pending ? OBJ_NONE : OBJ_UNKNOWN);
 }
 
 static Value eval_type(const Model *m, TSNode n, int scope) {
   Value c = type_class(m, n, scope, 0);
+  if (c.kind == OBJ_NONE) return c; /* names not resolved yet: stay at the bottom */
   if (c.kind != OBJ_CLIENT_CLASS) return mkval(OBJ_UNKNOWN);
   Value r = produce(c);
   r.decode = TRI_UNKNOWN;
@@ -1001,6 +1019,7 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_FUNC: {
     Function *f = vec_at(&m->funcs, (size_t)a->index);
     f->returns = func_returns(m, a->index);
+    if (f->returns.kind == OBJ_NONE) return f->returns; /* nothing known yet: stay at the bottom */
     if (!value_is_clientish(f->returns) && f->returns.kind != OBJ_SENTINEL &&
         f->returns.kind != OBJ_POOL)
       return mkval(OBJ_OTHER);
@@ -1054,6 +1073,42 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
     if (!best || a->at >= best->at) best = a;
   }
   return best;
+}
+
+/* The expression an identifier stands for: the reaching assignment in its
+ * function, or a module constant assigned exactly once. */
+TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) {
+  TSNode none = {0};
+  const char *name = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  for (int s = scope; s >= 0; s = ((Scope *)vec_at(&m->scopes, (size_t)s))->parent) {
+    const Scope *sc = vec_at(&m->scopes, (size_t)s);
+    if (sc->kind == SCOPE_CLASS || sc->kind == SCOPE_INSTANCE) continue;
+    if (model_binding_find(m, s, name, len) < 0) continue;
+    const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
+    if (!a || a->kind != A_VALUE) return none;
+    if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
+      int b = model_binding_find(m, s, name, len), count = 0;
+      for (size_t i = 0; i < m->assigns.len; i++)
+        count += ((const Assign *)vec_at(&m->assigns, i))->binding == b;
+      if (count != 1) return none;
+    }
+    *scope_out = a->scope;
+    return a->value;
+  }
+  return none;
+}
+
+
+TSNode model_resolve(const Model *m, TSNode n, int *scope) {
+  for (int i = 0; i < 8 && node_is(n, SYM.identifier); i++) {
+    int sc = *scope;
+    TSNode v = model_resolve_name(m, n, *scope, &sc);
+    if (ts_node_is_null(v)) break;
+    n = v;
+    *scope = sc;
+  }
+  return n;
 }
 
 /* ---------------------------------------------------------------- call sites */

@@ -169,6 +169,8 @@ KeyTpl model_key(const Model *m, TSNode node);
 ValueFact model_value(const Model *m, TSNode node);
 /* Does the file import module `mod` (e.g. "zlib") at all? */
 bool model_imports(const Model *m, const char *mod);
+/* Module-level name that stands for `qualified` ("z" after `import zlib as z`). */
+const char *model_local_for(const Model *m, const char *qualified);
 
 /* Arguments of a call: positional index i (NULL node if absent or unknowable
  * because of a *splat before it), keyword by name. */
@@ -209,7 +211,7 @@ typedef struct Syms {
       comment, block, module, type, if_statement, unary_operator, keyword_separator,
       list_splat_pattern, dictionary_splat_pattern, pattern_list, tuple_pattern,
       async_kw, format_specifier, comparison_operator, not_operator, expression_list,
-      return_kw, delete_statement, raise_statement, assert_statement, pass_statement;
+      return_kw, slice, future_import_statement, delete_statement, raise_statement, assert_statement, pass_statement;
   uint16_t f_function, f_arguments, f_object, f_attribute, f_name, f_value, f_left,
       f_right, f_body, f_parameters, f_superclasses, f_module_name, f_alias,
       f_operator, f_type, f_condition, f_alternative, f_consequence, f_key,

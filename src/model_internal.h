@@ -87,6 +87,17 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
 const char *model_qualname(const Model *m, TSNode node, int scope);
 const Import *model_import_find(const Model *m, int scope, const char *name, size_t len);
 int model_func_at(const Model *m, uint32_t byte);
+/* The expression a name stands for: its reaching assignment in the function,
+ * or a module constant assigned exactly once; null node if none. */
+TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
+/* Follows names to their values (bounded); returns the node itself otherwise. */
+TSNode model_resolve(const Model *m, TSNode n, int *scope);
+
+/* model_util.c */
+enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };
+unsigned string_prefix(const Source *src, TSNode s);
+size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,
+                             size_t cap);
 
 /* model_keys.c */
 KeyTpl keytpl_eval(const Model *m, TSNode node, int scope, int depth);

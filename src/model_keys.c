@@ -31,46 +31,24 @@ static void kb_hole(KB *kb, TSNode expr) {
 
 static void kb_expr(KB *kb, TSNode n, int depth);
 
-/* Literal text of a string_content piece; `{{`/`}}` unescaped in f-strings. */
-static void kb_content(KB *kb, TSNode c, bool fstring) {
-  const char *t = kb->m->src->text + nstart(c);
-  size_t n = nend(c) - nstart(c);
-  for (size_t i = 0; i < n; i++) {
-    if (fstring && (t[i] == '{' || t[i] == '}') && i + 1 < n && t[i + 1] == t[i]) i++;
-    kb_put(kb, t + i, 1);
-  }
-}
-
-static bool string_is_f(const Model *m, TSNode s) {
-  TSNode st = ts_node_child(s, 0);
-  for (uint32_t i = nstart(st); i < nend(st); i++) {
-    char c = m->src->text[i];
-    if (c == 'f' || c == 'F') return true;
-    if (c == '"' || c == '\'') break;
-  }
-  return false;
-}
-
 static void kb_string(KB *kb, TSNode s, int depth) {
-  bool f = string_is_f(kb->m, s);
+  unsigned pf = string_prefix(kb->m->src, s);
   uint32_t n = ts_node_child_count(s);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_child(s, i);
     uint16_t sym = nsym(c);
     if (sym == SYM.string_content) {
-      /* string_content may itself hold escape_sequence/interpolation children */
-      if (ts_node_named_child_count(c) == 0) kb_content(kb, c, f);
-      else kb_string(kb, c, depth);
-    } else if (sym == SYM.escape_sequence) {
-      kb_content(kb, c, false);
+      char buf[KEY_MAX_LEN];
+      size_t len = string_content_decode(kb->m->src, c, pf & STR_RAW, pf & STR_BYTES, buf,
+                                         sizeof buf);
+      kb_put(kb, buf, len < sizeof buf ? len : sizeof buf);
     } else if (sym == SYM.interpolation) {
       kb_expr(kb, ts_node_named_child(c, 0), depth + 1);
-    } else if (!ts_node_is_named(c) && sym != SYM.string_start && sym != SYM.string_end &&
-               nsym(s) == SYM.string_content) {
-      kb_content(kb, c, f);
     }
   }
 }
+
+static bool string_is_f(const Model *m, TSNode s) { return string_prefix(m->src, s) & STR_F; }
 
 /* "a:%s:%d" % args */
 static void kb_percent(KB *kb, TSNode fmt, TSNode args, int depth) {
@@ -201,6 +179,11 @@ static bool kb_call(KB *kb, TSNode n, int depth) {
   if (nsym(fn) == SYM.attribute) {
     TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
     TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    if (node_is(obj, SYM.identifier)) { /* USER_KEY.format(uid), USER_KEY a constant */
+      int sc;
+      TSNode v = model_resolve_name(kb->m, obj, kb->scope, &sc);
+      if (is_plain_string(kb->m, v)) obj = v;
+    }
     if (is_plain_string(kb->m, obj) && node_text_eq(kb->m->src, attr, "format")) {
       kb_format(kb, obj, args);
       return true;
@@ -210,30 +193,6 @@ static bool kb_call(KB *kb, TSNode n, int depth) {
     return false;
   }
   return kb_helper(kb, n, depth);
-}
-
-/* The expression an identifier stands for: the reaching assignment in its
- * function, or a module constant assigned exactly once. */
-static TSNode resolve_name(const Model *m, TSNode id, int scope, int *scope_out) {
-  TSNode none = {0};
-  const char *name = m->src->text + nstart(id);
-  size_t len = nend(id) - nstart(id);
-  for (int s = scope; s >= 0; s = ((Scope *)vec_at(&m->scopes, (size_t)s))->parent) {
-    const Scope *sc = vec_at(&m->scopes, (size_t)s);
-    if (sc->kind == SCOPE_CLASS || sc->kind == SCOPE_INSTANCE) continue;
-    if (model_binding_find(m, s, name, len) < 0) continue;
-    const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
-    if (!a || a->kind != A_VALUE) return none;
-    if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
-      int b = model_binding_find(m, s, name, len), count = 0;
-      for (size_t i = 0; i < m->assigns.len; i++)
-        count += ((const Assign *)vec_at(&m->assigns, i))->binding == b;
-      if (count != 1) return none;
-    }
-    *scope_out = a->scope;
-    return a->value;
-  }
-  return none;
 }
 
 static void kb_expr(KB *kb, TSNode n, int depth) {
@@ -264,7 +223,7 @@ static void kb_expr(KB *kb, TSNode n, int depth) {
   if (s == SYM.call && kb_call(kb, n, depth)) return;
   if (s == SYM.identifier) {
     int sc = kb->scope;
-    TSNode v = resolve_name(kb->m, n, kb->scope, &sc);
+    TSNode v = model_resolve_name(kb->m, n, kb->scope, &sc);
     uint16_t vs = ts_node_is_null(v) ? 0 : nsym(v);
     if (vs == SYM.string || vs == SYM.binary_operator || vs == SYM.concatenated_string ||
         vs == SYM.call || vs == SYM.identifier) {

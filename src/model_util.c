@@ -59,6 +59,7 @@ static void init_symbols(const TSLanguage *l) {
   S(not_operator, "not_operator"); S(expression_list, "expression_list");
   S(delete_statement, "delete_statement"); S(raise_statement, "raise_statement");
   S(assert_statement, "assert_statement"); S(pass_statement, "pass_statement");
+  S(slice, "slice"); S(future_import_statement, "future_import_statement");
 #undef S
   SYM.async_kw = sym(l, "async", false);
   SYM.return_kw = sym(l, "return", false);
@@ -162,4 +163,82 @@ bool value_is_clientish(Value v) {
 
 bool value_is_pipeline(Value v) {
   return v.kind == OBJ_PIPELINE || v.kind == OBJ_TRANSACTION;
+}
+
+/* ---- string literal contents ------------------------------------------ */
+
+static size_t utf8_put(uint32_t cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) { out[0] = (char)(0xC0 | cp >> 6); out[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | cp >> 12); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | cp >> 18); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Decodes one escape sequence (text starts with a backslash) into out (>= 4 bytes). */
+static size_t decode_escape(const char *t, size_t n, bool bytes, char *out) {
+  if (n < 2) return 0;
+  switch (t[1]) {
+  case '\n': case '\r': return 0; /* line continuation */
+  case 'n': out[0] = '\n'; return 1;
+  case 't': out[0] = '\t'; return 1;
+  case 'r': out[0] = '\r'; return 1;
+  case 'x': case 'o': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+    out[0] = (char)strtol(t + (t[1] == 'x' ? 2 : 1), NULL, t[1] == 'x' ? 16 : 8);
+    return 1;
+  case 'u': case 'U': {
+    char hex[9] = {0};
+    size_t k = t[1] == 'u' ? 4 : 8;
+    if (n < k + 2 || bytes) return n;
+    memcpy(hex, t + 2, k);
+    return utf8_put((uint32_t)strtoul(hex, NULL, 16), out);
+  }
+  case 'N': return 3; /* \N{NAME}: most named characters take 2-3 bytes */
+  default: out[0] = t[1]; return 1;
+  }
+}
+
+/* Appends the decoded text of a string_content node to out (cap bytes);
+ * returns the decoded length (which may exceed cap: then out is truncated). */
+size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,
+                             size_t cap) {
+  size_t len = 0;
+  uint32_t pos = ts_node_start_byte(content), end = ts_node_end_byte(content);
+  uint32_t n = raw ? 0 : ts_node_child_count(content);
+  char buf[8];
+  for (uint32_t i = 0; i <= n; i++) {
+    TSNode c = i < n ? ts_node_child(content, i) : (TSNode){0};
+    uint32_t cs = i < n ? ts_node_start_byte(c) : end;
+    for (; pos < cs; pos++, len++)
+      if (len < cap) out[len] = src->text[pos];
+    if (i == n) break;
+    size_t k = 0;
+    if (nsym(c) == SYM.escape_sequence)
+      k = decode_escape(src->text + cs, ts_node_end_byte(c) - cs, bytes, buf);
+    else if (ts_node_end_byte(c) > cs) /* escape_interpolation: {{ or }} */
+      buf[k++] = src->text[cs];
+    for (size_t j = 0; j < k && j < sizeof buf; j++, len++)
+      if (len < cap) out[len] = buf[j];
+    pos = ts_node_end_byte(c);
+  }
+  return len;
+}
+
+/* String prefix letters (f, r, b, u) of a string node. */
+unsigned string_prefix(const Source *src, TSNode s) {
+  TSNode st = ts_node_child(s, 0);
+  unsigned flags = 0;
+  for (uint32_t i = ts_node_start_byte(st); i < ts_node_end_byte(st); i++) {
+    char c = src->text[i];
+    if (c == '"' || c == '\'') break;
+    if (c == 'f' || c == 'F') flags |= STR_F;
+    if (c == 'r' || c == 'R') flags |= STR_RAW;
+    if (c == 'b' || c == 'B') flags |= STR_BYTES;
+  }
+  return flags;
 }

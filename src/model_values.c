@@ -41,6 +41,10 @@ static const Producer PRODUCERS[] = {
     {"blosc.compress", VF_COMPRESSED | VF_BYTES | VF_BINARY},
     {"blosc2.compress", VF_COMPRESSED | VF_BYTES | VF_BINARY},
     {".compress", VF_COMPRESSED | VF_BYTES | VF_BINARY},
+    {"base64.b64encode", VF_BULK | VF_BYTES},
+    {"base64.urlsafe_b64encode", VF_BULK | VF_BYTES},
+    {"base64.b85encode", VF_BULK | VF_BYTES},
+    {"base64.encodebytes", VF_BULK | VF_BYTES},
     {".model_dump_json", VF_SERIALIZED | VF_STR | VF_ENTITY},
     {".to_json", VF_SERIALIZED | VF_STR},
     {".to_csv", VF_BULK | VF_STR | VF_COLLECTION},
@@ -75,6 +79,8 @@ static ValueFact fact(uint32_t flags, TSNode origin) {
 }
 
 static bool name_is_idlike(const char *t, size_t n) {
+  if ((n == 4 && !memcmp(t, "uuid", 4)) || (n == 4 && !memcmp(t, "guid", 4))) return false;
+  if (n >= 5 && (!memcmp(t + n - 5, "_uuid", 5) || !memcmp(t + n - 5, "_guid", 5))) return false;
   if (n == 2 && memcmp(t, "id", 2) == 0) return true;
   if (n == 2 && memcmp(t, "pk", 2) == 0) return true;
   if (n >= 3 && memcmp(t + n - 3, "_id", 3) == 0) return true;
@@ -86,23 +92,14 @@ static bool name_is_idlike(const char *t, size_t n) {
 /* Literal content length in bytes (escapes counted as written: close enough
  * for a threshold check). f-strings: their literal parts only. */
 static void string_size(const Model *m, TSNode s, int64_t *min, bool *exact, bool *bytes) {
+  unsigned pf = string_prefix(m->src, s);
+  *bytes |= (pf & STR_BYTES) != 0;
   uint32_t n = ts_node_child_count(s);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_child(s, i);
-    uint16_t sym = nsym(c);
-    if (sym == SYM.string_start) {
-      for (uint32_t j = nstart(c); j < nend(c); j++) {
-        char ch = m->src->text[j];
-        if (ch == 'b' || ch == 'B') *bytes = true;
-      }
-    } else if (sym == SYM.interpolation) {
-      *exact = false;
-    } else if (sym == SYM.string_content) {
-      if (ts_node_named_child_count(c)) string_size(m, c, min, exact, bytes);
-      else *min += nend(c) - nstart(c);
-    } else if (sym == SYM.escape_sequence) {
-      *min += 1;
-    }
+    if (nsym(c) == SYM.interpolation) *exact = false;
+    else if (nsym(c) == SYM.string_content)
+      *min += (int64_t)string_content_decode(m->src, c, pf & STR_RAW, pf & STR_BYTES, NULL, 0);
   }
 }
 
@@ -121,7 +118,8 @@ static ValueFact vf_string(const Model *m, TSNode n) {
   return f;
 }
 
-static int64_t int_literal(const Model *m, TSNode n) {
+static int64_t int_literal(const Model *m, TSNode n, int scope) {
+  n = model_resolve(m, n, &scope);
   if (!node_is(n, SYM.integer)) return -1;
   char buf[32];
   size_t len = nend(n) - nstart(n), j = 0;
@@ -143,7 +141,7 @@ static ValueFact vf_binop(const Model *m, TSNode n, int scope, int depth) {
   ValueFact b = valuefact_eval(m, r, scope, depth + 1);
   if (node_text_eq(m->src, op, "*")) {
     ValueFact s = (a.flags & (VF_STR | VF_BYTES)) ? a : b;
-    int64_t k = int_literal(m, (a.flags & (VF_STR | VF_BYTES)) ? r : l);
+    int64_t k = int_literal(m, (a.flags & (VF_STR | VF_BYTES)) ? r : l, scope);
     if ((s.flags & (VF_STR | VF_BYTES)) && s.size >= 0 && k >= 0) {
       ValueFact f = fact(s.flags & (VF_STR | VF_BYTES), n);
       f.size = f.min_size = s.size * k;
@@ -210,6 +208,44 @@ static bool name_is_collection_source(const Model *m, TSNode fn) {
   return false;
 }
 
+static bool contains(const char *t, size_t n, const char *needle) {
+  size_t k = strlen(needle);
+  for (size_t i = 0; i + k <= n; i++)
+    if (!memcmp(t + i, needle, k)) return true;
+  return false;
+}
+
+/* `df`, `orders_df`, `frame`: names that hold pandas DataFrames by convention. */
+static bool name_is_frame(const Model *m, TSNode obj) {
+  if (!node_is(obj, SYM.identifier)) return false;
+  const char *t = m->src->text + nstart(obj);
+  size_t n = nend(obj) - nstart(obj);
+  return (n == 2 && !memcmp(t, "df", 2)) || (n > 3 && !memcmp(t + n - 3, "_df", 3)) ||
+         (n > 3 && !memcmp(t, "df_", 3)) || contains(t, n, "frame");
+}
+
+/* resp.content / resp.text / resp.body of an HTTP response. */
+static bool is_http_body(const Model *m, TSNode n, int scope) {
+  TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
+  if (!node_text_eq(m->src, attr, "content") && !node_text_eq(m->src, attr, "text") &&
+      !node_text_eq(m->src, attr, "body"))
+    return false;
+  TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
+  int sc = scope;
+  TSNode v = model_resolve(m, obj, &sc);
+  if (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
+  if (node_is(v, SYM.call)) {
+    const char *qn = model_qualname(m, ts_node_child_by_field_id(v, SYM.f_function), sc);
+    if (qn && (!strncmp(qn, "requests.", 9) || !strncmp(qn, "httpx.", 6) ||
+               !strncmp(qn, "urllib.request.urlopen", 22) || !strncmp(qn, "aiohttp.", 8)))
+      return true;
+  }
+  if (!node_is(obj, SYM.identifier)) return false;
+  const char *t = m->src->text + nstart(obj);
+  size_t len = nend(obj) - nstart(obj);
+  return contains(t, len, "resp");
+}
+
 static ValueFact vf_call(const Model *m, TSNode n, int scope, int depth) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
@@ -218,10 +254,12 @@ static ValueFact vf_call(const Model *m, TSNode n, int scope, int depth) {
     if (name_is_collection_source(m, fn)) return fact(VF_COLLECTION, n);
     if (nsym(fn) == SYM.attribute) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
-      if (node_text_eq(m->src, attr, "encode") || node_text_eq(m->src, attr, "decode")) {
+      bool enc = node_text_eq(m->src, attr, "encode");
+      if (enc || node_text_eq(m->src, attr, "decode") || node_text_eq(m->src, attr, "hex")) {
         ValueFact f = valuefact_eval(m, ts_node_child_by_field_id(fn, SYM.f_object), scope, depth + 1);
         f.flags &= ~(VF_STR | VF_BYTES);
-        f.flags |= node_text_eq(m->src, attr, "encode") ? VF_BYTES : VF_STR;
+        f.flags |= enc ? VF_BYTES : VF_STR;
+        if (!enc) f.flags &= ~VF_BINARY; /* text again (base64 / hex / decoded) */
         return f;
       }
     }
@@ -230,6 +268,14 @@ static ValueFact vf_call(const Model *m, TSNode n, int scope, int depth) {
   ValueFact f = fact(p->flags, n);
   f.what = p->name[0] == '.' ? arena_printf(m->arena, "%s()", p->name) : arena_printf(m->arena, "%s()", p->name);
   TSNode a0 = call_arg(args, 0);
+  if (!strncmp(p->name, "base64.", 7)) { /* an encoding keeps what it encodes */
+    ValueFact in = valuefact_eval(m, a0, scope, depth + 1);
+    f.flags |= in.flags & (VF_COMPRESSED | VF_SERIALIZED | VF_COLLECTION); /* ASCII: not binary */
+    if (in.flags & VF_COMPRESSED) f.flags &= ~VF_BULK;
+    return f;
+  }
+  if (!strcmp(p->name, ".to_json") && name_is_frame(m, ts_node_child_by_field_id(fn, SYM.f_object)))
+    f.flags |= VF_COLLECTION; /* df.to_json(): a DataFrame export */
   if (!ts_node_is_null(a0) && (p->flags & (VF_SERIALIZED | VF_COMPRESSED))) {
     ValueFact in = valuefact_eval(m, a0, scope, depth + 1);
     if (p->flags & VF_SERIALIZED) {
@@ -296,6 +342,11 @@ ValueFact valuefact_eval(const Model *m, TSNode n, int scope, int depth) {
   if (s == SYM.await || s == SYM.parenthesized_expression)
     return valuefact_eval(m, ts_node_named_child(n, 0), scope, depth + 1);
   if (s == SYM.attribute) {
+    if (is_http_body(m, n, scope)) {
+      ValueFact f = fact(VF_BULK, n);
+      f.what = arena_printf(m->arena, "%s", node_text(m->arena, m->src, n));
+      return f;
+    }
     TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
     const char *t = m->src->text + nstart(attr);
     size_t len = nend(attr) - nstart(attr);

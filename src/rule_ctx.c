@@ -92,24 +92,25 @@ const char *ctx_indent(RuleCtx *ctx, uint32_t at) {
   return arena_strndup(ctx->arena, ctx->src->text + s, e - s);
 }
 
-static bool is_future_or_doc(const Source *src, TSNode st) {
-  if (nsym(st) == SYM.expression_statement && ts_node_named_child_count(st) == 1 &&
+static bool is_preamble(TSNode st, bool first) {
+  uint16_t s = nsym(st);
+  if (s == SYM.expression_statement && first && ts_node_named_child_count(st) == 1 &&
       nsym(ts_node_named_child(st, 0)) == SYM.string)
-    return true;
-  if (nsym(st) == SYM.import_from_statement) {
-    TSNode mod = ts_node_child_by_field_id(st, SYM.f_module_name);
-    return node_text_eq(src, mod, "__future__");
-  }
-  return nsym(st) == SYM.comment;
+    return true; /* module docstring */
+  return s == SYM.future_import_statement || s == SYM.import_statement ||
+         s == SYM.import_from_statement || s == SYM.comment;
 }
 
+/* After the module's leading block of docstring, imports and comments, so a
+ * new import lands at the end of the existing ones (never before
+ * `from __future__`). */
 uint32_t ctx_import_insert_at(RuleCtx *ctx) {
   TSNode root = ts_tree_root_node(ctx->model->tree);
   uint32_t at = 0, n = ts_node_named_child_count(root);
   for (uint32_t i = 0; i < n; i++) {
     TSNode st = ts_node_named_child(root, i);
-    if (!is_future_or_doc(ctx->src, st)) break;
-    at = nend(st);
+    if (!is_preamble(st, i == 0)) break;
+    if (nsym(st) != SYM.comment) at = nend(st);
   }
   if (at == 0) return 0;
   while (at < ctx->src->len && ctx->src->text[at] != '\n') at++;

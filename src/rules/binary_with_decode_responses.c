@@ -30,8 +30,9 @@ static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, const char *what
   finding_related(ctx, f, NULL, cs->recv.ctor_start, cs->recv.ctor_end,
                   "client built with decode_responses=True here");
   finding_fix(ctx, f, FIX_DISPLAY,
-              "Use a second client with decode_responses=False for binary values, e.g. "
-              "`binary = redis.Redis(connection_pool=..., decode_responses=False)`");
+              "Use a second client with decode_responses=False for binary values, built from "
+              "the same URL or host (not from the same connection_pool: redis-py takes "
+              "decode_responses from the pool), e.g. `binary = redis.Redis.from_url(url)`");
 }
 
 static void check_writes(RuleCtx *ctx, const CallSite *cs) {
@@ -40,7 +41,7 @@ static void check_writes(RuleCtx *ctx, const CallSite *cs) {
   for (size_t k = 0; k < n; k++) {
     ValueFact f = model_value(ctx->model, st[k].value);
     if (!(f.flags & VF_BINARY)) continue;
-    report(ctx, cs, st[k].value,
+    report(ctx, cs, report_node(cs, st[k].value),
            arena_printf(ctx->arena, "this stores %s bytes", f.what ? f.what : "binary"));
   }
 }
@@ -53,12 +54,19 @@ static const char *read_decoded(RuleCtx *ctx, const CallSite *cs, TSNode *at) {
     use = parent;
     parent = ts_node_parent(use);
   }
-  if (node_is(parent, SYM.argument_list)) {
-    const char *d = decoder_of(ctx, ts_node_parent(parent), cs->scope);
-    if (d) {
-      *at = ts_node_parent(parent);
-      return d;
-    }
+  *at = cs->node;
+  if (node_is(parent, SYM.argument_list))
+    return decoder_of(ctx, ts_node_parent(parent), cs->scope);
+  if (node_is(parent, SYM.for_in_clause)) { /* [zlib.decompress(c) for c in r.lrange(..)] */
+    TSNode comp = ts_node_parent(parent);
+    TSNode body = ts_node_child_by_field_id(comp, SYM.f_body);
+    TSNode var = ts_node_child_by_field_id(parent, SYM.f_left);
+    TSNode a0 = call_arg(ts_node_child_by_field_id(body, SYM.f_arguments), 0);
+    if (node_is(var, SYM.identifier) && node_is(a0, SYM.identifier) &&
+        nend(a0) - nstart(a0) == nend(var) - nstart(var) &&
+        !memcmp(ctx->src->text + nstart(a0), ctx->src->text + nstart(var), nend(a0) - nstart(a0)))
+      return decoder_of(ctx, body, cs->scope);
+    return NULL;
   }
   if (!node_is(parent, SYM.assignment)) return NULL;
   TSNode name = ts_node_child_by_field_id(parent, SYM.f_left);
@@ -75,7 +83,7 @@ static const char *read_decoded(RuleCtx *ctx, const CallSite *cs, TSNode *at) {
       if (node_is(a0, SYM.identifier) && nend(a0) - nstart(a0) == nend(name) - nstart(name) &&
           !memcmp(ctx->src->text + nstart(a0), ctx->src->text + nstart(name), nend(a0) - nstart(a0)) &&
           (found = decoder_of(ctx, n, cs->scope)))
-        *at = n;
+        break;
     }
     if (ts_tree_cursor_goto_first_child(&c)) continue;
     while (!ts_tree_cursor_goto_next_sibling(&c))

@@ -24,9 +24,17 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!call_method_in(cs, SET_MEMBER_WRITES)) continue;
-    for (uint32_t a = 1; a < 1 + MAX_VALUES; a++) {
-      TSNode mem = call_arg(cs->args, a);
-      if (ts_node_is_null(mem)) break;
+    uint32_t nargs = ts_node_named_child_count(cs->args);
+    for (uint32_t a = 1; a < nargs && a < 1 + MAX_VALUES; a++) {
+      TSNode mem = ts_node_named_child(cs->args, a);
+      if (node_is(mem, SYM.keyword_argument) || node_is(mem, SYM.comment)) continue;
+      if (node_is(mem, SYM.list_splat)) { /* *[f"user:{m}" for m in ids] */
+        TSNode comp = ts_node_named_child(mem, 0);
+        if (!node_is(comp, SYM.list_comprehension) && !node_is(comp, SYM.generator_expression) &&
+            !node_is(comp, SYM.set_comprehension))
+          continue;
+        mem = ts_node_child_by_field_id(comp, SYM.f_body);
+      }
       const char *prefix;
       if (!prefixed_int(ctx, mem, &prefix)) continue;
       Finding *f = rule_report(

@@ -23,27 +23,42 @@ static void fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
 
 /* mapping={...} literal with too many entries, or built by a comprehension. */
 static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
-  TSNode map = call_kwarg(ctx->src, cs->args, "mapping");
-  if (ts_node_is_null(map) && !strcmp(cs->method, "hmset")) map = call_arg(cs->args, 1);
-  if (ts_node_is_null(map)) return;
+  TSNode arg = call_kwarg(ctx->src, cs->args, "mapping");
+  if (ts_node_is_null(arg) && !strcmp(cs->method, "hmset")) arg = call_arg(cs->args, 1);
+  if (ts_node_is_null(arg)) return;
+  int scope = cs->scope;
+  TSNode map = model_resolve(ctx->model, arg, &scope);
   long limit = ctx->opt->th.hash_max_listpack_entries;
-  if (node_is(map, SYM.dictionary) && ts_node_named_child_count(map) > (uint32_t)limit) {
-    Finding *f = rule_report(ctx, map, SEV_WARNING,
-                             "mapping has %u fields, over hash-max-listpack-entries (%ld): the "
-                             "hash is stored as a hashtable (512 fields: 16,440 B; 513 fields: 41,136 B)",
-                             ts_node_named_child_count(map), limit);
+  uint32_t pairs = 0;
+  for (uint32_t i = 0; node_is(map, SYM.dictionary) && i < ts_node_named_child_count(map); i++)
+    pairs += node_is(ts_node_named_child(map, i), SYM.pair);
+  if (pairs > (uint32_t)limit) {
+    Finding *f = rule_report(ctx, arg, SEV_WARNING,
+                             "mapping has %u fields, over hash-max-listpack-entries (%ld): hash "
+                             "`%s` is stored as a hashtable (512 fields: 16,440 B; 513 fields: "
+                             "41,136 B)",
+                             pairs, limit, call_key_display(ctx, cs));
     fix(ctx, f, cs);
     return;
   }
-  if (!node_is(map, SYM.dictionary_comprehension)) return;
+  /* dict(<generator>) builds the same thing as a dict comprehension */
+  if (node_is(map, SYM.call) &&
+      node_text_eq(ctx->src, ts_node_child_by_field_id(map, SYM.f_function), "dict")) {
+    TSNode args = ts_node_child_by_field_id(map, SYM.f_arguments);
+    TSNode g = node_is(args, SYM.generator_expression) ? args : call_arg(args, 0); /* dict(x for ..) */
+    if (node_is(g, SYM.generator_expression) || node_is(g, SYM.list_comprehension)) map = g;
+  }
+  if (!node_is(map, SYM.dictionary_comprehension) && !node_is(map, SYM.generator_expression) &&
+      !node_is(map, SYM.list_comprehension))
+    return;
   TSNode clause = {0};
   for (uint32_t i = 0; i < ts_node_named_child_count(map) && ts_node_is_null(clause); i++)
     if (node_is(ts_node_named_child(map, i), SYM.for_in_clause)) clause = ts_node_named_child(map, i);
   TSNode it = ts_node_child_by_field_id(clause, SYM.f_right);
   int64_t count;
-  IterBound b = iterable_bound(ctx->model, it, cs->scope, &count, limit);
+  IterBound b = iterable_bound(ctx->model, it, scope, &count, limit);
   if (b != ITER_UNBOUNDED) return;
-  Finding *f = rule_report(ctx, map, SEV_WARNING,
+  Finding *f = rule_report(ctx, arg, SEV_WARNING,
                            "mapping has a field per item of %s: past hash-max-listpack-entries "
                            "(%ld) the hash converts to a hashtable (512 fields: 16,440 B; 513 fields: 41,136 B)",
                            bound_text(ctx, b, count, it), limit);
@@ -66,9 +81,9 @@ static void check_loop(RuleCtx *ctx, const CallSite *cs) {
   int64_t count;
   IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count,
                                ctx->opt->th.hash_max_listpack_entries);
-  if (b == ITER_BOUNDED) return;
+  if (b != ITER_UNBOUNDED) return; /* RULES.md: unbounded iterables only */
   Finding *f = rule_report(
-      ctx, cs->node, b == ITER_UNBOUNDED ? SEV_WARNING : SEV_INFO,
+      ctx, cs->node, SEV_WARNING,
       "hash `%s` gets a field per item of %s: past hash-max-listpack-entries (%ld) it converts "
       "to a hashtable (512 fields: 16,440 B; 513 fields: 41,136 B)",
       call_key_display(ctx, cs), bound_text(ctx, b, count, l->iterable),

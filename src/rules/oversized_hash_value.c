@@ -65,8 +65,8 @@ static void check(RuleCtx *ctx) {
     size_t n = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
     for (size_t k = 0; k < n; k++) {
       Verdict v;
-      if (judge(ctx, st[k].field, "field name", &v)) report(ctx, cs, st[k].field, &v);
-      if (judge(ctx, st[k].value, "value", &v)) report(ctx, cs, st[k].value, &v);
+      if (judge(ctx, st[k].field, "field name", &v)) report(ctx, cs, report_node(cs, st[k].field), &v);
+      if (judge(ctx, st[k].value, "value", &v)) report(ctx, cs, report_node(cs, st[k].value), &v);
     }
   }
 }

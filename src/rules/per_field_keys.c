@@ -12,6 +12,9 @@
 
 typedef struct Write {
   const CallSite *cs;
+  KeyTpl key;         /* the key written (an mset writes several) */
+  TSNode at;          /* the call, or the key inside an mset mapping */
+  TSNode value;
   const char *prefix; /* template up to the last ':' */
   const char *field;  /* last literal segment */
   const char *ttl;
@@ -53,17 +56,47 @@ static bool split_key(RuleCtx *ctx, const KeyTpl *k, Write *w) {
   return true;
 }
 
+static const char *const MSETS[] = {"mset", "msetnx", NULL};
+
+/* mset({f"user:{uid}:name": n, f"user:{uid}:email": e}): one write per key. */
+static size_t collect_mset(RuleCtx *ctx, const CallSite *cs, Write *out, size_t n) {
+  Stored st[MAX_VALUES];
+  size_t k = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
+  for (size_t i = 0; i < k && n < MAX_WRITES; i++) {
+    Write w = {0};
+    w.cs = cs;
+    w.key = model_key(ctx->model, st[i].field);
+    w.at = st[i].field;
+    w.value = st[i].value;
+    if (!split_key(ctx, &w.key, &w)) continue;
+    w.ttl = "";
+    w.obj = value_object(ctx, st[i].value);
+    out[n++] = w;
+  }
+  return n;
+}
+
 static size_t collect(RuleCtx *ctx, int func, Write *out) {
   size_t n = 0;
   for (size_t i = 0; i < model_ncalls(ctx->model) && n < MAX_WRITES; i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->func != func || !call_method_in(cs, STRING_WRITES)) continue;
+    if (cs->func != func) continue;
+    if (call_method_in(cs, MSETS)) {
+      n = collect_mset(ctx, cs, out, n);
+      continue;
+    }
+    if (!call_method_in(cs, STRING_WRITES)) continue;
     Write w = {0};
     w.cs = cs;
+    w.key = cs->key;
+    w.at = cs->node;
     if (!split_key(ctx, &cs->key, &w)) continue;
     w.ttl = ttl_text(ctx, cs);
     Stored st[2];
-    if (stored_values(ctx->model, cs, st, 2, NULL) == 1) w.obj = value_object(ctx, st[0].value);
+    if (stored_values(ctx->model, cs, st, 2, NULL) == 1) {
+      w.value = st[0].value;
+      w.obj = value_object(ctx, st[0].value);
+    }
     out[n++] = w;
   }
   return n;
@@ -87,20 +120,25 @@ static const char *prefix_source(RuleCtx *ctx, TSNode key, const char *field) {
 
 static const char *mapping_text(RuleCtx *ctx, Write *g[], size_t n) {
   const char *s = "{";
-  for (size_t i = 0; i < n; i++) {
-    Stored st[2];
-    stored_values(ctx->model, g[i]->cs, st, 2, NULL);
+  for (size_t i = 0; i < n; i++)
     s = arena_printf(ctx->arena, "%s%s\"%s\": %s", s, i ? ", " : "", g[i]->field,
-                     ctx_text(ctx, st[0].value));
-  }
+                     ts_node_is_null(g[i]->value) ? "..." : ctx_text(ctx, g[i]->value));
   return arena_printf(ctx->arena, "%s}", s);
+}
+
+static KeyTpl pk_of(RuleCtx *ctx, const Write *w) {
+  (void)ctx;
+  KeyTpl k = w->key;
+  k.text = w->prefix;
+  return k;
 }
 
 /* Edits are produced only for plain `r.set(key, value)` statements in one block. */
 static bool rewritable(Write *g[], size_t n) {
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = g[i]->cs;
-    if (strcmp(cs->method, "set") || call_npositional(cs->args) != 2 ||
+    if (strcmp(cs->method, "set") || !ts_node_eq(g[i]->at, cs->node) ||
+        call_npositional(cs->args) != 2 ||
         ts_node_named_child_count(cs->args) != 2 || g[i]->ttl[0])
       return false;
     if (!node_is(cs->stmt, SYM.expression_statement) ||
@@ -115,8 +153,9 @@ static void add_fix(RuleCtx *ctx, Finding *f, Write *g[], size_t n) {
   const CallSite *first = g[0]->cs;
   TSNode key = call_arg(first->args, 0);
   const char *pfx = prefix_source(ctx, key, g[0]->field);
+  KeyTpl pk = pk_of(ctx, g[0]);
   const char *call = arena_printf(ctx->arena, "%s.hset(%s, mapping=%s)", first->recv_text,
-                                  pfx ? pfx : key_display(ctx, &first->key),
+                                  pfx ? pfx : key_display(ctx, &pk),
                                   mapping_text(ctx, g, n));
   bool edits = pfx && rewritable(g, n);
   for (size_t i = 1; i < n && edits; i++)
@@ -142,14 +181,14 @@ static void report_group(RuleCtx *ctx, Write *g[], size_t n) {
   KeyTpl pk = {0};
   pk.text = g[0]->prefix;
   const char *pd = key_display(ctx, &pk);
-  Finding *f = rule_report(ctx, g[0]->cs->node, SEV_WARNING,
+  Finding *f = rule_report(ctx, g[0]->cs->node, SEV_WARNING, /* the call, also for an mset */
                            "%zu string keys hold fields of one `%s` entity (%s): every key pays "
                            "Redis' per-key overhead; one hash `%s` stays listpack-encoded up to "
                            "hash-max-listpack-entries (%ld) fields (3 fields: 232 B as keys, "
                            "120 B as a hash)",
                            n, pd, fields, pd, ctx->opt->th.hash_max_listpack_entries);
   for (size_t i = 1; i < n; i++)
-    finding_related(ctx, f, NULL, nstart(g[i]->cs->node), nend(g[i]->cs->node),
+    finding_related(ctx, f, NULL, nstart(g[i]->at), nend(g[i]->at),
                     arena_printf(ctx->arena, "field `%s` written here", g[i]->field));
   add_fix(ctx, f, g, n);
 }

@@ -24,12 +24,21 @@ static size_t dict_entries(TSNode dict, Stored *out, size_t n, size_t cap) {
   return n;
 }
 
-static size_t mapping_entries(const Model *m, TSNode mapping, Stored *out, size_t n, size_t cap,
-                              TSNode *mapping_out) {
+/* mapping={...}, a dict comprehension (its one key/value pair), or a local
+ * name bound to either. */
+static size_t mapping_entries(const Model *m, const CallSite *cs, TSNode mapping, Stored *out,
+                              size_t n, size_t cap, TSNode *mapping_out) {
   if (ts_node_is_null(mapping)) return n;
-  if (nsym(mapping) == SYM.dictionary) return dict_entries(mapping, out, n, cap);
-  (void)m;
-  if (mapping_out) *mapping_out = mapping;
+  int scope = cs->scope;
+  TSNode v = model_resolve(m, mapping, &scope);
+  if (nsym(v) == SYM.dictionary) return dict_entries(v, out, n, cap);
+  if (nsym(v) == SYM.dictionary_comprehension) {
+    TSNode body = ts_node_child_by_field_id(v, SYM.f_body);
+    if (node_is(body, SYM.pair))
+      n = push(out, n, cap, ts_node_child_by_field_id(body, SYM.f_key),
+               ts_node_child_by_field_id(body, SYM.f_value));
+  }
+  if (mapping_out) *mapping_out = v;
   return n;
 }
 
@@ -60,14 +69,14 @@ size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap
     return push(out, n, cap, none, arg_or_kw(m, cs, 2, "value"));
   if (!strcmp(me, "hset") || !strcmp(me, "hsetnx")) {
     n = push(out, n, cap, arg_or_kw(m, cs, 1, "key"), arg_or_kw(m, cs, 2, "value"));
-    return mapping_entries(m, call_kwarg(m->src, cs->args, "mapping"), out, n, cap, mapping_out);
+    return mapping_entries(m, cs, call_kwarg(m->src, cs->args, "mapping"), out, n, cap, mapping_out);
   }
   if (!strcmp(me, "hmset"))
-    return mapping_entries(m, arg_or_kw(m, cs, 1, "mapping"), out, n, cap, mapping_out);
+    return mapping_entries(m, cs, arg_or_kw(m, cs, 1, "mapping"), out, n, cap, mapping_out);
   if (!strcmp(me, "mset") || !strcmp(me, "msetnx"))
-    return mapping_entries(m, arg_or_kw(m, cs, 0, "mapping"), out, n, cap, mapping_out);
+    return mapping_entries(m, cs, arg_or_kw(m, cs, 0, "mapping"), out, n, cap, mapping_out);
   if (!strcmp(me, "xadd"))
-    return mapping_entries(m, arg_or_kw(m, cs, 1, "fields"), out, n, cap, mapping_out);
+    return mapping_entries(m, cs, arg_or_kw(m, cs, 1, "fields"), out, n, cap, mapping_out);
   if (!strcmp(me, "rpush") || !strcmp(me, "lpush") || !strcmp(me, "rpushx") ||
       !strcmp(me, "lpushx"))
     return positional_from(cs, 1, out, n, cap);
@@ -124,6 +133,14 @@ static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count,
              !strcmp(qn, "glob.glob") || !strcmp(qn, "glob.iglob") || !strcmp(qn, "csv.reader") ||
              !strcmp(qn, "csv.DictReader")))
     return ITER_UNBOUNDED;
+  TSNode fname = nsym(fn) == SYM.attribute ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (node_is(fname, SYM.identifier)) {
+    const char *t = m->src->text + nstart(fname);
+    size_t len = nend(fname) - nstart(fname);
+    if ((len >= 9 && !memcmp(t, "fetch_all", 9)) || (len > 7 && !memcmp(t, "get_all", 7)) ||
+        (len > 8 && !memcmp(t, "load_all", 8)) || (len >= 8 && !memcmp(t, "list_all", 8)))
+      return ITER_UNBOUNDED;
+  }
   if (nsym(fn) == SYM.attribute) {
     TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
     if (method_in(m, attr, UNBOUNDED_METHODS)) return ITER_UNBOUNDED;
@@ -144,6 +161,27 @@ IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, lo
       return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
     }
     if (s == SYM.call) return call_bound(m, n, scope, count, limit);
+    if (s == SYM.await || s == SYM.parenthesized_expression) {
+      n = ts_node_named_child(n, 0);
+      continue;
+    }
+    if (s == SYM.subscript) { /* qs[:100] */
+      TSNode sl = ts_node_named_child(n, 1);
+      if (node_is(sl, SYM.slice)) {
+        TSNode hi = {0};
+        int colons = 0;
+        for (uint32_t i = 0; i < ts_node_child_count(sl); i++) {
+          TSNode c = ts_node_child(sl, i);
+          if (!ts_node_is_named(c)) colons++;
+          else if (colons == 1 && ts_node_is_null(hi)) hi = c;
+        }
+        if (node_is(hi, SYM.integer)) {
+          *count = strtoll(m->src->text + nstart(hi), NULL, 0);
+          return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
+        }
+      }
+      return ITER_UNKNOWN;
+    }
     if (s == SYM.attribute) {
       TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
       if (node_text_eq(m->src, attr, "objects")) return ITER_UNBOUNDED;
@@ -192,6 +230,11 @@ static bool target_mentioned(const Model *m, TSNode target, TSNode expr, int dep
 
 bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr) {
   return loop && target_mentioned(m, loop->target, expr, 0);
+}
+
+TSNode report_node(const CallSite *cs, TSNode n) {
+  if (!ts_node_is_null(n) && nstart(n) >= nstart(cs->node) && nend(n) <= nend(cs->node)) return n;
+  return cs->node;
 }
 
 const char *key_display(RuleCtx *ctx, const KeyTpl *k) { return keytpl_display(ctx->arena, k); }

@@ -36,6 +36,9 @@ const char *key_display(RuleCtx *ctx, const KeyTpl *k);
 /* The key of a call for messages: its template, or its source text when the
  * template says nothing ("key" rather than "{}"). */
 const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
+/* Where to report a value: the value itself when it is written in the call,
+ * else the call (a mapping built on an earlier line). */
+TSNode report_node(const CallSite *cs, TSNode n);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif

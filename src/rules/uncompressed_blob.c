@@ -38,10 +38,23 @@ static bool judge(RuleCtx *ctx, TSNode n, Verdict *v) {
   return false;
 }
 
+/* How this file can call zlib.compress: `zlib.compress`, `z.compress` after
+ * `import zlib as z`, `compress` after `from zlib import compress`; NULL
+ * when zlib must be imported first. */
+static const char *compress_callee(RuleCtx *ctx) {
+  const char *local = model_local_for(ctx->model, "zlib.compress");
+  if (local) return local;
+  local = model_local_for(ctx->model, "zlib");
+  return local ? arena_printf(ctx->arena, "%s.compress", local) : NULL;
+}
+
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, const Verdict *v) {
   const char *expr = ctx_text(ctx, n);
   bool bytes = v->fact.flags & VF_BYTES, str = v->fact.flags & VF_STR;
-  const char *wrapped = arena_printf(ctx->arena, "zlib.compress(%s%s)", expr,
+  const char *callee = compress_callee(ctx);
+  bool need_import = callee == NULL;
+  if (need_import) callee = "zlib.compress";
+  const char *wrapped = arena_printf(ctx->arena, "%s(%s%s)", callee, expr,
                                      bytes ? "" : str ? ".encode()" : "");
   if (cs->recv.decode == TRI_TRUE) {
     finding_fix(ctx, f, FIX_DISPLAY,
@@ -56,11 +69,11 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, cons
   }
   finding_fix(ctx, f, FIX_UNSAFE,
               "Compress the value: `%s` (readers must `zlib.decompress` it)", wrapped);
-  finding_edit(ctx, f, nstart(n), nend(n), wrapped);
-  if (!model_imports(ctx->model, "zlib")) {
+  if (need_import) {
     uint32_t at = ctx_import_insert_at(ctx);
     finding_edit(ctx, f, at, at, "import zlib\n");
   }
+  finding_edit(ctx, f, nstart(n), nend(n), wrapped);
 }
 
 static void check(RuleCtx *ctx) {
@@ -72,12 +85,18 @@ static void check(RuleCtx *ctx) {
     for (size_t k = 0; k < n; k++) {
       Verdict v;
       if (!judge(ctx, st[k].value, &v)) continue;
-      Finding *f = rule_report(ctx, st[k].value, v.sev,
+      const char *where = call_key_display(ctx, cs);
+      if (cs->cmd->first_key < 0 && !ts_node_is_null(st[k].field)) { /* mset: the pair's key */
+        KeyTpl kt = model_key(ctx->model, st[k].field);
+        where = kt.opaque ? ctx_text(ctx, st[k].field) : key_display(ctx, &kt);
+      }
+      Finding *f = rule_report(ctx, report_node(cs, st[k].value), v.sev,
                                "%s is stored uncompressed in `%s`: Redis keeps every byte in "
                                "RAM, and serialized collections shrink several-fold with zlib "
                                "(a 10 KB JSON list of orders: 10,296 B stored, 1,592 B compressed)",
-                               v.why, call_key_display(ctx, cs));
-      add_fix(ctx, f, cs, st[k].value, &v);
+                               v.why, where);
+      if (ts_node_eq(report_node(cs, st[k].value), st[k].value)) add_fix(ctx, f, cs, st[k].value, &v);
+      else finding_fix(ctx, f, FIX_DISPLAY, "Compress the value with zlib.compress() where it is built (readers must decompress)");
     }
   }
 }
