@@ -18,6 +18,14 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
  * "app.ext"); ambiguous suffixes resolve to nothing. */
 bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
 size_t index_nmodules(const ProjectIndex *self);
+/* Registers a module of the project with no exports yet (so that imports of
+ * it are recognised as project imports before its exports are known). */
+void index_add_module(ProjectIndex *self, const char *module);
+/* Does the module part of a dotted name match a project module? */
+bool index_matches_module(const ProjectIndex *self, const char *qualname);
+/* Does text mention any exported name? A file that mentions neither "redis"
+ * nor an exported name cannot reach a client, so it needs no model. */
+bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);
 
 /* Dotted module name of a path: "src/app/ext.py" -> "src.app.ext",
  * "app/__init__.py" -> "app". Returns malloc'ed string (caller frees). */

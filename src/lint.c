@@ -20,6 +20,8 @@
 
 typedef struct FileWork {
   TSTree *tree;    /* parsed in pass 1 when the file can export clients */
+  Arena *marena;   /* the kept model of a relevant file, and its arena */
+  Model *model;
   char *module;    /* dotted module name, malloc'ed */
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
@@ -100,6 +102,19 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   if (w->relevant) w->tree = parse(p, &fr->src);
 }
 
+/* Models a relevant file against the current index (read-only meanwhile). */
+static void job_model(Run *r, TSParser *p, size_t i) {
+  (void)p;
+  FileWork *w = &r->work[i];
+  if (!w->tree || (w->model && !model_used_index(w->model))) return;
+  if (w->model) {
+    model_free(w->model);
+    arena_delete(w->marena);
+  }
+  w->marena = arena_new();
+  w->model = model_build(w->marena, &r->out->files[i].src, w->tree, w->module, r->index);
+}
+
 /* ---------------------------------------------------------------- pass 2 */
 
 static int cmp_finding(const void *a, const void *b) {
@@ -134,6 +149,7 @@ static int cmp_edit(const void *a, const void *b) {
 }
 
 static void store_findings(FileResult *fr, Vec *found) {
+  if (!found->len) return;
   for (size_t i = 0; i < found->len; i++) { /* edits in file order, for every consumer */
     Finding *f = vec_at(found, i);
     if (f->fix.nedits > 1) qsort(f->fix.edits, f->fix.nedits, sizeof(Edit), cmp_edit);
@@ -157,7 +173,8 @@ static const char *kind_name(Value v) {
 /* "12:5 client r.hset HSET user:{}:name" per call site. */
 static void record_calls(FileResult *fr, const Model *m) {
   size_t n = model_ncalls(m);
-  fr->calls = arena_alloc(fr->arena, (n ? n : 1) * sizeof(char *));
+  if (!n) return;
+  fr->calls = arena_alloc(fr->arena, n * sizeof(char *));
   for (size_t k = 0; k < n; k++) {
     const CallSite *cs = model_call(m, k);
     Position pos = source_position(&fr->src, ts_node_start_byte(cs->node));
@@ -172,7 +189,8 @@ static void record_calls(FileResult *fr, const Model *m) {
 
 static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
   size_t n = model_ncalls(m), k = 0;
-  fr->keys = arena_alloc(fr->arena, (n ? n : 1) * sizeof(KeyUse));
+  if (!n) return;
+  fr->keys = arena_alloc(fr->arena, n * sizeof(KeyUse));
   RuleCtx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.model = m;
@@ -210,18 +228,23 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
               first_error_line(root));
   }
   fr->arena = arena_new();
-  Vec found;
-  vec_init(&found, sizeof(Finding));
-  Arena *scratch = arena_new();
-  Model *m = model_build(scratch, &fr->src, tree, w->module, r->index);
-  run_rules(r, fr, m, &found);
-  store_findings(fr, &found);
-  if (r->opt->list_calls) record_calls(fr, m);
-  record_keys(fr, m, r->opt);
-  vec_free(&found);
-  model_free(m);
-  arena_delete(scratch);
+  if (w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len)) {
+    Vec found;
+    vec_init(&found, sizeof(Finding));
+    Arena *scratch = w->marena ? w->marena : arena_new();
+    Model *m = w->model ? w->model : model_build(scratch, &fr->src, tree, w->module, r->index);
+    w->model = NULL;
+    w->marena = NULL;
+    run_rules(r, fr, m, &found);
+    store_findings(fr, &found);
+    if (r->opt->list_calls) record_calls(fr, m);
+    record_keys(fr, m, r->opt);
+    vec_free(&found);
+    model_free(m);
+    arena_delete(scratch);
+  }
   ts_tree_delete(tree);
+  if (!fr->nfindings && !fr->nkeys && !fr->ncalls) source_release(&fr->src);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -260,23 +283,35 @@ static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t)) {
 /* ---------------------------------------------------------------- index */
 
 /* Exports of relevant files, in rounds until stable: a module's exports can
- * depend on another module's (re-exports, factories calling factories). */
+ * depend on another module's (re-exports, factories calling factories). All
+ * project modules are registered first, so a model knows whether it resolved
+ * anything against the project; only those models are rebuilt in later
+ * rounds, and the last model of every relevant file is kept for the rules. */
 static void build_index(Run *r) {
+  for (size_t i = 0; i < r->files->len; i++)
+    if (r->work[i].tree) index_add_module(r->index, r->work[i].module);
   for (int round = 0; round < 4; round++) {
+    run_parallel(r, job_model);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
-      FileWork *w = &r->work[i];
-      if (!w->tree) continue;
-      Arena *a = arena_new();
-      Model *m = model_build(a, &r->out->files[i].src, w->tree, w->module, r->index);
+      Model *m = r->work[i].model;
+      if (!m) continue;
       Export *ex = xcalloc(model_nexports(m) + 1, sizeof(Export));
       for (size_t k = 0; k < model_nexports(m); k++) ex[k] = *model_export(m, k);
-      changed |= index_set_exports(r->index, w->module, ex, model_nexports(m));
+      changed |= index_set_exports(r->index, r->work[i].module, ex, model_nexports(m));
       free(ex);
-      model_free(m);
-      arena_delete(a);
     }
     if (!changed) break;
+    /* the index changed: models that looked at it must be rebuilt */
+    for (size_t i = 0; i < r->files->len; i++) {
+      FileWork *w = &r->work[i];
+      if (w->model && model_used_index(w->model)) {
+        model_free(w->model);
+        arena_delete(w->marena);
+        w->model = NULL;
+        w->marena = NULL;
+      }
+    }
   }
 }
 
@@ -350,6 +385,8 @@ static void finish(Run *r) {
     out->nfindings += out->files[i].nfindings;
     free(r->work[i].module);
     if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
+    if (r->work[i].model) model_free(r->work[i].model);
+    arena_delete(r->work[i].marena);
   }
 }
 

@@ -560,7 +560,11 @@ static void walk_tree(Model *m, TSNode root) {
     TSNode n = ts_tree_cursor_current_node(&c);
     if (ts_node_is_named(n)) walk_enter(m, &w, n);
     *(TSNode *)vec_push(&w.path) = n;
-    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    /* Nothing the model collects lives inside a plain string literal or a
+     * comment: skip their subtrees (f-strings are walked: calls can hide there). */
+    uint16_t sym = nsym(n);
+    bool leafy = sym == SYM.comment || (sym == SYM.string && !(string_prefix(m->src, n) & STR_F));
+    if (!leafy && ts_tree_cursor_goto_first_child(&c)) continue;
     for (;;) {
       w.path.len--;
       walk_leave(&w, *(TSNode *)vec_at(&w.path, w.path.len));
@@ -643,7 +647,11 @@ static Value qualname_value(const Model *m, const char *qn) {
     return v;
   }
   Value v = {0};
-  if (m->index && index_lookup(m->index, qn, &v)) return v;
+  if (!m->index) return mkval(OBJ_UNKNOWN);
+  if (index_lookup(m->index, qn, &v) || index_matches_module(m->index, qn)) {
+    ((Model *)m)->used_index = true; /* the model is still being built */
+    if (v.kind) return v;
+  }
   return mkval(OBJ_UNKNOWN);
 }
 
@@ -1039,6 +1047,16 @@ static Value assign_value(Model *m, const Assign *a) {
 
 static bool value_eq(Value a, Value b) { return memcmp(&a, &b, sizeof a) == 0; }
 
+/* Literal right-hand sides never change between rounds. */
+static bool is_literal(TSNode v) {
+  uint16_t s = nsym(v);
+  return s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
+         s == SYM.false_ || s == SYM.none || s == SYM.dictionary || s == SYM.list ||
+         s == SYM.tuple || s == SYM.set || s == SYM.list_comprehension ||
+         s == SYM.dictionary_comprehension || s == SYM.concatenated_string ||
+         s == SYM.binary_operator || s == SYM.comparison_operator;
+}
+
 /* Round-based fixpoint: every round re-evaluates every binding from the
  * values of the previous round, until nothing changes (bounded). */
 static void resolve(Model *m) {
@@ -1046,7 +1064,9 @@ static void resolve(Model *m) {
     for (size_t i = 0; i < m->bindings.len; i++) binding_at(m, (int)i)->has_next = false;
     for (size_t i = 0; i < m->assigns.len; i++) {
       const Assign *a = vec_at(&m->assigns, i);
-      Value v = assign_value(m, a);
+      Value v = (a->kind == A_VALUE && is_literal(a->value))
+                    ? mkval(nsym(a->value) == SYM.none ? OBJ_NONE : OBJ_OTHER)
+                    : assign_value(m, a);
       Binding *b = binding_at(m, a->binding);
       b->next = b->has_next ? merge(b->next, v) : v;
       b->has_next = true;
@@ -1228,6 +1248,7 @@ const Class *model_class(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->classes, (size_t)i);
 }
 size_t model_nexports(const Model *m) { return m->exports.len; }
+bool model_used_index(const Model *m) { return m->used_index; }
 const Export *model_export(const Model *m, size_t i) { return vec_at(&m->exports, i); }
 
 Value model_eval(const Model *m, TSNode node) {

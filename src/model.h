@@ -191,6 +191,9 @@ typedef struct Export {
   Value value;
 } Export;
 size_t model_nexports(const Model *m);
+/* Did resolution consult a project module? (Its result may change when the
+ * index does.) */
+bool model_used_index(const Model *m);
 const Export *model_export(const Model *m, size_t i);
 
 /* Symbols of the grammar used by the model and rules; model_init() fills it once. */

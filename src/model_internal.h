@@ -70,6 +70,7 @@ struct Model {
   Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
       calls, exports, globals;
   int *table;           /* open addressing: binding index + 1, 0 empty */
+  bool used_index;      /* some name resolved against a project module */
   size_t table_cap;
 };
 

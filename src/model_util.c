@@ -194,7 +194,11 @@ static size_t decode_escape(const char *t, size_t n, bool bytes, char *out) {
   case 'u': case 'U': {
     char hex[9] = {0};
     size_t k = t[1] == 'u' ? 4 : 8;
-    if (n < k + 2 || bytes) return n;
+    if (n < k + 2 || bytes) { /* b"\u1234" is six literal bytes */
+      size_t c = n < 4 ? n : 4;
+      memcpy(out, t, c);
+      return c;
+    }
     memcpy(hex, t + 2, k);
     return utf8_put((uint32_t)strtoul(hex, NULL, 16), out);
   }
@@ -210,7 +214,7 @@ size_t string_content_decode(const Source *src, TSNode content, bool raw, bool b
   size_t len = 0;
   uint32_t pos = ts_node_start_byte(content), end = ts_node_end_byte(content);
   uint32_t n = raw ? 0 : ts_node_child_count(content);
-  char buf[8];
+  char buf[8] = {0};
   for (uint32_t i = 0; i <= n; i++) {
     TSNode c = i < n ? ts_node_child(content, i) : (TSNode){0};
     uint32_t cs = i < n ? ts_node_start_byte(c) : end;

@@ -320,6 +320,18 @@ void source_free(Source *self) {
   memset(self, 0, sizeof *self);
 }
 
+void source_release(Source *self) {
+  free(self->raw);
+  free(self->line_starts);
+  self->raw = NULL;
+  self->text = "";
+  self->raw_len = 0;
+  self->len = 0;
+  self->bom_len = 0;
+  self->line_starts = NULL;
+  self->nlines = 0;
+}
+
 /* Index of the line holding byte (largest i with line_starts[i] <= byte). */
 static uint32_t line_index(const Source *self, uint32_t byte) {
   uint32_t lo = 0, hi = self->nlines; /* answer in [lo, hi) */

@@ -37,6 +37,9 @@ int source_load(Source *self, const char *path, const char *display_path, Diags 
 int source_from_buffer(Source *self, char *buf, size_t len, const char *display_path,
                        Diags *diags);
 void source_free(Source *self);
+/* Drops the text and line index but keeps the path (a linted file with
+ * nothing to report needs no text for the output). */
+void source_release(Source *self);
 
 Position source_position(const Source *self, uint32_t byte);
 /* Line text without its terminator: [*start, *end). line is 1-based. */

@@ -1,0 +1,500 @@
+#!/usr/bin/env bash
+# test_cli.sh - redislint's command line, end to end, on bad and unusual input.
+#
+# Usage: test_cli.sh PATH/TO/redislint
+#
+# Works in a temporary directory (removed on exit). Prints one line per failed
+# check ("FAIL: ..."), a summary, and exits 1 if any check failed.
+# RL_CLI_TIMEOUT (seconds, default 120) bounds every single run of the tool.
+set -u
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 PATH/TO/redislint" >&2
+  exit 2
+fi
+BIN=$1
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+if [ ! -x "$BIN" ]; then
+  echo "test_cli.sh: not an executable: $BIN" >&2
+  exit 2
+fi
+TIMEOUT=${RL_CLI_TIMEOUT:-120}
+PY=$(command -v python3 || true)
+if [ -z "$PY" ]; then
+  echo "test_cli.sh: python3 is needed to read JSON and generate inputs" >&2
+  exit 2
+fi
+
+T=$(mktemp -d)
+cleanup() {
+  chmod -R u+rwx "$T" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+cd "$T" || exit 2
+export LC_ALL=C.UTF-8 2>/dev/null || true
+unset NO_COLOR
+
+NCHECKS=0
+NFAILS=0
+CURRENT=""
+
+fail() {
+  NFAILS=$((NFAILS + 1))
+  echo "FAIL: [$CURRENT] $*"
+}
+
+section() { CURRENT=$1; }
+
+# check COND_CMD... -- DESCRIPTION: counts a check; fails with DESCRIPTION.
+check() {
+  local desc=$1
+  shift
+  NCHECKS=$((NCHECKS + 1))
+  if ! "$@"; then fail "$desc"; fi
+}
+
+# rl ARGS...: runs the tool; stdout in $T/out, stderr in $T/err, exit code in RC.
+rl() {
+  timeout "$TIMEOUT" "$BIN" "$@" >"$T/out" 2>"$T/err"
+  RC=$?
+  if [ $RC -eq 124 ]; then fail "timed out after ${TIMEOUT}s: redislint $*"; fi
+  if [ $RC -ge 125 ] && [ $RC -ne 124 ]; then
+    fail "crashed or killed (exit $RC): redislint $*"
+  fi
+}
+
+# rl_in INPUTFILE ARGS...: like rl, with stdin from INPUTFILE.
+rl_in() {
+  local input=$1
+  shift
+  timeout "$TIMEOUT" "$BIN" "$@" <"$input" >"$T/out" 2>"$T/err"
+  RC=$?
+  if [ $RC -eq 124 ]; then fail "timed out after ${TIMEOUT}s: redislint $*"; fi
+  if [ $RC -ge 125 ] && [ $RC -ne 124 ]; then
+    fail "crashed or killed (exit $RC): redislint $*"
+  fi
+}
+
+rc_is() { [ "$RC" -eq "$1" ]; }
+nlines() { awk 'END { print NR }' "$1"; }
+err_lines_are() { [ "$(nlines "$T/err")" -eq "$1" ]; }
+err_has() { grep -qE -- "$1" "$T/err"; }
+out_has() { grep -qE -- "$1" "$T/out"; }
+out_empty() { [ ! -s "$T/out" ]; }
+err_empty() { [ ! -s "$T/err" ]; }
+show_err() { head -c 600 "$T/err" | tr '\n' '|'; }
+
+# Every stderr line that names a problem is one line of the form
+# "redislint: LEVEL: PATH[:LINE]: message"; the line about PATH must exist,
+# exactly once, and match PATTERN.
+err_one_line_for() {
+  local path=$1 pattern=$2
+  local n
+  n=$(grep -cF -- "$path" "$T/err")
+  [ "$n" -eq 1 ] && grep -F -- "$path" "$T/err" | grep -qE -- "^redislint: (error|warning): $pattern"
+}
+
+# py EXPR [FILE]: evaluates a Python expression with d = the JSON in FILE
+# (default $T/out) and prints it.
+py() {
+  "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[2], encoding="utf-8"))
+print(eval(sys.argv[1]))' "$1" "${2:-$T/out}" 2>/dev/null
+}
+
+# py_is EXPR WANT [FILE]
+py_is() {
+  local got
+  got=$(py "$1" "${3:-$T/out}")
+  if [ "$got" != "$2" ]; then
+    echo "      $1 = '$got', expected '$2'"
+    return 1
+  fi
+}
+
+# ---- inputs ----------------------------------------------------------------
+
+# One RL102 finding: line 4, columns 22-31 (the value "x" * 100).
+write_finding() {
+  printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\n' >"$1"
+}
+write_finding good.py
+
+# Byte offsets in JSON are offsets in the file (BOM included): the bytes of
+# the file at [start.byte, end.byte) must be the value expression.
+span_bytes_are() {
+  local file=$1 want=$2
+  "$PY" - "$T/out" "$file" "$want" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+raw = open(sys.argv[2], "rb").read()
+f = d["findings"][0]
+got = raw[f["start"]["byte"]:f["end"]["byte"]].decode("utf-8", "replace")
+if got != sys.argv[3]:
+    print("      bytes [%d, %d) of %s are %r, expected %r" % (
+        f["start"]["byte"], f["end"]["byte"], sys.argv[2], got, sys.argv[3]))
+    sys.exit(1)
+EOF
+}
+
+# The text frame's caret starts under the first character of the span, as a
+# terminal displays it (tabs expanded to TAB_WIDTH 4, wide characters take two
+# columns). Reads the frame of the first finding in $T/out.
+caret_aligned() {
+  local needle=$1
+  "$PY" - "$T/out" "$needle" <<'EOF'
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+needle = sys.argv[2]
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+for i in range(len(lines) - 1):
+    if needle in lines[i] and " | " in lines[i] and "^" in lines[i + 1]:
+        code, caret = lines[i], lines[i + 1]
+        break
+else:
+    print("      no code frame with %r" % needle)
+    sys.exit(1)
+want = width(code[:code.index(needle)])
+got = caret.index("^")
+if want != got:
+    print("      caret at display column %d, the span starts at %d:\n      %s\n      %s"
+          % (got, want, code, caret))
+    sys.exit(1)
+EOF
+}
+
+# ---- unreadable input ---------------------------------------------------------
+
+section "binary file"
+printf 'import redis\n\000\000\001\002\003binary\n' >x.py
+rl check x.py good.py
+check "exit 2 (got $RC)" rc_is 2
+check "one stderr line naming x.py as binary: $(show_err)" err_one_line_for x.py 'x\.py: binary file'
+check "stderr has nothing else: $(show_err)" err_lines_are 1
+check "good.py still linted" out_has '^good\.py:4:22: RL102 '
+
+section "invalid UTF-8"
+printf 'import redis\nx = "caf\351"\n' >latin1.py
+rl check latin1.py good.py
+check "exit 2 (got $RC)" rc_is 2
+check "one stderr line naming latin1.py, UTF-8, line 2: $(show_err)" \
+  err_one_line_for latin1.py 'latin1\.py: .*UTF-8.*|latin1\.py: .*line 2'
+check "message says line 2 and UTF-8: $(show_err)" err_has 'latin1\.py: .*line 2.*UTF-8|latin1\.py: .*UTF-8.*line 2'
+check "stderr has nothing else: $(show_err)" err_lines_are 1
+check "good.py still linted" out_has '^good\.py:4:22: RL102 '
+
+section "NUL byte in a valid file"
+printf 'import redis\nr = redis.Redis()\nx = 1\000\nr.get("k")\n' >nul.py
+rl check nul.py
+check "exit 2 (got $RC)" rc_is 2
+check "one stderr line naming nul.py, NUL, line 3: $(show_err)" err_one_line_for nul.py 'nul\.py: .*NUL.*line 3'
+check "stderr has nothing else: $(show_err)" err_lines_are 1
+
+section "missing path"
+rl check good.py nope.py nodir/
+check "exit 2 (got $RC)" rc_is 2
+check "one line naming nope.py: $(show_err)" err_one_line_for nope.py 'nope\.py: .*(no such|not found)'
+check "one line naming nodir: $(show_err)" err_one_line_for nodir 'nodir/?: .*(no such|not found)'
+check "stderr has nothing else: $(show_err)" err_lines_are 2
+check "good.py still linted" out_has '^good\.py:4:22: RL102 '
+
+section "directory without permission"
+mkdir locked
+write_finding locked/in.py
+chmod 000 locked
+if ls locked >/dev/null 2>&1; then
+  echo "SKIP: [$CURRENT] permissions are not enforced for this user (root?)"
+else
+  rl check locked good.py
+  check "exit 2 (got $RC)" rc_is 2
+  check "one stderr line naming locked: $(show_err)" err_one_line_for locked 'locked/?: .*(ermission|cannot)'
+  check "good.py still linted" out_has '^good\.py:4:22: RL102 '
+fi
+chmod 755 locked
+
+# ---- positions ------------------------------------------------------------------
+
+section "CRLF line endings"
+printf 'import redis\r\nr = redis.Redis()\r\ndef f(uid, rows):\r\n    r.hset("k", "f", "x" * 100)\r\n' >crlf.py
+rl check --format json crlf.py
+check "exit 1 (got $RC)" rc_is 1
+check "one finding" py_is 'len(d["findings"])' 1
+check "start line 4" py_is 'd["findings"][0]["start"]["line"]' 4
+check "start column 22" py_is 'd["findings"][0]["start"]["column"]' 22
+check "end line 4, column 31" py_is '(d["findings"][0]["end"]["line"], d["findings"][0]["end"]["column"])' '(4, 31)'
+check "byte offsets" span_bytes_are crlf.py '"x" * 100'
+rl check crlf.py
+check "text output carries no carriage return" eval '! grep -q $'"'"'\r'"'"' "$T/out"'
+check "text caret under the value" caret_aligned '"x" * 100'
+
+section "UTF-8 BOM"
+printf '\357\273\277import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\n' >bom.py
+rl check --format json bom.py
+check "exit 1 (got $RC)" rc_is 1
+check "line 4 column 22" py_is '(d["findings"][0]["start"]["line"], d["findings"][0]["start"]["column"])' '(4, 22)'
+check "byte offsets count the BOM (file offsets)" span_bytes_are bom.py '"x" * 100'
+printf '\357\273\277import redis; r = redis.Redis(); r.hset("k", "f", "x" * 100)\n' >bom1.py
+rl check --format json bom1.py
+check "finding on line 1 of a BOM file: column 51 (the BOM is not a character)" \
+  py_is '(d["findings"][0]["start"]["line"], d["findings"][0]["start"]["column"])' '(1, 51)'
+check "byte offsets on line 1" span_bytes_are bom1.py '"x" * 100'
+rl check --format sarif bom1.py
+check "SARIF startColumn 51 on line 1" \
+  py_is 'd["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"]' 51
+
+section "tabs and non-ASCII before a finding"
+# tab, é (2 bytes, 1 code point, 1 UTF-16 unit), 😀 (4 bytes, 1 code point, 2 UTF-16 units)
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset("\303\251\360\237\230\200", "f", "x" * 100)\n' >uni.py
+rl check --format json uni.py
+check "exit 1 (got $RC)" rc_is 1
+check "JSON start column 20 (code points)" py_is 'd["findings"][0]["start"]["column"]' 20
+check "JSON end column 29 (code points)" py_is 'd["findings"][0]["end"]["column"]' 29
+check "byte offsets" span_bytes_are uni.py '"x" * 100'
+rl check --format sarif uni.py
+check "SARIF columnKind utf16CodeUnits" py_is 'd["runs"][0]["columnKind"]' utf16CodeUnits
+check "SARIF startColumn 21 (UTF-16 units)" \
+  py_is 'd["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"]' 21
+check "SARIF endColumn 30 (UTF-16 units)" \
+  py_is 'd["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["endColumn"]' 30
+rl check --format github uni.py
+check "github col=20: $(head -c 200 "$T/out")" out_has 'line=4,col=20,endLine=4,endColumn=29'
+rl check uni.py
+check "text header column 20" out_has '^uni\.py:4:20: RL102 '
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset("caf\303\251", "f", "x" * 100)\n' >tab.py
+rl check tab.py
+check "text caret under the value after a tab and é" caret_aligned '"x" * 100'
+rl check uni.py
+check "text caret under the value after a wide character (😀 is two columns wide)" \
+  caret_aligned '"x" * 100'
+
+# ---- files that parse badly or are unusual --------------------------------------
+
+section "syntax error"
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\ndef broken(:\n    pass\n' >syn.py
+rl check syn.py
+check "exit 1, not 2 (got $RC)" rc_is 1
+check "finding before the error reported" out_has '^syn\.py:4:22: RL102 '
+check "one warning line naming syn.py and line 5: $(show_err)" \
+  err_one_line_for syn.py 'syn\.py:5: .*syntax error'
+check "stderr has nothing else: $(show_err)" err_lines_are 1
+
+section "empty file"
+: >empty.py
+rl check empty.py
+check "exit 0 (got $RC)" rc_is 0
+check "nothing on stderr: $(show_err)" err_empty
+rl check --format json empty.py
+check "no findings in JSON" py_is 'len(d["findings"])' 0
+
+section "10 MB file"
+"$PY" - <<'EOF'
+head = "import json\nimport redis\n\nr = redis.Redis()\n\n\n"
+blk = ("def save_{i}(uid, rows, user):\n"
+       "    key = f\"user:{{uid}}:{i}\"\n"
+       "    r.hset(key, \"f\", \"x\" * 100)\n"
+       "    r.set(f\"orders:{{uid}}\", json.dumps([o.to_dict() for o in rows]))\n"
+       "    return r.get(key)\n\n\n")
+out, n, i = [head], len(head), 0
+while n < 10 * 1024 * 1024:
+    s = blk.format(i=i)
+    out.append(s)
+    n += len(s)
+    i += 1
+open("big.py", "w").write("".join(out))
+EOF
+rl check -q big.py
+check "exit 0 or 1 (got $RC)" eval '[ $RC -eq 0 ] || [ $RC -eq 1 ]'
+check "findings reported" out_has '^big\.py:[0-9]+:[0-9]+: RL'
+
+section "deep nesting"
+"$PY" - <<'EOF'
+n = 3000
+open("deep.py", "w").write(
+    "import redis\nr = redis.Redis()\nr.hset(\"k\", \"f\", \"x\" * 100)\n"
+    + "a = " + "[" * n + "]" * n + "\n"
+    + "b = " + "(" * n + "1" + ")" * n + "\n"
+    + "c = " + "{" * n + "}" * n + "\n"
+    + "r.set(" + "(" * n + "'k'" + ")" * n + ", " + "[" * n + "]" * n + ")\n"
+    + "d = " + "f(" * n + ")" * n + "\n"
+    + "e = " + "x." * n + "y\n")
+EOF
+rl check deep.py
+check "exit 0 or 1, no crash (got $RC)" eval '[ $RC -eq 0 ] || [ $RC -eq 1 ]'
+check "finding before the nesting reported" out_has '^deep\.py:3:18: RL102 '
+
+# ---- flags ------------------------------------------------------------------------
+
+section "bad flags"
+# A usage error: exit 2, nothing on stdout, a first stderr line
+# "redislint: <message naming the bad value>", optionally followed by the
+# "Try 'redislint --help'." hint, and nothing else.
+usage_error_ok() {
+  local what=$1
+  [ "$RC" -eq 2 ] || { echo "      exit $RC"; return 1; }
+  out_empty || { echo "      stdout not empty"; return 1; }
+  head -n 1 "$T/err" | grep -qE "^redislint: .*$what" || { echo "      $(show_err)"; return 1; }
+  local n
+  n=$(nlines "$T/err")
+  [ "$n" -eq 1 ] || { [ "$n" -eq 2 ] && sed -n 2p "$T/err" | grep -q -- "--help"; } ||
+    { echo "      $(show_err)"; return 1; }
+}
+rl check --format xml good.py
+check "--format xml" usage_error_ok 'xml'
+rl check -j 0 good.py
+check "-j 0" usage_error_ok "'0'"
+rl check -j many good.py
+check "-j many" usage_error_ok 'many'
+rl check --select RL999 good.py
+check "--select RL999" usage_error_ok 'RL999'
+rl check --ignore no-such-rule good.py
+check "--ignore no-such-rule" usage_error_ok 'no-such-rule'
+rl check --no-such-option good.py
+check "unknown option" usage_error_ok 'no-such-option'
+rl check --color sometimes good.py
+check "--color sometimes" usage_error_ok 'sometimes'
+rl check good.py -j
+check "-j without a value" usage_error_ok "'-j'"
+rl frobnicate
+check "unknown command" usage_error_ok 'frobnicate'
+
+section "stdin"
+rl_in good.py check --stdin-filename pkg/mod.py -
+check "exit 1 (got $RC)" rc_is 1
+check "finding under the --stdin-filename name" out_has '^pkg/mod\.py:4:22: RL102 '
+rl_in good.py check --format json --stdin-filename pkg/mod.py -
+check "JSON path is the --stdin-filename name" py_is 'd["findings"][0]["path"]' pkg/mod.py
+rl_in good.py check -
+check "stdin without a name: exit 1 (got $RC)" rc_is 1
+printf 'x = "\377"\n' >badstdin
+rl_in badstdin check --stdin-filename s.py -
+check "bad bytes on stdin: exit 2 (got $RC)" rc_is 2
+check "message names the --stdin-filename name: $(show_err)" err_one_line_for s.py 's\.py: .*UTF-8'
+
+section "--exit-zero"
+rl check --exit-zero good.py
+check "exit 0 (got $RC)" rc_is 0
+check "finding still reported" out_has '^good\.py:4:22: RL102 '
+
+section "--quiet"
+rl check --quiet good.py
+check "exit 1 (got $RC)" rc_is 1
+check "exactly one line" eval '[ "$(nlines "$T/out")" -eq 1 ]'
+check "the line is the finding" out_has '^good\.py:4:22: RL102 \[oversized-hash-value\] '
+rl check -q empty.py
+check "no findings: nothing on stdout" out_empty
+
+section "--statistics"
+rl check --statistics good.py crlf.py
+check "exit 1 (got $RC)" rc_is 1
+check "count per rule: $(head -c 300 "$T/out" | tr '\n' '|')" out_has '^ *2 +RL102 '
+
+section "colour"
+ESC=$(printf '\033')
+rl check --color always good.py
+check "--color always: ANSI escapes" out_has "$ESC\\["
+rl check --color never good.py
+check "--color never: no escapes" eval '! grep -q "$ESC" "$T/out"'
+rl check good.py
+check "not a TTY: no escapes" eval '! grep -q "$ESC" "$T/out"'
+rl check --format json --color always good.py
+check "--color always does not touch JSON" py_is 'len(d["findings"])' 1
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+  script -qec "'$BIN' check good.py" /dev/null >tty_out 2>&1
+  check "TTY: colour by default" grep -q "$ESC\\[" tty_out
+  NO_COLOR=1 script -qec "'$BIN' check good.py" /dev/null >tty_out 2>&1
+  check "TTY with NO_COLOR=1: no escapes" eval '! grep -q "$ESC" tty_out'
+  NO_COLOR= script -qec "'$BIN' check good.py" /dev/null >tty_out 2>&1
+  check "TTY with empty NO_COLOR: colour" grep -q "$ESC\\[" tty_out
+else
+  echo "SKIP: [$CURRENT] no usable 'script' to fake a TTY"
+fi
+
+section "-o FILE"
+rl check --format json good.py
+cp "$T/out" expected.json
+rl check --format json -o report.json good.py
+check "exit 1 (got $RC)" rc_is 1
+check "nothing on stdout" out_empty
+check "report written to the file, same as stdout" cmp -s report.json expected.json
+rl check -o nodir/sub/report.txt good.py
+check "unwritable -o: exit 2 (got $RC)" rc_is 2
+check "message names the file: $(show_err)" err_has 'nodir/sub/report\.txt'
+
+# ---- subcommands -------------------------------------------------------------------
+
+section "rules"
+rl rules
+check "exit 0 (got $RC)" rc_is 0
+check "lists RL101 per-field-keys" out_has '^RL101 +per-field-keys '
+check "each code once" eval '[ -z "$(grep -oE "^RL[0-9]{3}" "$T/out" | sort | uniq -d)" ]'
+
+section "rule"
+rl rule RL101
+check "rule RL101: exit 0 (got $RC)" rc_is 0
+check "rule RL101 shows its doc" out_has 'per-field-keys'
+cp "$T/out" rule_code.txt
+rl rule per-field-keys
+check "rule per-field-keys: exit 0 (got $RC)" rc_is 0
+check "same doc by code and by slug" cmp -s "$T/out" rule_code.txt
+rl rule RL999
+check "unknown rule: exit 2 (got $RC)" rc_is 2
+check "names it: $(show_err)" err_has 'RL999'
+rl rule
+check "rule without an argument: exit 2 (got $RC)" rc_is 2
+
+section "--version"
+rl --version
+check "exit 0 (got $RC)" rc_is 0
+check "prints 'redislint X.Y.Z': $(head -c 100 "$T/out")" \
+  eval '[ "$(nlines "$T/out")" -eq 1 ] && grep -qE "^redislint [0-9]+\.[0-9]+\.[0-9]+$" "$T/out"'
+
+# ---- determinism ----------------------------------------------------------------------
+
+section "same output for any -j"
+mkdir -p proj/app proj/jobs
+"$PY" - <<'EOF'
+import os
+os.makedirs("proj/app", exist_ok=True)
+open("proj/app/__init__.py", "w").write("")
+open("proj/app/ext.py", "w").write("import redis\n\nredis_client = redis.Redis()\n")
+for i in range(30):
+    d = "proj/app" if i % 2 else "proj/jobs"
+    open("%s/m%02d.py" % (d, i), "w").write(
+        "import json\n"
+        "import redis\n"
+        "from app.ext import redis_client\n"
+        "r = redis.Redis()\n\n\n"
+        "def save_%d(uid, rows, user):\n"
+        "    r.hset(f\"user:{uid}\", \"f\", \"x\" * %d)\n"
+        "    r.set(f\"user:{uid}:name\", user.name)\n"
+        "    r.set(f\"user:{uid}:email\", user.email)\n"
+        "    r.set(f\"user:{uid}:age\", user.age)\n"
+        "    redis_client.set(f\"orders:{uid}\", json.dumps([o.to_dict() for o in rows]))\n"
+        "    r.sadd(\"ids\", f\"user:{uid}\")\n" % (i, 65 + i))
+open("proj/jobs/syntax.py", "w").write("import redis\nr = redis.Redis()\nr.hset('k', 'f', 'x' * 99)\ndef (:\n")
+open("proj/jobs/binary.py", "wb").write(b"import redis\n\x00\x01")
+EOF
+for fmt in text json sarif github; do
+  for j in 1 2 8; do
+    rl check --format "$fmt" --color never -j "$j" proj
+    cp "$T/out" "out.$fmt.$j"
+    cp "$T/err" "err.$fmt.$j"
+    RC_J[$j]=$RC
+  done
+  check "$fmt: exit 2 for -j 1, 2, 8 (binary file) (got ${RC_J[1]} ${RC_J[2]} ${RC_J[8]})" \
+    eval '[ ${RC_J[1]} -eq 2 ] && [ ${RC_J[2]} -eq 2 ] && [ ${RC_J[8]} -eq 2 ]'
+  check "$fmt: stdout of -j 2 identical to -j 1" cmp -s "out.$fmt.1" "out.$fmt.2"
+  check "$fmt: stdout of -j 8 identical to -j 1" cmp -s "out.$fmt.1" "out.$fmt.8"
+  check "$fmt: stderr of -j 2 identical to -j 1" cmp -s "err.$fmt.1" "err.$fmt.2"
+  check "$fmt: stderr of -j 8 identical to -j 1" cmp -s "err.$fmt.1" "err.$fmt.8"
+done
+check "the run has findings in every generated file" \
+  py_is 'len({f["path"] for f in d["findings"]})' 31 out.json.1
+check "the cross-file client is resolved (RL104 on redis_client)" \
+  eval 'grep -q "RL104" out.text.1'
+
+# ---------------------------------------------------------------------------------------
+echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
+[ "$NFAILS" -eq 0 ]
