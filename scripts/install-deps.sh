@@ -4,13 +4,25 @@
 # install and fails.
 set -euo pipefail
 
-PKGS=(build-essential cmake ninja-build pkg-config libtree-sitter-dev libcjson-dev
-      libcmocka-dev nodejs npm python3 git)
+# package:how to tell it is already there (a command, or a pkg-config module).
+# Tools found on PATH count even when they did not come from a Debian package
+# (e.g. Node.js from nodesource or nvm).
+PKGS=(build-essential:cmd:cc cmake:cmd:cmake ninja-build:cmd:ninja pkg-config:cmd:pkg-config
+      libtree-sitter-dev:pc:tree-sitter libcjson-dev:pc:libcjson libcmocka-dev:pc:cmocka
+      nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git)
+
+present() { # kind name
+  case $1 in
+    cmd) command -v "$2" >/dev/null 2>&1 ;;
+    pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
+  esac
+}
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  for entry in "${PKGS[@]}"; do
+    IFS=: read -r pkg kind name <<<"$entry"
+    present "$kind" "$name" || missing+=("$pkg")
   done
 else
   cat >&2 <<'MSG'

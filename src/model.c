@@ -50,6 +50,7 @@ static int binding_get(Model *m, int scope, const char *name, size_t len) {
   b->scope = scope;
   b->name = arena_strndup(m->arena, name, len);
   b->val.kind = OBJ_NONE; /* optimistic start: the fixpoint only moves up from here */
+  b->first_assign = -1;
   i = (int)m->bindings.len - 1;
   size_t h = hash_key(scope, name, len) & (m->table_cap - 1);
   while (m->table[h]) h = (h + 1) & (m->table_cap - 1);
@@ -250,6 +251,7 @@ static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode
   a->value = value;
   a->index = -1;
   a->at = at;
+  a->next_same = -1;
 }
 
 static bool is_global_in(const Model *m, int scope, const char *name, size_t len) {
@@ -311,7 +313,7 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
     while (node_is(value, SYM.assignment)) value = ts_node_child_by_field_id(value, SYM.f_right);
     int sc, ib = (nsym(inner) == SYM.identifier || nsym(inner) == SYM.attribute)
                      ? target_binding(m, w, inner, &sc) : -1;
-    if (ib >= 0) assign_add(m, A_VALUE, ib, sc, value, nstart(n));
+    if (ib >= 0) assign_add(m, A_VALUE, ib, sc, value, nend(n));
     else bind_opaque_names(m, w, inner);
     right = ts_node_child_by_field_id(right, SYM.f_right);
   }
@@ -321,8 +323,9 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   }
   int scope, b = target_binding(m, w, left, &scope);
   if (b < 0) return;
-  if (!ts_node_is_null(type)) assign_add(m, A_TYPE, b, scope, type, nstart(n));
-  if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nstart(n));
+  /* the name is bound once the statement is done: `key = key + "x"` reads the old key */
+  if (!ts_node_is_null(type)) assign_add(m, A_TYPE, b, scope, type, nend(n));
+  if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nend(n));
 }
 
 static bool has_decorator(Model *m, TSNode decorated, const char *name) {
@@ -435,7 +438,12 @@ static void enter_loop(Model *m, Walk *w, TSNode n, TSNode iterable, TSNode targ
   bind_opaque_names(m, w, target);
 }
 
+/* A comprehension has its own scope (Python 3): its variables do not leak. */
 static void enter_comprehension(Model *m, Walk *w, TSNode n) {
+  frame_push(w, n, FR_SCOPE, w->scope);
+  int sc = scope_new(m, SCOPE_FUNCTION, w->scope, n);
+  scope_at(m, sc)->func = w->func;
+  w->scope = sc;
   TSNode first = {0};
   uint32_t cnt = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cnt; i++) {
@@ -460,7 +468,7 @@ static void walk_with_item(Model *m, Walk *w, TSNode item) {
     return;
   }
   int scope, b = target_binding(m, w, alias, &scope);
-  if (b >= 0) assign_add(m, A_WITH, b, scope, expr, nstart(item));
+  if (b >= 0) assign_add(m, A_WITH, b, scope, expr, nend(item));
 }
 
 static void walk_global(Model *m, const Walk *w, TSNode n) {
@@ -988,9 +996,8 @@ static Value eval_type(const Model *m, TSNode n, int scope) {
 static Value func_returns(const Model *m, int fi) {
   Value r = mkval(OBJ_NONE);
   bool any = false;
-  for (size_t i = 0; i < m->rets.len; i++) {
-    const Ret *rt = vec_at(&m->rets, i);
-    if (rt->func != fi) continue;
+  for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
+    const Ret *rt = vec_at(&m->rets, (size_t)i);
     Value v = ts_node_is_null(rt->value) ? mkval(OBJ_NONE)
                                          : model_eval_in(m, rt->value, func_at(m, fi)->scope, 0);
     r = any ? merge(r, v) : v;
@@ -1057,24 +1064,44 @@ static bool is_literal(TSNode v) {
          s == SYM.binary_operator || s == SYM.comparison_operator;
 }
 
+/* A binding's value this round. An annotation naming a client class is
+ * trusted when the assigned values say nothing (unknown or None); a value
+ * that is known to be something else still conflicts. */
+static Value with_annotation(const Binding *b) {
+  Value v = b->has_next ? b->next : mkval(b->has_typed ? OBJ_NONE : OBJ_UNKNOWN);
+  if (!b->has_typed || !value_is_clientish(b->typed)) {
+    if (b->has_typed && b->typed.kind == OBJ_NONE && v.kind == OBJ_NONE) return b->typed;
+    return v;
+  }
+  if (v.kind == OBJ_NONE || v.kind == OBJ_UNKNOWN || v.kind == OBJ_CONFLICT) return b->typed;
+  if (value_is_clientish(v)) return v; /* the value knows more (decode_responses, ctor) */
+  return mkval(OBJ_CONFLICT);
+}
+
 /* Round-based fixpoint: every round re-evaluates every binding from the
  * values of the previous round, until nothing changes (bounded). */
 static void resolve(Model *m) {
   for (int round = 0; round < 6; round++) {
-    for (size_t i = 0; i < m->bindings.len; i++) binding_at(m, (int)i)->has_next = false;
+    for (size_t i = 0; i < m->bindings.len; i++)
+      binding_at(m, (int)i)->has_next = binding_at(m, (int)i)->has_typed = false;
     for (size_t i = 0; i < m->assigns.len; i++) {
       const Assign *a = vec_at(&m->assigns, i);
       Value v = (a->kind == A_VALUE && is_literal(a->value))
                     ? mkval(nsym(a->value) == SYM.none ? OBJ_NONE : OBJ_OTHER)
                     : assign_value(m, a);
       Binding *b = binding_at(m, a->binding);
+      if (a->kind == A_TYPE) {
+        b->typed = b->has_typed ? merge(b->typed, v) : v;
+        b->has_typed = true;
+        continue;
+      }
       b->next = b->has_next ? merge(b->next, v) : v;
       b->has_next = true;
     }
     bool changed = false;
     for (size_t i = 0; i < m->bindings.len; i++) {
       Binding *b = binding_at(m, (int)i);
-      Value nv = b->has_next ? b->next : mkval(OBJ_UNKNOWN);
+      Value nv = with_annotation(b);
       if (!value_eq(nv, b->val)) changed = true;
       b->val = nv;
     }
@@ -1082,14 +1109,46 @@ static void resolve(Model *m) {
   }
 }
 
+const Assign *model_first_assign(const Model *m, int binding) {
+  int i = binding_at(m, binding)->first_assign;
+  return i < 0 ? NULL : vec_at(&m->assigns, (size_t)i);
+}
+
+const Assign *model_next_assign(const Model *m, const Assign *a) {
+  return a->next_same < 0 ? NULL : vec_at(&m->assigns, (size_t)a->next_same);
+}
+
+/* After the walk: per-binding assignment lists (in source order) and the
+ * returns of each function as one contiguous run. */
+static void index_walk(Model *m) {
+  for (size_t i = m->assigns.len; i-- > 0;) {
+    Assign *a = vec_at(&m->assigns, i);
+    Binding *b = binding_at(m, a->binding);
+    a->next_same = b->first_assign;
+    b->first_assign = (int)i;
+  }
+  size_t nf = m->funcs.len;
+  m->ret_start = xcalloc(nf + 2, sizeof(int));
+  for (size_t i = 0; i < m->rets.len; i++) m->ret_start[((Ret *)vec_at(&m->rets, i))->func + 1]++;
+  for (size_t f = 0; f < nf; f++) m->ret_start[f + 1] += m->ret_start[f];
+  Ret *sorted = xcalloc(m->rets.len + 1, sizeof(Ret));
+  int *fill = xcalloc(nf + 1, sizeof(int));
+  for (size_t i = 0; i < m->rets.len; i++) {
+    const Ret *r = vec_at(&m->rets, i);
+    sorted[m->ret_start[r->func] + fill[r->func]++] = *r;
+  }
+  if (m->rets.len) memcpy(m->rets.data, sorted, m->rets.len * sizeof(Ret));
+  free(sorted);
+  free(fill);
+}
+
 const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
                                     uint32_t before) {
   int b = model_binding_find(m, scope, name, len);
   if (b < 0) return NULL;
   const Assign *best = NULL;
-  for (size_t i = 0; i < m->assigns.len; i++) {
-    const Assign *a = vec_at(&m->assigns, i);
-    if (a->binding != b || a->at >= before || a->kind == A_TYPE) continue;
+  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a)) {
+    if (a->at >= before || a->kind == A_TYPE) continue;
     if (!best || a->at >= best->at) best = a;
   }
   return best;
@@ -1109,8 +1168,7 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) 
     if (!a || a->kind != A_VALUE) return none;
     if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
       int b = model_binding_find(m, s, name, len), count = 0;
-      for (size_t i = 0; i < m->assigns.len; i++)
-        count += ((const Assign *)vec_at(&m->assigns, i))->binding == b;
+      for (const Assign *x = model_first_assign(m, b); x; x = model_next_assign(m, x)) count++;
       if (count != 1) return none;
     }
     *scope_out = a->scope;
@@ -1221,6 +1279,7 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
+  index_walk(m);
   resolve(m);
   build_calls(m);
   build_exports(m);
@@ -1234,6 +1293,8 @@ void model_free(Model *m) {
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;
+  free(m->ret_start);
+  m->ret_start = NULL;
 }
 
 const Source *model_source(const Model *m) { return m->src; }

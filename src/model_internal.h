@@ -21,7 +21,9 @@ typedef struct Binding {
   const char *name;
   Value val;   /* value from the previous resolution round (what lookups see) */
   Value next;  /* accumulating in the current round */
-  bool has_next;
+  Value typed; /* merged annotations (A_TYPE) of the current round */
+  bool has_next, has_typed;
+  int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
 } Binding;
 
 typedef enum {
@@ -40,7 +42,8 @@ typedef struct Assign {
   int scope;       /* scope the value expression is evaluated in */
   TSNode value;    /* expression, annotation, ... */
   int index;       /* function or class index for A_FUNC / A_CLASS */
-  uint32_t at;     /* byte where the binding happens (def-use order) */
+  uint32_t at;     /* byte where the binding takes effect (def-use order) */
+  int next_same;   /* next assignment of the same binding, -1 */
 } Assign;
 
 typedef struct Import {
@@ -60,6 +63,10 @@ typedef struct Ret {
   TSNode value; /* null node for a bare return */
 } Ret;
 
+/* Assignments of binding b: for (const Assign *a = first_of(m, b); a; a = next_of(m, a)) */
+const Assign *model_first_assign(const Model *m, int binding);
+const Assign *model_next_assign(const Model *m, const Assign *a);
+
 struct Model {
   Arena *arena;
   const Source *src;
@@ -71,6 +78,7 @@ struct Model {
       calls, exports, globals;
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
+  int *ret_start;       /* per function: first index into rets (sorted by func) */
   size_t table_cap;
 };
 

@@ -141,9 +141,7 @@ static int helper_func(const Model *m, TSNode fn, int scope) {
   }
   if (b < 0) return -1;
   int found = -1;
-  for (size_t i = 0; i < m->assigns.len; i++) {
-    const Assign *a = vec_at(&m->assigns, i);
-    if (a->binding != b) continue;
+  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a)) {
     if (a->kind != A_FUNC || found >= 0) return -1;
     found = a->index;
   }
@@ -154,13 +152,8 @@ static bool kb_helper(KB *kb, TSNode call, int depth) {
   if (depth > 2) return false;
   int fi = helper_func(kb->m, ts_node_child_by_field_id(call, SYM.f_function), kb->scope);
   if (fi < 0) return false;
-  const Ret *only = NULL;
-  for (size_t i = 0; i < kb->m->rets.len; i++) {
-    const Ret *r = vec_at(&kb->m->rets, i);
-    if (r->func != fi) continue;
-    if (only) return false;
-    only = r;
-  }
+  if (kb->m->ret_start[fi + 1] - kb->m->ret_start[fi] != 1) return false;
+  const Ret *only = vec_at(&kb->m->rets, (size_t)kb->m->ret_start[fi]);
   if (!only || ts_node_is_null(only->value)) return false;
   uint16_t s = nsym(only->value);
   if (s != SYM.string && s != SYM.binary_operator && s != SYM.call &&

@@ -311,11 +311,9 @@ static ValueFact vf_name(const Model *m, TSNode n, int scope, int depth) {
   ValueFact r = valuefact_eval(m, a->value, a->scope, depth + 1);
   r.flags |= f.flags & VF_INTLIKE;
   int b = model_binding_find(m, s, name, len);
-  for (size_t i = 0; i < m->assigns.len; i++) {
-    const Assign *o = vec_at(&m->assigns, i);
-    if (o->binding == b && o->kind == A_VALUE && o->at < nstart(n) && is_compress_call(m, o->value, o->scope))
+  for (const Assign *o = model_first_assign(m, b); o; o = model_next_assign(m, o))
+    if (o->kind == A_VALUE && o->at < nstart(n) && is_compress_call(m, o->value, o->scope))
       r.flags |= VF_COMPRESSED;
-  }
   return r;
 }
 

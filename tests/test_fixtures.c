@@ -32,8 +32,8 @@ typedef struct Mark {
 } Mark;
 
 typedef struct Fixture {
-  char path[512];
-  char dir_slug[64];
+  char path[1536];
+  char dir_slug[256];
 } Fixture;
 
 static size_t add_marks(const char *text, unsigned line, Mark *marks, size_t n) {
@@ -187,8 +187,10 @@ static size_t find_fixtures(Fixture *out, size_t cap) {
     for (struct dirent *f; sd && (f = readdir(sd)) && n < cap;) {
       size_t len = strlen(f->d_name);
       if (len < 3 || strcmp(f->d_name + len - 3, ".py") || strstr(f->d_name, ".fixed.py")) continue;
-      snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f->d_name);
-      snprintf(out[n].dir_slug, sizeof out[n].dir_slug, "%s", e->d_name);
+      int w1 = snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f->d_name);
+      int w2 = snprintf(out[n].dir_slug, sizeof out[n].dir_slug, "%s", e->d_name);
+      if (w1 < 0 || (size_t)w1 >= sizeof out[n].path || w2 < 0 || (size_t)w2 >= sizeof out[n].dir_slug)
+        continue; /* a path too long for the driver: skip rather than truncate */
       n++;
     }
     if (sd) closedir(sd);

@@ -59,10 +59,10 @@ static bool split_key(RuleCtx *ctx, const KeyTpl *k, Write *w) {
 static const char *const MSETS[] = {"mset", "msetnx", NULL};
 
 /* mset({f"user:{uid}:name": n, f"user:{uid}:email": e}): one write per key. */
-static size_t collect_mset(RuleCtx *ctx, const CallSite *cs, Write *out, size_t n) {
+static size_t collect_mset(RuleCtx *ctx, const CallSite *cs, Write *out, size_t n, size_t cap) {
   Stored st[MAX_VALUES];
   size_t k = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
-  for (size_t i = 0; i < k && n < MAX_WRITES; i++) {
+  for (size_t i = 0; i < k && n < cap; i++) {
     Write w = {0};
     w.cs = cs;
     w.key = model_key(ctx->model, st[i].field);
@@ -76,13 +76,13 @@ static size_t collect_mset(RuleCtx *ctx, const CallSite *cs, Write *out, size_t 
   return n;
 }
 
-static size_t collect(RuleCtx *ctx, int func, Write *out) {
+/* Every string write of the file, in call order (one pass over the calls). */
+static size_t collect(RuleCtx *ctx, Write *out, size_t cap) {
   size_t n = 0;
-  for (size_t i = 0; i < model_ncalls(ctx->model) && n < MAX_WRITES; i++) {
+  for (size_t i = 0; i < model_ncalls(ctx->model) && n < cap; i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->func != func) continue;
     if (call_method_in(cs, MSETS)) {
-      n = collect_mset(ctx, cs, out, n);
+      n = collect_mset(ctx, cs, out, n, cap);
       continue;
     }
     if (!call_method_in(cs, STRING_WRITES)) continue;
@@ -256,12 +256,25 @@ static void check_loop_writes(RuleCtx *ctx) {
   }
 }
 
+static int cmp_write_func(const void *a, const void *b) {
+  const Write *x = a, *y = b;
+  if (x->cs->func != y->cs->func) return x->cs->func < y->cs->func ? -1 : 1;
+  uint32_t sx = nstart(x->at), sy = nstart(y->at);
+  return sx < sy ? -1 : sx > sy;
+}
+
 static void check(RuleCtx *ctx) {
-  Write *w = arena_alloc(ctx->arena, MAX_WRITES * sizeof(Write));
-  for (int func = -1; func < (int)model_nfunctions(ctx->model); func++) {
-    size_t n = collect(ctx, func, w);
-    if (n >= 2) group_function(ctx, w, n);
+  size_t cap = model_ncalls(ctx->model) * 4 + 16;
+  Write *w = xcalloc(cap, sizeof(Write));
+  size_t n = collect(ctx, w, cap);
+  qsort(w, n, sizeof(Write), cmp_write_func); /* by function, then position */
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && w[j].cs->func == w[i].cs->func) j++;
+    if (j - i >= 2) group_function(ctx, w + i, j - i < MAX_WRITES ? j - i : MAX_WRITES);
+    i = j;
   }
+  free(w);
   check_loop_writes(ctx);
 }
 
@@ -373,7 +386,7 @@ static void project_group(ProjectCtx *ctx, const Use *g, size_t n) {
 static void check_project(ProjectCtx *ctx) {
   Use *u;
   size_t n = collect_project(ctx, &u);
-  qsort(u, n, sizeof(Use), cmp_use);
+  if (n > 1) qsort(u, n, sizeof(Use), cmp_use);
   for (size_t i = 0; i < n;) {
     size_t j = i;
     while (j < n && !strcmp(u[j].prefix, u[i].prefix)) j++;
