@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "output.h"
+#include "docs.h"
 #include "output_internal.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -324,7 +325,9 @@ static cJSON *sarif_rule(const Rule *r) {
   cJSON_AddStringToObject(o, "id", r->code);
   cJSON_AddStringToObject(o, "name", r->slug);
   cJSON_AddItemToObject(o, "shortDescription", sarif_text(r->title));
-  cJSON_AddItemToObject(o, "fullDescription", sarif_text(r->title));
+  char *full = doc_first_paragraph(rule_doc(r), "What it finds");
+  cJSON_AddItemToObject(o, "fullDescription", sarif_text(full ? full : r->title));
+  free(full);
   cJSON_AddItemToObject(o, "help", sarif_rule_help(r));
   cJSON_AddStringToObject(o, "helpUri", output_rule_url(r->slug, url, sizeof url));
   cJSON *conf = cJSON_AddObjectToObject(o, "defaultConfiguration");
@@ -333,6 +336,13 @@ static cJSON *sarif_rule(const Rule *r) {
   cJSON *props = cJSON_AddObjectToObject(o, "properties");
   cJSON *tags = cJSON_AddArrayToObject(props, "tags");
   if (r->category) cJSON_AddItemToArray(tags, cJSON_CreateString(r->category));
+  char *list = doc_front_matter(rule_doc(r), "tags"), *items[16];
+  size_t n = doc_list_items(list, items, 16);
+  for (size_t i = 0; i < n; i++) {
+    if (!r->category || strcmp(items[i], r->category)) cJSON_AddItemToArray(tags, cJSON_CreateString(items[i]));
+    free(items[i]);
+  }
+  free(list);
   cJSON_AddStringToObject(props, "precision", "high");
   return o;
 }
