@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "ts_safe.h"
+
 #include "arena.h"
 #include "commands.h"
 #include "source.h"

@@ -116,5 +116,6 @@ ValueFact valuefact_eval(const Model *m, TSNode node, int scope, int depth);
 
 static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
 static inline uint32_t nend(TSNode n) { return ts_node_end_byte(n); }
-static inline uint16_t nsym(TSNode n) { return ts_node_symbol(n); }
+/* Null-safe: error-recovered trees leave fields empty where the grammar has them. */
+static inline uint16_t nsym(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_symbol(n); }
 #endif
