@@ -14,7 +14,6 @@ static uint64_t hash_key(int scope, const char *name, size_t len) {
   return h;
 }
 
-static Binding *binding_at(const Model *m, int i) { return vec_at(&m->bindings, (size_t)i); }
 
 static void table_grow(Model *m) {
   size_t cap = m->table_cap ? m->table_cap * 2 : 256;
@@ -60,7 +59,6 @@ static int binding_get(Model *m, int scope, const char *name, size_t len) {
 
 /* ---------------------------------------------------------------- scopes */
 
-static Scope *scope_at(const Model *m, int i) { return vec_at(&m->scopes, (size_t)i); }
 
 static int scope_new(Model *m, ScopeKind kind, int parent, TSNode node) {
   Scope *s = vec_push(&m->scopes);
@@ -88,13 +86,13 @@ int model_scope_at(const Model *m, uint32_t byte) {
   return s < 0 ? 0 : s;
 }
 
-static int scope_function(const Model *m, int s) {
+int model_scope_function(const Model *m, int s) {
   while (s >= 0 && scope_at(m, s)->kind != SCOPE_FUNCTION) s = scope_at(m, s)->parent;
   return s < 0 ? -1 : scope_at(m, s)->func;
 }
 
 int model_func_at(const Model *m, uint32_t byte) {
-  return scope_function(m, model_scope_at(m, byte));
+  return model_scope_function(m, model_scope_at(m, byte));
 }
 
 /* ---------------------------------------------------------------- imports */
@@ -130,7 +128,6 @@ static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode
                        uint32_t at);
 static int binding_get(Model *m, int scope, const char *name, size_t len);
 
-static Value qualname_value(const Model *m, const char *qn);
 
 /* An import is also a binding: `Redis = None` in an `except ImportError`
  * branch merges with it instead of hiding it. */
@@ -141,7 +138,7 @@ static void import_add(Model *m, int scope, const char *local, size_t llen, cons
   im->local = arena_strndup(m->arena, local, llen);
   im->qualified = qual;
   int b = binding_get(m, scope, local, llen);
-  binding_at(m, b)->val = qualname_value(m, qual); /* known before any round */
+  binding_at(m, b)->val = model_qualname_value(m, qual); /* known before any round */
   assign_add(m, A_IMPORT, b, scope, (TSNode){0}, at);
   ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = (int)m->imports.len - 1;
 }
@@ -263,9 +260,6 @@ static bool is_global_in(const Model *m, int scope, const char *name, size_t len
   return false;
 }
 
-static const Function *func_at(const Model *m, int i) {
-  return i < 0 ? NULL : vec_at(&m->funcs, (size_t)i);
-}
 
 /* Binding for an assignment target in the current context; -1 if the target
  * is not something the model tracks. Tuple targets bind each name opaquely. */
@@ -586,529 +580,6 @@ done:
   vec_free(&w.frames);
 }
 
-/* ---------------------------------------------------------------- known names */
-
-typedef struct Known {
-  const char *qualname;
-  uint8_t kind, makes;
-  bool is_async, cluster;
-} Known;
-
-/* add a redis-py entry point here */
-static const Known KNOWN[] = {
-    {"redis", OBJ_MODULE, 0, false, false},
-    {"redis.asyncio", OBJ_MODULE, 0, true, false},
-    {"redis.client", OBJ_MODULE, 0, false, false},
-    {"redis.cluster", OBJ_MODULE, 0, false, true},
-    {"redis.sentinel", OBJ_MODULE, 0, false, false},
-    {"redis.connection", OBJ_MODULE, 0, false, false},
-    {"redis.asyncio.client", OBJ_MODULE, 0, true, false},
-    {"redis.asyncio.cluster", OBJ_MODULE, 0, true, true},
-    {"redis.asyncio.sentinel", OBJ_MODULE, 0, true, false},
-    {"redis.asyncio.connection", OBJ_MODULE, 0, true, false},
-    {"django_redis", OBJ_MODULE, 0, false, false},
-    {"redis.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
-    {"redis.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
-    {"redis.client.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
-    {"redis.client.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
-    {"redis.asyncio.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
-    {"redis.asyncio.StrictRedis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
-    {"redis.asyncio.client.Redis", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, false},
-    {"redis.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, true},
-    {"redis.cluster.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, true},
-    {"redis.asyncio.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, true},
-    {"redis.asyncio.cluster.RedisCluster", OBJ_CLIENT_CLASS, OBJ_CLIENT, true, true},
-    {"redis.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, false, false},
-    {"redis.sentinel.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, false, false},
-    {"redis.asyncio.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, true, false},
-    {"redis.asyncio.sentinel.Sentinel", OBJ_CLIENT_CLASS, OBJ_SENTINEL, true, false},
-    {"redis.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
-    {"redis.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
-    {"redis.connection.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
-    {"redis.connection.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, false, false},
-    {"redis.asyncio.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
-    {"redis.asyncio.BlockingConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
-    {"redis.asyncio.connection.ConnectionPool", OBJ_CLIENT_CLASS, OBJ_POOL, true, false},
-    {"redis.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, false},
-    {"redis.asyncio.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, true, false},
-    {"redis.cluster.ClusterPipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, true},
-    {"redis.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
-    {"redis.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
-    {"redis.asyncio.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
-    {"redis.asyncio.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
-    {"django_redis.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
-};
-
-static Value mkval(uint8_t kind) {
-  Value v = {0};
-  v.kind = kind;
-  return v;
-}
-
-static Value qualname_value(const Model *m, const char *qn) {
-  for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++) {
-    if (strcmp(KNOWN[i].qualname, qn) != 0) continue;
-    Value v = mkval(KNOWN[i].kind);
-    v.makes = KNOWN[i].makes;
-    v.is_async = KNOWN[i].is_async;
-    v.cluster = KNOWN[i].cluster;
-    return v;
-  }
-  Value v = {0};
-  if (!m->index) return mkval(OBJ_UNKNOWN);
-  if (index_lookup(m->index, qn, &v) || index_matches_module(m->index, qn)) {
-    ((Model *)m)->used_index = true; /* the model is still being built */
-    if (v.kind) return v;
-  }
-  return mkval(OBJ_UNKNOWN);
-}
-
-/* ---------------------------------------------------------------- evaluation */
-
-static Value merge(Value a, Value b) {
-  if (a.kind == OBJ_NONE) return b;
-  if (b.kind == OBJ_NONE) return a;
-  if (a.kind == OBJ_UNKNOWN || b.kind == OBJ_UNKNOWN) return mkval(OBJ_UNKNOWN);
-  if (a.kind == b.kind) {
-    if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
-    if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
-    a.cluster = a.cluster && b.cluster;
-    return a;
-  }
-  bool ap = value_is_pipeline(a), bp = value_is_pipeline(b);
-  if (ap && bp) {
-    a.kind = OBJ_PIPELINE;
-    return a;
-  }
-  if ((a.kind == OBJ_CLIENT && bp) || (ap && b.kind == OBJ_CLIENT) ||
-      (a.kind == OBJ_CLIENT_OR_PIPELINE && (bp || b.kind == OBJ_CLIENT)) ||
-      (b.kind == OBJ_CLIENT_OR_PIPELINE && (ap || a.kind == OBJ_CLIENT))) {
-    a.kind = OBJ_CLIENT_OR_PIPELINE;
-    a.decode = a.decode == b.decode ? a.decode : TRI_UNKNOWN;
-    return a;
-  }
-  return mkval(OBJ_CONFLICT);
-}
-
-static Value lookup_binding(const Model *m, int b) {
-  Value v = binding_at(m, b)->val;
-  return v.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : v;
-}
-
-static const Function *enclosing_method(const Model *m, int scope) {
-  int f = scope_function(m, scope);
-  while (f >= 0) {
-    const Function *fn = func_at(m, f);
-    if (fn->self_name && fn->cls >= 0) return fn;
-    if (!fn) break;
-    f = fn->parent;
-  }
-  return NULL;
-}
-
-static Value lookup_name(const Model *m, int scope, const char *name, size_t len) {
-  const Function *meth = enclosing_method(m, scope);
-  if (meth && strncmp(meth->self_name, name, len) == 0 && meth->self_name[len] == '\0') {
-    const Class *c = vec_at(&m->classes, (size_t)meth->cls);
-    if (c->is_client_class) {
-      Value v = mkval(OBJ_CLIENT);
-      v.is_async = c->client_async;
-      v.cluster = c->client_cluster;
-      return v;
-    }
-  }
-  for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
-    ScopeKind k = scope_at(m, s)->kind;
-    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
-    int b = model_binding_find(m, s, name, len);
-    if (b >= 0) return lookup_binding(m, b);
-  }
-  return mkval(OBJ_UNKNOWN);
-}
-
-const char *model_qualname(const Model *m, TSNode n, int scope) {
-  if (nsym(n) == SYM.identifier) {
-    const char *name = m->src->text + nstart(n);
-    size_t len = nend(n) - nstart(n);
-    for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
-      const Import *im = model_import_find(m, s, name, len);
-      if (im) return im->qualified;
-      if (model_binding_find(m, s, name, len) >= 0) return NULL;
-    }
-    return NULL;
-  }
-  if (nsym(n) == SYM.attribute) {
-    const char *base = model_qualname(m, ts_node_child_by_field_id(n, SYM.f_object), scope);
-    if (!base) return NULL;
-    TSNode a = ts_node_child_by_field_id(n, SYM.f_attribute);
-    return arena_printf(m->arena, "%s.%.*s", base, (int)(nend(a) - nstart(a)),
-                        m->src->text + nstart(a));
-  }
-  return NULL;
-}
-
-static Value produce(Value callee) {
-  Value v = callee;
-  v.kind = callee.makes;
-  v.makes = 0;
-  v.via_property = false;
-  return v;
-}
-
-static Value class_member(const Model *m, int cls, TSNode attr) {
-  const Class *c = vec_at(&m->classes, (size_t)cls);
-  const char *name = m->src->text + nstart(attr);
-  size_t len = nend(attr) - nstart(attr);
-  int b = model_binding_find(m, c->inst_scope, name, len);
-  if (b < 0) b = model_binding_find(m, c->scope, name, len);
-  if (b < 0) return mkval(OBJ_UNKNOWN);
-  Value v = lookup_binding(m, b);
-  if (v.kind == OBJ_CLIENT_FACTORY && v.via_property) return produce(v);
-  return v;
-}
-
-static int class_by_name(const Model *m, TSNode id) {
-  for (size_t i = 0; i < m->classes.len; i++) {
-    const Class *c = vec_at(&m->classes, i);
-    if (node_text_eq(m->src, id, c->name)) return (int)i;
-  }
-  return -1;
-}
-
-static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
-  TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
-  TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
-  if (nsym(obj) == SYM.identifier) {
-    const Function *meth = enclosing_method(m, scope);
-    if (meth && node_text_eq(m->src, obj, meth->self_name)) return class_member(m, meth->cls, attr);
-    int ci = class_by_name(m, obj);
-    if (ci >= 0 && lookup_name(m, scope, m->src->text + nstart(obj), nend(obj) - nstart(obj)).kind
-                       != OBJ_UNKNOWN)
-      return class_member(m, ci, attr);
-  }
-  const char *qn = model_qualname(m, n, scope);
-  if (qn) {
-    Value v = qualname_value(m, qn);
-    if (v.kind != OBJ_UNKNOWN) return v;
-  }
-  Value ov = model_eval_in(m, obj, scope, depth + 1);
-  if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
-      (node_text_eq(m->src, attr, "from_url") || node_text_eq(m->src, attr, "from_pool"))) {
-    ov.kind = OBJ_CLIENT_FACTORY;
-    return ov;
-  }
-  return mkval(OBJ_UNKNOWN);
-}
-
-/* decode_responses of a client built by this call: from the keyword, from a
- * literal URL's query string, else redis-py's default (False). */
-static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
-  TSNode d = call_kwarg(m->src, args, "decode_responses");
-  if (!ts_node_is_null(d)) {
-    if (nsym(d) == SYM.true_) return TRI_TRUE;
-    if (nsym(d) == SYM.false_) return TRI_FALSE;
-    return TRI_UNKNOWN;
-  }
-  if (url_factory) {
-    TSNode u = call_arg(args, 0);
-    if (ts_node_is_null(u)) u = call_kwarg(m->src, args, "url");
-    if (!node_is(u, SYM.string)) return TRI_UNKNOWN;
-    const char *t = m->src->text + nstart(u);
-    size_t len = nend(u) - nstart(u);
-    for (size_t i = 0; i + 21 <= len; i++)
-      if (strncmp(t + i, "decode_responses=True", 21) == 0) return TRI_TRUE;
-  }
-  if (call_has_splat(args) || !ts_node_is_null(call_kwarg(m->src, args, "connection_pool")))
-    return TRI_UNKNOWN;
-  return TRI_FALSE;
-}
-
-static Value eval_type(const Model *m, TSNode n, int scope);
-
-static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
-                              bool *handled) {
-  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
-  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
-  Value ov = model_eval_in(m, obj, scope, depth + 1);
-  *handled = true;
-  if (ov.kind == OBJ_NONE) return ov; /* not resolved yet (or None): neutral */
-  if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "pipeline")) {
-    TSNode t = call_kwarg(m->src, args, "transaction");
-    if (ts_node_is_null(t)) t = call_arg(args, 0);
-    bool tx = ts_node_is_null(t) ? !ov.cluster : !node_is(t, SYM.false_);
-    if (!ts_node_is_null(t) && !node_is(t, SYM.true_) && !node_is(t, SYM.false_)) tx = false;
-    ov.kind = tx ? OBJ_TRANSACTION : OBJ_PIPELINE;
-    ov.ctor_start = nstart(n);
-    ov.ctor_end = nend(n);
-    return ov;
-  }
-  if (value_is_pipeline(ov)) {
-    uint32_t len = nend(attr) - nstart(attr);
-    const Command *c = commands_find(m->src->text + nstart(attr), len);
-    if (c && !(c->flags & CMD_PIPELINE)) return ov; /* p.set(...).get(...) chains */
-    return mkval(OBJ_UNKNOWN);
-  }
-  if (value_is_clientish(ov)) return mkval(OBJ_UNKNOWN);
-  if (ov.kind == OBJ_SENTINEL &&
-      (node_text_eq(m->src, attr, "master_for") || node_text_eq(m->src, attr, "slave_for"))) {
-    Value v = ov;
-    v.kind = OBJ_CLIENT;
-    v.decode = call_decode(m, args, false);
-    if (ts_node_is_null(call_kwarg(m->src, args, "decode_responses"))) v.decode = ov.decode;
-    v.ctor_start = nstart(n);
-    v.ctor_end = nend(n);
-    return v;
-  }
-  *handled = false;
-  return mkval(OBJ_UNKNOWN);
-}
-
-static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
-  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
-  if (nsym(fn) == SYM.attribute) {
-    bool handled;
-    Value v = eval_method_call(m, n, fn, scope, depth, &handled);
-    if (handled) return v;
-  }
-  const char *cq = model_qualname(m, fn, scope);
-  if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
-    return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
-  Value fv = model_eval_in(m, fn, scope, depth + 1);
-  if (fv.kind == OBJ_NONE) return fv; /* a function not resolved yet: stay neutral */
-  if (fv.kind == OBJ_CLIENT_CLASS) {
-    Value v = produce(fv);
-    if (v.kind == OBJ_CLIENT || v.kind == OBJ_SENTINEL) {
-      v.decode = call_decode(m, args, false);
-      if (v.kind == OBJ_SENTINEL && ts_node_is_null(call_kwarg(m->src, args, "decode_responses"))) {
-        TSNode ck = call_kwarg(m->src, args, "connection_kwargs");
-        v.decode = ts_node_is_null(ck) ? TRI_FALSE : TRI_UNKNOWN;
-      }
-    }
-    v.ctor_start = nstart(n);
-    v.ctor_end = nend(n);
-    return v;
-  }
-  if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property) {
-    Value v = produce(fv);
-    const char *qn = model_qualname(m, fn, scope);
-    bool builtin = qn && (strstr(qn, "from_url") || strstr(qn, "get_redis_connection"));
-    if (nsym(fn) == SYM.attribute && !qn) builtin = true; /* Redis.from_url via a local alias */
-    if (builtin) {
-      v.decode = call_decode(m, args, true);
-      v.ctor_start = nstart(n);
-      v.ctor_end = nend(n);
-    }
-    return v;
-  }
-  return mkval(OBJ_UNKNOWN);
-}
-
-static Value eval_either(const Model *m, TSNode a, TSNode b, int scope, int depth) {
-  Value va = model_eval_in(m, a, scope, depth + 1);
-  Value vb = model_eval_in(m, b, scope, depth + 1);
-  if (va.kind == OBJ_UNKNOWN || vb.kind == OBJ_UNKNOWN) {
-    /* `x or Redis()`: the fallback only tells us something when x is None-ish */
-    return mkval(OBJ_UNKNOWN);
-  }
-  Value r = merge(va, vb);
-  return r.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : r;
-}
-
-Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
-  if (ts_node_is_null(n) || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
-  uint16_t s = nsym(n);
-  if (s == SYM.identifier)
-    return lookup_name(m, scope, m->src->text + nstart(n), nend(n) - nstart(n));
-  if (s == SYM.attribute) return eval_attribute(m, n, scope, depth);
-  if (s == SYM.call) return eval_call(m, n, scope, depth);
-  if (s == SYM.await || s == SYM.parenthesized_expression)
-    return model_eval_in(m, ts_node_named_child(n, 0), scope, depth + 1);
-  if (s == SYM.boolean_operator)
-    return eval_either(m, ts_node_child_by_field_id(n, SYM.f_left),
-                       ts_node_child_by_field_id(n, SYM.f_right), scope, depth);
-  if (s == SYM.conditional_expression && ts_node_named_child_count(n) >= 3)
-    return eval_either(m, ts_node_named_child(n, 0), ts_node_named_child(n, 2), scope, depth);
-  if (s == SYM.subscript) { /* Redis[bytes] in a base-class alias */
-    Value v = model_eval_in(m, ts_node_child_by_field_id(n, SYM.f_value), scope, depth + 1);
-    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
-  }
-  if (s == SYM.none) return mkval(OBJ_NONE);
-  if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
-      s == SYM.false_ || s == SYM.dictionary || s == SYM.list || s == SYM.tuple ||
-      s == SYM.set || s == SYM.list_comprehension || s == SYM.dictionary_comprehension ||
-      s == SYM.concatenated_string || s == SYM.binary_operator)
-    return mkval(OBJ_OTHER);
-  return mkval(OBJ_UNKNOWN);
-}
-
-/* The class an annotation names: `Redis`, `redis.Redis`, "Redis",
- * Optional[Redis], Redis | None. Unknown when it names none. */
-static Value type_class(const Model *m, TSNode n, int scope, int depth) {
-  if (ts_node_is_null(n) || depth > 8) return mkval(OBJ_UNKNOWN);
-  uint16_t s = nsym(n);
-  if (s == SYM.identifier || s == SYM.attribute) {
-    Value v = model_eval_in(m, n, scope, depth + 1);
-    return v.kind == OBJ_CLIENT_CLASS || v.kind == OBJ_NONE ? v : mkval(OBJ_UNKNOWN);
-  }
-  if (s == SYM.string) {
-    const char *t = m->src->text + nstart(n) + 1;
-    size_t len = nend(n) - nstart(n);
-    len = len >= 2 ? len - 2 : 0;
-    const char *dot = memchr(t, '.', len);
-    size_t head = dot ? (size_t)(dot - t) : len;
-    if (!dot) {
-      Value v = lookup_name(m, scope, t, head);
-      return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
-    }
-    const Import *im = NULL;
-    for (int sc = scope; sc >= 0 && !im; sc = scope_at(m, sc)->parent)
-      im = model_import_find(m, sc, t, head);
-    if (!im) return mkval(OBJ_UNKNOWN);
-    Value v = qualname_value(m, arena_printf(m->arena, "%s%.*s", im->qualified,
-                                             (int)(len - head), t + head));
-    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
-  }
-  uint32_t cnt = ts_node_named_child_count(n);
-  bool pending = false;
-  for (uint32_t i = 0; i < cnt; i++) {
-    Value c = type_class(m, ts_node_named_child(n, i), scope, depth + 1);
-    if (c.kind == OBJ_CLIENT_CLASS) return c;
-    pending |= c.kind == OBJ_NONE && ts_node_named_child_count(ts_node_named_child(n, i)) == 0 &&
-               nsym(ts_node_named_child(n, i)) == SYM.identifier;
-  }
-  return mkval(pending ? OBJ_NONE : OBJ_UNKNOWN);
-}
-
-static Value eval_type(const Model *m, TSNode n, int scope) {
-  Value c = type_class(m, n, scope, 0);
-  if (c.kind == OBJ_NONE) return c; /* names not resolved yet: stay at the bottom */
-  if (c.kind != OBJ_CLIENT_CLASS) return mkval(OBJ_UNKNOWN);
-  Value r = produce(c);
-  r.decode = TRI_UNKNOWN;
-  r.ctor_start = r.ctor_end = 0;
-  return r;
-}
-
-/* ---------------------------------------------------------------- resolution */
-
-static Value func_returns(const Model *m, int fi) {
-  Value r = mkval(OBJ_NONE);
-  bool any = false;
-  for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
-    const Ret *rt = vec_at(&m->rets, (size_t)i);
-    Value v = ts_node_is_null(rt->value) ? mkval(OBJ_NONE)
-                                         : model_eval_in(m, rt->value, func_at(m, fi)->scope, 0);
-    r = any ? merge(r, v) : v;
-    any = true;
-  }
-  return r;
-}
-
-static Value class_value(Model *m, int ci) {
-  Class *c = vec_at(&m->classes, (size_t)ci);
-  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
-  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
-  int outer = scope_at(m, c->scope)->parent;
-  for (uint32_t i = 0; i < n; i++) {
-    Value b = model_eval_in(m, ts_node_named_child(supers, i), outer, 0);
-    if (b.kind == OBJ_CLIENT_CLASS && b.makes == OBJ_CLIENT) {
-      c->is_client_class = true;
-      c->client_async = b.is_async;
-      c->client_cluster = b.cluster;
-      b.ctor_start = b.ctor_end = 0;
-      return b;
-    }
-  }
-  return mkval(OBJ_OTHER);
-}
-
-static Value assign_value(Model *m, const Assign *a) {
-  switch (a->kind) {
-  case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
-  case A_TYPE: return eval_type(m, a->value, a->scope);
-  case A_CLASS: return class_value(m, a->index);
-  case A_IMPORT:
-    return qualname_value(m, ((const Import *)vec_at(&m->imports, (size_t)a->index))->qualified);
-  case A_FUNC: {
-    Function *f = vec_at(&m->funcs, (size_t)a->index);
-    f->returns = func_returns(m, a->index);
-    if (f->returns.kind == OBJ_NONE) return f->returns; /* nothing known yet: stay at the bottom */
-    if (!value_is_clientish(f->returns) && f->returns.kind != OBJ_SENTINEL &&
-        f->returns.kind != OBJ_POOL)
-      return mkval(OBJ_OTHER);
-    Value v = f->returns;
-    v.makes = v.kind;
-    v.kind = OBJ_CLIENT_FACTORY;
-    v.via_property = f->is_property;
-    return v;
-  }
-  case A_WITH: {
-    Value v = model_eval_in(m, a->value, a->scope, 0);
-    return value_is_clientish(v) ? v : mkval(OBJ_UNKNOWN);
-  }
-  default: return mkval(OBJ_UNKNOWN);
-  }
-}
-
-static bool value_eq(Value a, Value b) { return memcmp(&a, &b, sizeof a) == 0; }
-
-/* Literal right-hand sides never change between rounds. */
-static bool is_literal(TSNode v) {
-  uint16_t s = nsym(v);
-  return s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
-         s == SYM.false_ || s == SYM.none || s == SYM.dictionary || s == SYM.list ||
-         s == SYM.tuple || s == SYM.set || s == SYM.list_comprehension ||
-         s == SYM.dictionary_comprehension || s == SYM.concatenated_string ||
-         s == SYM.binary_operator || s == SYM.comparison_operator;
-}
-
-/* A binding's value this round. An annotation naming a client class is
- * trusted when the assigned values say nothing (unknown or None); a value
- * that is known to be something else still conflicts. */
-static Value with_annotation(const Binding *b) {
-  Value v = b->has_next ? b->next : mkval(b->has_typed ? OBJ_NONE : OBJ_UNKNOWN);
-  if (!b->has_typed || !value_is_clientish(b->typed)) {
-    if (b->has_typed && b->typed.kind == OBJ_NONE && v.kind == OBJ_NONE) return b->typed;
-    return v;
-  }
-  if (v.kind == OBJ_NONE || v.kind == OBJ_UNKNOWN || v.kind == OBJ_CONFLICT) return b->typed;
-  if (value_is_clientish(v)) return v; /* the value knows more (decode_responses, ctor) */
-  return mkval(OBJ_CONFLICT);
-}
-
-/* Round-based fixpoint: every round re-evaluates every binding from the
- * values of the previous round, until nothing changes (bounded). */
-static void resolve(Model *m) {
-  for (int round = 0; round < 6; round++) {
-    for (size_t i = 0; i < m->bindings.len; i++)
-      binding_at(m, (int)i)->has_next = binding_at(m, (int)i)->has_typed = false;
-    for (size_t i = 0; i < m->assigns.len; i++) {
-      const Assign *a = vec_at(&m->assigns, i);
-      Value v = (a->kind == A_VALUE && is_literal(a->value))
-                    ? mkval(nsym(a->value) == SYM.none ? OBJ_NONE : OBJ_OTHER)
-                    : assign_value(m, a);
-      Binding *b = binding_at(m, a->binding);
-      if (a->kind == A_TYPE) {
-        b->typed = b->has_typed ? merge(b->typed, v) : v;
-        b->has_typed = true;
-        continue;
-      }
-      b->next = b->has_next ? merge(b->next, v) : v;
-      b->has_next = true;
-    }
-    bool changed = false;
-    for (size_t i = 0; i < m->bindings.len; i++) {
-      Binding *b = binding_at(m, (int)i);
-      Value nv = with_annotation(b);
-      if (!value_eq(nv, b->val)) changed = true;
-      b->val = nv;
-    }
-    if (!changed) break;
-  }
-}
-
 const Assign *model_first_assign(const Model *m, int binding) {
   int i = binding_at(m, binding)->first_assign;
   return i < 0 ? NULL : vec_at(&m->assigns, (size_t)i);
@@ -1280,7 +751,7 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
-  resolve(m);
+  model_resolve_bindings(m);
   build_calls(m);
   build_exports(m);
   return m;

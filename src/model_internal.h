@@ -87,7 +87,14 @@ typedef struct GlobalDecl {
   const char *name;
 } GlobalDecl;
 
+static inline Binding *binding_at(const Model *m, int i) { return vec_at(&m->bindings, (size_t)i); }
+static inline Scope *scope_at(const Model *m, int i) { return vec_at(&m->scopes, (size_t)i); }
+static inline const Function *func_at(const Model *m, int i) {
+  return i < 0 ? NULL : vec_at(&m->funcs, (size_t)i);
+}
+
 /* model.c */
+int model_scope_function(const Model *m, int s); /* function index of a scope, or -1 */
 int model_scope_at(const Model *m, uint32_t byte);
 int model_binding_find(const Model *m, int scope, const char *name, size_t len);
 Value model_eval_in(const Model *m, TSNode node, int scope, int depth);
@@ -101,6 +108,10 @@ int model_func_at(const Model *m, uint32_t byte);
 TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
 /* Follows names to their values (bounded); returns the node itself otherwise. */
 TSNode model_resolve(const Model *m, TSNode n, int *scope);
+
+/* model_eval.c */
+Value model_qualname_value(const Model *m, const char *qn);
+void model_resolve_bindings(Model *m);
 
 /* model_util.c */
 enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };
