@@ -233,6 +233,31 @@ static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, b
   return discover(paths, n, files, diags);
 }
 
+/* Lints the paths argv[optind..] (default "."), stdin for "-"; the walk's
+ * diagnostics come first, and all are printed on stderr. -1 when the
+ * grammar cannot be used at all. */
+static int lint_paths(int argc, char **argv, const Options *opt, const char *stdin_name,
+                      LintRun *run) {
+  char msg[256];
+  if (model_init(msg, sizeof msg) != 0) {
+    fprintf(stderr, "redislint: error: %s\n", msg);
+    return -1;
+  }
+  FileList files = {0};
+  Diags walk = {0};
+  bool has_stdin = false;
+  collect_paths(argc, argv, &files, &walk, &has_stdin);
+  size_t stdin_len = 0;
+  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
+  diags_move(&walk, &run->diags);
+  run->diags = walk;
+  print_diags(&run->diags);
+  filelist_free(&files);
+  free(stdin_buf);
+  return 0;
+}
+
 static int cmd_check(int argc, char **argv) {
   Cli cli;
   memset(&cli, 0, sizeof cli);
@@ -241,30 +266,13 @@ static int cmd_check(int argc, char **argv) {
   cli.color = -1;
   int prc = parse_check(&cli, argc, argv);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
-  char msg[256];
-  if (model_init(msg, sizeof msg) != 0) {
-    fprintf(stderr, "redislint: error: %s\n", msg);
-    return EXIT_ERROR;
-  }
-  FileList files = {0};
-  Diags walk = {0};
-  bool has_stdin = false;
-  collect_paths(argc, argv, &files, &walk, &has_stdin);
-  size_t stdin_len = 0;
-  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
   LintRun run;
-  lint_run(&run, &files, &cli.opt, stdin_buf, stdin_len,
-           cli.stdin_filename ? cli.stdin_filename : "<stdin>");
-  diags_move(&walk, &run.diags);
-  run.diags = walk;
-  print_diags(&run.diags);
+  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &run) != 0) return EXIT_ERROR;
   int wrc = write_report(&cli, &run);
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR
              : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
                                                 : EXIT_CLEAN;
   lint_run_free(&run);
-  filelist_free(&files);
-  free(stdin_buf);
   return code;
 }
 
@@ -276,17 +284,8 @@ static int cmd_calls(int argc, char **argv) {
   opt.list_calls = true;
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
   optind = 1;
-  FileList files = {0};
-  Diags walk = {0};
-  bool has_stdin = false;
-  collect_paths(argc, argv, &files, &walk, &has_stdin);
-  size_t stdin_len = 0;
-  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
   LintRun run;
-  lint_run(&run, &files, &opt, stdin_buf, stdin_len, "<stdin>");
-  diags_move(&walk, &run.diags);
-  run.diags = walk;
-  print_diags(&run.diags);
+  if (lint_paths(argc, argv, &opt, NULL, &run) != 0) return EXIT_ERROR;
   size_t total = 0;
   for (size_t i = 0; i < run.nfiles; i++)
     for (size_t k = 0; k < run.files[i].ncalls; k++, total++)
@@ -294,8 +293,6 @@ static int cmd_calls(int argc, char **argv) {
   fprintf(stderr, "%zu Redis call sites in %zu files\n", total, run.nfiles);
   int code = diags_has_errors(&run.diags) ? EXIT_ERROR : EXIT_CLEAN;
   lint_run_free(&run);
-  filelist_free(&files);
-  free(stdin_buf);
   return code;
 }
 
