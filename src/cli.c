@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "keyspace.h"
 #include "lint.h"
 #include "model.h"
 #include "output.h"
@@ -32,6 +33,8 @@ typedef struct Cli {
 static const char USAGE[] =
     "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
     "       redislint calls [PATH...]             list the Redis commands the code sends\n"
+    "       redislint keys [--format text|json] [PATH...]\n"
+    "                                             the keyspace the code uses\n"
     "       redislint rules                       list all rules\n"
     "       redislint rule CODE|SLUG              show a rule's documentation\n"
     "       redislint --version | --help\n"
@@ -296,6 +299,34 @@ static int cmd_calls(int argc, char **argv) {
   return code;
 }
 
+/* redislint keys: one row per key template of the project. */
+static int cmd_keys(int argc, char **argv) {
+  Options opt;
+  options_defaults(&opt);
+  opt.jobs = default_jobs();
+  for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
+  OutputFormat fmt = FORMAT_TEXT;
+  static const struct option OPTS[] = {{"format", required_argument, NULL, 'f'},
+                                       {NULL, 0, NULL, 0}};
+  optind = 1;
+  opterr = 0;
+  for (int c; (c = getopt_long(argc, argv, ":", OPTS, NULL)) != -1;) {
+    if (c == 'f' && !parse_format(optarg, &fmt) && (fmt == FORMAT_TEXT || fmt == FORMAT_JSON))
+      continue;
+    if (c == 'f' && fmt != FORMAT_TEXT && fmt != FORMAT_JSON)
+      usage_error("'keys' writes text or json, not '%s'", optarg);
+    else if (c != 'f')
+      usage_error("unknown option '%s'", argv[optind - 1]);
+    return EXIT_ERROR;
+  }
+  LintRun run;
+  if (lint_paths(argc, argv, &opt, NULL, &run) != 0) return EXIT_ERROR;
+  int wrc = keyspace_write(stdout, &run, fmt == FORMAT_JSON);
+  int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR : EXIT_CLEAN;
+  lint_run_free(&run);
+  return code;
+}
+
 static int cmd_rules(void) {
   printf("%-6s  %-30s  %-8s  %-8s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "TITLE");
   for (size_t i = 0; i < rules_count(); i++) {
@@ -339,6 +370,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules")) return cmd_rules();
   if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
+  if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
   usage_error("unknown command '%s' (check, rules, rule)", cmd);
   return EXIT_ERROR;

@@ -203,6 +203,7 @@ static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
     KeyUse *u = &fr->keys[k++];
     u->key = arena_strdup(fr->arena, cs->key.text);
     u->method = arena_strdup(fr->arena, cs->method);
+    u->command = cs->cmd->name;
     u->cmd_flags = cs->cmd->flags;
     const Function *f = model_function(m, cs->func);
     u->func = f ? arena_strdup(fr->arena, f->name) : NULL;

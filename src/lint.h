@@ -13,6 +13,7 @@
 typedef struct KeyUse {
   const char *key;     /* template, holes as KEY_HOLE (model.h) */
   const char *method;  /* redis-py method */
+  const char *command; /* Redis command name */
   uint32_t cmd_flags;  /* CMD_* of the command */
   const char *func;    /* enclosing function, NULL at module level */
   const char *ttl;     /* TTL argument as written, "" when none */

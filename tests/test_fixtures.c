@@ -95,14 +95,27 @@ static bool has_mark(const Mark *m, size_t n, unsigned line, const char *slug, b
   return false;
 }
 
+/* The path a fixture is linted under: relative to its rule directory, so
+ * tests/fixtures/dangerous-command/tests/test_x.py is "tests/test_x.py" (test
+ * code) while tests/fixtures/dangerous-command/app.py is application code. */
+static const char *display_path(const Fixture *fx) {
+  const char *p = strstr(fx->path, "/tests/fixtures/");
+  p = p ? p + strlen("/tests/fixtures/") : fx->path;
+  const char *slash = strchr(p, '/');
+  return slash ? slash + 1 : p;
+}
+
 static void run_fixture(void **state) {
   const Fixture *fx = *state;
   Options opt;
   options_defaults(&opt);
-  FileList fl = {0};
-  filelist_push(&fl, fx->path);
+  Source file;
+  Diags dg = {0};
+  assert_int_equal(source_load(&file, fx->path, fx->path, &dg), 0);
   LintRun run;
-  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
+  assert_int_equal(lint_buffer(&run, file.raw, file.raw_len, display_path(fx), &opt), 0);
+  source_free(&file);
+  diags_free(&dg);
   assert_true(run.files[0].loaded);
   const FileResult *fr = &run.files[0];
   Mark *marks = calloc(MAX_MARKS, sizeof(Mark));
@@ -134,9 +147,11 @@ static void run_fixture(void **state) {
   }
   free(marks);
   lint_run_free(&run);
-  filelist_free(&fl);
   assert_int_equal(failures, 0);
 }
+
+static Fixture FIXTURES[512];
+static size_t NFIXTURES;
 
 /* Each rule's directory holds enough positives and look-alike negatives. */
 static void check_counts(void **state) {
@@ -144,27 +159,23 @@ static void check_counts(void **state) {
   int failures = 0;
   for (size_t r = 0; r < rules_count(); r++) {
     const char *slug = rules_at(r)->slug;
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/tests/fixtures/%s", RL_SOURCE_DIR, slug);
-    DIR *d = opendir(dir);
     size_t expect = 0, ok = 0;
-    for (struct dirent *e; d && (e = readdir(d));) {
-      size_t len = strlen(e->d_name);
-      if (len < 3 || strcmp(e->d_name + len - 3, ".py") || strstr(e->d_name, ".fixed.py")) continue;
-      char path[1024];
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    for (size_t f = 0; f < NFIXTURES; f++) {
+      if (strcmp(FIXTURES[f].dir_slug, slug)) continue;
       Source src;
       Diags dg = {0};
-      if (source_load(&src, path, path, &dg) != 0) continue;
+      if (source_load(&src, FIXTURES[f].path, FIXTURES[f].path, &dg) != 0) continue;
       Mark *marks = calloc(MAX_MARKS, sizeof(Mark));
       size_t nm = read_marks(&src, marks);
-      for (size_t i = 0; i < nm; i++)
-        if (!strcmp(marks[i].slug, slug)) { if (marks[i].ok) ok++; else expect++; }
+      for (size_t i = 0; i < nm; i++) {
+        if (strcmp(marks[i].slug, slug)) continue;
+        if (marks[i].ok) ok++;
+        else expect++;
+      }
       free(marks);
       source_free(&src);
       diags_free(&dg);
     }
-    if (d) closedir(d);
     if (expect < MIN_EXPECT || ok < MIN_OK) {
       print_error("fixtures for %s: %zu positives, %zu negatives (need %d and %d)\n", slug,
                   expect, ok, MIN_EXPECT, MIN_OK);
@@ -172,6 +183,31 @@ static void check_counts(void **state) {
     }
   }
   assert_int_equal(failures, 0);
+}
+
+/* Fixture files below dir (subdirectories too: tests/ inside a rule's
+ * directory holds the test-code fixtures). */
+static size_t add_dir(const char *dir, const char *slug, Fixture *out, size_t n, size_t cap,
+                      int depth) {
+  DIR *sd = opendir(dir);
+  for (struct dirent *f; sd && (f = readdir(sd)) && n < cap;) {
+    size_t len = strlen(f->d_name);
+    if (f->d_name[0] == '.') continue;
+    if (depth < 3 && !strchr(f->d_name, '.')) {
+      char sub[1536];
+      int w = snprintf(sub, sizeof sub, "%s/%s", dir, f->d_name);
+      if (w > 0 && (size_t)w < sizeof sub) n = add_dir(sub, slug, out, n, cap, depth + 1);
+      continue;
+    }
+    if (len < 3 || strcmp(f->d_name + len - 3, ".py") || strstr(f->d_name, ".fixed.py")) continue;
+    int w1 = snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f->d_name);
+    int w2 = snprintf(out[n].dir_slug, sizeof out[n].dir_slug, "%s", slug);
+    if (w1 < 0 || (size_t)w1 >= sizeof out[n].path || w2 < 0 || (size_t)w2 >= sizeof out[n].dir_slug)
+      continue; /* a path too long for the driver: skip rather than truncate */
+    n++;
+  }
+  if (sd) closedir(sd);
+  return n;
 }
 
 static size_t find_fixtures(Fixture *out, size_t cap) {
@@ -183,17 +219,7 @@ static size_t find_fixtures(Fixture *out, size_t cap) {
     if (e->d_name[0] == '.') continue;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/%s", root, e->d_name);
-    DIR *sd = opendir(dir);
-    for (struct dirent *f; sd && (f = readdir(sd)) && n < cap;) {
-      size_t len = strlen(f->d_name);
-      if (len < 3 || strcmp(f->d_name + len - 3, ".py") || strstr(f->d_name, ".fixed.py")) continue;
-      int w1 = snprintf(out[n].path, sizeof out[n].path, "%s/%s", dir, f->d_name);
-      int w2 = snprintf(out[n].dir_slug, sizeof out[n].dir_slug, "%s", e->d_name);
-      if (w1 < 0 || (size_t)w1 >= sizeof out[n].path || w2 < 0 || (size_t)w2 >= sizeof out[n].dir_slug)
-        continue; /* a path too long for the driver: skip rather than truncate */
-      n++;
-    }
-    if (sd) closedir(sd);
+    n = add_dir(dir, e->d_name, out, n, cap, 0);
   }
   if (d) closedir(d);
   return n;
@@ -205,8 +231,8 @@ static int cmp_fixture(const void *a, const void *b) {
 
 int main(void) {
   model_init(NULL, 0);
-  static Fixture fx[512];
-  size_t n = find_fixtures(fx, 512);
+  Fixture *fx = FIXTURES;
+  size_t n = NFIXTURES = find_fixtures(fx, sizeof FIXTURES / sizeof FIXTURES[0]);
   qsort(fx, n, sizeof fx[0], cmp_fixture);
   struct CMUnitTest *tests = calloc(n + 1, sizeof *tests);
   for (size_t i = 0; i < n; i++) {

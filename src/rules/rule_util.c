@@ -246,3 +246,57 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs) {
 }
 
 unsigned line_of(const Source *src, uint32_t byte) { return source_position(src, byte).line; }
+
+static bool path_has_dir(const char *path, const char *dir) {
+  size_t n = strlen(dir);
+  for (const char *p = path; (p = strstr(p, dir)); p += n)
+    if ((p == path || p[-1] == '/') && p[n] == '/') return true;
+  return false;
+}
+
+bool in_test_code(const Source *src) {
+  const char *path = src->path ? src->path : "";
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (!strncmp(base, "test_", 5) || !strcmp(base, "conftest.py")) return true;
+  if (n > 8 && !strcmp(base + n - 8, "_test.py")) return true;
+  return path_has_dir(path, "tests") || path_has_dir(path, "test") || path_has_dir(path, "testing");
+}
+
+bool result_unused(const CallSite *cs) {
+  if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
+    return false;
+  TSNode e = ts_node_named_child(cs->stmt, 0);
+  if (node_is(e, SYM.await)) e = ts_node_named_child(e, 0);
+  return ts_node_eq(e, cs->node);
+}
+
+void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg) {
+  uint32_t close = nend(cs->args) - 1; /* the ')' */
+  uint32_t p = close;
+  while (p > nstart(cs->args) + 1 && strchr(" \t\r\n", ctx->src->text[p - 1])) p--;
+  bool empty = p == nstart(cs->args) + 1;
+  bool trailing_comma = !empty && ctx->src->text[p - 1] == ',';
+  const char *text = arena_printf(ctx->arena, "%s%s", empty ? "" : trailing_comma ? " " : ", ", kwarg);
+  finding_edit(ctx, f, p, p, text);
+}
+
+void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *method) {
+  TSNode attr = ts_node_child_by_field_id(ts_node_child_by_field_id(cs->node, SYM.f_function),
+                                          SYM.f_attribute);
+  finding_edit(ctx, f, nstart(attr), nend(attr), method);
+}
+
+bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint32_t *end) {
+  uint32_t s = nstart(stmt), e = nend(stmt);
+  while (s > 0 && (src->text[s - 1] == ' ' || src->text[s - 1] == '\t')) s--;
+  if (s > 0 && src->text[s - 1] != '\n' && src->text[s - 1] != '\r') return false;
+  while (e < src->len && (src->text[e] == ' ' || src->text[e] == '\t')) e++;
+  if (e < src->len && src->text[e] == '\r') e++;
+  if (e < src->len && src->text[e] == '\n') e++;
+  else if (e < src->len) return false; /* a comment or another statement follows */
+  *start = s;
+  *end = e;
+  return true;
+}

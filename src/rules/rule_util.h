@@ -39,6 +39,19 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
 /* Where to report a value: the value itself when it is written in the call,
  * else the call (a mapping built on an earlier line). */
 TSNode report_node(const CallSite *cs, TSNode n);
+/* Is the file test code? A `tests/`, `test/` or `testing/` directory on its
+ * path, `test_*.py`, `*_test.py` or `conftest.py`. Rules document their policy. */
+bool in_test_code(const Source *src);
+/* The call is a statement of its own (its result is not used). */
+bool result_unused(const CallSite *cs);
+/* Adds an edit inserting `kw=value` as the call's last argument. */
+void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg);
+/* Replaces the method name of the call (`r.hmset(` -> `r.hset(`). */
+void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *method);
+/* Byte range of a whole statement's line(s), for deleting it: from the start
+ * of its line through its newline. False when the line holds anything else
+ * (another statement or a comment) that deleting would lose. */
+bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint32_t *end);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif

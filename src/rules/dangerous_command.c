@@ -1,0 +1,76 @@
+/* RL305 dangerous-command: destructive or admin commands in application code. */
+#include <string.h>
+#include <strings.h>
+
+#include "rule_util.h"
+
+typedef struct Danger {
+  const char *method;  /* redis-py method */
+  const char *command; /* what execute_command would be given */
+  const char *sub;     /* required second word, or NULL */
+  const char *why;
+} Danger;
+
+/* add a dangerous command here */
+static const Danger DANGERS[] = {
+    {"flushall", "FLUSHALL", NULL, "deletes every key of every database"},
+    {"flushdb", "FLUSHDB", NULL, "deletes every key of the database"},
+    {"config_set", "CONFIG", "SET", "changes the server's configuration at run time"},
+    {"config_rewrite", "CONFIG", "REWRITE", "rewrites the server's redis.conf"},
+    {"config_resetstat", "CONFIG", "RESETSTAT", "resets the server's statistics"},
+    {"shutdown", "SHUTDOWN", NULL, "stops the server"},
+    {"debug_object", "DEBUG", NULL, "is a debugging command"},
+    {"debug_segfault", "DEBUG", NULL, "crashes the server"},
+    {"script_flush", "SCRIPT", "FLUSH", "drops every cached Lua script of every client"},
+    {"monitor", "MONITOR", NULL, "streams every command of every client (costly, leaks data)"},
+};
+
+static const Danger *by_method(const char *m) {
+  for (size_t i = 0; i < sizeof DANGERS / sizeof DANGERS[0]; i++)
+    if (!strcmp(DANGERS[i].method, m)) return &DANGERS[i];
+  return NULL;
+}
+
+static bool literal_is(RuleCtx *ctx, TSNode n, const char *word) {
+  if (!node_is(n, SYM.string)) return false;
+  KeyTpl k = model_key(ctx->model, n);
+  return k.text && !strcasecmp(k.text, word);
+}
+
+/* execute_command("FLUSHALL") / execute_command("CONFIG", "SET", ...) */
+static const Danger *by_command(RuleCtx *ctx, const CallSite *cs) {
+  TSNode a0 = call_arg(cs->args, 0), a1 = call_arg(cs->args, 1);
+  for (size_t i = 0; i < sizeof DANGERS / sizeof DANGERS[0]; i++) {
+    const Danger *d = &DANGERS[i];
+    if (literal_is(ctx, a0, d->command) && (!d->sub || literal_is(ctx, a1, d->sub))) return d;
+  }
+  return NULL;
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* tests flush their own databases: by design */
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    const Danger *d = by_method(cs->method);
+    if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
+    if (!d) continue;
+    Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                             "%s%s%s %s: one call in application code is an outage or data loss "
+                             "waiting to happen",
+                             d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why);
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
+                "permission away from the application user: `ACL SETUSER app -@dangerous`");
+  }
+}
+
+const Rule RULE_DANGEROUS_COMMAND = {
+    .code = "RL305",
+    .slug = "dangerous-command",
+    .title = "Destructive or admin command in application code",
+    .category = "commands",
+    .severity = SEV_ERROR,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,87 @@
+/* RL310 deprecated-command: HMSET, GETSET, RPOPLPUSH, BRPOPLPUSH, SETNX. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule_util.h"
+
+static bool mentions_lock(RuleCtx *ctx, const CallSite *cs) {
+  const char *k = ctx_text(ctx, call_arg(cs->args, 0));
+  for (const char *p = k; *p; p++)
+    if (tolower((unsigned char)p[0]) == 'l' && !strncasecmp(p, "lock", 4)) return true;
+  return false;
+}
+
+static const char *args_text(RuleCtx *ctx, const CallSite *cs) {
+  const char *t = ctx_text(ctx, cs->args); /* "(a, b)" */
+  size_t n = strlen(t);
+  return n >= 2 ? arena_strndup(ctx->arena, t + 1, n - 2) : "";
+}
+
+static Finding *report(RuleCtx *ctx, const CallSite *cs, const char *cmd, const char *since,
+                       const char *instead) {
+  return rule_report(ctx, cs->node, SEV_INFO, "%s is deprecated since Redis %s; use %s", cmd,
+                     since, instead);
+}
+
+static void hmset(RuleCtx *ctx, const CallSite *cs) {
+  Finding *f = report(ctx, cs, "HMSET", "4.0.0", "HSET with several fields");
+  TSNode map = call_arg(cs->args, 1);
+  bool kw = ts_node_is_null(map) && !ts_node_is_null(call_kwarg(ctx->src, cs->args, "mapping"));
+  bool edits = result_unused(cs) && !call_has_splat(cs->args) && (kw || !ts_node_is_null(map)) &&
+               call_npositional(cs->args) <= 2;
+  finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY, "Use `%s.hset(<key>, mapping=<dict>)`",
+              cs->recv_text);
+  if (!edits) return;
+  fix_rename_method(ctx, f, cs, "hset");
+  if (!kw) finding_edit(ctx, f, nstart(map), nstart(map), "mapping=");
+}
+
+static void setnx(RuleCtx *ctx, const CallSite *cs) {
+  if (mentions_lock(ctx, cs)) return; /* a lock: the lock rules' business */
+  Finding *f = report(ctx, cs, "SETNX", "2.6.12", "SET with NX");
+  bool edits = result_unused(cs) && !call_has_splat(cs->args) && call_npositional(cs->args) == 2 &&
+               ts_node_named_child_count(cs->args) == 2;
+  finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY,
+              "Use `%s.set(%s, nx=True)`%s", cs->recv_text, args_text(ctx, cs),
+              edits ? "" : " (it returns True or None where SETNX returned True or False)");
+  if (!edits) return;
+  fix_rename_method(ctx, f, cs, "set");
+  fix_add_kwarg(ctx, f, cs, "nx=True");
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    const char *m = cs->method;
+    if (!strcmp(m, "hmset")) {
+      hmset(ctx, cs);
+    } else if (!strcmp(m, "setnx")) {
+      setnx(ctx, cs);
+    } else if (!strcmp(m, "getset")) {
+      Finding *f = report(ctx, cs, "GETSET", "6.2.0", "SET with GET");
+      finding_fix(ctx, f, FIX_DISPLAY, "Use `%s.set(%s, get=True)` (Redis >= 6.2)",
+                  cs->recv_text, args_text(ctx, cs));
+    } else if (!strcmp(m, "rpoplpush")) {
+      Finding *f = report(ctx, cs, "RPOPLPUSH", "6.2.0", "LMOVE");
+      finding_fix(ctx, f, FIX_DISPLAY, "Use `%s.lmove(%s, \"RIGHT\", \"LEFT\")` (Redis >= 6.2)",
+                  cs->recv_text, args_text(ctx, cs));
+    } else if (!strcmp(m, "brpoplpush")) {
+      Finding *f = report(ctx, cs, "BRPOPLPUSH", "6.2.0", "BLMOVE");
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Use `%s.blmove(<src>, <dst>, <timeout>, \"RIGHT\", \"LEFT\")` (Redis >= 6.2)",
+                  cs->recv_text);
+    }
+  }
+}
+
+const Rule RULE_DEPRECATED_COMMAND = {
+    .code = "RL310",
+    .slug = "deprecated-command",
+    .title = "Deprecated Redis command",
+    .category = "commands",
+    .severity = SEV_INFO,
+    .fix = FIX_SAFE,
+    .default_enabled = true,
+    .check_file = check,
+};

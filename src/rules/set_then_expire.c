@@ -1,0 +1,94 @@
+/* RL202 set-then-expire: SET immediately followed by EXPIRE on the same key:
+ * two round trips, and a key that never expires if the second one is lost. */
+#include <string.h>
+
+#include "rule_util.h"
+
+/* The statement after `stmt` in its block, skipping comments. */
+static TSNode next_statement(TSNode stmt) {
+  TSNode n = ts_node_next_named_sibling(stmt);
+  while (node_is(n, SYM.comment)) n = ts_node_next_named_sibling(n);
+  return n;
+}
+
+/* The call of an expression statement (through `await`), or a null node. */
+static TSNode statement_call(TSNode stmt) {
+  TSNode none = {0};
+  if (!node_is(stmt, SYM.expression_statement) || ts_node_named_child_count(stmt) != 1) return none;
+  TSNode e = ts_node_named_child(stmt, 0);
+  if (node_is(e, SYM.await)) e = ts_node_named_child(e, 0);
+  return node_is(e, SYM.call) ? e : none;
+}
+
+static const char *squeezed(RuleCtx *ctx, TSNode n) {
+  const char *t = ctx_text(ctx, n);
+  char *o = (char *)t;
+  for (const char *c = t; *c; c++)
+    if (!strchr(" \t\r\n\\", *c)) *o++ = *c;
+  *o = '\0';
+  return t;
+}
+
+/* `recv.expire(key, n)` / `recv.pexpire(key, n)` on the same receiver and key. */
+static bool is_matching_expire(RuleCtx *ctx, const CallSite *set, TSNode call, bool *px) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return false;
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  *px = node_text_eq(ctx->src, attr, "pexpire");
+  if (!*px && !node_text_eq(ctx->src, attr, "expire")) return false;
+  if (strcmp(squeezed(ctx, ts_node_child_by_field_id(fn, SYM.f_object)), set->recv_text)) return false;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode k1 = call_arg(set->args, 0), k2 = call_arg(args, 0);
+  if (ts_node_is_null(k2)) k2 = call_kwarg(ctx->src, args, "name");
+  return !ts_node_is_null(k1) && !ts_node_is_null(k2) &&
+         !strcmp(squeezed(ctx, k1), squeezed(ctx, k2));
+}
+
+static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stmt, TSNode exp_call,
+                    bool px) {
+  TSNode args = ts_node_child_by_field_id(exp_call, SYM.f_arguments);
+  TSNode ttl = call_arg(args, 1);
+  const char *kw = px ? "px" : "ex";
+  uint32_t s, e;
+  bool edits = !ts_node_is_null(ttl) && ts_node_named_child_count(args) == 2 &&
+               !call_has_splat(cs->args) && statement_line_range(ctx->src, exp_stmt, &s, &e);
+  const char *ttl_txt = ts_node_is_null(ttl) ? "n" : ctx_text(ctx, ttl);
+  finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY, "Set the TTL atomically: `%s.set(..., %s=%s)`",
+              cs->recv_text, kw, ttl_txt);
+  if (!edits) return;
+  fix_add_kwarg(ctx, f, cs, arena_printf(ctx->arena, "%s=%s", kw, ttl_txt));
+  finding_edit(ctx, f, s, e, "");
+}
+
+static void check(RuleCtx *ctx) {
+  bool tests = in_test_code(ctx->src);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (strcmp(cs->method, "set") || !result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
+    TSNode next = next_statement(cs->stmt);
+    TSNode call = statement_call(next);
+    bool px;
+    if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) continue;
+    bool tx = cs->recv.kind == OBJ_TRANSACTION;
+    Finding *f = rule_report(ctx, cs->node, tx || tests ? SEV_INFO : SEV_WARNING,
+                             "SET then %s on `%s`: %s; one SET with %s= does both",
+                             px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs),
+                             tx ? "inside MULTI/EXEC this is atomic but still two commands"
+                                : "two round trips, and the key never expires if the second "
+                                  "command is lost (timeout, crash, failover)",
+                             px ? "px" : "ex");
+    finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
+    add_fix(ctx, f, cs, next, call, px);
+  }
+}
+
+const Rule RULE_SET_THEN_EXPIRE = {
+    .code = "RL202",
+    .slug = "set-then-expire",
+    .title = "SET followed by a separate EXPIRE",
+    .category = "commands",
+    .severity = SEV_WARNING,
+    .fix = FIX_SAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
