@@ -42,13 +42,18 @@ typedef struct Run {
 
 /* ---------------------------------------------------------------- helpers */
 
+/* Does the text name redis (redis, Redis(, aioredis, redis_client,
+ * RedisCluster) rather than a word that merely contains it (Redistribution,
+ * a license header classic)? */
 static bool mentions_redis(const Source *s) {
   static const char needle[] = "redis";
   for (uint32_t i = 0; i + 5 <= s->len; i++) {
     if ((s->text[i] | 0x20) != 'r') continue;
     size_t k = 1;
     while (k < 5 && (s->text[i + k] | 0x20) == needle[k]) k++;
-    if (k == 5) return true;
+    if (k < 5) continue;
+    char next = i + 5 < s->len ? s->text[i + 5] : ' ';
+    if (!(next >= 'a' && next <= 'z')) return true;
   }
   return false;
 }
@@ -100,6 +105,20 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   w->module = module_name_for_path(fr->src.path);
   w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path);
   if (w->relevant) w->tree = parse(p, &fr->src);
+  else if (strcmp(path, "-") != 0) source_release(&fr->src); /* pass 2 reads it again */
+}
+
+/* Reads a file released after pass 1 again (memory stays bounded by the
+ * files in flight, not the corpus). False if it changed into something
+ * unreadable meanwhile (reported). */
+static bool reload(Run *r, size_t i) {
+  FileResult *fr = &r->out->files[i];
+  if (fr->src.raw) return true;
+  source_free(&fr->src);
+  if (source_load(&fr->src, r->files->paths[i], r->files->paths[i], &r->work[i].diags) == 0)
+    return true;
+  fr->loaded = false;
+  return false;
 }
 
 /* Models a relevant file against the current index (read-only meanwhile). */
@@ -218,7 +237,7 @@ static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
 static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
-  if (!fr->loaded) return;
+  if (!fr->loaded || !reload(r, i)) return;
   TSTree *tree = w->tree ? w->tree : parse(p, &fr->src);
   w->tree = NULL;
   TSNode root = ts_tree_root_node(tree);

@@ -5,11 +5,18 @@
 
 #include "rule_util.h"
 
+/* "lock" as a word of the key expression (lock:x, x:lock, self.lock_key),
+ * not inside another word (clock:, blocklist:). */
 static bool mentions_lock(RuleCtx *ctx, const CallSite *cs) {
   const char *k = ctx_text(ctx, call_arg(cs->args, 0));
   for (const char *p = k; *p; p++)
-    if (tolower((unsigned char)p[0]) == 'l' && !strncasecmp(p, "lock", 4)) return true;
+    if (!strncasecmp(p, "lock", 4) && (p == k || !isalpha((unsigned char)p[-1]))) return true;
   return false;
+}
+
+/* Replies of a pipeline come back from execute(): changing a command changes them. */
+static bool reply_unused(const CallSite *cs) {
+  return result_unused(cs) && !value_is_pipeline(cs->recv) && cs->recv.kind != OBJ_CLIENT_OR_PIPELINE;
 }
 
 static const char *args_text(RuleCtx *ctx, const CallSite *cs) {
@@ -28,7 +35,7 @@ static void hmset(RuleCtx *ctx, const CallSite *cs) {
   Finding *f = report(ctx, cs, "HMSET", "4.0.0", "HSET with several fields");
   TSNode map = call_arg(cs->args, 1);
   bool kw = ts_node_is_null(map) && !ts_node_is_null(call_kwarg(ctx->src, cs->args, "mapping"));
-  bool edits = result_unused(cs) && !call_has_splat(cs->args) && (kw || !ts_node_is_null(map)) &&
+  bool edits = reply_unused(cs) && !call_has_splat(cs->args) && (kw || !ts_node_is_null(map)) &&
                call_npositional(cs->args) <= 2;
   finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY, "Use `%s.hset(<key>, mapping=<dict>)`",
               cs->recv_text);
@@ -40,7 +47,7 @@ static void hmset(RuleCtx *ctx, const CallSite *cs) {
 static void setnx(RuleCtx *ctx, const CallSite *cs) {
   if (mentions_lock(ctx, cs)) return; /* a lock: the lock rules' business */
   Finding *f = report(ctx, cs, "SETNX", "2.6.12", "SET with NX");
-  bool edits = result_unused(cs) && !call_has_splat(cs->args) && call_npositional(cs->args) == 2 &&
+  bool edits = reply_unused(cs) && !call_has_splat(cs->args) && call_npositional(cs->args) == 2 &&
                ts_node_named_child_count(cs->args) == 2;
   finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY,
               "Use `%s.set(%s, nx=True)`%s", cs->recv_text, args_text(ctx, cs),

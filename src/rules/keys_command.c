@@ -26,6 +26,28 @@ static bool lua_calls_keys(const char *t, size_t n) {
   return false;
 }
 
+/* The Lua source a Python string literal holds (escapes decoded). */
+static const char *script_text(RuleCtx *ctx, TSNode s, size_t *len) {
+  size_t cap = nend(s) - nstart(s) + 1, n = 0;
+  char *buf = arena_alloc(ctx->arena, cap);
+  TSNode parts[64];
+  uint32_t np = 0;
+  if (node_is(s, SYM.concatenated_string))
+    for (uint32_t i = 0; i < ts_node_named_child_count(s) && np < 64; i++) parts[np++] = ts_node_named_child(s, i);
+  else parts[np++] = s;
+  for (uint32_t i = 0; i < np; i++) {
+    unsigned pf = string_prefix(ctx->src, parts[i]);
+    for (uint32_t c = 0; c < ts_node_child_count(parts[i]); c++) {
+      TSNode ch = ts_node_child(parts[i], c);
+      if (!node_is(ch, SYM.string_content)) continue;
+      n += string_content_decode(ctx->src, ch, pf & STR_RAW, pf & STR_BYTES, buf + n, cap - 1 - n);
+      if (n > cap - 1) n = cap - 1;
+    }
+  }
+  *len = n;
+  return buf;
+}
+
 static void report(RuleCtx *ctx, const CallSite *cs, const char *what) {
   Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR,
                            "%s: KEYS scans the whole keyspace in one call and blocks every "
@@ -75,7 +97,9 @@ static void check(RuleCtx *ctx) {
       if (ts_node_is_null(script)) script = call_kwarg(ctx->src, cs->args, "script");
       script = model_resolve(ctx->model, script, &scope);
       if (!node_is(script, SYM.string) && !node_is(script, SYM.concatenated_string)) continue;
-      if (lua_calls_keys(ctx->src->text + nstart(script), nend(script) - nstart(script)))
+      size_t n;
+      const char *lua = script_text(ctx, script, &n);
+      if (lua_calls_keys(lua, n))
         report(ctx, cs, arena_printf(ctx->arena, "the Lua script passed to %s() calls KEYS",
                                      cs->method));
     }

@@ -272,14 +272,21 @@ bool result_unused(const CallSite *cs) {
   return ts_node_eq(e, cs->node);
 }
 
+/* After the call's last argument (comments skipped), or after its trailing
+ * comma: `f(a,  # note` + `)` becomes `f(a, kw=v  # note` + `)`. */
 void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg) {
-  uint32_t close = nend(cs->args) - 1; /* the ')' */
-  uint32_t p = close;
-  while (p > nstart(cs->args) + 1 && strchr(" \t\r\n", ctx->src->text[p - 1])) p--;
-  bool empty = p == nstart(cs->args) + 1;
-  bool trailing_comma = !empty && ctx->src->text[p - 1] == ',';
-  const char *text = arena_printf(ctx->arena, "%s%s", empty ? "" : trailing_comma ? " " : ", ", kwarg);
-  finding_edit(ctx, f, p, p, text);
+  TSNode last = {0};
+  for (uint32_t i = ts_node_named_child_count(cs->args); i-- > 0 && ts_node_is_null(last);)
+    if (!node_is(ts_node_named_child(cs->args, i), SYM.comment)) last = ts_node_named_child(cs->args, i);
+  if (ts_node_is_null(last)) {
+    finding_edit(ctx, f, nstart(cs->args) + 1, nstart(cs->args) + 1, kwarg);
+    return;
+  }
+  uint32_t p = nend(last), q = p;
+  while (q < nend(cs->args) && strchr(" \t\r\n", ctx->src->text[q])) q++;
+  bool comma = ctx->src->text[q] == ',';
+  finding_edit(ctx, f, comma ? q + 1 : p, comma ? q + 1 : p,
+               arena_printf(ctx->arena, "%s%s", comma ? " " : ", ", kwarg));
 }
 
 void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *method) {

@@ -50,8 +50,14 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stm
   TSNode ttl = call_arg(args, 1);
   const char *kw = px ? "px" : "ex";
   uint32_t s, e;
+  /* Not safe: with nx=/xx= the old code also expired a key SET did not write;
+   * on a pipeline the reply list of execute() would lose an entry. */
+  bool conditional = !ts_node_is_null(call_kwarg(ctx->src, cs->args, "nx")) ||
+                     !ts_node_is_null(call_kwarg(ctx->src, cs->args, "xx"));
   bool edits = !ts_node_is_null(ttl) && ts_node_named_child_count(args) == 2 &&
-               !call_has_splat(cs->args) && statement_line_range(ctx->src, exp_stmt, &s, &e);
+               !call_has_splat(cs->args) && !conditional && !value_is_pipeline(cs->recv) &&
+               cs->recv.kind != OBJ_CLIENT_OR_PIPELINE &&
+               statement_line_range(ctx->src, exp_stmt, &s, &e);
   const char *ttl_txt = ts_node_is_null(ttl) ? "n" : ctx_text(ctx, ttl);
   finding_fix(ctx, f, edits ? FIX_SAFE : FIX_DISPLAY, "Set the TTL atomically: `%s.set(..., %s=%s)`",
               cs->recv_text, kw, ttl_txt);
