@@ -42,6 +42,10 @@ typedef struct Finding {
   Fix fix;
   Related *related;
   size_t nrelated;
+  /* Project-dependent findings: the key template (holes as \x01) whose uses
+   * elsewhere in the project decide whether the finding stands; the rule's
+   * check_project filters them (project_filter). NULL for ordinary findings. */
+  const char *key;
 } Finding;
 
 const char *severity_name(Severity s);     /* "info" | "warning" | "error" */

@@ -206,10 +206,33 @@ static void record_calls(FileResult *fr, const Model *m) {
   fr->ncalls = n;
 }
 
+#define MAX_KEYS_PER_CALL 8
+
+static void fill_use(KeyUse *u, FileResult *fr, RuleCtx *ctx, const CallSite *cs, const char *key);
+
+/* Further keys of a multi-key command: blpop(["a", "b"]), delete(k1, k2). */
+static size_t extra_keys(const Model *m, const CallSite *cs, KeyTpl *out) {
+  if (!(cs->cmd->flags & CMD_MULTI_KEY) || cs->cmd->first_key < 0) return 0;
+  TSNode a0 = call_arg(cs->args, (uint32_t)cs->cmd->first_key);
+  size_t n = 0;
+  if (node_is(a0, SYM.list) || node_is(a0, SYM.tuple)) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(a0) && n < MAX_KEYS_PER_CALL; i++)
+      out[n++] = model_key(m, ts_node_named_child(a0, i));
+    return n;
+  }
+  if (cs->cmd->last_key != -1) return 0;
+  for (uint32_t i = (uint32_t)cs->cmd->first_key + 1; n < MAX_KEYS_PER_CALL; i++) {
+    TSNode a = call_arg(cs->args, i);
+    if (ts_node_is_null(a)) break;
+    out[n++] = model_key(m, a);
+  }
+  return n;
+}
+
 static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
   size_t n = model_ncalls(m), k = 0;
   if (!n) return;
-  fr->keys = arena_alloc(fr->arena, n * sizeof(KeyUse));
+  fr->keys = arena_alloc(fr->arena, n * (MAX_KEYS_PER_CALL + 1) * sizeof(KeyUse));
   RuleCtx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.model = m;
@@ -218,20 +241,30 @@ static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
   ctx.opt = opt;
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(m, i);
-    if (!cs->cmd || !cs->key.text || cs->key.opaque) continue;
-    KeyUse *u = &fr->keys[k++];
-    u->key = arena_strdup(fr->arena, cs->key.text);
-    u->method = arena_strdup(fr->arena, cs->method);
-    u->command = cs->cmd->name;
-    u->cmd_flags = cs->cmd->flags;
-    const Function *f = model_function(m, cs->func);
-    u->func = f ? arena_strdup(fr->arena, f->name) : NULL;
-    u->ttl = rule_ttl_text(&ctx, cs);
-    u->recv = arena_strdup(fr->arena, cs->recv_text);
-    u->start = ts_node_start_byte(cs->node);
-    u->end = ts_node_end_byte(cs->node);
+    if (!cs->cmd) continue;
+    KeyTpl keys[MAX_KEYS_PER_CALL + 1];
+    keys[0] = cs->key;
+    size_t nk = 1 + extra_keys(m, cs, keys + 1);
+    for (size_t j = 0; j < nk; j++) {
+      if (!keys[j].text || keys[j].opaque) continue;
+      KeyUse *u = &fr->keys[k++];
+      fill_use(u, fr, &ctx, cs, keys[j].text);
+    }
   }
   fr->nkeys = k;
+}
+
+static void fill_use(KeyUse *u, FileResult *fr, RuleCtx *ctx, const CallSite *cs, const char *key) {
+  u->key = arena_strdup(fr->arena, key);
+  u->method = arena_strdup(fr->arena, cs->method);
+  u->command = cs->cmd->name;
+  u->cmd_flags = cs->cmd->flags;
+  const Function *f = model_function(ctx->model, cs->func);
+  u->func = f ? arena_strdup(fr->arena, f->name) : NULL;
+  u->ttl = rule_ttl_text(ctx, cs);
+  u->recv = arena_strdup(fr->arena, cs->recv_text);
+  u->start = ts_node_start_byte(cs->node);
+  u->end = ts_node_end_byte(cs->node);
 }
 
 static void job_lint(Run *r, TSParser *p, size_t i) {
@@ -396,6 +429,22 @@ void project_fix(ProjectCtx *ctx, size_t file, Finding *f, Applicability ap, con
   va_end(va);
   f->fix.title = arena_strdup(ctx->run->files[file].arena, buf);
   f->fix.applicability = ap;
+}
+
+void project_filter(ProjectCtx *ctx, bool (*keep)(ProjectCtx *, size_t, const Finding *, void *),
+                    void *data) {
+  for (size_t i = 0; i < ctx->run->nfiles; i++) {
+    FileResult *fr = &ctx->run->files[i];
+    size_t k = 0;
+    for (size_t j = 0; j < fr->nfindings; j++) {
+      if (fr->findings[j].rule == ctx->rule && !keep(ctx, i, &fr->findings[j], data)) {
+        ctx->run->nfindings--;
+        continue;
+      }
+      fr->findings[k++] = fr->findings[j];
+    }
+    fr->nfindings = k;
+  }
 }
 
 static void finish(Run *r) {

@@ -355,8 +355,11 @@ static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
     AssignKind k = !ts_node_is_null(type) ? A_TYPE : !ts_node_is_null(value) ? A_VALUE : A_OPAQUE;
     TSNode v = !ts_node_is_null(type) ? type : !ts_node_is_null(value) ? value : name;
     assign_add(m, k, b, w->scope, v, nstart(p));
-    if (k == A_TYPE && !ts_node_is_null(value))
+    ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;
+    if (k == A_TYPE && !ts_node_is_null(value)) {
       assign_add(m, A_VALUE, b, w->scope, value, nstart(p));
+      ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;
+    }
   }
 }
 
@@ -636,7 +639,7 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) 
     if (sc->kind == SCOPE_CLASS || sc->kind == SCOPE_INSTANCE) continue;
     if (model_binding_find(m, s, name, len) < 0) continue;
     const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
-    if (!a || a->kind != A_VALUE) return none;
+    if (!a || a->kind != A_VALUE || a->param) return none; /* callers may pass anything */
     if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
       int b = model_binding_find(m, s, name, len), count = 0;
       for (const Assign *x = model_first_assign(m, b); x; x = model_next_assign(m, x)) count++;

@@ -44,6 +44,7 @@ typedef struct Assign {
   int index;       /* function or class index for A_FUNC / A_CLASS */
   uint32_t at;     /* byte where the binding takes effect (def-use order) */
   int next_same;   /* next assignment of the same binding, -1 */
+  bool param;      /* a parameter's default: one possible value, not the value */
 } Assign;
 
 typedef struct Import {

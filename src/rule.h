@@ -42,6 +42,10 @@ void project_related(ProjectCtx *ctx, size_t file, Finding *f, size_t other_file
                      uint32_t end, const char *msg);
 void project_fix(ProjectCtx *ctx, size_t file, Finding *f, Applicability a, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Keeps the findings of ctx->rule for which keep() says true, in every file. */
+void project_filter(ProjectCtx *ctx, bool (*keep)(ProjectCtx *ctx, size_t file, const Finding *f,
+                                                  void *data),
+                    void *data);
 
 /* Embedded documentation (rules/<slug>.md). NULL if the rule has none. */
 const char *rule_doc(const Rule *rule);

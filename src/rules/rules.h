@@ -10,7 +10,10 @@ extern const Rule RULE_UNCOMPRESSED_BLOB;            /* RL104 */
 extern const Rule RULE_NON_INTEGER_SET_MEMBERS;      /* RL105 */
 extern const Rule RULE_BINARY_WITH_DECODE_RESPONSES; /* RL106 */
 extern const Rule RULE_SET_THEN_EXPIRE;              /* RL202 */
+extern const Rule RULE_UNBOUNDED_LIST;               /* RL203 */
+extern const Rule RULE_STREAM_WITHOUT_MAXLEN;        /* RL204 */
 extern const Rule RULE_KEYS_COMMAND;                 /* RL301 */
 extern const Rule RULE_DANGEROUS_COMMAND;            /* RL305 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
+extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 #endif

@@ -1,0 +1,121 @@
+/* RL311 str-compared-to-bytes: replies of a client without
+ * decode_responses=True are bytes; comparing them with a str is always False. */
+#include <string.h>
+
+#include "rule_util.h"
+
+static const char *const VALUE_READS[] = {"get", "hget", "lindex", "lpop", "rpop", "getdel",
+                                          "getset", "srandmember", "spop", "getex", "getrange",
+                                          "hrandfield", "type", NULL};
+static const char *const COLLECTION_READS[] = {"smembers", "lrange", "hkeys", "hvals", "hgetall",
+                                               "keys", "zrange", "zrevrange", "sinter", "sunion",
+                                               "sdiff", "mget", "hmget", "sscan_iter",
+                                               "scan_iter", NULL};
+
+/* A str literal (no b prefix), with its text for the message. */
+static bool is_str_literal(RuleCtx *ctx, TSNode n) {
+  if (!node_is(n, SYM.string) && !node_is(n, SYM.concatenated_string)) return false;
+  TSNode first = node_is(n, SYM.string) ? n : ts_node_named_child(n, 0);
+  return !(string_prefix(ctx->src, first) & STR_BYTES);
+}
+
+/* The comparison's operator between its two operands ("==", "in", ...). */
+static const char *operator_of(RuleCtx *ctx, TSNode cmp) {
+  if (ts_node_named_child_count(cmp) != 2) return NULL;
+  TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
+  const char *op = arena_strndup(ctx->arena, ctx->src->text + nend(a), nstart(b) - nend(a));
+  char *o = (char *)op;
+  for (const char *c = op; *c; c++)
+    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\\') *o++ = *c;
+  *o = '\0';
+  return op;
+}
+
+static void report(RuleCtx *ctx, const CallSite *cs, TSNode cmp, TSNode lit, bool eq) {
+  Finding *f = rule_report(
+      ctx, cmp, SEV_ERROR,
+      "`%s` returns bytes (its client, line %u, does not set decode_responses=True), so "
+      "comparing it with the str %s is always %s",
+      cs->method, line_of(ctx->src, cs->recv.ctor_start), ctx_text(ctx, lit), eq ? "False" : "True");
+  finding_related(ctx, f, NULL, cs->recv.ctor_start, cs->recv.ctor_end, "client built here");
+  const char *t = ctx_text(ctx, lit);
+  bool ascii = true, plain = node_is(lit, SYM.string) && !(string_prefix(ctx->src, lit) & STR_F);
+  for (const char *c = t; *c; c++) ascii &= (unsigned char)*c < 0x80;
+  bool edits = ascii && plain && (t[0] == '"' || t[0] == '\'' || t[0] == 'r' || t[0] == 'R');
+  finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
+              "Compare with bytes (`b%s`) or decode the reply first", edits ? t : "\"...\"");
+  if (edits) finding_edit(ctx, f, nstart(lit), nstart(lit), "b");
+}
+
+/* `use` (the call, or the name it was stored in) in a comparison with a str. */
+static void check_comparison(RuleCtx *ctx, const CallSite *cs, TSNode use, TSNode cmp, bool value) {
+  const char *op = operator_of(ctx, cmp);
+  if (!op) return;
+  TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
+  bool eq = !strcmp(op, "=="), ne = !strcmp(op, "!=");
+  bool in = !strcmp(op, "in"), notin = !strcmp(op, "notin");
+  if (value && (eq || ne)) {
+    TSNode other = ts_node_eq(a, use) ? b : ts_node_eq(b, use) ? a : (TSNode){0};
+    if (is_str_literal(ctx, other)) report(ctx, cs, cmp, other, eq);
+  } else if (!value && (in || notin) && ts_node_eq(b, use) && is_str_literal(ctx, a)) {
+    report(ctx, cs, cmp, a, in);
+  }
+}
+
+/* Comparisons of `name` (assigned from the read) later in the function. */
+static void check_name_uses(RuleCtx *ctx, const CallSite *cs, TSNode name, bool value) {
+  const Function *fn = model_function(ctx->model, cs->func);
+  TSNode body = fn ? fn->node : ts_tree_root_node(ctx->model->tree);
+  TSTreeCursor c = ts_tree_cursor_new(body);
+  for (bool more = true; more;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    if (nsym(n) == SYM.comparison_operator && nstart(n) > nend(cs->node)) {
+      for (uint32_t i = 0; i < 2; i++) {
+        TSNode op = ts_node_named_child(n, i);
+        if (!node_is(op, SYM.identifier) || nend(op) - nstart(op) != nend(name) - nstart(name) ||
+            memcmp(ctx->src->text + nstart(op), ctx->src->text + nstart(name), nend(op) - nstart(op)))
+          continue;
+        int scope = model_scope_at(ctx->model, nstart(op)), sc = scope;
+        TSNode v = model_resolve_name(ctx->model, op, scope, &sc);
+        if (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
+        if (ts_node_eq(v, cs->node)) check_comparison(ctx, cs, op, n, value);
+      }
+    }
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        more = false;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->recv.decode != TRI_FALSE || !cs->recv.ctor_end) continue;
+    bool value = call_method_in(cs, VALUE_READS);
+    if (!value && !call_method_in(cs, COLLECTION_READS)) continue;
+    TSNode use = cs->node, parent = ts_node_parent(use);
+    if (node_is(parent, SYM.await)) {
+      use = parent;
+      parent = ts_node_parent(use);
+    }
+    if (node_is(parent, SYM.comparison_operator)) check_comparison(ctx, cs, use, parent, value);
+    else if (node_is(parent, SYM.assignment) &&
+             node_is(ts_node_child_by_field_id(parent, SYM.f_left), SYM.identifier))
+      check_name_uses(ctx, cs, ts_node_child_by_field_id(parent, SYM.f_left), value);
+  }
+}
+
+const Rule RULE_STR_COMPARED_TO_BYTES = {
+    .code = "RL311",
+    .slug = "str-compared-to-bytes",
+    .title = "Redis reply compared with a str",
+    .category = "correctness",
+    .severity = SEV_ERROR,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,49 @@
+/* RL204 stream-without-maxlen: XADD with no MAXLEN/MINID to a stream nothing
+ * in the project trims, expires or deletes. */
+#include <string.h>
+
+#include "growth.h"
+
+static const char *const STREAM_SHRINKERS[] = {"xtrim", "delete", "unlink", "expire", "pexpire",
+                                               "expireat", "pexpireat", "rename", NULL};
+
+static bool capped(RuleCtx *ctx, const CallSite *cs) {
+  return !ts_node_is_null(call_kwarg(ctx->src, cs->args, "maxlen")) ||
+         !ts_node_is_null(call_kwarg(ctx->src, cs->args, "minid")) ||
+         !ts_node_is_null(call_arg(cs->args, 3)) || call_has_splat(cs->args);
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (strcmp(cs->method, "xadd") || capped(ctx, cs) || !cs->key.text || cs->key.opaque ||
+        !growth_key_specific(cs->key.text))
+      continue;
+    Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
+                             "stream `%s` has no length cap: XADD without MAXLEN/MINID, and "
+                             "nothing in the project trims, expires or deletes it, so every "
+                             "entry stays in memory",
+                             key_display(ctx, &cs->key));
+    f->key = arena_strdup(ctx->arena, cs->key.text); /* outlives the model */
+    finding_fix(ctx, f, FIX_UNSAFE,
+                "Cap the stream as you add: `%s.xadd(..., maxlen=10000, approximate=True)` "
+                "(consumers lose entries older than the newest ~10000)",
+                cs->recv_text);
+    fix_add_kwarg(ctx, f, cs, "maxlen=10000, approximate=True");
+  }
+}
+
+static void check_project(ProjectCtx *ctx) { growth_filter(ctx, STREAM_SHRINKERS, false); }
+
+const Rule RULE_STREAM_WITHOUT_MAXLEN = {
+    .code = "RL204",
+    .slug = "stream-without-maxlen",
+    .title = "Stream without a length cap",
+    .category = "lifecycle",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+    .check_project = check_project,
+};

@@ -1,0 +1,83 @@
+/* RL203 unbounded-list: a list or sorted set that code pushes to and nothing
+ * in the project ever trims, pops, moves, expires or deletes. */
+#include <string.h>
+
+#include "growth.h"
+
+static const char *const LIST_PUSHES[] = {"lpush", "rpush", "lpushx", "rpushx", NULL};
+static const char *const LIST_SHRINKERS[] = {
+    "ltrim", "lpop", "rpop", "blpop", "brpop", "lmove", "blmove", "rpoplpush", "brpoplpush",
+    "lrem", "lmpop", "blmpop", "delete", "unlink", "getdel", "rename", "renamenx", "expire",
+    "pexpire", "expireat", "pexpireat", "setex", NULL};
+static const char *const ZSET_SHRINKERS[] = {
+    "zremrangebyscore", "zremrangebyrank", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin",
+    "bzpopmax", "zrem", "delete", "unlink", "rename", "renamenx", "expire", "pexpire",
+    "expireat", "pexpireat", NULL};
+
+#define KEEP_LAST 1000
+
+static void list_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
+  bool right = cs->method[0] == 'r';
+  const char *key = ctx_text(ctx, call_arg(cs->args, 0));
+  const char *call = arena_printf(ctx->arena, "%s.ltrim(%s, %s)", cs->recv_text, key,
+                                  right ? "-1000, -1" : "0, 999");
+  bool edits = result_unused(cs) && !ts_node_is_null(call_arg(cs->args, 0));
+  finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
+              "Cap it after each push: `%s` keeps the newest %d entries (readers of older "
+              "entries lose them), or give the key a TTL",
+              call, KEEP_LAST);
+  if (!edits) return;
+  uint32_t at = nend(cs->stmt);
+  finding_edit(ctx, f, at, at,
+               arena_printf(ctx->arena, "\n%s%s", ctx_indent(ctx, nstart(cs->stmt)), call));
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* tests push to throwaway lists */
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    bool list = call_method_in(cs, LIST_PUSHES), zset = !strcmp(cs->method, "zadd");
+    if ((!list && !zset) || !cs->key.text || cs->key.opaque || !growth_key_specific(cs->key.text))
+      continue;
+    Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
+                             "%s `%s` only grows: nothing in the project %s, expires or deletes "
+                             "it, so it takes memory without bound",
+                             list ? "list" : "sorted set", key_display(ctx, &cs->key),
+                             list ? "trims, pops or moves from" : "removes members from");
+    f->key = arena_strdup(ctx->arena, cs->key.text); /* outlives the model */
+    if (list) {
+      list_fix(ctx, f, cs);
+    } else {
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Cap it after adding: `%s.zremrangebyrank(%s, 0, -%d)` keeps the %d highest "
+                  "scores, or give the key a TTL",
+                  cs->recv_text, ctx_text(ctx, call_arg(cs->args, 0)), KEEP_LAST + 1, KEEP_LAST);
+    }
+  }
+}
+
+static bool is_zset_finding(const Finding *f) { return strstr(f->message, "sorted set") != NULL; }
+
+static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
+  (void)file;
+  (void)data;
+  return !f->key ||
+         !growth_key_used_by(ctx->run, f->key, is_zset_finding(f) ? ZSET_SHRINKERS : LIST_SHRINKERS);
+}
+
+static void check_project(ProjectCtx *ctx) {
+  project_filter(ctx, keep, NULL);
+  growth_filter(ctx, (const char *const[]){NULL}, true); /* once per key template */
+}
+
+const Rule RULE_UNBOUNDED_LIST = {
+    .code = "RL203",
+    .slug = "unbounded-list",
+    .title = "List or sorted set that only grows",
+    .category = "lifecycle",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+    .check_project = check_project,
+};
