@@ -41,6 +41,8 @@ static void report(RuleCtx *ctx, const CallSite *cs, TSNode cmp, TSNode lit, boo
   const char *t = ctx_text(ctx, lit);
   bool ascii = true, plain = node_is(lit, SYM.string) && !(string_prefix(ctx->src, lit) & STR_F);
   for (const char *c = t; *c; c++) ascii &= (unsigned char)*c < 0x80;
+  /* \u, \U and \N{} are not escapes in bytes literals: b"caf\u00e9" differs */
+  ascii &= !strstr(t, "\\u") && !strstr(t, "\\U") && !strstr(t, "\\N");
   bool edits = ascii && plain && (t[0] == '"' || t[0] == '\'' || t[0] == 'r' || t[0] == 'R');
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Compare with bytes (`b%s`) or decode the reply first", edits ? t : "\"...\"");
@@ -94,7 +96,8 @@ static void check_name_uses(RuleCtx *ctx, const CallSite *cs, TSNode name, bool 
 static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->recv.decode != TRI_FALSE || !cs->recv.ctor_end) continue;
+    if (cs->recv.decode != TRI_FALSE || !cs->recv.ctor_end || cs->recv.kind != OBJ_CLIENT)
+      continue; /* a pipeline's command returns the pipeline, not a reply (RL308's business) */
     bool value = call_method_in(cs, VALUE_READS);
     if (!value && !call_method_in(cs, COLLECTION_READS)) continue;
     TSNode use = cs->node, parent = ts_node_parent(use);

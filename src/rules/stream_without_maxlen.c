@@ -7,10 +7,14 @@
 static const char *const STREAM_SHRINKERS[] = {"xtrim", "delete", "unlink", "expire", "pexpire",
                                                "expireat", "pexpireat", "rename", NULL};
 
+/* A cap given as an argument: maxlen=/minid= (or maxlen, the 4th positional)
+ * that is not a literal None. */
+static bool given(TSNode v) { return !ts_node_is_null(v) && !node_is(v, SYM.none); }
+
 static bool capped(RuleCtx *ctx, const CallSite *cs) {
-  return !ts_node_is_null(call_kwarg(ctx->src, cs->args, "maxlen")) ||
-         !ts_node_is_null(call_kwarg(ctx->src, cs->args, "minid")) ||
-         !ts_node_is_null(call_arg(cs->args, 3)) || call_has_splat(cs->args);
+  return given(call_kwarg(ctx->src, cs->args, "maxlen")) ||
+         given(call_kwarg(ctx->src, cs->args, "minid")) || given(call_arg(cs->args, 3)) ||
+         call_has_splat(cs->args);
 }
 
 static void check(RuleCtx *ctx) {
