@@ -13,6 +13,7 @@ extern const Rule RULE_SET_THEN_EXPIRE;              /* RL202 */
 extern const Rule RULE_UNBOUNDED_LIST;               /* RL203 */
 extern const Rule RULE_STREAM_WITHOUT_MAXLEN;        /* RL204 */
 extern const Rule RULE_KEYS_COMMAND;                 /* RL301 */
+extern const Rule RULE_COMMAND_IN_LOOP;              /* RL302 */
 extern const Rule RULE_DANGEROUS_COMMAND;            /* RL305 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */

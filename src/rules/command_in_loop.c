@@ -1,0 +1,135 @@
+/* RL302 command-in-loop: a per-item client command inside a for loop or a
+ * comprehension: one network round trip per item instead of one batch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule_util.h"
+
+#define SMALL_LITERAL 4 /* loops over fewer literal items are not worth batching */
+
+static bool is_loop_kind(const Loop *l) { return !node_is(l->node, SYM.while_statement); }
+
+/* Is the loop a poll or a search rather than bulk work? Its body sleeps
+ * (time.sleep, asyncio.sleep) or leaves early (return, break). */
+static bool polls_or_searches(RuleCtx *ctx, const Loop *l) {
+  TSTreeCursor c = ts_tree_cursor_new(l->node);
+  bool found = false;
+  for (bool more = true; more && !found;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    const char *type = ts_node_type(n);
+    if (!strcmp(type, "return_statement") || !strcmp(type, "break_statement")) found = true;
+    else if (nsym(n) == SYM.call) {
+      const char *qn = model_qualname(ctx->model, ts_node_child_by_field_id(n, SYM.f_function),
+                                      model_scope_at(ctx->model, nstart(n)));
+      found = qn && (!strcmp(qn, "time.sleep") || !strcmp(qn, "asyncio.sleep") ||
+                     !strcmp(qn, "gevent.sleep") || !strcmp(qn, "eventlet.sleep"));
+    }
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        more = false;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&c);
+  return found;
+}
+
+/* A cleanup call in an `except` handler of the loop body runs on the error path only. */
+static bool in_except_handler(const CallSite *cs, const Loop *l) {
+  for (TSNode n = ts_node_parent(cs->node); !ts_node_is_null(n) && !ts_node_eq(n, l->node);
+       n = ts_node_parent(n))
+    if (!strcmp(ts_node_type(n), "except_clause")) return true;
+  return false;
+}
+
+static bool small_literal_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+  int64_t count;
+  IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count, SMALL_LITERAL - 1);
+  return b == ITER_BOUNDED && count >= 0 && count < SMALL_LITERAL;
+}
+
+/* delete(k) / unlink(k) / exists(k) / touch(k) with one key: per item. A
+ * multi-key command given a list or several keys batches (mget(chunk)). */
+static bool single_key_call(const CallSite *cs) {
+  static const char *const VARIADIC[] = {"delete", "unlink", "exists", "touch", NULL};
+  return call_method_in(cs, VARIADIC) && call_npositional(cs->args) == 1 &&
+         !call_has_splat(cs->args);
+}
+
+static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
+  const Loop *l = model_loop(ctx->model, cs->loop);
+  if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd)
+    return false;
+  uint32_t f = cs->cmd->flags;
+  if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
+  if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
+  if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
+  *loop_out = l;
+  return true;
+}
+
+/* [r.get(E) for T in NAME] -> (r.mget([E for T in NAME]) if NAME else []) */
+static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loop *l) {
+  TSNode comp = l->node;
+  TSNode body = ts_node_child_by_field_id(comp, SYM.f_body);
+  TSNode key = call_arg(cs->args, 0);
+  bool one_clause = ts_node_named_child_count(comp) == 2; /* body + one for_in_clause */
+  if (!node_is(comp, SYM.list_comprehension) || !ts_node_eq(body, cs->node) ||
+      strcmp(cs->method, "get") || ts_node_named_child_count(cs->args) != 1 ||
+      !node_is(l->iterable, SYM.identifier) || !one_clause || ts_node_is_null(key)) {
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Batch it: one multi-key command (MGET, HMGET, UNLINK) or a pipeline: `with "
+                "%s.pipeline(transaction=False) as pipe:` queue the commands in the loop, then "
+                "`pipe.execute()`",
+                cs->recv_text);
+    return;
+  }
+  TSNode clause = ts_node_named_child(comp, 1);
+  const char *it = ctx_text(ctx, l->iterable);
+  const char *repl = arena_printf(ctx->arena, "(%s.mget([%s %s]) if %s else [])", cs->recv_text,
+                                  ctx_text(ctx, key), ctx_text(ctx, clause), it);
+  finding_fix(ctx, f, FIX_SAFE, "Fetch all keys in one round trip: `%s`", repl);
+  finding_edit(ctx, f, nstart(comp), nend(comp), repl);
+}
+
+static void check(RuleCtx *ctx) {
+  bool tests = in_test_code(ctx->src);
+  size_t n = model_ncalls(ctx->model);
+  int *reported = calloc(n + 1, sizeof(int)); /* loops already reported: loop index + 1 */
+  size_t nrep = 0;
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    const Loop *l;
+    if (!per_item_command(ctx, cs, &l)) continue;
+    int li = cs->loop;
+    bool seen = false;
+    for (size_t k = 0; k < nrep && !seen; k++) seen = reported[k] == li + 1;
+    if (seen || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
+    reported[nrep++] = li + 1;
+    size_t per = 0;
+    for (size_t j = i; j < n; j++) {
+      const CallSite *o = model_call(ctx->model, j);
+      const Loop *ol;
+      per += o->loop == li && per_item_command(ctx, o, &ol);
+    }
+    Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                             "%zu Redis command%s per item of `%s` (%s first): one network round "
+                             "trip each, so the loop costs N x the latency instead of one batch",
+                             per, per == 1 ? "" : "s", ctx_text(ctx, l->iterable),
+                             cs->cmd->name);
+    comprehension_fix(ctx, f, cs, l);
+  }
+  free(reported);
+}
+
+const Rule RULE_COMMAND_IN_LOOP = {
+    .code = "RL302",
+    .slug = "command-in-loop",
+    .title = "One Redis round trip per loop iteration",
+    .category = "commands",
+    .severity = SEV_WARNING,
+    .fix = FIX_SAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
