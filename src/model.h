@@ -181,7 +181,10 @@ TSNode call_kwarg(const Source *src, TSNode call_args, const char *name);
 bool call_has_splat(TSNode call_args); /* *args or **kwargs present */
 uint32_t call_npositional(TSNode call_args);
 
-/* Node helpers. */
+/* Node helpers. node_walk visits root and its descendants depth-first
+ * (iteratively) until visit returns false. */
+void node_walk(TSNode root, bool (*visit)(TSNode n, void *data), void *data);
+bool node_same_text(const Source *src, TSNode a, TSNode b);
 bool node_is(TSNode n, uint16_t sym);
 const char *node_text(Arena *a, const Source *src, TSNode n);
 bool node_text_eq(const Source *src, TSNode n, const char *s);

@@ -246,3 +246,22 @@ unsigned string_prefix(const Source *src, TSNode s) {
   }
   return flags;
 }
+
+void node_walk(TSNode root, bool (*visit)(TSNode n, void *data), void *data) {
+  if (ts_node_is_null(root)) return;
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    if (!visit(ts_tree_cursor_current_node(&c), data)) break;
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    bool more = true;
+    while (more && !ts_tree_cursor_goto_next_sibling(&c)) more = ts_tree_cursor_goto_parent(&c);
+    if (!more) break;
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+bool node_same_text(const Source *src, TSNode a, TSNode b) {
+  uint32_t n = ts_node_end_byte(a) - ts_node_start_byte(a);
+  return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
+         !memcmp(src->text + ts_node_start_byte(a), src->text + ts_node_start_byte(b), n);
+}

@@ -46,6 +46,23 @@ static void check_writes(RuleCtx *ctx, const CallSite *cs) {
   }
 }
 
+typedef struct DecoderSearch {
+  RuleCtx *ctx;
+  const CallSite *cs;
+  TSNode name;
+  const char *found;
+} DecoderSearch;
+
+/* node_walk visitor: a later call decoder(name). */
+static bool find_decoder(TSNode n, void *data) {
+  DecoderSearch *q = data;
+  if (nsym(n) != SYM.call || nstart(n) <= nend(q->cs->node)) return true;
+  TSNode a0 = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
+  if (node_is(a0, SYM.identifier) && node_same_text(q->ctx->src, a0, q->name))
+    q->found = decoder_of(q->ctx, n, q->cs->scope);
+  return q->found == NULL;
+}
+
 /* Is the read's result passed to a decoder, directly or through one local name? */
 static const char *read_decoded(RuleCtx *ctx, const CallSite *cs, TSNode *at) {
   TSNode use = cs->node;
@@ -74,26 +91,9 @@ static const char *read_decoded(RuleCtx *ctx, const CallSite *cs, TSNode *at) {
   const Function *fn = model_function(ctx->model, cs->func);
   TSNode body = fn ? fn->node : ts_tree_root_node(ctx->model->tree);
   /* scan the calls after the read in the same function for decoder(name) */
-  TSTreeCursor c = ts_tree_cursor_new(body);
-  const char *found = NULL;
-  for (bool more = true; more && !found;) {
-    TSNode n = ts_tree_cursor_current_node(&c);
-    if (nsym(n) == SYM.call && nstart(n) > nend(cs->node)) {
-      TSNode a0 = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
-      if (node_is(a0, SYM.identifier) && nend(a0) - nstart(a0) == nend(name) - nstart(name) &&
-          !memcmp(ctx->src->text + nstart(a0), ctx->src->text + nstart(name), nend(a0) - nstart(a0)) &&
-          (found = decoder_of(ctx, n, cs->scope)))
-        break;
-    }
-    if (ts_tree_cursor_goto_first_child(&c)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        more = false;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&c);
-  return found;
+  DecoderSearch q = {ctx, cs, name, NULL};
+  node_walk(body, find_decoder, &q);
+  return q.found;
 }
 
 static void check(RuleCtx *ctx) {

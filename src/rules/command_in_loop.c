@@ -9,30 +9,31 @@
 
 static bool is_loop_kind(const Loop *l) { return !node_is(l->node, SYM.while_statement); }
 
+typedef struct PollSearch {
+  RuleCtx *ctx;
+  bool found;
+} PollSearch;
+
+static bool visit_poll(TSNode n, void *data) {
+  PollSearch *q = data;
+  const char *type = ts_node_type(n);
+  if (!strcmp(type, "return_statement") || !strcmp(type, "break_statement")) {
+    q->found = true;
+  } else if (nsym(n) == SYM.call) {
+    const char *qn = model_qualname(q->ctx->model, ts_node_child_by_field_id(n, SYM.f_function),
+                                    model_scope_at(q->ctx->model, nstart(n)));
+    q->found = qn && (!strcmp(qn, "time.sleep") || !strcmp(qn, "asyncio.sleep") ||
+                      !strcmp(qn, "gevent.sleep") || !strcmp(qn, "eventlet.sleep"));
+  }
+  return !q->found;
+}
+
 /* Is the loop a poll or a search rather than bulk work? Its body sleeps
  * (time.sleep, asyncio.sleep) or leaves early (return, break). */
 static bool polls_or_searches(RuleCtx *ctx, const Loop *l) {
-  TSTreeCursor c = ts_tree_cursor_new(l->node);
-  bool found = false;
-  for (bool more = true; more && !found;) {
-    TSNode n = ts_tree_cursor_current_node(&c);
-    const char *type = ts_node_type(n);
-    if (!strcmp(type, "return_statement") || !strcmp(type, "break_statement")) found = true;
-    else if (nsym(n) == SYM.call) {
-      const char *qn = model_qualname(ctx->model, ts_node_child_by_field_id(n, SYM.f_function),
-                                      model_scope_at(ctx->model, nstart(n)));
-      found = qn && (!strcmp(qn, "time.sleep") || !strcmp(qn, "asyncio.sleep") ||
-                     !strcmp(qn, "gevent.sleep") || !strcmp(qn, "eventlet.sleep"));
-    }
-    if (ts_tree_cursor_goto_first_child(&c)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        more = false;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&c);
-  return found;
+  PollSearch q = {ctx, false};
+  node_walk(l->node, visit_poll, &q);
+  return q.found;
 }
 
 /* A cleanup call in an `except` handler of the loop body runs on the error path only. */

@@ -64,33 +64,34 @@ static void check_comparison(RuleCtx *ctx, const CallSite *cs, TSNode use, TSNod
   }
 }
 
+typedef struct NameUses {
+  RuleCtx *ctx;
+  const CallSite *cs;
+  TSNode name;
+  bool value;
+} NameUses;
+
+/* node_walk visitor: a comparison after the read whose operand is `name`
+ * still bound to the read's reply. */
+static bool visit_comparison(TSNode n, void *data) {
+  NameUses *q = data;
+  if (nsym(n) != SYM.comparison_operator || nstart(n) <= nend(q->cs->node)) return true;
+  for (uint32_t i = 0; i < 2; i++) {
+    TSNode op = ts_node_named_child(n, i);
+    if (!node_is(op, SYM.identifier) || !node_same_text(q->ctx->src, op, q->name)) continue;
+    int scope = model_scope_at(q->ctx->model, nstart(op)), sc = scope;
+    TSNode v = model_resolve_name(q->ctx->model, op, scope, &sc);
+    if (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
+    if (ts_node_eq(v, q->cs->node)) check_comparison(q->ctx, q->cs, op, n, q->value);
+  }
+  return true;
+}
+
 /* Comparisons of `name` (assigned from the read) later in the function. */
 static void check_name_uses(RuleCtx *ctx, const CallSite *cs, TSNode name, bool value) {
   const Function *fn = model_function(ctx->model, cs->func);
-  TSNode body = fn ? fn->node : ts_tree_root_node(ctx->model->tree);
-  TSTreeCursor c = ts_tree_cursor_new(body);
-  for (bool more = true; more;) {
-    TSNode n = ts_tree_cursor_current_node(&c);
-    if (nsym(n) == SYM.comparison_operator && nstart(n) > nend(cs->node)) {
-      for (uint32_t i = 0; i < 2; i++) {
-        TSNode op = ts_node_named_child(n, i);
-        if (!node_is(op, SYM.identifier) || nend(op) - nstart(op) != nend(name) - nstart(name) ||
-            memcmp(ctx->src->text + nstart(op), ctx->src->text + nstart(name), nend(op) - nstart(op)))
-          continue;
-        int scope = model_scope_at(ctx->model, nstart(op)), sc = scope;
-        TSNode v = model_resolve_name(ctx->model, op, scope, &sc);
-        if (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
-        if (ts_node_eq(v, cs->node)) check_comparison(ctx, cs, op, n, value);
-      }
-    }
-    if (ts_tree_cursor_goto_first_child(&c)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        more = false;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&c);
+  NameUses q = {ctx, cs, name, value};
+  node_walk(fn ? fn->node : ts_tree_root_node(ctx->model->tree), visit_comparison, &q);
 }
 
 static void check(RuleCtx *ctx) {
