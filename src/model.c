@@ -335,6 +335,15 @@ static bool has_decorator(Model *m, TSNode decorated, const char *name) {
   return false;
 }
 
+/* `pipe`, `pipeline`, `redis_pipeline`: a parameter named for a pipeline. */
+static bool names_pipeline(const Model *m, TSNode name) {
+  const char *t = m->src->text + nstart(name);
+  size_t n = nend(name) - nstart(name);
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (!strncmp(t + i, "pipe", 4)) return true;
+  return false;
+}
+
 static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
@@ -356,6 +365,8 @@ static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
     TSNode v = !ts_node_is_null(type) ? type : !ts_node_is_null(value) ? value : name;
     assign_add(m, k, b, w->scope, v, nstart(p));
     ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;
+    if (k == A_VALUE && node_is(value, SYM.none) && names_pipeline(m, name))
+      assign_add(m, A_PIPE_PARAM, b, w->scope, name, nstart(p));
     if (k == A_TYPE && !ts_node_is_null(value)) {
       assign_add(m, A_VALUE, b, w->scope, value, nstart(p));
       ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;

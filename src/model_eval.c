@@ -449,6 +449,7 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
+  case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);
   case A_IMPORT:
     return model_qualname_value(m, ((const Import *)vec_at(&m->imports, (size_t)a->index))->qualified);
   case A_FUNC: {

@@ -33,6 +33,7 @@ typedef enum {
   A_CLASS,     /* class name */
   A_WITH,      /* with <expr> as name */
   A_IMPORT,    /* import x / from m import x (index: import) */
+  A_PIPE_PARAM, /* `pipeline=None` parameter: callers may pass a pipeline */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 

@@ -60,7 +60,8 @@ static bool single_key_call(const CallSite *cs) {
 
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
   const Loop *l = model_loop(ctx->model, cs->loop);
-  if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd)
+  if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
+      !strcmp(cs->method, "lock")) /* locks cannot be batched */
     return false;
   uint32_t f = cs->cmd->flags;
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
@@ -70,13 +71,21 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   return true;
 }
 
+static bool has_comment(TSNode n, void *data) {
+  if (nsym(n) == SYM.comment) *(bool *)data = true;
+  return !*(bool *)data;
+}
+
 /* [r.get(E) for T in NAME] -> (r.mget([E for T in NAME]) if NAME else []) */
 static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loop *l) {
   TSNode comp = l->node;
   TSNode body = ts_node_child_by_field_id(comp, SYM.f_body);
   TSNode key = call_arg(cs->args, 0);
   bool one_clause = ts_node_named_child_count(comp) == 2; /* body + one for_in_clause */
-  if (!node_is(comp, SYM.list_comprehension) || !ts_node_eq(body, cs->node) ||
+  bool comments = false;
+  node_walk(comp, has_comment, &comments);
+  if (!node_is(comp, SYM.list_comprehension) || !ts_node_eq(body, cs->node) || comments ||
+      cs->recv.cluster || /* cluster MGET fails when keys span hash slots */
       strcmp(cs->method, "get") || ts_node_named_child_count(cs->args) != 1 ||
       !node_is(l->iterable, SYM.identifier) || !one_clause || ts_node_is_null(key)) {
     finding_fix(ctx, f, FIX_DISPLAY,
