@@ -1,0 +1,108 @@
+/* RL307 pipeline-never-executed: commands queued on a function-local pipeline
+ * that is never executed (nor handed to someone who could execute it). In
+ * redis-py, leaving `with r.pipeline() as p:` resets the pipeline: the queued
+ * commands are dropped, not sent. */
+#include <string.h>
+
+#include "rule_util.h"
+
+typedef struct PipeUse {
+  RuleCtx *ctx;
+  TSNode name;      /* the pipeline's local name */
+  TSNode binding;   /* the identifier where it is bound (not a use) */
+  size_t queued;    /* commands queued on it */
+  bool executed, escapes;
+} PipeUse;
+
+/* The leftmost identifier of p / p.set(...) / p.set(...).expire(...). */
+static TSNode base_name(TSNode n) {
+  for (int i = 0; i < 32; i++) {
+    if (node_is(n, SYM.identifier)) return n;
+    if (node_is(n, SYM.call)) n = ts_node_child_by_field_id(n, SYM.f_function);
+    else if (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_object);
+    else break;
+  }
+  return (TSNode){0};
+}
+
+/* A use of the name that lets the pipeline leave the function's hands. */
+static bool escaping_use(TSNode id) {
+  TSNode p = ts_node_parent(id);
+  if (node_is(p, SYM.argument_list) || node_is(p, SYM.keyword_argument) ||
+      node_is(p, SYM.return_statement) || node_is(p, SYM.list) || node_is(p, SYM.tuple) ||
+      node_is(p, SYM.pair) || node_is(p, SYM.dictionary) || node_is(p, SYM.set))
+    return true;
+  const char *t = ts_node_type(p);
+  if (!strcmp(t, "yield") || !strcmp(t, "lambda")) return true;
+  /* the right-hand side of an assignment: self.pipe = p, other = p */
+  return node_is(p, SYM.assignment) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), id);
+}
+
+static bool visit(TSNode n, void *data) {
+  PipeUse *q = data;
+  const Source *src = q->ctx->src;
+  if (nsym(n) == SYM.call) {
+    TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+    TSNode base = base_name(fn);
+    if (node_is(fn, SYM.attribute) && !ts_node_is_null(base) && node_same_text(src, base, q->name)) {
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      if (node_text_eq(src, attr, "execute")) q->executed = true;
+      const Command *c = commands_find(src->text + nstart(attr), nend(attr) - nstart(attr));
+      if (c && !(c->flags & CMD_PIPELINE)) q->queued++;
+    }
+  } else if (nsym(n) == SYM.identifier && !ts_node_eq(n, q->binding) &&
+             node_same_text(src, n, q->name) && escaping_use(n)) {
+    q->escapes = true;
+  }
+  return true;
+}
+
+/* The local name a pipeline() call is bound to (p = r.pipeline(), with ... as p). */
+static TSNode bound_name(const CallSite *cs) {
+  TSNode parent = ts_node_parent(cs->node);
+  if (node_is(parent, SYM.assignment)) {
+    TSNode left = ts_node_child_by_field_id(parent, SYM.f_left);
+    return node_is(left, SYM.identifier) && ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_right), cs->node)
+               ? left : (TSNode){0};
+  }
+  if (node_is(parent, SYM.as_pattern)) {
+    TSNode alias = ts_node_child_by_field_id(parent, SYM.f_alias);
+    if (node_is(alias, SYM.as_pattern_target)) alias = ts_node_named_child(alias, 0);
+    return node_is(alias, SYM.identifier) ? alias : (TSNode){0};
+  }
+  return (TSNode){0};
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    const Function *fn = model_function(ctx->model, cs->func);
+    if (strcmp(cs->method, "pipeline") || cs->recv.kind != OBJ_CLIENT || !fn) continue;
+    TSNode name = bound_name(cs);
+    if (ts_node_is_null(name)) continue;
+    PipeUse q = {ctx, name, name, 0, false, false};
+    node_walk(fn->node, visit, &q);
+    if (!q.queued || q.executed || q.escapes) continue;
+    const char *nm = ctx_text(ctx, name);
+    bool with = node_is(ts_node_parent(cs->node), SYM.as_pattern);
+    Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                             "%zu command%s queued on pipeline `%s`, which is never executed: "
+                             "nothing is sent to Redis%s",
+                             q.queued, q.queued == 1 ? " is" : "s are", nm,
+                             with ? " (leaving the `with` block resets the pipeline, it does not "
+                                    "execute it)"
+                                  : "");
+    finding_fix(ctx, f, FIX_DISPLAY, "Call `%s.execute()` after queuing the commands", nm);
+  }
+}
+
+const Rule RULE_PIPELINE_NEVER_EXECUTED = {
+    .code = "RL307",
+    .slug = "pipeline-never-executed",
+    .title = "Pipeline whose commands are never sent",
+    .category = "commands",
+    .severity = SEV_ERROR,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};
