@@ -16,6 +16,7 @@ extern const Rule RULE_KEYS_COMMAND;                 /* RL301 */
 extern const Rule RULE_COMMAND_IN_LOOP;              /* RL302 */
 extern const Rule RULE_DANGEROUS_COMMAND;            /* RL305 */
 extern const Rule RULE_PIPELINE_NEVER_EXECUTED;      /* RL307 */
+extern const Rule RULE_PIPELINE_RESULT_AS_VALUE;     /* RL308 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 #endif

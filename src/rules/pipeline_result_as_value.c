@@ -1,0 +1,80 @@
+/* RL308 pipeline-result-as-value: the return value of a queued pipeline
+ * command is the pipeline, not the reply; using it as data is a bug. */
+#include <string.h>
+
+#include "rule_util.h"
+
+/* Is the call's value used as data (not chained, not a statement, not stored)? */
+static bool used_as_data(RuleCtx *ctx, TSNode use) {
+  TSNode p = ts_node_parent(use);
+  if (node_is(p, SYM.attribute)) { /* p.get(k).decode() is data, p.get(k).expire() chains */
+    TSNode attr = ts_node_child_by_field_id(p, SYM.f_attribute);
+    const Command *c = commands_find(ctx->src->text + nstart(attr), nend(attr) - nstart(attr));
+    return !c;
+  }
+  if (node_is(p, SYM.argument_list) || node_is(p, SYM.comparison_operator) ||
+      node_is(p, SYM.subscript) || node_is(p, SYM.binary_operator) ||
+      node_is(p, SYM.not_operator) || node_is(p, SYM.boolean_operator) ||
+      node_is(p, SYM.keyword_argument) || node_is(p, SYM.interpolation))
+    return true;
+  /* if p.get(k): / while p.exists(k): */
+  return (node_is(p, SYM.if_statement) || node_is(p, SYM.while_statement)) &&
+         ts_node_eq(ts_node_child_by_field_id(p, SYM.f_condition), use);
+}
+
+typedef struct WatchScan {
+  RuleCtx *ctx;
+  const char *recv;
+  uint32_t before;
+  uint32_t last_watch, last_multi; /* last positions before `before`, 0 none */
+} WatchScan;
+
+static bool visit(TSNode n, void *data) {
+  WatchScan *q = data;
+  if (nsym(n) != SYM.call || nstart(n) >= q->before) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if (!node_text_eq(q->ctx->src, obj, q->recv)) return true;
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  if (node_text_eq(q->ctx->src, attr, "watch")) q->last_watch = nstart(n) + 1;
+  if (node_text_eq(q->ctx->src, attr, "multi")) q->last_multi = nstart(n) + 1;
+  return true;
+}
+
+/* After p.watch() and before p.multi() a pipeline executes immediately. */
+static bool immediate_mode(RuleCtx *ctx, const CallSite *cs) {
+  const Function *fn = model_function(ctx->model, cs->func);
+  WatchScan q = {ctx, cs->recv_text, nstart(cs->node), 0, 0};
+  node_walk(fn ? fn->node : ts_tree_root_node(ctx->model->tree), visit, &q);
+  return q.last_watch && q.last_watch > q.last_multi;
+}
+
+static void check(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!value_is_pipeline(cs->recv) || !cs->cmd || !(cs->cmd->flags & CMD_READ)) continue;
+    TSNode use = cs->node;
+    if (node_is(ts_node_parent(use), SYM.await)) use = ts_node_parent(use);
+    if (!used_as_data(ctx, use) || immediate_mode(ctx, cs)) continue;
+    Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                             "`%s.%s(...)` on a pipeline only queues the command and returns the "
+                             "pipeline itself; the reply comes from `%s.execute()`",
+                             cs->recv_text, cs->method, cs->recv_text);
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Read the reply from the list `%s.execute()` returns (e.g. `value = "
+                "%s.execute()[0]`), or read it with the client before building the pipeline",
+                cs->recv_text, cs->recv_text);
+  }
+}
+
+const Rule RULE_PIPELINE_RESULT_AS_VALUE = {
+    .code = "RL308",
+    .slug = "pipeline-result-as-value",
+    .title = "Pipeline command's return value used as a reply",
+    .category = "correctness",
+    .severity = SEV_ERROR,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};
