@@ -35,6 +35,7 @@ static bool front_matter(const char *doc, const char *key, char *buf, size_t n) 
 
 /* First ```python block after the heading; malloc'ed or NULL. */
 static char *code_block(const char *doc, const char *heading) {
+  if (!doc) return NULL; /* reported by test_front_matter */
   const char *h = strstr(doc, heading);
   if (!h) return NULL;
   const char *s = strstr(h, "```python\n");
