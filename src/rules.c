@@ -33,6 +33,7 @@ static const Rule *const RULES[] = {
     &RULE_PIPELINE_RESULT_AS_VALUE,
     &RULE_DEPRECATED_COMMAND,
     &RULE_STR_COMPARED_TO_BYTES,
+    &RULE_LIST_AS_SET,
 };
 
 #define NRULES (sizeof RULES / sizeof RULES[0])

@@ -19,4 +19,5 @@ extern const Rule RULE_PIPELINE_NEVER_EXECUTED;      /* RL307 */
 extern const Rule RULE_PIPELINE_RESULT_AS_VALUE;     /* RL308 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
+extern const Rule RULE_LIST_AS_SET;                  /* RL312 */
 #endif
