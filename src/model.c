@@ -144,26 +144,17 @@ static void import_add(Model *m, int scope, const char *local, size_t llen, cons
 }
 
 /* Text of a dotted_name with whitespace removed. */
-static const char *dotted_text(Model *m, TSNode n) {
-  const char *t = node_text(m->arena, m->src, n);
-  char *o = (char *)t;
-  for (const char *c = t; *c; c++)
-    if (*c != ' ' && *c != '\t' && *c != '\\' && *c != '\n' && *c != '\r') *o++ = *c;
-  *o = '\0';
-  return t;
-}
-
 static void walk_import(Model *m, TSNode n, int scope) {
   uint32_t cnt = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cnt; i++) {
     TSNode c = ts_node_named_child(n, i);
     if (nsym(c) == SYM.dotted_name) { /* import a.b: binds a */
-      const char *q = dotted_text(m, c);
+      const char *q = node_text_squeezed(m->arena, m->src, c);
       const char *dot = strchr(q, '.');
       import_add(m, scope, q, dot ? (size_t)(dot - q) : strlen(q),
                  dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q, nstart(n));
     } else if (nsym(c) == SYM.aliased_import) {
-      const char *q = dotted_text(m, ts_node_child_by_field_id(c, SYM.f_name));
+      const char *q = node_text_squeezed(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_name));
       const char *a = node_text(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_alias));
       import_add(m, scope, a, strlen(a), q, nstart(n));
     }
@@ -172,8 +163,8 @@ static void walk_import(Model *m, TSNode n, int scope) {
 
 /* Base module of `from X import ...`, relative imports resolved. */
 static const char *from_module(Model *m, TSNode modnode) {
-  if (nsym(modnode) != SYM.relative_import) return dotted_text(m, modnode);
-  const char *t = dotted_text(m, modnode);
+  if (nsym(modnode) != SYM.relative_import) return node_text_squeezed(m->arena, m->src, modnode);
+  const char *t = node_text_squeezed(m->arena, m->src, modnode);
   size_t dots = 0;
   while (t[dots] == '.') dots++;
   char *base = arena_strdup(m->arena, m->package);
@@ -201,7 +192,7 @@ static void walk_import_from(Model *m, TSNode n, int scope) {
     } else if (nsym(c) != SYM.dotted_name) {
       continue;
     }
-    const char *q = dotted_text(m, name);
+    const char *q = node_text_squeezed(m->arena, m->src, name);
     const char *a = node_text(m->arena, m->src, alias);
     import_add(m, scope, a, strlen(a),
                base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q, nstart(n));
@@ -676,15 +667,6 @@ TSNode model_resolve(const Model *m, TSNode n, int *scope) {
 
 /* ---------------------------------------------------------------- call sites */
 
-static const char *normalized_text(Model *m, TSNode n) {
-  const char *t = node_text(m->arena, m->src, n);
-  char *o = (char *)t;
-  for (const char *c = t; *c; c++)
-    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\\') *o++ = *c;
-  *o = '\0';
-  return t;
-}
-
 static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
   TSNode none = {0};
   if (!cmd || cmd->first_key < 0) return none;
@@ -709,7 +691,7 @@ static void build_calls(Model *m) {
     cs->stmt = p->stmt;
     cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
     cs->method = node_text(m->arena, m->src, attr);
-    cs->recv_text = normalized_text(m, obj);
+    cs->recv_text = node_text_squeezed(m->arena, m->src, obj);
     cs->recv = v;
     cs->loop = p->loop;
     cs->func = p->func;

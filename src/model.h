@@ -187,6 +187,11 @@ void node_walk(TSNode root, bool (*visit)(TSNode n, void *data), void *data);
 bool node_same_text(const Source *src, TSNode a, TSNode b);
 bool node_is(TSNode n, uint16_t sym);
 const char *node_text(Arena *a, const Source *src, TSNode n);
+/* Node text without spaces, tabs, newlines and line continuations
+ * ("a . b" -> "a.b"): an identity for expressions written differently. */
+const char *node_text_squeezed(Arena *a, const Source *src, TSNode n);
+/* Removes those characters from s in place; returns s. */
+char *text_squeeze(char *s);
 bool node_text_eq(const Source *src, TSNode n, const char *s);
 
 /* Exports of the file for the project index: module-level names that are

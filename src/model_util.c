@@ -101,6 +101,20 @@ const char *node_text(Arena *a, const Source *src, TSNode n) {
   return arena_strndup(a, src->text + nstart(n), nend(n) - nstart(n));
 }
 
+char *text_squeeze(char *s) {
+  char *o = s;
+  for (const char *c = s; *c; c++)
+    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\\') *o++ = *c;
+  *o = '\0';
+  return s;
+}
+
+const char *node_text_squeezed(Arena *a, const Source *src, TSNode n) {
+  if (ts_node_is_null(n)) return ""; /* node_text's "" is a literal: never write to it */
+  return text_squeeze(arena_strndup(a, src->text + ts_node_start_byte(n),
+                                    ts_node_end_byte(n) - ts_node_start_byte(n)));
+}
+
 bool node_text_eq(const Source *src, TSNode n, const char *s) {
   if (ts_node_is_null(n)) return false;
   size_t len = nend(n) - nstart(n);

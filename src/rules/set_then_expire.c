@@ -20,15 +20,6 @@ static TSNode statement_call(TSNode stmt) {
   return node_is(e, SYM.call) ? e : none;
 }
 
-static const char *squeezed(RuleCtx *ctx, TSNode n) {
-  const char *t = ctx_text(ctx, n);
-  char *o = (char *)t;
-  for (const char *c = t; *c; c++)
-    if (!strchr(" \t\r\n\\", *c)) *o++ = *c;
-  *o = '\0';
-  return t;
-}
-
 /* `recv.expire(key, n)` / `recv.pexpire(key, n)` on the same receiver and key. */
 static bool is_matching_expire(RuleCtx *ctx, const CallSite *set, TSNode call, bool *px) {
   TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
@@ -36,12 +27,12 @@ static bool is_matching_expire(RuleCtx *ctx, const CallSite *set, TSNode call, b
   TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
   *px = node_text_eq(ctx->src, attr, "pexpire");
   if (!*px && !node_text_eq(ctx->src, attr, "expire")) return false;
-  if (strcmp(squeezed(ctx, ts_node_child_by_field_id(fn, SYM.f_object)), set->recv_text)) return false;
+  if (strcmp(node_text_squeezed(ctx->arena, ctx->src, ts_node_child_by_field_id(fn, SYM.f_object)), set->recv_text)) return false;
   TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
   TSNode k1 = call_arg(set->args, 0), k2 = call_arg(args, 0);
   if (ts_node_is_null(k2)) k2 = call_kwarg(ctx->src, args, "name");
   return !ts_node_is_null(k1) && !ts_node_is_null(k2) &&
-         !strcmp(squeezed(ctx, k1), squeezed(ctx, k2));
+         !strcmp(node_text_squeezed(ctx->arena, ctx->src, k1), node_text_squeezed(ctx->arena, ctx->src, k2));
 }
 
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stmt, TSNode exp_call,

@@ -23,12 +23,7 @@ static bool is_str_literal(RuleCtx *ctx, TSNode n) {
 static const char *operator_of(RuleCtx *ctx, TSNode cmp) {
   if (ts_node_named_child_count(cmp) != 2) return NULL;
   TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
-  const char *op = arena_strndup(ctx->arena, ctx->src->text + nend(a), nstart(b) - nend(a));
-  char *o = (char *)op;
-  for (const char *c = op; *c; c++)
-    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r' && *c != '\\') *o++ = *c;
-  *o = '\0';
-  return op;
+  return text_squeeze(arena_strndup(ctx->arena, ctx->src->text + nend(a), nstart(b) - nend(a)));
 }
 
 static void report(RuleCtx *ctx, const CallSite *cs, TSNode cmp, TSNode lit, bool eq) {
