@@ -21,8 +21,8 @@
 #include "model.h"
 #include "rule.h"
 
-#define MIN_EXPECT 5
-#define MIN_OK 5
+#define MIN_EXPECT 6
+#define MIN_OK 6
 #define MAX_MARKS 4096
 
 typedef struct Mark {

@@ -307,3 +307,59 @@ bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint3
   *end = e;
   return true;
 }
+
+static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, size_t cap,
+                           const char *self_name) {
+  TSNode id = p;
+  if (!node_is(p, SYM.identifier)) {
+    id = ts_node_child_by_field_id(p, SYM.f_name);
+    if (!node_is(id, SYM.identifier)) id = ts_node_named_child(p, 0);
+  }
+  if (!node_is(id, SYM.identifier) || *n >= cap) return;
+  const char *name = ctx_text(ctx, id);
+  if (self_name && !strcmp(name, self_name)) return;
+  out[(*n)++] = name;
+}
+
+size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap) {
+  size_t n = 0;
+  for (const Function *fn = func_at(ctx->model, func); fn; fn = func_at(ctx->model, fn->parent)) {
+    TSNode ps = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
+    for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++)
+      add_param_name(ctx, ts_node_named_child(ps, i), out, &n, cap, fn->self_name);
+  }
+  return n;
+}
+
+typedef struct Mention {
+  RuleCtx *ctx;
+  const char *const *names;
+  size_t n;
+  const char *found;
+} Mention;
+
+static bool mention_visit(TSNode node, void *data) {
+  Mention *m = data;
+  if (m->found) return false;
+  if (!node_is(node, SYM.identifier)) return true;
+  TSNode parent = ts_node_parent(node);
+  if (node_is(parent, SYM.attribute) &&
+      ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_attribute), node))
+    return true;
+  if (node_is(parent, SYM.keyword_argument) &&
+      ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_name), node))
+    return true;
+  for (size_t i = 0; i < m->n; i++)
+    if (node_text_eq(m->ctx->src, node, m->names[i])) {
+      m->found = m->names[i];
+      return false;
+    }
+  return true;
+}
+
+const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *names, size_t n) {
+  if (ts_node_is_null(expr) || !n) return NULL;
+  Mention m = {ctx, names, n, NULL};
+  node_walk(expr, mention_visit, &m);
+  return m.found;
+}

@@ -52,6 +52,13 @@ void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char 
  * of its line through its newline. False when the line holds anything else
  * (another statement or a comment) that deleting would lose. */
 bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint32_t *end);
+/* Parameter names of function `func` and of the functions enclosing it
+(closures see them too), without `self`/`cls`. Returns the count; names
+are arena-owned. */
+size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap);
+/* The first identifier in `expr` (not an attribute name or keyword name) that
+is one of `names`, or NULL. */
+const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *names, size_t n);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif

@@ -1,0 +1,227 @@
+/* RL205 numbered-databases: the project splits its data over logical
+ * databases (SELECT n). They share one server's memory, eviction policy and
+ * persistence, FLUSHALL wipes them all, and Redis Cluster only has db 0.
+ *
+ * Per file, every client or pool construction with a known database number
+ * becomes a provisional finding whose key is the number ("3"), and every
+ * cluster client one whose key is "cluster". The project pass decides. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lint.h"
+#include "rule_util.h"
+
+#define CLUSTER_KEY "cluster"
+#define DB_UNKNOWN -1
+
+/* Could the callee build a client or pool? Cheap text test before evaluating. */
+static bool ctor_like(RuleCtx *ctx, TSNode fn) {
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier)) return false;
+  const char *t = ctx_text(ctx, last);
+  return strstr(t, "Redis") || strstr(t, "redis") || strstr(t, "Pool") ||
+         !strcmp(t, "from_url") || !strcmp(t, "master_for");
+}
+
+static long literal_db(RuleCtx *ctx, TSNode n) {
+  if (!node_is(n, SYM.integer)) return DB_UNKNOWN;
+  const char *t = ctx_text(ctx, n);
+  char *end;
+  long v = strtol(t, &end, 10);
+  return *end || v < 0 ? DB_UNKNOWN : v;
+}
+
+/* Database of a redis URL: "redis://h:6379/4", "unix:///tmp/r.sock?db=2";
+ * 0 when the URL names none. */
+static long url_db(const char *url) {
+  const char *q = strstr(url, "db=");
+  if (q && (q[-1] == '?' || q[-1] == '&')) return isdigit((unsigned char)q[3]) ? strtol(q + 3, NULL, 10) : DB_UNKNOWN;
+  const char *s = strstr(url, "://");
+  if (!s || strncmp(url, "unix", 4) == 0) return 0;
+  const char *path = strchr(s + 3, '/');
+  if (!path || !path[1] || path[1] == '?') return 0;
+  if (!isdigit((unsigned char)path[1])) return DB_UNKNOWN;
+  char *end;
+  long v = strtol(path + 1, &end, 10);
+  return (*end == '\0' || *end == '?') ? v : DB_UNKNOWN;
+}
+
+static bool is_from_url(RuleCtx *ctx, TSNode fn) {
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  return node_text_eq(ctx->src, last, "from_url");
+}
+
+/* The database a construction selects, or DB_UNKNOWN. */
+static long construction_db(RuleCtx *ctx, TSNode call, Value v) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode db = call_kwarg(ctx->src, args, "db");
+  if (!ts_node_is_null(db)) return literal_db(ctx, db);
+  if (is_from_url(ctx, fn)) {
+    TSNode u = call_arg(args, 0);
+    if (ts_node_is_null(u)) u = call_kwarg(ctx->src, args, "url");
+    if (ts_node_is_null(u) || call_has_splat(args)) return DB_UNKNOWN;
+    KeyTpl t = keytpl_eval(ctx->model, u, model_scope_at(ctx->model, nstart(call)), 0);
+    if (!t.text || t.nholes) return DB_UNKNOWN;
+    return url_db(t.text);
+  }
+  if (node_is(fn, SYM.attribute) &&
+      node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "master_for"))
+    return DB_UNKNOWN; /* Sentinel: the db comes from connection_kwargs */
+  if (call_has_splat(args) || !ts_node_is_null(call_kwarg(ctx->src, args, "connection_pool")))
+    return DB_UNKNOWN;
+  if (v.kind == OBJ_CLIENT) {
+    TSNode third = call_arg(args, 2); /* Redis(host, port, db) */
+    if (!ts_node_is_null(third)) return literal_db(ctx, third);
+  }
+  return 0;
+}
+
+typedef struct Walk {
+  RuleCtx *ctx;
+} Walk;
+
+static bool visit(TSNode n, void *data) {
+  RuleCtx *ctx = ((Walk *)data)->ctx;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!ctor_like(ctx, fn)) return true;
+  Value v = model_eval(ctx->model, n);
+  bool pool_url = false;
+  if (v.kind == OBJ_UNKNOWN && is_from_url(ctx, fn) && node_is(fn, SYM.attribute)) {
+    Value cls = model_eval(ctx->model, ts_node_child_by_field_id(fn, SYM.f_object));
+    pool_url = cls.kind == OBJ_CLIENT_CLASS && cls.makes == OBJ_POOL; /* ConnectionPool.from_url */
+  }
+  bool built = (v.kind == OBJ_CLIENT || v.kind == OBJ_POOL) && v.ctor_start == nstart(n);
+  if (!built && !pool_url) return true;
+  if (v.cluster) {
+    Finding *f = rule_report(ctx, n, SEV_ERROR, "Redis Cluster client");
+    f->key = CLUSTER_KEY;
+    return true;
+  }
+  long db = construction_db(ctx, n, v);
+  if (db == DB_UNKNOWN) return true;
+  Finding *f = rule_report(ctx, n, SEV_INFO, "database %ld", db);
+  f->key = arena_printf(ctx->arena, "%ld", db);
+  return true;
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* tests pick a throwaway database on purpose */
+  Walk w = {ctx};
+  node_walk(ts_tree_root_node(ctx->model->tree), visit, &w);
+}
+
+/* ---- project pass ------------------------------------------------------ */
+
+typedef struct Site {
+  size_t file;
+  Finding *f;
+  long db; /* -2 for a cluster client */
+} Site;
+
+/* "line 12" in the reporting file, "app/cache.py:12" elsewhere. */
+static const char *where(ProjectCtx *ctx, size_t from, const Site *s) {
+  FileResult *fr = &ctx->run->files[s->file];
+  Arena *a = ctx->run->files[from].arena;
+  unsigned line = line_of(&fr->src, s->f->start);
+  return from == s->file ? arena_printf(a, "line %u", line)
+                         : arena_printf(a, "%s:%u", fr->src.path, line);
+}
+
+static const char *const FIX =
+    "Keep one database and separate the data with key prefixes (`cache:`, `sess:`), or use "
+    "separate Redis instances where the data needs its own eviction policy or persistence";
+
+static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
+  (void)ctx, (void)file, (void)data;
+  return f->key == NULL; /* the pass below clears the key of what it keeps */
+}
+
+static void check_project(ProjectCtx *ctx) {
+  Site *sites = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t fi = 0; fi < ctx->run->nfiles; fi++) {
+    FileResult *fr = &ctx->run->files[fi];
+    for (size_t k = 0; k < fr->nfindings; k++) {
+      Finding *f = &fr->findings[k];
+      if (f->rule != ctx->rule || !f->key) continue;
+      if (n == cap) sites = xrealloc(sites, (cap = cap ? cap * 2 : 16) * sizeof *sites);
+      sites[n++] = (Site){fi, f, strcmp(f->key, CLUSTER_KEY) ? strtol(f->key, NULL, 10) : -2};
+    }
+  }
+  const Site *cluster = NULL;
+  for (size_t i = 0; i < n && !cluster; i++)
+    if (sites[i].db == -2) cluster = &sites[i];
+  /* first site of each database number */
+  size_t firsts[64], nfirst = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (sites[i].db < 0) continue;
+    bool seen = false;
+    for (size_t j = 0; j < nfirst && !seen; j++) seen = sites[firsts[j]].db == sites[i].db;
+    if (!seen && nfirst < 64) firsts[nfirst++] = i;
+  }
+  if (cluster) {
+    for (size_t i = 0; i < n; i++) {
+      Site *s = &sites[i];
+      if (s->db <= 0) continue;
+      Arena *a = ctx->run->files[s->file].arena;
+      s->f->severity = SEV_ERROR;
+      s->f->message = arena_printf(a,
+                                   "database %ld selected, but the project also uses Redis "
+                                   "Cluster (%s), which only has database 0: SELECT fails there",
+                                   s->db, where(ctx, s->file, cluster));
+      project_related(ctx, s->file, s->f, cluster->file, cluster->f->start, cluster->f->end,
+                      "the cluster client");
+      project_fix(ctx, s->file, s->f, FIX_DISPLAY, "%s", FIX);
+      s->f->key = NULL;
+    }
+  } else if (nfirst >= 2) {
+    long lowest = sites[firsts[0]].db;
+    for (size_t j = 1; j < nfirst; j++)
+      if (sites[firsts[j]].db < lowest) lowest = sites[firsts[j]].db;
+    for (size_t j = 0; j < nfirst; j++) {
+      Site *s = &sites[firsts[j]];
+      if (s->db == lowest) continue;
+      Arena *a = ctx->run->files[s->file].arena;
+      char others[512] = "";
+      size_t len = 0, listed = 0;
+      for (size_t o = 0; o < nfirst; o++) {
+        const Site *t = &sites[firsts[o]];
+        if (t == s) continue;
+        if (++listed <= 3) {
+          int w = snprintf(others + len, sizeof others - len, "%sdatabase %ld (%s)",
+                           len ? ", " : "", t->db, where(ctx, s->file, t));
+          if (w > 0) len += (size_t)w;
+          if (len >= sizeof others) len = sizeof others - 1;
+        }
+        project_related(ctx, s->file, s->f, t->file, t->f->start, t->f->end,
+                        arena_printf(a, "database %ld", t->db));
+      }
+      if (listed > 3)
+        snprintf(others + len, sizeof others - len, " and %zu more", listed - 3);
+      s->f->message = arena_printf(a,
+                                   "database %ld selected here while the project also uses %s: "
+                                   "logical databases share one server's memory, CPU, eviction "
+                                   "policy and FLUSHALL, and Redis Cluster supports only database 0",
+                                   s->db, others);
+      project_fix(ctx, s->file, s->f, FIX_DISPLAY, "%s", FIX);
+      s->f->key = NULL;
+    }
+  }
+  free(sites);
+  project_filter(ctx, keep, NULL);
+}
+
+const Rule RULE_NUMBERED_DATABASES = {
+    .code = "RL205",
+    .slug = "numbered-databases",
+    .title = "Logical databases used to separate data",
+    .category = "lifecycle",
+    .severity = SEV_INFO,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+    .check_project = check_project,
+};
