@@ -1,0 +1,215 @@
+/* RL303 sequential-round-trips: three or more independent GETs (or plain
+ * SETs) in a row on one client, where one MGET (MSET) does the same work in
+ * one round trip. */
+#include <string.h>
+
+#include "per_field_keys.h"
+
+#define MIN_RUN 3
+#define MAX_RUN 64
+#define WRAP_AT 88
+
+typedef struct Item {
+  const CallSite *cs;
+  TSNode stmt;
+  TSNode target; /* GET: the assigned name */
+} Item;
+
+typedef enum { RUN_NONE, RUN_GET, RUN_SET } RunKind;
+
+static TSNode prev_statement(TSNode stmt, bool *comment) {
+  TSNode n = ts_node_prev_named_sibling(stmt);
+  while (node_is(n, SYM.comment)) {
+    *comment = true;
+    n = ts_node_prev_named_sibling(n);
+  }
+  return n;
+}
+
+static TSNode next_statement(TSNode stmt, bool *comment) {
+  TSNode n = ts_node_next_named_sibling(stmt);
+  while (node_is(n, SYM.comment)) {
+    *comment = true;
+    n = ts_node_next_named_sibling(n);
+  }
+  return n;
+}
+
+static TSNode unawait(TSNode e) { return node_is(e, SYM.await) ? ts_node_named_child(e, 0) : e; }
+
+/* Is the call site one statement of a run, and of which kind? */
+static RunKind item_kind(RuleCtx *ctx, const CallSite *cs, TSNode *target) {
+  if (cs->recv.kind != OBJ_CLIENT || cs->recv.cluster || call_has_splat(cs->args)) return RUN_NONE;
+  uint32_t nargs = ts_node_named_child_count(cs->args), npos = call_npositional(cs->args);
+  if (nargs != npos) return RUN_NONE; /* keywords: options MGET/MSET do not have */
+  if (!strcmp(cs->method, "set") && npos == 2 && result_unused(cs)) return RUN_SET;
+  if (strcmp(cs->method, "get") || npos != 1) return RUN_NONE;
+  if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
+    return RUN_NONE;
+  TSNode a = ts_node_named_child(cs->stmt, 0);
+  if (!node_is(a, SYM.assignment)) return RUN_NONE;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(a, SYM.f_right);
+  if (!node_is(left, SYM.identifier) || !ts_node_eq(unawait(right), cs->node) ||
+      !ts_node_is_null(ts_node_child_by_field_id(a, SYM.f_type)))
+    return RUN_NONE;
+  (void)ctx;
+  *target = left;
+  return RUN_GET;
+}
+
+/* Index of the call site whose statement is `stmt`, searching from `from`;
+ * -1 if none. */
+static long site_of(const Model *m, TSNode stmt, size_t from) {
+  for (size_t j = from; j < model_ncalls(m); j++) {
+    const CallSite *cs = model_call(m, j);
+    if (nstart(cs->node) > nend(stmt)) break;
+    if (ts_node_eq(cs->stmt, stmt)) return (long)j;
+  }
+  return -1;
+}
+
+static bool same_run(const CallSite *a, const CallSite *b) {
+  return !strcmp(a->method, b->method) && !strcmp(a->recv_text, b->recv_text) &&
+         a->awaited == b->awaited;
+}
+
+/* Fields of one entity (`user:{}:name`, `user:{}:email`): the prefix of a
+ * key whose last segment names a field, or NULL. */
+static const char *entity_prefix(RuleCtx *ctx, const KeyTpl *k) {
+  if (!k->text || k->opaque) return NULL;
+  const char *colon = strrchr(k->text, ':');
+  if (!colon || !per_field_like(colon + 1) || !memchr(k->text, KEY_HOLE, (size_t)(colon - k->text)))
+    return NULL;
+  return arena_strndup(ctx->arena, k->text, (size_t)(colon - k->text));
+}
+
+/* Does the run hold a group of SETs to fields of one entity (RL101's)? */
+static bool has_entity_group(RuleCtx *ctx, const Item *it, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const char *p = entity_prefix(ctx, &it[i].cs->key);
+    size_t same = 0;
+    for (size_t j = 0; p && j < n; j++) {
+      const char *q = entity_prefix(ctx, &it[j].cs->key);
+      same += q && !strcmp(p, q);
+    }
+    if (same >= MIN_RUN) return true;
+  }
+  return false;
+}
+
+static const char *join_args(RuleCtx *ctx, const Item *it, size_t n, RunKind kind, bool wrap,
+                             const char *indent) {
+  const char *b = "";
+  for (size_t i = 0; i < n; i++) {
+    const char *k = ctx_text(ctx, call_arg(it[i].cs->args, 0));
+    const char *v = kind == RUN_SET
+                        ? arena_printf(ctx->arena, ": %s", ctx_text(ctx, call_arg(it[i].cs->args, 1)))
+                        : "";
+    if (wrap) b = arena_printf(ctx->arena, "%s\n%s    %s%s,", b, indent, k, v);
+    else b = arena_printf(ctx->arena, "%s%s%s%s", b, i ? ", " : "", k, v);
+  }
+  return wrap ? arena_printf(ctx->arena, "%s\n%s", b, indent) : b;
+}
+
+static const char *rewrite(RuleCtx *ctx, const Item *it, size_t n, RunKind kind, bool wrap) {
+  const CallSite *cs = it[0].cs;
+  const char *indent = ctx_indent(ctx, nstart(it[0].stmt));
+  const char *aw = cs->awaited ? "await " : "";
+  const char *args = join_args(ctx, it, n, kind, wrap, indent);
+  if (kind == RUN_SET)
+    return arena_printf(ctx->arena, "%s%s.mset({%s})", aw, cs->recv_text, args);
+  const char *t = "";
+  for (size_t i = 0; i < n; i++)
+    t = arena_printf(ctx->arena, "%s%s%s", t, i ? ", " : "", ctx_text(ctx, it[i].target));
+  return arena_printf(ctx->arena, "%s = %s%s.mget(%s)", t, aw, cs->recv_text, args);
+}
+
+static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments) {
+  const CallSite *cs = it[0].cs;
+  bool get = kind == RUN_GET;
+  Finding *f = rule_report(ctx, cs->node, SEV_INFO,
+                           "%zu %s in a row on `%s`: %zu round trips where one %s %s", n,
+                           get ? "GETs" : "SETs", cs->recv_text, n, get ? "MGET" : "MSET",
+                           get ? "returns the same values" : "writes the same keys");
+  for (size_t i = 1; i < n; i++)
+    finding_related(ctx, f, NULL, nstart(it[i].cs->node), nend(it[i].cs->node),
+                    "another round trip");
+  const char *one = rewrite(ctx, it, n, kind, false);
+  const char *indent = ctx_indent(ctx, nstart(it[0].stmt));
+  bool wrap = strlen(indent) + strlen(one) > WRAP_AT;
+  if (wrap)
+    finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, "One round trip: `%s%s.%s(...)` with the %zu keys",
+                cs->awaited ? "await " : "", cs->recv_text, get ? "mget" : "mset", n);
+  else
+    finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, "One round trip: `%s`", one);
+  if (comments) return;
+  finding_edit(ctx, f, nstart(it[0].stmt), nend(it[n - 1].stmt),
+               wrap ? rewrite(ctx, it, n, kind, true) : one);
+}
+
+/* Does `expr` use a name assigned by an earlier GET of the run? */
+static bool depends(RuleCtx *ctx, TSNode expr, const Item *it, size_t n) {
+  const char *names[MAX_RUN];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!ts_node_is_null(it[i].target)) names[k++] = ctx_text(ctx, it[i].target);
+  return expr_mentions_any(ctx, expr, names, k) != NULL;
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* setup code: latency does not matter */
+  const Model *m = ctx->model;
+  for (size_t i = 0; i < model_ncalls(m); i++) {
+    const CallSite *first = model_call(m, i);
+    TSNode target = {0};
+    RunKind kind = item_kind(ctx, first, &target);
+    if (kind == RUN_NONE) continue;
+    bool comments = false;
+    TSNode prev = prev_statement(first->stmt, &comments);
+    long pi = ts_node_is_null(prev) ? -1 : site_of(m, prev, i > 64 ? i - 64 : 0);
+    const CallSite *pc = pi < 0 ? NULL : model_call(m, (size_t)pi);
+    TSNode pt = {0};
+    if (pc && pc != first && item_kind(ctx, pc, &pt) == kind && same_run(pc, first) &&
+        (kind == RUN_SET || !depends(ctx, call_arg(first->args, 0), &(Item){pc, prev, pt}, 1)))
+      continue; /* not the start of the run */
+    Item it[MAX_RUN];
+    size_t n = 0;
+    it[n++] = (Item){first, first->stmt, target};
+    comments = false;
+    for (size_t from = i + 1; n < MAX_RUN;) {
+      TSNode next = next_statement(it[n - 1].stmt, &comments);
+      if (ts_node_is_null(next)) break;
+      long ci = site_of(m, next, from);
+      const CallSite *cs = ci < 0 ? NULL : model_call(m, (size_t)ci);
+      TSNode t = {0};
+      if (!cs || item_kind(ctx, cs, &t) != kind || !same_run(cs, first)) break;
+      bool dep = depends(ctx, call_arg(cs->args, 0), it, n) ||
+                 (kind == RUN_SET && depends(ctx, call_arg(cs->args, 1), it, n));
+      if (dep) break;
+      it[n++] = (Item){cs, next, t};
+      from = (size_t)ci + 1;
+    }
+    if (n < MIN_RUN) continue;
+    if (kind == RUN_SET && has_entity_group(ctx, it, n)) continue; /* RL101 reports it */
+    /* the comment flag covers only the statements inside the run */
+    bool inner_comment = false;
+    for (size_t k = 1; k < n; k++) {
+      bool c = false;
+      prev_statement(it[k].stmt, &c);
+      inner_comment |= c;
+    }
+    report(ctx, it, n, kind, inner_comment);
+  }
+}
+
+const Rule RULE_SEQUENTIAL_ROUND_TRIPS = {
+    .code = "RL303",
+    .slug = "sequential-round-trips",
+    .title = "Consecutive commands that one MGET or MSET could send",
+    .category = "commands",
+    .severity = SEV_INFO,
+    .fix = FIX_SAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
