@@ -1,0 +1,373 @@
+/* RL304 read-modify-write: a key read, then written with a value computed
+ * from what was read (or a check-then-act on it), as two commands. Two
+ * clients running this at once both read the old value: one update is lost,
+ * or both pass a limit check. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rule_util.h"
+
+static const char *const READS[] = {"get", "hget", NULL};
+static const char *const CHECKS[] = {"exists", "hexists", NULL};
+static const char *const SETS[] = {"set", "setex", "psetex", "hset", "hsetnx", NULL};
+static const char *const INCRS[] = {"incr", "incrby", "decr", "decrby", "hincrby",
+                                    "incrbyfloat", "hincrbyfloat", NULL};
+/* Commands that make a read and a write atomic, or show the code knows. */
+static const char *const GUARDS[] = {"watch", "multi", "transaction", "lock", NULL};
+
+#define MAX_TAINT 32
+
+static bool is_hash(const CallSite *cs) { return cs->method[0] == 'h'; }
+
+static TSNode key_arg(RuleCtx *ctx, const CallSite *cs) {
+  TSNode k = call_arg(cs->args, 0);
+  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "name") : k;
+}
+
+static TSNode field_arg(RuleCtx *ctx, const CallSite *cs) {
+  TSNode k = call_arg(cs->args, 1);
+  if (ts_node_is_null(k)) k = call_kwarg(ctx->src, cs->args, "key");
+  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "amount") : k;
+}
+
+static bool same_text(RuleCtx *ctx, TSNode a, TSNode b) {
+  return !ts_node_is_null(a) && !ts_node_is_null(b) &&
+         !strcmp(node_text_squeezed(ctx->arena, ctx->src, a),
+                 node_text_squeezed(ctx->arena, ctx->src, b));
+}
+
+/* Same key (and the same field for hash commands). */
+static bool same_target(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
+  bool key = (r->key.text && w->key.text && !r->key.opaque && !w->key.opaque)
+                 ? !strcmp(r->key.text, w->key.text)
+                 : same_text(ctx, key_arg(ctx, r), key_arg(ctx, w));
+  if (!key || is_hash(r) != is_hash(w)) return false;
+  if (!is_hash(r)) return true;
+  TSNode rf = call_arg(r->args, 1), wf = call_arg(w->args, 1);
+  if (ts_node_is_null(rf)) rf = call_kwarg(ctx->src, r->args, "key");
+  if (ts_node_is_null(wf)) wf = call_kwarg(ctx->src, w->args, "key");
+  return same_text(ctx, rf, wf);
+}
+
+/* The value a SET-family call writes. */
+static TSNode written_value(RuleCtx *ctx, const CallSite *w) {
+  uint32_t pos = !strcmp(w->method, "set") ? 1 : is_hash(w) ? 2 : 2; /* setex(name, time, value) */
+  TSNode v = call_arg(w->args, pos);
+  if (ts_node_is_null(v)) v = call_kwarg(ctx->src, w->args, "value");
+  if (ts_node_is_null(v) && is_hash(w)) v = call_kwarg(ctx->src, w->args, "mapping");
+  return v;
+}
+
+/* `v = ...r.get(K)...`: the assigned name, or a null node. */
+static TSNode read_target(const CallSite *r) {
+  TSNode none = {0};
+  if (!node_is(r->stmt, SYM.expression_statement)) return none;
+  TSNode a = ts_node_named_child(r->stmt, 0);
+  if (!node_is(a, SYM.assignment)) return none;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(a, SYM.f_right);
+  if (!node_is(left, SYM.identifier) || nstart(r->node) < nstart(right)) return none;
+  return left;
+}
+
+typedef struct Taint {
+  RuleCtx *ctx;
+  const char *names[MAX_TAINT];
+  size_t n;
+  uint32_t from, to; /* assignments in this byte range propagate */
+  bool grew;
+} Taint;
+
+static bool taint_has(const Taint *t, const char *s) {
+  for (size_t i = 0; i < t->n; i++)
+    if (!strcmp(t->names[i], s)) return true;
+  return false;
+}
+
+static void taint_add(Taint *t, const char *s) {
+  if (t->n < MAX_TAINT && !taint_has(t, s)) {
+    t->names[t->n++] = s;
+    t->grew = true;
+  }
+}
+
+/* The name an assignment target writes: `x`, `data["k"]` -> data, `o.a` -> o. */
+static TSNode target_root(TSNode left) {
+  while (node_is(left, SYM.subscript) || node_is(left, SYM.attribute))
+    left = ts_node_named_child(left, 0);
+  return left;
+}
+
+static bool taint_visit(TSNode n, void *data) {
+  Taint *t = data;
+  if (nstart(n) >= t->to) return false;
+  if ((!node_is(n, SYM.assignment) && !node_is(n, SYM.augmented_assignment)) ||
+      nstart(n) < t->from)
+    return true;
+  TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
+  if (!expr_mentions_any(t->ctx, right, t->names, t->n)) return true;
+  if (node_is(left, SYM.pattern_list) || node_is(left, SYM.tuple_pattern)) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
+      TSNode r = target_root(ts_node_named_child(left, i));
+      if (node_is(r, SYM.identifier)) taint_add(t, ctx_text(t->ctx, r));
+    }
+  } else {
+    TSNode r = target_root(left);
+    if (node_is(r, SYM.identifier)) taint_add(t, ctx_text(t->ctx, r));
+  }
+  return true;
+}
+
+typedef struct Last {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t from, to;
+  TSNode right; /* right side of the last plain `name = ...` in range */
+} Last;
+
+static bool last_visit(TSNode n, void *data) {
+  Last *l = data;
+  if (nstart(n) >= l->to) return false;
+  if (!node_is(n, SYM.assignment) || nstart(n) < l->from) return true;
+  TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+  if (node_is(left, SYM.identifier) && node_text_eq(l->ctx->src, left, l->name))
+    l->right = ts_node_child_by_field_id(n, SYM.f_right);
+  return true;
+}
+
+/* Does `value` still carry the read? A tainted name whose last assignment
+ * before the write is from something else (`v = compute()` after a miss)
+ * does not. */
+static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
+  for (size_t i = 0; i < t->n; i++) {
+    const char *one[1] = {t->names[i]};
+    if (!expr_mentions_any(ctx, value, one, 1)) continue;
+    Last l = {.ctx = ctx, .name = t->names[i], .from = t->from, .to = t->to};
+    node_walk(body, last_visit, &l);
+    if (ts_node_is_null(l.right) || expr_mentions_any(ctx, l.right, t->names, t->n)) return true;
+  }
+  return false;
+}
+
+/* Names whose value comes from `v` between the read and the write. */
+static void taint_spread(Taint *t, TSNode func_body) {
+  for (int pass = 0; pass < 4; pass++) {
+    t->grew = false;
+    node_walk(func_body, taint_visit, t);
+    if (!t->grew) break;
+  }
+}
+
+static bool block_exits(TSNode block) {
+  uint32_t n = ts_node_named_child_count(block);
+  while (n > 0 && node_is(ts_node_named_child(block, n - 1), SYM.comment)) n--;
+  if (!n) return false;
+  TSNode last = ts_node_named_child(block, n - 1);
+  const char *type = ts_node_type(last);
+  return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
+         !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
+}
+
+typedef struct Guard {
+  Taint *t;
+  TSNode read;    /* the read call itself may sit in the condition */
+  TSNode write;
+  uint32_t after; /* only ifs that start after the read statement... */
+  TSNode found;
+  bool exits; /* found as an early exit (`if ...: return`) before the write */
+} Guard;
+
+static bool cond_uses(Guard *g, TSNode cond) {
+  if (ts_node_is_null(cond)) return false;
+  if (nstart(g->read) >= nstart(cond) && nend(g->read) <= nend(cond)) return true;
+  return expr_mentions_any(g->t->ctx, cond, g->t->names, g->t->n) != NULL;
+}
+
+static bool inside(TSNode inner, TSNode outer) {
+  return nstart(inner) >= nstart(outer) && nend(inner) <= nend(outer);
+}
+
+static bool guard_visit(TSNode n, void *data) {
+  Guard *g = data;
+  if (!ts_node_is_null(g->found) || nstart(n) >= nstart(g->write)) return false;
+  if (!node_is(n, SYM.if_statement) || nend(n) < g->after) return true;
+  TSNode cond = ts_node_child_by_field_id(n, SYM.f_condition);
+  if (!cond_uses(g, cond)) return true;
+  if (inside(g->write, n) && !inside(g->write, cond)) {
+    g->found = n;
+  } else if (nend(n) <= nstart(g->write) &&
+             block_exits(ts_node_child_by_field_id(n, SYM.f_consequence))) {
+    g->found = n;
+    g->exits = true;
+  }
+  return true;
+}
+
+static bool in_lock(RuleCtx *ctx, TSNode n, TSNode func) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, func);
+       p = ts_node_parent(p)) {
+    if (!node_is(p, SYM.with_statement)) continue;
+    TSNode body = ts_node_child_by_field_id(p, SYM.f_body);
+    uint32_t end = ts_node_is_null(body) ? nend(p) : nstart(body);
+    const char *t = ctx->src->text + nstart(p);
+    for (uint32_t i = 0; i + 4 <= end - nstart(p); i++)
+      if (!strncasecmp(t + i, "lock", 4)) return true;
+  }
+  return false;
+}
+
+/* Does the function take a lock or use WATCH/MULTI/transaction()? */
+static bool func_guarded(RuleCtx *ctx, int func, TSNode fnode) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->func == func && call_method_in(cs, GUARDS)) return true;
+  }
+  const char *t = ctx->src->text + nstart(fnode);
+  size_t len = nend(fnode) - nstart(fnode);
+  for (size_t i = 0; i + 9 <= len; i++)
+    if (!strncmp(t + i, ".acquire(", 9) || !strncmp(t + i, ".lock(", 6)) return true;
+  return false;
+}
+
+/* `int(v) + N`, `int(v or 0) - N`, `float(v) + N`, `v + N`: the increment. */
+static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, bool *minus, bool *flt,
+                         TSNode *amount) {
+  if (!node_is(value, SYM.binary_operator)) return false;
+  TSNode op = ts_node_child_by_field_id(value, SYM.f_operator);
+  TSNode l = ts_node_child_by_field_id(value, SYM.f_left);
+  TSNode r = ts_node_child_by_field_id(value, SYM.f_right);
+  *minus = node_text_eq(ctx->src, op, "-");
+  if (!*minus && !node_text_eq(ctx->src, op, "+")) return false;
+  *flt = false;
+  if (node_is(l, SYM.call)) {
+    TSNode fn = ts_node_child_by_field_id(l, SYM.f_function);
+    *flt = node_text_eq(ctx->src, fn, "float");
+    if (!*flt && !node_text_eq(ctx->src, fn, "int")) return false;
+    TSNode args = ts_node_child_by_field_id(l, SYM.f_arguments);
+    if (ts_node_named_child_count(args) != 1) return false;
+    l = ts_node_named_child(args, 0);
+    if (node_is(l, SYM.boolean_operator)) l = ts_node_child_by_field_id(l, SYM.f_left);
+  }
+  if (!node_is(l, SYM.identifier) || !taint_has(t, ctx_text(ctx, l))) return false;
+  if (!node_is(r, SYM.integer) && !node_is(r, SYM.float_) && !node_is(r, SYM.identifier))
+    return false;
+  if (node_is(r, SYM.identifier) && taint_has(t, ctx_text(ctx, r))) return false;
+  *amount = r;
+  return true;
+}
+
+static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *w, TSNode value,
+                         const Taint *t) {
+  bool minus, flt;
+  TSNode amount;
+  const char *generic = "Make it atomic: an atomic command (INCRBY, HINCRBY, SET NX), "
+                        "`r.transaction(func, key)` (WATCH/MULTI/EXEC retried on conflict), or "
+                        "a Lua script";
+  bool shape = (!strcmp(w->method, "set") || !strcmp(w->method, "hset")) &&
+               increment_of(ctx, value, t, &minus, &flt, &amount) && result_unused(w) &&
+               !call_has_splat(w->args) &&
+               ts_node_named_child_count(w->args) == (is_hash(w) ? 3u : 2u);
+  if (!shape || (flt && minus)) {
+    finding_fix(ctx, f, FIX_DISPLAY, "%s", generic);
+    return;
+  }
+  const char *method = is_hash(w) ? (flt ? "hincrbyfloat" : "hincrby")
+                                  : flt ? "incrbyfloat" : minus ? "decrby" : "incrby";
+  const char *amt = ctx_text(ctx, amount);
+  const char *call =
+      is_hash(w) ? arena_printf(ctx->arena, "%s.%s(%s, %s, %s%s)", w->recv_text, method,
+                                ctx_text(ctx, key_arg(ctx, w)), ctx_text(ctx, field_arg(ctx, w)),
+                                minus ? "-" : "", amt)
+                 : arena_printf(ctx->arena, "%s.%s(%s, %s)", w->recv_text, method,
+                                ctx_text(ctx, key_arg(ctx, w)), amt);
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "One atomic command: `%s` (a missing key counts as 0; a non-numeric value is a "
+              "server error)",
+              call);
+  finding_edit(ctx, f, nstart(w->node), nend(w->node), call);
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* tests are single-threaded */
+  const Model *m = ctx->model;
+  for (size_t wi = 0; wi < model_ncalls(m); wi++) {
+    const CallSite *w = model_call(m, wi);
+    bool set = call_method_in(w, SETS), incr = call_method_in(w, INCRS);
+    if ((!set && !incr) || w->func < 0 || value_is_pipeline(w->recv) ||
+        w->recv.kind == OBJ_CLIENT_OR_PIPELINE)
+      continue;
+    if (set && (!ts_node_is_null(call_kwarg(ctx->src, w->args, "nx")) ||
+                !strcmp(w->method, "hsetnx")))
+      continue; /* atomic by itself */
+    const Function *fn = model_function(m, w->func);
+    for (size_t ri = wi; ri-- > 0;) {
+      const CallSite *r = model_call(m, ri);
+      if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
+      bool read = call_method_in(r, READS), check = call_method_in(r, CHECKS);
+      if ((!read && !check) || value_is_pipeline(r->recv) || r->recv.kind == OBJ_CLIENT_OR_PIPELINE)
+        continue;
+      if (check && (!set || ts_node_named_child_count(r->args) != (is_hash(r) ? 2u : 1u))) continue;
+      if (!same_target(ctx, r, w)) continue;
+      if (func_guarded(ctx, w->func, fn->node) || in_lock(ctx, w->node, fn->node)) break;
+      Taint t = {.ctx = ctx, .from = nend(r->node), .to = nstart(w->node)};
+      TSNode v = read_target(r);
+      if (!ts_node_is_null(v)) taint_add(&t, ctx_text(ctx, v));
+      if (t.n) taint_spread(&t, ts_node_child_by_field_id(fn->node, SYM.f_body));
+      unsigned rline = line_of(ctx->src, nstart(r->node));
+      const char *wk = call_key_display(ctx, w);
+      if (read && set) {
+        TSNode value = written_value(ctx, w);
+        if (!t.n || !carries(ctx, value, &t, ts_node_child_by_field_id(fn->node, SYM.f_body))) break;
+        Finding *f = rule_report(ctx, w->node, SEV_WARNING,
+                                 "%s(`%s`) writes a value computed from the %s() on line %u: two "
+                                 "clients running this at once both read the old value and one "
+                                 "update is lost",
+                                 w->method, wk, r->method, rline);
+        finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the read");
+        fix_computed(ctx, f, w, value, &t);
+        break;
+      }
+      Guard g = {.t = &t, .read = r->node, .write = w->node, .after = nstart(r->node)};
+      node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), guard_visit, &g);
+      if (ts_node_is_null(g.found)) break;
+      Finding *f;
+      if (check) {
+        /* `if not r.exists(K): write` or `if r.exists(K): return` then write */
+        bool negated = node_is(ts_node_child_by_field_id(g.found, SYM.f_condition), SYM.not_operator);
+        if (negated == g.exits) break;
+        f = rule_report(ctx, w->node, SEV_WARNING,
+                        "%s(`%s`) runs only when the %s() on line %u found no key: two callers "
+                        "can both see it missing and both write",
+                        w->method, wk, r->method, rline);
+        finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the check");
+        finding_fix(ctx, f, FIX_DISPLAY, "Check and write in one command: %s",
+                    is_hash(w) ? "`hsetnx(key, field, value)`"
+                               : "`set(key, value, nx=True)` (returns None when the key existed)");
+      } else if (incr) {
+        f = rule_report(ctx, w->node, SEV_WARNING,
+                        "%s(`%s`) is guarded by the value the %s() on line %u read: concurrent "
+                        "callers pass the check together and go past the limit",
+                        w->method, wk, r->method, rline);
+        finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the read");
+        finding_fix(ctx, f, FIX_DISPLAY,
+                    "Increment first and check the returned value: `n = %s.%s(...)`, then undo "
+                    "or reject when n is over the limit; or a Lua script",
+                    w->recv_text, w->method);
+      }
+      break;
+    }
+  }
+}
+
+const Rule RULE_READ_MODIFY_WRITE = {
+    .code = "RL304",
+    .slug = "read-modify-write",
+    .title = "Read-modify-write race on one key",
+    .category = "commands",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
