@@ -16,6 +16,7 @@ typedef struct Thresholds {
 typedef struct Options {
   Thresholds th;
   bool enabled[64]; /* by registry index */
+  long default_ttl; /* seconds: the TTL fixes add (RL201), 3600 */
   int jobs;         /* worker threads, >= 1 */
   bool list_calls;  /* record every Redis call site (redislint calls) */
 } Options;

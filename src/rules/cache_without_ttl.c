@@ -1,0 +1,226 @@
+/* RL201 cache-without-ttl: a key that is a cache (cache-aside shape, or its
+ * name says so) written without a TTL. It never expires; under the default
+ * noeviction policy a full server rejects writes, and volatile-* policies
+ * can only evict keys that have a TTL. Durable state (counters, flags,
+ * indexes, queues, job records) is not a cache. */
+#include <ctype.h>
+#include <string.h>
+
+#include "growth.h"
+
+static const char *const WRITES[] = {"set", "hset", "hmset", NULL};
+static const char *const READS[] = {"get", "hget", "hgetall", "hmget", "exists", NULL};
+static const char *const EXPIRES[] = {"expire", "pexpire", "expireat", "pexpireat", "getex",
+                                      NULL};
+/* A word of the key, function or class name that makes the key a cache. */
+static const char *const CACHE_WORDS[] = {"cache", "session", "token", "otp", "tmp", "temp",
+                                          NULL};
+/* Words of durable state: they win over cache words in the key. */
+static const char *const DURABLE_WORDS[] = {"lock", "counter", "count", "seq", "sequence",
+                                            "index", "idx", "queue", "job", "stats", "flag",
+                                            "config", "version", "schema", NULL};
+/* Parameters that let the caller choose the TTL (cache facades). */
+static const char *const TTL_PARAMS[] = {"ttl", "timeout", "expire", "expires", "expiry", "ex",
+                                         "px", "max_age", "lifetime", "expiration", "expire_in",
+                                         "expires_in", "ttl_seconds", "cache_timeout", NULL};
+
+#define WORD_MAX 32
+
+static bool word_matches(const char *w, size_t n, const char *p) {
+  size_t pn = strlen(p);
+  if (n < pn || strncmp(w, p, pn)) return false;
+  const char *rest = w + pn;
+  size_t rn = n - pn;
+  if (!rn) return true;
+  if (!strcmp(p, "cache")) return true; /* cached, caches, cachekey */
+  return (rn == 1 && (*rest == 's' || *rest == 'd')) || (rn == 2 && !strncmp(rest, "ed", 2));
+}
+
+/* The first word of `text` (split on non-letters and camelCase) matching a
+ * word of `list`, or NULL. */
+static const char *find_word(const char *text, const char *const *list) {
+  char w[WORD_MAX + 1];
+  size_t n = 0;
+  for (const char *p = text;; p++) {
+    bool letter = isalpha((unsigned char)*p);
+    bool boundary = !letter || (n && isupper((unsigned char)*p) && islower((unsigned char)p[-1]));
+    if (boundary && n) {
+      w[n] = '\0';
+      for (const char *const *l = list; *l; l++)
+        if (word_matches(w, n, *l)) return *l;
+      n = 0;
+    }
+    if (!*p) return NULL;
+    if (letter && n < WORD_MAX) w[n++] = (char)tolower((unsigned char)*p);
+  }
+}
+
+static TSNode key_arg(RuleCtx *ctx, const CallSite *cs) {
+  TSNode k = call_arg(cs->args, 0);
+  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "name") : k;
+}
+
+static bool same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
+  if (a->key.text && b->key.text && !a->key.opaque && !b->key.opaque)
+    return !strcmp(a->key.text, b->key.text);
+  TSNode ka = key_arg(ctx, a), kb = key_arg(ctx, b);
+  return !ts_node_is_null(ka) && !ts_node_is_null(kb) &&
+         !strcmp(node_text_squeezed(ctx->arena, ctx->src, ka),
+                 node_text_squeezed(ctx->arena, ctx->src, kb));
+}
+
+/* An expire of the same key later in the same function (any receiver). */
+static bool expired_later(RuleCtx *ctx, const CallSite *w) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->func == w->func && nstart(cs->node) > nstart(w->node) &&
+        call_method_in(cs, EXPIRES) && same_key(ctx, cs, w))
+      return true;
+  }
+  return false;
+}
+
+typedef struct Tested {
+  RuleCtx *ctx;
+  const char *name;
+  TSNode read;
+  uint32_t from, to;
+  bool yes;
+} Tested;
+
+static bool tested_visit(TSNode n, void *data) {
+  Tested *t = data;
+  if (t->yes || nstart(n) >= t->to) return false;
+  TSNode cond = {0};
+  if (node_is(n, SYM.if_statement) || node_is(n, SYM.conditional_expression) ||
+      node_is(n, SYM.while_statement))
+    cond = node_is(n, SYM.conditional_expression) ? ts_node_named_child(n, 1)
+                                                  : ts_node_child_by_field_id(n, SYM.f_condition);
+  else if (node_is(n, SYM.boolean_operator))
+    cond = ts_node_child_by_field_id(n, SYM.f_left);
+  if (ts_node_is_null(cond) || nend(cond) < t->from) return true;
+  if (nstart(t->read) >= nstart(cond) && nend(t->read) <= nend(cond)) t->yes = true;
+  const char *one[1] = {t->name};
+  if (t->name && expr_mentions_any(t->ctx, cond, one, 1)) t->yes = true;
+  return true;
+}
+
+/* `v = r.get(K)` and v tested before the write (or the read is itself a
+ * condition): the write fills the cache on a miss. Returns the read. */
+static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w) {
+  const Function *fn = model_function(ctx->model, w->func);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *r = model_call(ctx->model, i);
+    if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
+    if (!call_method_in(r, READS) || !same_key(ctx, r, w)) continue;
+    Tested t = {.ctx = ctx, .read = r->node, .from = nstart(r->node), .to = nstart(w->node)};
+    if (node_is(r->stmt, SYM.expression_statement)) {
+      TSNode a = ts_node_named_child(r->stmt, 0);
+      TSNode left = node_is(a, SYM.assignment) ? ts_node_child_by_field_id(a, SYM.f_left) : a;
+      if (node_is(a, SYM.assignment) && node_is(left, SYM.identifier))
+        t.name = ctx_text(ctx, left);
+    }
+    node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), tested_visit, &t);
+    if (t.yes) return r;
+  }
+  return NULL;
+}
+
+/* The key's literal text (holes dropped) for word matching. */
+static const char *key_words_text(RuleCtx *ctx, const CallSite *w) {
+  if (!w->key.text) return "";
+  char *t = arena_strdup(ctx->arena, w->key.text);
+  for (char *p = t; *p; p++)
+    if (*p == KEY_HOLE) *p = ' ';
+  return t;
+}
+
+static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
+  long ttl = ctx->opt->default_ttl;
+  const char *key = ctx_text(ctx, key_arg(ctx, w));
+  if (!strcmp(w->method, "set")) {
+    bool edits = !call_has_splat(w->args) && !ts_node_is_null(call_arg(w->args, 1));
+    finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
+                "Give it a TTL: `%s.set(..., ex=%ld)`: pick how long the data may be stale",
+                w->recv_text, ttl);
+    if (edits) fix_add_kwarg(ctx, f, w, arena_printf(ctx->arena, "ex=%ld", ttl));
+    return;
+  }
+  const char *call = arena_printf(ctx->arena, "%s%s.expire(%s, %ld)", w->awaited ? "await " : "",
+                                  w->recv_text, key, ttl);
+  /* On a pipeline an extra command would shift the replies of execute(). */
+  bool edits = result_unused(w) && !value_is_pipeline(w->recv) &&
+               w->recv.kind != OBJ_CLIENT_OR_PIPELINE && !ts_node_is_null(key_arg(ctx, w)) &&
+               !strchr(key, '(') && !strchr(key, '\n');
+  finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
+              "Give it a TTL after writing: `%s` (better: both in one MULTI pipeline)", call);
+  if (!edits) return;
+  uint32_t at = nend(w->stmt);
+  finding_edit(ctx, f, at, at,
+               arena_printf(ctx->arena, "\n%s%s", ctx_indent(ctx, nstart(w->stmt)), call));
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* test keys die with the test database */
+  const Model *m = ctx->model;
+  for (size_t i = 0; i < model_ncalls(m); i++) {
+    const CallSite *w = model_call(m, i);
+    if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0]) continue;
+    if (!strcmp(w->method, "set") && !ts_node_is_null(call_kwarg(ctx->src, w->args, "nx")))
+      continue; /* SET NX: a lock or an idempotency marker */
+    const char *kw = key_words_text(ctx, w);
+    if (find_word(kw, DURABLE_WORDS)) continue;
+    const Function *fn = w->func >= 0 ? model_function(m, w->func) : NULL;
+    if (fn) {
+      const char *params[64];
+      size_t np = func_params(ctx, w->func, params, 64);
+      bool caller_decides = false;
+      for (size_t p = 0; p < np && !caller_decides; p++)
+        for (const char *const *t = TTL_PARAMS; *t && !caller_decides; t++)
+          caller_decides = !strcmp(params[p], *t) || find_word(params[p], (const char *[]){*t, NULL});
+      if (caller_decides) continue;
+    }
+    const char *why = NULL;
+    const CallSite *read = fn ? cache_aside_read(ctx, w) : NULL;
+    const char *word;
+    if (read)
+      why = arena_printf(ctx->arena, "cache-aside: read on line %u, written here on a miss",
+                         line_of(ctx->src, nstart(read->node)));
+    else if ((word = find_word(kw, CACHE_WORDS)))
+      why = arena_printf(ctx->arena, "the key name says %s", word);
+    else if (fn && (word = find_word(fn->name, CACHE_WORDS)))
+      why = arena_printf(ctx->arena, "the function `%s` says %s", fn->name, word);
+    else if (fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
+      why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
+    if (!why || (fn && expired_later(ctx, w))) continue;
+    Finding *f = rule_report(ctx, w->node, SEV_WARNING,
+                             "cache key `%s` is written without a TTL (%s): it never expires; "
+                             "under the default noeviction policy a full server rejects writes, "
+                             "and volatile-* policies only evict keys that have a TTL",
+                             call_key_display(ctx, w), why);
+    if (read) finding_related(ctx, f, NULL, nstart(read->node), nend(read->node), "the cache read");
+    if (w->key.text && !w->key.opaque && growth_key_specific(w->key.text))
+      f->key = arena_strdup(ctx->arena, w->key.text);
+    add_fix(ctx, f, w);
+  }
+}
+
+/* An expire of the same key template anywhere in the project. */
+static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
+  (void)file, (void)data;
+  return !f->key || !growth_key_used_by(ctx->run, f->key, EXPIRES);
+}
+
+static void check_project(ProjectCtx *ctx) { project_filter(ctx, keep, NULL); }
+
+const Rule RULE_CACHE_WITHOUT_TTL = {
+    .code = "RL201",
+    .slug = "cache-without-ttl",
+    .title = "Cache key written without a TTL",
+    .category = "lifecycle",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+    .check_project = check_project,
+};
