@@ -210,6 +210,11 @@ static void kb_expr(KB *kb, TSNode n, int depth) {
       kb_expr(kb, r, depth + 1);
       return;
     }
+    if (node_text_eq(kb->m->src, op, "%") && node_is(l, SYM.identifier)) {
+      int sc; /* KEY_FMT % uid, KEY_FMT a string constant */
+      TSNode v = model_resolve_name(kb->m, l, kb->scope, &sc);
+      if (is_plain_string(kb->m, v)) l = v;
+    }
     if (node_text_eq(kb->m->src, op, "%") && is_plain_string(kb->m, l))
       return kb_percent(kb, l, r, depth);
   }

@@ -53,6 +53,7 @@ static char *code_block(const char *doc, const char *heading) {
 static size_t count_rule(const char *code, const Rule *rule, const char *name) {
   Options opt;
   options_defaults(&opt);
+  for (size_t k = 0; k < rules_count(); k++) opt.enabled[k] = true; /* off-by-default rules too */
   LintRun run;
   assert_int_equal(lint_buffer(&run, code, strlen(code), name, &opt), 0);
   size_t n = 0;

@@ -1,12 +1,14 @@
 /* test_fixtures.c - the fixture driver.
  *
- * Every fixture file tests/fixtures/<slug>/NAME.py (not NAME.fixed.py) is linted with all
- * rules enabled. A comment `# expect: <slug>[, <slug>...]` marks a line where
+ * Every fixture file tests/fixtures/<slug>/NAME.py (not NAME.fixed.py) is linted with the
+ * default rules and <slug>'s own rule enabled. A comment `# expect: <slug>[, <slug>...]` marks a line where
  * a finding of that rule must start; `# ok: <slug>` marks a look-alike line
  * that must stay silent. The set of (line, rule) pairs found must equal the
  * set expected, exactly. Annotations are read from comment nodes of the
  * parsed file, so text inside strings never counts. Each rule directory must
- * hold at least MIN_EXPECT positives and MIN_OK negatives for its own rule. */
+ * hold at least MIN_EXPECT positives and MIN_OK negatives for its own rule.
+ * Files under a `project/` directory are linted together, as one project
+ * (project-wide rules: keys expired in another file, databases across files). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lint.h"
@@ -105,19 +108,52 @@ static const char *display_path(const Fixture *fx) {
   return slash ? slash + 1 : p;
 }
 
+/* A fixture under a `project/` directory is linted together with every
+ * other file of that directory, as one project (for project-wide rules),
+ * under its path relative to it. Returns the index of the fixture's result. */
+static size_t lint_project(const Fixture *fx, LintRun *run, const Options *opt) {
+  const char *mark = strstr(fx->path, "/project/");
+  char root[1024], cwd[1024];
+  snprintf(root, sizeof root, "%.*s", (int)(mark - fx->path + (int)strlen("/project")), fx->path);
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(root), 0);
+  FileList files = {0};
+  Diags dg = {0};
+  const char *dot = ".";
+  assert_int_equal(discover(&dot, 1, &files, &dg), 0);
+  assert_int_equal(lint_run(run, &files, opt, NULL, 0, NULL), 0);
+  assert_int_equal(chdir(cwd), 0);
+  const char *rel = mark + strlen("/project/");
+  size_t at = run->nfiles;
+  for (size_t i = 0; i < run->nfiles; i++)
+    if (!strcmp(run->files[i].src.path, rel)) at = i;
+  filelist_free(&files);
+  diags_free(&dg);
+  if (at == run->nfiles) fail_msg("%s: not linted as part of its project", fx->path);
+  return at;
+}
+
 static void run_fixture(void **state) {
   const Fixture *fx = *state;
   Options opt;
   options_defaults(&opt);
-  Source file;
-  Diags dg = {0};
-  assert_int_equal(source_load(&file, fx->path, fx->path, &dg), 0);
+  /* default rules, plus the directory's own rule when it is off by default */
+  const Rule *own = rules_find(fx->dir_slug);
+  if (own) opt.enabled[rules_index(own)] = true;
   LintRun run;
-  assert_int_equal(lint_buffer(&run, file.raw, file.raw_len, display_path(fx), &opt), 0);
-  source_free(&file);
-  diags_free(&dg);
-  assert_true(run.files[0].loaded);
-  const FileResult *fr = &run.files[0];
+  size_t at = 0;
+  if (strstr(fx->path, "/project/")) {
+    at = lint_project(fx, &run, &opt);
+  } else {
+    Source file;
+    Diags dg = {0};
+    assert_int_equal(source_load(&file, fx->path, fx->path, &dg), 0);
+    assert_int_equal(lint_buffer(&run, file.raw, file.raw_len, display_path(fx), &opt), 0);
+    source_free(&file);
+    diags_free(&dg);
+  }
+  assert_true(run.files[at].loaded);
+  const FileResult *fr = &run.files[at];
   Mark *marks = calloc(MAX_MARKS, sizeof(Mark));
   size_t nm = read_marks(&fr->src, marks);
   int failures = 0;

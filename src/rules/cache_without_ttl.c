@@ -8,7 +8,7 @@
 
 #include "growth.h"
 
-static const char *const WRITES[] = {"set", "hset", "hmset", NULL};
+static const char *const WRITES[] = {"set", "hset", "hmset", "mset", NULL};
 static const char *const READS[] = {"get", "hget", "hgetall", "hmget", "exists", NULL};
 static const char *const EXPIRES[] = {"expire", "pexpire", "expireat", "pexpireat", "getex",
                                       NULL};
@@ -70,8 +70,10 @@ static bool same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
 }
 
 /* An expire of the same key later in the same function (any receiver). */
-static bool expired_later(RuleCtx *ctx, const CallSite *w) {
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+static bool expired_later(RuleCtx *ctx, const CallSite *w, size_t wi) {
+  size_t lo, hi;
+  func_calls(ctx->model, wi, w->func, &lo, &hi);
+  for (size_t i = wi + 1; i < hi; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->func == w->func && nstart(cs->node) > nstart(w->node) &&
         call_method_in(cs, EXPIRES) && same_key(ctx, cs, w))
@@ -88,31 +90,58 @@ typedef struct Tested {
   bool yes;
 } Tested;
 
+/* Is `e` the read's value: the assigned name or the read call itself? */
+static bool is_value(Tested *t, TSNode e) {
+  while (node_is(e, SYM.parenthesized_expression)) e = ts_node_named_child(e, 0);
+  if (node_is(e, SYM.await)) e = ts_node_named_child(e, 0);
+  if (ts_node_eq(e, t->read)) return true;
+  return t->name && node_is(e, SYM.identifier) && node_text_eq(t->ctx->src, e, t->name);
+}
+
+/* A hit-or-miss test of the value: `v`, `not v`, `v is None`, `v is not
+ * None`, `v == None`, or one side of `and`/`or`. Comparisons with anything
+ * else (`stock < qty`) test the data, not its presence. */
+static bool miss_test(Tested *t, TSNode c, int depth) {
+  while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
+  if (depth > 4 || ts_node_is_null(c)) return false;
+  if (is_value(t, c)) return true;
+  if (node_is(c, SYM.not_operator)) return miss_test(t, ts_node_named_child(c, 0), depth + 1);
+  if (node_is(c, SYM.boolean_operator))
+    return miss_test(t, ts_node_child_by_field_id(c, SYM.f_left), depth + 1) ||
+           miss_test(t, ts_node_child_by_field_id(c, SYM.f_right), depth + 1);
+  if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2) {
+    TSNode a = ts_node_named_child(c, 0), b = ts_node_named_child(c, 1);
+    return (is_value(t, a) && node_is(b, SYM.none)) || (is_value(t, b) && node_is(a, SYM.none));
+  }
+  return false;
+}
+
 static bool tested_visit(TSNode n, void *data) {
   Tested *t = data;
   if (t->yes || nstart(n) >= t->to) return false;
-  TSNode cond = {0};
-  if (node_is(n, SYM.if_statement) || node_is(n, SYM.conditional_expression) ||
-      node_is(n, SYM.while_statement))
-    cond = node_is(n, SYM.conditional_expression) ? ts_node_named_child(n, 1)
-                                                  : ts_node_child_by_field_id(n, SYM.f_condition);
-  else if (node_is(n, SYM.boolean_operator))
-    cond = ts_node_child_by_field_id(n, SYM.f_left);
-  if (ts_node_is_null(cond) || nend(cond) < t->from) return true;
-  if (nstart(t->read) >= nstart(cond) && nend(t->read) <= nend(cond)) t->yes = true;
-  const char *one[1] = {t->name};
-  if (t->name && expr_mentions_any(t->ctx, cond, one, 1)) t->yes = true;
+  if (nend(n) < t->from) return true;
+  if (node_is(n, SYM.if_statement))
+    t->yes = miss_test(t, ts_node_child_by_field_id(n, SYM.f_condition), 0);
+  else if (node_is(n, SYM.conditional_expression))
+    t->yes = miss_test(t, ts_node_named_child(n, 1), 0);
   return true;
 }
 
 /* `v = r.get(K)` and v tested before the write (or the read is itself a
  * condition): the write fills the cache on a miss. Returns the read. */
-static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w) {
+static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w, size_t wi, bool *rmw) {
   const Function *fn = model_function(ctx->model, w->func);
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+  size_t lo, hi;
+  func_calls(ctx->model, wi, w->func, &lo, &hi);
+  for (size_t i = lo; i < wi; i++) {
     const CallSite *r = model_call(ctx->model, i);
     if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
     if (!call_method_in(r, READS) || !same_key(ctx, r, w)) continue;
+    TSNode value = written_value(ctx, w);
+    if (!ts_node_is_null(value) && value_from_read(ctx, r, w, value)) {
+      *rmw = true; /* a read-modify-write (RL304), not a cache fill */
+      return NULL;
+    }
     Tested t = {.ctx = ctx, .read = r->node, .from = nstart(r->node), .to = nstart(w->node)};
     if (node_is(r->stmt, SYM.expression_statement)) {
       TSNode a = ts_node_named_child(r->stmt, 0);
@@ -122,14 +151,26 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w) {
     }
     node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), tested_visit, &t);
     if (t.yes) return r;
+    (void)wi;
   }
   return NULL;
 }
 
-/* The key's literal text (holes dropped) for word matching. */
+/* The key's literal text (holes dropped) for word matching; for MSET, the
+ * keys of its mapping. */
 static const char *key_words_text(RuleCtx *ctx, const CallSite *w) {
-  if (!w->key.text) return "";
-  char *t = arena_strdup(ctx->arena, w->key.text);
+  const char *text = w->key.text;
+  if (!strcmp(w->method, "mset")) {
+    Stored st[MAX_VALUES];
+    size_t n = stored_values(ctx->model, w, st, MAX_VALUES, NULL);
+    text = "";
+    for (size_t i = 0; i < n; i++) {
+      KeyTpl k = model_key(ctx->model, st[i].field);
+      if (k.text) text = arena_printf(ctx->arena, "%s %s", text, k.text);
+    }
+  }
+  if (!text) return "";
+  char *t = arena_strdup(ctx->arena, text);
   for (char *p = t; *p; p++)
     if (*p == KEY_HOLE) *p = ' ';
   return t;
@@ -137,6 +178,13 @@ static const char *key_words_text(RuleCtx *ctx, const CallSite *w) {
 
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
   long ttl = ctx->opt->default_ttl;
+  if (!strcmp(w->method, "mset")) {
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "MSET cannot set TTLs: write each key with `set(k, v, ex=%ld)` in one "
+                "`pipeline(transaction=False)`",
+                ttl);
+    return;
+  }
   const char *key = ctx_text(ctx, key_arg(ctx, w));
   if (!strcmp(w->method, "set")) {
     bool edits = !call_has_splat(w->args) && !ts_node_is_null(call_arg(w->args, 1));
@@ -181,18 +229,23 @@ static void check(RuleCtx *ctx) {
       if (caller_decides) continue;
     }
     const char *why = NULL;
-    const CallSite *read = fn ? cache_aside_read(ctx, w) : NULL;
+    bool rmw = false;
+    const CallSite *read = fn ? cache_aside_read(ctx, w, i, &rmw) : NULL;
+    if (rmw || (fn && func_atomic_guarded(ctx, i))) continue;
+    /* A hash whose key has no hole is one aggregate (`sessions:owner`): its
+     * name tells what it indexes, not that it is a cache. */
+    bool names = w->method[0] != 'h' || w->key.nholes;
     const char *word;
     if (read)
-      why = arena_printf(ctx->arena, "cache-aside: read on line %u, written here on a miss",
+      why = arena_printf(ctx->arena, "cache-aside: read on line %u, filled here on a miss",
                          line_of(ctx->src, nstart(read->node)));
-    else if ((word = find_word(kw, CACHE_WORDS)))
+    else if (names && (word = find_word(kw, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the key name says %s", word);
-    else if (fn && (word = find_word(fn->name, CACHE_WORDS)))
+    else if (names && fn && (word = find_word(fn->name, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the function `%s` says %s", fn->name, word);
-    else if (fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
+    else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
-    if (!why || (fn && expired_later(ctx, w))) continue;
+    if (!why || (fn && expired_later(ctx, w, i))) continue;
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
                              "under the default noeviction policy a full server rejects writes, "

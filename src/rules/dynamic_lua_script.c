@@ -81,7 +81,7 @@ static bool expr_constant(RuleCtx *ctx, TSNode e, int scope, int depth) {
 /* How the script text is put together, for the message. */
 static const char *how_built(RuleCtx *ctx, TSNode script, int scope) {
   TSNode n = model_resolve(ctx->model, script, &scope);
-  if (node_is(n, SYM.string)) return "an f-string";
+  if (node_is(n, SYM.string) || node_is(n, SYM.concatenated_string)) return "an f-string";
   if (node_is(n, SYM.binary_operator)) {
     TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);
     return node_text_eq(ctx->src, op, "%") ? "% formatting" : "+ concatenation";

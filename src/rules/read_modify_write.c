@@ -51,7 +51,7 @@ static bool same_target(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
 }
 
 /* The value a SET-family call writes. */
-static TSNode written_value(RuleCtx *ctx, const CallSite *w) {
+TSNode written_value(RuleCtx *ctx, const CallSite *w) {
   uint32_t pos = !strcmp(w->method, "set") ? 1 : is_hash(w) ? 2 : 2; /* setex(name, time, value) */
   TSNode v = call_arg(w->args, pos);
   if (ts_node_is_null(v)) v = call_kwarg(ctx->src, w->args, "value");
@@ -219,8 +219,8 @@ static bool in_lock(RuleCtx *ctx, TSNode n, TSNode func) {
 }
 
 /* Does the function take a lock or use WATCH/MULTI/transaction()? */
-static bool func_guarded(RuleCtx *ctx, int func, TSNode fnode) {
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+static bool func_guarded(RuleCtx *ctx, int func, TSNode fnode, size_t lo, size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->func == func && call_method_in(cs, GUARDS)) return true;
   }
@@ -256,6 +256,27 @@ static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, bool *minus
   if (node_is(r, SYM.identifier) && taint_has(t, ctx_text(ctx, r))) return false;
   *amount = r;
   return true;
+}
+
+bool value_from_read(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode value) {
+  const Function *fn = model_function(ctx->model, w->func);
+  if (!fn) return false;
+  Taint t = {.ctx = ctx, .from = nend(r->node), .to = nstart(w->node)};
+  TSNode v = read_target(r);
+  if (ts_node_is_null(v)) return false;
+  taint_add(&t, ctx_text(ctx, v));
+  TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
+  taint_spread(&t, body);
+  return carries(ctx, value, &t, body);
+}
+
+bool func_atomic_guarded(RuleCtx *ctx, size_t i) {
+  const CallSite *cs = model_call(ctx->model, i);
+  const Function *fn = model_function(ctx->model, cs->func);
+  if (!fn) return false;
+  size_t lo, hi;
+  func_calls(ctx->model, i, cs->func, &lo, &hi);
+  return func_guarded(ctx, cs->func, fn->node, lo, hi) || in_lock(ctx, cs->node, fn->node);
 }
 
 static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *w, TSNode value,
@@ -302,7 +323,9 @@ static void check(RuleCtx *ctx) {
                 !strcmp(w->method, "hsetnx")))
       continue; /* atomic by itself */
     const Function *fn = model_function(m, w->func);
-    for (size_t ri = wi; ri-- > 0;) {
+    size_t lo, hi;
+    func_calls(m, wi, w->func, &lo, &hi);
+    for (size_t ri = wi; ri-- > lo;) {
       const CallSite *r = model_call(m, ri);
       if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
       bool read = call_method_in(r, READS), check = call_method_in(r, CHECKS);
@@ -310,7 +333,7 @@ static void check(RuleCtx *ctx) {
         continue;
       if (check && (!set || ts_node_named_child_count(r->args) != (is_hash(r) ? 2u : 1u))) continue;
       if (!same_target(ctx, r, w)) continue;
-      if (func_guarded(ctx, w->func, fn->node) || in_lock(ctx, w->node, fn->node)) break;
+      if (func_guarded(ctx, w->func, fn->node, lo, hi) || in_lock(ctx, w->node, fn->node)) break;
       Taint t = {.ctx = ctx, .from = nend(r->node), .to = nstart(w->node)};
       TSNode v = read_target(r);
       if (!ts_node_is_null(v)) taint_add(&t, ctx_text(ctx, v));

@@ -363,3 +363,14 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
   node_walk(expr, mention_visit, &m);
   return m.found;
 }
+
+void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi) {
+  const Function *fn = func_at(m, func);
+  size_t n = model_ncalls(m);
+  *lo = i;
+  *hi = i + 1;
+  if (!fn) return;
+  uint32_t s = nstart(fn->node), e = nend(fn->node);
+  while (*lo > 0 && nstart(model_call(m, *lo - 1)->node) >= s) --*lo;
+  while (*hi < n && nstart(model_call(m, *hi)->node) < e) ++*hi;
+}

@@ -59,6 +59,19 @@ size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap);
 /* The first identifier in `expr` (not an attribute name or keyword name) that
 is one of `names`, or NULL. */
 const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *names, size_t n);
+/* The call sites inside function `func` as an index range [*lo, *hi) around
+call site i (which must be in it): call sites come in tree order, so the
+ones of a function are contiguous. */
+void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi);
+/* RL304's data flow, shared with RL201. The value a SET-family call
+(set/setex/psetex/hset/hsetnx) writes; null node if not visible. */
+TSNode written_value(RuleCtx *ctx, const CallSite *w);
+/* Does `value` (written by w) carry what read r returned, through names
+assigned in between (`v = r.get(k); d = json.loads(v); ...; r.set(k, d)`)? */
+bool value_from_read(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode value);
+/* Is call site i in a function that takes a lock or uses WATCH/MULTI or
+transaction(), or inside `with ...lock...:`? */
+bool func_atomic_guarded(RuleCtx *ctx, size_t i);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif

@@ -40,6 +40,9 @@ static const char *whole_read(RuleCtx *ctx, const CallSite *cs) {
   if (call_has_splat(cs->args)) return NULL;
   if (call_method_in(cs, WHOLE)) return !strcmp(cs->method, "smembers") ? "set" : "hash";
   if (call_method_in(cs, RANGE_0_M1)) {
+    if (!ts_node_is_null(call_kwarg(ctx->src, cs->args, "byscore")) ||
+        !ts_node_is_null(call_kwarg(ctx->src, cs->args, "bylex")))
+      return NULL; /* 0 and -1 are scores or lex bounds there, not ranks */
     if (!literal_int(ctx, arg_or_kw(ctx, cs, 1, "start"), "0") ||
         !literal_int(ctx, arg_or_kw(ctx, cs, 2, "end"), "-1"))
       return NULL;
