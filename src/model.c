@@ -512,6 +512,21 @@ static void walk_return(Model *m, const Walk *w, TSNode n) {
   if (ts_node_named_child_count(n) > 0) r->value = ts_node_named_child(n, 0);
 }
 
+/* `assert isinstance(client, redis.Redis)`: evidence as good as an annotation. */
+static void walk_assert(Model *m, const Walk *w, TSNode n) {
+  TSNode call = ts_node_named_child(n, 0);
+  if (!node_is(call, SYM.call) ||
+      !node_text_eq(m->src, ts_node_child_by_field_id(call, SYM.f_function), "isinstance"))
+    return;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode obj = call_arg(args, 0), type = call_arg(args, 1);
+  if (ts_node_is_null(type) || node_is(type, SYM.tuple) ||
+      (nsym(obj) != SYM.identifier && nsym(obj) != SYM.attribute))
+    return;
+  int scope, b = target_binding(m, w, obj, &scope);
+  if (b >= 0) assign_add(m, A_TYPE, b, scope, type, nend(n));
+}
+
 static void walk_enter(Model *m, Walk *w, TSNode n) {
   uint16_t s = nsym(n);
   TSNode parent = walk_parent(w);
@@ -539,6 +554,7 @@ static void walk_enter(Model *m, Walk *w, TSNode n) {
   else if (s == SYM.import_from_statement) walk_import_from(m, n, w->scope);
   else if (s == SYM.global_statement) walk_global(m, w, n);
   else if (s == SYM.return_statement) walk_return(m, w, n);
+  else if (s == SYM.assert_statement) walk_assert(m, w, n);
 }
 
 static void walk_leave(Walk *w, TSNode n) {

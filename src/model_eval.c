@@ -2,6 +2,7 @@
  * knows, evaluation of expressions to Values, and the round-based resolution
  * of every binding of a file. The walk that collects bindings is model.c. */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -365,6 +366,23 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
 
 /* The class an annotation names: `Redis`, `redis.Redis`, "Redis",
  * Optional[Redis], Redis | None. Unknown when it names none. */
+/* A dotted name written inside a string annotation. */
+static Value string_type_name(const Model *m, int scope, const char *t, size_t len) {
+  const char *dot = memchr(t, '.', len);
+  size_t head = dot ? (size_t)(dot - t) : len;
+  if (!dot) {
+    Value v = lookup_name(m, scope, t, head);
+    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+  }
+  const Import *im = NULL;
+  for (int sc = scope; sc >= 0 && !im; sc = scope_at(m, sc)->parent)
+    im = model_import_find(m, sc, t, head);
+  if (!im) return mkval(OBJ_UNKNOWN);
+  Value v = model_qualname_value(
+      m, arena_printf(m->arena, "%s%.*s", im->qualified, (int)(len - head), t + head));
+  return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+}
+
 static Value type_class(const Model *m, TSNode n, int scope, int depth) {
   if (ts_node_is_null(n) || depth > 8) return mkval(OBJ_UNKNOWN);
   uint16_t s = nsym(n);
@@ -372,23 +390,22 @@ static Value type_class(const Model *m, TSNode n, int scope, int depth) {
     Value v = model_eval_in(m, n, scope, depth + 1);
     return v.kind == OBJ_CLIENT_CLASS || v.kind == OBJ_NONE ? v : mkval(OBJ_UNKNOWN);
   }
-  if (s == SYM.string) {
+  if (s == SYM.string) { /* "Redis", "redis.Redis", "Optional[Redis[bytes]]": each dotted name */
     const char *t = m->src->text + nstart(n) + 1;
     size_t len = nend(n) - nstart(n);
     len = len >= 2 ? len - 2 : 0;
-    const char *dot = memchr(t, '.', len);
-    size_t head = dot ? (size_t)(dot - t) : len;
-    if (!dot) {
-      Value v = lookup_name(m, scope, t, head);
-      return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+    for (size_t i = 0; i < len;) {
+      if (!(isalpha((unsigned char)t[i]) || t[i] == '_')) {
+        i++;
+        continue;
+      }
+      size_t j = i;
+      while (j < len && (isalnum((unsigned char)t[j]) || t[j] == '_' || t[j] == '.')) j++;
+      Value v = string_type_name(m, scope, t + i, j - i);
+      if (v.kind == OBJ_CLIENT_CLASS) return v;
+      i = j;
     }
-    const Import *im = NULL;
-    for (int sc = scope; sc >= 0 && !im; sc = scope_at(m, sc)->parent)
-      im = model_import_find(m, sc, t, head);
-    if (!im) return mkval(OBJ_UNKNOWN);
-    Value v = model_qualname_value(m, arena_printf(m->arena, "%s%.*s", im->qualified,
-                                             (int)(len - head), t + head));
-    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+    return mkval(OBJ_UNKNOWN);
   }
   uint32_t cnt = ts_node_named_child_count(n);
   bool pending = false;

@@ -9,6 +9,9 @@
 static const char *const SCRIPT_CALLS[] = {"eval", "eval_ro", "register_script", "script_load",
                                            NULL};
 static const char *const CONST_FUNCS[] = {"str", "int", "float", "len", "repr", "round", NULL};
+/* str methods that give the same text for the same inputs */
+static const char *const CONST_METHODS[] = {"format", "replace", "join", "strip", "lstrip",
+                                            "rstrip", "lower", "upper", NULL};
 
 #define CONST_DEPTH 8
 
@@ -66,6 +69,13 @@ static bool expr_constant(RuleCtx *ctx, TSNode e, int scope, int depth) {
   if (s == SYM.call) {
     TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);
     bool known = false;
+    if (node_is(fn, SYM.attribute)) { /* TEMPLATE.format(a="KEYS[1]") */
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      for (const char *const *f = CONST_METHODS; *f && !known; f++)
+        known = node_text_eq(ctx->src, attr, *f);
+      return known && expr_constant(ctx, ts_node_child_by_field_id(fn, SYM.f_object), scope, depth + 1) &&
+             children_constant(ctx, ts_node_child_by_field_id(e, SYM.f_arguments), scope, depth);
+    }
     for (const char *const *f = CONST_FUNCS; *f && !known; f++) known = node_text_eq(ctx->src, fn, *f);
     return known && children_constant(ctx, ts_node_child_by_field_id(e, SYM.f_arguments), scope,
                                       depth);
@@ -76,6 +86,12 @@ static bool expr_constant(RuleCtx *ctx, TSNode e, int scope, int depth) {
                                      : children_constant(ctx, e, scope, depth);
   }
   return false;
+}
+
+/* The expression for a message: squeezed, and cut at 40 bytes. */
+static const char *short_text(RuleCtx *ctx, TSNode n) {
+  const char *t = node_text_squeezed(ctx->arena, ctx->src, n);
+  return strlen(t) <= 40 ? t : arena_printf(ctx->arena, "%.37s...", t);
 }
 
 /* How the script text is put together, for the message. */
@@ -112,11 +128,11 @@ static void check(RuleCtx *ctx) {
     uint8_t nh = t.nholes < KEY_MAX_HOLES ? t.nholes : KEY_MAX_HOLES;
     for (uint8_t h = 0; h < nh; h++) {
       if (expr_constant(ctx, t.holes[h], cs->scope, 0)) continue;
-      if (!shown) shown = ctx_text(ctx, t.holes[h]);
+      if (!shown) shown = short_text(ctx, t.holes[h]);
       const char *p = expr_mentions_any(ctx, t.holes[h], params, np);
       if (p && !injected) {
         injected = p;
-        shown = ctx_text(ctx, t.holes[h]);
+        shown = short_text(ctx, t.holes[h]);
       }
     }
     if (!shown) continue;
