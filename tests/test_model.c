@@ -609,6 +609,38 @@ static void test_annotations(void **state) {
   end_test();
 }
 
+/* Evidence beyond plain annotations: isinstance assertions, string
+ * annotations with generics inside Union (fastapi-cache, jumpserver). */
+static void test_narrowing(void **state) {
+  (void)state;
+  Ctx *c = ctx_build("import redis\n"
+                     "from typing import Union\n"
+                     "from redis.asyncio.client import Redis\n"
+                     "from redis.asyncio.cluster import RedisCluster\n"
+                     "def get_client():\n"
+                     "    client = cache.client.get_client()\n"
+                     "    assert isinstance(client, redis.Redis)\n"
+                     "    client.get('a')\n"
+                     "    return client\n"
+                     "def other(x):\n"
+                     "    assert isinstance(x, dict)\n"
+                     "    x.get('b')\n"
+                     "class Backend:\n"
+                     "    def __init__(self, redis: Union[\"Redis[bytes]\", \"RedisCluster[bytes]\"]):\n"
+                     "        self.redis = redis\n"
+                     "    async def f(self, k):\n"
+                     "        await self.redis.get(k)\n"
+                     "def use():\n"
+                     "    get_client().set('c', 1)\n");
+  EXPECT_SITE(c, "client.get('a')", OBJ_CLIENT);
+  CHECK(site(c, "x.get('b')") == NULL, "isinstance(x, dict) is not a client");
+  const CallSite *cs = site(c, "self.redis.get(k)");
+  CHECK(cs && cs->recv.kind == OBJ_CLIENT && cs->recv.is_async, "Union of string generics");
+  EXPECT_SITE(c, "get_client().set('c', 1)", OBJ_CLIENT);
+  ctx_free(c);
+  end_test();
+}
+
 static void test_factories(void **state) {
   (void)state;
   Ctx *c = ctx_build("from functools import lru_cache\n"
@@ -1625,6 +1657,7 @@ int main(void) {
       T(test_client_or_pipeline),
       T(test_more_bindings),
       T(test_annotated_assignments),
+      T(test_narrowing),
       T(test_optional_import),
       T(test_relative_imports),
       T(test_negatives),
