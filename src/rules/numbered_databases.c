@@ -47,6 +47,15 @@ static long url_db(const char *url) {
   return (*end == '\0' || *end == '?') ? v : DB_UNKNOWN;
 }
 
+/* Does the URL say which database (so db= is ignored)? */
+static bool url_names_db(const char *url) {
+  const char *q = strstr(url, "db=");
+  if (q && (q[-1] == '?' || q[-1] == '&')) return true;
+  const char *s = strstr(url, "://");
+  const char *path = s ? strchr(s + 3, '/') : NULL;
+  return path && isdigit((unsigned char)path[1]);
+}
+
 static bool is_from_url(RuleCtx *ctx, TSNode fn) {
   TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
   return node_text_eq(ctx->src, last, "from_url");
@@ -57,15 +66,18 @@ static long construction_db(RuleCtx *ctx, TSNode call, Value v) {
   TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
   TSNode db = call_kwarg(ctx->src, args, "db");
-  if (!ts_node_is_null(db)) return literal_db(ctx, db);
   if (is_from_url(ctx, fn)) {
+    /* redis-py: a database in the URL (path or ?db=) beats the db= keyword */
     TSNode u = call_arg(args, 0);
     if (ts_node_is_null(u)) u = call_kwarg(ctx->src, args, "url");
     if (ts_node_is_null(u) || call_has_splat(args)) return DB_UNKNOWN;
     KeyTpl t = keytpl_eval(ctx->model, u, model_scope_at(ctx->model, nstart(call)), 0);
     if (!t.text || t.nholes) return DB_UNKNOWN;
-    return url_db(t.text);
+    long in_url = url_db(t.text);
+    if (in_url != 0 || ts_node_is_null(db)) return in_url;
+    return url_names_db(t.text) ? 0 : literal_db(ctx, db);
   }
+  if (!ts_node_is_null(db)) return literal_db(ctx, db);
   if (node_is(fn, SYM.attribute) &&
       node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "master_for"))
     return DB_UNKNOWN; /* Sentinel: the db comes from connection_kwargs */

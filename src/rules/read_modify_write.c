@@ -177,6 +177,7 @@ typedef struct Guard {
   uint32_t after; /* only ifs that start after the read statement... */
   TSNode found;
   bool exits; /* found as an early exit (`if ...: return`) before the write */
+  bool in_else; /* the write is in an else/elif branch of the if */
 } Guard;
 
 static bool cond_uses(Guard *g, TSNode cond) {
@@ -197,6 +198,7 @@ static bool guard_visit(TSNode n, void *data) {
   if (!cond_uses(g, cond)) return true;
   if (inside(g->write, n) && !inside(g->write, cond)) {
     g->found = n;
+    g->in_else = !inside(g->write, ts_node_child_by_field_id(n, SYM.f_consequence));
   } else if (nend(n) <= nstart(g->write) &&
              block_exits(ts_node_child_by_field_id(n, SYM.f_consequence))) {
     g->found = n;
@@ -359,7 +361,8 @@ static void check(RuleCtx *ctx) {
       if (check) {
         /* `if not r.exists(K): write` or `if r.exists(K): return` then write */
         bool negated = node_is(ts_node_child_by_field_id(g.found, SYM.f_condition), SYM.not_operator);
-        if (negated == g.exits) break;
+        /* the write runs when the key was missing */
+        if (negated == (g.exits || g.in_else)) break;
         f = rule_report(ctx, w->node, SEV_WARNING,
                         "%s(`%s`) runs only when the %s() on line %u found no key: two callers "
                         "can both see it missing and both write",

@@ -125,7 +125,8 @@ static const char *rewrite(RuleCtx *ctx, const Item *it, size_t n, RunKind kind,
   return arena_printf(ctx->arena, "%s = %s%s.mget(%s)", t, aw, cs->recv_text, args);
 }
 
-static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments) {
+static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments,
+                   const char *trailing) {
   const CallSite *cs = it[0].cs;
   bool get = kind == RUN_GET;
   Finding *f = rule_report(ctx, cs->node, SEV_INFO,
@@ -145,7 +146,8 @@ static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments
     finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, "One round trip: `%s`", one);
   if (comments) return;
   finding_edit(ctx, f, nstart(it[0].stmt), nend(it[n - 1].stmt),
-               wrap ? rewrite(ctx, it, n, kind, true) : one);
+               arena_printf(ctx->arena, "%s%s", wrap ? rewrite(ctx, it, n, kind, true) : one,
+                            trailing));
 }
 
 /* Does `expr` use a name assigned by an earlier GET of the run? */
@@ -192,14 +194,22 @@ static void check(RuleCtx *ctx) {
     }
     if (n < MIN_RUN) continue;
     if (kind == RUN_SET && has_entity_group(ctx, it, n)) continue; /* RL101 reports it */
-    /* the comment flag covers only the statements inside the run */
-    bool inner_comment = false;
-    for (size_t k = 1; k < n; k++) {
-      bool c = false;
-      prev_statement(it[k].stmt, &c);
-      inner_comment |= c;
+    /* Comments inside the run: one trailing the first statement (`a =
+     * r.get(k)  # note`) moves to the end of the rewrite; any other belongs to
+     * its own statement and blocks the edit. */
+    bool own_line = false;
+    const char *trailing = "";
+    for (TSNode c = ts_node_next_named_sibling(it[0].stmt);
+         !ts_node_is_null(c) && nstart(c) < nstart(it[n - 1].stmt); c = ts_node_next_named_sibling(c)) {
+      if (!node_is(c, SYM.comment)) continue;
+      TSNode before = ts_node_prev_sibling(c);
+      if (ts_node_is_null(before) || !ts_node_eq(before, it[0].stmt) ||
+          line_of(ctx->src, nend(before)) != line_of(ctx->src, nstart(c)))
+        own_line = true;
+      else
+        trailing = arena_printf(ctx->arena, "%s  %s", trailing, ctx_text(ctx, c));
     }
-    report(ctx, it, n, kind, inner_comment);
+    report(ctx, it, n, kind, own_line, trailing);
   }
 }
 

@@ -517,6 +517,22 @@ check "the run has findings in every generated file" \
 check "the cross-file client is resolved (RL104 on redis_client)" \
   eval 'grep -q "RL104" out.text.1'
 
+section "numbered-databases across files, with and without a cluster client"
+mkdir -p dbproj/app
+printf 'import redis\ncache = redis.Redis(host="cache", db=0)\n' >dbproj/app/cache.py
+printf 'import redis\nq = redis.Redis.from_url("redis://q:6379/2", db=5)\n' >dbproj/app/queue.py
+printf 'import redis\nt = redis.Redis(db=9)\n' >dbproj/app/test_queue.py
+rl check --select RL205 --format json dbproj
+check "one finding, for database 2 (the URL beats db=) (got rc $RC)" \
+  py_is '[(f["path"], f["severity"], f["message"][:20]) for f in d["findings"]]' \
+  "[('dbproj/app/queue.py', 'info', 'database 2 selected ')]"
+check "related location: database 0 in the other file" \
+  py_is 'd["findings"][0]["related"][0]["path"]' dbproj/app/cache.py
+printf 'from redis.cluster import RedisCluster\nrc = RedisCluster(host="c")\n' >dbproj/app/cluster.py
+rl check --select RL205 --format json dbproj
+check "with a cluster client the non-zero database is an error" \
+  py_is '[(f["path"], f["severity"]) for f in d["findings"]]' "[('dbproj/app/queue.py', 'error')]"
+
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
 [ "$NFAILS" -eq 0 ]
