@@ -328,11 +328,12 @@ static int cmd_keys(int argc, char **argv) {
 }
 
 static int cmd_rules(void) {
-  printf("%-6s  %-30s  %-8s  %-8s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "TITLE");
+  printf("%-6s  %-30s  %-8s  %-8s  %-7s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "DEFAULT",
+         "TITLE");
   for (size_t i = 0; i < rules_count(); i++) {
     const Rule *r = rules_at(i);
-    printf("%-6s  %-30s  %-8s  %-8s  %s\n", r->code, r->slug, severity_name(r->severity),
-           applicability_name(r->fix), r->title);
+    printf("%-6s  %-30s  %-8s  %-8s  %-7s  %s\n", r->code, r->slug, severity_name(r->severity),
+           applicability_name(r->fix), r->default_enabled ? "on" : "off", r->title);
   }
   return EXIT_CLEAN;
 }

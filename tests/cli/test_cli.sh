@@ -451,6 +451,8 @@ rl rules
 check "exit 0 (got $RC)" rc_is 0
 check "lists RL101 per-field-keys" out_has '^RL101 +per-field-keys '
 check "each code once" eval '[ -z "$(grep -oE "^RL[0-9]{3}" "$T/out" | sort | uniq -d)" ]'
+check "RL309 is listed as off by default" out_has '^RL309 +unbounded-read +info +display +off '
+check "RL101 is listed as on by default" out_has '^RL101 +per-field-keys +warning +unsafe +on '
 
 section "rule"
 rl rule RL101
