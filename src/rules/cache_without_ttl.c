@@ -26,6 +26,12 @@ static const char *const TTL_PARAMS[] = {"ttl", "timeout", "expire", "expires", 
 
 #define WORD_MAX 32
 
+static bool in_list(const char *s, const char *const *list) {
+  for (; *list; list++)
+    if (!strcmp(s, *list)) return true;
+  return false;
+}
+
 static bool word_matches(const char *w, size_t n, const char *p) {
   size_t pn = strlen(p);
   if (n < pn || strncmp(w, p, pn)) return false;
@@ -55,20 +61,6 @@ static const char *find_word(const char *text, const char *const *list) {
   }
 }
 
-static TSNode key_arg(RuleCtx *ctx, const CallSite *cs) {
-  TSNode k = call_arg(cs->args, 0);
-  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "name") : k;
-}
-
-static bool same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
-  if (a->key.text && b->key.text && !a->key.opaque && !b->key.opaque)
-    return !strcmp(a->key.text, b->key.text);
-  TSNode ka = key_arg(ctx, a), kb = key_arg(ctx, b);
-  return !ts_node_is_null(ka) && !ts_node_is_null(kb) &&
-         !strcmp(node_text_squeezed(ctx->arena, ctx->src, ka),
-                 node_text_squeezed(ctx->arena, ctx->src, kb));
-}
-
 /* An expire of the same key later in the same function (any receiver). */
 static bool expired_later(RuleCtx *ctx, const CallSite *w, size_t wi) {
   size_t lo, hi;
@@ -76,7 +68,7 @@ static bool expired_later(RuleCtx *ctx, const CallSite *w, size_t wi) {
   for (size_t i = wi + 1; i < hi; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->func == w->func && nstart(cs->node) > nstart(w->node) &&
-        call_method_in(cs, EXPIRES) && same_key(ctx, cs, w))
+        call_method_in(cs, EXPIRES) && calls_same_key(ctx, cs, w))
       return true;
   }
   return false;
@@ -136,7 +128,7 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w, size_t 
   for (size_t i = lo; i < wi; i++) {
     const CallSite *r = model_call(ctx->model, i);
     if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
-    if (!call_method_in(r, READS) || !same_key(ctx, r, w)) continue;
+    if (!call_method_in(r, READS) || !calls_same_key(ctx, r, w)) continue;
     TSNode value = written_value(ctx, w);
     if (!ts_node_is_null(value) && value_from_read(ctx, r, w, value)) {
       *rmw = true; /* a read-modify-write (RL304), not a cache fill */
@@ -151,7 +143,6 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w, size_t 
     }
     node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), tested_visit, &t);
     if (t.yes) return r;
-    (void)wi;
   }
   return NULL;
 }
@@ -185,7 +176,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
                 ttl);
     return;
   }
-  const char *key = ctx_text(ctx, key_arg(ctx, w));
+  const char *key = ctx_text(ctx, call_key_arg(ctx, w));
   if (!strcmp(w->method, "set")) {
     bool edits = !call_has_splat(w->args) && !ts_node_is_null(call_arg(w->args, 1));
     finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
@@ -198,7 +189,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
                                   w->recv_text, key, ttl);
   /* On a pipeline an extra command would shift the replies of execute(). */
   bool edits = result_unused(w) && !value_is_pipeline(w->recv) &&
-               w->recv.kind != OBJ_CLIENT_OR_PIPELINE && !ts_node_is_null(key_arg(ctx, w)) &&
+               w->recv.kind != OBJ_CLIENT_OR_PIPELINE && !ts_node_is_null(call_key_arg(ctx, w)) &&
                !strchr(key, '(') && !strchr(key, '\n');
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Give it a TTL after writing: `%s` (better: both in one MULTI pipeline)", call);
@@ -224,8 +215,7 @@ static void check(RuleCtx *ctx) {
       size_t np = func_params(ctx, w->func, params, 64);
       bool caller_decides = false;
       for (size_t p = 0; p < np && !caller_decides; p++)
-        for (const char *const *t = TTL_PARAMS; *t && !caller_decides; t++)
-          caller_decides = !strcmp(params[p], *t) || find_word(params[p], (const char *[]){*t, NULL});
+        caller_decides = in_list(params[p], TTL_PARAMS) || find_word(params[p], TTL_PARAMS);
       if (caller_decides) continue;
     }
     const char *why = NULL;
@@ -258,13 +248,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-/* An expire of the same key template anywhere in the project. */
-static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
-  (void)file, (void)data;
-  return !f->key || !growth_key_used_by(ctx->run, f->key, EXPIRES);
-}
-
-static void check_project(ProjectCtx *ctx) { project_filter(ctx, keep, NULL); }
+/* Drops findings whose key template some file expires. */
+static void check_project(ProjectCtx *ctx) { growth_filter(ctx, EXPIRES, false); }
 
 const Rule RULE_CACHE_WITHOUT_TTL = {
     .code = "RL201",

@@ -80,11 +80,9 @@ static bool expr_constant(RuleCtx *ctx, TSNode e, int scope, int depth) {
     return known && children_constant(ctx, ts_node_child_by_field_id(e, SYM.f_arguments), scope,
                                       depth);
   }
-  if (s == SYM.argument_list || s == SYM.keyword_argument) {
-    TSNode v = s == SYM.keyword_argument ? ts_node_child_by_field_id(e, SYM.f_value) : e;
-    return s == SYM.keyword_argument ? expr_constant(ctx, v, scope, depth + 1)
-                                     : children_constant(ctx, e, scope, depth);
-  }
+  if (s == SYM.argument_list) return children_constant(ctx, e, scope, depth);
+  if (s == SYM.keyword_argument)
+    return expr_constant(ctx, ts_node_child_by_field_id(e, SYM.f_value), scope, depth + 1);
   return false;
 }
 

@@ -16,12 +16,20 @@
 #define DB_UNKNOWN -1
 
 /* Could the callee build a client or pool? Cheap text test before evaluating. */
+static bool span_has(const char *t, size_t n, const char *needle) {
+  size_t k = strlen(needle);
+  for (size_t i = 0; i + k <= n; i++)
+    if (!memcmp(t + i, needle, k)) return true;
+  return false;
+}
+
 static bool ctor_like(RuleCtx *ctx, TSNode fn) {
   TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
   if (!node_is(last, SYM.identifier)) return false;
-  const char *t = ctx_text(ctx, last);
-  return strstr(t, "Redis") || strstr(t, "redis") || strstr(t, "Pool") ||
-         !strcmp(t, "from_url") || !strcmp(t, "master_for");
+  const char *t = ctx->src->text + nstart(last);
+  size_t n = nend(last) - nstart(last);
+  return span_has(t, n, "Redis") || span_has(t, n, "redis") || span_has(t, n, "Pool") ||
+         node_text_eq(ctx->src, last, "from_url") || node_text_eq(ctx->src, last, "master_for");
 }
 
 static long literal_db(RuleCtx *ctx, TSNode n) {
@@ -90,12 +98,8 @@ static long construction_db(RuleCtx *ctx, TSNode call, Value v) {
   return 0;
 }
 
-typedef struct Walk {
-  RuleCtx *ctx;
-} Walk;
-
 static bool visit(TSNode n, void *data) {
-  RuleCtx *ctx = ((Walk *)data)->ctx;
+  RuleCtx *ctx = data;
   if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   if (!ctor_like(ctx, fn)) return true;
@@ -121,8 +125,7 @@ static bool visit(TSNode n, void *data) {
 
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src)) return; /* tests pick a throwaway database on purpose */
-  Walk w = {ctx};
-  node_walk(ts_tree_root_node(ctx->model->tree), visit, &w);
+  node_walk(ts_tree_root_node(ctx->model->tree), visit, ctx);
 }
 
 /* ---- project pass ------------------------------------------------------ */

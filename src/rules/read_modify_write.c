@@ -20,34 +20,20 @@ static const char *const GUARDS[] = {"watch", "multi", "transaction", "lock", NU
 
 static bool is_hash(const CallSite *cs) { return cs->method[0] == 'h'; }
 
-static TSNode key_arg(RuleCtx *ctx, const CallSite *cs) {
-  TSNode k = call_arg(cs->args, 0);
-  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "name") : k;
-}
-
 static TSNode field_arg(RuleCtx *ctx, const CallSite *cs) {
   TSNode k = call_arg(cs->args, 1);
   if (ts_node_is_null(k)) k = call_kwarg(ctx->src, cs->args, "key");
   return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "amount") : k;
 }
 
-static bool same_text(RuleCtx *ctx, TSNode a, TSNode b) {
-  return !ts_node_is_null(a) && !ts_node_is_null(b) &&
-         !strcmp(node_text_squeezed(ctx->arena, ctx->src, a),
-                 node_text_squeezed(ctx->arena, ctx->src, b));
-}
-
 /* Same key (and the same field for hash commands). */
 static bool same_target(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
-  bool key = (r->key.text && w->key.text && !r->key.opaque && !w->key.opaque)
-                 ? !strcmp(r->key.text, w->key.text)
-                 : same_text(ctx, key_arg(ctx, r), key_arg(ctx, w));
-  if (!key || is_hash(r) != is_hash(w)) return false;
+  if (!calls_same_key(ctx, r, w) || is_hash(r) != is_hash(w)) return false;
   if (!is_hash(r)) return true;
   TSNode rf = call_arg(r->args, 1), wf = call_arg(w->args, 1);
   if (ts_node_is_null(rf)) rf = call_kwarg(ctx->src, r->args, "key");
   if (ts_node_is_null(wf)) wf = call_kwarg(ctx->src, w->args, "key");
-  return same_text(ctx, rf, wf);
+  return same_expr_text(ctx, rf, wf);
 }
 
 /* The value a SET-family call writes. */
@@ -301,10 +287,10 @@ static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *w, TSNode val
   const char *amt = ctx_text(ctx, amount);
   const char *call =
       is_hash(w) ? arena_printf(ctx->arena, "%s.%s(%s, %s, %s%s)", w->recv_text, method,
-                                ctx_text(ctx, key_arg(ctx, w)), ctx_text(ctx, field_arg(ctx, w)),
+                                ctx_text(ctx, call_key_arg(ctx, w)), ctx_text(ctx, field_arg(ctx, w)),
                                 minus ? "-" : "", amt)
                  : arena_printf(ctx->arena, "%s.%s(%s, %s)", w->recv_text, method,
-                                ctx_text(ctx, key_arg(ctx, w)), amt);
+                                ctx_text(ctx, call_key_arg(ctx, w)), amt);
   finding_fix(ctx, f, FIX_UNSAFE,
               "One atomic command: `%s` (a missing key counts as 0; a non-numeric value is a "
               "server error)",

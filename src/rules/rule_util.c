@@ -374,3 +374,34 @@ void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi) {
   while (*lo > 0 && nstart(model_call(m, *lo - 1)->node) >= s) --*lo;
   while (*hi < n && nstart(model_call(m, *hi)->node) < e) ++*hi;
 }
+
+TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs) {
+  TSNode k = call_arg(cs->args, 0);
+  return ts_node_is_null(k) ? call_kwarg(ctx->src, cs->args, "name") : k;
+}
+
+bool same_expr_text(RuleCtx *ctx, TSNode a, TSNode b) {
+  return !ts_node_is_null(a) && !ts_node_is_null(b) &&
+         !strcmp(node_text_squeezed(ctx->arena, ctx->src, a),
+                 node_text_squeezed(ctx->arena, ctx->src, b));
+}
+
+bool calls_same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
+  if (a->key.text && b->key.text && !a->key.opaque && !b->key.opaque)
+    return !strcmp(a->key.text, b->key.text);
+  return same_expr_text(ctx, call_key_arg(ctx, a), call_key_arg(ctx, b));
+}
+
+TSNode statement_next(TSNode stmt, bool *comment) {
+  TSNode n = ts_node_next_named_sibling(stmt);
+  for (; node_is(n, SYM.comment); n = ts_node_next_named_sibling(n))
+    if (comment) *comment = true;
+  return n;
+}
+
+TSNode statement_prev(TSNode stmt, bool *comment) {
+  TSNode n = ts_node_prev_named_sibling(stmt);
+  for (; node_is(n, SYM.comment); n = ts_node_prev_named_sibling(n))
+    if (comment) *comment = true;
+  return n;
+}

@@ -63,6 +63,13 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
 call site i (which must be in it): call sites come in tree order, so the
 ones of a function are contiguous. */
 void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi);
+/* The key argument of a call: first positional, or `name=`. */
+TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs);
+/* Do two expressions read the same, ignoring whitespace? False if either is null. */
+bool same_expr_text(RuleCtx *ctx, TSNode a, TSNode b);
+/* Do two calls address the same key: equal key templates when both are
+known, else the same key expression? */
+bool calls_same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b);
 /* RL304's data flow, shared with RL201. The value a SET-family call
 (set/setex/psetex/hset/hsetnx) writes; null node if not visible. */
 TSNode written_value(RuleCtx *ctx, const CallSite *w);
@@ -72,6 +79,10 @@ bool value_from_read(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode 
 /* Is call site i in a function that takes a lock or uses WATCH/MULTI or
 transaction(), or inside `with ...lock...:`? */
 bool func_atomic_guarded(RuleCtx *ctx, size_t i);
+/* The statement after / before `stmt` in its block, skipping comments;
+*comment (may be NULL) is set when a comment was skipped. */
+TSNode statement_next(TSNode stmt, bool *comment);
+TSNode statement_prev(TSNode stmt, bool *comment);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 #endif

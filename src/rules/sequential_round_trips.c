@@ -17,24 +17,6 @@ typedef struct Item {
 
 typedef enum { RUN_NONE, RUN_GET, RUN_SET } RunKind;
 
-static TSNode prev_statement(TSNode stmt, bool *comment) {
-  TSNode n = ts_node_prev_named_sibling(stmt);
-  while (node_is(n, SYM.comment)) {
-    *comment = true;
-    n = ts_node_prev_named_sibling(n);
-  }
-  return n;
-}
-
-static TSNode next_statement(TSNode stmt, bool *comment) {
-  TSNode n = ts_node_next_named_sibling(stmt);
-  while (node_is(n, SYM.comment)) {
-    *comment = true;
-    n = ts_node_next_named_sibling(n);
-  }
-  return n;
-}
-
 static TSNode unawait(TSNode e) { return node_is(e, SYM.await) ? ts_node_named_child(e, 0) : e; }
 
 /* Is the call site one statement of a run, and of which kind? */
@@ -167,8 +149,7 @@ static void check(RuleCtx *ctx) {
     TSNode target = {0};
     RunKind kind = item_kind(ctx, first, &target);
     if (kind == RUN_NONE) continue;
-    bool comments = false;
-    TSNode prev = prev_statement(first->stmt, &comments);
+    TSNode prev = statement_prev(first->stmt, NULL);
     long pi = ts_node_is_null(prev) ? -1 : site_of(m, prev, i > 64 ? i - 64 : 0);
     const CallSite *pc = pi < 0 ? NULL : model_call(m, (size_t)pi);
     TSNode pt = {0};
@@ -178,9 +159,8 @@ static void check(RuleCtx *ctx) {
     Item it[MAX_RUN];
     size_t n = 0;
     it[n++] = (Item){first, first->stmt, target};
-    comments = false;
     for (size_t from = i + 1; n < MAX_RUN;) {
-      TSNode next = next_statement(it[n - 1].stmt, &comments);
+      TSNode next = statement_next(it[n - 1].stmt, NULL);
       if (ts_node_is_null(next)) break;
       long ci = site_of(m, next, from);
       const CallSite *cs = ci < 0 ? NULL : model_call(m, (size_t)ci);

@@ -4,13 +4,6 @@
 
 #include "rule_util.h"
 
-/* The statement after `stmt` in its block, skipping comments. */
-static TSNode next_statement(TSNode stmt) {
-  TSNode n = ts_node_next_named_sibling(stmt);
-  while (node_is(n, SYM.comment)) n = ts_node_next_named_sibling(n);
-  return n;
-}
-
 /* The call of an expression statement (through `await`), or a null node. */
 static TSNode statement_call(TSNode stmt) {
   TSNode none = {0};
@@ -62,7 +55,7 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "set") || !result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
-    TSNode next = next_statement(cs->stmt);
+    TSNode next = statement_next(cs->stmt, NULL);
     TSNode call = statement_call(next);
     bool px;
     if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) continue;
