@@ -50,6 +50,11 @@ static const char USAGE[] =
     "  -q, --quiet            text: one line per finding, no code frames or summary\n"
     "  --statistics           text: count findings per rule\n"
     "  --stdin-filename NAME  name of the file read from stdin (PATH '-')\n"
+    "  --redis-py-version V   the redis-py version the code runs with (default: the pin found\n"
+    "                         in uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml,\n"
+    "                         setup.cfg, setup.py, Pipfile or requirements*.txt)\n"
+    "  --cluster              the code runs against Redis Cluster (default: when the linted\n"
+    "                         code constructs a RedisCluster client)\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 usage, configuration or input error.\n";
 
@@ -124,8 +129,21 @@ static int parse_jobs(const char *s, int *jobs) {
   return 0;
 }
 
+/* --redis-py-version 8.0.1 */
+static int parse_pyver(const char *s, Options *opt) {
+  if (pyver_parse_override(s, &opt->pyver)) {
+    usage_error("--redis-py-version needs a version number like 5.0.1 or 8, not '%s'", s);
+    return -1;
+  }
+  static char shown[96];
+  snprintf(shown, sizeof shown, "--redis-py-version %.64s", s);
+  opt->pyver.source = shown;
+  opt->pyver_set = true;
+  return 0;
+}
+
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
-       OPT_STDIN_NAME };
+       OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -138,6 +156,8 @@ static const struct option CHECK_OPTS[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"statistics", no_argument, NULL, OPT_STATS},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+    {"redis-py-version", required_argument, NULL, OPT_PYVER},
+    {"cluster", no_argument, NULL, OPT_CLUSTER},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -158,6 +178,8 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case 'q': cli->out.quiet = true; break;
     case OPT_STATS: cli->out.statistics = true; break;
     case OPT_STDIN_NAME: cli->stdin_filename = optarg; break;
+    case OPT_PYVER: rc = parse_pyver(optarg, &cli->opt); break;
+    case OPT_CLUSTER: cli->opt.cluster = true; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;

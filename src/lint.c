@@ -153,6 +153,7 @@ static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   ctx.opt = r->opt;
   ctx.arena = fr->arena;
   ctx.findings = found;
+  ctx.pyver = &fr->pyver;
   for (size_t k = 0; k < rules_count(); k++) {
     const Rule *rule = rules_at(k);
     if (!r->opt->enabled[k] || !rule->check_file) continue;
@@ -288,6 +289,10 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     Model *m = w->model ? w->model : model_build(scratch, &fr->src, tree, w->module, r->index);
     w->model = NULL;
     w->marena = NULL;
+    for (size_t k = 0; k < model_nctors(m) && !fr->cluster_client; k++) {
+      const Ctor *c = model_ctor(m, k);
+      fr->cluster_client = c->v.kind == OBJ_CLIENT && c->v.cluster;
+    }
     run_rules(r, fr, m, &found);
     store_findings(fr, &found);
     if (r->opt->list_calls) record_calls(fr, m);
@@ -479,11 +484,20 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->files = xcalloc(files->len ? files->len : 1, sizeof(FileResult));
   r.work = xcalloc(files->len ? files->len : 1, sizeof(FileWork));
   r.index = index_new();
+  PyVerCache *pv = opt->pyver_set ? NULL : pyver_cache_new();
+  for (size_t i = 0; i < files->len; i++) {
+    const char *path = files->paths[i];
+    if (!strcmp(path, "-")) path = r.stdin_name;
+    self->files[i].pyver = pv ? pyver_for_file(pv, path) : opt->pyver;
+  }
   run_parallel(&r, job_load);
   build_index(&r);
   run_parallel(&r, job_lint);
   finish(&r);
+  self->cluster = opt->cluster;
+  for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
   run_project_rules(&r);
+  self->pyver_cache = pv;
   index_delete(r.index);
   free(r.work);
   return 0;
@@ -496,6 +510,7 @@ void lint_run_free(LintRun *self) {
   }
   free(self->files);
   diags_free(&self->diags);
+  pyver_cache_free(self->pyver_cache);
   memset(self, 0, sizeof *self);
 }
 

@@ -32,6 +32,8 @@ typedef struct FileResult {
   size_t ncalls;
   KeyUse *keys;       /* key uses in file order (arena) */
   size_t nkeys;
+  PyVer pyver;        /* the redis-py version its project pins (or --redis-py-version) */
+  bool cluster_client; /* the file constructs a Redis Cluster client */
 } FileResult;
 
 typedef struct LintRun {
@@ -39,6 +41,8 @@ typedef struct LintRun {
   size_t nfiles;
   size_t nfindings;  /* total */
   Diags diags;       /* run-level diagnostics, sorted by path */
+  bool cluster;      /* cluster mode: --cluster, or some file constructs a cluster client */
+  struct PyVerCache *pyver_cache; /* owns the FileResult.pyver sources */
 } LintRun;
 
 /* Lints the files; stdin_buf (may be NULL) is the content for a path "-",

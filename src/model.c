@@ -481,8 +481,50 @@ static void walk_global(Model *m, const Walk *w, TSNode n) {
   }
 }
 
+/* Innermost loop whose body (not its iterable) holds byte `at`. */
+static int body_loop(const Model *m, int l, TSNode n) {
+  while (l >= 0) {
+    const Loop *lp = vec_at(&m->loops, (size_t)l);
+    if (ts_node_is_null(lp->iterable) || nstart(n) < nstart(lp->iterable) ||
+        nstart(n) >= nend(lp->iterable))
+      break;
+    l = lp->parent;
+  }
+  return l;
+}
+
+/* Could the callee construct a client, pool or sentinel? A cheap test on
+ * its last name before evaluating (Redis, StrictRedis, RedisCluster,
+ * ConnectionPool, BlockingConnectionPool, Sentinel, from_url, master_for). */
+static bool ctor_name(const Source *src, TSNode fn) {
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier)) return false;
+  const char *t = src->text + nstart(last);
+  size_t n = nend(last) - nstart(last);
+  static const char *const parts[] = {"Redis", "redis", "Pool", "Sentinel", "from_url",
+                                      "master_for", "slave_for", "Cluster"};
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+    size_t pl = strlen(parts[k]);
+    for (size_t i = 0; i + pl <= n; i++)
+      if (!memcmp(t + i, parts[k], pl)) return true;
+  }
+  return false;
+}
+
 static void walk_call(Model *m, const Walk *w, TSNode n) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (ctor_name(m->src, fn)) {
+    Ctor *c = vec_push(&m->pending_ctors);
+    c->node = n;
+    c->args = ts_node_child_by_field_id(n, SYM.f_arguments);
+    c->stmt = w->stmt;
+    c->scope = w->scope;
+    c->func = w->func;
+    c->cls = w->cls;
+    c->loop = body_loop(m, w->loop, n);
+    const Function *f = func_at(m, w->func);
+    c->in_async = f && f->is_async;
+  }
   if (!node_is(fn, SYM.attribute)) return;
   PendingCall *p = vec_push(&m->pending);
   p->node = n;
@@ -493,16 +535,7 @@ static void walk_call(Model *m, const Walk *w, TSNode n) {
   const Function *f = func_at(m, w->func);
   p->in_async = f && f->is_async;
   p->awaited = node_is(walk_parent(w), SYM.await);
-  /* innermost loop whose body (not its iterable) holds the call */
-  int l = w->loop;
-  while (l >= 0) {
-    const Loop *lp = vec_at(&m->loops, (size_t)l);
-    if (ts_node_is_null(lp->iterable) || nstart(n) < nstart(lp->iterable) ||
-        nstart(n) >= nend(lp->iterable))
-      break;
-    l = lp->parent;
-  }
-  p->loop = l;
+  p->loop = body_loop(m, w->loop, n); /* innermost loop whose body holds the call */
 }
 
 static void walk_return(Model *m, const Walk *w, TSNode n) {
@@ -720,6 +753,29 @@ static void build_calls(Model *m) {
   }
 }
 
+/* Keeps the pending constructions that build a client, pool or sentinel. */
+static void build_ctors(Model *m) {
+  for (size_t i = 0; i < m->pending_ctors.len; i++) {
+    Ctor c = *(const Ctor *)vec_at(&m->pending_ctors, i);
+    TSNode fn = ts_node_child_by_field_id(c.node, SYM.f_function);
+    TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+    c.from_url = node_text_eq(m->src, last, "from_url");
+    c.v = model_eval_in(m, c.node, c.scope, 0);
+    if (c.v.kind == OBJ_UNKNOWN && c.from_url && node_is(fn, SYM.attribute)) {
+      Value cls = model_eval_in(m, ts_node_child_by_field_id(fn, SYM.f_object), c.scope, 0);
+      if (cls.kind == OBJ_CLIENT_CLASS && cls.makes == OBJ_POOL) { /* ConnectionPool.from_url */
+        c.v = cls;
+        c.v.kind = OBJ_POOL;
+        c.v.ctor_start = nstart(c.node);
+        c.v.ctor_end = nend(c.node);
+      }
+    }
+    bool made = c.v.kind == OBJ_CLIENT || c.v.kind == OBJ_POOL || c.v.kind == OBJ_SENTINEL;
+    if (!made || c.v.ctor_start != nstart(c.node)) continue;
+    *(Ctor *)vec_push(&m->ctors) = c;
+  }
+}
+
 static void build_exports(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     const Binding *b = binding_at(m, (int)i);
@@ -755,16 +811,19 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->package = package_of(arena, m->module, src->path ? src->path : "");
   m->index = index;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
-               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals};
+               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
+               &m->pending_ctors, &m->ctors};
   size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
                  sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
-                 sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl)};
+                 sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl),
+                 sizeof(Ctor), sizeof(Ctor)};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
   model_resolve_bindings(m);
   build_calls(m);
+  build_ctors(m);
   build_exports(m);
   return m;
 }
@@ -772,7 +831,8 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
 void model_free(Model *m) {
   if (!m) return;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
-               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals};
+               &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
+               &m->pending_ctors, &m->ctors};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;
@@ -782,6 +842,8 @@ void model_free(Model *m) {
 
 const Source *model_source(const Model *m) { return m->src; }
 size_t model_ncalls(const Model *m) { return m->calls.len; }
+size_t model_nctors(const Model *m) { return m->ctors.len; }
+const Ctor *model_ctor(const Model *m, size_t i) { return vec_at(&m->ctors, i); }
 const CallSite *model_call(const Model *m, size_t i) { return vec_at(&m->calls, i); }
 const Loop *model_loop(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->loops, (size_t)i);

@@ -146,6 +146,19 @@ typedef struct CallSite {
   KeyTpl key;         /* template of the first key argument */
 } CallSite;
 
+/* ---- Constructions ------------------------------------------------------ */
+
+/* A call that builds a client, pool or sentinel (Redis(...), from_url,
+ * ConnectionPool(...), RedisCluster(...), Sentinel(...), master_for(...)). */
+typedef struct Ctor {
+  TSNode node, args, stmt; /* the call, its argument_list, enclosing simple statement */
+  Value v;                 /* OBJ_CLIENT, OBJ_POOL or OBJ_SENTINEL; cluster, is_async */
+  int func, cls, loop;     /* innermost function / class / loop body, or -1 */
+  int scope;
+  bool from_url;           /* X.from_url(...) */
+  bool in_async;           /* inside async def */
+} Ctor;
+
 typedef struct Model Model;
 struct ProjectIndex;
 
@@ -160,6 +173,9 @@ void model_free(Model *m);
 const Source *model_source(const Model *m);
 size_t model_ncalls(const Model *m);
 const CallSite *model_call(const Model *m, size_t i);
+/* Constructions in tree order. */
+size_t model_nctors(const Model *m);
+const Ctor *model_ctor(const Model *m, size_t i);
 const Loop *model_loop(const Model *m, int i);
 const Function *model_function(const Model *m, int i);
 size_t model_nfunctions(const Model *m);

@@ -77,7 +77,7 @@ struct Model {
   const char *package;  /* for relative imports */
   const ProjectIndex *index;
   Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
-      calls, exports, globals;
+      calls, exports, globals, pending_ctors, ctors;
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int *ret_start;       /* per function: first index into rets (sorted by func) */

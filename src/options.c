@@ -13,6 +13,9 @@ void options_defaults(Options *self) {
   self->th.blob_min_bytes = 1024;
   self->th.per_field_min_group = 3;
   self->default_ttl = 3600;
+  self->lock_ttl = 30;
+  self->socket_timeout = 5;
+  self->block_timeout = 5;
   self->jobs = 1;
   for (size_t i = 0; i < rules_count() && i < 64; i++)
     self->enabled[i] = rules_at(i)->default_enabled;

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pyver.h"
+
 /* Redis server thresholds the memory rules compare against (server defaults). */
 typedef struct Thresholds {
   long hash_max_listpack_entries; /* 512 */
@@ -17,6 +19,13 @@ typedef struct Options {
   Thresholds th;
   bool enabled[64]; /* by registry index */
   long default_ttl; /* seconds: the TTL fixes add (RL201), 3600 */
+  long lock_ttl;    /* seconds: the lock expiry fixes add (RL501), 30 */
+  long socket_timeout; /* seconds: the socket timeouts fixes add (RL402), 5 */
+  long block_timeout;  /* seconds: the finite blocking timeout fixes use (RL403), 5 */
+  bool cluster;     /* --cluster: the code runs against Redis Cluster (RL7xx) even when no
+                       RedisCluster is constructed in the linted files */
+  bool pyver_set;   /* --redis-py-version: pyver applies to every file */
+  PyVer pyver;
   int jobs;         /* worker threads, >= 1 */
   bool list_calls;  /* record every Redis call site (redislint calls) */
 } Options;

@@ -15,6 +15,7 @@ typedef struct RuleCtx {
   const Options *opt;
   Arena *arena;
   Vec *findings; /* Finding */
+  const PyVer *pyver; /* the redis-py the file's project pins (pyver.h) */
 } RuleCtx;
 
 /* A finding on a node's span; message printf-style. Returns it for fixes. */

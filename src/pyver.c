@@ -1,0 +1,484 @@
+/* pyver.c - which redis-py the project pins (see pyver.h). */
+#include "pyver.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "arena.h"
+#include "source.h"
+
+#define V_INF INT64_MAX
+#define V_8 ((int64_t)8 * 1000000)
+#define DEP_MAX_BYTES (8u << 20) /* dependency files larger than this are not read */
+
+/* ---------------------------------------------------------------- versions */
+
+/* "4.6.0" -> 4006000 (major*1e6 + minor*1e3 + patch). *parts gets how many
+ * numbers were written; *wild is set for a trailing ".*". -1 if no number. */
+static int64_t parse_version(const char *s, int *parts, bool *wild) {
+  int64_t v[3] = {0, 0, 0};
+  int n = 0;
+  *wild = false;
+  while (isspace((unsigned char)*s)) s++;
+  if (*s == 'v') s++;
+  while (n < 3 && isdigit((unsigned char)*s)) {
+    int64_t x = 0;
+    while (isdigit((unsigned char)*s)) {
+      if (x < 100000) x = x * 10 + (*s - '0');
+      s++;
+    }
+    v[n++] = x > 999 ? 999 : x;
+    if (*s != '.') break;
+    s++;
+    if (*s == '*') {
+      *wild = true;
+      break;
+    }
+  }
+  *parts = n;
+  if (n == 0) return -1;
+  return v[0] * 1000000 + v[1] * 1000 + v[2];
+}
+
+/* The version just after everything that starts with v's first `keep` numbers
+ * (next major, minor or patch). */
+static int64_t bump(int64_t v, int keep) {
+  if (keep <= 1) return (v / 1000000 + 1) * 1000000;
+  if (keep == 2) return (v / 1000 + 1) * 1000;
+  return v + 1;
+}
+
+PyVerClass pyver_classify(const char *spec) {
+  int64_t lo = 0, hi = V_INF;
+  const char *p = spec;
+  bool any = false;
+  while (*p) {
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    char clause[128];
+    if (len >= sizeof clause) len = sizeof clause - 1;
+    memcpy(clause, p, len);
+    clause[len] = '\0';
+    p = end ? end + 1 : p + strlen(p);
+    char *c = clause;
+    while (isspace((unsigned char)*c)) c++;
+    if (!*c || *c == '*') continue;
+    static const char *const ops[] = {"===", "==", "~=", ">=", "<=", "!=", ">", "<", "^", "~"};
+    const char *op = "";
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+      if (!strncmp(c, ops[k], strlen(ops[k]))) {
+        op = ops[k];
+        break;
+      }
+    int parts;
+    bool wild;
+    int64_t v = parse_version(c + strlen(op), &parts, &wild);
+    if (v < 0) continue;
+    any = true;
+    if (!strcmp(op, "==") || !strcmp(op, "===") || !*op) {
+      if (v > lo) lo = v;
+      int64_t h = wild ? bump(v, parts) : v + 1;
+      if (h < hi) hi = h;
+    } else if (!strcmp(op, "~=")) {
+      if (v > lo) lo = v;
+      int64_t h = bump(v, parts > 1 ? parts - 1 : 1);
+      if (h < hi) hi = h;
+    } else if (!strcmp(op, ">=")) {
+      if (v > lo) lo = v;
+    } else if (!strcmp(op, ">")) {
+      if (v + 1 > lo) lo = v + 1;
+    } else if (!strcmp(op, "<")) {
+      if (v < hi) hi = v;
+    } else if (!strcmp(op, "<=")) {
+      if (v + 1 < hi) hi = v + 1;
+    } else if (!strcmp(op, "^")) { /* poetry: up to the next left-most non-zero part */
+      if (v > lo) lo = v;
+      int64_t h = v >= 1000000 ? bump(v, 1) : bump(v, 2);
+      if (h < hi) hi = h;
+    } else if (!strcmp(op, "~")) { /* poetry: ~4.5 -> <4.6, ~4 -> <5 */
+      if (v > lo) lo = v;
+      int64_t h = bump(v, parts >= 2 ? 2 : 1);
+      if (h < hi) hi = h;
+    } /* != narrows nothing that matters here */
+  }
+  if (!any) return PYV_UNKNOWN;
+  if (hi <= V_8) return PYV_BEFORE_8;
+  if (lo >= V_8) return PYV_8_OR_LATER;
+  return PYV_UNKNOWN;
+}
+
+int pyver_parse_override(const char *text, PyVer *out) {
+  int parts;
+  bool wild;
+  int64_t v = parse_version(text, &parts, &wild);
+  if (v < 0) return -1;
+  const char *s = text;
+  while (isdigit((unsigned char)*s) || *s == '.') s++;
+  if (*s) return -1; /* "8.0rc1", "abc": say so rather than guess */
+  out->cls = v >= V_8 ? PYV_8_OR_LATER : PYV_BEFORE_8;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- scanning */
+
+static bool name_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.'; }
+
+/* Does a requirement start at s with the distribution name `redis` (any
+ * case)? Returns the text after the name, or NULL. */
+static const char *redis_name(const char *s) {
+  if (strncasecmp(s, "redis", 5) != 0 || name_char(s[5])) return NULL;
+  return s + 5;
+}
+
+/* The version specifier of a PEP 508 requirement after its name:
+ * "[hiredis]>=4.5,<6 ; python_version>'3'" -> ">=4.5,<6". Copies into out
+ * (trimmed); false for a URL requirement (`redis @ https://...`). */
+static bool req_spec(const char *after, size_t len, char *out, size_t cap) {
+  size_t i = 0;
+  while (i < len && isspace((unsigned char)after[i])) i++;
+  if (i < len && after[i] == '[') {
+    while (i < len && after[i] != ']') i++;
+    if (i < len) i++;
+  }
+  while (i < len && isspace((unsigned char)after[i])) i++;
+  if (i < len && after[i] == '@') return false;
+  size_t n = 0;
+  while (i < len && after[i] != ';' && after[i] != '#' && after[i] != '"' && after[i] != '\'' &&
+         n + 1 < cap) {
+    if (after[i] == '(' || after[i] == ')') { /* "redis (>=4)" old style */
+      i++;
+      continue;
+    }
+    out[n++] = after[i++];
+  }
+  while (n && isspace((unsigned char)out[n - 1])) n--;
+  out[n] = '\0';
+  return true;
+}
+
+typedef struct Found {
+  char spec[128];   /* the specifier, "" when unpinned */
+  char shown[160];  /* as shown: "redis==4.6.0", "redis 5.0.1" */
+  bool found;
+  bool exact;       /* from a lock file */
+} Found;
+
+static void found_set(Found *f, const char *spec, bool exact) {
+  if (f->found && (f->spec[0] || !spec[0])) return; /* the first pinned mention wins */
+  snprintf(f->spec, sizeof f->spec, "%s", spec);
+  if (exact)
+    snprintf(f->shown, sizeof f->shown, "redis %s", spec);
+  else
+    snprintf(f->shown, sizeof f->shown, "redis%s%s", spec[0] ? "" : " (no version)", spec);
+  f->found = true;
+  f->exact = exact;
+}
+
+/* One line of a requirements file or setup.cfg list. */
+static void scan_req_line(const char *line, size_t len, Found *f) {
+  while (len && isspace((unsigned char)*line)) line++, len--;
+  if (!len || *line == '-' || *line == '#') return;
+  char tmp[256];
+  if (len >= sizeof tmp) return;
+  memcpy(tmp, line, len);
+  tmp[len] = '\0';
+  const char *after = redis_name(tmp);
+  if (!after) return;
+  char spec[128];
+  if (req_spec(after, strlen(after), spec, sizeof spec)) found_set(f, spec, false);
+}
+
+static void scan_lines(const char *text, size_t n, Found *f) {
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && text[j] != '\n') j++;
+    scan_req_line(text + i, j - i, f);
+    i = j + 1;
+  }
+}
+
+/* Quoted requirement strings ("redis>=4.5" in pyproject.toml, setup.py) and
+ * TOML `redis = "^4.5"` / `redis = { version = "^4.5" }` lines (poetry,
+ * Pipfile). */
+static void scan_toml_like(const char *text, size_t n, Found *f) {
+  for (size_t i = 0; i < n; i++) {
+    char q = text[i];
+    if ((q == '"' || q == '\'') && i + 1 < n) {
+      const char *s = text + i + 1;
+      const char *close = memchr(s, q, n - i - 1);
+      if (!close) break;
+      const char *after = redis_name(s);
+      if (after && after <= close && !memchr(s, '\n', (size_t)(close - s))) {
+        char spec[128];
+        if (req_spec(after, (size_t)(close - after), spec, sizeof spec)) found_set(f, spec, false);
+      }
+      i = (size_t)(close - text);
+      continue;
+    }
+    bool line_start = i == 0 || text[i - 1] == '\n';
+    if (!line_start) continue;
+    size_t k = i;
+    while (k < n && (text[k] == ' ' || text[k] == '\t')) k++;
+    if (k >= n) break;
+    const char *after = redis_name(text + k);
+    if (!after) continue;
+    const char *e = memchr(after, '\n', n - (size_t)(after - text));
+    size_t len = e ? (size_t)(e - after) : n - (size_t)(after - text);
+    char line[256];
+    if (len >= sizeof line) continue;
+    memcpy(line, after, len);
+    line[len] = '\0';
+    char *eq = line;
+    while (*eq == ' ' || *eq == '\t') eq++;
+    if (*eq != '=') continue;
+    char *val = strstr(eq, "version");
+    char *qs = strpbrk(val ? val : eq, "\"'");
+    if (!qs) continue;
+    char *qe = strchr(qs + 1, *qs);
+    if (!qe) continue;
+    *qe = '\0';
+    found_set(f, qs + 1, false);
+  }
+}
+
+/* `[[package]]` blocks of uv.lock, poetry.lock, pdm.lock. */
+static void scan_lock(const char *text, size_t n, Found *f) {
+  const char *p = text, *end = text + n;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    if (le - p >= 14 && !strncmp(p, "name = \"redis\"", 14)) {
+      for (const char *q = nl ? nl + 1 : end; q < end;) {
+        const char *qn = memchr(q, '\n', (size_t)(end - q));
+        const char *qe = qn ? qn : end;
+        if (qe - q >= 2 && q[0] == '[') break;
+        if (qe - q > 11 && !strncmp(q, "version = \"", 11)) {
+          char v[64];
+          size_t vl = 0;
+          for (const char *c = q + 11; c < qe && *c != '"' && vl + 1 < sizeof v; c++) v[vl++] = *c;
+          v[vl] = '\0';
+          found_set(f, v, true);
+          return;
+        }
+        q = qn ? qn + 1 : end;
+      }
+    }
+    p = nl ? nl + 1 : end;
+  }
+}
+
+static void scan_pipfile_lock(const char *text, size_t n, Found *f) {
+  cJSON *root = cJSON_ParseWithLength(text, n);
+  if (!root) return;
+  const char *sections[] = {"default", "develop"};
+  for (size_t i = 0; i < 2 && !f->found; i++) {
+    cJSON *pkg = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, sections[i]),
+                                                  "redis");
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(pkg, "version");
+    if (cJSON_IsString(v) && v->valuestring) {
+      const char *s = v->valuestring;
+      while (*s == '=') s++;
+      found_set(f, s, true);
+    }
+  }
+  cJSON_Delete(root);
+}
+
+/* ---------------------------------------------------------------- the cache */
+
+typedef struct Entry {
+  char *dir;    /* absolute */
+  PyVer ver;
+  bool decided; /* a dependency file here mentions redis, or this is a root */
+} Entry;
+
+struct PyVerCache {
+  Entry *e;
+  size_t n, cap;
+  char cwd[PATH_MAX];
+  Arena *arena; /* source strings */
+};
+
+PyVerCache *pyver_cache_new(void) {
+  PyVerCache *c = xcalloc(1, sizeof *c);
+  if (!getcwd(c->cwd, sizeof c->cwd)) c->cwd[0] = '\0';
+  c->arena = arena_new();
+  return c;
+}
+
+void pyver_cache_free(PyVerCache *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->n; i++) free(c->e[i].dir);
+  free(c->e);
+  arena_delete(c->arena);
+  free(c);
+}
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t)DEP_MAX_BYTES;
+}
+
+static bool exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* Reads a dependency file (NULL if it cannot be read; not an error: the
+ * verdict then stays unknown). */
+static char *slurp(const char *path, size_t *len) {
+  if (!is_file(path)) return NULL;
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  char *buf = xmalloc(DEP_MAX_BYTES + 1);
+  size_t n = fread(buf, 1, DEP_MAX_BYTES, fp);
+  fclose(fp);
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+typedef void (*Scanner)(const char *, size_t, Found *);
+
+static bool try_file(const char *dir, const char *name, Scanner scan, Found *f, char *which,
+                     size_t wcap) {
+  char path[PATH_MAX];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return false;
+  size_t len;
+  char *text = slurp(path, &len);
+  if (!text) return false;
+  Found here = {0};
+  scan(text, len, &here);
+  free(text);
+  if (!here.found) return false;
+  if (!f->found || (!f->spec[0] && here.spec[0])) {
+    *f = here;
+    snprintf(which, wcap, "%s", name);
+  }
+  return f->spec[0] != '\0';
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* requirements*.txt in dir, and *.txt in dir/requirements/, sorted. */
+static void try_requirements(const char *dir, Found *f, char *which, size_t wcap) {
+  const char *subs[] = {"", "requirements/"};
+  for (size_t s = 0; s < 2 && !(f->found && f->spec[0]); s++) {
+    char d[PATH_MAX];
+    snprintf(d, sizeof d, "%s/%s", dir, subs[s]);
+    DIR *dp = opendir(d);
+    if (!dp) continue;
+    char *names[256];
+    size_t nn = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) && nn < 256) {
+      size_t l = strlen(de->d_name);
+      bool txt = l > 4 && !strcmp(de->d_name + l - 4, ".txt");
+      bool req = s == 1 ? txt : txt && !strncmp(de->d_name, "requirements", 12);
+      if (req || (s == 0 && l > 3 && !strcmp(de->d_name + l - 3, ".in") &&
+                  !strncmp(de->d_name, "requirements", 12)))
+        names[nn++] = xstrdup(de->d_name);
+    }
+    closedir(dp);
+    qsort(names, nn, sizeof names[0], cmp_str);
+    for (size_t i = 0; i < nn; i++) {
+      char rel[PATH_MAX];
+      snprintf(rel, sizeof rel, "%s%s", subs[s], names[i]);
+      if (!(f->found && f->spec[0])) try_file(dir, rel, scan_lines, f, which, wcap);
+      free(names[i]);
+    }
+  }
+}
+
+/* What `dir` says, if anything. */
+static bool decide_dir(PyVerCache *c, const char *dir, PyVer *out) {
+  Found f = {0};
+  char which[PATH_MAX] = "";
+  static const struct {
+    const char *name;
+    Scanner scan;
+  } files[] = {{"uv.lock", scan_lock},           {"poetry.lock", scan_lock},
+               {"pdm.lock", scan_lock},          {"Pipfile.lock", scan_pipfile_lock},
+               {"pyproject.toml", scan_toml_like}, {"setup.cfg", scan_lines},
+               {"setup.py", scan_toml_like},     {"Pipfile", scan_toml_like}};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    if (try_file(dir, files[i].name, files[i].scan, &f, which, sizeof which)) break;
+  if (!(f.found && f.spec[0])) try_requirements(dir, &f, which, sizeof which);
+  if (!f.found) return false;
+  out->cls = f.spec[0] ? pyver_classify(f.spec) : PYV_UNKNOWN;
+  /* the dependency file as the user would name it: relative to the working
+   * directory when under it */
+  char shown[PATH_MAX * 2];
+  size_t cl = strlen(c->cwd);
+  if (cl && !strcmp(dir, c->cwd))
+    snprintf(shown, sizeof shown, "%s", which);
+  else if (cl && !strncmp(dir, c->cwd, cl) && dir[cl] == '/')
+    snprintf(shown, sizeof shown, "%s/%s", dir + cl + 1, which);
+  else
+    snprintf(shown, sizeof shown, "%s/%s", dir, which);
+  out->source = arena_printf(c->arena, "%s: %s", shown, f.shown);
+  return true;
+}
+
+static Entry *lookup(PyVerCache *c, const char *dir) {
+  for (size_t i = c->n; i-- > 0;)
+    if (!strcmp(c->e[i].dir, dir)) return &c->e[i];
+  return NULL;
+}
+
+static PyVer resolve_dir(PyVerCache *c, const char *dir, int depth) {
+  PyVer none = {PYV_UNKNOWN, NULL};
+  Entry *hit = lookup(c, dir);
+  if (hit) return hit->ver;
+  PyVer v = none;
+  bool decided = decide_dir(c, dir, &v);
+  if (!decided && depth < 64) {
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/.git", dir);
+    bool root = exists(probe);
+    snprintf(probe, sizeof probe, "%s/.hg", dir);
+    root = root || exists(probe);
+    char *slash = strrchr(dir, '/');
+    if (!root && slash && slash != dir) {
+      char parent[PATH_MAX];
+      size_t pl = (size_t)(slash - dir);
+      memcpy(parent, dir, pl);
+      parent[pl] = '\0';
+      v = resolve_dir(c, parent, depth + 1);
+    }
+  }
+  if (c->n == c->cap) c->e = xrealloc(c->e, (c->cap = c->cap ? c->cap * 2 : 16) * sizeof *c->e);
+  c->e[c->n++] = (Entry){xstrdup(dir), v, decided};
+  return v;
+}
+
+PyVer pyver_for_file(PyVerCache *c, const char *path) {
+  PyVer none = {PYV_UNKNOWN, NULL};
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == path)
+    snprintf(dir, sizeof dir, "/");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  char abs[PATH_MAX];
+  /* a --stdin-filename may name a directory that does not exist: the
+   * working directory's pins apply then */
+  if (!realpath(dir, abs) && !realpath(".", abs)) return none;
+  if (!strcmp(abs, "/")) return none;
+  return resolve_dir(c, abs, 0);
+}

@@ -1,0 +1,43 @@
+/* pyver.h - which redis-py the project pins.
+ *
+ * redis-py 8.0 changed defaults the connection rules depend on (socket
+ * timeouts of 5 s instead of none). For each linted file the nearest
+ * directory, from the file's own up to the repository root (a directory
+ * holding .git or .hg), whose dependency files mention the `redis`
+ * distribution decides. Lock files (uv.lock, poetry.lock, pdm.lock,
+ * Pipfile.lock) name the exact version and win over declarations in the
+ * same directory (pyproject.toml, setup.cfg, setup.py, Pipfile,
+ * requirements*.txt, and *.txt files in requirements/). */
+#ifndef RL_PYVER_H
+#define RL_PYVER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+  PYV_UNKNOWN = 0, /* no pin found, or a range that spans 8.0 */
+  PYV_BEFORE_8,    /* every allowed version is < 8.0 */
+  PYV_8_OR_LATER   /* every allowed version is >= 8.0 */
+} PyVerClass;
+
+typedef struct PyVer {
+  PyVerClass cls;
+  /* Where the verdict comes from, for messages: "requirements.txt: redis==4.6.0",
+   * "poetry.lock: redis 5.0.1", "--redis-py-version 8.0"; NULL when nothing
+   * was found. Static storage owned by the cache (or the caller). */
+  const char *source;
+} PyVer;
+
+/* The class of a version specifier ("==4.6.0", ">=4.5,<6", "^5.0", "~=8.0",
+ * "8.0.1", "*"). */
+PyVerClass pyver_classify(const char *spec);
+
+/* A version given on the command line ("8", "7.4.0"): 0 and *out, or -1. */
+int pyver_parse_override(const char *text, PyVer *out);
+
+typedef struct PyVerCache PyVerCache;
+PyVerCache *pyver_cache_new(void);
+void pyver_cache_free(PyVerCache *c);
+/* The pin that applies to a file (path relative to the working directory or
+ * absolute). Not thread-safe: call before the parallel phase. */
+PyVer pyver_for_file(PyVerCache *c, const char *path);
+#endif
