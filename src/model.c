@@ -772,6 +772,13 @@ static void build_ctors(Model *m) {
     }
     bool made = c.v.kind == OBJ_CLIENT || c.v.kind == OBJ_POOL || c.v.kind == OBJ_SENTINEL;
     if (!made || c.v.ctor_start != nstart(c.node)) continue;
+    /* a class called, from_url, or a sentinel's master_for/slave_for: not a
+     * factory function returning some client built elsewhere */
+    bool sentinel_child = node_text_eq(m->src, last, "master_for") ||
+                          node_text_eq(m->src, last, "slave_for");
+    if (!c.from_url && !sentinel_child &&
+        model_eval_in(m, fn, c.scope, 0).kind != OBJ_CLIENT_CLASS)
+      continue;
     *(Ctor *)vec_push(&m->ctors) = c;
   }
 }

@@ -26,4 +26,8 @@ extern const Rule RULE_UNBOUNDED_READ;              /* RL309 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 extern const Rule RULE_LIST_AS_SET;                  /* RL312 */
+extern const Rule RULE_CLIENT_PER_CALL;              /* RL401 */
+extern const Rule RULE_MISSING_SOCKET_TIMEOUT;       /* RL402 */
+extern const Rule RULE_HARDCODED_CREDENTIALS;        /* RL601 */
+extern const Rule RULE_PLAINTEXT_CONNECTION;         /* RL602 */
 #endif

@@ -1,0 +1,212 @@
+/* RL401 client-per-call: a client (and so a connection pool) built inside a
+ * function each time it runs, used and dropped. Each call pays a TCP
+ * connect (plus TLS, AUTH, SELECT, HELLO) before its first command, the
+ * server sees a storm of short connections, and sockets pile up in
+ * TIME_WAIT. Also classes whose __init__ builds a client, instantiated per
+ * call. Clients meant to live long are left alone: module level, stored on
+ * self/globals/attributes, returned by factories, lazily created singletons,
+ * entry points and fixtures. */
+#include <string.h>
+#include <strings.h>
+
+#include "conn.h"
+
+/* Function names that run once per process or hand the client to a caller. */
+static bool once_name(const char *name) {
+  static const char *const exact[] = {"main", "cli", "run", "__init__", "__enter__",
+                                      "__aenter__", "lifespan", "startup", "on_startup",
+                                      "create_app", "make_app", "app_factory", "setUp",
+                                      "setUpClass", "asyncSetUp", "__post_init__"};
+  for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+    if (!strcmp(name, exact[i])) return true;
+  static const char *const prefixes[] = {"setup", "init", "connect", "create_", "make_", "build_",
+                                         "get_redis", "get_client", "new_", "open_"};
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (!strncasecmp(name, prefixes[i], strlen(prefixes[i]))) return true;
+  size_t n = strlen(name);
+  return (n > 8 && !strcmp(name + n - 8, "_factory")) || strstr(name, "client") ||
+         strstr(name, "connection") || strstr(name, "_redis") || strstr(name, "_pool");
+}
+
+static bool contains_ci(const char *s, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *s; s++)
+    if (!strncasecmp(s, needle, n)) return true;
+  return false;
+}
+
+/* Decorators that make a function run once (caches), or mark an entry
+ * point or fixture. */
+static bool once_decorated(RuleCtx *ctx, const Function *fn) {
+  TSNode parent = ts_node_parent(fn->node);
+  if (!node_is(parent, SYM.decorated_definition)) return false;
+  static const char *const marks[] = {"cache", "property", "fixture", "command", "group",
+                                      "on_event", "contextmanager", "singleton", "memoize",
+                                      "main", "once", "receiver", "setup"};
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (!node_is(d, SYM.decorator)) continue;
+    const char *t = ctx_text(ctx, d);
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+      if (contains_ci(t, marks[k])) return true;
+  }
+  return false;
+}
+
+/* A Django management command's handle(): runs once per invocation. */
+static bool command_handle(RuleCtx *ctx, const Function *fn) {
+  if (strcmp(fn->name, "handle") || fn->cls < 0) return false;
+  const Class *c = model_class(ctx->model, fn->cls);
+  TSNode bases = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  return !ts_node_is_null(bases) && strstr(ctx_text(ctx, bases), "Command");
+}
+
+/* Does the function body guard with `if X is None` / `if not X` (a lazy
+ * singleton kept elsewhere)? Any `is None`/`not` condition above the node. */
+static bool lazily_guarded(RuleCtx *ctx, TSNode n, TSNode fn_node) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fn_node);
+       p = ts_node_parent(p)) {
+    if (!node_is(p, SYM.if_statement)) continue;
+    const char *cond = ctx_text(ctx, ts_node_child_by_field_id(p, SYM.f_condition));
+    if (strstr(cond, "None") || !strncmp(cond, "not ", 4) || strstr(cond, "hasattr") ||
+        strstr(cond, " not in "))
+      return true;
+  }
+  return false;
+}
+
+typedef enum { USE_NONE, USE_LOCAL, USE_DIRECT } Use;
+
+/* How the value of call `n` is used: bound to a local (name set), used as a
+ * receiver or in `with`, or something else (escapes: silent). */
+static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
+  TSNode p = ts_node_parent(n);
+  while (node_is(p, SYM.await) || node_is(p, SYM.parenthesized_expression)) {
+    n = p;
+    p = ts_node_parent(p);
+  }
+  if (node_is(p, SYM.assignment) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n)) {
+    TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+    if (!node_is(left, SYM.identifier)) return USE_NONE;
+    *name = ctx_text(ctx, left);
+    return USE_LOCAL;
+  }
+  if (node_is(p, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n))
+    return USE_DIRECT; /* Redis().get(k) */
+  if (node_is(p, SYM.as_pattern) || node_is(p, SYM.with_item)) return USE_DIRECT;
+  return USE_NONE;
+}
+
+/* Should the construction at `n` (in function `func`) be reported? */
+static bool per_call(RuleCtx *ctx, TSNode n, int func) {
+  const Function *fn = model_function(ctx->model, func);
+  if (!fn || !fn->name) return false;
+  for (int f = func; f >= 0; f = model_function(ctx->model, f)->parent) {
+    const Function *g = model_function(ctx->model, f);
+    if (once_name(g->name) || once_decorated(ctx, g) || command_handle(ctx, g)) return false;
+  }
+  const char *name = NULL;
+  Use u = use_of(ctx, n, &name);
+  if (u == USE_NONE) return false;
+  if (u == USE_LOCAL && name_escapes(ctx, func, name)) return false;
+  return !lazily_guarded(ctx, n, fn->node);
+}
+
+static const char *const FIX =
+    "Create the client once (module level, or at app startup) and reuse it; a client is "
+    "thread-safe and pools its connections. Where a client per call is needed, pass a shared "
+    "`connection_pool=`";
+
+static void report(RuleCtx *ctx, TSNode at, int func, int loop, const char *what,
+                   const char *extra) {
+  const Function *fn = model_function(ctx->model, func);
+  Finding *f = rule_report(
+      ctx, at, loop >= 0 ? SEV_ERROR : SEV_WARNING,
+      "`%s` %s on every %s `%s()`: each time a new connection pool opens a TCP connection (and "
+      "TLS/AUTH/SELECT) before the first command, and throws it away",
+      what, extra, loop >= 0 ? "iteration of a loop in" : "call of", fn->name);
+  finding_fix(ctx, f, FIX_DISPLAY, "%s", FIX);
+}
+
+/* Classes of this file whose __init__ builds a client (not from a pool). */
+typedef struct Wrapper {
+  const char *name;
+  TSNode ctor;
+} Wrapper;
+
+typedef struct Inst {
+  RuleCtx *ctx;
+  Wrapper *w;
+  size_t nw;
+} Inst;
+
+static bool visit_inst(TSNode n, void *data) {
+  Inst *in = data;
+  RuleCtx *ctx = in->ctx;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.identifier)) return true;
+  for (size_t i = 0; i < in->nw; i++) {
+    if (!node_text_eq(ctx->src, fn, in->w[i].name)) continue;
+    int func = model_func_at(ctx->model, nstart(n));
+    if (func < 0 || !per_call(ctx, n, func)) return true;
+    const Function *f = model_function(ctx->model, func);
+    if (f->cls >= 0 && !strcmp(model_class(ctx->model, f->cls)->name, in->w[i].name))
+      return true; /* a classmethod building its own instance */
+    int loop = -1;
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->node);
+         p = ts_node_parent(p))
+      if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
+          node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression)) {
+        loop = 0;
+        break;
+      }
+    report(ctx, n, func, loop,
+           arena_printf(ctx->arena, "%s()", in->w[i].name),
+           arena_printf(ctx->arena, "builds a Redis client in its __init__ (line %u), so one is "
+                                    "built",
+                        line_of(ctx->src, nstart(in->w[i].ctor))));
+    finding_related(ctx, (Finding *)vec_at(ctx->findings, ctx->findings->len - 1), NULL,
+                    nstart(in->w[i].ctor), nend(in->w[i].ctor), "the client built in __init__");
+    return true;
+  }
+  return true;
+}
+
+static void check(RuleCtx *ctx) {
+  if (in_test_code(ctx->src)) return; /* tests build throwaway clients on purpose */
+  Wrapper w[16];
+  size_t nw = 0;
+  for (size_t i = 0; i < model_nctors(ctx->model); i++) {
+    const Ctor *c = model_ctor(ctx->model, i);
+    if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) continue;
+    if (c->func < 0 || !ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) continue;
+    const Function *fn = model_function(ctx->model, c->func);
+    if (fn && fn->name && !strcmp(fn->name, "__init__") && fn->cls >= 0 && fn->parent < 0) {
+      TSNode p = ts_node_parent(c->node);
+      if (node_is(p, SYM.assignment) &&
+          node_is(ts_node_child_by_field_id(p, SYM.f_left), SYM.attribute) && nw < 16 &&
+          !lazily_guarded(ctx, c->node, fn->node))
+        w[nw++] = (Wrapper){model_class(ctx->model, fn->cls)->name, c->node};
+      continue;
+    }
+    if (!per_call(ctx, c->node, c->func)) continue;
+    int loop = c->loop;
+    if (loop >= 0 && model_loop(ctx->model, loop)->func != c->func) loop = -1;
+    report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
+  }
+  if (!nw) return;
+  Inst in = {ctx, w, nw};
+  node_walk(ts_tree_root_node(ctx->model->tree), visit_inst, &in);
+}
+
+const Rule RULE_CLIENT_PER_CALL = {
+    .code = "RL401",
+    .slug = "client-per-call",
+    .title = "Redis client built on every call",
+    .category = "connections",
+    .severity = SEV_WARNING,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,185 @@
+/* rules/conn.c - connection facts of constructions (see conn.h). */
+#include "conn.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *ctor_display(RuleCtx *ctx, const Ctor *c) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  return arena_printf(ctx->arena, "%s(...)", node_text_squeezed(ctx->arena, ctx->src, fn));
+}
+
+const char *ctor_callee(RuleCtx *ctx, const Ctor *c) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  return ctx_text(ctx, last);
+}
+
+TSNode ctor_kwarg(RuleCtx *ctx, const Ctor *c, const char *name) {
+  return call_kwarg(ctx->src, c->args, name);
+}
+
+bool ctor_is_sentinel_child(RuleCtx *ctx, const Ctor *c) {
+  const char *callee = ctor_callee(ctx, c);
+  return !strcmp(callee, "master_for") || !strcmp(callee, "slave_for");
+}
+
+TSNode ctor_url_arg(RuleCtx *ctx, const Ctor *c) {
+  TSNode none = {0};
+  if (!c->from_url) return none;
+  TSNode u = call_arg(c->args, 0);
+  if (ts_node_is_null(u)) u = call_kwarg(ctx->src, c->args, "url");
+  return node_is(u, SYM.list_splat) ? none : u;
+}
+
+const char *literal_text(RuleCtx *ctx, TSNode n, int scope, TSNode *lit) {
+  if (ts_node_is_null(n)) return NULL;
+  int sc = scope;
+  TSNode v = model_resolve(ctx->model, n, &sc);
+  if (!node_is(v, SYM.string) && !node_is(v, SYM.concatenated_string)) return NULL;
+  KeyTpl t = keytpl_eval(ctx->model, v, sc, 0);
+  if (!t.text || t.nholes || t.opaque) return NULL;
+  if (lit) *lit = v;
+  return t.text;
+}
+
+const char *ctor_url(RuleCtx *ctx, const Ctor *c, TSNode *lit) {
+  TSNode u = ctor_url_arg(ctx, c);
+  if (ts_node_is_null(u)) return NULL;
+  int sc = c->scope;
+  TSNode v = model_resolve(ctx->model, u, &sc);
+  KeyTpl t = keytpl_eval(ctx->model, v, sc, 0);
+  if (!t.text || t.opaque) return NULL;
+  if (lit) *lit = (node_is(v, SYM.string) || node_is(v, SYM.concatenated_string)) ? v : (TSNode){0};
+  return t.text;
+}
+
+bool url_query_has(const char *url, const char *name) {
+  const char *q = strchr(url, '?');
+  size_t n = strlen(name);
+  while (q) {
+    q++;
+    if (!strncmp(q, name, n) && q[n] == '=') return true;
+    q = strchr(q, '&');
+  }
+  return false;
+}
+
+bool url_host(const char *url, char *buf, size_t cap) {
+  const char *s = strstr(url, "://");
+  if (!s || !strncasecmp(url, "unix", 4) || cap == 0) return false;
+  s += 3;
+  const char *end = s + strcspn(s, "/?#");
+  const char *at = NULL;
+  for (const char *p = s; p < end; p++)
+    if (*p == '@') at = p;
+  if (at) s = at + 1;
+  const char *h_end;
+  if (*s == '[') { /* [::1]:6379 */
+    const char *close = memchr(s, ']', (size_t)(end - s));
+    if (!close) return false;
+    s++;
+    h_end = close;
+  } else {
+    h_end = memchr(s, ':', (size_t)(end - s));
+    if (!h_end) h_end = end;
+  }
+  size_t n = (size_t)(h_end - s);
+  if (n == 0 || n >= cap || memchr(s, KEY_HOLE, n)) return false;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return true;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && !strcasecmp(s + a - b, suffix);
+}
+
+HostKind host_kind(const char *host) {
+  if (!strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1") ||
+      !strcmp(host, "0.0.0.0") || !strcasecmp(host, "host.docker.internal") ||
+      ends_with(host, ".localhost") || ends_with(host, ".local") ||
+      ends_with(host, ".localdomain"))
+    return HOST_LOCAL;
+  if (!strchr(host, '.') && !strchr(host, ':')) return HOST_LOCAL; /* compose service name */
+  if (!strncmp(host, "10.", 3) || !strncmp(host, "192.168.", 8)) return HOST_PRIVATE;
+  if (!strncmp(host, "172.", 4)) {
+    long b = strtol(host + 4, NULL, 10);
+    if (b >= 16 && b <= 31) return HOST_PRIVATE;
+  }
+  static const char *const internal[] = {".internal", ".svc", ".cluster.local", ".lan", ".corp",
+                                         ".intra", ".intranet", ".home.arpa"};
+  for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
+    if (ends_with(host, internal[i])) return HOST_PRIVATE;
+  return HOST_PUBLIC;
+}
+
+/* After the call's last argument (comments skipped), or after its trailing
+ * comma: `f(a,  # note` + `)` becomes `f(a, kw=v  # note` + `)`. */
+void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg) {
+  TSNode last = {0};
+  for (uint32_t i = ts_node_named_child_count(args); i-- > 0 && ts_node_is_null(last);)
+    if (!node_is(ts_node_named_child(args, i), SYM.comment)) last = ts_node_named_child(args, i);
+  if (ts_node_is_null(last)) {
+    finding_edit(ctx, f, nstart(args) + 1, nstart(args) + 1, kwarg);
+    return;
+  }
+  uint32_t p = nend(last), q = p;
+  while (q < nend(args) && strchr(" \t\r\n", ctx->src->text[q])) q++;
+  bool comma = ctx->src->text[q] == ',';
+  finding_edit(ctx, f, comma ? q + 1 : p, comma ? q + 1 : p,
+               arena_printf(ctx->arena, "%s%s", comma ? " " : ", ", kwarg));
+}
+
+typedef struct Escape {
+  RuleCtx *ctx;
+  const char *name;
+  bool escapes;
+} Escape;
+
+static bool is_name(RuleCtx *ctx, TSNode n, const char *name) {
+  return node_is(n, SYM.identifier) && node_text_eq(ctx->src, n, name);
+}
+
+static bool mentions(RuleCtx *ctx, TSNode n, const char *name) {
+  const char *names[1] = {name};
+  return !ts_node_is_null(n) && expr_mentions_any(ctx, n, names, 1) != NULL;
+}
+
+static bool visit_escape(TSNode n, void *data) {
+  Escape *e = data;
+  if (e->escapes) return false;
+  uint16_t s = ts_node_symbol(n);
+  if (s == SYM.function_definition || s == SYM.class_definition || s == SYM.lambda)
+    return true; /* nested scopes: a closure keeping the client also keeps it alive */
+  if (s == SYM.return_statement || ts_node_type(n)[0] == 'y') { /* return / yield */
+    if (mentions(e->ctx, n, e->name)) e->escapes = true;
+    return !e->escapes;
+  }
+  if (s == SYM.global_statement || !strcmp(ts_node_type(n), "nonlocal_statement")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+      if (is_name(e->ctx, ts_node_named_child(n, i), e->name)) e->escapes = true;
+    return false;
+  }
+  if (s == SYM.assignment) {
+    TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+    TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
+    if ((node_is(left, SYM.attribute) || node_is(left, SYM.subscript)) &&
+        mentions(e->ctx, right, e->name))
+      e->escapes = true; /* self.client = r, registry[k] = r */
+  }
+  return true;
+}
+
+bool name_escapes(RuleCtx *ctx, int func, const char *name) {
+  const Function *fn = model_function(ctx->model, func);
+  if (!fn) return true;
+  Escape e = {ctx, name, false};
+  TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body) && !e.escapes; i++)
+    node_walk(ts_node_named_child(body, i), visit_escape, &e);
+  return e.escapes;
+}

@@ -1,0 +1,77 @@
+/* RL402 missing-socket-timeout: a client or pool built without
+ * socket_timeout. Before redis-py 8 the default is None: a command sent to
+ * a server that stopped answering (a failover, a network partition, a
+ * paused VM) waits forever, and so does the thread or request holding it.
+ * The verdict depends on the redis-py version the project pins (pyver.h). */
+#include <string.h>
+
+#include "conn.h"
+
+/* What the version verdict rests on, for the message. */
+static const char *version_said(RuleCtx *ctx) {
+  const PyVer *v = ctx->pyver;
+  if (v && v->cls == PYV_BEFORE_8)
+    return arena_printf(ctx->arena, "with redis-py < 8 (%s),", v->source ? v->source : "pinned");
+  if (v && v->source)
+    return arena_printf(ctx->arena, "%s allows redis-py < 8, where", v->source);
+  return "no redis-py pin was found (--redis-py-version sets it); before redis-py 8";
+}
+
+static bool none_literal(TSNode n) { return node_is(n, SYM.none); }
+
+static void check_ctor(RuleCtx *ctx, const Ctor *c) {
+  if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
+  if (ctor_is_sentinel_child(ctx, c)) return;
+  if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
+  TSNode st = ctor_kwarg(ctx, c, "socket_timeout");
+  TSNode ct = ctor_kwarg(ctx, c, "socket_connect_timeout");
+  const char *url = c->from_url ? ctor_url(ctx, c, NULL) : NULL;
+  if (c->from_url && !url) return; /* an unknown URL may carry ?socket_timeout= */
+  bool st_ok = (!ts_node_is_null(st) && !none_literal(st)) ||
+               (url && url_query_has(url, "socket_timeout"));
+  bool ct_ok = (!ts_node_is_null(ct) && !none_literal(ct)) ||
+               (url && url_query_has(url, "socket_connect_timeout"));
+  if (st_ok) return;
+  bool splat = call_has_splat(c->args);
+  const char *what = ctor_display(ctx, c);
+  const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
+  Finding *f = rule_report(
+      ctx, c->node, splat ? SEV_INFO : SEV_WARNING,
+      "`%s` has no socket timeout%s%s: %s a command sent to a server that stops answering "
+      "(failover, network partition) waits forever and blocks its caller%s",
+      what, explicit_none, ct_ok ? "" : " and no connect timeout", version_said(ctx),
+      splat ? "; the `**` arguments may set one" : "");
+  const char *add_st = arena_printf(ctx->arena, "socket_timeout=%ld", ctx->opt->socket_timeout);
+  const char *add_ct =
+      arena_printf(ctx->arena, "socket_connect_timeout=%ld", ctx->opt->socket_timeout);
+  if (!ts_node_is_null(st)) { /* socket_timeout=None: replace the value */
+    finding_fix(ctx, f, FIX_UNSAFE, "Set a finite timeout: `socket_timeout=%ld`",
+                ctx->opt->socket_timeout);
+    finding_edit(ctx, f, nstart(st), nend(st),
+                 arena_printf(ctx->arena, "%ld", ctx->opt->socket_timeout));
+    return;
+  }
+  const char *add = ct_ok ? add_st : arena_printf(ctx->arena, "%s, %s", add_st, add_ct);
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "Add `%s` (seconds; blocking commands then need a client with a larger timeout, "
+              "and slow commands raise TimeoutError)",
+              add);
+  fix_add_kwarg_to(ctx, f, c->args, add);
+}
+
+static void check(RuleCtx *ctx) {
+  if (ctx->pyver && ctx->pyver->cls == PYV_8_OR_LATER) return; /* 5 s defaults */
+  if (in_test_code(ctx->src)) return; /* a test's client talks to a local throwaway server */
+  for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
+}
+
+const Rule RULE_MISSING_SOCKET_TIMEOUT = {
+    .code = "RL402",
+    .slug = "missing-socket-timeout",
+    .title = "Client without a socket timeout",
+    .category = "connections",
+    .severity = SEV_WARNING,
+    .fix = FIX_UNSAFE,
+    .default_enabled = true,
+    .check_file = check,
+};
