@@ -10,6 +10,9 @@ set -euo pipefail
 PKGS=(build-essential:cmd:cc cmake:cmd:cmake ninja-build:cmd:ninja pkg-config:cmd:pkg-config
       libtree-sitter-dev:pc:tree-sitter libcjson-dev:pc:libcjson libcmocka-dev:pc:cmocka
       nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git)
+# --test: also what only the test suite needs (the pre-commit integration test,
+# the man page check of the install test).
+if [ "${1:-}" = "--test" ]; then PKGS+=(pre-commit:cmd:pre-commit man-db:cmd:man); fi
 
 present() { # kind name
   case $1 in

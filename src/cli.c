@@ -27,6 +27,9 @@ typedef struct Cli {
   const char *stdin_filename;
   const char *select, *ignore;
   int color; /* -1 auto, 0 never, 1 always */
+  const char *exclude[64]; /* --exclude patterns */
+  size_t nexclude;
+  bool force_exclude;
   bool exit_zero;
 } Cli;
 
@@ -53,6 +56,8 @@ static const char USAGE[] =
     "  --redis-py-version V   the redis-py version the code runs with (default: the pin found\n"
     "                         in uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml,\n"
     "                         setup.cfg, setup.py, Pipfile or requirements*.txt)\n"
+    "  --exclude PATTERN      skip files and directories matching the glob (repeatable)\n"
+    "  --force-exclude        apply --exclude to files named on the command line too\n"
     "  --cluster              the code runs against Redis Cluster (default: when the linted\n"
     "                         code constructs a RedisCluster client)\n"
     "\n"
@@ -143,7 +148,8 @@ static int parse_pyver(const char *s, Options *opt) {
 }
 
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
-       OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER };
+       OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
+       OPT_FORCE_EXCLUDE };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -158,6 +164,8 @@ static const struct option CHECK_OPTS[] = {
     {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
     {"redis-py-version", required_argument, NULL, OPT_PYVER},
     {"cluster", no_argument, NULL, OPT_CLUSTER},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -180,6 +188,14 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_STDIN_NAME: cli->stdin_filename = optarg; break;
     case OPT_PYVER: rc = parse_pyver(optarg, &cli->opt); break;
     case OPT_CLUSTER: cli->opt.cluster = true; break;
+    case OPT_EXCLUDE:
+      if (cli->nexclude == sizeof cli->exclude / sizeof cli->exclude[0]) {
+        usage_error("too many --exclude patterns (at most 64)%s", "");
+        return -1;
+      }
+      cli->exclude[cli->nexclude++] = optarg;
+      break;
+    case OPT_FORCE_EXCLUDE: cli->force_exclude = true; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
@@ -262,7 +278,7 @@ static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, b
  * diagnostics come first, and all are printed on stderr. -1 when the
  * grammar cannot be used at all. */
 static int lint_paths(int argc, char **argv, const Options *opt, const char *stdin_name,
-                      LintRun *run) {
+                      const Cli *cli, LintRun *run) {
   char msg[256];
   if (model_init(msg, sizeof msg) != 0) {
     fprintf(stderr, "redislint: error: %s\n", msg);
@@ -272,6 +288,9 @@ static int lint_paths(int argc, char **argv, const Options *opt, const char *std
   Diags walk = {0};
   bool has_stdin = false;
   collect_paths(argc, argv, &files, &walk, &has_stdin);
+  if (cli)
+    filelist_exclude(&files, cli->exclude, cli->nexclude, (const char *const *)argv + optind,
+                     (size_t)(argc - optind), cli->force_exclude, stdin_name);
   size_t stdin_len = 0;
   char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
   lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
@@ -292,7 +311,7 @@ static int cmd_check(int argc, char **argv) {
   int prc = parse_check(&cli, argc, argv);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
   LintRun run;
-  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &run) != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) return EXIT_ERROR;
   int wrc = write_report(&cli, &run);
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR
              : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
@@ -310,7 +329,7 @@ static int cmd_calls(int argc, char **argv) {
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
   optind = 1;
   LintRun run;
-  if (lint_paths(argc, argv, &opt, NULL, &run) != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &opt, NULL, NULL, &run) != 0) return EXIT_ERROR;
   size_t total = 0;
   for (size_t i = 0; i < run.nfiles; i++)
     for (size_t k = 0; k < run.files[i].ncalls; k++, total++)
@@ -342,7 +361,7 @@ static int cmd_keys(int argc, char **argv) {
     return EXIT_ERROR;
   }
   LintRun run;
-  if (lint_paths(argc, argv, &opt, NULL, &run) != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &opt, NULL, NULL, &run) != 0) return EXIT_ERROR;
   int wrc = keyspace_write(stdout, &run, fmt == FORMAT_JSON);
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR : EXIT_CLEAN;
   lint_run_free(&run);

@@ -8,6 +8,7 @@
 #include "discover.h"
 
 #include <dirent.h>
+#include <fnmatch.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -224,4 +225,81 @@ int discover(const char *const *paths, size_t npaths, FileList *out, Diags *diag
   for (size_t i = 0; i < npaths; i++) errors += discover_one(paths[i], out, diags);
   sort_unique(out);
   return errors ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- exclude */
+
+/* pat against every tail of path that starts at a directory boundary: the
+ * tail itself (unless dir_only) and each of its directory prefixes. */
+static bool match_tail(const char *pat, const char *path, bool dir_only) {
+  for (const char *t = path; t && *t;) {
+    if (!dir_only && fnmatch(pat, t, FNM_PATHNAME) == 0) return true;
+    for (const char *q = strchr(t, '/'); q; q = strchr(q + 1, '/')) {
+      char buf[4096];
+      size_t n = (size_t)(q - t);
+      if (n >= sizeof buf) break;
+      memcpy(buf, t, n);
+      buf[n] = '\0';
+      if (fnmatch(pat, buf, FNM_PATHNAME) == 0) return true;
+    }
+    const char *slash = strchr(t, '/');
+    t = slash ? slash + 1 : NULL;
+  }
+  return false;
+}
+
+bool path_excluded(const char *path, const char *const *patterns, size_t n) {
+  while (!strncmp(path, "./", 2)) path += 2;
+  for (size_t i = 0; i < n; i++) {
+    char pat[1024];
+    const char *src = patterns[i];
+    while (!strncmp(src, "./", 2)) src += 2;
+    size_t len = strlen(src);
+    if (len == 0 || len >= sizeof pat) continue;
+    memcpy(pat, src, len + 1);
+    bool dir_only = pat[len - 1] == '/';
+    if (dir_only) pat[--len] = '\0';
+    if (strchr(pat, '/')) {
+      if (match_tail(pat, path, dir_only)) return true;
+      continue;
+    }
+    /* each component; the last one (the file) only for file patterns */
+    const char *c = path;
+    while (*c) {
+      const char *slash = strchr(c, '/');
+      size_t cl = slash ? (size_t)(slash - c) : strlen(c);
+      char comp[1024];
+      if (cl < sizeof comp) {
+        memcpy(comp, c, cl);
+        comp[cl] = '\0';
+        if ((slash || !dir_only) && fnmatch(pat, comp, 0) == 0) return true;
+      }
+      if (!slash) break;
+      c = slash + 1;
+    }
+  }
+  return false;
+}
+
+void filelist_exclude(FileList *self, const char *const *patterns, size_t n,
+                      const char *const *named, size_t nnamed, bool force,
+                      const char *stdin_name) {
+  if (n == 0) return;
+  size_t out = 0;
+  for (size_t i = 0; i < self->len; i++) {
+    const char *p = self->paths[i];
+    const char *shown = !strcmp(p, "-") && stdin_name ? stdin_name : p;
+    bool was_named = false;
+    for (size_t k = 0; k < nnamed && !was_named; k++) {
+      const char *a = named[k], *b = p;
+      while (!strncmp(a, "./", 2)) a += 2;
+      was_named = !strcmp(a, b);
+    }
+    if ((!was_named || force) && path_excluded(shown, patterns, n)) {
+      free(self->paths[i]);
+      continue;
+    }
+    self->paths[out++] = self->paths[i];
+  }
+  self->len = out;
 }
