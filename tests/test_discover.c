@@ -286,6 +286,50 @@ static void test_filelist(void **state) {
   filelist_free(&fl); /* twice is harmless */
 }
 
+static void test_exclude_patterns(void **state) {
+  (void)state;
+  const char *comp[] = {"migrations"};
+  assert_true(path_excluded("app/migrations/0001_init.py", comp, 1));
+  assert_true(path_excluded("./migrations/x.py", comp, 1));
+  assert_false(path_excluded("app/migrations_helper.py", comp, 1));
+  const char *glob[] = {"*_pb2.py"};
+  assert_true(path_excluded("proto/user_pb2.py", glob, 1));
+  assert_false(path_excluded("proto/user.py", glob, 1));
+  const char *dir_only[] = {"gen/"};
+  assert_true(path_excluded("src/gen/a.py", dir_only, 1));
+  assert_false(path_excluded("src/gen", dir_only, 1)); /* a file named gen */
+  const char *slash[] = {"app/generated/"};
+  assert_true(path_excluded("app/generated/x.py", slash, 1));
+  assert_true(path_excluded("repo/app/generated/deep/x.py", slash, 1));
+  assert_false(path_excluded("app/generator.py", slash, 1));
+  const char *file[] = {"legacy/cache.py"};
+  assert_true(path_excluded("legacy/cache.py", file, 1));
+  assert_true(path_excluded("svc/legacy/cache.py", file, 1));
+  assert_false(path_excluded("legacy/cache2.py", file, 1));
+  const char *under[] = {"legacy"};
+  assert_true(path_excluded("legacy/sub/x.py", under, 1));
+}
+
+static void test_exclude_named_and_forced(void **state) {
+  (void)state;
+  FileList fl = {0};
+  filelist_push(&fl, "app/a.py");
+  filelist_push(&fl, "legacy/b.py");
+  filelist_push(&fl, "legacy/c.py");
+  filelist_push(&fl, "-");
+  const char *pat[] = {"legacy"};
+  const char *named[] = {"./legacy/b.py", "-"};
+  filelist_exclude(&fl, pat, 1, named, 2, false, "legacy/stdin.py");
+  assert_int_equal(fl.len, 3); /* c.py dropped; named b.py and stdin kept */
+  assert_string_equal(fl.paths[0], "app/a.py");
+  assert_string_equal(fl.paths[1], "legacy/b.py");
+  assert_string_equal(fl.paths[2], "-");
+  filelist_exclude(&fl, pat, 1, named, 2, true, "legacy/stdin.py");
+  assert_int_equal(fl.len, 1);
+  assert_string_equal(fl.paths[0], "app/a.py");
+  filelist_free(&fl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_walk_cwd),
@@ -295,6 +339,8 @@ int main(void) {
       cmocka_unit_test(test_symlink_loop_explicit),
       cmocka_unit_test(test_unreadable_dir),
       cmocka_unit_test(test_filelist),
+      cmocka_unit_test(test_exclude_patterns),
+      cmocka_unit_test(test_exclude_named_and_forced),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
