@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "fixer.h"
 #include "keyspace.h"
 #include "lint.h"
 #include "model.h"
@@ -30,6 +31,9 @@ typedef struct Cli {
   const char *exclude[64]; /* --exclude patterns */
   size_t nexclude;
   bool force_exclude;
+  bool fix, unsafe_fixes, diff, show_fixes;
+  FixerStats fixed;
+  bool fixing; /* --fix, --unsafe-fixes or --diff */
   bool exit_zero;
 } Cli;
 
@@ -56,6 +60,11 @@ static const char USAGE[] =
     "  --redis-py-version V   the redis-py version the code runs with (default: the pin found\n"
     "                         in uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml,\n"
     "                         setup.cfg, setup.py, Pipfile or requirements*.txt)\n"
+    "  --fix                  apply safe fixes to the files\n"
+    "  --unsafe-fixes         apply unsafe fixes too (implies --fix)\n"
+    "  --diff                 print a unified diff of the fixes instead of writing them\n"
+    "                         (exit 1 when there is something to change)\n"
+    "  --show-fixes           list the fixes applied (with --fix) or available\n"
     "  --exclude PATTERN      skip files and directories matching the glob (repeatable)\n"
     "  --force-exclude        apply --exclude to files named on the command line too\n"
     "  --cluster              the code runs against Redis Cluster (default: when the linted\n"
@@ -149,7 +158,7 @@ static int parse_pyver(const char *s, Options *opt) {
 
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
-       OPT_FORCE_EXCLUDE };
+       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -166,6 +175,10 @@ static const struct option CHECK_OPTS[] = {
     {"cluster", no_argument, NULL, OPT_CLUSTER},
     {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
+    {"fix", no_argument, NULL, OPT_FIX},
+    {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE_FIXES},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"show-fixes", no_argument, NULL, OPT_SHOW_FIXES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -196,6 +209,10 @@ static int parse_check(Cli *cli, int argc, char **argv) {
       cli->exclude[cli->nexclude++] = optarg;
       break;
     case OPT_FORCE_EXCLUDE: cli->force_exclude = true; break;
+    case OPT_FIX: cli->fix = true; break;
+    case OPT_UNSAFE_FIXES: cli->unsafe_fixes = true; break;
+    case OPT_DIFF: cli->diff = true; break;
+    case OPT_SHOW_FIXES: cli->show_fixes = true; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
@@ -247,6 +264,47 @@ static bool use_color(const Cli *cli, FILE *out) {
   return out == stdout && isatty(STDOUT_FILENO);
 }
 
+/* --show-fixes without --fix: the fixes the findings carry, by applicability. */
+static void show_available(const LintRun *run) {
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const FileResult *fr = &run->files[i];
+    for (size_t k = 0; k < fr->nfindings; k++) {
+      const Finding *f = &fr->findings[k];
+      if (!f->fix.title) continue;
+      fprintf(stderr, "%s:%u: %s %s fix: %s\n", fr->src.path,
+              source_position(&fr->src, f->start).line, f->rule->code,
+              applicability_name(f->fix.applicability), f->fix.title);
+    }
+  }
+}
+
+/* "Applied 3 fixes; 2 findings have safe fixes (--fix), 1 an unsafe one
+ * (--unsafe-fixes)", on stderr so that reports stay parseable. */
+static void fix_summary(const Cli *cli, const LintRun *run) {
+  size_t safe = 0, unsafe = 0;
+  for (size_t i = 0; i < run->nfiles; i++)
+    for (size_t k = 0; k < run->files[i].nfindings; k++) {
+      const Fix *x = &run->files[i].findings[k].fix;
+      if (!x->nedits) continue;
+      if (x->applicability == FIX_SAFE) safe++;
+      else if (x->applicability == FIX_UNSAFE) unsafe++;
+    }
+  if (!cli->fixing) return; /* plain runs keep stderr for problems only */
+  if (cli->fixing)
+    fprintf(stderr, "redislint: applied %zu fix%s in %zu file%s", cli->fixed.applied,
+            cli->fixed.applied == 1 ? "" : "es", cli->fixed.files_changed,
+            cli->fixed.files_changed == 1 ? "" : "s");
+  else if (safe || unsafe)
+    fprintf(stderr, "redislint:");
+  else
+    return;
+  if (safe) fprintf(stderr, "%s %zu remaining with a safe fix (--fix)", cli->fixing ? ";" : "", safe);
+  if (unsafe && !cli->unsafe_fixes)
+    fprintf(stderr, "%s %zu with an unsafe fix (--unsafe-fixes applies them)",
+            safe || cli->fixing ? ";" : "", unsafe);
+  fputc('\n', stderr);
+}
+
 static int write_report(Cli *cli, const LintRun *run) {
   FILE *out = stdout;
   if (cli->output_path && !(out = fopen(cli->output_path, "w"))) {
@@ -294,6 +352,13 @@ static int lint_paths(int argc, char **argv, const Options *opt, const char *std
   size_t stdin_len = 0;
   char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
   lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
+  if (cli && cli->fixing) {
+    FixerOptions fo = {cli->unsafe_fixes ? FIX_UNSAFE : FIX_SAFE, !cli->diff,
+                       cli->diff ? stdout : NULL, has_stdin && !cli->diff ? stdout : NULL,
+                       cli->show_fixes ? stderr : NULL};
+    fixer_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>", &fo,
+              &((Cli *)cli)->fixed);
+  }
   diags_move(&walk, &run->diags);
   run->diags = walk;
   print_diags(&run->diags);
@@ -310,10 +375,28 @@ static int cmd_check(int argc, char **argv) {
   cli.color = -1;
   int prc = parse_check(&cli, argc, argv);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
+  cli.fixing = cli.fix || cli.unsafe_fixes || cli.diff;
   LintRun run;
   if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) return EXIT_ERROR;
-  int wrc = write_report(&cli, &run);
+  int wrc = 0;
+  bool has_stdin = false;
+  for (int i = optind; i < argc; i++) has_stdin |= !strcmp(argv[i], "-");
+  if (cli.diff) {
+    /* the diff is the output; what remains goes to stderr as a summary */
+    fprintf(stderr, "redislint: %zu fix%s would change %zu file%s\n", cli.fixed.applied,
+            cli.fixed.applied == 1 ? "" : "es", cli.fixed.files_changed,
+            cli.fixed.files_changed == 1 ? "" : "s");
+  } else {
+    if (cli.fixing && has_stdin && !cli.output_path) { /* stdout holds the fixed source */
+      cli.out.quiet = true;
+      cli.output_path = "/dev/stderr";
+    }
+    wrc = write_report(&cli, &run);
+    if (cli.show_fixes && !cli.fixing) show_available(&run);
+    fix_summary(&cli, &run);
+  }
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR
+             : cli.diff                         ? (cli.fixed.files_changed ? EXIT_FINDINGS : EXIT_CLEAN)
              : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
                                                 : EXIT_CLEAN;
   lint_run_free(&run);

@@ -88,12 +88,29 @@ out:
 
 /* ---------------------------------------------------------------- pass 1 */
 
+/* Loads file i from disk, or from its override (a --fix pass). */
+static int load_file(Run *r, size_t i, Source *src, Diags *d) {
+  const char *path = r->files->paths[i];
+  for (size_t k = 0; k < r->opt->noverrides; k++) {
+    const SourceOverride *o = &r->opt->overrides[k];
+    if (strcmp(o->path, path)) continue;
+    char *buf = xmalloc(o->len + 1);
+    memcpy(buf, o->buf, o->len);
+    return source_from_buffer(src, buf, o->len, strcmp(path, "-") ? path : r->stdin_name, d);
+  }
+  return source_load(src, path, path, d);
+}
+
 static void job_load(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
   const char *path = r->files->paths[i];
   int rc;
-  if (strcmp(path, "-") == 0) {
+  bool overridden = false;
+  for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
+  if (overridden) {
+    rc = load_file(r, i, &fr->src, &w->diags);
+  } else if (strcmp(path, "-") == 0) {
     char *buf = xmalloc(r->stdin_len + 1);
     memcpy(buf, r->stdin_buf ? r->stdin_buf : "", r->stdin_len);
     rc = source_from_buffer(&fr->src, buf, r->stdin_len, r->stdin_name, &w->diags);
@@ -115,8 +132,7 @@ static bool reload(Run *r, size_t i) {
   FileResult *fr = &r->out->files[i];
   if (fr->src.raw) return true;
   source_free(&fr->src);
-  if (source_load(&fr->src, r->files->paths[i], r->files->paths[i], &r->work[i].diags) == 0)
-    return true;
+  if (load_file(r, i, &fr->src, &r->work[i].diags) == 0) return true;
   fr->loaded = false;
   return false;
 }

@@ -15,6 +15,13 @@ typedef struct Thresholds {
   int per_field_min_group;        /* 3 (2 when the values come from one object) */
 } Thresholds;
 
+/* A file's content to lint instead of what is on disk (--fix passes). */
+typedef struct SourceOverride {
+  const char *path; /* as in the FileList */
+  const char *buf;
+  size_t len;
+} SourceOverride;
+
 typedef struct Options {
   Thresholds th;
   bool enabled[64]; /* by registry index */
@@ -24,6 +31,8 @@ typedef struct Options {
   long block_timeout;  /* seconds: the finite blocking timeout fixes use (RL403), 5 */
   bool cluster;     /* --cluster: the code runs against Redis Cluster (RL7xx) even when no
                        RedisCluster is constructed in the linted files */
+  const SourceOverride *overrides; /* sorted by nothing; few */
+  size_t noverrides;
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */
   PyVer pyver;
   int jobs;         /* worker threads, >= 1 */

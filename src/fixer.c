@@ -1,0 +1,505 @@
+/* fixer.c - applying fixes in passes (see fixer.h). */
+#include "fixer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <tree_sitter/api.h>
+
+#include "arena.h"
+#include "model.h"
+#include "rule.h"
+
+#define MAX_PASSES 10
+
+typedef struct Applied {
+  const Rule *rule;
+  char *message;  /* of the finding the fix belongs to (owned) */
+  char *title;    /* the fix's title (owned) */
+  uint32_t start; /* where that finding starts in the new text */
+  unsigned line;  /* its line in the old text, for reports */
+} Applied;
+
+typedef struct Bad { /* fixes never to apply again */
+  size_t file;
+  const Rule *rule;
+  char *message;
+} Bad;
+
+typedef struct FileFix {
+  char *orig;     /* the file as first read (raw bytes) */
+  size_t orig_len;
+  char *cur;      /* current content */
+  size_t cur_len;
+  bool changed;
+  bool had_errors; /* the original did not parse cleanly: no syntax check */
+} FileFix;
+
+typedef struct Fixer {
+  const FileList *files;
+  const Options *opt;
+  const FixerOptions *fo;
+  char *stdin_buf;
+  size_t stdin_len;
+  const char *stdin_name;
+  FileFix *ff;
+  size_t n;
+  Bad *bad;
+  size_t nbad, capbad;
+  Diags bugs;
+  TSParser *parser;
+} Fixer;
+
+static bool is_bad(const Fixer *fx, size_t file, const Finding *f) {
+  for (size_t i = 0; i < fx->nbad; i++)
+    if (fx->bad[i].file == file && fx->bad[i].rule == f->rule &&
+        !strcmp(fx->bad[i].message, f->message))
+      return true;
+  return false;
+}
+
+static void add_bad(Fixer *fx, size_t file, const Rule *rule, const char *message) {
+  if (fx->nbad == fx->capbad)
+    fx->bad = xrealloc(fx->bad, (fx->capbad = fx->capbad ? fx->capbad * 2 : 8) * sizeof *fx->bad);
+  fx->bad[fx->nbad++] = (Bad){file, rule, xstrdup(message)};
+}
+
+static bool parses_cleanly(Fixer *fx, const char *buf, size_t len) {
+  TSTree *t = ts_parser_parse_string(fx->parser, NULL, buf, (uint32_t)len);
+  bool ok = t && !ts_node_has_error(ts_tree_root_node(t));
+  if (t) ts_tree_delete(t);
+  return ok;
+}
+
+/* ---------------------------------------------------------------- edits */
+
+typedef struct Ed {
+  uint32_t start, end;
+  const char *text;
+} Ed;
+
+static int cmp_ed_desc(const void *a, const void *b) {
+  const Ed *x = a, *y = b;
+  if (x->start != y->start) return x->start > y->start ? -1 : 1;
+  if (x->end != y->end) return x->end > y->end ? -1 : 1;
+  return 0;
+}
+
+static bool overlaps(const Ed *a, const Ed *b) {
+  if (a->start == a->end && b->start == b->end) return a->start == b->start;
+  return a->start < b->end && b->start < a->end;
+}
+
+/* Does the file end its lines with CRLF (its first line break decides)? */
+static bool uses_crlf(const char *buf, size_t len) {
+  const char *nl = memchr(buf, '\n', len);
+  return nl && nl > buf && nl[-1] == '\r';
+}
+
+/* Applies edits (text offsets; the raw buffer has bom bytes before them).
+ * Returns a malloc'ed buffer. */
+static char *apply(const char *raw, size_t raw_len, uint32_t bom, Ed *eds, size_t ne, bool crlf,
+                   size_t *out_len) {
+  qsort(eds, ne, sizeof *eds, cmp_ed_desc);
+  size_t cap = raw_len + 1;
+  for (size_t i = 0; i < ne; i++) cap += 2 * strlen(eds[i].text) + 1;
+  char *out = xmalloc(cap);
+  /* build front to back: edits in ascending order */
+  size_t o = 0, at = 0;
+  for (size_t k = ne; k-- > 0;) {
+    size_t s = (size_t)eds[k].start + bom, e = (size_t)eds[k].end + bom;
+    if (s < at || e > raw_len || s > e) continue; /* cannot happen for chosen edits */
+    memcpy(out + o, raw + at, s - at);
+    o += s - at;
+    for (const char *t = eds[k].text; *t; t++) {
+      if (*t == '\n' && crlf && (t == eds[k].text || t[-1] != '\r')) out[o++] = '\r';
+      out[o++] = *t;
+    }
+    at = e;
+  }
+  memcpy(out + o, raw + at, raw_len - at);
+  o += raw_len - at;
+  *out_len = o;
+  return out;
+}
+
+/* The fixes of one file chosen for this pass: applicable, not known bad,
+ * not overlapping one chosen before (by position). */
+static size_t choose(Fixer *fx, size_t file, const FileResult *fr, const Finding **out) {
+  size_t n = 0;
+  Ed *taken = NULL;
+  size_t nt = 0, capt = 0;
+  for (size_t k = 0; k < fr->nfindings; k++) {
+    const Finding *f = &fr->findings[k];
+    if (f->fix.applicability < fx->fo->min || !f->fix.nedits || is_bad(fx, file, f)) continue;
+    bool clash = false;
+    for (size_t e = 0; e < f->fix.nedits && !clash; e++) {
+      Ed a = {f->fix.edits[e].start, f->fix.edits[e].end, f->fix.edits[e].text};
+      if (a.end > fr->src.len || a.start > a.end) clash = true;
+      for (size_t t = 0; t < nt && !clash; t++) clash = overlaps(&a, &taken[t]);
+      for (size_t e2 = 0; e2 < e && !clash; e2++) { /* the fix's own edits */
+        Ed b = {f->fix.edits[e2].start, f->fix.edits[e2].end, f->fix.edits[e2].text};
+        clash = overlaps(&a, &b);
+      }
+    }
+    if (clash) continue; /* retried next pass */
+    for (size_t e = 0; e < f->fix.nedits; e++) {
+      if (nt == capt) taken = xrealloc(taken, (capt = capt ? capt * 2 : 16) * sizeof *taken);
+      taken[nt++] = (Ed){f->fix.edits[e].start, f->fix.edits[e].end, f->fix.edits[e].text};
+    }
+    out[n++] = f;
+  }
+  free(taken);
+  return n;
+}
+
+/* Applies the chosen fixes to the file's current content. */
+static char *apply_fixes(const FileResult *fr, const Finding *const *fs, size_t n, bool crlf,
+                         size_t *len) {
+  size_t ne = 0;
+  for (size_t i = 0; i < n; i++) ne += fs[i]->fix.nedits;
+  Ed *eds = xmalloc((ne ? ne : 1) * sizeof *eds);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t e = 0; e < fs[i]->fix.nedits; e++)
+      eds[k++] = (Ed){fs[i]->fix.edits[e].start, fs[i]->fix.edits[e].end, fs[i]->fix.edits[e].text};
+  char *out = apply(fr->src.raw, fr->src.raw_len, fr->src.bom_len, eds, ne, crlf, len);
+  free(eds);
+  return out;
+}
+
+/* Where a finding that started at `start` starts after the edits of the
+ * chosen fixes: shifted by the edits that end before it. */
+static uint32_t shifted(uint32_t start, const Finding *const *fs, size_t n, bool crlf) {
+  int64_t d = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t e = 0; e < fs[i]->fix.nedits; e++) {
+      const Edit *ed = &fs[i]->fix.edits[e];
+      if (ed->end > start || (ed->start == ed->end && ed->start == start)) continue;
+      int64_t ins = (int64_t)strlen(ed->text);
+      if (crlf)
+        for (const char *t = ed->text; *t; t++) ins += *t == '\n' && (t == ed->text || t[-1] != '\r');
+      d += ins - (int64_t)(ed->end - ed->start);
+    }
+  return (uint32_t)((int64_t)start + d);
+}
+
+/* ---------------------------------------------------------------- passes */
+
+static void relint(Fixer *fx, LintRun *run) {
+  SourceOverride *ov = xcalloc(fx->n ? fx->n : 1, sizeof *ov);
+  size_t nov = 0;
+  for (size_t i = 0; i < fx->n; i++)
+    if (fx->ff[i].changed)
+      ov[nov++] = (SourceOverride){fx->files->paths[i], fx->ff[i].cur, fx->ff[i].cur_len};
+  Options o = *fx->opt;
+  o.overrides = ov;
+  o.noverrides = nov;
+  lint_run_free(run);
+  lint_run(run, fx->files, &o, fx->stdin_buf, fx->stdin_len, fx->stdin_name);
+  free(ov);
+}
+
+static void report_bug(Fixer *fx, size_t file, const Rule *rule, unsigned line, const char *why) {
+  diags_add(&fx->bugs, DIAG_WARNING, fx->files->paths[file], line,
+            "the fix of %s at line %u was not applied: %s (a bug in redislint's rule: please "
+            "report it)",
+            rule->code, line, why);
+}
+
+/* One pass over every file. Returns the number of fixes applied. */
+static size_t pass(Fixer *fx, LintRun *run, FixerStats *st) {
+  size_t nf = run->nfiles;
+  Applied **applied = xcalloc(nf ? nf : 1, sizeof *applied);
+  size_t *napplied = xcalloc(nf ? nf : 1, sizeof *napplied);
+  char **prev = xcalloc(nf ? nf : 1, sizeof *prev);
+  size_t *prev_len = xcalloc(nf ? nf : 1, sizeof *prev_len);
+  bool *prev_changed = xcalloc(nf ? nf : 1, sizeof *prev_changed);
+  size_t total = 0;
+  for (size_t i = 0; i < nf; i++) {
+    const FileResult *fr = &run->files[i];
+    FileFix *ff = &fx->ff[i];
+    if (!fr->loaded || !fr->nfindings || !fr->src.raw) continue;
+    if (!ff->orig) {
+      ff->orig = xmalloc(fr->src.raw_len + 1);
+      memcpy(ff->orig, fr->src.raw, fr->src.raw_len);
+      ff->orig_len = fr->src.raw_len;
+      ff->had_errors = fr->parse_errors;
+    }
+    const Finding **fs = xmalloc(fr->nfindings * sizeof *fs);
+    size_t n = choose(fx, i, fr, fs);
+    if (!n) {
+      free(fs);
+      continue;
+    }
+    bool crlf = uses_crlf(fr->src.raw, fr->src.raw_len);
+    size_t len;
+    char *out = apply_fixes(fr, fs, n, crlf, &len);
+    if (!ff->had_errors && !parses_cleanly(fx, out, len)) {
+      /* find the culprits one by one; keep the fixes that parse alone */
+      free(out);
+      size_t keep = 0;
+      for (size_t k = 0; k < n; k++) {
+        size_t l1;
+        char *one = apply_fixes(fr, &fs[k], 1, crlf, &l1);
+        if (parses_cleanly(fx, one, l1)) {
+          fs[keep++] = fs[k];
+        } else {
+          report_bug(fx, i, fs[k]->rule, source_position(&fr->src, fs[k]->start).line,
+                     "the result does not parse");
+          add_bad(fx, i, fs[k]->rule, fs[k]->message);
+          st->bugs++;
+        }
+        free(one);
+      }
+      n = keep;
+      out = n ? apply_fixes(fr, fs, n, crlf, &len) : NULL;
+      if (out && !parses_cleanly(fx, out, len)) { /* fine alone, broken together: next pass */
+        free(out);
+        out = apply_fixes(fr, fs, 1, crlf, &len);
+        n = 1;
+      }
+    }
+    if (n && out) {
+      prev[i] = ff->cur;
+      prev_len[i] = ff->cur_len;
+      prev_changed[i] = ff->changed;
+      ff->cur = out;
+      ff->cur_len = len;
+      ff->changed = true;
+      applied[i] = xcalloc(n, sizeof(Applied));
+      for (size_t k = 0; k < n; k++)
+        applied[i][k] = (Applied){fs[k]->rule, xstrdup(fs[k]->message), xstrdup(fs[k]->fix.title),
+                                  shifted(fs[k]->start, fs, n, crlf),
+                                  source_position(&fr->src, fs[k]->start).line};
+      napplied[i] = n;
+      total += n;
+    } else {
+      free(out);
+    }
+    free(fs);
+  }
+  if (total) {
+    relint(fx, run);
+    /* a fix whose finding is still there did not do its job: revert the
+     * file's pass, remember the fix as bad, lint again */
+    bool reverted = false;
+    for (size_t i = 0; i < nf; i++) {
+      bool file_bad = false;
+      for (size_t k = 0; k < napplied[i]; k++) {
+        const Applied *a = &applied[i][k];
+        const FileResult *fr = &run->files[i];
+        for (size_t j = 0; j < fr->nfindings; j++) {
+          const Finding *f = &fr->findings[j];
+          if (f->rule == a->rule && f->start == a->start && !strcmp(f->message, a->message)) {
+            report_bug(fx, i, a->rule, a->line, "its finding is still reported after the fix");
+            add_bad(fx, i, a->rule, a->message);
+            st->bugs++;
+            file_bad = true;
+            break;
+          }
+        }
+      }
+      if (file_bad) {
+        free(fx->ff[i].cur);
+        fx->ff[i].cur = prev[i];
+        fx->ff[i].cur_len = prev_len[i];
+        fx->ff[i].changed = prev_changed[i];
+        prev[i] = NULL;
+        total -= napplied[i];
+        for (size_t k = 0; k < napplied[i]; k++) {
+          free(applied[i][k].message);
+          free(applied[i][k].title);
+        }
+        napplied[i] = 0;
+        reverted = true;
+      }
+    }
+    if (reverted) relint(fx, run);
+    if (fx->fo->show)
+      for (size_t i = 0; i < nf; i++)
+        for (size_t k = 0; k < napplied[i]; k++)
+            fprintf(fx->fo->show, "%s:%u: %s fixed: %s\n",
+                      strcmp(fx->files->paths[i], "-") ? fx->files->paths[i] : fx->stdin_name,
+                      applied[i][k].line, applied[i][k].rule->code, applied[i][k].title);
+  }
+  for (size_t i = 0; i < nf; i++) {
+    for (size_t k = 0; k < napplied[i]; k++) {
+      free(applied[i][k].message);
+      free(applied[i][k].title);
+    }
+    free(applied[i]);
+    free(prev[i]);
+  }
+  free(applied);
+  free(napplied);
+  free(prev);
+  free(prev_len);
+  free(prev_changed);
+  return total;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void print_diff(FILE *out, const char *path, const FileFix *ff) {
+  git_patch *patch = NULL;
+  git_diff_options o;
+  git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+  o.context_lines = 3;
+  if (git_patch_from_buffers(&patch, ff->orig, ff->orig_len, path, ff->cur, ff->cur_len, path,
+                             &o) != 0)
+    return;
+  git_buf buf = {0};
+  if (git_patch_to_buf(&buf, patch) == 0) {
+    /* drop git's "diff --git" line: a plain unified diff */
+    const char *p = buf.ptr;
+    if (!strncmp(p, "diff --git ", 11)) {
+      const char *nl = strchr(p, '\n');
+      p = nl ? nl + 1 : p;
+    }
+    fputs(p, out);
+  }
+  git_buf_dispose(&buf);
+  git_patch_free(patch);
+}
+
+/* Writes the new content over path, atomically; false with *why set. */
+static bool write_atomic(const char *path, const FileFix *ff, const char **why) {
+  char target[8192];
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    *why = "it was deleted during the run";
+    return false;
+  }
+  if (S_ISLNK(st.st_mode)) { /* write the file the link points to, keep the link */
+    ssize_t n = readlink(path, target, 4095);
+    if (n <= 0) {
+      *why = "its symbolic link cannot be read";
+      return false;
+    }
+    target[n] = '\0';
+    if (target[0] != '/') {
+      const char *slash = strrchr(path, '/');
+      char rel[8192];
+      int w = snprintf(rel, sizeof rel, "%.*s%.4095s", slash ? (int)(slash - path + 1) : 0, path,
+                       target);
+      if (w < 0 || (size_t)w >= sizeof rel) {
+        *why = "its path is too long";
+        return false;
+      }
+      memcpy(target, rel, (size_t)w + 1);
+    }
+    if (stat(target, &st) != 0) {
+      *why = "its symbolic link points nowhere";
+      return false;
+    }
+  } else {
+    snprintf(target, sizeof target, "%s", path);
+  }
+  /* no write permission, or no write bit at all (root could write it, but
+   * the owner marked it read-only) */
+  if (access(target, W_OK) != 0 || !(st.st_mode & 0222)) {
+    *why = "it is read-only";
+    return false;
+  }
+  /* changed on disk since it was read? compare the bytes */
+  FILE *fp = fopen(target, "rb");
+  if (!fp) {
+    *why = "it cannot be read again";
+    return false;
+  }
+  char *now = xmalloc(ff->orig_len + 2);
+  size_t got = fread(now, 1, ff->orig_len + 1, fp);
+  fclose(fp);
+  bool same = got == ff->orig_len && !memcmp(now, ff->orig, ff->orig_len);
+  free(now);
+  if (!same) {
+    *why = "it changed on disk during the run";
+    return false;
+  }
+  char tmp[8400];
+  const char *slash = strrchr(target, '/');
+  snprintf(tmp, sizeof tmp, "%.*s.%s.redislint-XXXXXX", slash ? (int)(slash - target + 1) : 0,
+           target, slash ? slash + 1 : target);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    *why = "its directory is not writable";
+    return false;
+  }
+  bool ok = fchmod(fd, st.st_mode & 07777) == 0;
+  size_t off = 0;
+  while (ok && off < ff->cur_len) {
+    ssize_t w = write(fd, ff->cur + off, ff->cur_len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) ok = false;
+    else off += (size_t)w;
+  }
+  ok = ok && fsync(fd) == 0;
+  ok = (close(fd) == 0) && ok;
+  if (!ok || rename(tmp, target) != 0) {
+    unlink(tmp);
+    *why = "writing it failed (disk full?); the original is unchanged";
+    return false;
+  }
+  return true;
+}
+
+void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *stdin_buf,
+               size_t stdin_len, const char *stdin_name, const FixerOptions *fo,
+               FixerStats *st) {
+  memset(st, 0, sizeof *st);
+  Fixer fx;
+  memset(&fx, 0, sizeof fx);
+  fx.files = files;
+  fx.opt = opt;
+  fx.fo = fo;
+  fx.stdin_buf = stdin_buf;
+  fx.stdin_len = stdin_len;
+  fx.stdin_name = stdin_name;
+  fx.n = run->nfiles;
+  fx.ff = xcalloc(fx.n ? fx.n : 1, sizeof *fx.ff);
+  fx.parser = ts_parser_new();
+  ts_parser_set_language(fx.parser, tree_sitter_python());
+  for (int p = 0; p < MAX_PASSES; p++) {
+    size_t n = pass(&fx, run, st);
+    st->applied += n;
+    if (!n) break;
+  }
+  git_libgit2_init();
+  for (size_t i = 0; i < fx.n; i++) {
+    FileFix *ff = &fx.ff[i];
+    const char *path = files->paths[i];
+    bool is_stdin = !strcmp(path, "-");
+    if (is_stdin && fo->stdout_fixed) {
+      if (ff->changed) fwrite(ff->cur, 1, ff->cur_len, fo->stdout_fixed);
+      else if (stdin_buf) fwrite(stdin_buf, 1, stdin_len, fo->stdout_fixed);
+    }
+    if (!ff->changed || (ff->cur_len == ff->orig_len && !memcmp(ff->cur, ff->orig, ff->orig_len)))
+      continue;
+    st->files_changed++;
+    const char *shown = is_stdin ? stdin_name : path;
+    if (fo->diff) print_diff(fo->diff, shown, ff);
+    if (!fo->write || is_stdin) continue;
+    const char *why = NULL;
+    if (!write_atomic(path, ff, &why)) {
+      diags_add(&fx.bugs, DIAG_ERROR, path, 0, "fixes not written: %s", why);
+      st->write_errors++;
+    }
+  }
+  git_libgit2_shutdown();
+  diags_move(&run->diags, &fx.bugs);
+  for (size_t i = 0; i < fx.n; i++) {
+    free(fx.ff[i].orig);
+    free(fx.ff[i].cur);
+  }
+  for (size_t i = 0; i < fx.nbad; i++) free(fx.bad[i].message);
+  free(fx.bad);
+  free(fx.ff);
+  diags_free(&fx.bugs);
+  ts_parser_delete(fx.parser);
+}

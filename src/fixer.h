@@ -1,0 +1,46 @@
+/* fixer.h - applying fixes: --fix, --unsafe-fixes, --diff.
+ *
+ * Passes (bounded): in each file, the applicable fixes that do not overlap
+ * an already chosen one are applied together (the others wait for the next
+ * pass); the result must still parse where the original did, else each fix
+ * is tried alone and the ones that break the file are dropped and reported
+ * as bugs in their rule. The whole project is linted again on the new
+ * contents (project-wide rules see every change); a fix whose own finding is
+ * still there is reverted and reported the same way. Inserted line breaks
+ * follow the file's convention (CRLF files stay CRLF); a UTF-8 BOM is kept.
+ *
+ * Writing (not with --diff): atomically (a temporary file in the same
+ * directory, renamed over the original, with the original's mode), only
+ * when something changed, and never over a file that changed on disk since
+ * it was read. */
+#ifndef RL_FIXER_H
+#define RL_FIXER_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "discover.h"
+#include "lint.h"
+
+typedef struct FixerOptions {
+  Applicability min; /* FIX_SAFE (--fix) or FIX_UNSAFE (--unsafe-fixes) */
+  bool write;        /* write the files (--fix); false: only compute (--diff) */
+  FILE *diff;        /* print a unified diff here (--diff), or NULL */
+  FILE *stdout_fixed; /* stdin input: the fixed source goes here, or NULL */
+  FILE *show;         /* --show-fixes: one line per applied fix, or NULL */
+} FixerOptions;
+
+typedef struct FixerStats {
+  size_t applied;       /* fixes applied (or that would be, with --diff) */
+  size_t files_changed;
+  size_t bugs;          /* fixes dropped: broken syntax or finding not gone */
+  size_t write_errors;  /* files that could not be written (reported) */
+} FixerStats;
+
+/* Runs the passes from the findings of `run` (linted from `files` with
+ * `opt`). On return *run holds the findings of the final contents (the
+ * remaining ones) and its diags gain one line per bug or write problem.
+ * stdin_buf/len/name as for lint_run. */
+void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *stdin_buf,
+               size_t stdin_len, const char *stdin_name, const FixerOptions *fo,
+               FixerStats *stats);
+#endif

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# --fix, --unsafe-fixes, --diff, --show-fixes from the CLI, and the bad cases:
+# read-only file, CRLF, no trailing newline, non-UTF-8 file, stdin.
+# Usage: test_fix.sh path/to/redislint
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+T=$(mktemp -d)
+cleanup() { chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+cd "$T" || exit 2
+echo 'redis>=8.0' >requirements.txt # see test_cli.sh
+N=0
+F=0
+check() {
+  local desc=$1
+  shift
+  N=$((N + 1))
+  if ! "$@"; then F=$((F + 1)); echo "FAIL: [$SECTION] $desc" >&2; fi
+}
+rl() { timeout 60 "$BIN" "$@" >out 2>err; RC=$?; }
+same() { cmp -s "$1" "$2"; }
+
+SECTION="--fix applies safe fixes, idempotently"
+printf 'import redis\n\nr = redis.Redis()\n\n\ndef save(k, v):\n    r.set(k, v)  # keep me\n    r.expire(k, 60)\n    r.hmset("h", {"a": 1})\n' >a.py
+printf 'import redis\n\nr = redis.Redis()\n\n\ndef save(k, v):\n    r.set(k, v, ex=60)  # keep me\n    r.hset("h", mapping={"a": 1})\n' >a.want
+chmod 640 a.py
+rl check --fix a.py
+check "exit 0 once everything is fixed (got $RC)" [ "$RC" -eq 0 ]
+check "the file is rewritten as expected" same a.py a.want
+check "the mode is kept" [ "$(stat -c %a a.py)" = 640 ]
+check "summary on stderr" grep -q 'applied 2 fixes in 1 file' err
+check "no temporary file is left" [ -z "$(ls -A | grep redislint)" ]
+cp a.py a.again
+rl check --fix a.py
+check "a second --fix changes nothing" same a.py a.again
+check "and says so" grep -q 'applied 0 fixes' err
+
+SECTION="--diff writes nothing"
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"a": 1})\n' >d.py
+cp d.py d.orig
+rl check --diff d.py
+check "exit 1: something to change (got $RC)" [ "$RC" -eq 1 ]
+check "the file is untouched" same d.py d.orig
+check "a unified diff on stdout" grep -q '^+r.hset("h", mapping={"a": 1})$' out
+check "with file headers" grep -q '^--- a/d.py$' out
+rl check --diff a.py
+check "exit 0 when nothing would change (got $RC)" [ "$RC" -eq 0 ]
+check "and no diff" [ ! -s out ]
+
+SECTION="unsafe fixes need --unsafe-fixes"
+printf 'import redis\nr = redis.Redis()\nfor k in r.keys("tmp:*"):\n    r.delete(k)\n' >u.py
+cp u.py u.orig
+rl check --fix u.py
+check "exit 1: the unsafe finding remains (got $RC)" [ "$RC" -eq 1 ]
+check "--fix leaves an unsafe fix alone" same u.py u.orig
+check "the summary names --unsafe-fixes" grep -q 'unsafe-fixes' err
+rl check --unsafe-fixes --show-fixes u.py
+check "--unsafe-fixes applies it" grep -q 'scan_iter(match="tmp:\*")' u.py
+check "--show-fixes lists it" grep -q 'u.py:3: RL301 fixed' err
+
+SECTION="CRLF and no trailing newline"
+printf 'import redis\r\nr = redis.Redis()\r\nr.set("k", 1)\r\nr.expire("k", 5)\r\n' >crlf.py
+rl check --fix crlf.py
+printf 'import redis\r\nr = redis.Redis()\r\nr.set("k", 1, ex=5)\r\n' >crlf.want
+check "CRLF kept, the expire line removed with its CRLF" same crlf.py crlf.want
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"a": 1})' >nonl.py
+rl check --fix nonl.py
+printf 'import redis\nr = redis.Redis()\nr.hset("h", mapping={"a": 1})' >nonl.want
+check "no newline added at the end" same nonl.py nonl.want
+
+SECTION="files that must not be written"
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"a": 1})\n' >ro.py
+cp ro.py ro.orig
+chmod 444 ro.py
+rl check --fix ro.py
+check "read-only: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+check "read-only: untouched" same ro.py ro.orig
+check "read-only: one clear line" grep -q 'ro.py: fixes not written: it is read-only' err
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"caf\351": 1})\n' >latin1.py
+cp latin1.py latin1.orig
+rl check --fix latin1.py
+check "non-UTF-8: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+check "non-UTF-8: untouched" same latin1.py latin1.orig
+check "non-UTF-8: named in the message" grep -q 'latin1.py: invalid UTF-8' err
+
+SECTION="stdin"
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"a": 1})\n' >s.py
+timeout 60 "$BIN" check --fix --stdin-filename s.py - <s.py >out 2>err
+RC=$?
+check "exit 0 (got $RC)" [ "$RC" -eq 0 ]
+check "the fixed source on stdout" grep -qx 'r.hset("h", mapping={"a": 1})' out
+check "the file on disk is untouched" grep -q 'hmset' s.py
+
+echo "test_fix.sh: $N checks, $F failed"
+[ "$F" -eq 0 ]
