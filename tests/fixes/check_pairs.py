@@ -1,51 +1,83 @@
 #!/usr/bin/env python3
-"""Checks every fix pair tests/fixtures/<slug>/X.py + X.fixed.py.
+"""Checks every fix pair tests/fixtures/<slug>/X.py + X.fixed.py with `--fix`.
 
-Applies the safe fixes redislint reports for X.py (the edits of its JSON
-output, linted under the same path the fixture driver uses), compares the
-result byte for byte with X.fixed.py, then lints X.fixed.py: applying its
-safe fixes again must change nothing (idempotent), and it must still parse.
-Until --fix exists this is the reference applier of the JSON edits.
+X.py goes through `redislint check --fix` on stdin (with `--unsafe-fixes`
+when its name says `unsafe`), linted under the path the fixture driver uses
+and from the same directory (so the same dependency pins apply). Then:
+- the result equals X.fixed.py byte for byte;
+- linting X.fixed.py reports nothing new: every finding there was already a
+  finding of X.py (same rule and message), and fewer of them (the fixed ones
+  are gone);
+- fixing X.fixed.py again changes nothing (idempotent);
+- X.fixed.py parses (Python's ast).
+The JSON edits of X.py must also reproduce X.fixed.py when applied by this
+script (the edits SARIF and JSON carry are the ones --fix applies), for pairs
+whose fixes all apply in one pass.
 Usage: check_pairs.py REDISLINT (run from the repository root)."""
-import ast, difflib, glob, json, os, subprocess, sys
+import ast, collections, difflib, glob, json, os, subprocess, sys
 
-def lint(redislint, data, display):
-    out = subprocess.run([redislint, "check", "--format", "json", "--stdin-filename", display, "-"],
-                         input=data, capture_output=True)
+def run(redislint, args, data, cwd):
+    out = subprocess.run([redislint, "check", *args], input=data, capture_output=True, cwd=cwd)
     if out.returncode not in (0, 1):
-        raise SystemExit(f"{display}: redislint exited {out.returncode}: {out.stderr.decode()}")
-    return json.loads(out.stdout)
+        raise SystemExit(f"redislint {' '.join(args)} exited {out.returncode}: {out.stderr.decode()}")
+    return out
 
-def apply_safe(data, doc):
+def findings(redislint, data, display, cwd):
+    doc = json.loads(run(redislint, ["--format", "json", "--stdin-filename", display, "-"], data, cwd).stdout)
+    return doc, collections.Counter((f["code"], f["message"]) for f in doc["findings"])
+
+def fix(redislint, data, display, cwd, unsafe):
+    args = ["--fix", "--stdin-filename", display, "-"] + (["--unsafe-fixes"] if unsafe else [])
+    out = run(redislint, args, data, cwd)
+    if b"a bug in redislint" in out.stderr:
+        raise SystemExit(f"{display}: a fix was dropped: {out.stderr.decode()}")
+    return out.stdout
+
+def apply_edits(data, doc, levels):
     edits = sorted((e["start"]["byte"], e["end"]["byte"], e["content"].encode())
-                   for f in doc["findings"] if f.get("fix") and f["fix"]["applicability"] == "safe"
+                   for f in doc["findings"] if f.get("fix") and f["fix"]["applicability"] in levels
                    for e in f["fix"]["edits"])
     out, pos = b"", 0
     for s, e, text in edits:
         if s < pos:
-            raise ValueError(f"overlapping safe edits at byte {s}")
+            return None  # overlapping: --fix needs more than one pass
         out += data[pos:s] + text
         pos = e
     return out + data[pos:]
 
 def main():
-    redislint = sys.argv[1]
+    redislint = os.path.abspath(sys.argv[1])
     failures = 0
     pairs = sorted(glob.glob("tests/fixtures/*/**/*.fixed.py", recursive=True))
     for fixed in pairs:
         src = fixed[: -len(".fixed.py")] + ".py"
-        display = os.path.relpath(src, os.path.join("tests/fixtures", src.split("/")[2]))
+        rule_dir = os.path.join("tests/fixtures", src.split("/")[2])
+        display = os.path.relpath(src, rule_dir)
+        unsafe = "unsafe" in os.path.basename(src)
         data, want = open(src, "rb").read(), open(fixed, "rb").read()
-        got = apply_safe(data, lint(redislint, data, display))
+        got = fix(redislint, data, display, rule_dir, unsafe)
         if got != want:
             failures += 1
-            print(f"FAIL {src}: safe fixes do not give {fixed}")
+            print(f"FAIL {src}: --fix{' --unsafe-fixes' if unsafe else ''} does not give {fixed}")
             sys.stdout.writelines(difflib.unified_diff(want.decode().splitlines(True),
                                                        got.decode().splitlines(True), fixed, "got"))
-        again = apply_safe(want, lint(redislint, want, display))
-        if again != want:
+        doc, before = findings(redislint, data, display, rule_dir)
+        _, after = findings(redislint, want, display, rule_dir)
+        new = after - before
+        if new:
             failures += 1
-            print(f"FAIL {fixed}: applying safe fixes again changes it (not idempotent)")
+            print(f"FAIL {fixed}: findings that {src} did not have: {sorted(new)}")
+        if sum(after.values()) >= sum(before.values()):
+            failures += 1
+            print(f"FAIL {fixed}: no finding went away")
+        if fix(redislint, want, display, rule_dir, unsafe) != want:
+            failures += 1
+            print(f"FAIL {fixed}: fixing it again changes it (not idempotent)")
+        levels = ("safe", "unsafe") if unsafe else ("safe",)
+        by_edits = apply_edits(data, doc, levels)
+        if by_edits is not None and by_edits != want:
+            failures += 1
+            print(f"FAIL {src}: the JSON edits do not give {fixed}")
         try:
             ast.parse(want.decode())
         except SyntaxError as e:
