@@ -1,0 +1,118 @@
+/* test_fixer.c - the fix engine's guards that the CLI cannot reach
+ * deterministically: a file changed or deleted between linting and writing
+ * is never overwritten, and the message says why. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixer.h"
+#include "lint.h"
+
+static const char SRC[] = "import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset(\"h\", {\"a\": 1})\n";
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static char *read_file(const char *path) {
+  static char buf[4096];
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+static bool diag_says(const LintRun *run, const char *needle) {
+  for (size_t i = 0; i < run->diags.len; i++)
+    if (strstr(run->diags.items[i].message, needle)) return true;
+  return false;
+}
+
+/* Lints `path`, lets `meddle` change the disk, then runs --fix. */
+static void fix_after(const char *path, void (*meddle)(const char *), LintRun *run,
+                      FixerStats *st) {
+  Options opt;
+  options_defaults(&opt);
+  FileList fl = {0};
+  filelist_push(&fl, path);
+  assert_int_equal(lint_run(run, &fl, &opt, NULL, 0, NULL), 0);
+  assert_true(run->nfindings > 0);
+  meddle(path);
+  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  fixer_run(run, &fl, &opt, NULL, 0, NULL, &fo, st);
+  filelist_free(&fl);
+}
+
+static void edit_it(const char *path) { write_file(path, "# edited by someone else\n"); }
+static void delete_it(const char *path) { assert_int_equal(unlink(path), 0); }
+static void leave_it(const char *path) { (void)path; }
+
+static char *tmp_path(char *buf, size_t n) {
+  snprintf(buf, n, "/tmp/rl_fixer_XXXXXX");
+  int fd = mkstemp(buf);
+  assert_true(fd >= 0);
+  close(fd);
+  return buf;
+}
+
+static void test_changed_on_disk(void **state) {
+  (void)state;
+  char path[64];
+  write_file(tmp_path(path, sizeof path), SRC);
+  LintRun run;
+  FixerStats st;
+  fix_after(path, edit_it, &run, &st);
+  assert_string_equal(read_file(path), "# edited by someone else\n");
+  assert_true(diag_says(&run, "changed on disk during the run"));
+  assert_int_equal(st.write_errors, 1);
+  lint_run_free(&run);
+  unlink(path);
+}
+
+static void test_deleted(void **state) {
+  (void)state;
+  char path[64];
+  write_file(tmp_path(path, sizeof path), SRC);
+  LintRun run;
+  FixerStats st;
+  fix_after(path, delete_it, &run, &st);
+  assert_null(read_file(path));
+  assert_true(diag_says(&run, "deleted during the run"));
+  lint_run_free(&run);
+}
+
+static void test_written_when_untouched(void **state) {
+  (void)state;
+  char path[64];
+  write_file(tmp_path(path, sizeof path), SRC);
+  LintRun run;
+  FixerStats st;
+  fix_after(path, leave_it, &run, &st);
+  assert_non_null(strstr(read_file(path), "r.hset(\"h\", mapping={\"a\": 1})"));
+  assert_int_equal(st.applied, 1);
+  assert_int_equal(st.files_changed, 1);
+  assert_int_equal(st.write_errors, 0);
+  assert_int_equal(run.nfindings, 0); /* the run now describes the fixed file */
+  lint_run_free(&run);
+  unlink(path);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_changed_on_disk),
+      cmocka_unit_test(test_deleted),
+      cmocka_unit_test(test_written_when_untouched),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
