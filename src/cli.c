@@ -47,7 +47,7 @@ static const char USAGE[] =
     "       redislint --version | --help\n"
     "\n"
     "Options for check:\n"
-    "  --format FORMAT        text (default), json, sarif or github\n"
+    "  --format FORMAT        text (default), json, sarif, github or gitlab (Code Quality)\n"
     "  -o, --output FILE      write the report to FILE instead of stdout\n"
     "  --select RULES         only these rules (comma-separated codes, code prefixes or slugs)\n"
     "  --ignore RULES         skip these rules\n"
@@ -110,13 +110,13 @@ static int apply_rule_list(Options *opt, const char *list, bool value, bool rese
 }
 
 static int parse_format(const char *s, OutputFormat *f) {
-  static const char *names[] = {"text", "json", "sarif", "github"};
-  for (int i = 0; i < 4; i++)
+  static const char *names[] = {"text", "json", "sarif", "github", "gitlab"};
+  for (int i = 0; i < 5; i++)
     if (strcmp(s, names[i]) == 0) {
       *f = (OutputFormat)i;
       return 0;
     }
-  usage_error("unknown format '%s' (text, json, sarif, github)", s);
+  usage_error("unknown format '%s' (text, json, sarif, github, gitlab)", s);
   return -1;
 }
 

@@ -2,11 +2,15 @@
 #include "output.h"
 
 #include <cjson/cJSON.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "output_internal.h"
+
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
 
 #define RULE_URL_BASE "https://github.com/redislint/redislint/blob/main/rules/"
 
@@ -15,6 +19,7 @@ int output_write(FILE *out, const LintRun *run, const OutputOptions *oo) {
   case FORMAT_JSON: return output_json(out, run, oo);
   case FORMAT_SARIF: return output_sarif(out, run, oo);
   case FORMAT_GITHUB: return output_github(out, run, oo);
+  case FORMAT_GITLAB: return output_gitlab(out, run, oo);
   case FORMAT_TEXT: break;
   }
   return output_text(out, run, oo);
@@ -103,4 +108,61 @@ int output_print_json(FILE *out, const cJSON *root) {
 int output_finish(FILE *out) {
   if (fflush(out) != 0) return -1;
   return ferror(out) ? -1 : 0;
+}
+
+/* ---- fingerprints ------------------------------------------------------ */
+
+static uint64_t fnv_bytes(uint64_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= FNV_PRIME;
+  }
+  return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) {
+  return fnv_bytes(h, s ? s : "", (s ? strlen(s) : 0) + 1); /* with the NUL */
+}
+
+static bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Hashes text[start..end) with whitespace runs as one space, trimmed. */
+static uint64_t fnv_normalized(uint64_t h, const char *text, uint32_t start, uint32_t end) {
+  bool pending = false, any = false;
+  for (uint32_t i = start; i < end; i++) {
+    if (is_space(text[i])) {
+      pending = any;
+      continue;
+    }
+    if (pending) h = fnv_bytes(h, " ", 1);
+    h = fnv_bytes(h, text + i, 1);
+    pending = false;
+    any = true;
+  }
+  return fnv_bytes(h, "", 1);
+}
+
+/* Hash of the (code, path, normalized text) triple of a finding. */
+static uint64_t fingerprint_key(const FileResult *fr, const Finding *f) {
+  uint32_t end = f->end > fr->src.len ? fr->src.len : f->end;
+  uint64_t h = fnv_str(FNV_OFFSET, output_code(f));
+  h = fnv_str(h, fr->src.path);
+  return fnv_normalized(h, fr->src.text, f->start < end ? f->start : end, end);
+}
+
+/* One fingerprint per finding of fr, as 16 hex digits in fps[i]. */
+void output_fingerprints(const FileResult *fr, char (*fps)[17]) {
+  uint64_t *keys = xmalloc((fr->nfindings ? fr->nfindings : 1) * sizeof *keys);
+  for (size_t i = 0; i < fr->nfindings; i++) {
+    keys[i] = fingerprint_key(fr, &fr->findings[i]);
+    unsigned long occurrence = 0;
+    for (size_t j = 0; j < i; j++) occurrence += keys[j] == keys[i];
+    char num[32];
+    int n = snprintf(num, sizeof num, "%lu", occurrence);
+    uint64_t h = fnv_bytes(keys[i], num, (size_t)n);
+    snprintf(fps[i], 17, "%016" PRIx64, h);
+  }
+  free(keys);
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "lint.h"
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB } OutputFormat;
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_GITLAB } OutputFormat;
 
 typedef struct OutputOptions {
   OutputFormat format;
@@ -20,6 +20,7 @@ int output_text(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_json(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_sarif(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_github(FILE *out, const LintRun *run, const OutputOptions *oo);
+int output_gitlab(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_write(FILE *out, const LintRun *run, const OutputOptions *oo);
 
 /* Documentation URL of a rule (README anchor in the repository). */

@@ -30,6 +30,11 @@ const Source *output_related_source(const LintRun *run, const FileResult *fr,
 /* Display path of a related location. Borrowed. */
 const char *output_related_path(const FileResult *fr, const Related *r);
 
+/* Stable fingerprints of fr's findings (rule, path, normalized flagged text,
+ * occurrence index; not the line), 16 hex digits each: SARIF
+ * partialFingerprints and GitLab Code Quality. */
+void output_fingerprints(const FileResult *fr, char (*fps)[17]);
+
 /* Whether a fix has a title worth showing. */
 bool output_has_fix(const Fix *fix);
 

@@ -27,8 +27,6 @@
 #define SARIF_INFO_URI "https://github.com/redislint/redislint"
 #define SARIF_BASE_ID "%SRCROOT%"
 #define SARIF_FINGERPRINT_KEY "redislint/v1"
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
 
 #ifndef REDISLINT_VERSION
 #define REDISLINT_VERSION "0.0.0"
@@ -135,63 +133,6 @@ static cJSON *sarif_related(const LintRun *run, const FileResult *fr, const Find
   return arr;
 }
 
-/* ---- fingerprints ------------------------------------------------------ */
-
-static uint64_t fnv_bytes(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= FNV_PRIME;
-  }
-  return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s) {
-  return fnv_bytes(h, s ? s : "", (s ? strlen(s) : 0) + 1); /* with the NUL */
-}
-
-static bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Hashes text[start..end) with whitespace runs as one space, trimmed. */
-static uint64_t fnv_normalized(uint64_t h, const char *text, uint32_t start, uint32_t end) {
-  bool pending = false, any = false;
-  for (uint32_t i = start; i < end; i++) {
-    if (is_space(text[i])) {
-      pending = any;
-      continue;
-    }
-    if (pending) h = fnv_bytes(h, " ", 1);
-    h = fnv_bytes(h, text + i, 1);
-    pending = false;
-    any = true;
-  }
-  return fnv_bytes(h, "", 1);
-}
-
-/* Hash of the (code, path, normalized text) triple of a finding. */
-static uint64_t fingerprint_key(const FileResult *fr, const Finding *f) {
-  uint32_t end = f->end > fr->src.len ? fr->src.len : f->end;
-  uint64_t h = fnv_str(FNV_OFFSET, output_code(f));
-  h = fnv_str(h, fr->src.path);
-  return fnv_normalized(h, fr->src.text, f->start < end ? f->start : end, end);
-}
-
-/* One fingerprint per finding of fr, as 16 hex digits in fps[i]. */
-static void fingerprints(const FileResult *fr, char (*fps)[17]) {
-  uint64_t *keys = xmalloc((fr->nfindings ? fr->nfindings : 1) * sizeof *keys);
-  for (size_t i = 0; i < fr->nfindings; i++) {
-    keys[i] = fingerprint_key(fr, &fr->findings[i]);
-    unsigned long occurrence = 0;
-    for (size_t j = 0; j < i; j++) occurrence += keys[j] == keys[i];
-    char num[32];
-    int n = snprintf(num, sizeof num, "%lu", occurrence);
-    uint64_t h = fnv_bytes(keys[i], num, (size_t)n);
-    snprintf(fps[i], 17, "%016" PRIx64, h);
-  }
-  free(keys);
-}
-
 /* ---- fixes ------------------------------------------------------------- */
 
 /* fixes[] for a fix that can be applied (safe or unsafe, with edits), else NULL. */
@@ -270,7 +211,7 @@ static cJSON *sarif_results(const LintRun *run) {
     const FileResult *fr = &run->files[i];
     if (!fr->loaded || fr->nfindings == 0) continue;
     char (*fps)[17] = xmalloc(fr->nfindings * sizeof *fps);
-    fingerprints(fr, fps);
+    output_fingerprints(fr, fps);
     for (size_t j = 0; j < fr->nfindings; j++)
       cJSON_AddItemToArray(arr, sarif_result(run, fr, &fr->findings[j], fps[j]));
     free(fps);

@@ -92,7 +92,8 @@ text-quiet|--format text -q
 statistics|--format text --statistics
 json|--format json
 sarif|--format sarif
-github|--format github'
+github|--format github
+gitlab|--format gitlab'
 
 exit_codes=$tmp/exit-codes
 : >"$exit_codes"
