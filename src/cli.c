@@ -65,6 +65,7 @@ static const char USAGE[] =
     "  --diff                 print a unified diff of the fixes instead of writing them\n"
     "                         (exit 1 when there is something to change)\n"
     "  --show-fixes           list the fixes applied (with --fix) or available\n"
+    "  --include-suppressed   sarif: also the findings suppression comments silence\n"
     "  --exclude PATTERN      skip files and directories matching the glob (repeatable)\n"
     "  --force-exclude        apply --exclude to files named on the command line too\n"
     "  --cluster              the code runs against Redis Cluster (default: when the linted\n"
@@ -158,7 +159,7 @@ static int parse_pyver(const char *s, Options *opt) {
 
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
-       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES };
+       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -179,6 +180,7 @@ static const struct option CHECK_OPTS[] = {
     {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE_FIXES},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"show-fixes", no_argument, NULL, OPT_SHOW_FIXES},
+    {"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -213,6 +215,7 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_UNSAFE_FIXES: cli->unsafe_fixes = true; break;
     case OPT_DIFF: cli->diff = true; break;
     case OPT_SHOW_FIXES: cli->show_fixes = true; break;
+    case OPT_INCLUDE_SUPPRESSED: cli->out.include_suppressed = true; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "rule.h"
 #include "rule_ctx.h"
+#include "suppress.h"
 #include "rules/rule_util.h"
 
 typedef struct FileWork {
@@ -317,8 +318,9 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     model_free(m);
     arena_delete(scratch);
   }
+  if (suppress_maybe(&fr->src)) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, &fr->supp);
   ts_tree_delete(tree);
-  if (!fr->nfindings && !fr->nkeys && !fr->ncalls) source_release(&fr->src);
+  if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp) source_release(&fr->src);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -513,6 +515,13 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
   run_project_rules(&r);
+  const Rule *rl001 = rules_find("RL001");
+  bool report = rl001 && opt->enabled[rules_index(rl001)];
+  self->nfindings = 0;
+  for (size_t i = 0; i < self->nfiles; i++) {
+    suppress_apply(&self->files[i], report, opt->enabled);
+    self->nfindings += self->files[i].nfindings;
+  }
   self->pyver_cache = pv;
   index_delete(r.index);
   free(r.work);

@@ -34,6 +34,10 @@ typedef struct FileResult {
   size_t nkeys;
   PyVer pyver;        /* the redis-py version its project pins (or --redis-py-version) */
   bool cluster_client; /* the file constructs a Redis Cluster client */
+  struct Suppression *supp; /* suppression comments (arena) */
+  size_t nsupp;
+  Finding *suppressed; /* findings a suppression comment silenced (arena) */
+  size_t nsuppressed;
 } FileResult;
 
 typedef struct LintRun {

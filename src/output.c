@@ -37,6 +37,7 @@ void output_summary(const LintRun *run, OutputSummary *sum) {
   for (size_t i = 0; i < run->nfiles; i++) {
     const FileResult *fr = &run->files[i];
     if (fr->loaded) sum->files++;
+    sum->suppressed += fr->nsuppressed;
     for (size_t j = 0; j < fr->nfindings; j++) {
       sum->findings++;
       switch (fr->findings[j].severity) {

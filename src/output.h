@@ -12,6 +12,7 @@ typedef struct OutputOptions {
   bool color;      /* text only */
   bool quiet;      /* text: findings only, no code frames, no summary */
   bool statistics; /* text: per-rule counts instead of findings */
+  bool include_suppressed; /* sarif: suppressed findings too, marked inSource */
 } OutputOptions;
 
 /* Each writes the whole run. Output is deterministic: files in run order,

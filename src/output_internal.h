@@ -14,6 +14,7 @@ typedef struct OutputSummary {
   size_t files;    /* files that were read and linted */
   size_t findings; /* all findings */
   size_t errors, warnings, infos; /* findings by (finding) severity */
+  size_t suppressed; /* findings silenced by suppression comments */
 } OutputSummary;
 
 void output_summary(const LintRun *run, OutputSummary *sum);

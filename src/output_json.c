@@ -11,7 +11,7 @@
  *                                 "edits": [{"start", "end", "content"}]},
  *                  "related": [{"path", "start"?, "end"?, "message"}]}],
  *    "errors": [{"path"?, "line"?, "level", "message"}],
- *    "summary": {"files", "findings", "errors", "warnings", "infos"}}
+ *    "summary": {"files", "findings", "errors", "warnings", "infos", "suppressed"}}
  *
  * Lines and columns are 1-based, columns in Unicode code points, "end" is the
  * position just after the span. "byte" is a 0-based offset in the file as
@@ -120,6 +120,7 @@ static cJSON *json_summary(const LintRun *run) {
   cJSON_AddNumberToObject(o, "errors", (double)s.errors);
   cJSON_AddNumberToObject(o, "warnings", (double)s.warnings);
   cJSON_AddNumberToObject(o, "infos", (double)s.infos);
+  cJSON_AddNumberToObject(o, "suppressed", (double)s.suppressed);
   return o;
 }
 

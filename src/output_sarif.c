@@ -205,16 +205,37 @@ static cJSON *sarif_result(const LintRun *run, const FileResult *fr, const Findi
   return res;
 }
 
-static cJSON *sarif_results(const LintRun *run) {
+/* Results of the findings; with include_suppressed also the suppressed
+ * ones, marked `suppressions: [{kind: inSource}]` (GitHub shows them as
+ * open alerts, hence opt-in). */
+static cJSON *sarif_results(const LintRun *run, bool include_suppressed) {
   cJSON *arr = cJSON_CreateArray();
   for (size_t i = 0; i < run->nfiles; i++) {
     const FileResult *fr = &run->files[i];
-    if (!fr->loaded || fr->nfindings == 0) continue;
-    char (*fps)[17] = xmalloc(fr->nfindings * sizeof *fps);
-    output_fingerprints(fr, fps);
-    for (size_t j = 0; j < fr->nfindings; j++)
-      cJSON_AddItemToArray(arr, sarif_result(run, fr, &fr->findings[j], fps[j]));
-    free(fps);
+    if (!fr->loaded) continue;
+    if (fr->nfindings) {
+      char(*fps)[17] = xmalloc(fr->nfindings * sizeof *fps);
+      output_fingerprints(fr, fps);
+      for (size_t j = 0; j < fr->nfindings; j++)
+        cJSON_AddItemToArray(arr, sarif_result(run, fr, &fr->findings[j], fps[j]));
+      free(fps);
+    }
+    if (include_suppressed && fr->nsuppressed) {
+      FileResult sup = *fr; /* fingerprints of the suppressed findings as a list of their own */
+      sup.findings = fr->suppressed;
+      sup.nfindings = fr->nsuppressed;
+      char(*fps)[17] = xmalloc(sup.nfindings * sizeof *fps);
+      output_fingerprints(&sup, fps);
+      for (size_t j = 0; j < sup.nfindings; j++) {
+        cJSON *res = sarif_result(run, fr, &sup.findings[j], fps[j]);
+        cJSON *s = cJSON_AddArrayToObject(res, "suppressions");
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "kind", "inSource");
+        cJSON_AddItemToArray(s, one);
+        cJSON_AddItemToArray(arr, res);
+      }
+      free(fps);
+    }
   }
   return arr;
 }
@@ -340,7 +361,7 @@ static cJSON *sarif_invocations(const Diags *diags) {
 }
 
 /* The whole log. Caller owns the result (cJSON_Delete). */
-static cJSON *sarif_document(const LintRun *run) {
+static cJSON *sarif_document(const LintRun *run, const OutputOptions *oo) {
   cJSON *root = cJSON_CreateObject();
   cJSON_AddStringToObject(root, "$schema", SARIF_SCHEMA);
   cJSON_AddStringToObject(root, "version", "2.1.0");
@@ -348,14 +369,14 @@ static cJSON *sarif_document(const LintRun *run) {
   cJSON_AddItemToObject(r, "tool", sarif_tool());
   cJSON_AddItemToObject(r, "invocations", sarif_invocations(&run->diags));
   cJSON_AddStringToObject(r, "columnKind", "utf16CodeUnits");
-  cJSON_AddItemToObject(r, "results", sarif_results(run));
+  cJSON_AddItemToObject(r, "results", sarif_results(run, oo->include_suppressed));
   cJSON_AddItemToArray(runs, r);
   return root;
 }
 
 int output_sarif(FILE *out, const LintRun *run, const OutputOptions *oo) {
   (void)oo;
-  cJSON *root = sarif_document(run);
+  cJSON *root = sarif_document(run, oo);
   int rc = output_print_json(out, root);
   cJSON_Delete(root);
   if (output_finish(out) != 0) rc = -1;

@@ -321,15 +321,17 @@ static const char *plural(size_t n, const char *one, const char *many) {
 static void put_summary(const TextOut *t) {
   OutputSummary s;
   output_summary(t->run, &s);
+  char sup[64] = "";
+  if (s.suppressed) snprintf(sup, sizeof sup, " (%zu suppressed)", s.suppressed);
   if (s.findings == 0) {
-    fprintf(t->out, "No findings in %zu %s.\n", s.files, plural(s.files, "file", "files"));
+    fprintf(t->out, "No findings in %zu %s%s.\n", s.files, plural(s.files, "file", "files"), sup);
     return;
   }
-  fprintf(t->out, "Found %zu %s (%zu %s, %zu %s, %zu %s) in %zu %s.\n", s.findings,
+  fprintf(t->out, "Found %zu %s (%zu %s, %zu %s, %zu %s) in %zu %s%s.\n", s.findings,
           plural(s.findings, "finding", "findings"), s.errors,
           plural(s.errors, "error", "errors"), s.warnings,
           plural(s.warnings, "warning", "warnings"), s.infos,
-          plural(s.infos, "info", "infos"), s.files, plural(s.files, "file", "files"));
+          plural(s.infos, "info", "infos"), s.files, plural(s.files, "file", "files"), sup);
 }
 
 int output_text(FILE *out, const LintRun *run, const OutputOptions *oo) {

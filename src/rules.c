@@ -17,6 +17,7 @@ extern const size_t RL_RULE_DOCS_LEN;
 
 /* add a rule here (keep codes in order) */
 static const Rule *const RULES[] = {
+    &RULE_UNUSED_SUPPRESSION,
     &RULE_PER_FIELD_KEYS,
     &RULE_OVERSIZED_HASH_VALUE,
     &RULE_OVERSIZED_HASH,

@@ -110,7 +110,7 @@ static void run_free(LintRun *run) {
 /* Renders the run; caller frees the result. */
 static char *render(const LintRun *run, OutputFormat format, bool color, bool quiet,
                     bool stats) {
-  OutputOptions oo = {format, color, quiet, stats};
+  OutputOptions oo = {format, color, quiet, stats, false};
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);

@@ -3,6 +3,7 @@
 #define RL_RULES_RULES_H
 #include "rule.h"
 
+extern const Rule RULE_UNUSED_SUPPRESSION;           /* RL001 (suppress.c) */
 extern const Rule RULE_PER_FIELD_KEYS;               /* RL101 */
 extern const Rule RULE_OVERSIZED_HASH_VALUE;         /* RL102 */
 extern const Rule RULE_OVERSIZED_HASH;               /* RL103 */
