@@ -11,6 +11,7 @@
 
 #include "discover.h"
 #include "fixer.h"
+#include "baseline.h"
 #include "keyspace.h"
 #include "lint.h"
 #include "model.h"
@@ -34,6 +35,7 @@ typedef struct Cli {
   bool fix, unsafe_fixes, diff, show_fixes;
   FixerStats fixed;
   bool fixing; /* --fix, --unsafe-fixes or --diff */
+  const char *baseline, *write_baseline;
   bool exit_zero;
 } Cli;
 
@@ -65,6 +67,8 @@ static const char USAGE[] =
     "  --diff                 print a unified diff of the fixes instead of writing them\n"
     "                         (exit 1 when there is something to change)\n"
     "  --show-fixes           list the fixes applied (with --fix) or available\n"
+    "  --write-baseline FILE  record the current findings in FILE (and exit 0)\n"
+    "  --baseline FILE        report only findings that FILE does not record\n"
     "  --include-suppressed   sarif: also the findings suppression comments silence\n"
     "  --exclude PATTERN      skip files and directories matching the glob (repeatable)\n"
     "  --force-exclude        apply --exclude to files named on the command line too\n"
@@ -159,7 +163,8 @@ static int parse_pyver(const char *s, Options *opt) {
 
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
-       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED };
+       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
+       OPT_BASELINE, OPT_WRITE_BASELINE };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -181,6 +186,8 @@ static const struct option CHECK_OPTS[] = {
     {"diff", no_argument, NULL, OPT_DIFF},
     {"show-fixes", no_argument, NULL, OPT_SHOW_FIXES},
     {"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -216,6 +223,8 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_DIFF: cli->diff = true; break;
     case OPT_SHOW_FIXES: cli->show_fixes = true; break;
     case OPT_INCLUDE_SUPPRESSED: cli->out.include_suppressed = true; break;
+    case OPT_BASELINE: cli->baseline = optarg; break;
+    case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
@@ -381,6 +390,27 @@ static int cmd_check(int argc, char **argv) {
   cli.fixing = cli.fix || cli.unsafe_fixes || cli.diff;
   LintRun run;
   if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) return EXIT_ERROR;
+  if (cli.write_baseline) {
+    int brc = baseline_write(cli.write_baseline, &run);
+    if (!brc)
+      fprintf(stderr, "redislint: recorded %zu finding%s in %s\n", run.nfindings,
+              run.nfindings == 1 ? "" : "s", cli.write_baseline);
+    int code = brc || diags_has_errors(&run.diags) ? EXIT_ERROR : EXIT_CLEAN;
+    lint_run_free(&run);
+    return code;
+  }
+  if (cli.baseline) {
+    BaselineStats bs;
+    if (baseline_apply(cli.baseline, &run, &bs) != 0) {
+      lint_run_free(&run);
+      return EXIT_ERROR;
+    }
+    if (bs.fixed)
+      fprintf(stderr,
+              "redislint: %zu baseline entr%s no longer found (fixed or moved): run "
+              "--write-baseline %s to prune\n",
+              bs.fixed, bs.fixed == 1 ? "y is" : "ies are", cli.baseline);
+  }
   int wrc = 0;
   bool has_stdin = false;
   for (int i = optind; i < argc; i++) has_stdin |= !strcmp(argv[i], "-");

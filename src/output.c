@@ -129,18 +129,26 @@ static bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Hashes text[start..end) with whitespace runs as one space, trimmed. */
+static bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         (unsigned char)c >= 0x80;
+}
+
+/* Hashes text[start..end) without layout: whitespace is dropped, except one
+ * space where it separates two words (`not x`), so reformatting the flagged
+ * code (`f( a )` vs `f(a)`, a call split over lines) keeps the hash. */
 static uint64_t fnv_normalized(uint64_t h, const char *text, uint32_t start, uint32_t end) {
-  bool pending = false, any = false;
+  bool pending = false;
+  char last = 0;
   for (uint32_t i = start; i < end; i++) {
-    if (is_space(text[i])) {
-      pending = any;
+    if (is_space(text[i]) || (text[i] == '\\' && i + 1 < end && is_space(text[i + 1]))) {
+      pending = last != 0;
       continue;
     }
-    if (pending) h = fnv_bytes(h, " ", 1);
+    if (pending && ident_char(last) && ident_char(text[i])) h = fnv_bytes(h, " ", 1);
     h = fnv_bytes(h, text + i, 1);
+    last = text[i];
     pending = false;
-    any = true;
   }
   return fnv_bytes(h, "", 1);
 }
