@@ -58,7 +58,23 @@ static int64_t bump(int64_t v, int keep) {
   return v + 1;
 }
 
+/* Poetry's alternatives, "^4.5 || ^5.0": each is classified; they must agree. */
+static PyVerClass classify_alternatives(const char *spec) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", spec);
+  PyVerClass all = PYV_UNKNOWN;
+  bool first = true;
+  for (char *save = NULL, *alt = strtok_r(buf, "|", &save); alt; alt = strtok_r(NULL, "|", &save)) {
+    PyVerClass c = pyver_classify(alt);
+    if (first) all = c;
+    else if (c != all) return PYV_UNKNOWN;
+    first = false;
+  }
+  return all;
+}
+
 PyVerClass pyver_classify(const char *spec) {
+  if (strchr(spec, '|')) return classify_alternatives(spec);
   int64_t lo = 0, hi = V_INF;
   const char *p = spec;
   bool any = false;
@@ -140,6 +156,14 @@ static const char *redis_name(const char *s) {
   return s + 5;
 }
 
+/* Could this be a version specifier (">=4.5", "^5.0", "4.6.0", "*", "")
+ * rather than some other text after the word redis ("Redis cache for
+ * Django" in a description, ["redis>=4.5"] as a TOML array)? */
+static bool spec_like(const char *s) {
+  while (isspace((unsigned char)*s)) s++;
+  return !*s || isdigit((unsigned char)*s) || strchr("=<>!~^*", *s);
+}
+
 /* The version specifier of a PEP 508 requirement after its name:
  * "[hiredis]>=4.5,<6 ; python_version>'3'" -> ">=4.5,<6". Copies into out
  * (trimmed); false for a URL requirement (`redis @ https://...`). */
@@ -163,7 +187,7 @@ static bool req_spec(const char *after, size_t len, char *out, size_t cap) {
   }
   while (n && isspace((unsigned char)out[n - 1])) n--;
   out[n] = '\0';
-  return true;
+  return spec_like(out);
 }
 
 typedef struct Found {
@@ -194,6 +218,11 @@ static void scan_req_line(const char *line, size_t len, Found *f) {
   tmp[len] = '\0';
   const char *after = redis_name(tmp);
   if (!after) return;
+  const char *eq = after + strspn(after, " \t");
+  if (*eq == '=' && eq[1] != '=') { /* setup.cfg extras: `redis = redis>=4.5` */
+    scan_req_line(eq + 1, strlen(eq + 1), f);
+    return;
+  }
   char spec[128];
   if (req_spec(after, strlen(after), spec, sizeof spec)) found_set(f, spec, false);
 }
@@ -248,7 +277,7 @@ static void scan_toml_like(const char *text, size_t n, Found *f) {
     char *qe = strchr(qs + 1, *qs);
     if (!qe) continue;
     *qe = '\0';
-    found_set(f, qs + 1, false);
+    if (spec_like(qs + 1)) found_set(f, qs + 1, false); /* not `redis = ["redis>=4"]` */
   }
 }
 

@@ -46,7 +46,9 @@ static bool once_decorated(RuleCtx *ctx, const Function *fn) {
   for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
     TSNode d = ts_node_named_child(parent, i);
     if (!node_is(d, SYM.decorator)) continue;
+    /* the decorator's name, not its arguments: @router.get("/cache/stats") */
     const char *t = ctx_text(ctx, d);
+    t = arena_strndup(ctx->arena, t, strcspn(t, "("));
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
       if (contains_ci(t, marks[k])) return true;
   }

@@ -144,9 +144,47 @@ static bool is_name(RuleCtx *ctx, TSNode n, const char *name) {
   return node_is(n, SYM.identifier) && node_text_eq(ctx->src, n, name);
 }
 
+typedef struct Carry {
+  RuleCtx *ctx;
+  const char *name;
+  bool found;
+} Carry;
+
+/* Methods whose result keeps the client (its pool) alive. */
+static bool handle_method(RuleCtx *ctx, TSNode attr) {
+  static const char *const keep[] = {"pipeline", "pubsub", "lock", "register_script", "monitor",
+                                     "json", "ts", "ft", "bf", "cf", "graph"};
+  for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+    if (node_text_eq(ctx->src, attr, keep[i])) return true;
+  return false;
+}
+
+static bool visit_carry(TSNode n, void *data) {
+  Carry *c = data;
+  if (c->found) return false;
+  if (!node_is(n, SYM.identifier) || !node_text_eq(c->ctx->src, n, c->name)) return true;
+  TSNode p = ts_node_parent(n);
+  if (node_is(p, SYM.keyword_argument) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_name), n))
+    return true;
+  if (node_is(p, SYM.attribute)) {
+    if (!ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n)) return true; /* x.r */
+    /* r.get(k): the reply, not the client; r.pipeline(): keeps it */
+    TSNode call = ts_node_parent(p);
+    if (node_is(call, SYM.call) && ts_node_eq(ts_node_child_by_field_id(call, SYM.f_function), p) &&
+        !handle_method(c->ctx, ts_node_child_by_field_id(p, SYM.f_attribute)))
+      return true;
+  }
+  c->found = true;
+  return false;
+}
+
+/* Can the value of `n` be the client bound to `name` (or hold it)? Not when
+ * the name only appears as the receiver of a command: `return r.get(k)`. */
 static bool mentions(RuleCtx *ctx, TSNode n, const char *name) {
-  const char *names[1] = {name};
-  return !ts_node_is_null(n) && expr_mentions_any(ctx, n, names, 1) != NULL;
+  if (ts_node_is_null(n)) return false;
+  Carry c = {ctx, name, false};
+  node_walk(n, visit_carry, &c);
+  return c.found;
 }
 
 static bool visit_escape(TSNode n, void *data) {

@@ -13,12 +13,21 @@
 /* A value written to be replaced, not a secret: ${VAR}, <password>,
  * [[password]], {password}, %(password)s, %s, xxx, ***, ..., your-password,
  * changeme, or the word password/secret/pass itself. */
+static bool bracketed(const char *v, char open, char close) {
+  const char *o = strchr(v, open);
+  return o && strchr(o + 1, close);
+}
+
 static bool placeholder(const char *v) {
   size_t n = strlen(v);
   if (n == 0) return true;
-  if (strchr(v, '$') || strchr(v, '<') || strchr(v, '{') || strstr(v, "[[") || strchr(v, '%') ||
-      strchr(v, KEY_HOLE))
+  /* marks of a template; a lone $, <, { or % is just a character of a
+   * generated password ("Hn4$tq9z", "p%40ss" URL-encoded) */
+  if (strstr(v, "${") || bracketed(v, '<', '>') || bracketed(v, '{', '}') || strstr(v, "[[") ||
+      strstr(v, "%(") || strstr(v, "%s") || strchr(v, KEY_HOLE))
     return true;
+  static const char ident[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+  if (v[0] == '$' && n > 1 && strspn(v + 1, ident) == n - 1) return true; /* $REDIS_PASSWORD */
   bool same = true;
   for (size_t i = 1; i < n; i++) same &= tolower((unsigned char)v[i]) == tolower((unsigned char)v[0]);
   if (same && (v[0] == 'x' || v[0] == 'X' || v[0] == '*' || v[0] == '.' || v[0] == '-')) return true;

@@ -37,6 +37,10 @@ cd "$T" || exit 2
 # about it pass --redis-py-version or pin their own.
 echo 'redis>=8.0' >requirements.txt
 export LC_ALL=C.UTF-8 2>/dev/null || true
+# The inputs below run on redis-py 8 (5 s socket timeouts by default), so
+# RL402 missing-socket-timeout stays out of checks about other things; the
+# RL402 section pins its own version.
+printf 'redis>=8.0\n' >requirements.txt
 unset NO_COLOR
 
 NCHECKS=0
@@ -384,6 +388,10 @@ rl check good.py -j
 check "-j without a value" usage_error_ok "'-j'"
 rl frobnicate
 check "unknown command" usage_error_ok 'frobnicate'
+rl check --redis-py-version abc good.py
+check "--redis-py-version abc" usage_error_ok "--redis-py-version needs a version number.*'abc'"
+rl check --redis-py-version '>=8' good.py
+check "--redis-py-version '>=8' (a version, not a range)" usage_error_ok "'>=8'"
 
 section "stdin"
 rl_in good.py check --stdin-filename pkg/mod.py -
@@ -538,6 +546,44 @@ printf 'from redis.cluster import RedisCluster\nrc = RedisCluster(host="c")\n' >
 rl check --select RL205 --format json dbproj
 check "with a cluster client the non-zero database is an error" \
   py_is '[(f["path"], f["severity"]) for f in d["findings"]]' "[('dbproj/app/queue.py', 'error')]"
+
+section "missing-socket-timeout: the redis-py version"
+mkdir -p pins/old pins/new pins/none/.git
+printf 'redis==4.6.0\n' >pins/old/requirements.txt
+printf '[project]\ndependencies = ["redis>=8.0"]\n' >pins/new/pyproject.toml
+for d in old new none; do
+  printf 'import redis\n\nr = redis.Redis(host="cache", port=6379)\n' >pins/$d/app.py
+done
+rl check --select RL402 -q pins/old/app.py
+check "redis==4.6.0 in requirements.txt: reported, exit 1 (got $RC)" rc_is 1
+check "the message names the pin" out_has 'with redis-py < 8 \(pins/old/requirements.txt: redis==4.6.0\)'
+rl check --select RL402 -q pins/new/app.py
+check "redis>=8.0 in pyproject.toml: silent, exit 0 (got $RC)" rc_is 0
+rl check --select RL402 -q pins/none/app.py
+check "no pin up to the repository root: reported (got $RC)" rc_is 1
+check "the message says no pin was found" out_has 'no redis-py pin was found \(--redis-py-version sets it\)'
+rl check --select RL402 -q --redis-py-version 8.0 pins/old/app.py pins/none/app.py
+check "--redis-py-version 8.0 overrides every pin: silent, exit 0 (got $RC)" rc_is 0
+rl check --select RL402 -q --redis-py-version 4.6 pins/new/app.py
+check "--redis-py-version 4.6 overrides redis>=8.0: reported (got $RC)" rc_is 1
+check "the message names the option" out_has 'with redis-py < 8 \(--redis-py-version 4.6\)'
+rl check --select RL402 --format json --redis-py-version 4.6 pins/new/app.py
+check "the fix adds both timeouts" \
+  py_is '[e["content"] for e in d["findings"][0]["fix"]["edits"]]' \
+  "[', socket_timeout=5, socket_connect_timeout=5']"
+
+section "hardcoded-credentials"
+printf 'import redis\n\nr = redis.Redis(host="cache", password="Hn4$tq9zW")\n' >creds.py
+printf 'BROKER_URL = "redis://:s3cr3t-pw@cache:6379/0"\n' >broker.py
+printf 'import os\nimport redis\n\nr = redis.Redis(host="cache", password=os.environ["P"])\n' >creds_env.py
+rl check --select RL601 -q creds.py broker.py creds_env.py
+check "a password= literal and a URL with a password: exit 1 (got $RC)" rc_is 1
+check "two findings" eval '[ "$(nlines "$T/out")" -eq 2 ]'
+check "the password literal, masked" out_has '^creds.py:3:40: RL601 .*`Hn…`'
+check "the URL in a settings constant" out_has '^broker.py:1:14: RL601 .*`s3…`'
+check "the secret is not echoed" eval '! grep -qE "tq9zW|cr3t-pw" "$T/out"'
+rl check --select RL601 -q creds_env.py
+check "a password from the environment: exit 0 (got $RC)" rc_is 0
 
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
