@@ -18,4 +18,6 @@ run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDISLINT_WERROR=ON
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DREDISLINT_SANITIZE=ON -DREDISLINT_WERROR=ON
+echo "== VS Code extension (vscode-sarif)"
+REDISLINT="$PWD/build-test/redislint" vscode-sarif/scripts/ci.sh
 echo "== all tests passed"
