@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "fixer.h"
 #include "baseline.h"
+#include "redisconf.h"
 #include "keyspace.h"
 #include "lint.h"
 #include "model.h"
@@ -36,6 +37,7 @@ typedef struct Cli {
   FixerStats fixed;
   bool fixing; /* --fix, --unsafe-fixes or --diff */
   const char *baseline, *write_baseline;
+  const char *redis_conf;
   bool exit_zero;
 } Cli;
 
@@ -67,6 +69,7 @@ static const char USAGE[] =
     "  --diff                 print a unified diff of the fixes instead of writing them\n"
     "                         (exit 1 when there is something to change)\n"
     "  --show-fixes           list the fixes applied (with --fix) or available\n"
+    "  --redis-conf FILE      take the encoding thresholds from the server's redis.conf\n"
     "  --write-baseline FILE  record the current findings in FILE (and exit 0)\n"
     "  --baseline FILE        report only findings that FILE does not record\n"
     "  --include-suppressed   sarif: also the findings suppression comments silence\n"
@@ -148,6 +151,8 @@ static int parse_jobs(const char *s, int *jobs) {
   return 0;
 }
 
+static void print_diags(const Diags *d);
+
 /* --redis-py-version 8.0.1 */
 static int parse_pyver(const char *s, Options *opt) {
   if (pyver_parse_override(s, &opt->pyver)) {
@@ -164,7 +169,7 @@ static int parse_pyver(const char *s, Options *opt) {
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
        OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
-       OPT_BASELINE, OPT_WRITE_BASELINE };
+       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -187,6 +192,7 @@ static const struct option CHECK_OPTS[] = {
     {"show-fixes", no_argument, NULL, OPT_SHOW_FIXES},
     {"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"redis-conf", required_argument, NULL, OPT_REDIS_CONF},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -224,11 +230,19 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_SHOW_FIXES: cli->show_fixes = true; break;
     case OPT_INCLUDE_SUPPRESSED: cli->out.include_suppressed = true; break;
     case OPT_BASELINE: cli->baseline = optarg; break;
+    case OPT_REDIS_CONF: cli->redis_conf = optarg; break;
     case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
     }
+    if (rc) return -1;
+  }
+  if (cli->redis_conf) {
+    Diags d = {0};
+    int rc = redisconf_load(cli->redis_conf, &cli->opt.th, &d);
+    print_diags(&d);
+    diags_free(&d);
     if (rc) return -1;
   }
   if (cli->select && apply_rule_list(&cli->opt, cli->select, true, true)) return -1;

@@ -10,6 +10,12 @@ void options_defaults(Options *self) {
   self->th.hash_max_listpack_entries = 512;
   self->th.hash_max_listpack_value = 64;
   self->th.set_max_intset_entries = 512;
+  self->th.set_max_listpack_entries = 128;
+  self->th.set_max_listpack_value = 64;
+  self->th.zset_max_listpack_entries = 128;
+  self->th.zset_max_listpack_value = 64;
+  self->th.list_max_listpack_size = -2;
+  self->th.proto_max_bulk_len = 512LL * 1024 * 1024;
   self->th.blob_min_bytes = 1024;
   self->th.per_field_min_group = 3;
   self->default_ttl = 3600;

@@ -11,6 +11,12 @@ typedef struct Thresholds {
   long hash_max_listpack_entries; /* 512 */
   long hash_max_listpack_value;   /* 64 */
   long set_max_intset_entries;    /* 512 */
+  long set_max_listpack_entries;  /* 128 (Redis >= 7.2) */
+  long set_max_listpack_value;    /* 64 */
+  long zset_max_listpack_entries; /* 128 */
+  long zset_max_listpack_value;   /* 64 */
+  long list_max_listpack_size;    /* -2 (8 KB per node) */
+  long long proto_max_bulk_len;   /* 512 MB */
   long blob_min_bytes;            /* 1024: literal values at least this big count as blobs */
   int per_field_min_group;        /* 3 (2 when the values come from one object) */
 } Thresholds;
