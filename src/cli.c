@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "fixer.h"
 #include "baseline.h"
+#include "hook.h"
 #include "redisconf.h"
 #include "keyspace.h"
 #include "lint.h"
@@ -48,6 +49,7 @@ static const char USAGE[] =
     "                                             the keyspace the code uses\n"
     "       redislint rules                       list all rules\n"
     "       redislint rule CODE|SLUG              show a rule's documentation\n"
+    "       redislint install-hook [--force]      git pre-commit hook linting staged files\n"
     "       redislint --version | --help\n"
     "\n"
     "Options for check:\n"
@@ -544,6 +546,14 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
   if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
-  usage_error("unknown command '%s' (check, rules, rule)", cmd);
+  if (!strcmp(cmd, "install-hook")) {
+    bool force = argc > 2 && !strcmp(argv[2], "--force");
+    if (argc > 2 + force) {
+      usage_error("install-hook takes only --force, not '%s'", argv[2 + force]);
+      return EXIT_ERROR;
+    }
+    return hook_install(force);
+  }
+  usage_error("unknown command '%s' (check, calls, keys, rules, rule, install-hook)", cmd);
   return EXIT_ERROR;
 }
