@@ -1,14 +1,15 @@
 # fish completion for redislint
-set -l cmds check calls keys rules rule
+set -l cmds check calls keys rules rule install-hook
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a check -d 'lint files and directories'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a calls -d 'list the Redis commands the code sends'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a keys -d 'the keyspace the code uses'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rules -d 'list all rules'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rule -d "show a rule's documentation"
+complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a install-hook -d 'git pre-commit hook linting the staged files'
 complete -c redislint -n "not __fish_seen_subcommand_from $cmds" -l version -d 'print the version'
 complete -c redislint -l help -d 'show help'
 complete -c redislint -n "__fish_seen_subcommand_from rule" -f -a "(redislint rules 2>/dev/null | awk 'NR>1 {print \$1}')"
-complete -c redislint -n "__fish_seen_subcommand_from check" -l format -x -a 'text json sarif github' -d 'output format'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l format -x -a 'text json sarif github gitlab' -d 'output format'
 complete -c redislint -n "__fish_seen_subcommand_from check" -s o -l output -r -d 'write the report to a file'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l select -x -a "(redislint rules 2>/dev/null | awk 'NR>1 {print \$1}')" -d 'only these rules'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l ignore -x -a "(redislint rules 2>/dev/null | awk 'NR>1 {print \$1}')" -d 'skip these rules'
@@ -22,3 +23,12 @@ complete -c redislint -n "__fish_seen_subcommand_from check" -l redis-py-version
 complete -c redislint -n "__fish_seen_subcommand_from check" -l exclude -r -d 'skip matching paths'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l force-exclude -d 'exclude named files too'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l cluster -d 'the code runs against Redis Cluster'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l fix -d 'apply safe fixes'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l unsafe-fixes -d 'apply unsafe fixes too'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l diff -d 'print the diff of the fixes'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l show-fixes -d 'list the fixes'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l include-suppressed -d 'SARIF: suppressed findings too'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l baseline -r -d 'report only new findings'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l write-baseline -r -d 'record the findings'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l redis-conf -r -d 'thresholds from redis.conf'
+complete -c redislint -n "__fish_seen_subcommand_from install-hook" -l force -d 'replace a foreign hook'
