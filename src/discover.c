@@ -120,18 +120,208 @@ static void add_errno_diag(Diags *diags, const char *path, const char *what, int
   diags_add(diags, DIAG_ERROR, *path ? path : ".", 0, "%s: %s", what, buf);
 }
 
+/* ---------------------------------------------------------------- .gitignore
+ *
+ * Walks honour the .gitignore files of the walked directories and of their
+ * ancestors up to the repository root (the directory holding .git), plus
+ * .git/info/exclude: blank lines and # comments skipped, `!` re-includes,
+ * a trailing `/` matches directories only, a pattern with a `/` before its
+ * end is anchored to its file's directory, one without matches the name at
+ * any depth, `**` spans directories. The last matching pattern wins, the
+ * deeper file after the shallower. An ignored directory is not entered (as
+ * in git, nothing below it can be re-included). Files named on the command
+ * line are linted anyway. */
+
+typedef struct IgnorePat {
+  char *pat;     /* without `!`, leading `/` and trailing `/` */
+  bool negate, dir_only, anchored;
+} IgnorePat;
+
+typedef struct IgnoreFile {
+  char *base; /* absolute directory, no trailing slash ("" for /) */
+  IgnorePat *pats;
+  size_t n;
+} IgnoreFile;
+
+typedef struct Ignores {
+  IgnoreFile *files;
+  size_t n, cap;
+  char **seen; /* directories whose .gitignore was looked for */
+  size_t nseen, capseen;
+} Ignores;
+
+static void ignores_free(Ignores *ig) {
+  for (size_t i = 0; i < ig->n; i++) {
+    for (size_t k = 0; k < ig->files[i].n; k++) free(ig->files[i].pats[k].pat);
+    free(ig->files[i].pats);
+    free(ig->files[i].base);
+  }
+  for (size_t i = 0; i < ig->nseen; i++) free(ig->seen[i]);
+  free(ig->files);
+  free(ig->seen);
+}
+
+/* Reads one ignore file (a missing one adds nothing). */
+static void ignores_load(Ignores *ig, const char *base, const char *file) {
+  FILE *f = fopen(file, "r");
+  if (!f) return;
+  IgnoreFile gf = {xstrdup(base), NULL, 0};
+  size_t cap = 0;
+  char line[4096];
+  while (fgets(line, sizeof line, f)) {
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = '\0';
+    char *p = line;
+    if (!*p || *p == '#') continue;
+    IgnorePat ip = {0};
+    if (*p == '!') {
+      ip.negate = true;
+      p++;
+    } else if (*p == '\\' && (p[1] == '#' || p[1] == '!')) {
+      p++;
+    }
+    n = strlen(p);
+    if (n && p[n - 1] == '/') {
+      ip.dir_only = true;
+      p[--n] = '\0';
+    }
+    if (!strncmp(p, "**/", 3)) p += 3; /* any depth: same as unanchored */
+    else if (strchr(p, '/')) ip.anchored = true;
+    if (*p == '/') p++;
+    if (!*p) continue;
+    ip.pat = xstrdup(p);
+    if (gf.n == cap) gf.pats = xrealloc(gf.pats, (cap = cap ? cap * 2 : 8) * sizeof *gf.pats);
+    gf.pats[gf.n++] = ip;
+  }
+  fclose(f);
+  if (!gf.n) {
+    free(gf.base);
+    free(gf.pats);
+    return;
+  }
+  if (ig->n == ig->cap) ig->files = xrealloc(ig->files, (ig->cap = ig->cap ? ig->cap * 2 : 8) * sizeof *ig->files);
+  ig->files[ig->n++] = gf;
+}
+
+/* The absolute, lexically normalized form of a walk path ("" = the cwd). */
+static char *absolute(const char *path) {
+  char cwd[4096];
+  if (path[0] != '/' && !getcwd(cwd, sizeof cwd)) return xstrdup(path);
+  size_t n = strlen(path) + (path[0] == '/' ? 0 : strlen(cwd)) + 2;
+  char *in = xmalloc(n), *out = xmalloc(n);
+  if (path[0] == '/') snprintf(in, n, "%s", path);
+  else snprintf(in, n, "%s/%s", cwd, path);
+  size_t k = 0;
+  for (char *tok = in; *tok;) {
+    char *slash = strchr(tok, '/');
+    size_t len = slash ? (size_t)(slash - tok) : strlen(tok);
+    if (len == 0 || (len == 1 && tok[0] == '.')) {
+    } else if (len == 2 && tok[0] == '.' && tok[1] == '.') {
+      while (k > 0 && out[k - 1] != '/') k--;
+      if (k > 0) k--;
+    } else {
+      out[k++] = '/';
+      memcpy(out + k, tok, len);
+      k += len;
+    }
+    if (!slash) break;
+    tok = slash + 1;
+  }
+  out[k] = '\0';
+  free(in);
+  return out;
+}
+
+static bool seen_dir(Ignores *ig, const char *abs) {
+  for (size_t i = 0; i < ig->nseen; i++)
+    if (!strcmp(ig->seen[i], abs)) return true;
+  if (ig->nseen == ig->capseen)
+    ig->seen = xrealloc(ig->seen, (ig->capseen = ig->capseen ? ig->capseen * 2 : 16) * sizeof *ig->seen);
+  ig->seen[ig->nseen++] = xstrdup(abs);
+  return false;
+}
+
+static void load_dir(Ignores *ig, const char *abs) {
+  if (seen_dir(ig, abs)) return;
+  char *f = path_join(*abs ? abs : "/", ".gitignore");
+  ignores_load(ig, abs, f);
+  free(f);
+}
+
+/* Before walking root: when root is inside a git repository, the ignore
+ * files of its ancestors up to the repository root (outermost first), and
+ * the repository's .git/info/exclude. Outside a repository: none. */
+static void load_ancestors(Ignores *ig, const char *root_abs) {
+  char *chain[256];
+  size_t n = 0;
+  char *cur = xstrdup(root_abs);
+  bool found = false;
+  for (int depth = 0; depth < 256; depth++) {
+    char *git = path_join(*cur ? cur : "/", ".git");
+    struct stat st;
+    found = stat(git, &st) == 0;
+    if (found && S_ISDIR(st.st_mode)) {
+      char *ex = path_join(git, "info/exclude");
+      if (!seen_dir(ig, ex)) ignores_load(ig, cur, ex);
+      free(ex);
+    }
+    free(git);
+    if (found) break;
+    char *slash = strrchr(cur, '/');
+    if (!slash) break;
+    *slash = '\0';
+    chain[n++] = xstrdup(cur);
+  }
+  free(cur);
+  while (n) {
+    if (found) load_dir(ig, chain[n - 1]);
+    free(chain[--n]);
+  }
+}
+
+static bool pat_matches(const IgnorePat *ip, const char *rel, bool is_dir) {
+  if (ip->dir_only && !is_dir) return false;
+  if (ip->anchored) {
+    int flags = strstr(ip->pat, "**") ? 0 : FNM_PATHNAME;
+    return fnmatch(ip->pat, rel, flags) == 0;
+  }
+  const char *base = strrchr(rel, '/');
+  return fnmatch(ip->pat, base ? base + 1 : rel, 0) == 0;
+}
+
+/* Is the entry (absolute path) ignored? */
+static bool ignored(const Ignores *ig, const char *abs, bool is_dir) {
+  bool ign = false;
+  for (size_t i = 0; i < ig->n; i++) {
+    const IgnoreFile *gf = &ig->files[i];
+    size_t bl = strlen(gf->base);
+    if (strncmp(abs, gf->base, bl) || abs[bl] != '/') continue;
+    const char *rel = abs + bl + 1;
+    for (size_t k = 0; k < gf->n; k++)
+      if (pat_matches(&gf->pats[k], rel, is_dir)) ign = !gf->pats[k].negate;
+  }
+  return ign;
+}
+
 /* Classifies one directory entry: lints files, queues subdirectories.
  * Returns 0, or an errno if the entry could not be examined. */
-static int visit_entry(int dfd, const char *dir, const char *name, FileList *out,
-                       DirStack *todo) {
+static int visit_entry(int dfd, const char *dir, const char *abs_dir, const char *name,
+                       FileList *out, DirStack *todo, const Ignores *ig) {
   struct stat st;
   if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return errno == ENOENT ? 0 : errno; /* ENOENT: removed since readdir */
-  if (S_ISDIR(st.st_mode)) {
+  bool is_dir = S_ISDIR(st.st_mode);
+  if (!is_dir && !is_python_name(name)) return 0;
+  if (ig->n) {
+    char *abs = path_join(*abs_dir ? abs_dir : "/", name);
+    bool ign = ignored(ig, abs, is_dir);
+    free(abs);
+    if (ign) return 0;
+  }
+  if (is_dir) {
     if (!is_skipped_dir(dfd, name)) stack_push(todo, path_join(dir, name));
     return 0;
   }
-  if (!is_python_name(name)) return 0;
   if (S_ISLNK(st.st_mode) && fstatat(dfd, name, &st, 0) != 0)
     return 0; /* dangling or looping symlink */
   if (!S_ISREG(st.st_mode)) return 0;
@@ -142,10 +332,13 @@ static int visit_entry(int dfd, const char *dir, const char *name, FileList *out
 }
 
 /* Lists one directory. Returns 0, or -1 after adding one diagnostic. */
-static int walk_one(const char *dir, FileList *out, DirStack *todo, Diags *diags) {
+static int walk_one(const char *dir, FileList *out, DirStack *todo, Diags *diags, Ignores *ig) {
+  char *abs_dir = absolute(dir);
+  load_dir(ig, abs_dir);
   DIR *d = opendir(*dir ? dir : ".");
   if (!d) {
     add_errno_diag(diags, dir, "cannot read directory", errno);
+    free(abs_dir);
     return -1;
   }
   int dfd = dirfd(d), err = 0;
@@ -157,10 +350,11 @@ static int walk_one(const char *dir, FileList *out, DirStack *todo, Diags *diags
       break;
     }
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    int entry_err = visit_entry(dfd, dir, e->d_name, out, todo);
+    int entry_err = visit_entry(dfd, dir, abs_dir, e->d_name, out, todo, ig);
     if (entry_err && !err) err = entry_err;
   }
   closedir(d);
+  free(abs_dir);
   if (err) add_errno_diag(diags, dir, "cannot read directory", err);
   return err ? -1 : 0;
 }
@@ -168,14 +362,19 @@ static int walk_one(const char *dir, FileList *out, DirStack *todo, Diags *diags
 /* Walks root and everything below it. Returns the number of errors added. */
 static int walk(const char *root, FileList *out, Diags *diags) {
   DirStack todo = {0};
+  Ignores ig = {0};
   int errors = 0;
+  char *root_abs = absolute(root);
+  load_ancestors(&ig, root_abs);
+  free(root_abs);
   stack_push(&todo, xstrdup(root));
   while (todo.len) {
     char *dir = todo.items[--todo.len];
-    if (walk_one(dir, out, &todo, diags) != 0) errors++;
+    if (walk_one(dir, out, &todo, diags, &ig) != 0) errors++;
     free(dir);
   }
   free(todo.items);
+  ignores_free(&ig);
   return errors;
 }
 

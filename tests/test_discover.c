@@ -286,6 +286,67 @@ static void test_filelist(void **state) {
   filelist_free(&fl); /* twice is harmless */
 }
 
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  assert_int_equal(fclose(f), 0);
+}
+
+static bool listed(const FileList *fl, const char *path) {
+  for (size_t i = 0; i < fl->len; i++)
+    if (!strcmp(fl->paths[i], path)) return true;
+  return false;
+}
+
+/* A repository with root, nested and negated .gitignore patterns; walked
+ * from the root and from a subdirectory (the root's file still applies). */
+static void test_gitignore(void **state) {
+  (void)state;
+  make_dir("gi");
+  make_dir("gi/.git");
+  make_dir("gi/.git/info");
+  make_dir("gi/src");
+  make_dir("gi/src/gen");
+  make_dir("gi/src/keep");
+  make_dir("gi/build");
+  const char *files[] = {"gi/src/a.py", "gi/src/gen/b.py", "gi/src/keep/c.py", "gi/build/d.py",
+                         "gi/src/e_pb2.py", "gi/src/keep/f_pb2.py", "gi/src/local.py",
+                         "gi/src/keep/g.py"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) touch(files[i]);
+  write_text("gi/.gitignore", "# generated\nbuild/\n*_pb2.py\n/src/gen/\n\n");
+  write_text("gi/src/.gitignore", "!e_pb2.py\nkeep/g.py\n");
+  write_text("gi/.git/info/exclude", "local.py\n");
+  FileList fl = {0};
+  Diags dg = {0};
+  const char *root[] = {"gi"};
+  assert_int_equal(discover(root, 1, &fl, &dg), 0);
+  assert_true(listed(&fl, "gi/src/a.py"));
+  assert_true(listed(&fl, "gi/src/keep/c.py"));
+  assert_true(listed(&fl, "gi/src/e_pb2.py"));      /* re-included by the nested file */
+  assert_false(listed(&fl, "gi/src/gen/b.py"));     /* anchored directory */
+  assert_false(listed(&fl, "gi/build/d.py"));       /* directory pattern */
+  assert_false(listed(&fl, "gi/src/keep/f_pb2.py")); /* glob at any depth */
+  assert_false(listed(&fl, "gi/src/local.py"));     /* .git/info/exclude */
+  assert_false(listed(&fl, "gi/src/keep/g.py"));    /* anchored to the nested file */
+  assert_int_equal(fl.len, 3);
+  filelist_free(&fl);
+  /* from below the root: the root's .gitignore applies too */
+  const char *sub[] = {"gi/src/keep"};
+  assert_int_equal(discover(sub, 1, &fl, &dg), 0);
+  assert_true(listed(&fl, "gi/src/keep/c.py"));
+  assert_false(listed(&fl, "gi/src/keep/f_pb2.py"));
+  assert_false(listed(&fl, "gi/src/keep/g.py"));
+  assert_int_equal(fl.len, 1);
+  filelist_free(&fl);
+  /* named explicitly: linted anyway */
+  const char *named[] = {"gi/build/d.py"};
+  assert_int_equal(discover(named, 1, &fl, &dg), 0);
+  assert_int_equal(fl.len, 1);
+  filelist_free(&fl);
+  diags_free(&dg);
+}
+
 static void test_exclude_patterns(void **state) {
   (void)state;
   const char *comp[] = {"migrations"};
@@ -339,6 +400,7 @@ int main(void) {
       cmocka_unit_test(test_symlink_loop_explicit),
       cmocka_unit_test(test_unreadable_dir),
       cmocka_unit_test(test_filelist),
+      cmocka_unit_test_setup_teardown(test_gitignore, setup, teardown),
       cmocka_unit_test(test_exclude_patterns),
       cmocka_unit_test(test_exclude_named_and_forced),
   };
