@@ -26,4 +26,9 @@ extern const Rule RULE_UNBOUNDED_READ;              /* RL309 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 extern const Rule RULE_LIST_AS_SET;                  /* RL312 */
+extern const Rule RULE_BLOCKING_WITHOUT_TIMEOUT;     /* RL403 */
+extern const Rule RULE_SYNC_CLIENT_IN_ASYNC;         /* RL405 */
+extern const Rule RULE_LOCK_WITHOUT_TTL;             /* RL501 */
+extern const Rule RULE_UNSAFE_LOCK_RELEASE;          /* RL502 */
+extern const Rule RULE_UNSAFE_DESERIALIZATION;       /* RL603 */
 #endif
