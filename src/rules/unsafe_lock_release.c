@@ -139,12 +139,16 @@ static bool check_then_delete(RuleCtx *ctx, size_t di, bool tests) {
   return false;
 }
 
-/* The value an acquire writes, when it is a constant (literal). */
+/* setnx(K, v) / set(K, v, nx=True) on a client. */
+static bool nx_acquire(RuleCtx *ctx, const CallSite *a) {
+  return a->recv.kind == OBJ_CLIENT &&
+         (!strcmp(a->method, "setnx") ||
+          (!strcmp(a->method, "set") && node_is(call_kwarg(ctx->src, a->args, "nx"), SYM.true_)));
+}
+
+/* The value an NX acquire writes, when it is a constant (literal). */
 static TSNode constant_value(RuleCtx *ctx, const CallSite *a) {
   TSNode none = {0};
-  bool nx = !strcmp(a->method, "setnx") ||
-            (!strcmp(a->method, "set") && node_is(call_kwarg(ctx->src, a->args, "nx"), SYM.true_));
-  if (!nx || a->recv.kind != OBJ_CLIENT) return none;
   TSNode v = call_arg(a->args, 1);
   if (ts_node_is_null(v)) v = call_kwarg(ctx->src, a->args, "value");
   int scope = a->scope;
@@ -163,17 +167,29 @@ static bool same_lock(RuleCtx *ctx, const CallSite *a, const CallSite *d) {
   return (a->func == d->func || tpl) && calls_same_key(ctx, a, d);
 }
 
-/* A delete of a key some acquire in the file set to a constant. */
-static void constant_release(RuleCtx *ctx, const CallSite *d, bool tests) {
+/* A delete of a key some acquire in the file set with NX: to a constant
+ * (any function of the file, same key template), or to a token in the same
+ * function that the delete does not check. */
+static void plain_release(RuleCtx *ctx, const CallSite *d, bool tests) {
   for (size_t ai = 0; ai < model_ncalls(ctx->model); ai++) {
     const CallSite *a = model_call(ctx->model, ai);
+    if (!nx_acquire(ctx, a) || !same_lock(ctx, a, d)) continue;
     TSNode v = constant_value(ctx, a);
-    if (ts_node_is_null(v) || !same_lock(ctx, a, d)) continue;
-    Finding *f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
-                             "`%s` releases a lock taken with the constant value `%s` (line %u): "
-                             "with no owner token, a process whose lock expired deletes the lock "
-                             "another process holds now",
-                             call_short(ctx, d), ctx_text(ctx, v), line_of(ctx->src, nstart(a->node)));
+    Finding *f;
+    if (!ts_node_is_null(v))
+      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                      "`%s` releases a lock taken with the constant value `%s` (line %u): with no "
+                      "owner token, a process whose lock expired deletes the lock another "
+                      "process holds now",
+                      call_short(ctx, d), ctx_text(ctx, v), line_of(ctx->src, nstart(a->node)));
+    else if (a->func == d->func && a->func >= 0 && nstart(a->node) < nstart(d->node))
+      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                      "`%s` releases the lock taken on line %u without checking its token: if "
+                      "the lock expired and another process took it, this deletes that "
+                      "process's lock",
+                      call_short(ctx, d), line_of(ctx->src, nstart(a->node)));
+    else
+      continue;
     finding_related(ctx, f, NULL, nstart(a->node), nend(a->node), "the acquire");
     release_fix(ctx, f);
     return;
@@ -206,7 +222,7 @@ static void check(RuleCtx *ctx) {
     if (cs->recv.kind != OBJ_CLIENT) continue;
     if (!strcmp(cs->method, "getdel")) getdel_compare(ctx, i, tests);
     else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests))
-      constant_release(ctx, cs, tests);
+      plain_release(ctx, cs, tests);
   }
 }
 
