@@ -160,7 +160,8 @@ static bool lock_class_visit(TSNode n, void *data) {
   if (!node_is(n, SYM.call)) return true;
   RuleCtx *ctx = w->ctx;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(fn, SYM.identifier) && !node_is(fn, SYM.attribute)) return true;
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier) || !node_text_eq(ctx->src, last, "Lock")) return true;
   const char *qn = model_qualname(ctx->model, fn, model_scope_at(ctx->model, nstart(n)));
   if (!qn || (strcmp(qn, "redis.lock.Lock") && strcmp(qn, "redis.asyncio.lock.Lock"))) return true;
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);

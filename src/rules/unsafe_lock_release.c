@@ -170,10 +170,11 @@ static bool same_lock(RuleCtx *ctx, const CallSite *a, const CallSite *d) {
 /* A delete of a key some acquire in the file set with NX: to a constant
  * (any function of the file, same key template), or to a token in the same
  * function that the delete does not check. */
-static void plain_release(RuleCtx *ctx, const CallSite *d, bool tests) {
-  for (size_t ai = 0; ai < model_ncalls(ctx->model); ai++) {
-    const CallSite *a = model_call(ctx->model, ai);
-    if (!nx_acquire(ctx, a) || !same_lock(ctx, a, d)) continue;
+static void plain_release(RuleCtx *ctx, const CallSite *d, const size_t *acq, size_t nacq,
+                          bool tests) {
+  for (size_t k = 0; k < nacq; k++) {
+    const CallSite *a = model_call(ctx->model, acq[k]);
+    if (!same_lock(ctx, a, d)) continue;
     TSNode v = constant_value(ctx, a);
     Finding *f;
     if (!ts_node_is_null(v))
@@ -217,12 +218,16 @@ static void getdel_compare(RuleCtx *ctx, size_t gi, bool tests) {
 
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src);
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+  size_t n = model_ncalls(ctx->model), nacq = 0;
+  size_t *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq); /* the NX acquires */
+  for (size_t i = 0; i < n; i++)
+    if (nx_acquire(ctx, model_call(ctx->model, i))) acq[nacq++] = i;
+  for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->recv.kind != OBJ_CLIENT) continue;
     if (!strcmp(cs->method, "getdel")) getdel_compare(ctx, i, tests);
     else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests))
-      plain_release(ctx, cs, tests);
+      plain_release(ctx, cs, acq, nacq, tests);
   }
 }
 
