@@ -1,7 +1,7 @@
 /* test_model.c - unit tests of the model (src/model.h): client resolution,
  * bindings, look-alikes that are not clients, decode_responses, loop and
  * async context, key templates, value facts, the project index across
- * files, and deep nesting.
+ * files, deep nesting, and the timeout helpers rules share (rule_util.h).
  *
  * Each test parses a Python snippet, builds its model as module "app.mod"
  * (unless said otherwise) and queries it through the public API. Checks are
@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "index.h"
 #include "model.h"
+#include "rules/rule_util.h"
 #include "source.h"
 
 /* ---- soft checks ------------------------------------------------------- */
@@ -1632,6 +1633,95 @@ static void test_syntax_errors(void **state) {
   end_test();
 }
 
+/* ---- timeout helpers of the rules (rules/rule_util.h) ------------------- */
+
+/* client_socket_timeout / blocking_timeout, shared by RL403 and RL404. */
+static void test_timeout_helpers(void **state) {
+  (void)state;
+  Ctx *c = ctx_build("import redis\n"
+                     "from redis.sentinel import Sentinel\n"
+                     "T = 7\n"
+                     "plain = redis.Redis()\n"
+                     "lit = redis.Redis(socket_timeout=2.5)\n"
+                     "const = redis.Redis(socket_timeout=T)\n"
+                     "none = redis.Redis(socket_timeout=None)\n"
+                     "splat = redis.Redis(**{'host': 'x'})\n"
+                     "url = redis.Redis.from_url('redis://h/0?socket_timeout=3')\n"
+                     "pool = redis.ConnectionPool(host='h', socket_timeout=4)\n"
+                     "pooled = redis.Redis(connection_pool=pool)\n"
+                     "s = Sentinel([('h', 26379)], socket_timeout=0.5)\n"
+                     "m = s.master_for('mymaster')\n"
+                     "def f(param):\n"
+                     "    plain.blpop('q')\n"
+                     "    lit.blpop('q', 30)\n"
+                     "    const.brpop('q', timeout=5 * 60)\n"
+                     "    none.blpop('q', timeout=None)\n"
+                     "    splat.xread({'s': '$'}, block=1500)\n"
+                     "    url.xread({'s': '$'})\n"
+                     "    pooled.xreadgroup('g', 'c', {'s': '>'}, block=None)\n"
+                     "    m.blmove('a', 'b', 2)\n"
+                     "    param.blpop('q')\n"
+                     "    plain.brpoplpush('a', 'b', T)\n"
+                     "    plain.blpop(*keys)\n"
+                     "    plain.get('k')\n");
+  Options opt;
+  options_defaults(&opt);
+  PyVer unknown = {PYV_UNKNOWN, NULL}, v8 = {PYV_8_OR_LATER, "test"};
+  Vec findings;
+  vec_init(&findings, sizeof(Finding));
+  RuleCtx ctx = {.model = c->m, .src = &c->src, .opt = &opt, .arena = c->arena,
+                 .findings = &findings, .pyver = &unknown};
+  struct {
+    const char *call;
+    bool sock_known;
+    double sock, sock8; /* -1: unknown */
+    bool block_known;
+    double block;
+  } cases[] = {
+      {"plain.blpop('q')", false, -1, 5, true, 0},
+      {"lit.blpop('q', 30)", true, 2.5, 2.5, true, 30},
+      {"const.brpop('q', timeout=5 * 60)", true, 7, 7, true, 300},
+      {"none.blpop('q', timeout=None)", false, -1, -1, true, 0},
+      {"splat.xread({'s': '$'}, block=1500)", false, -1, -1, true, 1.5},
+      {"url.xread({'s': '$'})", true, 3, 3, false, 0},
+      {"pooled.xreadgroup('g', 'c', {'s': '>'}, block=None)", true, 4, 4, false, 0},
+      {"m.blmove('a', 'b', 2)", true, 0.5, 0.5, true, 2},
+      {"plain.brpoplpush('a', 'b', T)", false, -1, 5, true, 7},
+      {"plain.blpop(*keys)", false, -1, 5, false, 0},
+      {"plain.get('k')", false, -1, 5, false, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const CallSite *cs = site(c, cases[i].call);
+    CHECK(cs, "no call site: %s", cases[i].call);
+    if (!cs) continue;
+    double secs = -1, blk = -1;
+    TSNode ctor = {0}, arg = {0};
+    ctx.pyver = &unknown;
+    bool known = client_socket_timeout(&ctx, cs, &secs, &ctor);
+    CHECK(known == (cases[i].sock >= 0) && (!known || secs == cases[i].sock),
+          "%s: socket timeout %d %g", cases[i].call, known, secs);
+    CHECK(!known || !ts_node_is_null(ctor), "%s: no construction", cases[i].call);
+    ctx.pyver = &v8;
+    secs = -1;
+    known = client_socket_timeout(&ctx, cs, &secs, NULL);
+    CHECK(known == (cases[i].sock8 >= 0) && (!known || secs == cases[i].sock8),
+          "%s: socket timeout with redis-py 8: %d %g", cases[i].call, known, secs);
+    known = blocking_timeout(&ctx, cs, &blk, &arg);
+    CHECK(known == cases[i].block_known && (!known || blk == cases[i].block),
+          "%s: blocking timeout %d %g", cases[i].call, known, blk);
+  }
+  CHECK(!site(c, "param.blpop('q')"), "an unannotated parameter is not a client");
+  CHECK(text_names_lock("lock:report") && text_names_lock("REPORT_LOCK") &&
+            text_names_lock("acquireLock") && text_names_lock("leader-election") &&
+            text_names_lock("locks:{}") && !text_names_lock("blocklist:x") &&
+            !text_names_lock("clock") && !text_names_lock("unlock") &&
+            !text_names_lock("lockout:user"),
+        "text_names_lock");
+  vec_free(&findings);
+  ctx_free(c);
+  end_test();
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, reset_failures)
 
 int main(void) {
@@ -1679,6 +1769,7 @@ int main(void) {
       T(test_two_files),
       T(test_deep_nesting),
       T(test_syntax_errors),
+      T(test_timeout_helpers),
   };
   char msg[256];
   if (model_init(msg, sizeof msg) != 0) {

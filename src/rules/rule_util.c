@@ -1,6 +1,7 @@
 /* rules/rule_util.c - helpers shared by rules. */
 #include "rule_util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -404,4 +405,218 @@ TSNode statement_prev(TSNode stmt, bool *comment) {
   for (; node_is(n, SYM.comment); n = ts_node_prev_named_sibling(n))
     if (comment) *comment = true;
   return n;
+}
+
+/* ---- Timeouts ------------------------------------------------------------- */
+
+static bool number_literal(const Source *src, TSNode n, double *out) {
+  char buf[64];
+  size_t len = 0;
+  for (uint32_t i = nstart(n); i < nend(n) && len + 1 < sizeof buf; i++)
+    if (src->text[i] != '_') buf[len++] = src->text[i];
+  buf[len] = '\0';
+  char *end;
+  double d = node_is(n, SYM.integer) ? (double)strtoll(buf, &end, 0) : strtod(buf, &end);
+  if (end == buf || *end) return false;
+  *out = d;
+  return true;
+}
+
+static bool number_at(RuleCtx *ctx, TSNode n, int scope, double *out, int depth) {
+  if (depth > 6 || ts_node_is_null(n)) return false;
+  n = model_resolve(ctx->model, n, &scope);
+  if (node_is(n, SYM.parenthesized_expression)) return number_at(ctx, ts_node_named_child(n, 0), scope, out, depth + 1);
+  if (node_is(n, SYM.integer) || node_is(n, SYM.float_)) return number_literal(ctx->src, n, out);
+  if (!node_is(n, SYM.binary_operator)) return false;
+  double a, b;
+  if (!number_at(ctx, ts_node_child_by_field_id(n, SYM.f_left), scope, &a, depth + 1) ||
+      !number_at(ctx, ts_node_child_by_field_id(n, SYM.f_right), scope, &b, depth + 1))
+    return false;
+  TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);
+  if (node_text_eq(ctx->src, op, "*")) *out = a * b;
+  else if (node_text_eq(ctx->src, op, "+")) *out = a + b;
+  else if (node_text_eq(ctx->src, op, "-")) *out = a - b;
+  else if (node_text_eq(ctx->src, op, "/") && b != 0) *out = a / b;
+  else return false;
+  return true;
+}
+
+bool number_value(RuleCtx *ctx, TSNode n, int scope, double *out) {
+  return number_at(ctx, n, scope, out, 0);
+}
+
+const Ctor *value_ctor(const Model *m, Value v) {
+  if (!v.ctor_start && !v.ctor_end) return NULL;
+  size_t lo = 0, hi = model_nctors(m);
+  while (lo < hi) { /* constructions come in tree order */
+    size_t mid = (lo + hi) / 2;
+    if (nstart(model_ctor(m, mid)->node) < v.ctor_start) lo = mid + 1;
+    else hi = mid;
+  }
+  const Ctor *c = lo < model_nctors(m) ? model_ctor(m, lo) : NULL;
+  return c && nstart(c->node) == v.ctor_start ? c : NULL;
+}
+
+typedef enum { ST_NONE, ST_FINITE, ST_UNKNOWN } SockTimeout;
+
+/* `socket_timeout=<number>` in a literal URL's query. */
+static SockTimeout url_timeout(RuleCtx *ctx, const Ctor *c, double *out) {
+  TSNode url = call_arg(c->args, 0);
+  if (ts_node_is_null(url)) url = call_kwarg(ctx->src, c->args, "url");
+  int scope = c->scope;
+  url = model_resolve(ctx->model, url, &scope);
+  if (!node_is(url, SYM.string)) return ST_NONE;
+  const char *t = ctx_text(ctx, url), *q = strstr(t, "socket_timeout=");
+  if (!q) return ST_NONE;
+  char *end;
+  *out = strtod(q + 15, &end);
+  return end > q + 15 ? ST_FINITE : ST_UNKNOWN;
+}
+
+/* What one construction says about socket_timeout. */
+static SockTimeout ctor_timeout(RuleCtx *ctx, const Ctor *c, double *out, const Ctor **decides,
+                                int depth) {
+  if (call_has_splat(c->args) || depth > 3) return ST_UNKNOWN;
+  *decides = c;
+  TSNode t = call_kwarg(ctx->src, c->args, "socket_timeout");
+  if (ts_node_is_null(t) && c->v.kind == OBJ_CLIENT && !c->from_url && !c->v.cluster &&
+      call_npositional(c->args) >= 5 && !node_is(ts_node_child_by_field_id(c->node, SYM.f_function), SYM.attribute))
+    t = call_arg(c->args, 4); /* Redis(host, port, db, password, socket_timeout) */
+  if (!ts_node_is_null(t)) {
+    int scope = c->scope;
+    if (node_is(model_resolve(ctx->model, t, &scope), SYM.none)) return ST_UNKNOWN; /* forever */
+    return number_value(ctx, t, c->scope, out) && *out > 0 ? ST_FINITE : ST_UNKNOWN;
+  }
+  if (c->from_url) {
+    SockTimeout u = url_timeout(ctx, c, out);
+    if (u != ST_NONE) return u;
+  }
+  TSNode pool = call_kwarg(ctx->src, c->args, "connection_pool");
+  if (!ts_node_is_null(pool)) {
+    const Ctor *pc = value_ctor(ctx->model, model_eval(ctx->model, pool));
+    return pc && pc != c ? ctor_timeout(ctx, pc, out, decides, depth + 1) : ST_UNKNOWN;
+  }
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  if (node_is(fn, SYM.attribute)) {
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    if (node_text_eq(ctx->src, attr, "master_for") || node_text_eq(ctx->src, attr, "slave_for")) {
+      Value sv = model_eval(ctx->model, ts_node_child_by_field_id(fn, SYM.f_object));
+      const Ctor *sc = value_ctor(ctx->model, sv);
+      if (sc && sc != c) {
+        SockTimeout s = ctor_timeout(ctx, sc, out, decides, depth + 1);
+        if (s != ST_NONE) return s;
+        *decides = c;
+      }
+    }
+  }
+  return ST_NONE;
+}
+
+bool client_socket_timeout(RuleCtx *ctx, const CallSite *cs, double *seconds, TSNode *ctor) {
+  const Ctor *c = value_ctor(ctx->model, cs->recv);
+  if (!c) return false;
+  const Ctor *decides = c;
+  double s = 0;
+  switch (ctor_timeout(ctx, c, &s, &decides, 0)) {
+  case ST_UNKNOWN: return false;
+  case ST_FINITE: break;
+  case ST_NONE:
+    if (!ctx->pyver || ctx->pyver->cls != PYV_8_OR_LATER) return false;
+    s = 5;
+    break;
+  }
+  *seconds = s;
+  if (ctor) *ctor = decides->node;
+  return true;
+}
+
+typedef struct BlockingParam {
+  const char *method, *kw;
+  uint8_t pos;
+  bool ms, dflt;
+} BlockingParam;
+
+static const BlockingParam BLOCKING[] = {
+    {"blpop", "timeout", 1, false, true},      {"brpop", "timeout", 1, false, true},
+    {"brpoplpush", "timeout", 2, false, true}, {"blmove", "timeout", 2, false, false},
+    {"bzpopmin", "timeout", 1, false, true},   {"bzpopmax", "timeout", 1, false, true},
+    {"blmpop", "timeout", 0, false, false},    {"bzmpop", "timeout", 0, false, false},
+    {"xread", "block", 2, true, false},        {"xreadgroup", "block", 4, true, false},
+};
+
+bool blocking_timeout_param(const CallSite *cs, uint32_t *pos, const char **kw, bool *ms,
+                            bool *dflt) {
+  for (size_t i = 0; i < sizeof BLOCKING / sizeof BLOCKING[0]; i++)
+    if (!strcmp(cs->method, BLOCKING[i].method)) {
+      *pos = BLOCKING[i].pos;
+      *kw = BLOCKING[i].kw;
+      *ms = BLOCKING[i].ms;
+      *dflt = BLOCKING[i].dflt;
+      return true;
+    }
+  return false;
+}
+
+bool blocking_timeout(RuleCtx *ctx, const CallSite *cs, double *seconds, TSNode *arg) {
+  uint32_t pos;
+  const char *kw;
+  bool ms, dflt;
+  if (!blocking_timeout_param(cs, &pos, &kw, &ms, &dflt)) return false;
+  TSNode t = call_kwarg(ctx->src, cs->args, kw);
+  if (ts_node_is_null(t)) t = call_arg(cs->args, pos);
+  if (arg) *arg = t;
+  if (ts_node_is_null(t)) {
+    /* omitted, or hidden behind *args / **kwargs */
+    if (call_has_splat(cs->args) || !dflt) return false;
+    *seconds = 0;
+    return true;
+  }
+  int scope = cs->scope;
+  if (node_is(model_resolve(ctx->model, t, &scope), SYM.none)) {
+    if (ms) return false; /* block=None: does not block */
+    *seconds = 0;
+    return true;
+  }
+  double v;
+  if (!number_value(ctx, t, cs->scope, &v) || v < 0) return false;
+  *seconds = ms ? v / 1000.0 : v;
+  return true;
+}
+
+const char *call_short(RuleCtx *ctx, const CallSite *cs) {
+  const char *t = ctx_text(ctx, cs->node);
+  if (strlen(t) <= 60 && !strchr(t, '\n')) return t;
+  return arena_printf(ctx->arena, "%s.%s(...)", cs->recv_text, cs->method);
+}
+
+static bool word_at(const char *s, size_t i, const char *w) {
+  size_t n = strlen(w);
+  for (size_t k = 0; k < n; k++)
+    if (!s[i + k] || tolower((unsigned char)s[i + k]) != w[k]) return false;
+  unsigned char prev = i ? (unsigned char)s[i - 1] : 0;
+  bool start = !isalpha(prev) || (isupper((unsigned char)s[i]) && islower(prev));
+  if (!start) return false;
+  const char *e = s + i + n;
+  static const char *const suffixes[] = {"", "s", "ed", "ing"};
+  for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+    size_t sl = strlen(suffixes[k]);
+    if (strncmp(e, suffixes[k], sl)) continue;
+    unsigned char after = (unsigned char)e[sl];
+    if (!isalpha(after) || isupper(after)) return true;
+  }
+  return false;
+}
+
+bool text_names_lock(const char *s) {
+  static const char *const words[] = {"lock", "mutex", "leader", "semaphore"};
+  for (size_t i = 0; s && s[i]; i++)
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+      if (tolower((unsigned char)s[i]) == words[k][0] && word_at(s, i, words[k])) return true;
+  return false;
+}
+
+bool key_names_lock(RuleCtx *ctx, const CallSite *cs) {
+  if (cs->key.text && text_names_lock(cs->key.text)) return true;
+  TSNode k = call_key_arg(ctx, cs);
+  return !ts_node_is_null(k) && text_names_lock(ctx_text(ctx, k));
 }

@@ -85,4 +85,65 @@ TSNode statement_next(TSNode stmt, bool *comment);
 TSNode statement_prev(TSNode stmt, bool *comment);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
+/* Does the text name a lock: the word lock, mutex, leader or semaphore
+ * (any case, plural or -ed/-ing) standing alone in a key or identifier:
+ * "lock:report", "LOCK_KEY", "acquireLock", "leader-election"; not "block",
+ * "clock", "unlock", "lockout". */
+bool text_names_lock(const char *s);
+/* Does a call's key name a lock, in its template or in the expression that
+ * gives it (`lock_key`, `self.lock_name`)? */
+bool key_names_lock(RuleCtx *ctx, const CallSite *cs);
+
+/* A call for messages: its source text when it is one line of at most 60
+ * characters, else `recv.method(...)` (arena-owned). */
+const char *call_short(RuleCtx *ctx, const CallSite *cs);
+
+/* ---- Timeouts (RL403 blocking-without-timeout, RL404 blocking-exceeds-socket-timeout) ----
+ *
+ * The value of a number in seconds as written: an int/float literal
+ * (`30`, `2.5`, `30_000`), a product/sum/difference/quotient of two such
+ * numbers (`5 * 60`), or a name bound to one (a module constant assigned
+ * once, a local's reaching assignment). False for anything else, `None`
+ * included. `scope` is the scope `n` sits in. */
+bool number_value(RuleCtx *ctx, TSNode n, int scope, double *out);
+/* The construction in this file a value was built by (Value.ctor_start:
+ * the Ctor whose call starts there), or NULL. */
+const Ctor *value_ctor(const Model *m, Value v);
+/* The socket timeout of the client a call is sent on, in seconds, when it is
+ * known to be finite:
+ * - the receiver's construction in this file (Value.ctor_start) passes a
+ *   literal `socket_timeout=` (int/float literal or a module constant bound to
+ *   one; `Redis(host, port, db, password, socket_timeout)` positionally too),
+ *   or, for from_url, the literal URL has a `socket_timeout=` query parameter;
+ * - a client built with `connection_pool=pool`: the pool's construction in
+ *   this file, by the same rules; `sentinel.master_for(...)`/`slave_for`: its
+ *   own `socket_timeout=`, else the Sentinel(...) construction's;
+ * - none of them gives `socket_timeout` and the file's redis-py is >= 8
+ *   (ctx->pyver->cls == PYV_8_OR_LATER): 5 s, redis-py 8's default (a
+ *   non-literal URL is assumed not to carry a timeout of its own).
+ * Sets *seconds and *ctor (the construction that decides: the client's, the
+ * pool's or the sentinel's call node) and returns true. Returns false when
+ * the timeout is unknown or infinite: no construction visible (a parameter,
+ * an import), `**kwargs` in the construction, a non-literal value,
+ * `socket_timeout=None`, or no socket_timeout with redis-py < 8 or an unknown
+ * version (the client waits forever). */
+bool client_socket_timeout(RuleCtx *ctx, const CallSite *cs, double *seconds, TSNode *ctor);
+/* The timeout of a blocking command, in seconds, when it is known:
+ * blpop/brpop/bzpopmin/bzpopmax(keys, timeout=0), brpoplpush(src, dst,
+ * timeout=0), blmove(first, second, timeout, ...), blmpop/bzmpop(timeout,
+ * numkeys, ...), xread(streams, count, block) and xreadgroup(group, consumer,
+ * streams, count, block) with block= in milliseconds (converted to seconds).
+ * 0 means "forever": the timeout omitted (list/zset pops default to 0),
+ * a literal 0, `None` for the pops (redis-py sends 0), `block=0`.
+ * *arg is the timeout argument (a null node when omitted). Returns false for
+ * other commands, for xread/xreadgroup without block= or with block=None
+ * (they do not block), for a timeout that is not a number (see
+ * number_value: `timeout or 0`, a parameter, `cfg.get("t", 0)` are not
+ * known), or when a `*args`/`**kwargs` hides it. */
+bool blocking_timeout(RuleCtx *ctx, const CallSite *cs, double *seconds, TSNode *arg);
+/* The argument position and keyword of a blocking command's timeout; false
+ * for a command that does not block. *ms: block= in milliseconds (xread,
+ * xreadgroup); *dflt: omitting it means 0 (forever). */
+bool blocking_timeout_param(const CallSite *cs, uint32_t *pos, const char **kw, bool *ms,
+                            bool *dflt);
 #endif

@@ -29,6 +29,12 @@ extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 extern const Rule RULE_LIST_AS_SET;                  /* RL312 */
 extern const Rule RULE_CLIENT_PER_CALL;              /* RL401 */
 extern const Rule RULE_MISSING_SOCKET_TIMEOUT;       /* RL402 */
+extern const Rule RULE_BLOCKING_WITHOUT_TIMEOUT;     /* RL403 */
+extern const Rule RULE_BLOCKING_EXCEEDS_SOCKET_TIMEOUT; /* RL404 */
+extern const Rule RULE_SYNC_CLIENT_IN_ASYNC;         /* RL405 */
+extern const Rule RULE_LOCK_WITHOUT_TTL;             /* RL501 */
+extern const Rule RULE_UNSAFE_LOCK_RELEASE;          /* RL502 */
 extern const Rule RULE_HARDCODED_CREDENTIALS;        /* RL601 */
 extern const Rule RULE_PLAINTEXT_CONNECTION;         /* RL602 */
+extern const Rule RULE_UNSAFE_DESERIALIZATION;       /* RL603 */
 #endif

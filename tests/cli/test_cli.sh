@@ -585,6 +585,47 @@ check "the secret is not echoed" eval '! grep -qE "tq9zW|cr3t-pw" "$T/out"'
 rl check --select RL601 -q creds_env.py
 check "a password from the environment: exit 0 (got $RC)" rc_is 0
 
+section "blocking-without-timeout: redis-py version decides (RL403)"
+mkdir -p blk8 blk5
+printf 'import redis\nr = redis.Redis(host="q")\n\n\ndef work():\n    return r.blpop("jobs")\n' >blk5/worker.py
+cp blk5/worker.py blk8/worker.py
+printf 'redis==5.0.8\n' >blk5/requirements.txt
+printf 'redis>=8.0\n' >blk8/requirements.txt
+rl check --select RL403 -q blk5
+check "redis-py 5: blpop without timeout reported, exit 1 (got $RC)" rc_is 1
+check "names the call" out_has '^blk5/worker\.py:6:12: RL403 \[blocking-without-timeout\] `r\.blpop\("jobs"\)` blocks forever'
+rl check --select RL403 -q blk8
+check "redis-py 8 (5 s socket timeout): silent, RL404's case (got $RC)" rc_is 0
+rl check --select RL403 -q --redis-py-version 4.6 blk8
+check "--redis-py-version 4.6 overrides the pin (got $RC)" rc_is 1
+
+section "sync-client-in-async and its safe fix (RL405)"
+printf 'from redis import asyncio as aioredis\nar = aioredis.Redis()\n\n\nasync def save(k):\n    ar.set(k, 1)\n' >aw.py
+rl check --select RL405 --format json aw.py
+check "missing await: exit 1 (got $RC)" rc_is 1
+check "error with a safe edit inserting await" \
+  py_is '[(f["severity"], f["fix"]["applicability"], [e["content"] for e in f["fix"]["edits"]]) for f in d["findings"]]' \
+  "[('error', 'safe', ['await '])]"
+
+section "lock-without-ttl, unsafe-lock-release (RL501, RL502)"
+printf 'import redis\nr = redis.Redis(socket_timeout=5)\n\n\ndef job():\n    if r.setnx("lock:job", 1):\n        r.delete("lock:job")\n' >lk.py
+rl check --select RL501,RL502 -q lk.py
+check "exit 1 (got $RC)" rc_is 1
+check "RL501 on the setnx" out_has '^lk\.py:6:8: RL501 \[lock-without-ttl\]'
+check "RL502 on the delete of the constant-value lock" out_has '^lk\.py:7:9: RL502 \[unsafe-lock-release\]'
+printf 'import threading\nlock = threading.Lock()\n\n\ndef job():\n    with lock:\n        pass\n' >tlk.py
+rl check --select RL501,RL502 tlk.py
+check "threading.Lock: exit 0 (got $RC)" rc_is 0
+
+section "unsafe-deserialization (RL603)"
+mkdir -p pk/tests
+printf 'import pickle\nimport redis\nr = redis.Redis(socket_timeout=5)\n\n\ndef cart(k):\n    return pickle.loads(r.get(k))\n' >pk/cart.py
+cp pk/cart.py pk/tests/test_cart.py
+rl check --select RL603 -q pk
+check "exit 1 (got $RC)" rc_is 1
+check "reported in application code" out_has '^pk/cart\.py:7:12: RL603 \[unsafe-deserialization\]'
+check "silent in test code" eval '! grep -q "pk/tests/" "$T/out"'
+
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
 [ "$NFAILS" -eq 0 ]

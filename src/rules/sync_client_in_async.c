@@ -1,0 +1,202 @@
+/* RL405 sync-client-in-async: the two ways a client and an event loop get
+ * mixed up.
+ *
+ * 1. A command of a sync client (redis.Redis) inside `async def`: the socket
+ *    read blocks the event loop, and every other task waits for the round
+ *    trip (or for a timeout, on a dead server).
+ * 2. A command of an asyncio client (redis.asyncio) that is not awaited: the
+ *    call only builds a coroutine; the command is never sent, and a name
+ *    bound to it holds a coroutine, not the reply.
+ *
+ * A call inside a lambda or in a plain `def` nested in the `async def` runs
+ * wherever that function is called (usually a thread: run_in_executor,
+ * asyncio.to_thread): not reported. Commands queued on an asyncio pipeline
+ * return the pipeline and are not awaited; only execute() and watch() are. */
+#include <string.h>
+
+#include "rule_util.h"
+
+/* Calls that take a coroutine and run it (the call does not need an await). */
+static const char *const CONSUMERS[] = {
+    "gather", "create_task", "ensure_future", "wait_for", "shield", "wait", "run",
+    "run_until_complete", "run_coroutine_threadsafe", "as_completed", "start_soon",
+    "spawn", "timeout", "async_to_sync", NULL};
+/* Calls that use their argument as a value: a coroutine there is a bug. */
+static const char *const VALUE_FUNCS[] = {
+    "loads", "int", "float", "str", "bool", "len", "bytes", "list", "dict", "set", "tuple",
+    "sorted", "decode", "print", "json", "jsonify", "Response", NULL};
+
+typedef enum { USE_DISCARDED, USE_VALUE, USE_CONSUMED } Use;
+
+static bool name_in(RuleCtx *ctx, TSNode n, const char *const *names) {
+  if (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_attribute);
+  for (; *names; names++)
+    if (node_text_eq(ctx->src, n, *names)) return true;
+  return false;
+}
+
+/* Is there a lambda between the call and its function? */
+static bool in_lambda(RuleCtx *ctx, const CallSite *cs) {
+  const Function *fn = model_function(ctx->model, cs->func);
+  for (TSNode p = ts_node_parent(cs->node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (fn && ts_node_eq(p, fn->node)) return false;
+    if (node_is(p, SYM.lambda)) return true;
+  }
+  return false;
+}
+
+/* How the value of expression `e` is used, from its parent. */
+static Use use_of(RuleCtx *ctx, TSNode e) {
+  TSNode p = ts_node_parent(e);
+  while (node_is(p, SYM.parenthesized_expression)) {
+    e = p;
+    p = ts_node_parent(p);
+  }
+  if (node_is(p, SYM.expression_statement)) return USE_DISCARDED;
+  if (node_is(p, SYM.await)) return USE_CONSUMED;
+  if (node_is(p, SYM.list) || node_is(p, SYM.tuple) || node_is(p, SYM.list_splat)) {
+    TSNode q = ts_node_parent(p); /* gather(*[...]), wait([...]) */
+    if (node_is(q, SYM.argument_list) || node_is(q, SYM.list_splat)) p = node_is(q, SYM.list_splat) ? ts_node_parent(q) : q;
+    else return USE_CONSUMED;
+  }
+  if (node_is(p, SYM.argument_list)) {
+    TSNode fn = ts_node_child_by_field_id(ts_node_parent(p), SYM.f_function);
+    if (name_in(ctx, fn, CONSUMERS)) return USE_CONSUMED;
+    return name_in(ctx, fn, VALUE_FUNCS) ? USE_VALUE : USE_CONSUMED;
+  }
+  if (node_is(p, SYM.comparison_operator) || node_is(p, SYM.binary_operator) ||
+      node_is(p, SYM.boolean_operator) || node_is(p, SYM.not_operator) ||
+      node_is(p, SYM.interpolation) || node_is(p, SYM.if_statement) || node_is(p, SYM.while_statement))
+    return USE_VALUE;
+  if (node_is(p, SYM.conditional_expression)) /* a if COND else b */
+    return ts_node_eq(ts_node_named_child(p, 1), e) ? USE_VALUE : use_of(ctx, p);
+  if ((node_is(p, SYM.attribute) || node_is(p, SYM.subscript)) &&
+      ts_node_eq(ts_node_named_child(p, 0), e))
+    return USE_VALUE;
+  return USE_CONSUMED;
+}
+
+typedef struct Mentions {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t after;
+  bool consumed, value, rebound;
+} Mentions;
+
+static bool mention_visit(TSNode n, void *data) {
+  Mentions *m = data;
+  if (m->consumed) return false;
+  if (!node_is(n, SYM.identifier) || nstart(n) < m->after || !node_text_eq(m->ctx->src, n, m->name))
+    return true;
+  TSNode p = ts_node_parent(n);
+  if (node_is(p, SYM.attribute) && !ts_node_eq(ts_node_named_child(p, 0), n)) return true;
+  if (node_is(p, SYM.keyword_argument) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_name), n))
+    return true;
+  if ((node_is(p, SYM.assignment) || node_is(p, SYM.augmented_assignment)) &&
+      ts_node_eq(ts_node_child_by_field_id(p, SYM.f_left), n)) {
+    m->consumed = true; /* rebound: later mentions are another value */
+    return false;
+  }
+  if (use_of(m->ctx, n) == USE_VALUE) m->value = true;
+  else m->consumed = true;
+  return true;
+}
+
+/* `x = r.get(k)`: is x ever awaited or handed on? */
+static Use assigned_use(RuleCtx *ctx, const CallSite *cs, const char **name) {
+  TSNode a = ts_node_parent(cs->node);
+  if (!node_is(a, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(a, SYM.f_right), cs->node))
+    return USE_CONSUMED;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  const Function *fn = model_function(ctx->model, cs->func);
+  if (!node_is(left, SYM.identifier) || !fn) return USE_CONSUMED;
+  Mentions m = {.ctx = ctx, .name = ctx_text(ctx, left), .after = nend(a)};
+  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), mention_visit, &m);
+  *name = m.name;
+  if (m.consumed) return USE_CONSUMED;
+  return m.value ? USE_VALUE : USE_DISCARDED;
+}
+
+static void sync_in_async(RuleCtx *ctx, const CallSite *cs) {
+  const Function *fn = model_function(ctx->model, cs->func);
+  Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                           "sync redis client call `%s` inside `async def %s`: it blocks the "
+                           "event loop for a full round trip, and every other task waits; use "
+                           "redis.asyncio.Redis and await it",
+                           call_short(ctx, cs), fn->name);
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Use a `redis.asyncio.Redis` client and `await %s.%s(...)`, or run the sync call in "
+              "a thread: `await asyncio.to_thread(%s.%s, ...)`",
+              cs->recv_text, cs->method, cs->recv_text, cs->method);
+}
+
+static void not_awaited(RuleCtx *ctx, const CallSite *cs, Use use, const char *name) {
+  bool tests = in_test_code(ctx->src);
+  const char *what = value_is_pipeline(cs->recv) ? "pipeline" : "client";
+  Finding *f;
+  if (use == USE_DISCARDED && !name)
+    f = rule_report(ctx, cs->node, SEV_ERROR,
+                    "`%s` on an asyncio %s is never awaited: the command is not sent "
+                    "(the coroutine is discarded)%s",
+                    call_short(ctx, cs), what, tests ? ", so the test does not do what it says" : "");
+  else if (name)
+    f = rule_report(ctx, cs->node, SEV_ERROR,
+                    "`%s` on an asyncio %s is not awaited: `%s` holds a coroutine, not the "
+                    "reply, and the command is never sent",
+                    call_short(ctx, cs), what, name);
+  else
+    f = rule_report(ctx, cs->node, SEV_ERROR,
+                    "`%s` on an asyncio %s is used without await: the expression sees a "
+                    "coroutine, not the reply, and the command is never sent",
+                    call_short(ctx, cs), what);
+  if (!cs->in_async) {
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Await it from an `async def` (`await %s.%s(...)`), or use a sync "
+                "`redis.Redis` client here",
+                cs->recv_text, cs->method);
+    return;
+  }
+  finding_fix(ctx, f, FIX_SAFE, "Await the call: `await %s.%s(...)`", cs->recv_text, cs->method);
+  TSNode p = ts_node_parent(cs->node);
+  bool paren = (node_is(p, SYM.attribute) || node_is(p, SYM.subscript)) &&
+               ts_node_eq(ts_node_named_child(p, 0), cs->node);
+  finding_edit(ctx, f, nstart(cs->node), nstart(cs->node), paren ? "(await " : "await ");
+  if (paren) finding_edit(ctx, f, nend(cs->node), nend(cs->node), ")");
+}
+
+/* Does the call do I/O by itself? Not lock() (builds a Lock), not commands
+ * queued on a pipeline. */
+static bool sends(const CallSite *cs) {
+  if (!cs->cmd || !strcmp(cs->method, "lock")) return false;
+  if (value_is_pipeline(cs->recv))
+    return !strcmp(cs->method, "execute") || !strcmp(cs->method, "watch");
+  return cs->recv.kind == OBJ_CLIENT;
+}
+
+static void check(RuleCtx *ctx) {
+  bool tests = in_test_code(ctx->src);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!sends(cs) || cs->awaited || in_lambda(ctx, cs)) continue;
+    if (!cs->recv.is_async) {
+      if (cs->in_async && !tests) sync_in_async(ctx, cs);
+      continue;
+    }
+    if (cs->cmd->flags & CMD_ITER) continue; /* async iterators: `async for` */
+    const char *name = NULL;
+    Use use = use_of(ctx, cs->node);
+    if (use == USE_CONSUMED && cs->func >= 0) use = assigned_use(ctx, cs, &name);
+    if (use != USE_CONSUMED) not_awaited(ctx, cs, use, name);
+  }
+}
+
+const Rule RULE_SYNC_CLIENT_IN_ASYNC = {
+    .code = "RL405",
+    .slug = "sync-client-in-async",
+    .title = "Sync client in async code, or an asyncio command not awaited",
+    .category = "connections",
+    .severity = SEV_ERROR,
+    .fix = FIX_SAFE,
+    .default_enabled = true,
+    .check_file = check,
+};

@@ -1,0 +1,243 @@
+/* RL502 unsafe-lock-release: a Redis lock released in a way that can delete
+ * a lock somebody else holds now.
+ *
+ * - check-then-delete: `if r.get(K) == token: r.delete(K)` (or `!=` then an
+ *   early return, then delete). GET and DEL are two commands: the lock can
+ *   expire between them and be taken by another process, whose lock the DEL
+ *   then removes;
+ * - a lock taken with a constant value (`set(K, 1, nx=True, ex=...)`,
+ *   `setnx(K, "locked")`) and released with a plain `delete(K)`: there is no
+ *   owner token, so a process whose lock expired deletes its successor's;
+ * - `getdel(K)` on a lock key, then a comparison with a token: the key is
+ *   gone before the check, whoever owned it.
+ *
+ * Not reported: compare-and-delete in Lua (eval / register_script), redis-py
+ * Lock.release(), WATCH/MULTI (a transaction fails if the key changed), a
+ * lock whose value is a unique token released with compare-and-delete. */
+#include <string.h>
+
+#include "rule_util.h"
+
+static bool is_delete(const CallSite *cs) {
+  return !strcmp(cs->method, "delete") || !strcmp(cs->method, "unlink");
+}
+
+static void release_fix(RuleCtx *ctx, Finding *f) {
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Release with a compare-and-delete Lua script (`if redis.call('get', KEYS[1]) == "
+              "ARGV[1] then return redis.call('del', KEYS[1]) end return 0`) and a unique token "
+              "per acquire, or use redis-py's `r.lock(name, timeout=...)`");
+}
+
+/* `name = ...r.get(K)...`: the assigned name, or NULL. */
+static const char *read_name(RuleCtx *ctx, const CallSite *g) {
+  if (!node_is(g->stmt, SYM.expression_statement)) return NULL;
+  TSNode a = ts_node_named_child(g->stmt, 0);
+  if (!node_is(a, SYM.assignment)) return NULL;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(a, SYM.f_right);
+  if (!node_is(left, SYM.identifier) || nstart(g->node) < nstart(right)) return NULL;
+  return ctx_text(ctx, left);
+}
+
+static bool inside(TSNode inner, TSNode outer) {
+  return !ts_node_is_null(outer) && nstart(inner) >= nstart(outer) && nend(inner) <= nend(outer);
+}
+
+typedef struct Cmp {
+  RuleCtx *ctx;
+  TSNode read;       /* the read call (may sit in the comparison) */
+  const char *name;  /* or the name it was assigned to */
+  TSNode found;      /* the comparison */
+} Cmp;
+
+/* `X == tok` / `X != tok` where X is the read or its name, tok not None. */
+static bool cmp_visit(TSNode n, void *data) {
+  Cmp *c = data;
+  if (!ts_node_is_null(c->found)) return false;
+  if (!node_is(n, SYM.comparison_operator)) return true;
+  bool eq = false, uses = false, none = false;
+  for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+    TSNode ch = ts_node_child(n, i);
+    if (!ts_node_is_named(ch)) {
+      eq |= node_text_eq(c->ctx->src, ch, "==") || node_text_eq(c->ctx->src, ch, "!=");
+      continue;
+    }
+    none |= node_is(ch, SYM.none);
+    uses |= inside(c->read, ch) ||
+            (c->name && expr_mentions_any(c->ctx, ch, (const char *const[]){c->name}, 1));
+  }
+  if (eq && uses && !none) c->found = n;
+  return true;
+}
+
+static TSNode comparison_in(RuleCtx *ctx, TSNode expr, const CallSite *g, const char *name) {
+  Cmp c = {.ctx = ctx, .read = g->node, .name = name};
+  node_walk(expr, cmp_visit, &c);
+  return c.found;
+}
+
+static bool block_exits(TSNode block) {
+  uint32_t n = ts_node_named_child_count(block);
+  while (n > 0 && node_is(ts_node_named_child(block, n - 1), SYM.comment)) n--;
+  if (!n) return false;
+  TSNode last = ts_node_named_child(block, n - 1);
+  const char *type = ts_node_type(last);
+  return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
+         !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
+}
+
+typedef struct Guard {
+  RuleCtx *ctx;
+  const CallSite *g, *d;
+  const char *name;
+  TSNode found;
+} Guard;
+
+/* An if whose condition compares the read, holding the delete or leaving
+ * early before it. */
+static bool guard_visit(TSNode n, void *data) {
+  Guard *gd = data;
+  if (!ts_node_is_null(gd->found) || nstart(n) >= nstart(gd->d->node)) return false;
+  if (!node_is(n, SYM.if_statement) || nend(n) < nstart(gd->g->node)) return true;
+  TSNode cond = ts_node_child_by_field_id(n, SYM.f_condition);
+  if (ts_node_is_null(comparison_in(gd->ctx, cond, gd->g, gd->name))) return true;
+  bool holds = inside(gd->d->node, n) && !inside(gd->d->node, cond);
+  bool exits = nend(n) <= nstart(gd->d->node) &&
+               block_exits(ts_node_child_by_field_id(n, SYM.f_consequence));
+  if (holds || exits) gd->found = n;
+  return true;
+}
+
+/* check-then-delete: a get(K) compared in an if that guards delete(K). */
+static bool check_then_delete(RuleCtx *ctx, size_t di, bool tests) {
+  const CallSite *d = model_call(ctx->model, di);
+  const Function *fn = model_function(ctx->model, d->func);
+  if (!fn) return false;
+  size_t lo, hi;
+  func_calls(ctx->model, di, d->func, &lo, &hi);
+  for (size_t gi = di; gi-- > lo;) {
+    const CallSite *g = model_call(ctx->model, gi);
+    if (g->func != d->func || strcmp(g->method, "get") || g->recv.kind != OBJ_CLIENT ||
+        !calls_same_key(ctx, g, d))
+      continue;
+    Guard gd = {.ctx = ctx, .g = g, .d = d, .name = read_name(ctx, g)};
+    node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), guard_visit, &gd);
+    if (ts_node_is_null(gd.found)) continue;
+    if (func_atomic_guarded(ctx, di)) return false;
+    Finding *f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                             "`%s` releases `%s` after checking its value with get() on line "
+                             "%u in a separate command: the lock can expire and be taken by "
+                             "another process in between, and this delete then removes that "
+                             "process's lock",
+                             call_short(ctx, d), call_key_display(ctx, d),
+                             line_of(ctx->src, nstart(g->node)));
+    finding_related(ctx, f, NULL, nstart(g->node), nend(g->node), "the check");
+    release_fix(ctx, f);
+    return true;
+  }
+  return false;
+}
+
+/* setnx(K, v) / set(K, v, nx=True) on a client. */
+static bool nx_acquire(RuleCtx *ctx, const CallSite *a) {
+  return a->recv.kind == OBJ_CLIENT &&
+         (!strcmp(a->method, "setnx") ||
+          (!strcmp(a->method, "set") && node_is(call_kwarg(ctx->src, a->args, "nx"), SYM.true_)));
+}
+
+/* The value an NX acquire writes, when it is a constant (literal). */
+static TSNode constant_value(RuleCtx *ctx, const CallSite *a) {
+  TSNode none = {0};
+  TSNode v = call_arg(a->args, 1);
+  if (ts_node_is_null(v)) v = call_kwarg(ctx->src, a->args, "value");
+  int scope = a->scope;
+  TSNode r = model_resolve(ctx->model, v, &scope);
+  if (node_is(r, SYM.integer) || node_is(r, SYM.true_) || node_is(r, SYM.float_)) return v;
+  if (node_is(r, SYM.string)) { /* a plain literal, not an f-string with holes */
+    for (uint32_t i = 0; i < ts_node_named_child_count(r); i++)
+      if (node_is(ts_node_named_child(r, i), SYM.interpolation)) return none;
+    return v;
+  }
+  return none;
+}
+
+static bool same_lock(RuleCtx *ctx, const CallSite *a, const CallSite *d) {
+  bool tpl = a->key.text && !a->key.opaque && strlen(a->key.text) > a->key.nholes;
+  return (a->func == d->func || tpl) && calls_same_key(ctx, a, d);
+}
+
+/* A delete of a key some acquire in the file set with NX: to a constant
+ * (any function of the file, same key template), or to a token in the same
+ * function that the delete does not check. */
+static void plain_release(RuleCtx *ctx, const CallSite *d, const size_t *acq, size_t nacq,
+                          bool tests) {
+  for (size_t k = 0; k < nacq; k++) {
+    const CallSite *a = model_call(ctx->model, acq[k]);
+    if (!same_lock(ctx, a, d)) continue;
+    TSNode v = constant_value(ctx, a);
+    Finding *f;
+    if (!ts_node_is_null(v))
+      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                      "`%s` releases a lock taken with the constant value `%s` (line %u): with no "
+                      "owner token, a process whose lock expired deletes the lock another "
+                      "process holds now",
+                      call_short(ctx, d), ctx_text(ctx, v), line_of(ctx->src, nstart(a->node)));
+    else if (a->func == d->func && a->func >= 0 && nstart(a->node) < nstart(d->node))
+      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                      "`%s` releases the lock taken on line %u without checking its token: if "
+                      "the lock expired and another process took it, this deletes that "
+                      "process's lock",
+                      call_short(ctx, d), line_of(ctx->src, nstart(a->node)));
+    else
+      continue;
+    finding_related(ctx, f, NULL, nstart(a->node), nend(a->node), "the acquire");
+    release_fix(ctx, f);
+    return;
+  }
+}
+
+/* getdel(K) on a lock key, its value then compared with a token. */
+static void getdel_compare(RuleCtx *ctx, size_t gi, bool tests) {
+  const CallSite *g = model_call(ctx->model, gi);
+  const Function *fn = model_function(ctx->model, g->func);
+  if (!fn || !key_names_lock(ctx, g)) return;
+  const char *name = read_name(ctx, g);
+  TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
+  TSNode cmp = comparison_in(ctx, body, g, name);
+  if (ts_node_is_null(cmp) || nend(cmp) < nstart(g->node)) return;
+  Finding *f = rule_report(ctx, g->node, tests ? SEV_INFO : SEV_ERROR,
+                           "`%s` deletes the lock `%s` before comparing its value with the "
+                           "token (line %u): when the lock expired and another process took "
+                           "it, that process's lock is already gone",
+                           call_short(ctx, g), call_key_display(ctx, g),
+                           line_of(ctx->src, nstart(cmp)));
+  finding_related(ctx, f, NULL, nstart(cmp), nend(cmp), "the comparison");
+  release_fix(ctx, f);
+}
+
+static void check(RuleCtx *ctx) {
+  bool tests = in_test_code(ctx->src);
+  size_t n = model_ncalls(ctx->model), nacq = 0;
+  size_t *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq); /* the NX acquires */
+  for (size_t i = 0; i < n; i++)
+    if (nx_acquire(ctx, model_call(ctx->model, i))) acq[nacq++] = i;
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->recv.kind != OBJ_CLIENT) continue;
+    if (!strcmp(cs->method, "getdel")) getdel_compare(ctx, i, tests);
+    else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests))
+      plain_release(ctx, cs, acq, nacq, tests);
+  }
+}
+
+const Rule RULE_UNSAFE_LOCK_RELEASE = {
+    .code = "RL502",
+    .slug = "unsafe-lock-release",
+    .title = "Lock released without checking its owner atomically",
+    .category = "locks",
+    .severity = SEV_ERROR,
+    .fix = FIX_DISPLAY,
+    .default_enabled = true,
+    .check_file = check,
+};
