@@ -449,15 +449,22 @@ static bool decide_dir(PyVerCache *c, const char *dir, PyVer *out) {
   if (!f.found) return false;
   out->cls = f.spec[0] ? pyver_classify(f.spec) : PYV_UNKNOWN;
   /* the dependency file as the user would name it: relative to the working
-   * directory when under it */
+   * directory ("requirements.txt", "svc/pyproject.toml", "../poetry.lock"),
+   * never a path of the machine */
   char shown[PATH_MAX * 2];
-  size_t cl = strlen(c->cwd);
-  if (cl && !strcmp(dir, c->cwd))
-    snprintf(shown, sizeof shown, "%s", which);
-  else if (cl && !strncmp(dir, c->cwd, cl) && dir[cl] == '/')
-    snprintf(shown, sizeof shown, "%s/%s", dir + cl + 1, which);
-  else
-    snprintf(shown, sizeof shown, "%s/%s", dir, which);
+  const char *cwd = c->cwd;
+  size_t common = 0, i = 0;
+  for (; cwd[i] && dir[i] && cwd[i] == dir[i]; i++)
+    if (cwd[i] == '/') common = i;
+  if (!cwd[i] && (!dir[i] || dir[i] == '/')) common = i; /* cwd is dir or above it */
+  else if (!dir[i] && cwd[i] == '/') common = i;         /* dir is above cwd */
+  size_t ups = 0;
+  for (size_t k = common; cwd[k]; k++) ups += cwd[k] == '/';
+  size_t o = 0;
+  for (size_t u = 0; u < ups && o + 4 < sizeof shown; u++) o += (size_t)snprintf(shown + o, sizeof shown - o, "../");
+  const char *rest = dir + common;
+  while (*rest == '/') rest++;
+  snprintf(shown + o, sizeof shown - o, "%s%s%s", rest, *rest ? "/" : "", which);
   out->source = arena_printf(c->arena, "%s: %s", shown, f.shown);
   return true;
 }

@@ -175,8 +175,22 @@ static PyVer verdict(const char *rel) {
 /* The source without the absolute directory: "sub/requirements.txt: redis==4.6.0". */
 static const char *rel_source(PyVer v) {
   if (!v.source) return "(none)";
-  size_t n = strlen(g_root);
-  return !strncmp(v.source, g_root, n) && v.source[n] == '/' ? v.source + n + 1 : v.source;
+  /* sources are relative to the working directory ("../../tmp/rl-pyver-X/a/
+   * requirements.txt" from the build tree): cut through the tree's own name */
+  const char *base = strrchr(g_root, '/');
+  base = base ? base + 1 : g_root;
+  const char *at = strstr(v.source, base);
+  if (at && at[strlen(base)] == '/') return at + strlen(base) + 1;
+  return v.source;
+}
+
+/* A source never names a directory of the machine: no absolute paths. */
+static void test_source_is_relative(void **state) {
+  (void)state;
+  put("requirements.txt", "redis==4.6.0\n");
+  PyVer v = verdict("app.py");
+  assert_non_null(v.source);
+  assert_true(v.source[0] != '/');
 }
 
 #define EXPECT(rel, cls_, src_)                                                  \
@@ -381,6 +395,7 @@ int main(void) {
       cmocka_unit_test(test_classify_compatible),
       cmocka_unit_test(test_classify_unknown),
       cmocka_unit_test(test_override),
+      TREE_TEST(test_source_is_relative),
       TREE_TEST(test_requirements_txt),
       TREE_TEST(test_requirements_dir),
       TREE_TEST(test_requirements_variants),
