@@ -40,6 +40,8 @@ static const Rule *const RULES[] = {
     &RULE_DEPRECATED_COMMAND,
     &RULE_STR_COMPARED_TO_BYTES,
     &RULE_LIST_AS_SET,
+    &RULE_CROSS_SLOT_COMMAND,
+    &RULE_LUA_HARDCODED_KEYS,
 };
 
 #define NRULES (sizeof RULES / sizeof RULES[0])

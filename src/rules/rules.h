@@ -26,4 +26,6 @@ extern const Rule RULE_UNBOUNDED_READ;              /* RL309 */
 extern const Rule RULE_DEPRECATED_COMMAND;           /* RL310 */
 extern const Rule RULE_STR_COMPARED_TO_BYTES;        /* RL311 */
 extern const Rule RULE_LIST_AS_SET;                  /* RL312 */
+extern const Rule RULE_CROSS_SLOT_COMMAND;           /* RL701 */
+extern const Rule RULE_LUA_HARDCODED_KEYS;           /* RL702 */
 #endif
