@@ -126,12 +126,49 @@ static void test_calls(void **state) {
   arena_delete(a);
 }
 
+/* Random token soup: every prefix of unbalanced brackets, quotes and
+ * comments must scan without reading out of bounds (run under ASan). */
+static void test_garbage(void **state) {
+  (void)state;
+  static const char *const parts[] = {
+      "redis", ".", "call", "pcall", "(", ")", "'", "\"", "[[", "]]", "[=[", "]=]", "--",
+      "--[[", "\\", "\\z", "KEYS", "ARGV", "[", "]", "=", "==", "local", "function", "end",
+      "for", "in", "ipairs", "do", ",", "..", "\x01", "\n", " ", "k", "1", "0x", "unpack", "{",
+      "}", ":", "sub", "or", "not", "#"};
+  const size_t np = sizeof parts / sizeof parts[0];
+  uint32_t seed = 12345;
+  char buf[512];
+  for (int round = 0; round < 3000; round++) {
+    size_t n = 0;
+    int len = 1 + (int)(seed % 60);
+    for (int k = 0; k < len; k++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *p = parts[(seed >> 16) % np];
+      size_t pl = strlen(p);
+      if (n + pl >= sizeof buf) break;
+      memcpy(buf + n, p, pl);
+      n += pl;
+    }
+    Arena *a = arena_new();
+    LuaCall *c;
+    size_t nc = lua_scan(a, buf, n, &c);
+    uint32_t idx[LUA_MAX_ARGS];
+    for (size_t i = 0; i < nc; i++) {
+      assert_true(c[i].start <= c[i].end && c[i].end <= n);
+      for (uint32_t k = 0; k < c[i].nargs; k++) assert_true(c[i].args[k].end <= n);
+      lua_key_args(&c[i], idx, LUA_MAX_ARGS);
+    }
+    arena_delete(a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_slots),
       cmocka_unit_test(test_tokens),
       cmocka_unit_test(test_origins),
       cmocka_unit_test(test_calls),
+      cmocka_unit_test(test_garbage),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
