@@ -190,10 +190,16 @@ static void multi_keys(RuleCtx *ctx, const CallSite *cs, const Multi *mk, size_t
   int sc = cs->scope;
   switch (mk->shape) {
   case MK_ALL: add_positional(ctx, ks, a, 0, sc, call); break;
-  case MK_LIST_OR_ARGS:
-    add_keys(ctx, ks, arg_or_kw(ctx, a, 0, mk->kw0), sc, call, true);
+  case MK_LIST_OR_ARGS: {
+    TSNode first = arg_or_kw(ctx, a, 0, mk->kw0);
+    if (ts_node_is_null(first)) { /* mget(*keys) */
+      add_positional(ctx, ks, a, 0, sc, call);
+      break;
+    }
+    add_keys(ctx, ks, first, sc, call, true);
     add_positional(ctx, ks, a, 1, sc, call);
     break;
+  }
   case MK_DEST_LIST_OR_ARGS:
     add_key(ctx, ks, arg_or_kw(ctx, a, 0, mk->kw0), sc, call);
     add_keys(ctx, ks, arg_or_kw(ctx, a, 1, mk->kw1), sc, call, true);
