@@ -37,4 +37,6 @@ extern const Rule RULE_UNSAFE_LOCK_RELEASE;          /* RL502 */
 extern const Rule RULE_HARDCODED_CREDENTIALS;        /* RL601 */
 extern const Rule RULE_PLAINTEXT_CONNECTION;         /* RL602 */
 extern const Rule RULE_UNSAFE_DESERIALIZATION;       /* RL603 */
+extern const Rule RULE_CROSS_SLOT_COMMAND;           /* RL701 */
+extern const Rule RULE_LUA_HARDCODED_KEYS;           /* RL702 */
 #endif

@@ -625,6 +625,30 @@ rl check --select RL603 -q pk
 check "exit 1 (got $RC)" rc_is 1
 check "reported in application code" out_has '^pk/cart\.py:7:12: RL603 \[unsafe-deserialization\]'
 check "silent in test code" eval '! grep -q "pk/tests/" "$T/out"'
+section "cross-slot-command: cluster mode from the project or --cluster"
+mkdir -p slots/app
+printf 'import redis\n\ndef load(r: redis.Redis, uid):\n    return r.mget(f"user:{uid}:profile", f"cart:{uid}")\n' >slots/app/carts.py
+rl check --select RL701 slots
+check "no cluster client and no --cluster: silent (got rc $RC)" test "$RC" -eq 0
+rl check --select RL701 --cluster --format json slots
+check "--cluster turns RL701 on for a file without a RedisCluster (got rc $RC)" \
+  py_is '[(f["code"], f["path"], f["severity"]) for f in d["findings"]]' \
+  "[('RL701', 'slots/app/carts.py', 'error')]"
+printf 'from redis.cluster import RedisCluster\nrc = RedisCluster(host="c")\n' >slots/app/cluster.py
+rl check --select RL701 -q slots
+check "a RedisCluster built in another file turns it on too (got rc $RC)" \
+  eval '[ "$RC" -eq 1 ] && grep -q "app/carts.py:4:12: RL701" out'
+
+section "lua-hardcoded-keys: warning, error in cluster mode"
+mkdir -p lua/app
+printf 'import redis\nr = redis.Redis()\nLUA = "redis.call(\x27INCR\x27, \x27hits:total\x27) return redis.call(\x27INCR\x27, KEYS[1])"\nhits = r.register_script(LUA)\n' >lua/app/hits.py
+rl check --select RL702 --format json lua
+check "a hardcoded key in a Lua script is a warning at the key (got rc $RC)" \
+  py_is '[(f["code"], f["severity"], f["start"]["line"], f["start"]["column"]) for f in d["findings"]]' \
+  "[('RL702', 'warning', 3, 27)]"
+rl check --select RL702 --cluster --format json lua
+check "--cluster makes it an error (got rc $RC)" \
+  py_is '[f["severity"] for f in d["findings"]]' "['error']"
 
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
