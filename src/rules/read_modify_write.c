@@ -146,16 +146,6 @@ static void taint_spread(Taint *t, TSNode func_body) {
   }
 }
 
-static bool block_exits(TSNode block) {
-  uint32_t n = ts_node_named_child_count(block);
-  while (n > 0 && node_is(ts_node_named_child(block, n - 1), SYM.comment)) n--;
-  if (!n) return false;
-  TSNode last = ts_node_named_child(block, n - 1);
-  const char *type = ts_node_type(last);
-  return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
-         !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
-}
-
 typedef struct Guard {
   Taint *t;
   TSNode read;    /* the read call itself may sit in the condition */

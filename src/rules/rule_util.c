@@ -620,3 +620,13 @@ bool key_names_lock(RuleCtx *ctx, const CallSite *cs) {
   TSNode k = call_key_arg(ctx, cs);
   return !ts_node_is_null(k) && text_names_lock(ctx_text(ctx, k));
 }
+
+bool block_exits(TSNode block) {
+  uint32_t n = ts_node_named_child_count(block);
+  while (n > 0 && node_is(ts_node_named_child(block, n - 1), SYM.comment)) n--;
+  if (!n) return false;
+  TSNode last = ts_node_named_child(block, n - 1);
+  const char *type = ts_node_type(last);
+  return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
+         !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
+}

@@ -83,6 +83,8 @@ bool func_atomic_guarded(RuleCtx *ctx, size_t i);
 *comment (may be NULL) is set when a comment was skipped. */
 TSNode statement_next(TSNode stmt, bool *comment);
 TSNode statement_prev(TSNode stmt, bool *comment);
+/* Does the block end in return, raise, continue or break (comments skipped)? */
+bool block_exits(TSNode block);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 /* Does the text name a lock: the word lock, mutex, leader or semaphore

@@ -77,16 +77,6 @@ static TSNode comparison_in(RuleCtx *ctx, TSNode expr, const CallSite *g, const 
   return c.found;
 }
 
-static bool block_exits(TSNode block) {
-  uint32_t n = ts_node_named_child_count(block);
-  while (n > 0 && node_is(ts_node_named_child(block, n - 1), SYM.comment)) n--;
-  if (!n) return false;
-  TSNode last = ts_node_named_child(block, n - 1);
-  const char *type = ts_node_type(last);
-  return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
-         !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
-}
-
 typedef struct Guard {
   RuleCtx *ctx;
   const CallSite *g, *d;

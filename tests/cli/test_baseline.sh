@@ -2,19 +2,8 @@
 # --write-baseline / --baseline: recorded findings stay quiet across unrelated
 # edits, new ones are reported, fixed entries are counted, bad files are
 # clear errors. Usage: test_baseline.sh path/to/redislint
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 2
-echo 'redis>=8.0' >requirements.txt # see test_cli.sh
-N=0
-F=0
-check() {
-  local desc=$1
-  shift
-  N=$((N + 1))
-  if ! "$@"; then F=$((F + 1)); echo "FAIL: $desc" >&2; fi
-}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRC/tests/cli/lib.sh" "$1"
 rl() { timeout 60 "$BIN" "$@" >out 2>err; RC=$?; }
 
 mkdir app
@@ -51,5 +40,4 @@ check "with a message naming it" grep -q 'bad.json: not a redislint baseline' er
 rl check --baseline missing.json app
 check "a missing baseline: exit 2 (got $RC)" [ "$RC" -eq 2 ]
 check "named" grep -q 'missing.json: cannot read the baseline' err
-echo "test_baseline.sh: $N checks, $F failed"
-[ "$F" -eq 0 ]
+finish test_baseline.sh

@@ -2,20 +2,8 @@
 # --fix, --unsafe-fixes, --diff, --show-fixes from the CLI, and the bad cases:
 # read-only file, CRLF, no trailing newline, non-UTF-8 file, stdin.
 # Usage: test_fix.sh path/to/redislint
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-cleanup() { chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-cd "$T" || exit 2
-echo 'redis>=8.0' >requirements.txt # see test_cli.sh
-N=0
-F=0
-check() {
-  local desc=$1
-  shift
-  N=$((N + 1))
-  if ! "$@"; then F=$((F + 1)); echo "FAIL: [$SECTION] $desc" >&2; fi
-}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRC/tests/cli/lib.sh" "$1"
 rl() { timeout 60 "$BIN" "$@" >out 2>err; RC=$?; }
 same() { cmp -s "$1" "$2"; }
 
@@ -90,5 +78,4 @@ check "exit 0 (got $RC)" [ "$RC" -eq 0 ]
 check "the fixed source on stdout" grep -qx 'r.hset("h", mapping={"a": 1})' out
 check "the file on disk is untouched" grep -q 'hmset' s.py
 
-echo "test_fix.sh: $N checks, $F failed"
-[ "$F" -eq 0 ]
+finish test_fix.sh

@@ -5,19 +5,7 @@
 # --include-suppressed is validated against the SARIF 2.1.0 schema.
 # Usage: test_suppress.sh path/to/redislint
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 2
-echo 'redis>=8.0' >requirements.txt # see test_cli.sh
-N=0
-F=0
-check() {
-  local desc=$1
-  shift
-  N=$((N + 1))
-  if ! "$@"; then F=$((F + 1)); echo "FAIL: $desc" >&2; fi
-}
+. "$SRC/tests/cli/lib.sh" "$1"
 reported() { grep -q "^s.py:$1:[0-9]*: $2 " out; }
 not_reported() { ! grep -q "^s.py:$1:[0-9]*: $2 " out; }
 
@@ -93,5 +81,4 @@ elif [ -n "${CI:-}" ]; then
   check "node and the SARIF validator are available under CI" false
 fi
 
-echo "test_suppress.sh: $N checks, $F failed"
-[ "$F" -eq 0 ]
+finish test_suppress.sh
