@@ -164,10 +164,13 @@ static void not_awaited(RuleCtx *ctx, const CallSite *cs, Use use, const char *n
   if (paren) finding_edit(ctx, f, nend(cs->node), nend(cs->node), ")");
 }
 
-/* Does the call do I/O by itself? Not lock() (builds a Lock), not commands
- * queued on a pipeline. */
+/* Does the call do I/O by itself (and, on redis.asyncio, return a
+ * coroutine)? Not lock() / monitor() (they build objects), multi() (a flag
+ * on the pipeline), nor commands queued on a pipeline. */
 static bool sends(const CallSite *cs) {
-  if (!cs->cmd || !strcmp(cs->method, "lock")) return false;
+  if (!cs->cmd || !strcmp(cs->method, "lock") || !strcmp(cs->method, "monitor") ||
+      !strcmp(cs->method, "multi"))
+    return false;
   if (value_is_pipeline(cs->recv))
     return !strcmp(cs->method, "execute") || !strcmp(cs->method, "watch");
   return cs->recv.kind == OBJ_CLIENT;

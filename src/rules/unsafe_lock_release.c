@@ -14,6 +14,7 @@
  * Not reported: compare-and-delete in Lua (eval / register_script), redis-py
  * Lock.release(), WATCH/MULTI (a transaction fails if the key changed), a
  * lock whose value is a unique token released with compare-and-delete. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule_util.h"
@@ -152,38 +153,72 @@ static TSNode constant_value(RuleCtx *ctx, const CallSite *a) {
   return none;
 }
 
-static bool same_lock(RuleCtx *ctx, const CallSite *a, const CallSite *d) {
-  bool tpl = a->key.text && !a->key.opaque && strlen(a->key.text) > a->key.nholes;
-  return (a->func == d->func || tpl) && calls_same_key(ctx, a, d);
+/* A key template with some literal text ("lock:{}"), not just a hole. */
+static bool key_literal(const KeyTpl *k) {
+  return k->text && !k->opaque && strlen(k->text) > k->nholes;
 }
 
-/* A delete of a key some acquire in the file set with NX: to a constant
- * (any function of the file, same key template), or to a token in the same
- * function that the delete does not check. */
-static void plain_release(RuleCtx *ctx, const CallSite *d, const size_t *acq, size_t nacq,
-                          bool tests) {
-  for (size_t k = 0; k < nacq; k++) {
-    const CallSite *a = model_call(ctx->model, acq[k]);
-    if (!same_lock(ctx, a, d)) continue;
-    TSNode v = constant_value(ctx, a);
-    Finding *f;
-    if (!ts_node_is_null(v))
-      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
-                      "`%s` releases a lock taken with the constant value `%s` (line %u): with no "
-                      "owner token, a process whose lock expired deletes the lock another "
-                      "process holds now",
-                      call_short(ctx, d), ctx_text(ctx, v), line_of(ctx->src, nstart(a->node)));
-    else if (a->func == d->func && a->func >= 0 && nstart(a->node) < nstart(d->node))
-      f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
-                      "`%s` releases the lock taken on line %u without checking its token: if "
-                      "the lock expired and another process took it, this deletes that "
-                      "process's lock",
-                      call_short(ctx, d), line_of(ctx->src, nstart(a->node)));
-    else
-      continue;
-    finding_related(ctx, f, NULL, nstart(a->node), nend(a->node), "the acquire");
-    release_fix(ctx, f);
-    return;
+/* The NX acquires of the file whose key template has literal text, sorted
+ * by it: a release in another function is matched by template. */
+typedef struct Acq {
+  const char *key;
+  size_t call;
+} Acq;
+
+static int acq_cmp(const void *a, const void *b) {
+  int c = strcmp(((const Acq *)a)->key, ((const Acq *)b)->key);
+  if (c) return c;
+  return ((const Acq *)a)->call < ((const Acq *)b)->call ? -1 : 1;
+}
+
+/* Reports `d` as the plain release of acquire `a`, when it is one: `a` took
+ * the lock with a constant value, or with a token in d's own function. */
+static bool report_plain(RuleCtx *ctx, const CallSite *d, const CallSite *a, bool tests) {
+  TSNode v = constant_value(ctx, a);
+  Finding *f;
+  if (!ts_node_is_null(v))
+    f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                    "`%s` releases a lock taken with the constant value `%s` (line %u): with no "
+                    "owner token, a process whose lock expired deletes the lock another "
+                    "process holds now",
+                    call_short(ctx, d), ctx_text(ctx, v), line_of(ctx->src, nstart(a->node)));
+  else if (a->func == d->func && a->func >= 0 && nstart(a->node) < nstart(d->node))
+    f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                    "`%s` releases the lock taken on line %u without checking its token: if "
+                    "the lock expired and another process took it, this deletes that "
+                    "process's lock",
+                    call_short(ctx, d), line_of(ctx->src, nstart(a->node)));
+  else
+    return false;
+  finding_related(ctx, f, NULL, nstart(a->node), nend(a->node), "the acquire");
+  release_fix(ctx, f);
+  return true;
+}
+
+/* A delete of a key an NX acquire set: in the same function (same key), or
+ * anywhere in the file to a constant (same key template). */
+static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, bool tests) {
+  const CallSite *d = model_call(ctx->model, di);
+  if (d->func >= 0) {
+    size_t lo, hi;
+    func_calls(ctx->model, di, d->func, &lo, &hi);
+    for (size_t j = lo; j < hi; j++) {
+      const CallSite *a = model_call(ctx->model, j);
+      if (a->func == d->func && nx_acquire(ctx, a) && calls_same_key(ctx, a, d) &&
+          report_plain(ctx, d, a, tests))
+        return;
+    }
+  }
+  if (!key_literal(&d->key)) return;
+  size_t lo = 0, hi = nacq;
+  while (lo < hi) { /* first acquire with d's template */
+    size_t mid = (lo + hi) / 2;
+    if (strcmp(acq[mid].key, d->key.text) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < nacq && !strcmp(acq[lo].key, d->key.text); lo++) {
+    const CallSite *a = model_call(ctx->model, acq[lo].call);
+    if (a->func != d->func && report_plain(ctx, d, a, tests)) return;
   }
 }
 
@@ -209,15 +244,18 @@ static void getdel_compare(RuleCtx *ctx, size_t gi, bool tests) {
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src);
   size_t n = model_ncalls(ctx->model), nacq = 0;
-  size_t *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq); /* the NX acquires */
-  for (size_t i = 0; i < n; i++)
-    if (nx_acquire(ctx, model_call(ctx->model, i))) acq[nacq++] = i;
+  Acq *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq);
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *a = model_call(ctx->model, i);
+    if (nx_acquire(ctx, a) && key_literal(&a->key)) acq[nacq++] = (Acq){a->key.text, i};
+  }
+  qsort(acq, nacq, sizeof *acq, acq_cmp);
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->recv.kind != OBJ_CLIENT) continue;
     if (!strcmp(cs->method, "getdel")) getdel_compare(ctx, i, tests);
     else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests))
-      plain_release(ctx, cs, acq, nacq, tests);
+      plain_release(ctx, i, acq, nacq, tests);
   }
 }
 
