@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "fixer.h"
 #include "baseline.h"
+#include "config.h"
 #include "hook.h"
 #include "redisconf.h"
 #include "keyspace.h"
@@ -39,6 +40,9 @@ typedef struct Cli {
   bool fixing; /* --fix, --unsafe-fixes or --diff */
   const char *baseline, *write_baseline;
   const char *redis_conf;
+  const char *config_path; /* --config */
+  bool isolated;           /* --isolated */
+  Config cfg;
   bool exit_zero;
 } Cli;
 
@@ -50,6 +54,7 @@ static const char USAGE[] =
     "       redislint rules                       list all rules\n"
     "       redislint rule CODE|SLUG              show a rule's documentation\n"
     "       redislint install-hook [--force]      git pre-commit hook linting staged files\n"
+    "       redislint config [OPTIONS] [PATH]     the effective configuration (JSON)\n"
     "       redislint --version | --help\n"
     "\n"
     "Options for check:\n"
@@ -71,6 +76,9 @@ static const char USAGE[] =
     "  --diff                 print a unified diff of the fixes instead of writing them\n"
     "                         (exit 1 when there is something to change)\n"
     "  --show-fixes           list the fixes applied (with --fix) or available\n"
+    "  --config FILE          read the configuration from FILE (default: the nearest\n"
+    "                         redislint.json or .redislint.json above the first path)\n"
+    "  --isolated             ignore configuration files\n"
     "  --redis-conf FILE      take the encoding thresholds from the server's redis.conf\n"
     "  --write-baseline FILE  record the current findings in FILE (and exit 0)\n"
     "  --baseline FILE        report only findings that FILE does not record\n"
@@ -171,7 +179,7 @@ static int parse_pyver(const char *s, Options *opt) {
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
        OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
-       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF };
+       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -195,6 +203,8 @@ static const struct option CHECK_OPTS[] = {
     {"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"redis-conf", required_argument, NULL, OPT_REDIS_CONF},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"isolated", no_argument, NULL, OPT_ISOLATED},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -233,6 +243,8 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_INCLUDE_SUPPRESSED: cli->out.include_suppressed = true; break;
     case OPT_BASELINE: cli->baseline = optarg; break;
     case OPT_REDIS_CONF: cli->redis_conf = optarg; break;
+    case OPT_CONFIG: cli->config_path = optarg; break;
+    case OPT_ISOLATED: cli->isolated = true; break;
     case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
@@ -240,16 +252,80 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     }
     if (rc) return -1;
   }
-  if (cli->redis_conf) {
-    Diags d = {0};
-    int rc = redisconf_load(cli->redis_conf, &cli->opt.th, &d);
-    print_diags(&d);
-    diags_free(&d);
-    if (rc) return -1;
-  }
-  if (cli->select && apply_rule_list(&cli->opt, cli->select, true, true)) return -1;
-  if (cli->ignore && apply_rule_list(&cli->opt, cli->ignore, false, false)) return -1;
   return 0;
+}
+
+/* The configuration file first, then the flags over it. argv[optind..]
+ * are the paths (the first one decides where the file search starts). */
+static int apply_config(Cli *cli, int argc, char **argv) {
+  Diags d = {0};
+  int rc = 0;
+  if (!cli->isolated &&
+      config_load(&cli->cfg, cli->config_path, optind < argc ? argv[optind] : NULL, &d) != 0)
+    rc = -1;
+  const Config *c = &cli->cfg;
+  Options *o = &cli->opt;
+  long *dst[] = {&o->default_ttl, &o->lock_ttl, &o->socket_timeout, &o->block_timeout,
+                 &o->th.hash_max_listpack_entries, &o->th.hash_max_listpack_value,
+                 &o->th.set_max_intset_entries, &o->th.blob_min_bytes};
+  const long src[] = {c->default_ttl, c->lock_ttl, c->socket_timeout, c->block_timeout,
+                      c->hash_max_listpack_entries, c->hash_max_listpack_value,
+                      c->set_max_intset_entries, c->blob_min_bytes};
+  for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+    if (src[i] >= 0) *dst[i] = src[i];
+  if (c->per_field_min_group >= 0) o->th.per_field_min_group = (int)c->per_field_min_group;
+  if (c->cluster == 1 && !o->cluster) o->cluster = true;
+  if (c->noqa == 1) o->bare_noqa = true;
+  if (c->redis_py_version && !o->pyver_set) {
+    static char shown[160];
+    pyver_parse_override(c->redis_py_version, &o->pyver);
+    snprintf(shown, sizeof shown, "%s: redis-py-version %.64s", c->path, c->redis_py_version);
+    o->pyver.source = shown;
+    o->pyver_set = true;
+  }
+  for (size_t i = 0; i < c->nexclude && cli->nexclude < sizeof cli->exclude / sizeof *cli->exclude; i++)
+    cli->exclude[cli->nexclude++] = c->exclude[i];
+  const char *conf = cli->redis_conf ? cli->redis_conf : c->redis_conf;
+  if (rc == 0 && conf && redisconf_load(conf, &o->th, &d) != 0) rc = -1;
+  print_diags(&d);
+  diags_free(&d);
+  if (rc) return -1;
+  /* rules: the file's select/ignore/extend-select, then the flags' */
+  if (c->select && !cli->select && apply_rule_list(o, c->select, true, true)) return -1;
+  if (c->extend_select && apply_rule_list(o, c->extend_select, true, false)) return -1;
+  if (c->ignore && apply_rule_list(o, c->ignore, false, false)) return -1;
+  if (cli->select && apply_rule_list(o, cli->select, true, true)) return -1;
+  if (cli->ignore && apply_rule_list(o, cli->ignore, false, false)) return -1;
+  return 0;
+}
+
+/* per-file-ignores and severity overrides of the configuration. */
+static void apply_config_results(const Cli *cli, LintRun *run) {
+  const Config *c = &cli->cfg;
+  if (!c->npfi && !c->nsev) return;
+  run->nfindings = 0;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    FileResult *fr = &run->files[i];
+    size_t out = 0;
+    for (size_t k = 0; k < fr->nfindings; k++) {
+      Finding *f = &fr->findings[k];
+      bool drop = false;
+      for (size_t p = 0; p < c->npfi && !drop; p++) {
+        const char *glob = c->pfi[p].glob;
+        if (!path_excluded(fr->src.path, &glob, 1)) continue;
+        Options tmp;
+        memset(&tmp, 0, sizeof tmp);
+        if (apply_rule_list(&tmp, c->pfi[p].rules, true, false) == 0)
+          drop = tmp.enabled[rules_index(f->rule)];
+      }
+      if (drop) continue;
+      for (size_t s = 0; s < c->nsev; s++)
+        if (rules_find(c->sev[s].rule) == f->rule) f->severity = c->sev[s].sev;
+      fr->findings[out++] = *f;
+    }
+    fr->nfindings = out;
+    run->nfindings += out;
+  }
 }
 
 static char *read_stdin(size_t *len) {
@@ -395,6 +471,20 @@ static int lint_paths(int argc, char **argv, const Options *opt, const char *std
   return 0;
 }
 
+/* `redislint config [OPTIONS] [PATH]`: the effective configuration, after
+ * the configuration file and the flags, as JSON. */
+static int cmd_config(int argc, char **argv) {
+  Cli cli;
+  memset(&cli, 0, sizeof cli);
+  options_defaults(&cli.opt);
+  int prc = parse_check(&cli, argc, argv);
+  if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
+  int rc = apply_config(&cli, argc, argv) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+  if (rc == EXIT_CLEAN) config_print(stdout, &cli.cfg, &cli.opt);
+  config_free(&cli.cfg);
+  return rc;
+}
+
 static int cmd_check(int argc, char **argv) {
   Cli cli;
   memset(&cli, 0, sizeof cli);
@@ -403,9 +493,17 @@ static int cmd_check(int argc, char **argv) {
   cli.color = -1;
   int prc = parse_check(&cli, argc, argv);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
+  if (apply_config(&cli, argc, argv) != 0) {
+    config_free(&cli.cfg);
+    return EXIT_ERROR;
+  }
   cli.fixing = cli.fix || cli.unsafe_fixes || cli.diff;
   LintRun run;
-  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) {
+    config_free(&cli.cfg);
+    return EXIT_ERROR;
+  }
+  apply_config_results(&cli, &run);
   if (cli.write_baseline) {
     int brc = baseline_write(cli.write_baseline, &run);
     if (!brc)
@@ -413,12 +511,14 @@ static int cmd_check(int argc, char **argv) {
               run.nfindings == 1 ? "" : "s", cli.write_baseline);
     int code = brc || diags_has_errors(&run.diags) ? EXIT_ERROR : EXIT_CLEAN;
     lint_run_free(&run);
+    config_free(&cli.cfg);
     return code;
   }
   if (cli.baseline) {
     BaselineStats bs;
     if (baseline_apply(cli.baseline, &run, &bs) != 0) {
       lint_run_free(&run);
+      config_free(&cli.cfg);
       return EXIT_ERROR;
     }
     if (bs.fixed)
@@ -449,6 +549,7 @@ static int cmd_check(int argc, char **argv) {
              : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
                                                 : EXIT_CLEAN;
   lint_run_free(&run);
+  config_free(&cli.cfg);
   return code;
 }
 
@@ -546,6 +647,7 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
   if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
+  if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
   if (!strcmp(cmd, "install-hook")) {
     bool force = argc > 2 && !strcmp(argv[2], "--force");
     if (argc > 2 + force) {
@@ -554,6 +656,6 @@ int cli_main(int argc, char **argv) {
     }
     return hook_install(force);
   }
-  usage_error("unknown command '%s' (check, calls, keys, rules, rule, install-hook)", cmd);
+  usage_error("unknown command '%s' (check, calls, keys, rules, rule, config, install-hook)", cmd);
   return EXIT_ERROR;
 }

@@ -318,7 +318,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     model_free(m);
     arena_delete(scratch);
   }
-  if (suppress_maybe(&fr->src)) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, &fr->supp);
+  if (suppress_maybe(&fr->src)) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
   ts_tree_delete(tree);
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp) source_release(&fr->src);
 }

@@ -39,6 +39,7 @@ typedef struct Options {
                        RedisCluster is constructed in the linted files */
   const SourceOverride *overrides; /* sorted by nothing; few */
   size_t noverrides;
+  bool bare_noqa;   /* honour a bare `# noqa` (all rules on the line); off by default */
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */
   PyVer pyver;
   int jobs;         /* worker threads, >= 1 */

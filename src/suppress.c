@@ -62,7 +62,7 @@ static size_t split_codes(Arena *a, const char *s, size_t n, const char **out, b
 }
 
 /* Parses one comment; false when it is not a suppression at all. */
-static bool parse_comment(Arena *a, const char *c, size_t n, Suppression *s) {
+static bool parse_comment(Arena *a, const char *c, size_t n, bool bare_noqa, Suppression *s) {
   const char *q = find_ci(c, n, "redislint:");
   if (q) {
     const char *p = q + 10, *end = c + n;
@@ -88,7 +88,10 @@ static bool parse_comment(Arena *a, const char *c, size_t n, Suppression *s) {
   if (!nq) return false;
   const char *p = nq + 4, *end = c + n;
   while (p < end && *p == ' ') p++;
-  if (p >= end || *p != ':') return false; /* bare noqa: not ours */
+  if (p >= end || *p != ':') { /* bare noqa: another tool's, unless configured */
+    s->all_rules = bare_noqa;
+    return bare_noqa;
+  }
   s->ncodes = split_codes(a, p + 1, (size_t)(end - p - 1), s->codes, true);
   return s->ncodes > 0; /* only other tools' codes: not ours */
 }
@@ -97,6 +100,7 @@ typedef struct Scan {
   Arena *a;
   const Source *src;
   TSTree *tree;
+  bool bare_noqa;
   Suppression *v;
   size_t n, cap;
 } Scan;
@@ -107,7 +111,7 @@ static bool visit(TSNode node, void *data) {
   uint32_t s = ts_node_start_byte(node), e = ts_node_end_byte(node);
   Suppression sup;
   memset(&sup, 0, sizeof sup);
-  if (!parse_comment(sc->a, sc->src->text + s, e - s, &sup)) return true;
+  if (!parse_comment(sc->a, sc->src->text + s, e - s, sc->bare_noqa, &sup)) return true;
   sup.start = s;
   sup.end = e;
   unsigned line = source_position(sc->src, s).line;
@@ -133,8 +137,8 @@ static bool visit(TSNode node, void *data) {
   return true;
 }
 
-size_t suppress_scan(Arena *a, const Source *src, TSTree *tree, Suppression **out) {
-  Scan sc = {a, src, tree, NULL, 0, 0};
+size_t suppress_scan(Arena *a, const Source *src, TSTree *tree, bool bare_noqa, Suppression **out) {
+  Scan sc = {a, src, tree, bare_noqa, NULL, 0, 0};
   node_walk(ts_tree_root_node(tree), visit, &sc);
   *out = sc.v;
   return sc.n;
@@ -189,6 +193,11 @@ void suppress_apply(FileResult *fr, bool report, const bool *enabled) {
     for (size_t k = 0; k < fr->nsupp && !hit; k++) {
       Suppression *s = &fr->supp[k];
       if (s->problem || (!s->file_wide && (line < s->first || line > s->last))) continue;
+      if (s->all_rules && f->rule != &RULE_UNUSED_SUPPRESSION) {
+        hit = true;
+        s->used[0] = true;
+        continue;
+      }
       for (size_t c = 0; c < s->ncodes; c++)
         if (names_rule(s->codes[c], f->rule)) {
           s->used[c] = true;
@@ -201,6 +210,11 @@ void suppress_apply(FileResult *fr, bool report, const bool *enabled) {
   if (report)
     for (size_t k = 0; k < fr->nsupp; k++) {
       const Suppression *s = &fr->supp[k];
+      if (s->all_rules) {
+        if (!s->used[0])
+          unused(fr, &kept, &nk, &ck, s, "unused `# noqa`: no finding on the line it covers");
+        continue;
+      }
       if (s->problem) {
         unused(fr, &kept, &nk, &ck, s,
                arena_printf(fr->arena, "malformed suppression: %s", s->problem));

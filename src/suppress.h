@@ -25,6 +25,7 @@ typedef struct Suppression {
   uint32_t start, end;   /* the comment */
   unsigned first, last;  /* lines covered (1-based), unless file-wide */
   bool file_wide;
+  bool all_rules;        /* a bare `# noqa` (only when configured) */
   const char *problem;   /* malformed: why (reported as RL001); NULL if fine */
   const char *codes[SUPP_MAX_CODES]; /* as written */
   size_t ncodes;
@@ -34,7 +35,7 @@ typedef struct Suppression {
 /* Does the text contain anything that may be a suppression (cheap gate)? */
 bool suppress_maybe(const Source *src);
 /* The suppression comments of a parsed file, in the file's arena. */
-size_t suppress_scan(Arena *a, const Source *src, TSTree *tree, Suppression **out);
+size_t suppress_scan(Arena *a, const Source *src, TSTree *tree, bool bare_noqa, Suppression **out);
 
 struct FileResult;
 struct Rule;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# redislint.json: found upward (not past the repository root), every key
+# applied, flags over the file, --config and --isolated, bad files named
+# with a hint, and `redislint config`. Usage: test_config.sh path/to/redislint
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRC/tests/cli/lib.sh" "$1"
+rl() { timeout 60 "$BIN" "$@" >out 2>err; RC=$?; }
+has() { grep -qE -- "$1" "$2"; }
+
+mkdir -p repo/.git repo/app/deep repo/scripts
+cd repo || exit 2
+echo 'redis>=8.0' >requirements.txt
+cat >redislint.json <<'JSON'
+{
+  "select": ["RL3"],
+  "extend-select": ["RL309"],
+  "ignore": ["RL303"],
+  "per-file-ignores": {"scripts/": ["keys-command"], "*_admin.py": ["RL305"]},
+  "severity": {"RL301": "warning"},
+  "noqa": true,
+  "options": {"default-ttl": 600}
+}
+JSON
+printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.smembers("s")\nr.flushall()\nr.hset("h", "f", "x" * 100)\n' >app/deep/a.py
+cp app/deep/a.py scripts/b.py
+cp app/deep/a.py app/site_admin.py
+printf 'import redis\nr = redis.Redis()\n\n\ndef cached(k):\n    v = r.get(f"cache:{k}")\n    if v is None:\n        r.set(f"cache:{k}", "x")  # noqa\n    return v\n' >app/bare.py
+cd app/deep || exit 2
+rl check --format json .
+check "found from a subdirectory: RL301 as a warning (severity override)" \
+  python3 -c 'import json,sys; d=json.load(open("out")); f=[x for x in d["findings"] if x["code"]=="RL301"]; sys.exit(0 if f and f[0]["severity"]=="warning" else 1)'
+check "select RL3 drops RL102" eval '! grep -q RL102 out'
+check "extend-select turns on RL309" grep -q RL309 out
+cd ../.. || exit 2
+rl check -q .
+check "per-file-ignores by directory" eval '! grep -q "^scripts/b.py:3:.*RL301" out'
+check "per-file-ignores by name glob" eval '! grep -q "^app/site_admin.py:5:.*RL305" out'
+check "other files keep them" grep -q '^app/site_admin.py:3:.*RL301' out
+check "a bare noqa is honoured when configured" eval '! grep -q "^app/bare.py:8" out'
+rl check -q --select RL102 .
+check "--select overrides the file's select" grep -q RL102 out
+rl check -q --isolated app/deep/a.py
+check "--isolated: defaults (RL102 on, RL301 an error)" grep -q 'RL102' out
+rl config app
+check "config prints the file it used" has '"config-file": "redislint.json"' out
+check "and the options" has '"default-ttl": 600' out
+check "and the effective rules" has '"RL309"' out
+check "not RL303 (ignored)" eval '! grep -q "\"RL303\"" out'
+
+# the search stops at the repository root
+mkdir -p ../outer/.git ../outer/inner
+cd ../outer/inner || exit 2
+printf '{"select": ["RL1"]}\n' >../../redislint.json
+rl config .
+check "not past the repository root" has '"config-file": null' out
+cd ../../repo || exit 2
+
+printf '{"selct": ["RL1"], "options": {"default-tl": 5, "lock-ttl": -3}, "severity": {"RL301": "fatal"}, "select": ["RL999"]}\n' >bad.json
+rl check --config bad.json .
+check "a bad file: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+check "unknown key with a hint" has "bad.json: unknown key 'selct' \(did you mean 'select'\?\)" err
+check "unknown option with a hint" has "unknown option 'options.default-tl' \(did you mean 'default-ttl'\?\)" err
+check "out-of-range value" has 'options.lock-ttl. must be a whole number' err
+check "bad severity" has 'severity.RL301. must be "error", "warning" or "info"' err
+check "unknown rule" has "unknown rule 'RL999'" err
+check "nothing linted" [ ! -s out ]
+printf '{"select": [\n' >broken.json
+rl check --config broken.json .
+check "broken JSON: exit 2 with file and line" has 'broken.json:[0-9]+: not valid JSON' err
+rl check --config missing.json .
+check "a missing --config: exit 2" has 'missing.json: cannot read the configuration' err
+printf '{"redis-py-version": "4.6", "select": ["RL402"]}\n' >old.json
+rl check -q --config old.json app/deep/a.py
+check "redis-py-version from the file" has 'old.json: redis-py-version 4.6' out
+rl check -q --config old.json --redis-py-version 8 app/deep/a.py
+check "--redis-py-version over the file (got $RC)" [ "$RC" -eq 0 ]
+finish test_config.sh
