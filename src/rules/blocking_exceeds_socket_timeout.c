@@ -3,7 +3,9 @@
  * socket_timeout. The server is silent while it blocks, so redis-py's read
  * times out first and raises TimeoutError (the connection is dropped and the
  * item the server may hand out at that moment can be lost). redis-py 8
- * turns this on by default: every client gets a 5 s socket timeout. */
+ * turns this on by default: every client gets a 5 s socket timeout.
+ * In test code the finding is info: a test may block past the timeout on
+ * purpose (`with pytest.raises(TimeoutError)`). */
 #include <string.h>
 
 #include "conn.h"
@@ -37,18 +39,19 @@ static void check_call(RuleCtx *ctx, const CallSite *cs) {
                          line, secs(ctx, s), ctx->pyver->source ? ctx->pyver->source : "pinned")
           : arena_printf(ctx->arena, "the client's socket_timeout is %s (line %u)", secs(ctx, s),
                          line);
-  const char *call = arena_printf(ctx->arena, "%s.%s()", cs->recv_text, cs->method);
+  const char *call = call_short(ctx, cs);
+  Severity sev = in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR;
   Finding *f;
   if (t == 0)
-    f = rule_report(ctx, cs->node, SEV_ERROR,
-                    "`%s` blocks until data arrives (timeout 0), but %s: when nothing arrives "
+    f = rule_report(ctx, cs->node, sev,
+                    "`%s` blocks until data arrives (%s), but %s: when nothing arrives "
                     "for %s, redis-py raises TimeoutError instead of waiting",
-                    call, whose, secs(ctx, s));
+                    call, cs->method[0] == 'x' ? "block=0" : "timeout 0", whose, secs(ctx, s));
   else
-    f = rule_report(ctx, cs->node, SEV_ERROR,
-                    "`%s` may block for %s, but %s: redis-py raises TimeoutError before the "
-                    "server answers",
-                    call, secs(ctx, t), whose);
+    f = rule_report(ctx, cs->node, sev,
+                    "`%s` blocks up to %s, but %s: when nothing arrives for %s, redis-py "
+                    "raises TimeoutError before the server answers",
+                    call, secs(ctx, t), whose, secs(ctx, s));
   finding_related(ctx, f, NULL, nstart(ctor), nend(ctor), "the client's construction");
   finding_fix(ctx, f, FIX_DISPLAY,
               "Block for less than the socket timeout (e.g. %s) and loop on an empty reply, or "

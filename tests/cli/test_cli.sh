@@ -599,6 +599,22 @@ check "redis-py 8 (5 s socket timeout): silent, RL404's case (got $RC)" rc_is 0
 rl check --select RL403 -q --redis-py-version 4.6 blk8
 check "--redis-py-version 4.6 overrides the pin (got $RC)" rc_is 1
 
+section "blocking-exceeds-socket-timeout (RL404)"
+printf 'import redis\nr = redis.Redis(host="q", socket_timeout=2)\n\n\ndef work():\n    return r.blpop("jobs", timeout=30)\n' >sock_long.py
+printf 'import redis\nr = redis.Redis(host="q", socket_timeout=2)\n\n\ndef work():\n    return r.blpop("jobs", timeout=1)\n' >sock_short.py
+rl check --select RL404 -q sock_long.py
+check "blpop 30 s on a 2 s socket timeout: exit 1 (got $RC)" rc_is 1
+check "names the call and the socket timeout" \
+  out_has '^sock_long\.py:6:12: RL404 \[blocking-exceeds-socket-timeout\] `r\.blpop\("jobs", timeout=30\)` blocks up to 30 s, but the client.s socket_timeout is 2 s \(line 2\)'
+rl check --select RL404 -q sock_short.py
+check "a 1 s block under a 2 s socket timeout: silent (got $RC)" rc_is 0
+rl check --select RL404 -q blk8
+check "redis-py 8 pinned, blpop forever: exit 1 (got $RC)" rc_is 1
+check "names redis-py 8's default and the pin" \
+  out_has "redis-py 8's default socket_timeout of 5 s \\(blk8/requirements\\.txt: redis>=8\\.0\\)"
+rl check --select RL404 -q blk5
+check "redis-py 5 without socket_timeout: silent (got $RC)" rc_is 0
+
 section "sync-client-in-async and its safe fix (RL405)"
 printf 'from redis import asyncio as aioredis\nar = aioredis.Redis()\n\n\nasync def save(k):\n    ar.set(k, 1)\n' >aw.py
 rl check --select RL405 --format json aw.py
