@@ -274,6 +274,10 @@ static int apply_config(Cli *cli, int argc, char **argv) {
   for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
     if (src[i] >= 0) *dst[i] = src[i];
   if (c->per_field_min_group >= 0) o->th.per_field_min_group = (int)c->per_field_min_group;
+  o->test_globs = (const char *const *)c->test_paths;
+  o->ntest_globs = c->ntest_paths;
+  o->cache_globs = (const char *const *)c->cache_keys;
+  o->ncache_globs = c->ncache_keys;
   if (c->cluster == 1 && !o->cluster) o->cluster = true;
   if (c->noqa == 1) o->bare_noqa = true;
   if (c->redis_py_version && !o->pyver_set) {

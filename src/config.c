@@ -226,12 +226,34 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
         continue;
       }
       cJSON_ArrayForEach(e, it) {
+        if (!strcmp(e->string, "test-paths") || !strcmp(e->string, "cache-keys")) {
+          bool tests = e->string[0] == 't';
+          char **dst = tests ? cfg->test_paths : cfg->cache_keys;
+          size_t *n = tests ? &cfg->ntest_paths : &cfg->ncache_keys;
+          cJSON *g;
+          if (!cJSON_IsArray(e)) {
+            bad(d, cfg, "`options.%s` must be a list of globs%s", e->string, NULL);
+            ok = false;
+            continue;
+          }
+          cJSON_ArrayForEach(g, e) {
+            if (!cJSON_IsString(g) || *n == CONFIG_MAX_LIST) {
+              bad(d, cfg, "`options.%s` must list at most 128 strings%s", e->string, NULL);
+              ok = false;
+              break;
+            }
+            dst[(*n)++] = xstrdup(g->valuestring);
+          }
+          continue;
+        }
         const OptKey *ok_key = NULL;
         for (size_t i = 0; i < sizeof OPT_KEYS / sizeof *OPT_KEYS; i++)
           if (!strcmp(e->string, OPT_KEYS[i].name)) ok_key = &OPT_KEYS[i];
         if (!ok_key) {
           const char *near = nearest(e->string, &OPT_KEYS[0].name,
                                      sizeof OPT_KEYS / sizeof *OPT_KEYS, sizeof *OPT_KEYS);
+          if (!near && distance(e->string, "test-paths") <= 3) near = "test-paths";
+          if (!near && distance(e->string, "cache-keys") <= 3) near = "cache-keys";
           char hint[128] = "";
           if (near) snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
           bad(d, cfg, "unknown option 'options.%s'%s", e->string, hint);
@@ -374,6 +396,8 @@ void config_free(Config *cfg) {
     free(cfg->pfi[i].rules);
   }
   for (size_t i = 0; i < cfg->nsev; i++) free(cfg->sev[i].rule);
+  for (size_t i = 0; i < cfg->ntest_paths; i++) free(cfg->test_paths[i]);
+  for (size_t i = 0; i < cfg->ncache_keys; i++) free(cfg->cache_keys[i]);
   free(cfg->redis_py_version);
   free(cfg->redis_conf);
   memset(cfg, 0, sizeof *cfg);
@@ -407,6 +431,10 @@ void config_print(FILE *out, const Config *cfg, const Options *opt) {
   cJSON_AddNumberToObject(o, "set-max-intset-entries", (double)opt->th.set_max_intset_entries);
   cJSON_AddNumberToObject(o, "blob-min-bytes", (double)opt->th.blob_min_bytes);
   cJSON_AddNumberToObject(o, "per-field-min-group", (double)opt->th.per_field_min_group);
+  cJSON *tp = cJSON_AddArrayToObject(o, "test-paths");
+  for (size_t i = 0; i < opt->ntest_globs; i++) cJSON_AddItemToArray(tp, cJSON_CreateString(opt->test_globs[i]));
+  cJSON *ck = cJSON_AddArrayToObject(o, "cache-keys");
+  for (size_t i = 0; i < opt->ncache_globs; i++) cJSON_AddItemToArray(ck, cJSON_CreateString(opt->cache_globs[i]));
   output_print_json(out, root);
   cJSON_Delete(root);
 }

@@ -14,7 +14,8 @@
  *    "options": {"default-ttl": 3600, "lock-ttl": 30, "socket-timeout": 5,
  *                "block-timeout": 5, "hash-max-listpack-entries": 512,
  *                "hash-max-listpack-value": 64, "set-max-intset-entries": 512,
- *                "blob-min-bytes": 1024, "per-field-min-group": 3}}
+ *                "blob-min-bytes": 1024, "per-field-min-group": 3,
+ *                "test-paths": ["qa/", "*_spec.py"], "cache-keys": ["page:*", "render:*"]}}
  *
  * Unknown keys and bad values are errors naming the file, the key and the
  * nearest valid key. Command-line flags override the file. */
@@ -48,6 +49,10 @@ typedef struct Config {
   size_t npfi;
   SeverityOverride sev[CONFIG_MAX_LIST];
   size_t nsev;
+  char *test_paths[CONFIG_MAX_LIST]; /* options.test-paths */
+  size_t ntest_paths;
+  char *cache_keys[CONFIG_MAX_LIST];  /* options.cache-keys */
+  size_t ncache_keys;
   char *redis_py_version, *redis_conf; /* redis_conf resolved against the file's dir */
   int cluster;                /* -1 absent, 0, 1 */
   int noqa;                   /* -1 absent, 0, 1: honour a bare `# noqa` */

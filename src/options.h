@@ -39,6 +39,10 @@ typedef struct Options {
                        RedisCluster is constructed in the linted files */
   const SourceOverride *overrides; /* sorted by nothing; few */
   size_t noverrides;
+  const char *const *test_globs;  /* config "options.test-paths": more test code */
+  size_t ntest_globs;
+  const char *const *cache_globs; /* config "options.cache-keys": keys that are caches */
+  size_t ncache_globs;
   bool bare_noqa;   /* honour a bare `# noqa` (all rules on the line); off by default */
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */
   PyVer pyver;

@@ -40,7 +40,7 @@ static void check_call(RuleCtx *ctx, const CallSite *cs) {
           : arena_printf(ctx->arena, "the client's socket_timeout is %s (line %u)", secs(ctx, s),
                          line);
   const char *call = call_short(ctx, cs);
-  Severity sev = in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR;
+  Severity sev = in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR;
   Finding *f;
   if (t == 0)
     f = rule_report(ctx, cs->node, sev,

@@ -172,7 +172,7 @@ static void add_fix(RuleCtx *ctx, Finding *fd, const CallSite *cs, const Forever
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!cs->cmd || cs->recv.kind != OBJ_CLIENT) continue; /* pipelines do not block here */

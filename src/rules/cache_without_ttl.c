@@ -4,6 +4,7 @@
  * can only evict keys that have a TTL. Durable state (counters, flags,
  * indexes, queues, job records) is not a cache. */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "growth.h"
@@ -200,7 +201,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* test keys die with the test database */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
@@ -208,7 +209,12 @@ static void check(RuleCtx *ctx) {
     if (!strcmp(w->method, "set") && !ts_node_is_null(call_kwarg(ctx->src, w->args, "nx")))
       continue; /* SET NX: a lock or an idempotency marker */
     const char *kw = key_words_text(ctx, w);
-    if (find_word(kw, DURABLE_WORDS)) continue;
+    /* configured cache key patterns ("options.cache-keys") win over words */
+    const char *shown = w->key.text ? keytpl_display(ctx->arena, &w->key) : NULL;
+    size_t g = 0;
+    while (shown && g < ctx->opt->ncache_globs && fnmatch(ctx->opt->cache_globs[g], shown, 0)) g++;
+    bool configured = shown && g < ctx->opt->ncache_globs;
+    if (!configured && find_word(kw, DURABLE_WORDS)) continue;
     const Function *fn = w->func >= 0 ? model_function(m, w->func) : NULL;
     if (fn) {
       const char *params[64];
@@ -229,6 +235,9 @@ static void check(RuleCtx *ctx) {
     if (read)
       why = arena_printf(ctx->arena, "cache-aside: read on line %u, filled here on a miss",
                          line_of(ctx->src, nstart(read->node)));
+    else if (configured)
+      why = arena_printf(ctx->arena, "the key matches the configured cache key pattern `%s`",
+                         ctx->opt->cache_globs[g]);
     else if (names && (word = find_word(kw, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the key name says %s", word);
     else if (names && fn && (word = find_word(fn->name, CACHE_WORDS)))

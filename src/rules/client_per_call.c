@@ -176,7 +176,7 @@ static bool visit_inst(TSNode n, void *data) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests build throwaway clients on purpose */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests build throwaway clients on purpose */
   Wrapper w[16];
   size_t nw = 0;
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {

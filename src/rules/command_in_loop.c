@@ -104,7 +104,7 @@ static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, cons
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
   int *reported = calloc(n + 1, sizeof(int)); /* loops already reported: loop index + 1 */
   size_t nrep = 0;

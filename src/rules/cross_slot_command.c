@@ -366,7 +366,7 @@ static const char *shown_key(RuleCtx *ctx, const Key *k) {
 }
 
 static Severity severity(RuleCtx *ctx, Severity sev) {
-  return in_test_code(ctx->src) ? SEV_INFO : sev;
+  return in_test_code(ctx->src, ctx->opt) ? SEV_INFO : sev;
 }
 
 /* Provisional unless the receiver or --cluster makes it a cluster for sure. */

@@ -48,7 +48,7 @@ static const Danger *by_command(RuleCtx *ctx, const CallSite *cs) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests flush their own databases: by design */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases: by design */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     const Danger *d = by_method(cs->method);

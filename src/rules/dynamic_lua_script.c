@@ -111,7 +111,7 @@ static const char *how_built(RuleCtx *ctx, TSNode script, int scope) {
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!call_method_in(cs, SCRIPT_CALLS)) continue;

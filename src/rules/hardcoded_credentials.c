@@ -126,7 +126,7 @@ static void check_urls(RuleCtx *ctx) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* fake passwords of URL-parsing and fixture tests */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* fake passwords of URL-parsing and fixture tests */
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
   check_urls(ctx);
 }

@@ -22,7 +22,7 @@ static void fix_scan(RuleCtx *ctx, const CallSite *cs, Finding *f) {
 }
 
 static void report(RuleCtx *ctx, const CallSite *cs, const char *what) {
-  Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR,
+  Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
                            "%s: KEYS scans the whole keyspace in one call and blocks every "
                            "other client until it is done (O(N) in the number of keys)", what);
   fix_scan(ctx, cs, f);
@@ -39,7 +39,7 @@ static void keys_call(RuleCtx *ctx, const CallSite *cs) {
                          ? arena_printf(ctx->arena, "%s.scan_iter()", cs->recv_text)
                          : arena_printf(ctx->arena, "%s.scan_iter(match=%s)", cs->recv_text,
                                         ctx_text(ctx, pat));
-  Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR,
+  Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
                            "KEYS %s scans the whole keyspace in one call and blocks every other "
                            "client until it is done (O(N) in the number of keys)",
                            ts_node_is_null(pat) ? "*" : ctx_text(ctx, pat));
@@ -67,7 +67,7 @@ static void check(RuleCtx *ctx) {
       if (!lc) continue;
       uint32_t s, e;
       script_span(&st, lc->start, lc->end, &s, &e);
-      Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src) ? SEV_INFO : SEV_ERROR,
+      Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
                                "the Lua script passed to %s() calls KEYS (line %u): KEYS scans "
                                "the whole keyspace in one call, and inside a script every other "
                                "client waits until the whole script is done",

@@ -66,7 +66,7 @@ static bool visit(TSNode n, void *data) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests read whole lists to assert on them */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests read whole lists to assert on them */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "lrange") || cs->recv.kind != OBJ_CLIENT) continue;

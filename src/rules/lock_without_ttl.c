@@ -175,7 +175,7 @@ static bool lock_class_visit(TSNode n, void *data) {
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!strcmp(cs->method, "lock") && cs->recv.kind == OBJ_CLIENT)

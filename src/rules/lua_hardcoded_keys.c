@@ -74,7 +74,7 @@ static bool seen(uint32_t *at, size_t *n, size_t cap, uint32_t pos) {
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   uint32_t reported[512];
   size_t nrep = 0;
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {

@@ -61,7 +61,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
 
 static void check(RuleCtx *ctx) {
   if (ctx->pyver && ctx->pyver->cls == PYV_8_OR_LATER) return; /* 5 s defaults */
-  if (in_test_code(ctx->src)) return; /* a test's client talks to a local throwaway server */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* a test's client talks to a local throwaway server */
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
 }
 

@@ -124,7 +124,7 @@ static bool visit(TSNode n, void *data) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests pick a throwaway database on purpose */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests pick a throwaway database on purpose */
   node_walk(ts_tree_root_node(ctx->model->tree), visit, ctx);
 }
 

@@ -122,7 +122,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests talk to local or fake servers */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests talk to local or fake servers */
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
 }
 

@@ -289,7 +289,7 @@ static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *w, TSNode val
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests are single-threaded */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
   for (size_t wi = 0; wi < model_ncalls(m); wi++) {
     const CallSite *w = model_call(m, wi);

@@ -1,6 +1,8 @@
 /* rules/rule_util.c - helpers shared by rules. */
 #include "rule_util.h"
 
+#include "../discover.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,8 +257,9 @@ static bool path_has_dir(const char *path, const char *dir) {
   return false;
 }
 
-bool in_test_code(const Source *src) {
+bool in_test_code(const Source *src, const Options *opt) {
   const char *path = src->path ? src->path : "";
+  if (opt && opt->ntest_globs && path_excluded(path, opt->test_globs, opt->ntest_globs)) return true;
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t n = strlen(base);

@@ -41,7 +41,7 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
 TSNode report_node(const CallSite *cs, TSNode n);
 /* Is the file test code? A `tests/`, `test/` or `testing/` directory on its
  * path, `test_*.py`, `*_test.py` or `conftest.py`. Rules document their policy. */
-bool in_test_code(const Source *src);
+bool in_test_code(const Source *src, const Options *opt);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument. */

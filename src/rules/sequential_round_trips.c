@@ -142,7 +142,7 @@ static bool depends(RuleCtx *ctx, TSNode expr, const Item *it, size_t n) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* setup code: latency does not matter */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* setup code: latency does not matter */
   const Model *m = ctx->model;
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *first = model_call(m, i);

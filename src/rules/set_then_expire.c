@@ -51,7 +51,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stm
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "set") || !result_unused(cs) || ttl_text(ctx, cs)[0]) continue;

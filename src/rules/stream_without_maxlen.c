@@ -18,7 +18,7 @@ static bool capped(RuleCtx *ctx, const CallSite *cs) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return;
+  if (in_test_code(ctx->src, ctx->opt)) return;
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "xadd") || capped(ctx, cs) || !cs->key.text || cs->key.opaque ||

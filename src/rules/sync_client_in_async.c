@@ -131,7 +131,7 @@ static void sync_in_async(RuleCtx *ctx, const CallSite *cs) {
 }
 
 static void not_awaited(RuleCtx *ctx, const CallSite *cs, Use use, const char *name) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   const char *what = value_is_pipeline(cs->recv) ? "pipeline" : "client";
   Finding *f;
   if (use == USE_DISCARDED && !name)
@@ -177,7 +177,7 @@ static bool sends(const CallSite *cs) {
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!sends(cs) || cs->awaited || in_lambda(ctx, cs)) continue;

@@ -33,7 +33,7 @@ static void list_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests push to throwaway lists */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests push to throwaway lists */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     bool list = call_method_in(cs, LIST_PUSHES), zset = !strcmp(cs->method, "zadd");

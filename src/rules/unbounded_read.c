@@ -74,7 +74,7 @@ static const char *paged_alternative(const char *method) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* test keys are small */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* test keys are small */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     const char *what = whole_read(ctx, cs);

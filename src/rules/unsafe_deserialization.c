@@ -254,7 +254,7 @@ static bool ds_visit(TSNode n, void *data) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src)) return; /* tests unpickle fixtures they wrote themselves */
+  if (in_test_code(ctx->src, ctx->opt)) return; /* tests unpickle fixtures they wrote themselves */
   const Model *m = ctx->model;
   if (!model_imports(m, "pickle") && !model_imports(m, "cPickle") && !model_imports(m, "_pickle") &&
       !model_imports(m, "dill") && !model_imports(m, "cloudpickle") &&

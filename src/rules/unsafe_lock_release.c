@@ -242,7 +242,7 @@ static void getdel_compare(RuleCtx *ctx, size_t gi, bool tests) {
 }
 
 static void check(RuleCtx *ctx) {
-  bool tests = in_test_code(ctx->src);
+  bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model), nacq = 0;
   Acq *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq);
   for (size_t i = 0; i < n; i++) {

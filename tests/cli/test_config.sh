@@ -74,4 +74,16 @@ rl check -q --config old.json app/deep/a.py
 check "redis-py-version from the file" has 'old.json: redis-py-version 4.6' out
 rl check -q --config old.json --redis-py-version 8 app/deep/a.py
 check "--redis-py-version over the file (got $RC)" [ "$RC" -eq 0 ]
+# options.test-paths and options.cache-keys
+mkdir -p qa
+printf 'import redis\nr = redis.Redis()\nr.flushall()\n' >qa/smoke.py
+printf 'import redis\nr = redis.Redis()\n\n\ndef render(p, html):\n    r.set(f"page:{p}", html)\n' >app/pages.py
+printf '{"select": ["RL201", "RL305"]}\n' >plain.json
+printf '{"select": ["RL201", "RL305"], "options": {"test-paths": ["qa/"], "cache-keys": ["page:*"]}}\n' >opts.json
+rl check -q --config plain.json qa/smoke.py app/pages.py
+check "without test-paths: FLUSHALL in qa/ is application code" grep -q '^qa/smoke.py:3:.*RL305' out
+check "without cache-keys: page:{} is not known to be a cache" eval '! grep -q "^app/pages.py" out'
+rl check -q --config opts.json qa/smoke.py app/pages.py
+check "test-paths: qa/ is test code (RL305 silent there)" eval '! grep -q "^qa/smoke.py" out'
+check "cache-keys: page:{} written without a TTL is reported" grep -q '^app/pages.py:6:.*RL201.*configured cache key pattern `page:\*`' out
 finish test_config.sh
