@@ -142,7 +142,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 static int tree_setup(void **state) {
   (void)state;
   const char *tmp = getenv("TMPDIR");
-  snprintf(g_root, sizeof g_root, "%s/rl-pyver-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  snprintf(g_root, sizeof g_root, "%s/rl-pyver-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
   if (!mkdtemp(g_root)) return -1;
   char real[PATH_MAX];
   if (!realpath(g_root, real)) return -1;
