@@ -265,7 +265,9 @@ bool in_test_code(const Source *src, const Options *opt) {
   size_t n = strlen(base);
   if (!strncmp(base, "test_", 5) || !strcmp(base, "conftest.py")) return true;
   if (n > 8 && !strcmp(base + n - 8, "_test.py")) return true;
-  return path_has_dir(path, "tests") || path_has_dir(path, "test") || path_has_dir(path, "testing");
+  /* "t/": celery and kombu keep their tests there */
+  return path_has_dir(path, "tests") || path_has_dir(path, "test") || path_has_dir(path, "testing") ||
+         path_has_dir(path, "t");
 }
 
 bool result_unused(const CallSite *cs) {

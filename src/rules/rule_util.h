@@ -39,8 +39,9 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
 /* Where to report a value: the value itself when it is written in the call,
  * else the call (a mapping built on an earlier line). */
 TSNode report_node(const CallSite *cs, TSNode n);
-/* Is the file test code? A `tests/`, `test/` or `testing/` directory on its
- * path, `test_*.py`, `*_test.py` or `conftest.py`. Rules document their policy. */
+/* Is the file test code? A `tests/`, `test/`, `testing/` or `t/` directory on its
+ * path, `test_*.py`, `*_test.py`, `conftest.py`, or a configured test-paths glob.
+ * Rules document their policy. */
 bool in_test_code(const Source *src, const Options *opt);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
