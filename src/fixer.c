@@ -212,8 +212,10 @@ static void report_bug(Fixer *fx, size_t file, const Rule *rule, unsigned line, 
             rule->code, line, why);
 }
 
-/* One pass over every file. Returns the number of fixes applied. */
-static size_t pass(Fixer *fx, LintRun *run, FixerStats *st) {
+/* One pass over every file. Returns the number of fixes applied; *retry is
+ * set when a file's pass was reverted (its good fixes get another pass). */
+static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
+  *retry = false;
   size_t nf = run->nfiles;
   Applied **applied = xcalloc(nf ? nf : 1, sizeof *applied);
   size_t *napplied = xcalloc(nf ? nf : 1, sizeof *napplied);
@@ -320,7 +322,10 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st) {
         reverted = true;
       }
     }
-    if (reverted) relint(fx, run);
+    if (reverted) {
+      relint(fx, run);
+      *retry = true;
+    }
     if (fx->fo->show)
       for (size_t i = 0; i < nf; i++)
         for (size_t k = 0; k < napplied[i]; k++)
@@ -466,9 +471,10 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
   fx.parser = ts_parser_new();
   ts_parser_set_language(fx.parser, tree_sitter_python());
   for (int p = 0; p < MAX_PASSES; p++) {
-    size_t n = pass(&fx, run, st);
+    bool retry;
+    size_t n = pass(&fx, run, st, &retry);
     st->applied += n;
-    if (!n) break;
+    if (!n && !retry) break;
   }
   git_libgit2_init();
   for (size_t i = 0; i < fx.n; i++) {

@@ -108,11 +108,60 @@ static void test_written_when_untouched(void **state) {
   unlink(path);
 }
 
+/* A rule whose fix breaks the file, or leaves its finding, is a bug: the
+ * fix is dropped, reported, and the file keeps its other fixes. The run's
+ * first fix is doctored to simulate such a rule. */
+static void run_doctored(const char *edit_text, const char *why, bool *file_fixed) {
+  char path[64];
+  write_file(tmp_path(path, sizeof path),
+             "import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset(\"a\", {\"x\": 1})\n"
+             "r.hmset(\"b\", {\"y\": 2})\n");
+  Options opt;
+  options_defaults(&opt);
+  FileList fl = {0};
+  filelist_push(&fl, path);
+  LintRun run;
+  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
+  assert_int_equal(run.nfindings, 2);
+  Finding *f = &run.files[0].findings[0]; /* RL310 on line 3 */
+  assert_true(f->fix.nedits >= 1);
+  f->fix.edits[0].text = edit_text;
+  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  FixerStats st;
+  fixer_run(&run, &fl, &opt, NULL, 0, NULL, &fo, &st);
+  assert_int_equal(st.bugs, 1);
+  assert_true(diag_says(&run, why));
+  assert_true(diag_says(&run, "RL310 at line 3"));
+  assert_true(diag_says(&run, "a bug in redislint"));
+  const char *now = read_file(path);
+  *file_fixed = strstr(now, "r.hset(\"b\", mapping={\"y\": 2})") != NULL;
+  assert_non_null(strstr(now, "r.hmset(\"a\""));  /* the bad fix was not applied */
+  lint_run_free(&run);
+  filelist_free(&fl);
+  unlink(path);
+}
+
+static void test_fix_breaking_syntax(void **state) {
+  (void)state;
+  bool other_fixed;
+  run_doctored("hset(((", "the result does not parse", &other_fixed);
+  assert_true(other_fixed); /* the good fix of line 4 still applies */
+}
+
+static void test_fix_leaving_its_finding(void **state) {
+  (void)state;
+  bool other_fixed;
+  run_doctored("hmset", "its finding is still reported", &other_fixed);
+  assert_true(other_fixed);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_changed_on_disk),
       cmocka_unit_test(test_deleted),
       cmocka_unit_test(test_written_when_untouched),
+      cmocka_unit_test(test_fix_breaking_syntax),
+      cmocka_unit_test(test_fix_leaving_its_finding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
