@@ -21,6 +21,7 @@ typedef struct Applied {
   const Rule *rule;
   char *message;  /* of the finding the fix belongs to (owned) */
   char *title;    /* the fix's title (owned) */
+  char *span;     /* the flagged code before the fix (owned) */
   uint32_t start; /* where that finding starts in the new text */
   unsigned line;  /* its line in the old text, for reports */
 } Applied;
@@ -29,6 +30,7 @@ typedef struct Bad { /* fixes never to apply again */
   size_t file;
   const Rule *rule;
   char *message;
+  char *span; /* the flagged code: identical messages on other lines stay fixable */
 } Bad;
 
 typedef struct FileFix {
@@ -55,18 +57,32 @@ typedef struct Fixer {
   TSParser *parser;
 } Fixer;
 
-static bool is_bad(const Fixer *fx, size_t file, const Finding *f) {
+static bool same_span(const Source *src, const Finding *f, const char *span) {
+  size_t n = f->end > f->start && f->end <= src->len ? f->end - f->start : 0;
+  return strlen(span) == n && !memcmp(src->text + f->start, span, n);
+}
+
+static bool is_bad(const Fixer *fx, size_t file, const Source *src, const Finding *f) {
   for (size_t i = 0; i < fx->nbad; i++)
     if (fx->bad[i].file == file && fx->bad[i].rule == f->rule &&
-        !strcmp(fx->bad[i].message, f->message))
+        !strcmp(fx->bad[i].message, f->message) && same_span(src, f, fx->bad[i].span))
       return true;
   return false;
 }
 
-static void add_bad(Fixer *fx, size_t file, const Rule *rule, const char *message) {
+static void add_bad(Fixer *fx, size_t file, const Rule *rule, const char *message,
+                    const char *span, size_t span_len) {
   if (fx->nbad == fx->capbad)
     fx->bad = xrealloc(fx->bad, (fx->capbad = fx->capbad ? fx->capbad * 2 : 8) * sizeof *fx->bad);
-  fx->bad[fx->nbad++] = (Bad){file, rule, xstrdup(message)};
+  char *sp = xmalloc(span_len + 1);
+  memcpy(sp, span, span_len);
+  sp[span_len] = '\0';
+  fx->bad[fx->nbad++] = (Bad){file, rule, xstrdup(message), sp};
+}
+
+static void add_bad_finding(Fixer *fx, size_t file, const Source *src, const Finding *f) {
+  size_t n = f->end > f->start && f->end <= src->len ? f->end - f->start : 0;
+  add_bad(fx, file, f->rule, f->message, src->text + f->start, n);
 }
 
 static bool parses_cleanly(Fixer *fx, const char *buf, size_t len) {
@@ -136,7 +152,8 @@ static size_t choose(Fixer *fx, size_t file, const FileResult *fr, const Finding
   size_t nt = 0, capt = 0;
   for (size_t k = 0; k < fr->nfindings; k++) {
     const Finding *f = &fr->findings[k];
-    if (f->fix.applicability < fx->fo->min || !f->fix.nedits || is_bad(fx, file, f)) continue;
+    if (f->fix.applicability < fx->fo->min || !f->fix.nedits || is_bad(fx, file, &fr->src, f))
+      continue;
     bool clash = false;
     for (size_t e = 0; e < f->fix.nedits && !clash; e++) {
       Ed a = {f->fix.edits[e].start, f->fix.edits[e].end, f->fix.edits[e].text};
@@ -156,6 +173,14 @@ static size_t choose(Fixer *fx, size_t file, const FileResult *fr, const Finding
   }
   free(taken);
   return n;
+}
+
+static char *span_dup(const Source *src, const Finding *f) {
+  size_t n = f->end > f->start && f->end <= src->len ? f->end - f->start : 0;
+  char *s = xmalloc(n + 1);
+  memcpy(s, src->text + f->start, n);
+  s[n] = '\0';
+  return s;
 }
 
 /* Applies the chosen fixes to the file's current content. */
@@ -254,7 +279,7 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
         } else {
           report_bug(fx, i, fs[k]->rule, source_position(&fr->src, fs[k]->start).line,
                      "the result does not parse");
-          add_bad(fx, i, fs[k]->rule, fs[k]->message);
+          add_bad_finding(fx, i, &fr->src, fs[k]);
           st->bugs++;
         }
         free(one);
@@ -276,7 +301,10 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
       ff->changed = true;
       applied[i] = xcalloc(n, sizeof(Applied));
       for (size_t k = 0; k < n; k++)
-        applied[i][k] = (Applied){fs[k]->rule, xstrdup(fs[k]->message), xstrdup(fs[k]->fix.title),
+        applied[i][k] = (Applied){fs[k]->rule,
+                                  xstrdup(fs[k]->message),
+                                  xstrdup(fs[k]->fix.title),
+                                  span_dup(&fr->src, fs[k]),
                                   shifted(fs[k]->start, fs, n, crlf),
                                   source_position(&fr->src, fs[k]->start).line};
       napplied[i] = n;
@@ -300,7 +328,8 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
           const Finding *f = &fr->findings[j];
           if (f->rule == a->rule && f->start == a->start && !strcmp(f->message, a->message)) {
             report_bug(fx, i, a->rule, a->line, "its finding is still reported after the fix");
-            add_bad(fx, i, a->rule, a->message);
+            /* keyed by the code it flags in the reverted (original) text */
+            add_bad(fx, i, a->rule, a->message, a->span, strlen(a->span));
             st->bugs++;
             file_bad = true;
             break;
@@ -317,6 +346,7 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
         for (size_t k = 0; k < napplied[i]; k++) {
           free(applied[i][k].message);
           free(applied[i][k].title);
+          free(applied[i][k].span);
         }
         napplied[i] = 0;
         reverted = true;
@@ -337,6 +367,7 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
     for (size_t k = 0; k < napplied[i]; k++) {
       free(applied[i][k].message);
       free(applied[i][k].title);
+      free(applied[i][k].span);
     }
     free(applied[i]);
     free(prev[i]);
@@ -503,7 +534,10 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
     free(fx.ff[i].orig);
     free(fx.ff[i].cur);
   }
-  for (size_t i = 0; i < fx.nbad; i++) free(fx.bad[i].message);
+  for (size_t i = 0; i < fx.nbad; i++) {
+    free(fx.bad[i].message);
+    free(fx.bad[i].span);
+  }
   free(fx.bad);
   free(fx.ff);
   diags_free(&fx.bugs);
