@@ -79,6 +79,8 @@ static const char USAGE[] =
     "  --config FILE          read the configuration from FILE (default: the nearest\n"
     "                         redislint.json or .redislint.json above the first path)\n"
     "  --isolated             ignore configuration files\n"
+    "  --target-redis-version V  the Redis server the code runs against (7.2, 6.0): no\n"
+    "                         advice that needs a newer server (default: a current one)\n"
     "  --redis-conf FILE      take the encoding thresholds from the server's redis.conf\n"
     "  --write-baseline FILE  record the current findings in FILE (and exit 0)\n"
     "  --baseline FILE        report only findings that FILE does not record\n"
@@ -179,7 +181,8 @@ static int parse_pyver(const char *s, Options *opt) {
 enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
        OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
-       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED };
+       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED,
+       OPT_TARGET_REDIS };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -205,6 +208,7 @@ static const struct option CHECK_OPTS[] = {
     {"redis-conf", required_argument, NULL, OPT_REDIS_CONF},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"isolated", no_argument, NULL, OPT_ISOLATED},
+    {"target-redis-version", required_argument, NULL, OPT_TARGET_REDIS},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -245,6 +249,12 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_REDIS_CONF: cli->redis_conf = optarg; break;
     case OPT_CONFIG: cli->config_path = optarg; break;
     case OPT_ISOLATED: cli->isolated = true; break;
+    case OPT_TARGET_REDIS:
+      if ((cli->opt.target_redis = config_redis_version(optarg)) <= 0) {
+        usage_error("--target-redis-version needs a Redis version like 7.2, not '%s'", optarg);
+        return -1;
+      }
+      break;
     case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
     case 'h': fputs(USAGE, stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
@@ -260,6 +270,7 @@ static int parse_check(Cli *cli, int argc, char **argv) {
 static int apply_config(Cli *cli, int argc, char **argv) {
   Diags d = {0};
   int rc = 0;
+  config_init(&cli->cfg); /* --isolated: every key absent */
   if (!cli->isolated &&
       config_load(&cli->cfg, cli->config_path, optind < argc ? argv[optind] : NULL, &d) != 0)
     rc = -1;
@@ -280,6 +291,7 @@ static int apply_config(Cli *cli, int argc, char **argv) {
   o->ncache_globs = c->ncache_keys;
   if (c->cluster == 1 && !o->cluster) o->cluster = true;
   if (c->noqa == 1) o->bare_noqa = true;
+  if (c->target_redis && !o->target_redis) o->target_redis = c->target_redis;
   if (c->redis_py_version && !o->pyver_set) {
     static char shown[160];
     pyver_parse_override(c->redis_py_version, &o->pyver);

@@ -18,7 +18,8 @@
 
 static const char *const TOP_KEYS[] = {"select", "ignore", "extend-select", "per-file-ignores",
                                        "exclude", "severity", "cluster", "redis-py-version",
-                                       "redis-conf", "noqa", "options", "$schema"};
+                                       "redis-conf", "noqa", "options", "target-redis-version",
+                                       "$schema"};
 
 typedef struct OptKey {
   const char *name;
@@ -38,6 +39,24 @@ static const OptKey OPT_KEYS[] = {
     {"blob-min-bytes", OFF(blob_min_bytes), 1, 1L << 30},
     {"per-field-min-group", OFF(per_field_min_group), 2, 1000},
 };
+
+int config_redis_version(const char *s) {
+  char *end;
+  long major = strtol(s, &end, 10);
+  if (end == s || major < 1 || major > 99) return -1;
+  long minor = 0;
+  if (*end == '.') {
+    const char *m = end + 1;
+    minor = strtol(m, &end, 10);
+    if (end == m || minor < 0 || minor > 99) return -1;
+    if (*end == '.') { /* a patch number is allowed and ignored */
+      const char *p = end + 1;
+      strtol(p, &end, 10);
+      if (end == p) return -1;
+    }
+  }
+  return *end ? -1 : (int)(major * 100 + minor);
+}
 
 /* Levenshtein distance, for "did you mean". */
 static size_t distance(const char *a, const char *b) {
@@ -207,6 +226,14 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
       } else {
         cfg->redis_py_version = xstrdup(it->valuestring);
       }
+    } else if (!strcmp(k, "target-redis-version")) {
+      int v = cJSON_IsString(it) ? config_redis_version(it->valuestring) : -1;
+      if (v <= 0) {
+        bad(d, cfg, "`target-redis-version` must be a Redis version like \"7.2\"%s%s", "", NULL);
+        ok = false;
+      } else {
+        cfg->target_redis = v;
+      }
     } else if (!strcmp(k, "redis-conf")) {
       if (!cJSON_IsString(it)) {
         bad(d, cfg, "`redis-conf` must be a path%s%s", "", NULL);
@@ -275,7 +302,7 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
   return ok ? 0 : -1;
 }
 
-static void config_init(Config *cfg) {
+void config_init(Config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->cluster = cfg->noqa = -1;
   for (size_t i = 0; i < sizeof OPT_KEYS / sizeof *OPT_KEYS; i++)
@@ -418,6 +445,13 @@ void config_print(FILE *out, const Config *cfg, const Options *opt) {
   for (size_t i = 0; i < cfg->nsev; i++)
     cJSON_AddStringToObject(sv, cfg->sev[i].rule, severity_name(cfg->sev[i].sev));
   cJSON_AddBoolToObject(root, "cluster", opt->cluster);
+  if (opt->target_redis) {
+    char v[16];
+    snprintf(v, sizeof v, "%d.%d", opt->target_redis / 100, opt->target_redis % 100);
+    cJSON_AddStringToObject(root, "target-redis-version", v);
+  } else {
+    cJSON_AddStringToObject(root, "target-redis-version", "current");
+  }
   cJSON_AddBoolToObject(root, "noqa", opt->bare_noqa);
   if (opt->pyver_set) cJSON_AddStringToObject(root, "redis-py-version", opt->pyver.source);
   else cJSON_AddStringToObject(root, "redis-py-version", "from the project's dependency files");

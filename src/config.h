@@ -10,6 +10,7 @@
  *    "exclude": ["migrations/", "*_pb2.py"],
  *    "severity": {"RL303": "warning"},
  *    "cluster": false, "redis-py-version": "5.0.8", "redis-conf": "deploy/redis.conf",
+ *    "target-redis-version": "6.0",
  *    "noqa": false,
  *    "options": {"default-ttl": 3600, "lock-ttl": 30, "socket-timeout": 5,
  *                "block-timeout": 5, "hash-max-listpack-entries": 512,
@@ -53,7 +54,8 @@ typedef struct Config {
   size_t ntest_paths;
   char *cache_keys[CONFIG_MAX_LIST];  /* options.cache-keys */
   size_t ncache_keys;
-  char *redis_py_version, *redis_conf; /* redis_conf resolved against the file's dir */
+  char *redis_py_version, *redis_conf;
+  int target_redis;           /* "target-redis-version": major*100+minor, 0 absent */ /* redis_conf resolved against the file's dir */
   int cluster;                /* -1 absent, 0, 1 */
   int noqa;                   /* -1 absent, 0, 1: honour a bare `# noqa` */
   /* options.*: -1 when absent */
@@ -65,7 +67,11 @@ typedef struct Config {
  * redislint.json/.redislint.json from `start` (a path to lint) upward.
  * Returns 0 (cfg->path NULL when there is none), or -1 with diagnostics. */
 int config_load(Config *cfg, const char *explicit_path, const char *start, Diags *d);
+/* An empty configuration (every key absent). */
+void config_init(Config *cfg);
 void config_free(Config *cfg);
+/* "7.2" / "6.2.14" / "7" -> 702 / 602 / 700; -1 when not a version. */
+int config_redis_version(const char *s);
 /* Writes the effective configuration (options after the file and flags) as
  * JSON to `out`. */
 struct OutputOptions;

@@ -43,6 +43,7 @@ typedef struct Options {
   size_t ntest_globs;
   const char *const *cache_globs; /* config "options.cache-keys": keys that are caches */
   size_t ncache_globs;
+  int target_redis; /* the Redis server version the code targets, major*100+minor; 0 = current */
   bool bare_noqa;   /* honour a bare `# noqa` (all rules on the line); off by default */
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */
   PyVer pyver;

@@ -57,10 +57,21 @@ static void setnx(RuleCtx *ctx, const CallSite *cs) {
   fix_add_kwarg(ctx, f, cs, "nx=True");
 }
 
+/* Does the server the code targets have the replacement (`since` as
+ * major*100+minor)? Unknown target: assume a current server. */
+static bool target_has(RuleCtx *ctx, int since) {
+  return !ctx->opt->target_redis || ctx->opt->target_redis >= since;
+}
+
 static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     const char *m = cs->method;
+    /* the replacements of GETSET, RPOPLPUSH and BRPOPLPUSH arrived in 6.2 */
+    if ((!strcmp(m, "getset") || !strcmp(m, "rpoplpush") || !strcmp(m, "brpoplpush")) &&
+        !target_has(ctx, 602))
+      continue;
+    if (!strcmp(m, "hmset") && !target_has(ctx, 400)) continue;
     if (!strcmp(m, "hmset")) {
       hmset(ctx, cs);
     } else if (!strcmp(m, "setnx")) {

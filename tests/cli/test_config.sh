@@ -86,4 +86,20 @@ check "without cache-keys: page:{} is not known to be a cache" eval '! grep -q "
 rl check -q --config opts.json qa/smoke.py app/pages.py
 check "test-paths: qa/ is test code (RL305 silent there)" eval '! grep -q "^qa/smoke.py" out'
 check "cache-keys: page:{} written without a TTL is reported" grep -q '^app/pages.py:6:.*RL201.*configured cache key pattern `page:\*`' out
+# --isolated keeps the defaults (thresholds are not zeroed by an absent file)
+printf 'import redis\nr = redis.Redis()\nr.hset("h", "f", "short")\n' >small.py
+rl check -q --isolated small.py
+check "--isolated: a short hash value is fine (got $RC)" [ "$RC" -eq 0 ]
+# target-redis-version: no advice that needs a newer server
+printf 'import redis\nr = redis.Redis()\nr.rpoplpush("a", "b")\n' >old_server.py
+rl check -q --isolated --select RL310 old_server.py
+check "RL310 suggests LMOVE for a current server" grep -q 'LMOVE' out
+rl check -q --isolated --select RL310 --target-redis-version 6.0 old_server.py
+check "--target-redis-version 6.0: no LMOVE advice (got $RC)" [ "$RC" -eq 0 ]
+printf '{"target-redis-version": "6.0", "select": ["RL310"]}\n' >t60.json
+rl check -q --config t60.json old_server.py
+check "target-redis-version in the file (got $RC)" [ "$RC" -eq 0 ]
+printf '{"target-redis-version": "seven"}\n' >tbad.json
+rl check -q --config tbad.json old_server.py
+check "a bad target-redis-version is an error" has 'target-redis-version. must be a Redis version' err
 finish test_config.sh
