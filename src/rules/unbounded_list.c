@@ -21,15 +21,14 @@ static void list_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
   const char *key = ctx_text(ctx, call_arg(cs->args, 0));
   const char *call = arena_printf(ctx->arena, "%s.ltrim(%s, %s)", cs->recv_text, key,
                                   right ? "-1000, -1" : "0, 999");
-  bool edits = result_unused(cs) && !ts_node_is_null(call_arg(cs->args, 0));
+  uint32_t at;
+  bool edits = result_unused(cs) && !ts_node_is_null(call_arg(cs->args, 0)) &&
+               statement_own_lines(ctx->src, cs->stmt, &at);
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Cap it after each push: `%s` keeps the newest %d entries (readers of older "
               "entries lose them), or give the key a TTL",
               call, KEEP_LAST);
-  if (!edits) return;
-  uint32_t at = nend(cs->stmt);
-  finding_edit(ctx, f, at, at,
-               arena_printf(ctx->arena, "\n%s%s", ctx_indent(ctx, nstart(cs->stmt)), call));
+  if (edits) fix_add_statement_after(ctx, f, cs->stmt, at, call);
 }
 
 static void check(RuleCtx *ctx) {
