@@ -307,9 +307,28 @@ void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg) 
   while (q < nend(args) && strchr(" \t\r\n", t[q])) q++;
   bool comma = t[q] == ',';
   if (comma && one_per_line(ctx, last, q, &at, &ind)) {
-    finding_edit(ctx, f, at, at,
-                 arena_printf(ctx->arena, "%s%.*s%s,", t[at] == '\r' ? "\r\n" : "\n",
-                              (int)(nstart(last) - ind), t + ind, kwarg));
+    /* one line per argument: split `a=1, b=f(x, y)` at its top-level commas */
+    const char *nl = t[at] == '\r' ? "\r\n" : "\n", *out = "";
+    int depth = 0, indent = (int)(nstart(last) - ind);
+    char quote = 0;
+    size_t from = 0, n = strlen(kwarg);
+    for (size_t i = 0; i <= n; i++) {
+      char c = kwarg[i];
+      if (quote) {
+        if (c == '\\' && i + 1 < n) i++;
+        else if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '"' || c == '\'') quote = c;
+      else if (c == '(' || c == '[' || c == '{') depth++;
+      else if (c == ')' || c == ']' || c == '}') depth--;
+      if (c && (c != ',' || depth)) continue;
+      while (kwarg[from] == ' ') from++;
+      out = arena_printf(ctx->arena, "%s%s%.*s%.*s,", out, nl, indent, t + ind, (int)(i - from),
+                         kwarg + from);
+      from = i + 1;
+    }
+    finding_edit(ctx, f, at, at, out);
     return;
   }
   finding_edit(ctx, f, comma ? q + 1 : p, comma ? q + 1 : p,
