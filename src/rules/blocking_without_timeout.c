@@ -50,10 +50,13 @@ static bool fallback_zero(RuleCtx *ctx, const CallSite *cs, TSNode t, bool ms, T
   if (node_is(t, SYM.parenthesized_expression))
     return fallback_zero(ctx, cs, ts_node_named_child(t, 0), ms, lit);
   if (node_is(t, SYM.binary_operator)) { /* (t or 0) // 1000, (t or 0) * 1000: still 0 */
-    TSNode op = ts_node_child_by_field_id(t, SYM.f_operator);
-    return (node_text_eq(ctx->src, op, "//") || node_text_eq(ctx->src, op, "*") ||
-            node_text_eq(ctx->src, op, "/")) &&
-           fallback_zero(ctx, cs, ts_node_child_by_field_id(t, SYM.f_left), ms, lit);
+    TSNode op = ts_node_child_by_field_id(t, SYM.f_operator), inner;
+    bool zero = (node_text_eq(ctx->src, op, "//") || node_text_eq(ctx->src, op, "*") ||
+                 node_text_eq(ctx->src, op, "/")) &&
+                fallback_zero(ctx, cs, ts_node_child_by_field_id(t, SYM.f_left), ms, &inner);
+    /* The 0 is in other units (`(t or 5) // 1000` is 0 again): not edited. */
+    if (zero) *lit = (TSNode){0};
+    return zero;
   }
   if (node_is(t, SYM.boolean_operator) &&
       node_text_eq(ctx->src, ts_node_child_by_field_id(t, SYM.f_operator), "or")) {

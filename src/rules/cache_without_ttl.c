@@ -189,15 +189,13 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
   const char *call = arena_printf(ctx->arena, "%s%s.expire(%s, %ld)", w->awaited ? "await " : "",
                                   w->recv_text, key, ttl);
   /* On a pipeline an extra command would shift the replies of execute(). */
+  uint32_t at;
   bool edits = result_unused(w) && !value_is_pipeline(w->recv) &&
                w->recv.kind != OBJ_CLIENT_OR_PIPELINE && !ts_node_is_null(call_key_arg(ctx, w)) &&
-               !strchr(key, '(') && !strchr(key, '\n');
+               !strchr(key, '(') && !strchr(key, '\n') && statement_own_lines(ctx->src, w->stmt, &at);
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Give it a TTL after writing: `%s` (better: both in one MULTI pipeline)", call);
-  if (!edits) return;
-  uint32_t at = nend(w->stmt);
-  finding_edit(ctx, f, at, at,
-               arena_printf(ctx->arena, "\n%s%s", ctx_indent(ctx, nstart(w->stmt)), call));
+  if (edits) fix_add_statement_after(ctx, f, w->stmt, at, call);
 }
 
 static void check(RuleCtx *ctx) {

@@ -117,23 +117,6 @@ HostKind host_kind(const char *host) {
   return HOST_PUBLIC;
 }
 
-/* After the call's last argument (comments skipped), or after its trailing
- * comma: `f(a,  # note` + `)` becomes `f(a, kw=v  # note` + `)`. */
-void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg) {
-  TSNode last = {0};
-  for (uint32_t i = ts_node_named_child_count(args); i-- > 0 && ts_node_is_null(last);)
-    if (!node_is(ts_node_named_child(args, i), SYM.comment)) last = ts_node_named_child(args, i);
-  if (ts_node_is_null(last)) {
-    finding_edit(ctx, f, nstart(args) + 1, nstart(args) + 1, kwarg);
-    return;
-  }
-  uint32_t p = nend(last), q = p;
-  while (q < nend(args) && strchr(" \t\r\n", ctx->src->text[q])) q++;
-  bool comma = ctx->src->text[q] == ',';
-  finding_edit(ctx, f, comma ? q + 1 : p, comma ? q + 1 : p,
-               arena_printf(ctx->arena, "%s%s", comma ? " " : ", ", kwarg));
-}
-
 typedef struct Escape {
   RuleCtx *ctx;
   const char *name;

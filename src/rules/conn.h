@@ -33,8 +33,6 @@ typedef enum { HOST_LOCAL, HOST_PRIVATE, HOST_PUBLIC } HostKind;
  * addresses and internal domains (.internal, .svc, .lan, .corp) private. */
 HostKind host_kind(const char *host);
 
-/* Adds `kw=value` as the last argument of the call with argument list `args`. */
-void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg);
 /* Is `name` an attribute target, global or returned/yielded in function
  * `func` — does a client bound to it outlive the call? */
 bool name_escapes(RuleCtx *ctx, int func, const char *name);

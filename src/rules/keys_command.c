@@ -43,12 +43,25 @@ static void keys_call(RuleCtx *ctx, const CallSite *cs) {
                            "KEYS %s scans the whole keyspace in one call and blocks every other "
                            "client until it is done (O(N) in the number of keys)",
                            ts_node_is_null(pat) ? "*" : ctx_text(ctx, pat));
-  bool edits = iterated && ts_node_named_child_count(cs->args) <= 1 && !call_has_splat(cs->args);
+  uint32_t nargs = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(cs->args); i++)
+    nargs += !node_is(ts_node_named_child(cs->args, i), SYM.comment);
+  bool edits = iterated && nargs <= 1 && !call_has_splat(cs->args);
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Iterate with SCAN: `%s` (SCAN may return a key twice and sees keys changing "
               "during the scan)%s",
               repl, edits ? "" : "; to delete by pattern, UNLINK the scanned keys in batches");
-  if (edits) finding_edit(ctx, f, nstart(cs->node), nend(cs->node), repl);
+  if (!edits) return;
+  /* Rename in place, so that the layout and comments of the call stay. */
+  fix_rename_method(ctx, f, cs, "scan_iter");
+  if (ts_node_is_null(pat)) return;
+  TSNode kw = ts_node_parent(pat);
+  if (node_is(kw, SYM.keyword_argument)) {
+    TSNode name = ts_node_child_by_field_id(kw, SYM.f_name);
+    finding_edit(ctx, f, nstart(name), nend(name), "match");
+  } else {
+    finding_edit(ctx, f, nstart(pat), nstart(pat), "match=");
+  }
 }
 
 static void check(RuleCtx *ctx) {

@@ -77,8 +77,11 @@ static void fix_nx(RuleCtx *ctx, Finding *f, const CallSite *cs, const CallSite 
   const char *kw = arena_printf(ctx->arena, "%s=%s", px ? "px" : "ex", n);
   TSNode key = call_key_arg(ctx, cs), val = call_arg(cs->args, 1);
   if (ts_node_is_null(val)) val = call_kwarg(ctx->src, cs->args, "value");
+  /* The expire must go with its line: one that shares its line with a
+   * comment or other code stays, and so does the advice (as in RL202). */
+  uint32_t s = 0, e = 0;
   bool edits = !call_has_splat(cs->args) && !ts_node_is_null(key) && !ts_node_is_null(val) &&
-               (!exp || !ts_node_is_null(ttl));
+               (!exp || (!ts_node_is_null(ttl) && expire_line(ctx, exp, &s, &e)));
   const char *repl = is_setnx(cs) && edits
                          ? arena_printf(ctx->arena, "%s.set(%s, %s, nx=True, %s)", cs->recv_text,
                                         ctx_text(ctx, key), ctx_text(ctx, val), kw)
@@ -90,8 +93,7 @@ static void fix_nx(RuleCtx *ctx, Finding *f, const CallSite *cs, const CallSite 
   if (!edits) return;
   if (repl) finding_edit(ctx, f, nstart(cs->node), nend(cs->node), repl);
   else fix_add_kwarg(ctx, f, cs, kw);
-  uint32_t s, e;
-  if (exp && expire_line(ctx, exp, &s, &e)) finding_edit(ctx, f, s, e, "");
+  if (exp) finding_edit(ctx, f, s, e, "");
 }
 
 static void check_nx(RuleCtx *ctx, size_t i, bool tests) {

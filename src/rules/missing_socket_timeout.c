@@ -52,11 +52,13 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
     return;
   }
   const char *add = ct_ok ? add_st : arena_printf(ctx->arena, "%s, %s", add_st, add_ct);
-  finding_fix(ctx, f, FIX_UNSAFE,
+  /* `**options` may already hold socket_timeout: adding it again raises
+   * TypeError (multiple values for a keyword argument). */
+  finding_fix(ctx, f, splat ? FIX_DISPLAY : FIX_UNSAFE,
               "Add `%s` (seconds; blocking commands then need a client with a larger timeout, "
-              "and slow commands raise TimeoutError)",
-              add);
-  fix_add_kwarg_to(ctx, f, c->args, add);
+              "and slow commands raise TimeoutError)%s",
+              add, splat ? ", unless the `**` arguments already set it" : "");
+  if (!splat) fix_add_kwarg_to(ctx, f, c->args, add);
 }
 
 static void check(RuleCtx *ctx) {

@@ -8,6 +8,7 @@
 #include "per_field_keys.h"
 
 #define MAX_WRITES 256
+#define WRAP_AT 88 /* columns: a longer HSET gets one field a line */
 
 typedef struct Write {
   const CallSite *cs;
@@ -149,6 +150,28 @@ static bool rewritable(Write *g[], size_t n) {
   return true;
 }
 
+/* The writes are consecutive statements (blank lines between them are
+ * fine): evaluating every value first, in the one HSET, then runs no code
+ * before it was run (`label = make(); r.set(K:label, label)` between two
+ * writes would be hoisted above its assignment). A comment ending the first
+ * statement's line moves to the end of the rewrite (*trailing); any other
+ * comment inside the run belongs to its statement, and blocks the edit. */
+static bool consecutive(RuleCtx *ctx, Write *g[], size_t n, const char **trailing) {
+  *trailing = "";
+  for (size_t i = 1; i < n; i++)
+    if (!ts_node_eq(statement_next(g[i - 1]->cs->stmt, NULL), g[i]->cs->stmt)) return false;
+  TSNode first = g[0]->cs->stmt, last = g[n - 1]->cs->stmt;
+  for (TSNode c = ts_node_next_named_sibling(first); !ts_node_is_null(c) && nstart(c) < nstart(last);
+       c = ts_node_next_named_sibling(c)) {
+    if (!node_is(c, SYM.comment)) continue;
+    if (!ts_node_eq(ts_node_prev_sibling(c), first) ||
+        line_of(ctx->src, nend(first)) != line_of(ctx->src, nstart(c)))
+      return false;
+    *trailing = arena_printf(ctx->arena, "%s  %s", *trailing, ctx_text(ctx, c));
+  }
+  return true;
+}
+
 static void add_fix(RuleCtx *ctx, Finding *f, Write *g[], size_t n) {
   const CallSite *first = g[0]->cs;
   TSNode key = call_arg(first->args, 0);
@@ -157,21 +180,26 @@ static void add_fix(RuleCtx *ctx, Finding *f, Write *g[], size_t n) {
   const char *call = arena_printf(ctx->arena, "%s.hset(%s, mapping=%s)", first->recv_text,
                                   pfx ? pfx : key_display(ctx, &pk),
                                   mapping_text(ctx, g, n));
-  bool edits = pfx && rewritable(g, n);
+  const char *trailing = "";
+  bool edits = pfx && rewritable(g, n) && consecutive(ctx, g, n, &trailing);
   for (size_t i = 1; i < n && edits; i++)
     edits = prefix_source(ctx, call_arg(g[i]->cs->args, 0), g[i]->field) &&
             !strcmp(prefix_source(ctx, call_arg(g[i]->cs->args, 0), g[i]->field), pfx);
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Store the fields in one hash: `%s` (readers must switch to HGET/HGETALL)", call);
   if (!edits) return;
-  finding_edit(ctx, f, nstart(first->stmt), nend(first->stmt), call);
-  for (size_t i = 1; i < n; i++) { /* delete the other statements with their lines */
-    uint32_t s = nstart(g[i]->cs->stmt), e = nend(g[i]->cs->stmt);
-    while (s > 0 && (ctx->src->text[s - 1] == ' ' || ctx->src->text[s - 1] == '\t')) s--;
-    if (e < ctx->src->len && ctx->src->text[e] == '\r') e++;
-    if (e < ctx->src->len && ctx->src->text[e] == '\n') e++;
-    finding_edit(ctx, f, s, e, "");
+  /* the run of statements becomes the one HSET (blank lines inside go too);
+   * longer than WRAP_AT columns, one field a line (as RL303 writes MSET) */
+  const char *indent = ctx_indent(ctx, nstart(first->stmt));
+  if (strlen(indent) + strlen(call) > WRAP_AT) {
+    call = arena_printf(ctx->arena, "%s.hset(%s, mapping={", first->recv_text, pfx);
+    for (size_t i = 0; i < n; i++)
+      call = arena_printf(ctx->arena, "%s\n%s    \"%s\": %s,", call, indent, g[i]->field,
+                          ctx_text(ctx, g[i]->value));
+    call = arena_printf(ctx->arena, "%s\n%s})", call, indent);
   }
+  finding_edit(ctx, f, nstart(first->stmt), nend(g[n - 1]->cs->stmt),
+               arena_printf(ctx->arena, "%s%s", call, trailing));
 }
 
 static void report_group(RuleCtx *ctx, Write *g[], size_t n) {

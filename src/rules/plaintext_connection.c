@@ -81,6 +81,17 @@ static void check_verification(RuleCtx *ctx, const Ctor *c, const char *url) {
   finding_fix(ctx, f, FIX_DISPLAY, "%s", VERIFY_FIX);
 }
 
+/* How the file names redis-py's SSLConnection for the pool (the asyncio one
+ * for an asyncio pool): `redis.SSLConnection`, `aioredis.SSLConnection`,
+ * `SSLConnection`; NULL when neither it nor its module is imported. */
+static const char *ssl_connection_class(RuleCtx *ctx, const Ctor *c) {
+  const char *mod = c->v.is_async ? "redis.asyncio" : "redis";
+  const char *local = model_local_for(ctx->model, arena_printf(ctx->arena, "%s.SSLConnection", mod));
+  if (local) return local;
+  local = model_local_for(ctx->model, mod);
+  return local ? arena_printf(ctx->arena, "%s.SSLConnection", local) : NULL;
+}
+
 static void check_ctor(RuleCtx *ctx, const Ctor *c) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   TSNode lit = {0};
@@ -115,10 +126,23 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
     finding_fix(ctx, f, FIX_DISPLAY, "Use TLS: a `rediss://` URL");
     return;
   }
-  finding_fix(ctx, f, FIX_UNSAFE,
+  /* `**options` may already hold the argument: adding it again raises
+   * TypeError (multiple values for a keyword argument). */
+  bool splat = call_has_splat(c->args);
+  if (c->v.kind == OBJ_POOL) { /* a pool passes ssl= on to Connection(), which rejects it */
+    const char *cls = ssl_connection_class(ctx, c);
+    finding_fix(ctx, f, cls && !splat ? FIX_UNSAFE : FIX_DISPLAY,
+                "Use TLS: a pool takes `connection_class=%s` (not ssl=True; the server must "
+                "listen with TLS; verify its certificate with `ssl_ca_certs=`)",
+                cls ? cls : "SSLConnection");
+    if (cls && !splat)
+      fix_add_kwarg_to(ctx, f, c->args, arena_printf(ctx->arena, "connection_class=%s", cls));
+    return;
+  }
+  finding_fix(ctx, f, splat ? FIX_DISPLAY : FIX_UNSAFE,
               "Use TLS: add `ssl=True` (the server must listen with TLS; verify its certificate "
               "with `ssl_ca_certs=`)");
-  fix_add_kwarg_to(ctx, f, c->args, "ssl=True");
+  if (!splat) fix_add_kwarg_to(ctx, f, c->args, "ssl=True");
 }
 
 static void check(RuleCtx *ctx) {

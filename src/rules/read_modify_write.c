@@ -209,9 +209,24 @@ static bool func_guarded(RuleCtx *ctx, int func, TSNode fnode, size_t lo, size_t
   return false;
 }
 
-/* `int(v) + N`, `int(v or 0) - N`, `float(v) + N`, `v + N`: the increment. */
-static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, bool *minus, bool *flt,
-                         TSNode *amount) {
+/* The numeric type the last `name = ...` in [from, to) gives: int(...) or
+ * float(...). False when it is anything else (bytes from a GET, a str). */
+static bool number_assigned(RuleCtx *ctx, TSNode body, const char *name, uint32_t from,
+                            uint32_t to, bool *flt) {
+  Last l = {.ctx = ctx, .name = name, .from = from, .to = to};
+  node_walk(body, last_visit, &l);
+  if (!node_is(l.right, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(l.right, SYM.f_function);
+  *flt = node_text_eq(ctx->src, fn, "float");
+  return *flt || node_text_eq(ctx->src, fn, "int");
+}
+
+/* `int(v) + N`, `int(v or 0) - N`, `float(v) + N`, `v + N` where `v =
+ * int(...)` or `float(...)` since the read: the increment. A bare `v` of
+ * unknown type may be a str (`title + suffix` is no increment). A float
+ * amount makes the increment a float one. */
+static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body, uint32_t from,
+                         bool *minus, bool *flt, TSNode *amount) {
   if (!node_is(value, SYM.binary_operator)) return false;
   TSNode op = ts_node_child_by_field_id(value, SYM.f_operator);
   TSNode l = ts_node_child_by_field_id(value, SYM.f_left);
@@ -219,6 +234,7 @@ static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, bool *minus
   *minus = node_text_eq(ctx->src, op, "-");
   if (!*minus && !node_text_eq(ctx->src, op, "+")) return false;
   *flt = false;
+  bool converted = false;
   if (node_is(l, SYM.call)) {
     TSNode fn = ts_node_child_by_field_id(l, SYM.f_function);
     *flt = node_text_eq(ctx->src, fn, "float");
@@ -227,11 +243,14 @@ static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, bool *minus
     if (ts_node_named_child_count(args) != 1) return false;
     l = ts_node_named_child(args, 0);
     if (node_is(l, SYM.boolean_operator)) l = ts_node_child_by_field_id(l, SYM.f_left);
+    converted = true;
   }
   if (!node_is(l, SYM.identifier) || !taint_has(t, ctx_text(ctx, l))) return false;
+  if (!converted && !number_assigned(ctx, body, ctx_text(ctx, l), from, t->to, flt)) return false;
   if (!node_is(r, SYM.integer) && !node_is(r, SYM.float_) && !node_is(r, SYM.identifier))
     return false;
   if (node_is(r, SYM.identifier) && taint_has(t, ctx_text(ctx, r))) return false;
+  *flt |= node_is(r, SYM.float_);
   *amount = r;
   return true;
 }
@@ -257,35 +276,44 @@ bool func_atomic_guarded(RuleCtx *ctx, size_t i) {
   return func_guarded(ctx, cs->func, fn->node, lo, hi) || in_lock(ctx, cs->node, fn->node);
 }
 
-static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *w, TSNode value,
-                         const Taint *t) {
+/* `r.set(K, int(v) + n)` -> `r.incrby(K, n)`: the method renamed and the
+ * value replaced in place, so the call's layout and comments stay. */
+static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *r, const CallSite *w,
+                         TSNode value, const Taint *t) {
   bool minus, flt;
   TSNode amount;
   const char *generic = "Make it atomic: an atomic command (INCRBY, HINCRBY, SET NX), "
                         "`r.transaction(func, key)` (WATCH/MULTI/EXEC retried on conflict), or "
                         "a Lua script";
+  const Function *fn = model_function(ctx->model, w->func);
+  TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
+  uint32_t nargs = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(w->args); i++)
+    nargs += !node_is(ts_node_named_child(w->args, i), SYM.comment);
   bool shape = (!strcmp(w->method, "set") || !strcmp(w->method, "hset")) &&
-               increment_of(ctx, value, t, &minus, &flt, &amount) && result_unused(w) &&
-               !call_has_splat(w->args) &&
-               ts_node_named_child_count(w->args) == (is_hash(w) ? 3u : 2u);
+               increment_of(ctx, value, t, body, nstart(r->stmt), &minus, &flt, &amount) &&
+               result_unused(w) && !call_has_splat(w->args) &&
+               nargs == (is_hash(w) ? 3u : 2u) && call_npositional(w->args) == nargs;
   if (!shape || (flt && minus)) {
     finding_fix(ctx, f, FIX_DISPLAY, "%s", generic);
     return;
   }
   const char *method = is_hash(w) ? (flt ? "hincrbyfloat" : "hincrby")
                                   : flt ? "incrbyfloat" : minus ? "decrby" : "incrby";
-  const char *amt = ctx_text(ctx, amount);
+  const char *amt = arena_printf(ctx->arena, "%s%s", is_hash(w) && minus ? "-" : "",
+                                 ctx_text(ctx, amount));
   const char *call =
-      is_hash(w) ? arena_printf(ctx->arena, "%s.%s(%s, %s, %s%s)", w->recv_text, method,
+      is_hash(w) ? arena_printf(ctx->arena, "%s.%s(%s, %s, %s)", w->recv_text, method,
                                 ctx_text(ctx, call_key_arg(ctx, w)), ctx_text(ctx, field_arg(ctx, w)),
-                                minus ? "-" : "", amt)
+                                amt)
                  : arena_printf(ctx->arena, "%s.%s(%s, %s)", w->recv_text, method,
                                 ctx_text(ctx, call_key_arg(ctx, w)), amt);
   finding_fix(ctx, f, FIX_UNSAFE,
               "One atomic command: `%s` (a missing key counts as 0; a non-numeric value is a "
               "server error)",
               call);
-  finding_edit(ctx, f, nstart(w->node), nend(w->node), call);
+  fix_rename_method(ctx, f, w, method);
+  finding_edit(ctx, f, nstart(value), nend(value), amt);
 }
 
 static void check(RuleCtx *ctx) {
@@ -327,7 +355,7 @@ static void check(RuleCtx *ctx) {
                                  "update is lost",
                                  w->method, wk, r->method, rline);
         finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the read");
-        fix_computed(ctx, f, w, value, &t);
+        fix_computed(ctx, f, r, w, value, &t);
         break;
       }
       Guard g = {.t = &t, .read = r->node, .write = w->node, .after = nstart(r->node)};

@@ -278,21 +278,70 @@ bool result_unused(const CallSite *cs) {
   return ts_node_eq(e, cs->node);
 }
 
+/* A call written one argument per line with a trailing comma (`f(\n    a,
+ * # note\n)`): where the new argument's own line goes (the end of the last
+ * argument's line, after its comment) and that line's indentation. */
+static bool one_per_line(RuleCtx *ctx, TSNode last, uint32_t comma, uint32_t *at, uint32_t *ind) {
+  const char *t = ctx->src->text;
+  uint32_t e = comma + 1, s = nstart(last);
+  while (e < ctx->src->len && (t[e] == ' ' || t[e] == '\t')) e++;
+  if (e < ctx->src->len && t[e] == '#')
+    while (e < ctx->src->len && t[e] != '\n' && t[e] != '\r') e++;
+  if (e >= ctx->src->len || (t[e] != '\n' && t[e] != '\r')) return false;
+  while (s > 0 && (t[s - 1] == ' ' || t[s - 1] == '\t')) s--;
+  if (s == 0 || (t[s - 1] != '\n' && t[s - 1] != '\r')) return false;
+  *at = e;
+  *ind = s;
+  return true;
+}
+
 /* After the call's last argument (comments skipped), or after its trailing
- * comma: `f(a,  # note` + `)` becomes `f(a, kw=v  # note` + `)`. */
-void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg) {
+ * comma: `f(a,  # note` + `)` becomes `f(a, kw=v  # note` + `)`; a call written
+ * one argument per line with a trailing comma gets `kw=v,` on a line of its
+ * own, indented as the last argument. */
+void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg) {
   TSNode last = {0};
-  for (uint32_t i = ts_node_named_child_count(cs->args); i-- > 0 && ts_node_is_null(last);)
-    if (!node_is(ts_node_named_child(cs->args, i), SYM.comment)) last = ts_node_named_child(cs->args, i);
+  for (uint32_t i = ts_node_named_child_count(args); i-- > 0 && ts_node_is_null(last);)
+    if (!node_is(ts_node_named_child(args, i), SYM.comment)) last = ts_node_named_child(args, i);
   if (ts_node_is_null(last)) {
-    finding_edit(ctx, f, nstart(cs->args) + 1, nstart(cs->args) + 1, kwarg);
+    finding_edit(ctx, f, nstart(args) + 1, nstart(args) + 1, kwarg);
     return;
   }
-  uint32_t p = nend(last), q = p;
-  while (q < nend(cs->args) && strchr(" \t\r\n", ctx->src->text[q])) q++;
-  bool comma = ctx->src->text[q] == ',';
+  const char *t = ctx->src->text;
+  uint32_t p = nend(last), q = p, at, ind;
+  while (q < nend(args) && strchr(" \t\r\n", t[q])) q++;
+  bool comma = t[q] == ',';
+  if (comma && one_per_line(ctx, last, q, &at, &ind)) {
+    /* one line per argument: split `a=1, b=f(x, y)` at its top-level commas */
+    const char *nl = t[at] == '\r' ? "\r\n" : "\n", *out = "";
+    int depth = 0, indent = (int)(nstart(last) - ind);
+    char quote = 0;
+    size_t from = 0, n = strlen(kwarg);
+    for (size_t i = 0; i <= n; i++) {
+      char c = kwarg[i];
+      if (quote) {
+        if (c == '\\' && i + 1 < n) i++;
+        else if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '"' || c == '\'') quote = c;
+      else if (c == '(' || c == '[' || c == '{') depth++;
+      else if (c == ')' || c == ']' || c == '}') depth--;
+      if (c && (c != ',' || depth)) continue;
+      while (kwarg[from] == ' ') from++;
+      out = arena_printf(ctx->arena, "%s%s%.*s%.*s,", out, nl, indent, t + ind, (int)(i - from),
+                         kwarg + from);
+      from = i + 1;
+    }
+    finding_edit(ctx, f, at, at, out);
+    return;
+  }
   finding_edit(ctx, f, comma ? q + 1 : p, comma ? q + 1 : p,
                arena_printf(ctx->arena, "%s%s", comma ? " " : ", ", kwarg));
+}
+
+void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg) {
+  fix_add_kwarg_to(ctx, f, cs->args, kwarg);
 }
 
 void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *method) {
@@ -312,6 +361,27 @@ bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint3
   *start = s;
   *end = e;
   return true;
+}
+
+bool statement_own_lines(const Source *src, TSNode stmt, uint32_t *after) {
+  uint32_t s = nstart(stmt), e = nend(stmt);
+  while (s > 0 && (src->text[s - 1] == ' ' || src->text[s - 1] == '\t')) s--;
+  if (s > 0 && src->text[s - 1] != '\n' && src->text[s - 1] != '\r') return false;
+  while (e < src->len && (src->text[e] == ' ' || src->text[e] == '\t')) e++;
+  if (e < src->len && src->text[e] == '#')
+    while (e < src->len && src->text[e] != '\n' && src->text[e] != '\r') e++;
+  if (e < src->len && src->text[e] != '\n' && src->text[e] != '\r') return false;
+  *after = e;
+  return true;
+}
+
+void fix_add_statement_after(RuleCtx *ctx, Finding *f, TSNode stmt, uint32_t after,
+                             const char *code) {
+  const char *t = ctx->src->text;
+  bool crlf = after < ctx->src->len && t[after] == '\r';
+  finding_edit(ctx, f, after, after,
+               arena_printf(ctx->arena, "%s%s%s", crlf ? "\r\n" : "\n",
+                            ctx_indent(ctx, nstart(stmt)), code));
 }
 
 static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, size_t cap,

@@ -45,14 +45,26 @@ TSNode report_node(const CallSite *cs, TSNode n);
 bool in_test_code(const Source *src, const Options *opt);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
-/* Adds an edit inserting `kw=value` as the call's last argument. */
+/* Adds an edit inserting `kw=value` as the call's last argument (on a line
+ * of its own when the call has one argument per line and a trailing comma). */
 void fix_add_kwarg(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *kwarg);
+/* The same for an argument list. */
+void fix_add_kwarg_to(RuleCtx *ctx, Finding *f, TSNode args, const char *kwarg);
 /* Replaces the method name of the call (`r.hmset(` -> `r.hset(`). */
 void fix_rename_method(RuleCtx *ctx, Finding *f, const CallSite *cs, const char *method);
 /* Byte range of a whole statement's line(s), for deleting it: from the start
  * of its line through its newline. False when the line holds anything else
  * (another statement or a comment) that deleting would lose. */
 bool statement_line_range(const Source *src, TSNode stmt, uint32_t *start, uint32_t *end);
+/* Does the statement have its line(s) to itself (a comment may end the
+ * last one)? *after gets the end of its last line, where a statement can be
+ * added after it. False for `if x: stmt` and `stmt; other()`: a new line
+ * there would leave the block, or run before `other()`. */
+bool statement_own_lines(const Source *src, TSNode stmt, uint32_t *after);
+/* Adds an edit inserting `code` on a new line at `after` (from
+ * statement_own_lines), with the indentation of `stmt`. */
+void fix_add_statement_after(RuleCtx *ctx, Finding *f, TSNode stmt, uint32_t after,
+                             const char *code);
 /* Parameter names of function `func` and of the functions enclosing it
 (closures see them too), without `self`/`cls`. Returns the count; names
 are arena-owned. */

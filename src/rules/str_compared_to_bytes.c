@@ -19,11 +19,34 @@ static bool is_str_literal(RuleCtx *ctx, TSNode n) {
   return !(string_prefix(ctx->src, first) & STR_BYTES);
 }
 
-/* The comparison's operator between its two operands ("==", "in", ...). */
+/* The two operands of a comparison (comments between them skipped); false
+ * for a chain (`a == b == c`). */
+static bool operands(TSNode cmp, TSNode *a, TSNode *b) {
+  TSNode op[2];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(cmp); i++) {
+    TSNode c = ts_node_named_child(cmp, i);
+    if (node_is(c, SYM.comment)) continue;
+    if (n == 2) return false;
+    op[n++] = c;
+  }
+  if (n != 2) return false;
+  *a = op[0];
+  *b = op[1];
+  return true;
+}
+
+/* The comparison's operator between its two operands ("==", "in", "notin"). */
 static const char *operator_of(RuleCtx *ctx, TSNode cmp) {
-  if (ts_node_named_child_count(cmp) != 2) return NULL;
-  TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
-  return text_squeeze(arena_strndup(ctx->arena, ctx->src->text + nend(a), nstart(b) - nend(a)));
+  TSNode a, b;
+  if (!operands(cmp, &a, &b)) return NULL;
+  const char *op = "";
+  for (uint32_t i = 0; i < ts_node_child_count(cmp); i++) {
+    TSNode c = ts_node_child(cmp, i);
+    if (!ts_node_is_named(c) && nstart(c) >= nend(a) && nend(c) <= nstart(b))
+      op = arena_printf(ctx->arena, "%s%s", op, ctx_text(ctx, c));
+  }
+  return text_squeeze(arena_strdup(ctx->arena, op)); /* `not in` -> "notin" */
 }
 
 static void report(RuleCtx *ctx, const CallSite *cs, TSNode cmp, TSNode lit, bool eq) {
@@ -48,7 +71,8 @@ static void report(RuleCtx *ctx, const CallSite *cs, TSNode cmp, TSNode lit, boo
 static void check_comparison(RuleCtx *ctx, const CallSite *cs, TSNode use, TSNode cmp, bool value) {
   const char *op = operator_of(ctx, cmp);
   if (!op) return;
-  TSNode a = ts_node_named_child(cmp, 0), b = ts_node_named_child(cmp, 1);
+  TSNode a, b;
+  operands(cmp, &a, &b);
   bool eq = !strcmp(op, "=="), ne = !strcmp(op, "!=");
   bool in = !strcmp(op, "in"), notin = !strcmp(op, "notin");
   if (value && (eq || ne)) {

@@ -17,6 +17,22 @@ static bool capped(RuleCtx *ctx, const CallSite *cs) {
          call_has_splat(cs->args);
 }
 
+/* maxlen=10000 where `maxlen=None` (or a positional None) was written, else
+ * added; approximate=True unless approximate= is already given (a second
+ * keyword of the same name does not compile). */
+static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
+  TSNode none = call_kwarg(ctx->src, cs->args, "maxlen");
+  if (ts_node_is_null(none)) none = call_arg(cs->args, 3);
+  bool approx = !ts_node_is_null(call_kwarg(ctx->src, cs->args, "approximate")) ||
+                !ts_node_is_null(call_arg(cs->args, 4));
+  if (!ts_node_is_null(none)) {
+    finding_edit(ctx, f, nstart(none), nend(none), "10000");
+    if (!approx) fix_add_kwarg(ctx, f, cs, "approximate=True");
+  } else {
+    fix_add_kwarg(ctx, f, cs, approx ? "maxlen=10000" : "maxlen=10000, approximate=True");
+  }
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return;
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
@@ -34,7 +50,7 @@ static void check(RuleCtx *ctx) {
                 "Cap the stream as you add: `%s.xadd(..., maxlen=10000, approximate=True)` "
                 "(consumers lose entries older than the newest ~10000)",
                 cs->recv_text);
-    fix_add_kwarg(ctx, f, cs, "maxlen=10000, approximate=True");
+    add_fix(ctx, f, cs);
   }
 }
 

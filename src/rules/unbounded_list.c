@@ -18,18 +18,22 @@ static const char *const ZSET_SHRINKERS[] = {
 
 static void list_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
   bool right = cs->method[0] == 'r';
-  const char *key = ctx_text(ctx, call_arg(cs->args, 0));
-  const char *call = arena_printf(ctx->arena, "%s.ltrim(%s, %s)", cs->recv_text, key,
-                                  right ? "-1000, -1" : "0, 999");
-  bool edits = result_unused(cs) && !ts_node_is_null(call_arg(cs->args, 0));
+  TSNode k = call_arg(cs->args, 0);
+  const char *key = ts_node_is_null(k) ? "key" : ctx_text(ctx, k);
+  const char *call = arena_printf(ctx->arena, "%s%s.ltrim(%s, %s)", cs->awaited ? "await " : "",
+                                  cs->recv_text, key, right ? "-1000, -1" : "0, 999");
+  /* Not on a pipeline: one more command would shift the replies of
+   * execute(). Not for a key computed by a call: it would run twice (and
+   * `f"log:{today()}"` may name another key the second time). */
+  uint32_t at;
+  bool edits = result_unused(cs) && !ts_node_is_null(k) && !value_is_pipeline(cs->recv) &&
+               cs->recv.kind != OBJ_CLIENT_OR_PIPELINE && !strchr(key, '(') &&
+               !strchr(key, '\n') && statement_own_lines(ctx->src, cs->stmt, &at);
   finding_fix(ctx, f, edits ? FIX_UNSAFE : FIX_DISPLAY,
               "Cap it after each push: `%s` keeps the newest %d entries (readers of older "
               "entries lose them), or give the key a TTL",
               call, KEEP_LAST);
-  if (!edits) return;
-  uint32_t at = nend(cs->stmt);
-  finding_edit(ctx, f, at, at,
-               arena_printf(ctx->arena, "\n%s%s", ctx_indent(ctx, nstart(cs->stmt)), call));
+  if (edits) fix_add_statement_after(ctx, f, cs->stmt, at, call);
 }
 
 static void check(RuleCtx *ctx) {

@@ -54,6 +54,11 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, cons
   const char *callee = compress_callee(ctx);
   bool need_import = callee == NULL;
   if (need_import) callee = "zlib.compress";
+  /* `.encode()` binds tighter than an operator: `"-" * n` needs parentheses */
+  bool primary = node_is(n, SYM.identifier) || node_is(n, SYM.attribute) ||
+                 node_is(n, SYM.subscript) || node_is(n, SYM.call) || node_is(n, SYM.string) ||
+                 node_is(n, SYM.concatenated_string) || node_is(n, SYM.parenthesized_expression);
+  if (str && !bytes && !primary) expr = arena_printf(ctx->arena, "(%s)", expr);
   const char *wrapped = arena_printf(ctx->arena, "%s(%s%s)", callee, expr,
                                      bytes ? "" : str ? ".encode()" : "");
   if (cs->recv.decode == TRI_TRUE) {

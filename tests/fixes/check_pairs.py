@@ -37,12 +37,15 @@ def apply_edits(data, doc, levels):
     edits = sorted((e["start"]["byte"], e["end"]["byte"], e["content"].encode())
                    for f in doc["findings"] if f.get("fix") and f["fix"]["applicability"] in levels
                    for e in f["fix"]["edits"])
-    out, pos = b"", 0
+    out, pos, insert_at = b"", 0, None
     for s, e, text in edits:
-        if s < pos:
-            return None  # overlapping: --fix needs more than one pass
+        # overlapping, or a second insertion at the same point (fixer.c's
+        # overlaps(): `import zlib` added by several findings): --fix needs
+        # more than one pass
+        if s < pos or (s == e and s == insert_at):
+            return None
         out += data[pos:s] + text
-        pos = e
+        pos, insert_at = e, (s if s == e else None)
     return out + data[pos:]
 
 def main():
