@@ -1,6 +1,7 @@
 /* RL302 command-in-loop: a per-item client command inside a for loop or a
  * comprehension: one network round trip per item instead of one batch. */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "rule_util.h"
@@ -103,6 +104,96 @@ static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, cons
   finding_edit(ctx, f, nstart(comp), nend(comp), repl);
 }
 
+/* Does any string in the node span lines (re-indenting would change it)? */
+static bool visit_multiline_string(TSNode n, void *data) {
+  if (nsym(n) == SYM.string && ts_node_start_point(n).row != ts_node_end_point(n).row)
+    *(bool *)data = true;
+  return !*(bool *)data;
+}
+
+/* Is `word` an identifier anywhere in the text (a name the rewrite would shadow)? */
+static bool uses_word(const char *text, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+    bool before = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+    if (before && after) return true;
+  }
+  return false;
+}
+
+/* A for loop whose body only sends writes on one client whose replies are
+ * not used:
+ *     for x in xs:                 with r.pipeline(transaction=False) as pipe:
+ *         r.set(f"k:{x}", v)   ->       for x in xs:
+ *                                           pipe.set(f"k:{x}", v)
+ *                                       pipe.execute()
+ * Unsafe: the writes are sent together at the end (an exception in the loop
+ * now sends none of them), and a huge loop buffers its commands in memory. */
+static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loop *l, size_t first) {
+  TSNode loop = l->node;
+  if (!node_is(loop, SYM.for_statement) || cs->recv.is_async ||
+      !ts_node_is_null(ts_node_child_by_field_id(loop, SYM.f_alternative)))
+    return false;
+  TSNode body = ts_node_child_by_field_id(loop, SYM.f_body);
+  uint32_t nstmt = 0;
+  for (uint32_t k = 0; k < ts_node_named_child_count(body); k++) {
+    TSNode st = ts_node_named_child(body, k);
+    if (node_is(st, SYM.comment)) continue;
+    nstmt++;
+    if (!node_is(st, SYM.expression_statement)) return false;
+  }
+  /* every statement is one unused write on this client */
+  size_t hits = 0;
+  for (size_t j = first; j < model_ncalls(ctx->model); j++) {
+    const CallSite *o = model_call(ctx->model, j);
+    if (nstart(o->node) >= nend(loop)) break;
+    if (nstart(o->node) < nstart(body)) continue;
+    bool ok = !strcmp(o->recv_text, cs->recv_text) && o->recv.kind == OBJ_CLIENT && o->cmd &&
+              (o->cmd->flags & CMD_WRITE) && !(o->cmd->flags & (CMD_BLOCKING | CMD_READ)) &&
+              result_unused(o) && ts_node_eq(ts_node_parent(o->stmt), body);
+    if (!ok) return false;
+    hits++;
+  }
+  if (hits != nstmt || !nstmt) return false;
+  bool multiline = false;
+  node_walk(loop, visit_multiline_string, &multiline);
+  const Function *fn = model_function(ctx->model, cs->func);
+  const char *scope_text = fn ? ctx_text(ctx, fn->node) : ctx->src->text;
+  const char *indent = ctx_indent(ctx, nstart(loop));
+  if (multiline || strchr(indent, '\t') || uses_word(scope_text, "pipe")) return false;
+  /* the for line must start its line */
+  uint32_t ls = nstart(loop) - (uint32_t)strlen(indent);
+  if (ls > 0 && ctx->src->text[ls - 1] != '\n') return false;
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "Queue the writes on a pipeline and send them in one round trip: `with "
+              "%s.pipeline(transaction=False) as pipe:` around the loop, `pipe.` for `%s.` in it, "
+              "then `pipe.execute()`",
+              cs->recv_text, cs->recv_text);
+  finding_edit(ctx, f, ls, ls,
+               arena_printf(ctx->arena, "%swith %s.pipeline(transaction=False) as pipe:\n    ",
+                            indent, cs->recv_text));
+  /* re-indent the loop's other lines */
+  unsigned first_line = line_of(ctx->src, nstart(loop)), last_line = line_of(ctx->src, nend(loop));
+  for (unsigned ln = first_line + 1; ln <= last_line; ln++) {
+    uint32_t s = ctx->src->line_starts[ln - 1], e = s;
+    while (e < ctx->src->len && (ctx->src->text[e] == ' ' || ctx->src->text[e] == '\t')) e++;
+    if (e >= ctx->src->len || ctx->src->text[e] == '\n' || ctx->src->text[e] == '\r') continue;
+    finding_edit(ctx, f, s, s, "    ");
+  }
+  for (size_t j = first; j < model_ncalls(ctx->model); j++) {
+    const CallSite *o = model_call(ctx->model, j);
+    if (nstart(o->node) >= nend(loop)) break;
+    if (nstart(o->node) >= nstart(body))
+      finding_edit(ctx, f, nstart(o->receiver), nend(o->receiver), "pipe");
+  }
+  /* after the loop's last line (and its trailing comment) */
+  uint32_t end = nend(loop);
+  while (end < ctx->src->len && ctx->src->text[end] != '\n' && ctx->src->text[end] != '\r') end++;
+  finding_edit(ctx, f, end, end, arena_printf(ctx->arena, "\n%s    pipe.execute()", indent));
+  return true;
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
@@ -128,7 +219,9 @@ static void check(RuleCtx *ctx) {
                              "trip each, so the loop costs N x the latency instead of one batch",
                              per, per == 1 ? "" : "s", ctx_text(ctx, l->iterable),
                              cs->cmd->name);
-    comprehension_fix(ctx, f, cs, l);
+    size_t first = i;
+    while (first > 0 && nstart(model_call(ctx->model, first - 1)->node) >= nstart(l->node)) first--;
+    if (!pipeline_fix(ctx, f, cs, l, first)) comprehension_fix(ctx, f, cs, l);
   }
   free(reported);
 }
