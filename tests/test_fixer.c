@@ -59,7 +59,8 @@ static void delete_it(const char *path) { assert_int_equal(unlink(path), 0); }
 static void leave_it(const char *path) { (void)path; }
 
 static char *tmp_path(char *buf, size_t n) {
-  snprintf(buf, n, "/tmp/rl_fixer_XXXXXX");
+  const char *dir = getenv("TMPDIR");
+  snprintf(buf, n, "%s/rl_fixer_XXXXXX", dir && *dir ? dir : P_tmpdir);
   int fd = mkstemp(buf);
   assert_true(fd >= 0);
   close(fd);
@@ -68,7 +69,7 @@ static char *tmp_path(char *buf, size_t n) {
 
 static void test_changed_on_disk(void **state) {
   (void)state;
-  char path[64];
+  char path[4096];
   write_file(tmp_path(path, sizeof path), SRC);
   LintRun run;
   FixerStats st;
@@ -82,7 +83,7 @@ static void test_changed_on_disk(void **state) {
 
 static void test_deleted(void **state) {
   (void)state;
-  char path[64];
+  char path[4096];
   write_file(tmp_path(path, sizeof path), SRC);
   LintRun run;
   FixerStats st;
@@ -94,7 +95,7 @@ static void test_deleted(void **state) {
 
 static void test_written_when_untouched(void **state) {
   (void)state;
-  char path[64];
+  char path[4096];
   write_file(tmp_path(path, sizeof path), SRC);
   LintRun run;
   FixerStats st;
@@ -112,7 +113,7 @@ static void test_written_when_untouched(void **state) {
  * fix is dropped, reported, and the file keeps its other fixes. The run's
  * first fix is doctored to simulate such a rule. */
 static void run_doctored(const char *edit_text, const char *why, bool *file_fixed) {
-  char path[64];
+  char path[4096];
   write_file(tmp_path(path, sizeof path),
              "import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset(\"a\", {\"x\": 1})\n"
              "r.hmset(\"b\", {\"y\": 2})\n");
