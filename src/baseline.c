@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "fsutil.h"
 #include "output_internal.h"
 
 #define BASELINE_MAX_BYTES (256u << 20)
@@ -45,23 +46,6 @@ int baseline_write(const char *path, const LintRun *run) {
   return rc;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  size_t r;
-  while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap) {
-      if (cap >= BASELINE_MAX_BYTES) break;
-      buf = xrealloc(buf, cap *= 2);
-    }
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
 
 typedef struct Entry {
   const char *rule, *path, *fp;
@@ -71,7 +55,7 @@ typedef struct Entry {
 int baseline_apply(const char *path, LintRun *run, BaselineStats *st) {
   memset(st, 0, sizeof *st);
   size_t len;
-  char *text = slurp(path, &len);
+  char *text = fs_read(path, BASELINE_MAX_BYTES, &len);
   if (!text) {
     fprintf(stderr, "redislint: error: %s: cannot read the baseline: %s\n", path, strerror(errno));
     return -1;

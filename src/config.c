@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "fsutil.h"
 #include "output_internal.h"
 #include "rule.h"
 
@@ -309,16 +310,6 @@ void config_init(Config *cfg) {
     *(long *)((char *)cfg + OPT_KEYS[i].off) = -1;
 }
 
-static bool is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool exists(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0;
-}
-
 /* "app/../x.json" -> "x.json", "./a/./b" -> "a/b" (lexically). */
 static char *tidy(const char *p) {
   char *out = xmalloc(strlen(p) + 1);
@@ -360,13 +351,9 @@ static char *find_config(const char *start) {
     for (size_t i = 0; i < 2; i++) {
       char p[4200];
       snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-      if (is_file(p)) return tidy(p);
+      if (fs_is_file(p)) return tidy(p);
     }
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/.git", dir);
-    bool root = exists(probe);
-    snprintf(probe, sizeof probe, "%s/.hg", dir);
-    if (root || exists(probe)) return NULL;
+    if (fs_is_repo_root(dir)) return NULL;
     size_t n = strlen(dir);
     if (n + 4 >= sizeof dir) return NULL;
     /* go up: "a/b" -> "a/b/.." (lexically, symlinks are the user's business) */
@@ -384,15 +371,12 @@ int config_load(Config *cfg, const char *explicit_path, const char *start, Diags
   config_init(cfg);
   cfg->path = explicit_path ? xstrdup(explicit_path) : find_config(start);
   if (!cfg->path) return 0;
-  FILE *f = fopen(cfg->path, "rb");
-  if (!f) {
+  size_t n;
+  char *buf = fs_read(cfg->path, CONFIG_MAX_BYTES, &n);
+  if (!buf) {
     diags_add(d, DIAG_ERROR, cfg->path, 0, "cannot read the configuration: %s", strerror(errno));
     return -1;
   }
-  char *buf = xmalloc(CONFIG_MAX_BYTES + 1);
-  size_t n = fread(buf, 1, CONFIG_MAX_BYTES, f);
-  fclose(f);
-  buf[n] = '\0';
   const char *err = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(buf, n, &err, 0);
   int rc;

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "arena.h"
+#include "fsutil.h"
 #include "source.h"
 
 #define V_INF INT64_MAX
@@ -354,30 +354,6 @@ void pyver_cache_free(PyVerCache *c) {
   free(c);
 }
 
-static bool is_file(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t)DEP_MAX_BYTES;
-}
-
-static bool exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
-/* Reads a dependency file (NULL if it cannot be read; not an error: the
- * verdict then stays unknown). */
-static char *slurp(const char *path, size_t *len) {
-  if (!is_file(path)) return NULL;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *buf = xmalloc(DEP_MAX_BYTES + 1);
-  size_t n = fread(buf, 1, DEP_MAX_BYTES, fp);
-  fclose(fp);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
 typedef void (*Scanner)(const char *, size_t, Found *);
 
 static bool try_file(const char *dir, const char *name, Scanner scan, Found *f, char *which,
@@ -385,7 +361,8 @@ static bool try_file(const char *dir, const char *name, Scanner scan, Found *f, 
   char path[PATH_MAX];
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return false;
   size_t len;
-  char *text = slurp(path, &len);
+  /* unreadable or huge: not an error, the verdict stays unknown */
+  char *text = fs_read(path, DEP_MAX_BYTES, &len);
   if (!text) return false;
   Found here = {0};
   scan(text, len, &here);
@@ -482,13 +459,8 @@ static PyVer resolve_dir(PyVerCache *c, const char *dir, int depth) {
   PyVer v = none;
   bool decided = decide_dir(c, dir, &v);
   if (!decided && depth < 64) {
-    char probe[PATH_MAX];
-    snprintf(probe, sizeof probe, "%s/.git", dir);
-    bool root = exists(probe);
-    snprintf(probe, sizeof probe, "%s/.hg", dir);
-    root = root || exists(probe);
     char *slash = strrchr(dir, '/');
-    if (!root && slash && slash != dir) {
+    if (!fs_is_repo_root(dir) && slash && slash != dir) {
       char parent[PATH_MAX];
       size_t pl = (size_t)(slash - dir);
       memcpy(parent, dir, pl);

@@ -1,0 +1,62 @@
+/* fsutil.c - see fsutil.h. */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+
+bool fs_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+bool fs_is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool fs_is_repo_root(const char *dir) {
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/.git", *dir ? dir : "/");
+  if (fs_exists(probe)) return true;
+  snprintf(probe, sizeof probe, "%s/.hg", *dir ? dir : "/");
+  return fs_exists(probe);
+}
+
+char *fs_read(const char *path, size_t max, size_t *len) {
+  struct stat st;
+  if (stat(path, &st) != 0) return NULL;
+  if (!S_ISREG(st.st_mode)) {
+    errno = EISDIR;
+    return NULL;
+  }
+  if ((unsigned long long)st.st_size > max) {
+    errno = EFBIG;
+    return NULL;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = (size_t)st.st_size + 1, n = 0, r;
+  char *buf = xmalloc(cap + 1);
+  /* the size may have changed since stat: read until EOF, up to max */
+  while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      if (cap > max) break;
+      buf = xrealloc(buf, (cap *= 2) + 1);
+    }
+  }
+  bool err = ferror(f);
+  fclose(f);
+  if (err || n > max) {
+    free(buf);
+    errno = err ? EIO : EFBIG;
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}

@@ -1,0 +1,17 @@
+/* fsutil.h - small file-system facts shared by the parts that read files
+ * next to the linted code (dependency pins, configuration, baselines,
+ * .gitignore). */
+#ifndef RL_FSUTIL_H
+#define RL_FSUTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+bool fs_exists(const char *path);
+bool fs_is_file(const char *path); /* a regular file (after symlinks) */
+/* Is dir the root of a repository (it holds .git or .hg)? */
+bool fs_is_repo_root(const char *dir);
+/* The whole file, NUL-terminated, malloc'ed; NULL when it cannot be read,
+ * is not a regular file or holds more than max bytes (errno says why:
+ * EFBIG for the size). */
+char *fs_read(const char *path, size_t max, size_t *len);
+#endif
