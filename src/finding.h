@@ -50,4 +50,6 @@ typedef struct Finding {
 
 const char *severity_name(Severity s);     /* "info" | "warning" | "error" */
 const char *applicability_name(Applicability a); /* "none"|"display"|"unsafe"|"safe" */
+/* The order of a file's findings (qsort): start byte, rule code, end, message. */
+int finding_cmp(const void *a, const void *b);
 #endif

@@ -153,15 +153,6 @@ static void job_model(Run *r, TSParser *p, size_t i) {
 
 /* ---------------------------------------------------------------- pass 2 */
 
-static int cmp_finding(const void *a, const void *b) {
-  const Finding *x = a, *y = b;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  int c = strcmp(x->rule->code, y->rule->code);
-  if (c) return c;
-  if (x->end != y->end) return x->end < y->end ? -1 : 1;
-  return strcmp(x->message, y->message);
-}
-
 static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   RuleCtx ctx;
   memset(&ctx, 0, sizeof ctx);
@@ -194,7 +185,7 @@ static void store_findings(FileResult *fr, Vec *found) {
   fr->nfindings = found->len;
   fr->findings = arena_alloc(fr->arena, (found->len ? found->len : 1) * sizeof(Finding));
   if (found->len) memcpy(fr->findings, found->data, found->len * sizeof(Finding));
-  qsort(fr->findings, fr->nfindings, sizeof(Finding), cmp_finding);
+  qsort(fr->findings, fr->nfindings, sizeof(Finding), finding_cmp);
 }
 
 static const char *kind_name(Value v) {
@@ -406,7 +397,7 @@ static void run_project_rules(Run *r) {
   }
   for (size_t i = 0; i < r->files->len; i++) {
     FileResult *fr = &r->out->files[i];
-    if (fr->nfindings > 1) qsort(fr->findings, fr->nfindings, sizeof(Finding), cmp_finding);
+    if (fr->nfindings > 1) qsort(fr->findings, fr->nfindings, sizeof(Finding), finding_cmp);
   }
 }
 

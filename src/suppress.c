@@ -159,12 +159,6 @@ static bool names_rule(const char *code, const Rule *r) {
   return !strcasecmp(code, r->code) || !strcmp(code, r->slug);
 }
 
-static int cmp_finding(const void *a, const void *b) {
-  const Finding *x = a, *y = b;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  return strcmp(x->rule->code, y->rule->code);
-}
-
 static Finding *push(Arena *a, Finding **v, size_t *n, size_t *cap, const Finding *f) {
   if (*n == *cap) {
     size_t c = *cap ? *cap * 2 : 8;
@@ -242,7 +236,7 @@ void suppress_apply(FileResult *fr, bool report, const bool *enabled) {
                               s->file_wide ? "in this file" : "on the line it covers"));
       }
     }
-  if (nk) qsort(kept, nk, sizeof *kept, cmp_finding);
+  if (nk) qsort(kept, nk, sizeof *kept, finding_cmp);
   fr->findings = kept;
   fr->nfindings = nk;
   fr->suppressed = gone;
