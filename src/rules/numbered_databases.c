@@ -10,27 +10,10 @@
 #include <string.h>
 
 #include "../lint.h"
-#include "rule_util.h"
+#include "conn.h"
 
 #define CLUSTER_KEY "cluster"
 #define DB_UNKNOWN -1
-
-/* Could the callee build a client or pool? Cheap text test before evaluating. */
-static bool span_has(const char *t, size_t n, const char *needle) {
-  size_t k = strlen(needle);
-  for (size_t i = 0; i + k <= n; i++)
-    if (!memcmp(t + i, needle, k)) return true;
-  return false;
-}
-
-static bool ctor_like(RuleCtx *ctx, TSNode fn) {
-  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
-  if (!node_is(last, SYM.identifier)) return false;
-  const char *t = ctx->src->text + nstart(last);
-  size_t n = nend(last) - nstart(last);
-  return span_has(t, n, "Redis") || span_has(t, n, "redis") || span_has(t, n, "Pool") ||
-         node_text_eq(ctx->src, last, "from_url") || node_text_eq(ctx->src, last, "master_for");
-}
 
 static long literal_db(RuleCtx *ctx, TSNode n) {
   if (!node_is(n, SYM.integer)) return DB_UNKNOWN;
@@ -64,68 +47,46 @@ static bool url_names_db(const char *url) {
   return path && isdigit((unsigned char)path[1]);
 }
 
-static bool is_from_url(RuleCtx *ctx, TSNode fn) {
-  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
-  return node_text_eq(ctx->src, last, "from_url");
-}
-
 /* The database a construction selects, or DB_UNKNOWN. */
-static long construction_db(RuleCtx *ctx, TSNode call, Value v) {
-  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
-  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+static long construction_db(RuleCtx *ctx, const Ctor *c) {
+  TSNode args = c->args;
   TSNode db = call_kwarg(ctx->src, args, "db");
-  if (is_from_url(ctx, fn)) {
+  if (c->from_url) {
     /* redis-py: a database in the URL (path or ?db=) beats the db= keyword */
-    TSNode u = call_arg(args, 0);
-    if (ts_node_is_null(u)) u = call_kwarg(ctx->src, args, "url");
-    if (ts_node_is_null(u) || call_has_splat(args)) return DB_UNKNOWN;
-    KeyTpl t = keytpl_eval(ctx->model, u, model_scope_at(ctx->model, nstart(call)), 0);
-    if (!t.text || t.nholes) return DB_UNKNOWN;
-    long in_url = url_db(t.text);
+    const char *url = call_has_splat(args) ? NULL : ctor_url(ctx, c, NULL);
+    if (!url || strchr(url, KEY_HOLE)) return DB_UNKNOWN;
+    long in_url = url_db(url);
     if (in_url != 0 || ts_node_is_null(db)) return in_url;
-    return url_names_db(t.text) ? 0 : literal_db(ctx, db);
+    return url_names_db(url) ? 0 : literal_db(ctx, db);
   }
   if (!ts_node_is_null(db)) return literal_db(ctx, db);
-  if (node_is(fn, SYM.attribute) &&
-      node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "master_for"))
+  if (ctor_is_sentinel_child(ctx, c))
     return DB_UNKNOWN; /* Sentinel: the db comes from connection_kwargs */
   if (call_has_splat(args) || !ts_node_is_null(call_kwarg(ctx->src, args, "connection_pool")))
     return DB_UNKNOWN;
-  if (v.kind == OBJ_CLIENT) {
+  if (c->v.kind == OBJ_CLIENT) {
     TSNode third = call_arg(args, 2); /* Redis(host, port, db) */
     if (!ts_node_is_null(third)) return literal_db(ctx, third);
   }
   return 0;
 }
 
-static bool visit(TSNode n, void *data) {
-  RuleCtx *ctx = data;
-  if (!node_is(n, SYM.call)) return true;
-  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!ctor_like(ctx, fn)) return true;
-  Value v = model_eval(ctx->model, n);
-  bool pool_url = false;
-  if (v.kind == OBJ_UNKNOWN && is_from_url(ctx, fn) && node_is(fn, SYM.attribute)) {
-    Value cls = model_eval(ctx->model, ts_node_child_by_field_id(fn, SYM.f_object));
-    pool_url = cls.kind == OBJ_CLIENT_CLASS && cls.makes == OBJ_POOL; /* ConnectionPool.from_url */
-  }
-  bool built = (v.kind == OBJ_CLIENT || v.kind == OBJ_POOL) && v.ctor_start == nstart(n);
-  if (!built && !pool_url) return true;
-  if (v.cluster) {
-    Finding *f = rule_report(ctx, n, SEV_ERROR, "Redis Cluster client");
-    f->key = CLUSTER_KEY;
-    return true;
-  }
-  long db = construction_db(ctx, n, v);
-  if (db == DB_UNKNOWN) return true;
-  Finding *f = rule_report(ctx, n, SEV_INFO, "database %ld", db);
-  f->key = arena_printf(ctx->arena, "%ld", db);
-  return true;
-}
-
+/* Every client or pool construction (the model lists them). */
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests pick a throwaway database on purpose */
-  node_walk(ts_tree_root_node(ctx->model->tree), visit, ctx);
+  for (size_t i = 0; i < model_nctors(ctx->model); i++) {
+    const Ctor *c = model_ctor(ctx->model, i);
+    if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) continue;
+    if (c->v.cluster) {
+      Finding *f = rule_report(ctx, c->node, SEV_ERROR, "Redis Cluster client");
+      f->key = CLUSTER_KEY;
+      continue;
+    }
+    long db = construction_db(ctx, c);
+    if (db == DB_UNKNOWN) continue;
+    Finding *f = rule_report(ctx, c->node, SEV_INFO, "database %ld", db);
+    f->key = arena_printf(ctx->arena, "%ld", db);
+  }
 }
 
 /* ---- project pass ------------------------------------------------------ */
