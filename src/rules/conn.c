@@ -67,14 +67,21 @@ bool url_query_has(const char *url, const char *name) {
   return false;
 }
 
-bool url_host(const char *url, char *buf, size_t cap) {
+bool url_authority(const char *url, const char **start, const char **at, const char **end) {
   const char *s = strstr(url, "://");
-  if (!s || !strncasecmp(url, "unix", 4) || cap == 0) return false;
+  if (!s) return false;
   s += 3;
-  const char *end = s + strcspn(s, "/?#");
-  const char *at = NULL;
-  for (const char *p = s; p < end; p++)
-    if (*p == '@') at = p;
+  *start = s;
+  *end = s + strcspn(s, "/?#");
+  *at = NULL;
+  for (const char *p = s; p < *end; p++)
+    if (*p == '@') *at = p; /* the last one: a password may hold an '@' */
+  return true;
+}
+
+bool url_host(const char *url, char *buf, size_t cap) {
+  const char *s, *at, *end;
+  if (!strncasecmp(url, "unix", 4) || cap == 0 || !url_authority(url, &s, &at, &end)) return false;
   if (at) s = at + 1;
   const char *h_end;
   if (*s == '[') { /* [::1]:6379 */

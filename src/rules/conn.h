@@ -22,6 +22,9 @@ const char *ctor_url(RuleCtx *ctx, const Ctor *c, TSNode *lit);
 const char *literal_text(RuleCtx *ctx, TSNode n, int scope, TSNode *lit);
 /* Does the URL's query name the parameter ("socket_timeout")? */
 bool url_query_has(const char *url, const char *name);
+/* The authority of a URL, "user:pw@host:port" in "redis://user:pw@host:port/0":
+ * [*start, *end), *at its last '@' or NULL. False without "://". */
+bool url_authority(const char *url, const char **start, const char **at, const char **end);
 /* The host of a URL ("redis://:pw@cache.example.com:6379/0" -> cache.example.com),
  * written into buf; false for unix:// URLs and unknown hosts. */
 bool url_host(const char *url, char *buf, size_t cap);

@@ -67,14 +67,8 @@ static void report_literal(RuleCtx *ctx, TSNode at, const char *what, const char
 
 /* The password of a redis URL: "redis://user:pw@host" -> "pw"; NULL if none. */
 static const char *url_password(RuleCtx *ctx, const char *url) {
-  const char *s = strstr(url, "://");
-  if (!s) return NULL;
-  s += 3;
-  const char *end = s + strcspn(s, "/?#");
-  const char *at = NULL;
-  for (const char *p = s; p < end; p++)
-    if (*p == '@') at = p;
-  if (!at) return NULL;
+  const char *s, *at, *end;
+  if (!url_authority(url, &s, &at, &end) || !at) return NULL;
   const char *colon = memchr(s, ':', (size_t)(at - s));
   if (!colon || colon + 1 >= at) return NULL;
   return arena_strndup(ctx->arena, colon + 1, (size_t)(at - colon - 1));
