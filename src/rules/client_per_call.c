@@ -28,13 +28,6 @@ static bool once_name(const char *name) {
          strstr(name, "connection") || strstr(name, "_redis") || strstr(name, "_pool");
 }
 
-static bool contains_ci(const char *s, const char *needle) {
-  size_t n = strlen(needle);
-  for (; *s; s++)
-    if (!strncasecmp(s, needle, n)) return true;
-  return false;
-}
-
 /* Decorators that make a function run once (caches), or mark an entry
  * point or fixture. */
 static bool once_decorated(RuleCtx *ctx, const Function *fn) {

@@ -245,16 +245,6 @@ typedef struct Part {
   bool tagged;
 } Part;
 
-static bool contains_ci(const char *s, const char *word) {
-  size_t n = strlen(word);
-  for (; *s; s++) {
-    size_t i = 0;
-    while (i < n && s[i] && tolower((unsigned char)s[i]) == word[i]) i++;
-    if (i == n) return true;
-  }
-  return false;
-}
-
 /* A hole whose value may hold a hash tag: a configured key prefix. */
 static bool prefix_like(RuleCtx *ctx, TSNode hole) {
   if (ts_node_is_null(hole)) return true;

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static size_t push(Stored *out, size_t n, size_t cap, TSNode field, TSNode value) {
   if (n < cap && !ts_node_is_null(value)) {
@@ -704,4 +705,11 @@ bool block_exits(TSNode block) {
   const char *type = ts_node_type(last);
   return node_is(last, SYM.return_statement) || node_is(last, SYM.raise_statement) ||
          !strcmp(type, "continue_statement") || !strcmp(type, "break_statement");
+}
+
+bool contains_ci(const char *s, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *s; s++)
+    if (!strncasecmp(s, needle, n)) return true;
+  return false;
 }

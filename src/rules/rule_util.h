@@ -98,6 +98,8 @@ TSNode statement_next(TSNode stmt, bool *comment);
 TSNode statement_prev(TSNode stmt, bool *comment);
 /* Does the block end in return, raise, continue or break (comments skipped)? */
 bool block_exits(TSNode block);
+/* Does s contain needle, ignoring ASCII case? */
+bool contains_ci(const char *s, const char *needle);
 /* Line (1-based) of a byte offset. */
 unsigned line_of(const Source *src, uint32_t byte);
 /* Does the text name a lock: the word lock, mutex, leader or semaphore
