@@ -48,7 +48,8 @@ typedef struct Cli {
 
 static const char USAGE[] =
     "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
-    "       redislint calls [PATH...]             list the Redis commands the code sends\n"
+    "       redislint calls [--unresolved] [PATH...]\n"
+    "                                             list the Redis commands the code sends\n"
     "       redislint keys [--format text|json] [PATH...]\n"
     "                                             the keyspace the code uses\n"
     "       redislint rules                       list all rules\n"
@@ -569,21 +570,48 @@ static int cmd_check(int argc, char **argv) {
   return code;
 }
 
-/* redislint calls: every call site the model proved to be a Redis command. */
+/* redislint calls: every call site the model proved to be a Redis command
+ * (kind `client`, `pipeline`, ...) or inferred from use (`inferred-client`);
+ * with --unresolved, the receivers of Redis-only methods it could not prove. */
 static int cmd_calls(int argc, char **argv) {
   Options opt;
   options_defaults(&opt);
   opt.jobs = default_jobs();
   opt.list_calls = true;
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
+  char **args = xcalloc((size_t)argc + 1, sizeof(char *));
+  int nargs = 0;
+  for (int i = 0; i < argc; i++) {
+    if (i > 0 && !strcmp(argv[i], "--unresolved")) opt.list_unresolved = true;
+    else if (i > 0 && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
+      printf("Usage: redislint calls [--unresolved] [PATH...]\n\n"
+             "Lists every Redis call site: path:line:col, receiver kind (client, async-client,\n"
+             "cluster, pipeline, transaction; inferred-* when the client is known only from\n"
+             "the commands the code calls on it), receiver.method, command, key template.\n\n"
+             "  --unresolved  instead, the receivers that get methods only a Redis client has\n"
+             "                but that are not proven: path:line:col, receiver, calls, methods,\n"
+             "                inferred|unresolved, and where the chain to a client broke\n");
+      free(args);
+      return EXIT_CLEAN;
+    } else args[nargs++] = argv[i];
+  }
   optind = 1;
   LintRun run;
-  if (lint_paths(argc, argv, &opt, NULL, NULL, &run) != 0) return EXIT_ERROR;
+  int rc = lint_paths(nargs, args, &opt, NULL, NULL, &run);
+  free(args);
+  if (rc != 0) return EXIT_ERROR;
   size_t total = 0;
-  for (size_t i = 0; i < run.nfiles; i++)
-    for (size_t k = 0; k < run.files[i].ncalls; k++, total++)
-      printf("%s:%s\n", run.files[i].src.path, run.files[i].calls[k]);
-  fprintf(stderr, "%zu Redis call sites in %zu files\n", total, run.nfiles);
+  for (size_t i = 0; i < run.nfiles; i++) {
+    const FileResult *fr = &run.files[i];
+    size_t n = opt.list_unresolved ? fr->nunresolved : fr->ncalls;
+    for (size_t k = 0; k < n; k++, total++)
+      printf("%s:%s\n", fr->src.path, opt.list_unresolved ? fr->unresolved[k] : fr->calls[k]);
+  }
+  if (opt.list_unresolved)
+    fprintf(stderr, "%zu receivers of Redis-only methods not proven in %zu files\n", total,
+            run.nfiles);
+  else
+    fprintf(stderr, "%zu Redis call sites in %zu files\n", total, run.nfiles);
   int code = diags_has_errors(&run.diags) ? EXIT_ERROR : EXIT_CLEAN;
   lint_run_free(&run);
   return code;

@@ -1,6 +1,7 @@
 /* commands.c - the redis-py method table. Keep sorted by method (a test checks). */
 #include "commands.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* add a command here (sorted by method) */
@@ -211,3 +212,44 @@ const Command *commands_find(const char *method, uint32_t len) {
 size_t commands_count(void) { return NCOMMANDS; }
 
 const Command *commands_at(size_t i) { return i < NCOMMANDS ? &COMMANDS[i] : NULL; }
+
+/* Method names that only a Redis client (or pipeline) has: calling one is
+ * evidence that the receiver is a client (model_infer.c). Names that other
+ * common libraries share are left out: get/set/delete/keys, incr (statsd),
+ * mget (Elasticsearch), unlink (os, pathlib), persist (Spark), ttl, publish.
+ * Keep sorted (a test checks). */
+static const char *const DISTINCTIVE[] = {
+    "blmove", "blpop", "brpop", "brpoplpush", "bzpopmax", "bzpopmin", "decrby", "evalsha",
+    "expire", "expireat", "flushall", "flushdb", "geoadd", "geosearch", "getdel", "getex",
+    "getset", "hdel", "hexists", "hget", "hgetall", "hincrby", "hincrbyfloat", "hkeys", "hlen",
+    "hmget", "hmset", "hscan_iter", "hset", "hsetnx", "hvals", "incrby", "incrbyfloat", "lindex",
+    "llen", "lmove", "lpop", "lpush", "lpushx", "lrange", "lrem", "lset", "ltrim", "pexpire",
+    "pexpireat", "pfadd", "pfcount", "pfmerge", "pipeline", "psetex", "pttl", "register_script",
+    "rpop", "rpoplpush", "rpush", "rpushx", "sadd", "scan_iter", "scard", "script_load", "sdiff",
+    "sdiffstore", "setex", "setnx", "sinter", "sinterstore", "sismember", "smembers",
+    "smismember", "smove", "spop", "srandmember", "srem", "sscan_iter", "sunion", "sunionstore",
+    "xack", "xadd", "xautoclaim", "xclaim", "xdel", "xgroup_create", "xlen", "xpending", "xrange",
+    "xread", "xreadgroup", "xrevrange", "xtrim", "zadd", "zcard", "zcount", "zincrby",
+    "zinterstore", "zpopmax", "zpopmin", "zrange", "zrangebyscore", "zrank", "zrem",
+    "zremrangebyrank", "zremrangebyscore", "zrevrange", "zrevrangebyscore", "zrevrank",
+    "zscan_iter", "zscore", "zunionstore",
+};
+
+static int cmp_distinct(const void *key, const void *elem) {
+  const char *const *e = elem;
+  return strcmp((const char *)key, *e);
+}
+
+bool commands_distinctive(const char *method, uint32_t len) {
+  char buf[32];
+  if (len == 0 || len >= sizeof buf) return false;
+  memcpy(buf, method, len);
+  buf[len] = '\0';
+  return bsearch(buf, DISTINCTIVE, sizeof DISTINCTIVE / sizeof DISTINCTIVE[0],
+                 sizeof DISTINCTIVE[0], cmp_distinct) != NULL;
+}
+
+size_t commands_ndistinctive(void) { return sizeof DISTINCTIVE / sizeof DISTINCTIVE[0]; }
+const char *commands_distinctive_at(size_t i) {
+  return i < commands_ndistinctive() ? DISTINCTIVE[i] : NULL;
+}

@@ -4,6 +4,7 @@
  * command it sends, where its keys are, and what kind of command it is. */
 #ifndef RL_COMMANDS_H
 #define RL_COMMANDS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,5 +44,10 @@ typedef struct Command {
 /* NULL if the method is not a known redis-py command method. */
 const Command *commands_find(const char *method, uint32_t len);
 size_t commands_count(void);
+/* Is `method` a name only a Redis client has (hset, zadd, xadd, scan_iter)?
+ * Evidence for clients inferred from use. The list, sorted, for tests. */
+bool commands_distinctive(const char *method, uint32_t len);
+size_t commands_ndistinctive(void);
+const char *commands_distinctive_at(size_t i);
 const Command *commands_at(size_t i);
 #endif

@@ -22,6 +22,8 @@ typedef struct Slot {
 } Slot;
 
 struct ProjectIndex {
+  bool defined[INDEX_MAX_DISTINCT];      /* by commands_distinctive_at() index */
+  bool defined_test[INDEX_MAX_DISTINCT]; /* ... in test code only (fakes) */
   ModExports *mods;
   size_t len, cap;
   Slot *slots;
@@ -232,4 +234,67 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname) {
     if (n == 0) return false;
     n--; /* drop the dot */
   }
+}
+
+
+static bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* After `def NAME`: is the body only `...` or `pass` (a Protocol or stub)? */
+static bool stub_body(const char *q, const char *end) {
+  int depth = 0;
+  for (; q < end; q++) {
+    if (*q == '(' || *q == '[') depth++;
+    else if (*q == ')' || *q == ']') depth--;
+    else if (*q == ':' && depth <= 0) break;
+  }
+  for (q++; q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'); q++) {}
+  if (end - q >= 3 && !memcmp(q, "...", 3)) return true;
+  return end - q >= 4 && !memcmp(q, "pass", 4) && (end - q == 4 || !ident_char(q[4]));
+}
+
+void index_scan_defined(const char *text, size_t len, bool *defined) {
+  const char *end = text + len;
+  for (const char *p = text; p && p + 4 < end;) {
+    p = memchr(p, 'd', (size_t)(end - p));
+    if (!p || p + 4 >= end) break;
+    const char *ls = p;
+    while (ls > text && (ls[-1] == ' ' || ls[-1] == '\t')) ls--;
+    bool indented = ls < p && (ls == text || ls[-1] == '\n');
+    if (ls > text + 6 && !memcmp(ls - 6, "async ", 6)) { /* async def */
+      const char *l2 = ls - 6;
+      while (l2 > text && (l2[-1] == ' ' || l2[-1] == '\t')) l2--;
+      indented = l2 < ls - 6 && (l2 == text || l2[-1] == '\n');
+    }
+    if (memcmp(p, "def ", 4) != 0 || (p > text && ident_char(p[-1])) || !indented) {
+      p++;
+      continue;
+    }
+    const char *q = p + 4;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    const char *name = q;
+    while (q < end && ident_char(*q)) q++;
+    p = q;
+    if (q == name || !commands_distinctive(name, (uint32_t)(q - name)) || stub_body(q, end))
+      continue;
+    for (size_t i = 0; i < commands_ndistinctive() && i < INDEX_MAX_DISTINCT; i++) {
+      const char *d = commands_distinctive_at(i);
+      if (strlen(d) == (size_t)(q - name) && !memcmp(d, name, (size_t)(q - name)))
+        defined[i] = true;
+    }
+  }
+}
+
+void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code) {
+  bool *into = test_code ? self->defined_test : self->defined;
+  for (size_t i = 0; i < INDEX_MAX_DISTINCT; i++) into[i] |= defined[i];
+}
+
+bool index_defines(const ProjectIndex *self, const char *method, bool test_code) {
+  for (size_t i = 0; self && i < commands_ndistinctive() && i < INDEX_MAX_DISTINCT; i++)
+    if ((self->defined[i] || (test_code && self->defined_test[i])) &&
+        !strcmp(commands_distinctive_at(i), method))
+      return true;
+  return false;
 }

@@ -27,6 +27,17 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname);
  * nor an exported name cannot reach a client, so it needs no model. */
 bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);
 
+/* Method names only a Redis client has (commands_distinctive) that a class
+ * of the project defines: a wrapper's own `hset` is not evidence of a client.
+ * index_scan_defined() scans a file's text for `def NAME` (thread-safe: it
+ * fills `defined`, INDEX_MAX_DISTINCT flags by commands_distinctive_at()
+ * index); index_add_defined() merges a file's flags. */
+#define INDEX_MAX_DISTINCT 256
+void index_scan_defined(const char *text, size_t len, bool *defined);
+/* A fake client class in test code blocks the evidence in test code only. */
+void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code);
+bool index_defines(const ProjectIndex *self, const char *method, bool test_code);
+
 /* Dotted module name of a path: "src/app/ext.py" -> "src.app.ext",
  * "app/__init__.py" -> "app". Returns malloc'ed string (caller frees). */
 char *module_name_for_path(const char *path);

@@ -26,6 +26,8 @@ typedef struct FileWork {
   char *module;    /* dotted module name, malloc'ed */
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
+  bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
+  bool test_code;
 } FileWork;
 
 typedef struct Run {
@@ -46,15 +48,36 @@ typedef struct Run {
 /* Does the text name redis (redis, Redis(, aioredis, redis_client,
  * RedisCluster) rather than a word that merely contains it (Redistribution,
  * a license header classic)? */
+static bool mentions_word(const Source *s, const char *needle, size_t k);
+
 static bool mentions_redis(const Source *s) {
-  static const char needle[] = "redis";
-  for (uint32_t i = 0; i + 5 <= s->len; i++) {
-    if ((s->text[i] | 0x20) != 'r') continue;
-    size_t k = 1;
-    while (k < 5 && (s->text[i + k] | 0x20) == needle[k]) k++;
-    if (k < 5) continue;
-    char next = i + 5 < s->len ? s->text[i + 5] : ' ';
+  return mentions_word(s, "redis", 5) || mentions_word(s, "valkey", 6);
+}
+
+/* Does the text hold `needle` (lower case, matched case-insensitively) not
+ * followed by a lower-case letter? */
+static bool mentions_word(const Source *s, const char *needle, size_t k) {
+  for (uint32_t i = 0; i + k <= s->len; i++) {
+    if ((s->text[i] | 0x20) != needle[0]) continue;
+    size_t j = 1;
+    while (j < k && (s->text[i + j] | 0x20) == needle[j]) j++;
+    if (j < k) continue;
+    char next = i + k < s->len ? s->text[i + k] : ' ';
     if (!(next >= 'a' && next <= 'z')) return true;
+  }
+  return false;
+}
+
+/* Does the text call a method only a Redis client has (`.hset(`)? Such a
+ * file is modelled even when it never names redis: its receivers may be
+ * clients handed over from elsewhere (model_infer.c). */
+static bool calls_distinctive(const Source *s) {
+  const char *t = s->text, *end = s->text + s->len;
+  for (const char *p = t; p < end && (p = memchr(p, '.', (size_t)(end - p)));) {
+    const char *q = ++p;
+    while (q < end && ((*q >= 'a' && *q <= 'z') || *q == '_')) q++;
+    if (q < end && *q == '(' && q > p && commands_distinctive(p, (uint32_t)(q - p))) return true;
+    p = q;
   }
   return false;
 }
@@ -121,7 +144,10 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   if (rc != 0) return;
   fr->loaded = true;
   w->module = module_name_for_path(fr->src.path);
-  w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path);
+  index_scan_defined(fr->src.text, fr->src.len, w->defined);
+  w->test_code = in_test_code(&fr->src, r->opt);
+  w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
+                calls_distinctive(&fr->src);
   if (w->relevant) w->tree = parse(p, &fr->src);
   else if (strcmp(path, "-") != 0) source_release(&fr->src); /* pass 2 reads it again */
 }
@@ -153,6 +179,20 @@ static void job_model(Run *r, TSParser *p, size_t i) {
 
 /* ---------------------------------------------------------------- pass 2 */
 
+/* A safe fix on a call whose client is only inferred from use becomes
+ * unsafe: one clue is not proof enough for --fix to rewrite code. */
+static void weaken_inferred_fix(const Model *m, Finding *f) {
+  if (f->fix.applicability != FIX_SAFE) return;
+  for (size_t i = 0; i < model_ncalls(m); i++) {
+    const CallSite *cs = model_call(m, i);
+    if (!cs->recv.inferred || ts_node_start_byte(cs->node) >= f->end ||
+        ts_node_end_byte(cs->node) <= f->start)
+      continue;
+    f->fix.applicability = FIX_UNSAFE;
+    return;
+  }
+}
+
 static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   RuleCtx ctx;
   memset(&ctx, 0, sizeof ctx);
@@ -166,8 +206,12 @@ static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
     const Rule *rule = rules_at(k);
     if (!r->opt->enabled[k] || !rule->check_file) continue;
     ctx.rule = rule;
+    model_view_proven(m, rule->proven_only);
+    size_t before = found->len;
     rule->check_file(&ctx);
+    for (size_t f = before; f < found->len; f++) weaken_inferred_fix(m, vec_at(found, f));
   }
+  model_view_proven(m, false);
 }
 
 static int cmp_edit(const void *a, const void *b) {
@@ -188,7 +232,19 @@ static void store_findings(FileResult *fr, Vec *found) {
   qsort(fr->findings, fr->nfindings, sizeof(Finding), finding_cmp);
 }
 
+static const char *kind_name_proven(Value v);
+
 static const char *kind_name(Value v) {
+  if (!v.inferred) return kind_name_proven(v);
+  switch (v.kind) {
+  case OBJ_PIPELINE: return "inferred-pipeline";
+  case OBJ_TRANSACTION: return "inferred-transaction";
+  case OBJ_CLIENT_OR_PIPELINE: return "inferred-client-or-pipeline";
+  default: return v.is_async ? "inferred-async-client" : "inferred-client";
+  }
+}
+
+static const char *kind_name_proven(Value v) {
   switch (v.kind) {
   case OBJ_PIPELINE: return "pipeline";
   case OBJ_TRANSACTION: return "transaction";
@@ -213,6 +269,49 @@ static void record_calls(FileResult *fr, const Model *m) {
                                 cs->loop >= 0 ? "\tin-loop" : "");
   }
   fr->ncalls = n;
+}
+
+/* "12:5\tself.conn\t3\thset,zadd\tinferred\twhy" per receiver and reason,
+ * in order of first appearance. */
+static void record_unresolved(FileResult *fr, const Model *m) {
+  size_t n = model_nunresolved(m);
+  if (!n) return;
+  fr->unresolved = arena_alloc(fr->arena, n * sizeof(char *));
+  size_t *first = xcalloc(n, sizeof(size_t)), ngroups = 0;
+  for (size_t k = 0; k < n; k++) {
+    const Unresolved *u = model_unresolved(m, k);
+    size_t g = 0;
+    while (g < ngroups) {
+      const Unresolved *f = model_unresolved(m, first[g]);
+      if (!strcmp(f->recv, u->recv) && !strcmp(f->why, u->why)) break;
+      g++;
+    }
+    if (g == ngroups) first[ngroups++] = k;
+  }
+  for (size_t g = 0; g < ngroups; g++) {
+    const Unresolved *f = model_unresolved(m, first[g]);
+    Position pos = source_position(&fr->src, ts_node_start_byte(f->node));
+    char methods[256] = "";
+    size_t count = 0, used = 0;
+    for (size_t k = first[g]; k < n; k++) {
+      const Unresolved *u = model_unresolved(m, k);
+      if (strcmp(f->recv, u->recv) || strcmp(f->why, u->why)) continue;
+      count++;
+      bool seen = false;
+      for (size_t j = first[g]; j < k && !seen; j++) {
+        const Unresolved *o = model_unresolved(m, j);
+        seen = !strcmp(o->recv, u->recv) && !strcmp(o->why, u->why) && !strcmp(o->method, u->method);
+      }
+      if (seen) continue;
+      int w = snprintf(methods + used, sizeof methods - used, "%s%s", used ? "," : "", u->method);
+      if (w > 0 && (size_t)w < sizeof methods - used) used += (size_t)w;
+    }
+    fr->unresolved[g] = arena_printf(fr->arena, "%u:%u\t%s\t%zu\t%s\t%s\t%s", pos.line,
+                                     pos.column, f->recv, count, methods,
+                                     f->inferred ? "inferred" : "unresolved", f->why);
+  }
+  fr->nunresolved = ngroups;
+  free(first);
 }
 
 #define MAX_KEYS_PER_CALL 8
@@ -304,6 +403,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     run_rules(r, fr, m, &found);
     store_findings(fr, &found);
     if (r->opt->list_calls) record_calls(fr, m);
+    if (r->opt->list_unresolved) record_unresolved(fr, m);
     record_keys(fr, m, r->opt);
     vec_free(&found);
     model_free(m);
@@ -311,7 +411,8 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   }
   if (suppress_maybe(&fr->src)) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
   ts_tree_delete(tree);
-  if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp) source_release(&fr->src);
+  if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
+    source_release(&fr->src);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -355,8 +456,10 @@ static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t)) {
  * anything against the project; only those models are rebuilt in later
  * rounds, and the last model of every relevant file is kept for the rules. */
 static void build_index(Run *r) {
-  for (size_t i = 0; i < r->files->len; i++)
+  for (size_t i = 0; i < r->files->len; i++) {
     if (r->work[i].tree) index_add_module(r->index, r->work[i].module);
+    index_add_defined(r->index, r->work[i].defined, r->work[i].test_code);
+  }
   for (int round = 0; round < 4; round++) {
     run_parallel(r, job_model);
     bool changed = false;

@@ -30,6 +30,8 @@ typedef struct FileResult {
   Arena *arena;       /* owns findings and their strings */
   const char **calls; /* with Options.list_calls: one line per Redis call site */
   size_t ncalls;
+  const char **unresolved; /* with Options.list_unresolved: one line per receiver */
+  size_t nunresolved;
   KeyUse *keys;       /* key uses in file order (arena) */
   size_t nkeys;
   PyVer pyver;        /* the redis-py version its project pins (or --redis-py-version) */

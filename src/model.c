@@ -57,6 +57,10 @@ static int binding_get(Model *m, int scope, const char *name, size_t len) {
   return i;
 }
 
+int model_binding_get(Model *m, int scope, const char *name, size_t len) {
+  return binding_get(m, scope, name, len);
+}
+
 /* ---------------------------------------------------------------- scopes */
 
 
@@ -132,9 +136,10 @@ static int binding_get(Model *m, int scope, const char *name, size_t len);
 /* An import is also a binding: `Redis = None` in an `except ImportError`
  * branch merges with it instead of hiding it. */
 static void import_add(Model *m, int scope, const char *local, size_t llen, const char *qual,
-                       uint32_t at) {
+                       uint32_t at, bool module) {
   Import *im = vec_push(&m->imports);
   im->scope = scope;
+  im->module = module;
   im->local = arena_strndup(m->arena, local, llen);
   im->qualified = qual;
   int b = binding_get(m, scope, local, llen);
@@ -152,11 +157,11 @@ static void walk_import(Model *m, TSNode n, int scope) {
       const char *q = node_text_squeezed(m->arena, m->src, c);
       const char *dot = strchr(q, '.');
       import_add(m, scope, q, dot ? (size_t)(dot - q) : strlen(q),
-                 dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q, nstart(n));
+                 dot ? arena_strndup(m->arena, q, (size_t)(dot - q)) : q, nstart(n), true);
     } else if (nsym(c) == SYM.aliased_import) {
       const char *q = node_text_squeezed(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_name));
       const char *a = node_text(m->arena, m->src, ts_node_child_by_field_id(c, SYM.f_alias));
-      import_add(m, scope, a, strlen(a), q, nstart(n));
+      import_add(m, scope, a, strlen(a), q, nstart(n), true);
     }
   }
 }
@@ -195,7 +200,7 @@ static void walk_import_from(Model *m, TSNode n, int scope) {
     const char *q = node_text_squeezed(m->arena, m->src, name);
     const char *a = node_text(m->arena, m->src, alias);
     import_add(m, scope, a, strlen(a),
-               base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q, nstart(n));
+               base[0] ? arena_printf(m->arena, "%s.%s", base, q) : q, nstart(n), false);
   }
 }
 
@@ -725,32 +730,113 @@ static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
   return k;
 }
 
+static void add_call(Model *m, const PendingCall *p, Value v) {
+  TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  CallSite *cs = vec_push(&m->calls);
+  cs->node = p->node;
+  cs->receiver = obj;
+  cs->args = ts_node_child_by_field_id(p->node, SYM.f_arguments);
+  cs->stmt = p->stmt;
+  cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
+  cs->method = node_text(m->arena, m->src, attr);
+  cs->recv_text = node_text_squeezed(m->arena, m->src, obj);
+  cs->recv = v;
+  cs->loop = p->loop;
+  cs->func = p->func;
+  cs->cls = p->cls;
+  cs->scope = p->scope;
+  cs->in_async = p->in_async;
+  cs->awaited = p->awaited;
+  TSNode k = key_arg(m, cs->cmd, cs->args);
+  if (!ts_node_is_null(k)) cs->key = keytpl_eval(m, k, p->scope, 0);
+  if (!v.inferred) *(size_t *)vec_push(&m->proven) = m->calls.len - 1;
+}
+
+/* A receiver inferred at one call site (not a binding: `self.conn()`,
+ * `a.b.c`) is the same object at every call with the same text in the same
+ * function (or, for `self.`..., the same class). */
+typedef struct SiteId {
+  const char *text;
+  int ctx;
+  Value v;
+} SiteId;
+
+static int site_ctx(const PendingCall *p, const char *text) {
+  return !strncmp(text, "self.", 5) ? -2 - p->cls : p->func;
+}
+
+static int site_cmp(const void *a, const void *b) {
+  const SiteId *x = a, *y = b;
+  if (x->ctx != y->ctx) return x->ctx < y->ctx ? -1 : 1;
+  return strcmp(x->text, y->text);
+}
+
+/* ids sorted by site_cmp: O(log n) per call, so a dense file stays linear-ish. */
+static const SiteId *site_find(const Vec *ids, const char *text, int ctx) {
+  SiteId key = {text, ctx, {0}};
+  return ids->len ? bsearch(&key, ids->data, ids->len, sizeof(SiteId), site_cmp) : NULL;
+}
+
+static bool distinctive_call(const Model *m, const PendingCall *p) {
+  TSNode attr = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
+                                          SYM.f_attribute);
+  return commands_distinctive(m->src->text + nstart(attr), nend(attr) - nstart(attr));
+}
+
+static void note_unresolved(Model *m, const PendingCall *p, TSNode obj, bool inferred) {
+  TSNode attr = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
+                                          SYM.f_attribute);
+  if (node_is(obj, SYM.identifier) &&
+      (node_text_eq(m->src, obj, "self") || node_text_eq(m->src, obj, "cls")))
+    return; /* a class's own method */
+  Unresolved *u = vec_push(&m->unresolved);
+  u->node = p->node;
+  u->recv = node_text_squeezed(m->arena, m->src, obj);
+  u->method = node_text(m->arena, m->src, attr);
+  u->inferred = inferred;
+  u->why = model_unresolved_why(m, obj, p->scope);
+}
+
 static void build_calls(Model *m) {
+  Vec ids;
+  vec_init(&ids, sizeof(SiteId));
+  Value *vals = xcalloc(m->pending.len + 1, sizeof(Value));
   for (size_t i = 0; i < m->pending.len; i++) {
     const PendingCall *p = vec_at(&m->pending, i);
-    TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
-    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    Value v = model_eval_in(m, obj, p->scope, 0);
-    if (!value_is_clientish(v)) continue;
-    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
-    CallSite *cs = vec_push(&m->calls);
-    cs->node = p->node;
-    cs->receiver = obj;
-    cs->args = ts_node_child_by_field_id(p->node, SYM.f_arguments);
-    cs->stmt = p->stmt;
-    cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
-    cs->method = node_text(m->arena, m->src, attr);
-    cs->recv_text = node_text_squeezed(m->arena, m->src, obj);
-    cs->recv = v;
-    cs->loop = p->loop;
-    cs->func = p->func;
-    cs->cls = p->cls;
-    cs->scope = p->scope;
-    cs->in_async = p->in_async;
-    cs->awaited = p->awaited;
-    TSNode k = key_arg(m, cs->cmd, cs->args);
-    if (!ts_node_is_null(k)) cs->key = keytpl_eval(m, k, p->scope, 0);
+    TSNode obj = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
+                                           SYM.f_object);
+    vals[i] = model_eval_in(m, obj, p->scope, 0);
+    if (vals[i].kind != OBJ_UNKNOWN && vals[i].kind != OBJ_NONE) continue;
+    Value iv = model_infer_site(m, p);
+    if (!value_is_clientish(iv)) continue;
+    vals[i] = iv;
+    const char *t = node_text_squeezed(m->arena, m->src, obj);
+    SiteId *s = vec_push(&ids);
+    s->text = t;
+    s->ctx = site_ctx(p, t);
+    s->v = iv;
   }
+  if (ids.len > 1) qsort(ids.data, ids.len, sizeof(SiteId), site_cmp);
+  for (size_t i = 0; i < m->pending.len; i++) {
+    const PendingCall *p = vec_at(&m->pending, i);
+    TSNode obj = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
+                                           SYM.f_object);
+    Value v = vals[i];
+    if (ids.len && !value_is_clientish(v) && (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE)) {
+      const char *t = node_text_squeezed(m->arena, m->src, obj);
+      const SiteId *s = site_find(&ids, t, site_ctx(p, t));
+      if (s) v = s->v;
+    }
+    bool client = value_is_clientish(v);
+    if (distinctive_call(m, p) && (!client || v.inferred) &&
+        (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE || client))
+      note_unresolved(m, p, obj, client);
+    if (client) add_call(m, p, v);
+  }
+  free(vals);
+  vec_free(&ids);
 }
 
 /* Keeps the pending constructions that build a client, pool or sentinel. */
@@ -819,16 +905,17 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->index = index;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven};
   size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
                  sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
                  sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl),
-                 sizeof(Ctor), sizeof(Ctor)};
+                 sizeof(Ctor), sizeof(Ctor), sizeof(Unresolved), sizeof(size_t)};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
   model_resolve_bindings(m);
+  model_infer_bindings(m);
   build_calls(m);
   build_ctors(m);
   build_exports(m);
@@ -839,7 +926,7 @@ void model_free(Model *m) {
   if (!m) return;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;
@@ -848,10 +935,18 @@ void model_free(Model *m) {
 }
 
 const Source *model_source(const Model *m) { return m->src; }
-size_t model_ncalls(const Model *m) { return m->calls.len; }
+size_t model_ncalls(const Model *m) { return m->view_proven ? m->proven.len : m->calls.len; }
+void model_view_proven(const Model *m, bool proven_only) {
+  ((Model *)m)->view_proven = proven_only; /* the engine's switch, not the model's facts */
+}
+size_t model_nunresolved(const Model *m) { return m->unresolved.len; }
+const Unresolved *model_unresolved(const Model *m, size_t i) { return vec_at(&m->unresolved, i); }
 size_t model_nctors(const Model *m) { return m->ctors.len; }
 const Ctor *model_ctor(const Model *m, size_t i) { return vec_at(&m->ctors, i); }
-const CallSite *model_call(const Model *m, size_t i) { return vec_at(&m->calls, i); }
+const CallSite *model_call(const Model *m, size_t i) {
+  if (m->view_proven) i = *(const size_t *)vec_at(&m->proven, i);
+  return vec_at(&m->calls, i);
+}
 const Loop *model_loop(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->loops, (size_t)i);
 }

@@ -49,6 +49,8 @@ typedef struct Value {
   bool is_async;
   bool cluster;
   uint8_t decode;    /* Tri: decode_responses of the client */
+  bool inferred;     /* known from use only (commands only a client has), not from
+                        a construction, factory or annotation: model_infer.c */
   uint32_t ctor_start, ctor_end; /* where the client was built (this file), 0/0 if not */
 } Value;
 
@@ -167,6 +169,23 @@ struct ProjectIndex;
  * Returns a model owned by `arena`; never NULL. */
 Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *module,
                    const struct ProjectIndex *index);
+
+/* Call sites the rules see: all of them (the default), or only those whose
+ * receiver is proven (rules that need the construction). The engine sets it
+ * before each rule; model_ncalls/model_call follow it. */
+void model_view_proven(const Model *m, bool proven_only);
+
+/* A receiver that gets commands only a Redis client has but that the model
+ * could not prove (for `calls --unresolved`): where, what, and why. */
+typedef struct Unresolved {
+  TSNode node;         /* the call */
+  const char *recv;    /* receiver text */
+  const char *method;
+  const char *why;     /* where the chain broke, one phrase */
+  bool inferred;       /* the model inferred a client from use */
+} Unresolved;
+size_t model_nunresolved(const Model *m);
+const Unresolved *model_unresolved(const Model *m, size_t i);
 
 /* Frees the model's heap parts (its arena is the caller's). */
 void model_free(Model *m);

@@ -1,8 +1,9 @@
 /* model_eval.c - what an expression is: the redis-py entry points the model
  * knows, evaluation of expressions to Values, and the round-based resolution
  * of every binding of a file. The walk that collects bindings is model.c. */
-#include <stdlib.h>
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -66,7 +67,53 @@ static Value mkval(uint8_t kind) {
   return v;
 }
 
+/* Clients with redis-py's API under other names, as the redis-py name they
+ * behave like: valkey-py (Valkey = Redis), aioredis 2.x (= redis.asyncio),
+ * fakeredis (FakeRedis = Redis, FakeAsyncRedis = redis.asyncio.Redis).
+ * NULL when qn is none of them. add a same-API client here */
+static const struct { const char *from, *to; } SAME_API[] = {
+    {"valkey.asyncio.cluster.ValkeyCluster", "redis.asyncio.cluster.RedisCluster"},
+    {"valkey.asyncio.ValkeyCluster", "redis.asyncio.RedisCluster"},
+    {"valkey.asyncio.Valkey", "redis.asyncio.Redis"},
+    {"valkey.asyncio.StrictValkey", "redis.asyncio.StrictRedis"},
+    {"valkey.asyncio.client.Valkey", "redis.asyncio.client.Redis"},
+    {"valkey.cluster.ValkeyCluster", "redis.cluster.RedisCluster"},
+    {"valkey.client.Valkey", "redis.client.Redis"},
+    {"valkey.client.StrictValkey", "redis.client.StrictRedis"},
+    {"valkey.ValkeyCluster", "redis.RedisCluster"},
+    {"valkey.StrictValkey", "redis.StrictRedis"},
+    {"valkey.Valkey", "redis.Redis"},
+    {"valkey", "redis"},
+    {"aioredis.client.Redis", "redis.asyncio.client.Redis"},
+    {"aioredis.client", "redis.asyncio.client"},
+    {"aioredis.connection", "redis.asyncio.connection"},
+    {"aioredis.sentinel", "redis.asyncio.sentinel"},
+    {"aioredis", "redis.asyncio"},
+    {"fakeredis.aioredis.FakeRedis", "redis.asyncio.Redis"},
+    {"fakeredis.FakeAsyncRedis", "redis.asyncio.Redis"},
+    {"fakeredis.FakeAsyncValkey", "redis.asyncio.Redis"},
+    {"fakeredis.FakeStrictRedis", "redis.StrictRedis"},
+    {"fakeredis.FakeRedis", "redis.Redis"},
+    {"fakeredis.FakeValkey", "redis.Redis"},
+    {"fakeredis.FakeStrictValkey", "redis.StrictRedis"},
+};
+
+/* The redis-py name `qn` stands for, written into buf; qn itself otherwise.
+ * A prefix matches whole dotted parts ("valkey.x" yes, "valkeys" no). */
+static const char *same_api_name(const char *qn, char *buf, size_t cap) {
+  for (size_t i = 0; i < sizeof SAME_API / sizeof SAME_API[0]; i++) {
+    size_t n = strlen(SAME_API[i].from);
+    if (strncmp(qn, SAME_API[i].from, n) != 0 || (qn[n] != '\0' && qn[n] != '.')) continue;
+    int k = snprintf(buf, cap, "%s%s", SAME_API[i].to, qn + n);
+    return k > 0 && (size_t)k < cap ? buf : qn;
+  }
+  return qn;
+}
+
 Value model_qualname_value(const Model *m, const char *qn) {
+  char same[256];
+  const char *orig = qn;
+  qn = same_api_name(qn, same, sizeof same);
   for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++) {
     if (strcmp(KNOWN[i].qualname, qn) != 0) continue;
     Value v = mkval(KNOWN[i].kind);
@@ -76,6 +123,7 @@ Value model_qualname_value(const Model *m, const char *qn) {
     return v;
   }
   Value v = {0};
+  qn = orig;
   if (!m->index) return mkval(OBJ_UNKNOWN);
   if (index_lookup(m->index, qn, &v) || index_matches_module(m->index, qn)) {
     ((Model *)m)->used_index = true; /* the model is still being built */
@@ -285,6 +333,18 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
   return mkval(OBJ_UNKNOWN);
 }
 
+/* Mock(), MagicMock(), AsyncMock(), mock.create_autospec(...), mocker.Mock():
+ * test doubles answer every method, so their use is no evidence. */
+static bool is_mock_factory(const Model *m, TSNode fn) {
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier)) return false;
+  static const char *const names[] = {"Mock", "MagicMock", "AsyncMock", "NonCallableMock",
+                                      "NonCallableMagicMock", "create_autospec"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (node_text_eq(m->src, last, names[i])) return true;
+  return false;
+}
+
 static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
@@ -294,6 +354,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     if (handled) return v;
   }
   const char *cq = model_qualname(m, fn, scope);
+  if (is_mock_factory(m, fn)) return mkval(OBJ_OTHER); /* has every method: never a client */
   if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
     return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
   Value fv = model_eval_in(m, fn, scope, depth + 1);
@@ -505,7 +566,17 @@ static bool is_literal(TSNode v) {
 /* A binding's value this round. An annotation naming a client class is
  * trusted when the assigned values say nothing (unknown or None); a value
  * that is known to be something else still conflicts. */
+static Value with_annotation_only(const Binding *b);
+
+/* ... and, when neither values nor annotations know anything, what the
+ * binding's use says (model_infer.c): proven facts always win. */
 static Value with_annotation(const Binding *b) {
+  Value v = with_annotation_only(b);
+  if (b->has_inferred && (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE)) return b->inferred;
+  return v;
+}
+
+static Value with_annotation_only(const Binding *b) {
   Value v = b->has_next ? b->next : mkval(b->has_typed ? OBJ_NONE : OBJ_UNKNOWN);
   if (!b->has_typed || !value_is_clientish(b->typed)) {
     if (b->has_typed && b->typed.kind == OBJ_NONE && v.kind == OBJ_NONE) return b->typed;

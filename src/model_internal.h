@@ -22,7 +22,8 @@ typedef struct Binding {
   Value val;   /* value from the previous resolution round (what lookups see) */
   Value next;  /* accumulating in the current round */
   Value typed; /* merged annotations (A_TYPE) of the current round */
-  bool has_next, has_typed;
+  Value inferred; /* from use (model_infer.c): the fallback when nothing is proven */
+  bool has_next, has_typed, has_inferred;
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
 } Binding;
 
@@ -52,6 +53,7 @@ typedef struct Import {
   int scope;
   const char *local;     /* name bound in the scope */
   const char *qualified; /* dotted name it stands for */
+  bool module;           /* `import x` / `import x as y`: a module object */
 } Import;
 
 typedef struct PendingCall {
@@ -77,7 +79,9 @@ struct Model {
   const char *package;  /* for relative imports */
   const ProjectIndex *index;
   Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
-      calls, exports, globals, pending_ctors, ctors;
+      calls, exports, globals, pending_ctors, ctors, unresolved;
+  Vec proven;           /* size_t: indices of calls whose receiver is proven */
+  bool view_proven;     /* model_view_proven() */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
@@ -99,6 +103,7 @@ static inline const Function *func_at(const Model *m, int i) {
 int model_scope_function(const Model *m, int s); /* function index of a scope, or -1 */
 int model_scope_at(const Model *m, uint32_t byte);
 int model_binding_find(const Model *m, int scope, const char *name, size_t len);
+int model_binding_get(Model *m, int scope, const char *name, size_t len); /* finds or adds */
 Value model_eval_in(const Model *m, TSNode node, int scope, int depth);
 const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
                                     uint32_t before);
@@ -114,6 +119,16 @@ TSNode model_resolve(const Model *m, TSNode n, int *scope);
 /* model_eval.c */
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
+
+/* model_infer.c */
+/* Gives the bindings that receive commands only a client has an inferred
+ * value and resolves again; true when any binding got one. */
+bool model_infer_bindings(Model *m);
+/* For a call whose receiver evaluates to nothing known: the inferred value
+ * of the receiver (kind 0 when there is no evidence). */
+Value model_infer_site(Model *m, const PendingCall *p);
+/* Why the chain to a receiver broke, for `calls --unresolved`. */
+const char *model_unresolved_why(Model *m, TSNode recv, int scope);
 
 /* model_util.c */
 enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };

@@ -49,6 +49,8 @@ typedef struct Options {
   PyVer pyver;
   int jobs;         /* worker threads, >= 1 */
   bool list_calls;  /* record every Redis call site (redislint calls) */
+  bool list_unresolved; /* record receivers of Redis-only methods the model
+                           could not prove (redislint calls --unresolved) */
 } Options;
 
 void options_defaults(Options *self);

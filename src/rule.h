@@ -15,6 +15,10 @@ typedef struct Rule {
   Severity severity;    /* default severity */
   Applicability fix;    /* best applicability the rule offers */
   bool default_enabled;
+  /* Sees only call sites whose receiver is proven (a construction, factory or
+   * annotation on the chain), not clients inferred from use: for rules that
+   * judge the connection's options or its sync/async kind. */
+  bool proven_only;
   /* Runs once per file on its model. May be NULL. */
   void (*check_file)(struct RuleCtx *ctx);
   /* Runs once after all files, on project-wide facts. May be NULL. */

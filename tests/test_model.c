@@ -1710,7 +1710,14 @@ static void test_timeout_helpers(void **state) {
     CHECK(known == cases[i].block_known && (!known || blk == cases[i].block),
           "%s: blocking timeout %d %g", cases[i].call, known, blk);
   }
-  CHECK(!site(c, "param.blpop('q')"), "an unannotated parameter is not a client");
+  const CallSite *ps = site(c, "param.blpop('q')");
+  CHECK(ps && ps->recv.inferred, "an unannotated parameter is only inferred a client (BLPOP)");
+  if (ps) {
+    double secs = -1;
+    ctx.pyver = &v8;
+    CHECK(!client_socket_timeout(&ctx, ps, &secs, NULL),
+          "an inferred client's socket timeout is unknown, even with redis-py 8");
+  }
   CHECK(text_names_lock("lock:report") && text_names_lock("REPORT_LOCK") &&
             text_names_lock("acquireLock") && text_names_lock("leader-election") &&
             text_names_lock("locks:{}") && !text_names_lock("blocklist:x") &&

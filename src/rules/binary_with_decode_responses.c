@@ -116,5 +116,6 @@ const Rule RULE_BINARY_WITH_DECODE_RESPONSES = {
     .severity = SEV_ERROR,
     .fix = FIX_DISPLAY,
     .default_enabled = true,
+    .proven_only = true,
     .check_file = check,
 };

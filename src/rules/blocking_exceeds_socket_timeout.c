@@ -72,5 +72,6 @@ const Rule RULE_BLOCKING_EXCEEDS_SOCKET_TIMEOUT = {
     .severity = SEV_ERROR,
     .fix = FIX_DISPLAY,
     .default_enabled = true,
+    .proven_only = true,
     .check_file = check,
 };

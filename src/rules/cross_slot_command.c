@@ -561,6 +561,7 @@ const Rule RULE_CROSS_SLOT_COMMAND = {
     .severity = SEV_ERROR,
     .fix = FIX_DISPLAY,
     .default_enabled = true,
+    .proven_only = true,
     .check_file = check,
     .check_project = check_project,
 };

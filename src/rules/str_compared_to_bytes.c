@@ -140,5 +140,6 @@ const Rule RULE_STR_COMPARED_TO_BYTES = {
     .severity = SEV_ERROR,
     .fix = FIX_UNSAFE,
     .default_enabled = true,
+    .proven_only = true,
     .check_file = check,
 };

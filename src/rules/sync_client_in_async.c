@@ -201,5 +201,6 @@ const Rule RULE_SYNC_CLIENT_IN_ASYNC = {
     .severity = SEV_ERROR,
     .fix = FIX_SAFE,
     .default_enabled = true,
+    .proven_only = true,
     .check_file = check,
 };

@@ -1,0 +1,285 @@
+/* model_infer.c - clients known from how the code uses them (duck typing).
+ *
+ * A receiver the model cannot prove, on which the code calls a method only a
+ * Redis client has (commands_distinctive(): hset, zadd, xadd, scan_iter...),
+ * is an *inferred* client. Its binding (a name, a parameter, `self.attr`)
+ * gets the inferred value as a fallback that any proven value overrides, so
+ * pipelines made from it, attributes set from it and functions returning it
+ * follow, and its ambiguous calls (get, set, delete) count as commands too.
+ *
+ * Never inferred: receivers proven to be something else (literals, None
+ * only, a class or module), modules brought by `import x`, `self`/`cls`, and
+ * method names that a class of the project defines (a wrapper's own hset:
+ * index_defines()). Evidence needs the call to look like redis-py's:
+ * `expire(name, time)` has two arguments (cachetools' `expire()` has none),
+ * `pipeline()` takes no data. Values carry `inferred`; rules that need the
+ * construction ask for the proven view (model_view_proven). */
+#include <string.h>
+
+#include "model_internal.h"
+#include "rules/rule_util.h" /* in_test_code: the one notion of test code */
+
+static Value mk(uint8_t kind) {
+  Value v = {0};
+  v.kind = kind;
+  return v;
+}
+
+static size_t nargs(TSNode args) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    uint16_t s = nsym(ts_node_named_child(args, i));
+    if (s == SYM.list_splat || s == SYM.dictionary_splat) return 99;
+    if (s != SYM.comment) n++;
+  }
+  return n;
+}
+
+/* Does the call look like redis-py's method of that name? */
+static bool call_shape_ok(const Model *m, const char *meth, TSNode args) {
+  size_t n = nargs(args);
+  if (!strncmp(meth, "expire", 6) || !strncmp(meth, "pexpire", 7)) return n >= 2;
+  if (!strcmp(meth, "pipeline")) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+      TSNode a = ts_node_named_child(args, i);
+      uint16_t s = nsym(a);
+      if (s == SYM.true_ || s == SYM.false_ || s == SYM.comment) continue;
+      if (s == SYM.keyword_argument) {
+        TSNode k = ts_node_child_by_field_id(a, SYM.f_name);
+        if (node_text_eq(m->src, k, "transaction") || node_text_eq(m->src, k, "shard_hint"))
+          continue;
+      }
+      return false;
+    }
+    return true;
+  }
+  return n >= 1 || !strcmp(meth, "flushdb") || !strcmp(meth, "flushall");
+}
+
+/* A body of only `...`, `pass` or a docstring: a Protocol's or stub's method. */
+static bool stub(const Model *m, const Function *f) {
+  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (nsym(st) == SYM.pass_statement || nsym(st) == SYM.comment) continue;
+    if (nsym(st) == SYM.expression_statement) {
+      TSNode e = ts_node_named_child(st, 0);
+      if (nsym(e) == SYM.string || node_text_eq(m->src, e, "...")) continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/* Does a class of this file, other than a client class, define `meth`? */
+static bool defined_here(const Model *m, const char *meth) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls < 0 || strcmp(f->name, meth) || stub(m, f)) continue;
+    const Class *c = vec_at(&m->classes, (size_t)f->cls);
+    if (!c->is_client_class) return true;
+  }
+  return false;
+}
+
+/* The method name of a pending call when it is evidence; NULL otherwise. */
+static const char *evidence(Model *m, const PendingCall *p) {
+  TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  uint32_t len = nend(attr) - nstart(attr);
+  if (!commands_distinctive(m->src->text + nstart(attr), len)) return NULL;
+  const char *meth = node_text(m->arena, m->src, attr);
+  if (!call_shape_ok(m, meth, ts_node_child_by_field_id(p->node, SYM.f_arguments))) return NULL;
+  if (defined_here(m, meth)) return NULL;
+  if (m->index && index_defines(m->index, meth, in_test_code(m->src, NULL))) {
+    m->used_index = true;
+    return NULL;
+  }
+  return meth;
+}
+
+/* `self`/`cls` of the enclosing method, or a plain `import x` module. */
+static bool never_a_client(const Model *m, TSNode id, int scope) {
+  const char *t = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  if ((len == 4 && !memcmp(t, "self", 4)) || (len == 3 && !memcmp(t, "cls", 3))) return true;
+  for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
+    const Import *im = model_import_find(m, s, t, len);
+    if (im) return im->module;
+    if (model_binding_find(m, s, t, len) >= 0) return false;
+  }
+  return false;
+}
+
+static const Function *method_of(const Model *m, int scope) {
+  for (int f = model_scope_function(m, scope); f >= 0;) {
+    const Function *fn = func_at(m, f);
+    if (fn->self_name && fn->cls >= 0) return fn;
+    f = fn->parent;
+  }
+  return NULL;
+}
+
+/* The binding a receiver names: an identifier in scope, or `self.attr` (the
+ * class's instance binding, added when the class never assigns it: a base
+ * class in another file does). -1 when it names none. */
+static int receiver_binding(Model *m, TSNode recv, int scope) {
+  if (nsym(recv) == SYM.identifier) {
+    const char *t = m->src->text + nstart(recv);
+    size_t len = nend(recv) - nstart(recv);
+    for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
+      ScopeKind k = scope_at(m, s)->kind;
+      if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
+      int b = model_binding_find(m, s, t, len);
+      if (b >= 0) return b;
+    }
+    return -1;
+  }
+  if (nsym(recv) != SYM.attribute) return -1;
+  TSNode obj = ts_node_child_by_field_id(recv, SYM.f_object);
+  TSNode attr = ts_node_child_by_field_id(recv, SYM.f_attribute);
+  const Function *meth = method_of(m, scope);
+  if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name))
+    return -1;
+  const Class *c = vec_at(&m->classes, (size_t)meth->cls);
+  return model_binding_get(m, c->inst_scope, m->src->text + nstart(attr), nend(attr) - nstart(attr));
+}
+
+static bool names_pipe(const char *t, size_t n) {
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (!memcmp(t + i, "pipe", 4)) return true;
+  return false;
+}
+
+/* What the use says the receiver is: a pipeline when it is made by
+ * `.pipeline(...)` or named for one, a client otherwise. */
+static Value inferred_value(const Model *m, TSNode recv, const PendingCall *p) {
+  Value v = mk(OBJ_CLIENT);
+  v.inferred = true;
+  v.decode = TRI_UNKNOWN;
+  v.is_async = p->awaited;
+  TSNode name = recv;
+  if (nsym(recv) == SYM.attribute) name = ts_node_child_by_field_id(recv, SYM.f_attribute);
+  if (nsym(recv) == SYM.call) {
+    TSNode fn = ts_node_child_by_field_id(recv, SYM.f_function);
+    if (node_is(fn, SYM.attribute) &&
+        node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "pipeline")) {
+      TSNode args = ts_node_child_by_field_id(recv, SYM.f_arguments);
+      TSNode t = call_kwarg(m->src, args, "transaction");
+      if (ts_node_is_null(t)) t = call_arg(args, 0);
+      v.kind = node_is(t, SYM.false_) ? OBJ_PIPELINE : OBJ_TRANSACTION;
+    }
+    return v;
+  }
+  if (names_pipe(m->src->text + nstart(name), nend(name) - nstart(name))) v.kind = OBJ_PIPELINE;
+  return v;
+}
+
+static bool unknown(Value v) { return v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE; }
+
+bool model_infer_bindings(Model *m) {
+  bool any = false;
+  for (size_t i = 0; i < m->pending.len; i++) {
+    const PendingCall *p = vec_at(&m->pending, i);
+    if (!evidence(m, p)) continue;
+    TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
+    TSNode recv = ts_node_child_by_field_id(fn, SYM.f_object);
+    if (nsym(recv) == SYM.identifier && never_a_client(m, recv, p->scope)) continue;
+    if (!unknown(model_eval_in(m, recv, p->scope, 0))) continue;
+    int b = receiver_binding(m, recv, p->scope);
+    if (b < 0) continue;
+    Binding *bd = binding_at(m, b);
+    Value v = inferred_value(m, recv, p);
+    if (!bd->has_inferred) {
+      bd->inferred = v;
+      bd->has_inferred = true;
+      any = true;
+    } else {
+      bd->inferred.is_async |= v.is_async;
+    }
+  }
+  if (any) model_resolve_bindings(m);
+  return any;
+}
+
+/* The leftmost name of an attribute/call chain. */
+static TSNode chain_root(TSNode n) {
+  for (int i = 0; i < 4096; i++) {
+    uint16_t s = nsym(n);
+    if (s == SYM.attribute) n = ts_node_child_by_field_id(n, SYM.f_object);
+    else if (s == SYM.call) n = ts_node_child_by_field_id(n, SYM.f_function);
+    else if (s == SYM.subscript) n = ts_node_child_by_field_id(n, SYM.f_value);
+    else if (s == SYM.await || s == SYM.parenthesized_expression) n = ts_node_named_child(n, 0);
+    else break;
+  }
+  return n;
+}
+
+Value model_infer_site(Model *m, const PendingCall *p) {
+  if (!evidence(m, p)) return mk(OBJ_UNKNOWN);
+  TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
+  TSNode recv = ts_node_child_by_field_id(fn, SYM.f_object);
+  TSNode root = chain_root(recv);
+  if (nsym(recv) == SYM.identifier && never_a_client(m, recv, p->scope)) return mk(OBJ_UNKNOWN);
+  if (nsym(root) == SYM.identifier && !ts_node_eq(root, recv)) {
+    /* os.path..., np.x...: an external module's attribute is not a client */
+    const char *t = m->src->text + nstart(root);
+    size_t len = nend(root) - nstart(root);
+    for (int s = p->scope; s >= 0; s = scope_at(m, s)->parent) {
+      const Import *im = model_import_find(m, s, t, len);
+      if (im && im->module && !(m->index && index_matches_module(m->index, im->qualified)))
+        return mk(OBJ_UNKNOWN);
+      if (im || model_binding_find(m, s, t, len) >= 0) break;
+    }
+  }
+  if (nsym(recv) == SYM.string || nsym(recv) == SYM.list || nsym(recv) == SYM.dictionary)
+    return mk(OBJ_UNKNOWN);
+  return inferred_value(m, recv, p);
+}
+
+/* ---------------------------------------------------------------- why */
+
+static const char *param_why(Model *m, const Assign *a, const char *name) {
+  int f = model_scope_function(m, a->scope);
+  const Function *fn = func_at(m, f);
+  return arena_printf(m->arena, "parameter `%s` of `%s()`: no annotation, default or project "
+                      "caller says it is a client", name, fn ? fn->name : "?");
+}
+
+const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
+  uint16_t s = nsym(recv);
+  if (s == SYM.call) {
+    TSNode fn = ts_node_child_by_field_id(recv, SYM.f_function);
+    return arena_printf(m->arena, "the return value of `%s(...)` is not known to be a client",
+                        node_text_squeezed(m->arena, m->src, fn));
+  }
+  if (s == SYM.identifier) {
+    const char *t = node_text(m->arena, m->src, recv);
+    for (int sc = scope; sc >= 0; sc = scope_at(m, sc)->parent) {
+      const Import *im = model_import_find(m, sc, t, strlen(t));
+      if (im) return arena_printf(m->arena, "imported from `%s`, which the project does not "
+                                  "show to be a client", im->qualified);
+      int b = model_binding_find(m, sc, t, strlen(t));
+      if (b < 0) continue;
+      const Assign *a = model_first_assign(m, b);
+      if (!a) break;
+      if (a->param) return param_why(m, a, t);
+      if (a->kind == A_OPAQUE) return arena_printf(m->arena, "`%s` is bound by a for loop, "
+                                                   "unpacking or `except`", t);
+      if (a->kind == A_VALUE)
+        return arena_printf(m->arena, "`%s` is assigned from `%s`", t,
+                            node_text_squeezed(m->arena, m->src, a->value));
+      break;
+    }
+    return arena_printf(m->arena, "`%s` is not bound in this file", t);
+  }
+  if (s == SYM.attribute) {
+    TSNode obj = ts_node_child_by_field_id(recv, SYM.f_object);
+    if (node_is(obj, SYM.identifier) && (node_text_eq(m->src, obj, "self") ||
+                                         node_text_eq(m->src, obj, "cls")))
+      return "an attribute no class in the project's hierarchy is seen to set to a client";
+    return arena_printf(m->arena, "an attribute of `%s`, which is not known",
+                        node_text_squeezed(m->arena, m->src, obj));
+  }
+  return "an expression the model does not follow";
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# tests/cli/test_inference.sh BIN - client inference across files (Model v2).
+#
+# Each directory under tests/inference/ is a small project. A line that ends
+# with `# calls: KIND` must be listed by `redislint calls` with that receiver
+# kind (client, cluster, async-client, inferred-client, inferred-pipeline...);
+# `# calls: none` must not be listed. The project is linted as a whole.
+SRC=$(cd "$(dirname "$0")/../inference" && pwd) || exit 2
+source "$(dirname "$0")/lib.sh"
+
+check_project() { # dir
+  local dir=$1 out file line want got
+  out=$(cd "$dir" && "$BIN" calls . 2>/dev/null)
+  while IFS=: read -r file line want; do
+    want=${want##*# calls: }
+    want=${want%% *}
+    got=$(printf '%s\n' "$out" | awk -F'\t' -v p="${file#./}:$line:" 'index($1, p) == 1 { print $2; exit }')
+    if [ "$want" = none ]; then
+      check "$(basename "$dir") ${file#./}:$line not a call (got '$got')" test -z "$got"
+    else
+      check "$(basename "$dir") ${file#./}:$line is $want (got '${got:-nothing}')" test "$got" = "$want"
+    fi
+  done < <(cd "$dir" && grep -rn --include='*.py' '# calls: ' . | sed 's/^\([^:]*\):\([0-9]*\):.*\(# calls: [a-z-]*\).*/\1:\2:\3/')
+}
+
+for d in "$SRC"/*/; do
+  SECTION=$(basename "$d") check_project "${d%/}"
+done
+
+# --unresolved lists the inferred receivers with the reason the chain broke.
+SECTION=unresolved
+out=$(cd "$SRC/duck_typing" && "$BIN" calls --unresolved . 2>/dev/null)
+check "schedule's conn is listed as inferred" \
+  grep -q $'pkg/site.py:[0-9]*:[0-9]*\tconn\t1\tzadd\tinferred\tparameter `conn` of `schedule()`' <<<"$out"
+out=$(cd "$SRC/lookalikes" && "$BIN" calls --unresolved . 2>/dev/null)
+check "the wrapper's store.hset is unresolved, not inferred" \
+  grep -q $'pkg/wrapper.py:[0-9]*:[0-9]*\tstore\t1\thset\tunresolved' <<<"$out"
+check "calls --help documents --unresolved" sh -c "'$BIN' calls --help | grep -q -- --unresolved"
+finish test_inference
