@@ -8,12 +8,12 @@ client has (the REDIS_ONLY names below: hset, zadd, lpush, sadd, setex,
 expire, xadd, pipeline, scan_iter, ...), found with Python's own `ast` module,
 so the denominator does not depend on redislint at all. A site is *covered*
 when `redislint calls DIR` lists a call at the same line with the same
-method; `proven` counts the sites whose receiver the model proved, `inferred`
-those it inferred from use (marked `inferred` in `calls`' second column).
+method; `proven` is the share whose receiver the model proved, `+infer` the
+share listed at all (proven, or inferred from use: `inferred-*` kinds).
 
 Test code is told apart by path (tests/, test/, t/, testing/, test_*.py,
 *_test.py, conftest.py), the same way redislint tells it. Per directory one
-line: production sites and share covered, then the same including tests.
+line: production sites and shares, then the same including tests.
 Exit status 0 unless redislint fails to run (2) or a directory is missing.
 """
 import argparse
@@ -118,24 +118,28 @@ def main():
     ap.add_argument("dirs", nargs="+")
     a = ap.parse_args()
     binary = os.path.abspath(a.redislint)
-    print(f"{'repository':34} {'prod':>6} {'cov':>6} {'infer':>6} {'all':>6} {'cov':>6}")
-    tot = [0, 0, 0, 0]
+    print(f"{'repository':26} {'prod':>5} {'proven':>6} {'+infer':>6} {'all':>5} {'proven':>6} {'+infer':>6}")
+    tot = [0, 0, 0, 0, 0, 0]
+
+    def r(k, n):
+        return f"{k / n:.2f}" if n else "  - "
+
     for d in a.dirs:
         if not os.path.isdir(d):
             print(f"coverage: {d}: not a directory", file=sys.stderr)
             sys.exit(2)
         s = sites(d)
         got = seen(binary, d)
+        key = lambda x: (os.path.normpath(x[0]), x[1], x[2])  # noqa: E731
         prod = [x for x in s if not is_test(x[0])]
-        hit = lambda x: (os.path.normpath(x[0]), x[1], x[2]) in got  # noqa: E731
-        inf = lambda x: "inferred" in got.get((os.path.normpath(x[0]), x[1], x[2]), "")  # noqa: E731
-        pc = sum(1 for x in prod if hit(x))
-        pi = sum(1 for x in prod if inf(x))
-        ac = sum(1 for x in s if hit(x))
-        tot[0] += len(prod); tot[1] += pc; tot[2] += len(s); tot[3] += ac
-        r = lambda k, n: f"{k / n:.2f}" if n else "  - "  # noqa: E731
+        hit = lambda x: key(x) in got  # noqa: E731
+        proven = lambda x: hit(x) and not got[key(x)].startswith("inferred")  # noqa: E731
+        row = [len(prod), sum(map(proven, prod)), sum(map(hit, prod)),
+               len(s), sum(map(proven, s)), sum(map(hit, s))]
+        tot = [t + v for t, v in zip(tot, row)]
         name = os.path.basename(os.path.normpath(d))
-        print(f"{name:34} {len(prod):6} {r(pc, len(prod)):>6} {pi:6} {len(s):6} {r(ac, len(s)):>6}")
+        print(f"{name:26} {row[0]:5} {r(row[1], row[0]):>6} {r(row[2], row[0]):>6} "
+              f"{row[3]:5} {r(row[4], row[3]):>6} {r(row[5], row[3]):>6}")
         if a.list_missed:
             miss = {}
             for x in s:
@@ -143,9 +147,8 @@ def main():
                     miss.setdefault((x[0], x[3]), []).append(x[1])
             for (path, recv), lines in sorted(miss.items(), key=lambda kv: -len(kv[1]))[:a.list_missed]:
                 print(f"    missed {len(lines):3}  {path}:{lines[0]}  {recv}")
-    r = lambda k, n: f"{k / n:.2f}" if n else "  - "  # noqa: E731
-    print(f"{'TOTAL':34} {tot[0]:6} {r(tot[1], tot[0]):>6} {'':6} {tot[2]:6} {r(tot[3], tot[2]):>6}")
-
+    print(f"{'TOTAL':26} {tot[0]:5} {r(tot[1], tot[0]):>6} {r(tot[2], tot[0]):>6} "
+          f"{tot[3]:5} {r(tot[4], tot[3]):>6} {r(tot[5], tot[3]):>6}")
 
 if __name__ == "__main__":
     main()

@@ -340,6 +340,11 @@ static bool names_pipeline(const Model *m, TSNode name) {
   return false;
 }
 
+/* pytest passes fixtures to test functions and to other fixtures by name. */
+static bool takes_fixtures(const Function *f) {
+  return f->is_fixture || !strncmp(f->name, "test", 4);
+}
+
 static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
@@ -358,6 +363,7 @@ static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
     if (i == 0 && f && f->cls >= 0) f->self_name = node_text(m->arena, m->src, name);
     int b = binding_get(m, w->scope, m->src->text + nstart(name), nend(name) - nstart(name));
     AssignKind k = !ts_node_is_null(type) ? A_TYPE : !ts_node_is_null(value) ? A_VALUE : A_OPAQUE;
+    if (k == A_OPAQUE && f && takes_fixtures(f) && !(i == 0 && f->cls >= 0)) k = A_FIXTURE;
     TSNode v = !ts_node_is_null(type) ? type : !ts_node_is_null(value) ? value : name;
     assign_add(m, k, b, w->scope, v, nstart(p));
     ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;
@@ -382,6 +388,7 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
   f->is_async = ts_node_child_count(n) > 0 && nsym(ts_node_child(n, 0)) == SYM.async_kw;
   TSNode parent = walk_parent(w);
   f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
+  f->is_fixture = has_decorator(m, parent, "fixture");
   if (has_decorator(m, parent, "staticmethod")) f->cls = -1;
   int b = binding_get(m, outer, m->src->text + nstart(name), nend(name) - nstart(name));
   assign_add(m, A_FUNC, b, outer, n, nstart(n));
@@ -550,6 +557,18 @@ static void walk_return(Model *m, const Walk *w, TSNode n) {
   if (ts_node_named_child_count(n) > 0) r->value = ts_node_named_child(n, 0);
 }
 
+/* A fixture's or context manager's `yield client` hands out the client
+ * like a return (only for them: a generator's yields are its items). */
+static void walk_yield(Model *m, const Walk *w, TSNode n) {
+  const Function *f = func_at(m, w->func);
+  if (!f || !f->is_fixture || ts_node_named_child_count(n) == 0) return;
+  TSNode v = ts_node_named_child(n, 0);
+  if (nsym(v) == SYM.comment) return;
+  Ret *r = vec_push(&m->rets);
+  r->func = w->func;
+  r->value = v;
+}
+
 /* `assert isinstance(client, redis.Redis)`: evidence as good as an annotation. */
 static void walk_assert(Model *m, const Walk *w, TSNode n) {
   TSNode call = ts_node_named_child(n, 0);
@@ -592,6 +611,7 @@ static void walk_enter(Model *m, Walk *w, TSNode n) {
   else if (s == SYM.import_from_statement) walk_import_from(m, n, w->scope);
   else if (s == SYM.global_statement) walk_global(m, w, n);
   else if (s == SYM.return_statement) walk_return(m, w, n);
+  else if (s == SYM.yield) walk_yield(m, w, n);
   else if (s == SYM.assert_statement) walk_assert(m, w, n);
 }
 

@@ -35,6 +35,8 @@ typedef enum {
   A_WITH,      /* with <expr> as name */
   A_IMPORT,    /* import x / from m import x (index: import) */
   A_PIPE_PARAM, /* `pipeline=None` parameter: callers may pass a pipeline */
+  A_FIXTURE,   /* a test's parameter: the pytest fixture of that name (this file,
+                  then conftest.py of each enclosing package) */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 

@@ -59,6 +59,7 @@ static void init_symbols(const TSLanguage *l) {
   S(not_operator, "not_operator"); S(expression_list, "expression_list");
   S(delete_statement, "delete_statement"); S(raise_statement, "raise_statement");
   S(assert_statement, "assert_statement"); S(pass_statement, "pass_statement");
+  S(yield, "yield");
   S(slice, "slice"); S(future_import_statement, "future_import_statement");
 #undef S
   SYM.async_kw = sym(l, "async", false);

@@ -62,8 +62,40 @@ static const char *find_word(const char *text, const char *const *list) {
   }
 }
 
+typedef struct HelperTtl {
+  RuleCtx *ctx;
+  const CallSite *w;
+  TSNode key;
+  bool yes;
+} HelperTtl;
+
+/* `self.expire(key)`, `await self.aexpire(key)`, `self._set_ttl(key)`: a
+ * project helper (not a Redis call) named for an expiry, given the same key. */
+static bool helper_visit(TSNode n, void *data) {
+  HelperTtl *h = data;
+  if (h->yes) return false;
+  if (!node_is(n, SYM.call) || nstart(n) <= nend(h->w->node)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode name = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  const char *t = ctx_text(h->ctx, name);
+  if (!strstr(t, "expire") && !strstr(t, "ttl")) return true;
+  TSNode a0 = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
+  h->yes = !ts_node_is_null(a0) && node_same_text(h->ctx->src, a0, h->key);
+  return !h->yes;
+}
+
+static bool helper_expires(RuleCtx *ctx, const CallSite *w) {
+  const Function *fn = model_function(ctx->model, w->func);
+  TSNode key = call_arg(w->args, 0);
+  if (!fn || ts_node_is_null(key)) return false;
+  HelperTtl h = {ctx, w, key, false};
+  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), helper_visit, &h);
+  return h.yes;
+}
+
 /* An expire of the same key later in the same function (any receiver). */
 static bool expired_later(RuleCtx *ctx, const CallSite *w, size_t wi) {
+  if (helper_expires(ctx, w)) return true;
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
   for (size_t i = wi + 1; i < hi; i++) {

@@ -195,6 +195,20 @@ static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loo
   return true;
 }
 
+/* Does each iteration take a lock or WATCH keys (an optimistic transaction
+ * per item)? Then the commands depend on replies read under that guard and
+ * cannot be batched: one pipeline would break the per-item atomicity. */
+static bool guarded_per_item(RuleCtx *ctx, const Loop *l, size_t first) {
+  for (size_t j = first; j < model_ncalls(ctx->model); j++) {
+    const CallSite *o = model_call(ctx->model, j);
+    if (nstart(o->node) >= nend(l->node)) break;
+    if (!strcmp(o->method, "watch") || !strcmp(o->method, "lock") || !strcmp(o->method, "setnx") ||
+        (!strcmp(o->method, "set") && node_is(call_kwarg(ctx->src, o->args, "nx"), SYM.true_)))
+      return true;
+  }
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
@@ -209,6 +223,9 @@ static void check(RuleCtx *ctx) {
     for (size_t k = 0; k < nrep && !seen; k++) seen = reported[k] == li + 1;
     if (seen || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
     reported[nrep++] = li + 1;
+    size_t first = i;
+    while (first > 0 && nstart(model_call(ctx->model, first - 1)->node) >= nstart(l->node)) first--;
+    if (guarded_per_item(ctx, l, first)) continue;
     size_t per = 0;
     for (size_t j = i; j < n; j++) {
       const CallSite *o = model_call(ctx->model, j);
@@ -220,8 +237,6 @@ static void check(RuleCtx *ctx) {
                              "trip each, so the loop costs N x the latency instead of one batch",
                              per, per == 1 ? "" : "s", ctx_text(ctx, l->iterable),
                              cs->cmd->name);
-    size_t first = i;
-    while (first > 0 && nstart(model_call(ctx->model, first - 1)->node) >= nstart(l->node)) first--;
     if (!pipeline_fix(ctx, f, cs, l, first)) comprehension_fix(ctx, f, cs, l);
   }
   free(reported);

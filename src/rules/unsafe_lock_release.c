@@ -218,7 +218,14 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
   }
   for (; lo < nacq && !strcmp(acq[lo].key, d->key.text); lo++) {
     const CallSite *a = model_call(ctx->model, acq[lo].call);
-    if (a->func != d->func && report_plain(ctx, d, a, tests)) return;
+    /* across functions, the acquire must look like a lock: a key named for
+     * one, or NX with an expiry (a test's SET NX of "a" and another test's
+     * DEL of "a" are no lock and release) */
+    bool lockish = text_names_lock(d->key.text) ||
+                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) ||
+                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "px")) ||
+                   !strcmp(a->method, "setnx");
+    if (a->func != d->func && lockish && report_plain(ctx, d, a, tests)) return;
   }
 }
 
