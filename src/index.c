@@ -8,6 +8,7 @@ typedef struct ModExports {
   char *module;
   char **names;
   Value *values;
+  char **bases; /* per export: NULL, or the qualified base class of class `names[i]` */
   size_t n;
 } ModExports;
 
@@ -33,11 +34,16 @@ struct ProjectIndex {
 ProjectIndex *index_new(void) { return xcalloc(1, sizeof(ProjectIndex)); }
 
 static void mod_clear(ModExports *m) {
-  for (size_t i = 0; i < m->n; i++) free(m->names[i]);
+  for (size_t i = 0; i < m->n; i++) {
+    free(m->names[i]);
+    free(m->bases[i]);
+  }
   free(m->names);
   free(m->values);
+  free(m->bases);
   m->names = NULL;
   m->values = NULL;
+  m->bases = NULL;
   m->n = 0;
 }
 
@@ -124,13 +130,15 @@ static ModExports *find_mod(const ProjectIndex *self, const char *module) {
 
 static bool same_value(Value a, Value b) {
   return a.kind == b.kind && a.is_async == b.is_async && a.cluster == b.cluster &&
-         a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property;
+         a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property &&
+         a.inferred == b.inferred;
 }
 
 static bool same_exports(const ModExports *m, const Export *ex, size_t n) {
   if (m->n != n) return false;
   for (size_t i = 0; i < n; i++)
-    if (strcmp(m->names[i], ex[i].name) || !same_value(m->values[i], ex[i].value))
+    if (strcmp(m->names[i], ex[i].name) || !same_value(m->values[i], ex[i].value) ||
+        !m->bases[i] != !ex[i].base || (ex[i].base && strcmp(m->bases[i], ex[i].base)))
       return false;
   return true;
 }
@@ -157,10 +165,12 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   if (!m && n == 0) return false;
   if (!m) m = mod_new(self, module);
   mod_clear(m);
-  m->names = xcalloc(n, sizeof(char *));
-  m->values = xcalloc(n, sizeof(Value));
+  m->names = xcalloc(n + 1, sizeof(char *));
+  m->values = xcalloc(n + 1, sizeof(Value));
+  m->bases = xcalloc(n + 1, sizeof(char *));
   for (size_t i = 0; i < n; i++) {
     m->names[i] = xstrdup(ex[i].name);
+    m->bases[i] = ex[i].base ? xstrdup(ex[i].base) : NULL;
     m->values[i] = ex[i].value;
     /* A constructor location means nothing in another file. */
     m->values[i].ctor_start = m->values[i].ctor_end = 0;
@@ -182,12 +192,44 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out) {
   const ModExports *m = resolve_module(self, qualname, (size_t)(dot - qualname));
   if (!m) return false;
   for (size_t i = 0; i < m->n; i++) {
-    if (strcmp(m->names[i], dot + 1) == 0) {
+    if (!m->bases[i] && strcmp(m->names[i], dot + 1) == 0) {
       *out = m->values[i];
       return true;
     }
   }
   return false;
+}
+
+/* Member `attr` of class `cls` of module m, or of its bases (bounded depth). */
+static bool member_in(const ProjectIndex *self, const ModExports *m, const char *cls, size_t clen,
+                      const char *attr, Value *out, int depth) {
+  if (depth > 8) return false;
+  size_t alen = strlen(attr);
+  for (size_t i = 0; i < m->n; i++) { /* "Cls.attr" */
+    const char *nm = m->names[i];
+    if (!m->bases[i] && !strncmp(nm, cls, clen) && nm[clen] == '.' && !strcmp(nm + clen + 1, attr)) {
+      *out = m->values[i];
+      return true;
+    }
+  }
+  (void)alen;
+  for (size_t i = 0; i < m->n; i++) {
+    if (!m->bases[i] || strncmp(m->names[i], cls, clen) || m->names[i][clen]) continue;
+    const char *b = m->bases[i], *dot = strrchr(b, '.');
+    if (!dot) continue;
+    const ModExports *bm = resolve_module(self, b, (size_t)(dot - b));
+    if (bm && member_in(self, bm, dot + 1, strlen(dot + 1), attr, out, depth + 1)) return true;
+  }
+  return false;
+}
+
+bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
+                  Value *out) {
+  if (!self) return false;
+  const char *dot = strrchr(class_qualname, '.');
+  if (!dot) return false;
+  const ModExports *m = resolve_module(self, class_qualname, (size_t)(dot - class_qualname));
+  return m && member_in(self, m, dot + 1, strlen(dot + 1), attr, out, 0);
 }
 
 size_t index_nmodules(const ProjectIndex *self) { return self->len; }
@@ -217,10 +259,21 @@ static bool mentions(const char *text, size_t len, const char *word) {
   return false;
 }
 
+/* "Cls.attr" is mentioned when "Cls" is. */
+static bool mentions_head(const char *text, size_t len, const char *name) {
+  const char *dot = strchr(name, '.');
+  if (!dot) return mentions(text, len, name);
+  char head[256];
+  size_t n = (size_t)(dot - name) < sizeof head - 1 ? (size_t)(dot - name) : sizeof head - 1;
+  memcpy(head, name, n);
+  head[n] = '\0';
+  return mentions(text, len, head);
+}
+
 bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) {
   for (size_t i = 0; self && i < self->len; i++)
     for (size_t k = 0; k < self->mods[i].n; k++)
-      if (mentions(text, len, self->mods[i].names[k])) return true;
+      if (mentions_head(text, len, self->mods[i].names[k])) return true;
   return false;
 }
 

@@ -17,6 +17,10 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
  * module of the project exactly or as a dotted suffix ("src.app.ext" matches
  * "app.ext"); ambiguous suffixes resolve to nothing. */
 bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
+/* Member `attr` (class or instance attribute, @property factory) of the
+ * project class "pkg.mod.Cls", looked up along its bases in other modules. */
+bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
+                  Value *out);
 size_t index_nmodules(const ProjectIndex *self);
 /* Registers a module of the project with no exports yet (so that imports of
  * it are recognised as project imports before its exports are known). */

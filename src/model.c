@@ -889,18 +889,57 @@ static void build_ctors(Model *m) {
   }
 }
 
+static bool exportable(Value v, bool member) {
+  return value_is_clientish(v) || v.kind == OBJ_SENTINEL || v.kind == OBJ_POOL ||
+         (v.kind == OBJ_CLIENT_FACTORY && (member || !v.via_property)) ||
+         v.kind == OBJ_CLIENT_CLASS;
+}
+
+/* Module-level classes: their client attributes ("Cls.attr") and their bases
+ * (qualified), so subclasses in other files find what a base sets. */
+static void export_classes(Model *m) {
+  for (size_t ci = 0; ci < m->classes.len; ci++) {
+    const Class *c = vec_at(&m->classes, ci);
+    if (scope_at(m, c->scope)->parent != 0) continue;
+    for (size_t i = 0; i < m->bindings.len; i++) {
+      const Binding *b = binding_at(m, (int)i);
+      if ((b->scope != c->scope && b->scope != c->inst_scope) || !exportable(b->val, true) ||
+          b->first_assign < 0)
+        continue;
+      Export *e = vec_push(&m->exports);
+      e->name = arena_printf(m->arena, "%s.%s", c->name, b->name);
+      e->value = b->val;
+    }
+    TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+    uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode sup = ts_node_named_child(supers, i);
+      const char *qn = NULL;
+      if (nsym(sup) == SYM.identifier) {
+        for (size_t k = 0; k < m->classes.len && !qn; k++)
+          if (node_text_eq(m->src, sup, ((const Class *)vec_at(&m->classes, k))->name))
+            qn = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module,
+                                             ((const Class *)vec_at(&m->classes, k))->name)
+                              : ((const Class *)vec_at(&m->classes, k))->name;
+      }
+      if (!qn) qn = model_qualname(m, sup, 0);
+      if (!qn || !m->index || !index_matches_module(m->index, qn)) continue;
+      Export *e = vec_push(&m->exports);
+      e->name = c->name;
+      e->base = qn;
+    }
+  }
+}
+
 static void build_exports(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     const Binding *b = binding_at(m, (int)i);
-    if (b->scope != 0) continue;
-    Value v = b->val;
-    bool keep = value_is_clientish(v) || v.kind == OBJ_SENTINEL || v.kind == OBJ_POOL ||
-                (v.kind == OBJ_CLIENT_FACTORY && !v.via_property) || v.kind == OBJ_CLIENT_CLASS;
-    if (!keep) continue;
+    if (b->scope != 0 || !exportable(b->val, false)) continue;
     Export *e = vec_push(&m->exports);
     e->name = b->name;
-    e->value = v;
+    e->value = b->val;
   }
+  export_classes(m);
 }
 
 /* ---------------------------------------------------------------- public */

@@ -233,8 +233,10 @@ bool node_text_eq(const Source *src, TSNode n, const char *s);
 /* Exports of the file for the project index: module-level names that are
  * clients/client classes/factories, and key-builder functions. */
 typedef struct Export {
-  const char *name;
+  const char *name;  /* "redis_client", "get_redis", or "Class.attr" for a class member */
   Value value;
+  const char *base;  /* non-NULL: class `name` derives from this qualified class
+                        ("tests.RQTestCase"); value unused */
 } Export;
 size_t model_nexports(const Model *m);
 /* Did resolution consult a project module? (Its result may change when the

@@ -224,24 +224,59 @@ static Value produce(Value callee) {
   return v;
 }
 
-static Value class_member(const Model *m, int cls, TSNode attr) {
-  const Class *c = vec_at(&m->classes, (size_t)cls);
-  const char *name = m->src->text + nstart(attr);
-  size_t len = nend(attr) - nstart(attr);
-  int b = model_binding_find(m, c->inst_scope, name, len);
-  if (b < 0) b = model_binding_find(m, c->scope, name, len);
-  if (b < 0) return mkval(OBJ_UNKNOWN);
-  Value v = lookup_binding(m, b);
-  if (v.kind == OBJ_CLIENT_FACTORY && v.via_property) return produce(v);
-  return v;
-}
-
 static int class_by_name(const Model *m, TSNode id) {
   for (size_t i = 0; i < m->classes.len; i++) {
     const Class *c = vec_at(&m->classes, i);
     if (node_text_eq(m->src, id, c->name)) return (int)i;
   }
   return -1;
+}
+
+static Value member_value(Value v) {
+  if (v.kind == OBJ_CLIENT_FACTORY && v.via_property) return produce(v);
+  return v;
+}
+
+/* Attribute `name` of class cls: its own class or instance binding, else
+ * the first base that has it, in this file or (project index) another. A
+ * binding the inference added for a use only (no assignment) does not hide
+ * a base's proven attribute. */
+static Value class_member_named(const Model *m, int cls, const char *name, size_t len, int depth) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  int b = model_binding_find(m, c->inst_scope, name, len);
+  if (b < 0) b = model_binding_find(m, c->scope, name, len);
+  Value own = b >= 0 ? member_value(lookup_binding(m, b)) : mkval(OBJ_UNKNOWN);
+  bool assigned = b >= 0 && binding_at(m, b)->first_assign >= 0;
+  if (assigned && own.kind != OBJ_UNKNOWN && !own.inferred) return own;
+  if (depth > 8) return own;
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  int outer = scope_at(m, c->scope)->parent;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) == SYM.keyword_argument) continue;
+    int local = nsym(sup) == SYM.identifier ? class_by_name(m, sup) : -1;
+    if (local >= 0 && local != cls) {
+      Value v = class_member_named(m, local, name, len, depth + 1);
+      if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
+      continue;
+    }
+    const char *qn = model_qualname(m, sup, outer);
+    if (!qn || !m->index) continue;
+    Value v;
+    if (index_member(m->index, qn, arena_strndup(m->arena, name, len), &v)) {
+      ((Model *)m)->used_index = true;
+      v = member_value(v);
+      if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
+    } else if (index_matches_module(m->index, qn)) {
+      ((Model *)m)->used_index = true; /* may appear in a later round */
+    }
+  }
+  return own;
+}
+
+static Value class_member(const Model *m, int cls, TSNode attr) {
+  return class_member_named(m, cls, m->src->text + nstart(attr), nend(attr) - nstart(attr), 0);
 }
 
 static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {

@@ -829,7 +829,7 @@ static void test_optional_import(void **state) {
 static void test_relative_imports(void **state) {
   (void)state;
   ProjectIndex *ix = index_new();
-  Export ex[] = {{"client", val(OBJ_CLIENT)}};
+  Export ex[] = {{"client", val(OBJ_CLIENT), NULL}};
   index_set_exports(ix, "app.core.ext", ex, 1);
   static const char B[] = "from ..core.ext import client\n"
                           "from ..core import ext\n"
@@ -1362,7 +1362,7 @@ static void test_index_lookup(void **state) {
   Value client = val(OBJ_CLIENT);
   client.ctor_start = 10;
   client.ctor_end = 20;
-  Export ex[] = {{"redis_client", client}, {"get_redis", val(OBJ_CLIENT_FACTORY)}};
+  Export ex[] = {{"redis_client", client, NULL}, {"get_redis", val(OBJ_CLIENT_FACTORY), NULL}};
   ex[1].value.makes = OBJ_CLIENT;
   CHECK(index_set_exports(ix, "src.app.ext", ex, 2), "new module: changed");
   CHECK(!index_set_exports(ix, "src.app.ext", ex, 2), "same exports: unchanged");
@@ -1385,7 +1385,7 @@ static void test_index_lookup(void **state) {
   CHECK(index_lookup(ix, "src.app.ext.redis_client", &v), "full name still resolves");
   CHECK(index_lookup(ix, "lib.app.ext.redis_client", &v), "full name of the other");
   /* replacing exports */
-  Export changed[] = {{"redis_client", val(OBJ_TRANSACTION)}};
+  Export changed[] = {{"redis_client", val(OBJ_TRANSACTION), NULL}};
   CHECK(index_set_exports(ix, "lib.app.ext", changed, 1), "changed exports");
   CHECK(index_lookup(ix, "lib.app.ext.redis_client", &v) && v.kind == OBJ_TRANSACTION,
         "replaced");
@@ -1401,8 +1401,8 @@ static void test_index_lookup(void **state) {
  * which modules entered the index (index.h: "exactly or as a dotted suffix"). */
 static void test_index_exact_beats_ambiguous_suffix(void **state) {
   (void)state;
-  Export sfx[] = {{"redis_client", val(OBJ_CLIENT)}};
-  Export exact[] = {{"redis_client", val(OBJ_PIPELINE)}};
+  Export sfx[] = {{"redis_client", val(OBJ_CLIENT), NULL}};
+  Export exact[] = {{"redis_client", val(OBJ_PIPELINE), NULL}};
   for (int order = 0; order < 2; order++) {
     ProjectIndex *ix = index_new();
     if (order == 1) index_set_exports(ix, "app.ext", exact, 1);
