@@ -351,3 +351,13 @@ bool index_defines(const ProjectIndex *self, const char *method, bool test_code)
       return true;
   return false;
 }
+
+bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out) {
+  for (size_t i = 0; self && i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++)
+      if (!self->mods[i].bases[k] && !strcmp(self->mods[i].names[k], name)) {
+        *out = self->mods[i].values[k];
+        return true;
+      }
+  return false;
+}

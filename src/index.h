@@ -21,6 +21,8 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
  * project class "pkg.mod.Cls", looked up along its bases in other modules. */
 bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
                   Value *out);
+/* An export of that name in any module ("#override.lock"). */
+bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out);
 size_t index_nmodules(const ProjectIndex *self);
 /* Registers a module of the project with no exports yet (so that imports of
  * it are recognised as project imports before its exports are known). */

@@ -750,6 +750,22 @@ static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
   return k;
 }
 
+/* Does a client subclass of the project override redis-py's `method`? Its
+ * calls then do what the project's method does, not the command. */
+static bool overridden(Model *m, const char *method) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls >= 0 && !strcmp(f->name, method) &&
+        ((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
+      return true;
+  }
+  if (!m->index) return false;
+  Value v;
+  bool hit = index_lookup_any(m->index, arena_printf(m->arena, "#override.%s", method), &v);
+  m->used_index |= hit;
+  return hit;
+}
+
 static void add_call(Model *m, const PendingCall *p, Value v) {
   TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
@@ -761,6 +777,7 @@ static void add_call(Model *m, const PendingCall *p, Value v) {
   cs->stmt = p->stmt;
   cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
   cs->method = node_text(m->arena, m->src, attr);
+  if (cs->cmd && overridden(m, cs->method)) cs->cmd = NULL; /* the project's own method */
   cs->recv_text = node_text_squeezed(m->arena, m->src, obj);
   cs->recv = v;
   cs->loop = p->loop;
@@ -931,6 +948,20 @@ static void export_classes(Model *m) {
   }
 }
 
+/* Methods a client subclass of this file overrides (`Database(Redis)` with
+ * its own `lock`): exported as "#override.NAME". */
+static void export_overrides(Model *m) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls < 0 || !((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class ||
+        !commands_find(f->name, (uint32_t)strlen(f->name)))
+      continue;
+    Export *e = vec_push(&m->exports);
+    e->name = arena_printf(m->arena, "#override.%s", f->name);
+    e->value.kind = OBJ_OTHER;
+  }
+}
+
 static void build_exports(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     const Binding *b = binding_at(m, (int)i);
@@ -940,6 +971,7 @@ static void build_exports(Model *m) {
     e->value = b->val;
   }
   export_classes(m);
+  export_overrides(m);
 }
 
 /* ---------------------------------------------------------------- public */

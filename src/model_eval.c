@@ -244,7 +244,14 @@ static Value member_value(Value v) {
 static Value class_member_named(const Model *m, int cls, const char *name, size_t len, int depth) {
   const Class *c = vec_at(&m->classes, (size_t)cls);
   int b = model_binding_find(m, c->inst_scope, name, len);
-  if (b < 0) b = model_binding_find(m, c->scope, name, len);
+  int cb = model_binding_find(m, c->scope, name, len);
+  if (b >= 0 && cb >= 0) { /* `conn: Redis` in the class body declares self.conn's type */
+    Value cv = member_value(lookup_binding(m, cb));
+    Value iv = member_value(lookup_binding(m, b));
+    if (value_is_clientish(cv) && !cv.inferred && (iv.kind == OBJ_UNKNOWN || iv.inferred))
+      return cv;
+  }
+  if (b < 0) b = cb;
   Value own = b >= 0 ? member_value(lookup_binding(m, b)) : mkval(OBJ_UNKNOWN);
   bool assigned = b >= 0 && binding_at(m, b)->first_assign >= 0;
   if (assigned && own.kind != OBJ_UNKNOWN && !own.inferred) return own;

@@ -180,7 +180,7 @@ static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (!strcmp(cs->method, "lock") && cs->recv.kind == OBJ_CLIENT)
+    if (cs->cmd && !strcmp(cs->method, "lock") && cs->recv.kind == OBJ_CLIENT)
       report_lock(ctx, cs->node, cs->args, timeout_arg(ctx, cs->args, 1), call_short(ctx, cs),
                   tests, cs);
     else

@@ -123,9 +123,31 @@ static bool last_visit(TSNode n, void *data) {
   return true;
 }
 
+typedef struct Fill {
+  RuleCtx *ctx;
+  const Taint *t;
+  const char *name;
+  uint32_t from, to;
+  bool yes;
+} Fill;
+
+/* `name[k] = <from the read>` in range: a container filled from the read. */
+static bool fill_visit(TSNode n, void *data) {
+  Fill *f = data;
+  if (f->yes || nstart(n) >= f->to) return false;
+  if (!node_is(n, SYM.assignment) || nstart(n) < f->from) return true;
+  TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+  if (!node_is(left, SYM.subscript)) return true;
+  TSNode root = ts_node_child_by_field_id(left, SYM.f_value);
+  f->yes = node_is(root, SYM.identifier) && node_text_eq(f->ctx->src, root, f->name) &&
+           expr_mentions_any(f->ctx, ts_node_child_by_field_id(n, SYM.f_right), f->t->names, f->t->n);
+  return !f->yes;
+}
+
 /* Does `value` still carry the read? A tainted name whose last assignment
  * before the write is from something else (`v = compute()` after a miss)
- * does not. */
+ * does not, unless it is then filled from the read (`updates = {}` then
+ * `updates[f] = convert(data[f])`). */
 static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
   for (size_t i = 0; i < t->n; i++) {
     const char *one[1] = {t->names[i]};
@@ -133,6 +155,9 @@ static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
     Last l = {.ctx = ctx, .name = t->names[i], .from = t->from, .to = t->to};
     node_walk(body, last_visit, &l);
     if (ts_node_is_null(l.right) || expr_mentions_any(ctx, l.right, t->names, t->n)) return true;
+    Fill f = {.ctx = ctx, .t = t, .name = t->names[i], .from = nend(l.right), .to = t->to};
+    node_walk(body, fill_visit, &f);
+    if (f.yes) return true;
   }
   return false;
 }
