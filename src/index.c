@@ -1,11 +1,13 @@
 /* index.c - project index of exported clients and factories. */
 #include "index.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct ModExports {
   char *module;
+  bool called; /* index_seal: some "#call." fact names a function of it */
   char **names;
   Value *values;
   char **bases; /* per export: NULL, or the qualified base class of class `names[i]` */
@@ -22,7 +24,17 @@ typedef struct Slot {
   bool exact; /* key is the module's full name */
 } Slot;
 
+/* "#..." exports (call facts, overrides) of every module, merged by name:
+ * built by index_seal() between rounds, read-only while models are built. */
+typedef struct Fact {
+  char *name;
+  Value v;
+} Fact;
+
 struct ProjectIndex {
+  Fact *facts;
+  size_t nfacts, factcap; /* open addressing, power of two */
+  bool dirty;             /* exports changed since the last index_seal() */
   bool defined[INDEX_MAX_DISTINCT];      /* by commands_distinctive_at() index */
   bool defined_test[INDEX_MAX_DISTINCT]; /* ... in test code only (fakes) */
   ModExports *mods;
@@ -56,6 +68,8 @@ void index_delete(ProjectIndex *self) {
   free(self->mods);
   for (size_t i = 0; i < self->nslots; i++) free(self->slots[i].key);
   free(self->slots);
+  for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
+  free(self->facts);
   free(self);
 }
 
@@ -164,6 +178,7 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   if (m && same_exports(m, ex, n)) return false;
   if (!m && n == 0) return false;
   if (!m) m = mod_new(self, module);
+  self->dirty = true;
   mod_clear(m);
   m->names = xcalloc(n + 1, sizeof(char *));
   m->values = xcalloc(n + 1, sizeof(Value));
@@ -352,12 +367,115 @@ bool index_defines(const ProjectIndex *self, const char *method, bool test_code)
   return false;
 }
 
-bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out) {
-  for (size_t i = 0; self && i < self->len; i++)
-    for (size_t k = 0; k < self->mods[i].n; k++)
-      if (!self->mods[i].bases[k] && !strcmp(self->mods[i].names[k], name)) {
-        *out = self->mods[i].values[k];
-        return true;
+/* Merges two values passed for one parameter: None is neutral, a different
+ * kind makes it unknown. */
+static Value fact_merge(Value a, Value b) {
+  if (a.kind == OBJ_NONE) return b;
+  if (b.kind == OBJ_NONE) return a;
+  if (a.kind != b.kind || a.is_async != b.is_async || a.makes != b.makes) {
+    Value u = {0};
+    return u;
+  }
+  a.inferred |= b.inferred;
+  a.cluster = a.cluster && b.cluster;
+  if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
+  return a;
+}
+
+static Fact *fact_slot(Fact *facts, size_t cap, const char *name) {
+  size_t h = hash_str(name, strlen(name)) & (cap - 1);
+  while (facts[h].name && strcmp(facts[h].name, name)) h = (h + 1) & (cap - 1);
+  return &facts[h];
+}
+
+/* "app.jobs.schedule#0": the module whose function it names is called. */
+static void mark_called(ProjectIndex *self, const char *callee) {
+  const char *hash = strchr(callee, '#');
+  size_t n = hash ? (size_t)(hash - callee) : strlen(callee);
+  for (size_t k = n; k > 0; k--) {
+    if (k < n && callee[k] != '.') continue;
+    Slot *sl = slot_find(self, callee, k);
+    if (sl && sl->exact && sl->mod >= 0) {
+      self->mods[sl->mod].called = true;
+      return;
+    }
+  }
+}
+
+bool index_called(const ProjectIndex *self, const char *module) {
+  const ModExports *m = self ? find_mod(self, module) : NULL;
+  return m && m->called;
+}
+
+void index_seal(ProjectIndex *self) {
+  if (!self->dirty) return;
+  for (size_t i = 0; i < self->len; i++) self->mods[i].called = false;
+  for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
+  free(self->facts);
+  size_t n = 0;
+  for (size_t i = 0; i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++) n += self->mods[i].names[k][0] == '#';
+  self->factcap = 16;
+  while (self->factcap < 2 * n + 2) self->factcap *= 2;
+  self->facts = xcalloc(self->factcap, sizeof(Fact));
+  self->nfacts = 0;
+  for (size_t i = 0; i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++) {
+      const char *nm = self->mods[i].names[k];
+      if (nm[0] != '#') continue;
+      if (!strncmp(nm, "#call.", 6)) mark_called(self, nm + 6);
+      Fact *f = fact_slot(self->facts, self->factcap, nm);
+      if (f->name) {
+        f->v = fact_merge(f->v, self->mods[i].values[k]);
+      } else {
+        f->name = xstrdup(nm);
+        f->v = self->mods[i].values[k];
+        self->nfacts++;
       }
-  return false;
+    }
+  self->dirty = false;
+}
+
+/* A "#..." name: through the sealed table, or by a scan while it is stale
+ * (single-threaded callers such as unit tests). */
+static bool fact_get(const ProjectIndex *self, const char *name, Value *out) {
+  if (!self) return false;
+  if (!self->dirty) {
+    if (!self->factcap) return false;
+    const Fact *f = fact_slot(self->facts, self->factcap, name);
+    if (!f->name) return false;
+    *out = f->v;
+    return true;
+  }
+  bool found = false;
+  for (size_t i = 0; i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++)
+      if (!strcmp(self->mods[i].names[k], name)) {
+        *out = found ? fact_merge(*out, self->mods[i].values[k]) : self->mods[i].values[k];
+        found = true;
+      }
+  return found;
+}
+
+bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out) {
+  return fact_get(self, name, out);
+}
+
+bool index_call_fact(const ProjectIndex *self, const char *callee, const char *slot, Value *out) {
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "#call.%s#%s", callee, slot);
+  if (n < 0 || (size_t)n >= sizeof buf) return false;
+  return fact_get(self, buf, out);
+}
+
+const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qualname) {
+  size_t n = strlen(qualname);
+  for (size_t k = n; k > 0; k--) {
+    if (k < n && qualname[k] != '.') continue;
+    const ModExports *m = resolve_module(self, qualname, k);
+    if (!m) continue;
+    if (k == n) return NULL; /* a module, not a name in one */
+    return arena_printf(a, "%s%s", m->module, qualname + k);
+  }
+  return NULL;
 }

@@ -21,8 +21,20 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
  * project class "pkg.mod.Cls", looked up along its bases in other modules. */
 bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
                   Value *out);
-/* An export of that name in any module ("#override.lock"). */
+/* A "#" export of that name, merged over every module ("#override.lock"). */
 bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out);
+/* What the project's calls pass to parameter slot `slot` ("0", "k:conn") of
+ * callee "pkg.mod.func" (canonical module name), merged over all callers. */
+bool index_call_fact(const ProjectIndex *self, const char *callee, const char *slot, Value *out);
+/* "app.ext.func" with its module part as the project module's full name
+ * ("src.app.ext.func"); NULL when no module matches or it names a module. */
+const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qualname);
+/* Rebuilds the merged "#" facts after index_set_exports() calls; lookups
+ * from several threads need it done first. */
+void index_seal(ProjectIndex *self);
+/* Does a call fact name a function or class of `module` (so its parameters
+ * may be clients even when the file never names redis)? After index_seal. */
+bool index_called(const ProjectIndex *self, const char *module);
 size_t index_nmodules(const ProjectIndex *self);
 /* Registers a module of the project with no exports yet (so that imports of
  * it are recognised as project imports before its exports are known). */

@@ -389,7 +389,8 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
               first_error_line(root));
   }
   fr->arena = arena_new();
-  if (w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len)) {
+  if (w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len) ||
+      (w->module && index_called(r->index, w->module))) {
     Vec found;
     vec_init(&found, sizeof(Finding));
     Arena *scratch = w->marena ? w->marena : arena_new();
@@ -457,10 +458,11 @@ static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t)) {
  * rounds, and the last model of every relevant file is kept for the rules. */
 static void build_index(Run *r) {
   for (size_t i = 0; i < r->files->len; i++) {
-    if (r->work[i].tree) index_add_module(r->index, r->work[i].module);
+    if (r->work[i].module) index_add_module(r->index, r->work[i].module);
     index_add_defined(r->index, r->work[i].defined, r->work[i].test_code);
   }
   for (int round = 0; round < 4; round++) {
+    index_seal(r->index);
     run_parallel(r, job_model);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
@@ -471,6 +473,7 @@ static void build_index(Run *r) {
       changed |= index_set_exports(r->index, r->work[i].module, ex, model_nexports(m));
       free(ex);
     }
+    index_seal(r->index);
     if (!changed) break;
     /* the index changed: models that looked at it must be rebuilt */
     for (size_t i = 0; i < r->files->len; i++) {
@@ -604,6 +607,7 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   }
   run_parallel(&r, job_load);
   build_index(&r);
+  index_seal(r.index);
   run_parallel(&r, job_lint);
   finish(&r);
   self->cluster = opt->cluster;

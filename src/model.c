@@ -525,6 +525,7 @@ static bool ctor_name(const Source *src, TSNode fn) {
 
 static void walk_call(Model *m, const Walk *w, TSNode n) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (node_is(fn, SYM.identifier) || node_is(fn, SYM.attribute)) model_note_fcall(m, n, w->scope);
   if (ctor_name(m->src, fn)) {
     Ctor *c = vec_push(&m->pending_ctors);
     c->node = n;
@@ -972,6 +973,7 @@ static void build_exports(Model *m) {
   }
   export_classes(m);
   export_overrides(m);
+  model_callers_export(m);
 }
 
 /* ---------------------------------------------------------------- public */
@@ -996,15 +998,17 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->index = index;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls};
   size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
                  sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
                  sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl),
-                 sizeof(Ctor), sizeof(Ctor), sizeof(Unresolved), sizeof(size_t)};
+                 sizeof(Ctor), sizeof(Ctor), sizeof(Unresolved), sizeof(size_t),
+                 model_fcall_size()};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
+  model_callers_prepare(m);
   model_resolve_bindings(m);
   model_infer_bindings(m);
   build_calls(m);
@@ -1017,7 +1021,7 @@ void model_free(Model *m) {
   if (!m) return;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;

@@ -643,7 +643,9 @@ static Value with_annotation_only(const Binding *b);
  * binding's use says (model_infer.c): proven facts always win. */
 static Value with_annotation(const Binding *b) {
   Value v = with_annotation_only(b);
-  if (b->has_inferred && (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE)) return b->inferred;
+  bool nothing = v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE;
+  if (nothing && b->callers_ok) return b->callers; /* every project caller passes a client */
+  if (b->has_inferred && nothing) return b->inferred;
   return v;
 }
 
@@ -664,6 +666,7 @@ void model_resolve_bindings(Model *m) {
   for (int round = 0; round < 6; round++) {
     for (size_t i = 0; i < m->bindings.len; i++)
       binding_at(m, (int)i)->has_next = binding_at(m, (int)i)->has_typed = false;
+    model_callers_round(m);
     for (size_t i = 0; i < m->assigns.len; i++) {
       const Assign *a = vec_at(&m->assigns, i);
       Value v = (a->kind == A_VALUE && is_literal(a->value))

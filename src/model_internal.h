@@ -23,7 +23,8 @@ typedef struct Binding {
   Value next;  /* accumulating in the current round */
   Value typed; /* merged annotations (A_TYPE) of the current round */
   Value inferred; /* from use (model_infer.c): the fallback when nothing is proven */
-  bool has_next, has_typed, has_inferred;
+  Value callers;  /* what the project's calls pass, for parameters (model_callers.c) */
+  bool has_next, has_typed, has_inferred, has_callers, callers_ok;
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
 } Binding;
 
@@ -81,7 +82,7 @@ struct Model {
   const char *package;  /* for relative imports */
   const ProjectIndex *index;
   Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
-      calls, exports, globals, pending_ctors, ctors, unresolved;
+      calls, exports, globals, pending_ctors, ctors, unresolved, fcalls;
   Vec proven;           /* size_t: indices of calls whose receiver is proven */
   bool view_proven;     /* model_view_proven() */
   int *table;           /* open addressing: binding index + 1, 0 empty */
@@ -131,6 +132,13 @@ bool model_infer_bindings(Model *m);
 Value model_infer_site(Model *m, const PendingCall *p);
 /* Why the chain to a receiver broke, for `calls --unresolved`. */
 const char *model_unresolved_why(Model *m, TSNode recv, int scope);
+
+/* model_callers.c */
+void model_note_fcall(Model *m, TSNode node, int scope); /* during the walk */
+size_t model_fcall_size(void);
+void model_callers_prepare(Model *m);  /* after the walk: resolve callees */
+void model_callers_round(Model *m);    /* each resolution round: callers' values */
+void model_callers_export(Model *m);   /* "#call.<callee>#<slot>" facts */
 
 /* model_util.c */
 enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };

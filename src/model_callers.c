@@ -1,0 +1,313 @@
+/* model_callers.c - what the project's callers pass: parameters from call sites.
+ *
+ * `def schedule(conn, job)` says nothing about `conn`; its callers may. Every
+ * call of a function or class of this file (`schedule(r, j)`, `Dao(r)`,
+ * `self.flush(r)`) and, through the project index, of other files
+ * (`from app.jobs import schedule`) gives each parameter the value passed.
+ * A parameter whose callers all pass a client (and that the function never
+ * rebinds) is that client; one unknown argument anywhere leaves it unknown.
+ *
+ * Outgoing facts are exports named "#call.<module>.<func>#<slot>" (slot: the
+ * positional index, or "k:<name>" for a keyword), merged per file here and
+ * across files by the index (index_call_fact). */
+#include <stdio.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+typedef struct FCall {
+  TSNode node;  /* call */
+  int scope;
+  int callee;   /* local function index, -1 when none */
+  int offset;   /* 1 when the callee's first parameter is self (methods, __init__) */
+  const char *remote; /* canonical qualified name of a project callee in another file */
+} FCall;
+
+/* Parameter names of function fi in order, up to `*` or *args (positional
+ * mapping stops there); `kwonly` gets the rest. */
+typedef struct Params {
+  const char *names[32];
+  int n;      /* mappable by position */
+  int total;  /* including keyword-only */
+} Params;
+
+static void params_of(const Model *m, int fi, Params *out) {
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  out->n = out->total = 0;
+  bool positional = true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(ps) && out->total < 32; i++) {
+    TSNode p = ts_node_named_child(ps, i);
+    uint16_t s = nsym(p);
+    TSNode name = p;
+    if (s == SYM.typed_parameter) name = ts_node_named_child(p, 0);
+    else if (s == SYM.default_parameter || s == SYM.typed_default_parameter)
+      name = ts_node_child_by_field_id(p, SYM.f_name);
+    else if (s == SYM.list_splat_pattern || s == SYM.keyword_separator || s == SYM.dictionary_splat_pattern) {
+      positional = false;
+      continue;
+    }
+    if (nsym(name) != SYM.identifier) {
+      positional = false;
+      continue;
+    }
+    out->names[out->total++] = node_text(m->arena, m->src, name);
+    if (positional) out->n = out->total;
+  }
+}
+
+static int method_named(const Model *m, int cls, const char *name) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls == cls && !strcmp(f->name, name)) return (int)i;
+  }
+  return -1;
+}
+
+/* The one function or class a name in scope is bound to (never rebound). */
+static const Assign *sole_def(const Model *m, TSNode id, int scope) {
+  const char *t = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
+    ScopeKind k = scope_at(m, s)->kind;
+    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && s != scope)) continue;
+    int b = model_binding_find(m, s, t, len);
+    if (b < 0) continue;
+    const Assign *a = model_first_assign(m, b);
+    if (!a || model_next_assign(m, a) || (a->kind != A_FUNC && a->kind != A_CLASS)) return NULL;
+    return a;
+  }
+  return NULL;
+}
+
+static const Function *method_of(const Model *m, int scope) {
+  for (int f = model_scope_function(m, scope); f >= 0;) {
+    const Function *fn = func_at(m, f);
+    if (fn->self_name && fn->cls >= 0) return fn;
+    f = fn->parent;
+  }
+  return NULL;
+}
+
+static void resolve_callee(Model *m, FCall *c) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  c->callee = -1;
+  if (nsym(fn) == SYM.identifier) {
+    const Assign *a = sole_def(m, fn, c->scope);
+    if (a && a->kind == A_FUNC) {
+      const Function *f = vec_at(&m->funcs, (size_t)a->index);
+      c->callee = a->index;
+      c->offset = f->cls >= 0 ? 1 : 0;
+      if (f->cls >= 0) c->callee = -1; /* a method called by bare name: not ours to map */
+      return;
+    }
+    if (a && a->kind == A_CLASS) {
+      c->callee = method_named(m, a->index, "__init__");
+      c->offset = 1;
+      return;
+    }
+  } else if (nsym(fn) == SYM.attribute) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    const Function *meth = method_of(m, c->scope);
+    if (meth && node_is(obj, SYM.identifier) && node_text_eq(m->src, obj, meth->self_name)) {
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      c->callee = method_named(m, meth->cls, node_text(m->arena, m->src, attr));
+      c->offset = 1;
+      return;
+    }
+  }
+  if (!m->index) return;
+  const char *qn = model_qualname(m, fn, c->scope);
+  if (qn && index_matches_module(m->index, qn)) c->remote = index_canonical(m->index, m->arena, qn);
+}
+
+void model_callers_prepare(Model *m) {
+  for (size_t i = 0; i < m->fcalls.len; i++) resolve_callee(m, vec_at(&m->fcalls, i));
+}
+
+void model_note_fcall(Model *m, TSNode node, int scope) {
+  FCall *c = vec_push(&m->fcalls);
+  c->node = node;
+  c->scope = scope;
+  c->callee = -1;
+}
+
+size_t model_fcall_size(void) { return sizeof(FCall); }
+
+/* The binding of parameter `name` of function fi. */
+static Binding *param_binding(const Model *m, int fi, const char *name) {
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  int b = model_binding_find(m, f->scope, name, strlen(name));
+  return b < 0 ? NULL : binding_at(m, b);
+}
+
+static void give(Binding *b, Value v) {
+  if (!b) return;
+  if (v.kind == OBJ_CONFLICT) v.kind = OBJ_UNKNOWN;
+  if (!b->has_callers) {
+    b->callers = v;
+    b->has_callers = true;
+    return;
+  }
+  Value a = b->callers;
+  if (a.kind == OBJ_NONE) b->callers = v;
+  else if (v.kind == OBJ_NONE) return;
+  else if (a.kind != v.kind || a.is_async != v.is_async) b->callers.kind = OBJ_UNKNOWN;
+  else {
+    b->callers.inferred |= v.inferred;
+    b->callers.cluster &= v.cluster;
+    if (a.decode != v.decode) b->callers.decode = TRI_UNKNOWN;
+    b->callers.ctor_start = b->callers.ctor_end = 0;
+  }
+}
+
+/* Each argument of call c, as (positional index or keyword name, value). */
+typedef void (*ArgFn)(Model *m, void *data, int pos, const char *kw, Value v);
+
+static void each_arg(Model *m, const FCall *c, ArgFn fn, void *data) {
+  TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments);
+  int pos = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    uint16_t s = nsym(a);
+    if (s == SYM.comment) continue;
+    if (s == SYM.list_splat || s == SYM.dictionary_splat) {
+      fn(m, data, -1, NULL, (Value){0}); /* *args: every later slot unknown */
+      return;
+    }
+    if (s == SYM.keyword_argument) {
+      TSNode k = ts_node_child_by_field_id(a, SYM.f_name);
+      Value v = model_eval_in(m, ts_node_child_by_field_id(a, SYM.f_value), c->scope, 0);
+      fn(m, data, -1, node_text(m->arena, m->src, k), v);
+      continue;
+    }
+    fn(m, data, pos++, NULL, model_eval_in(m, a, c->scope, 0));
+  }
+}
+
+typedef struct Local {
+  int fi, offset;
+  Params ps;
+  bool splat;
+} Local;
+
+static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
+  Local *l = data;
+  if (pos < 0 && !kw) { /* a splat: the unmapped parameters may get anything */
+    l->splat = true;
+    return;
+  }
+  if (kw) {
+    for (int i = 0; i < l->ps.total; i++)
+      if (!strcmp(l->ps.names[i], kw)) give(param_binding(m, l->fi, kw), v);
+    return;
+  }
+  int at = pos + l->offset;
+  if (at < l->ps.n) give(param_binding(m, l->fi, l->ps.names[at]), v);
+}
+
+/* Index facts for the module-level functions and classes of this file. */
+static void give_remote(Model *m) {
+  if (!m->index) return;
+  for (size_t fi = 0; fi < m->funcs.len; fi++) {
+    const Function *f = vec_at(&m->funcs, fi);
+    const char *owner = NULL;
+    int offset = 0;
+    if (f->cls < 0 && f->parent < 0 && scope_at(m, f->scope)->parent == 0) owner = f->name;
+    else if (f->cls >= 0 && !strcmp(f->name, "__init__")) {
+      const Class *c = vec_at(&m->classes, (size_t)f->cls);
+      if (scope_at(m, c->scope)->parent != 0) continue;
+      owner = c->name;
+      offset = 1;
+    }
+    if (!owner) continue;
+    Params ps;
+    params_of(m, (int)fi, &ps);
+    const char *base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, owner) : owner;
+    for (int i = offset; i < ps.total; i++) {
+      Value v;
+      int found = 0;
+      if (i < ps.n) found |= index_call_fact(m->index, base, arena_printf(m->arena, "%d", i - offset), &v);
+      Value kv;
+      int kfound = index_call_fact(m->index, base, arena_printf(m->arena, "k:%s", ps.names[i]), &kv);
+      m->used_index = true; /* facts may arrive in a later round */
+      if (found) give(param_binding(m, (int)fi, ps.names[i]), v);
+      if (kfound) give(param_binding(m, (int)fi, ps.names[i]), kv);
+    }
+  }
+}
+
+/* Marks the bindings whose callers' value may stand for them: parameters the
+ * function never rebinds. */
+static void mark_usable(Model *m) {
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    Binding *b = binding_at(m, (int)i);
+    b->callers_ok = false;
+    if (!b->has_callers || !value_is_clientish(b->callers)) continue;
+    bool only_params = true;
+    for (const Assign *a = model_first_assign(m, (int)i); a && only_params; a = model_next_assign(m, a))
+      only_params = a->param || a->kind == A_PIPE_PARAM;
+    b->callers_ok = only_params;
+  }
+}
+
+void model_callers_round(Model *m) {
+  for (size_t i = 0; i < m->bindings.len; i++) binding_at(m, (int)i)->has_callers = false;
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    const FCall *c = vec_at(&m->fcalls, i);
+    if (c->callee < 0) continue;
+    Local l = {.fi = c->callee, .offset = c->offset};
+    params_of(m, c->callee, &l.ps);
+    each_arg(m, c, give_local, &l);
+    if (l.splat) /* parameters past a splat cannot be told apart */
+      for (int k = l.offset; k < l.ps.total; k++) give(param_binding(m, l.fi, l.ps.names[k]), (Value){0});
+  }
+  give_remote(m);
+  mark_usable(m);
+}
+
+/* ---------------------------------------------------------------- exports */
+
+typedef struct Out {
+  Vec *facts; /* Export, merged per name */
+  const char *callee;
+} Out;
+
+static void merge_fact(Model *m, Vec *facts, const char *name, Value v) {
+  for (size_t i = 0; i < facts->len; i++) {
+    Export *e = vec_at(facts, i);
+    if (strcmp(e->name, name)) continue;
+    Binding tmp = {0};
+    tmp.callers = e->value;
+    tmp.has_callers = true;
+    give(&tmp, v);
+    e->value = tmp.callers;
+    return;
+  }
+  Export *e = vec_push(facts);
+  e->name = arena_strdup(m->arena, name);
+  e->value = v.kind == OBJ_CONFLICT ? (Value){0} : v;
+  e->value.ctor_start = e->value.ctor_end = 0;
+}
+
+static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
+  Out *o = data;
+  if (pos < 0 && !kw) return; /* after a splat the callee cannot map slots: nothing sent */
+  const char *name = kw ? arena_printf(m->arena, "#call.%s#k:%s", o->callee, kw)
+                        : arena_printf(m->arena, "#call.%s#%d", o->callee, pos);
+  merge_fact(m, o->facts, name, v);
+}
+
+void model_callers_export(Model *m) {
+  Vec facts;
+  vec_init(&facts, sizeof(Export));
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    const FCall *c = vec_at(&m->fcalls, i);
+    if (!c->remote) continue;
+    Out o = {&facts, c->remote};
+    each_arg(m, c, out_arg, &o);
+  }
+  for (size_t i = 0; i < facts.len; i++) *(Export *)vec_push(&m->exports) = *(Export *)vec_at(&facts, i);
+  vec_free(&facts);
+}
+
