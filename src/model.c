@@ -389,6 +389,7 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
   TSNode parent = walk_parent(w);
   f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
   f->is_fixture = has_decorator(m, parent, "fixture");
+  f->yields_value = f->is_fixture || has_decorator(m, parent, "contextmanager");
   if (has_decorator(m, parent, "staticmethod")) f->cls = -1;
   int b = binding_get(m, outer, m->src->text + nstart(name), nend(name) - nstart(name));
   assign_add(m, A_FUNC, b, outer, n, nstart(n));
@@ -562,7 +563,7 @@ static void walk_return(Model *m, const Walk *w, TSNode n) {
  * like a return (only for them: a generator's yields are its items). */
 static void walk_yield(Model *m, const Walk *w, TSNode n) {
   const Function *f = func_at(m, w->func);
-  if (!f || !f->is_fixture || ts_node_named_child_count(n) == 0) return;
+  if (!f || !f->yields_value || ts_node_named_child_count(n) == 0) return;
   TSNode v = ts_node_named_child(n, 0);
   if (nsym(v) == SYM.comment) return;
   Ret *r = vec_push(&m->rets);
@@ -846,7 +847,8 @@ static void build_calls(Model *m) {
     TSNode obj = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
                                            SYM.f_object);
     vals[i] = model_eval_in(m, obj, p->scope, 0);
-    if (vals[i].kind != OBJ_UNKNOWN && vals[i].kind != OBJ_NONE) continue;
+    if (vals[i].kind != OBJ_UNKNOWN && vals[i].kind != OBJ_NONE && vals[i].kind != OBJ_INSTANCE)
+      continue;
     Value iv = model_infer_site(m, p);
     if (!value_is_clientish(iv)) continue;
     vals[i] = iv;

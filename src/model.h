@@ -37,7 +37,9 @@ typedef enum {
   OBJ_SENTINEL,     /* redis.sentinel.Sentinel instance */
   OBJ_POOL,         /* ConnectionPool instance */
   OBJ_MODULE,       /* a module object (import redis) */
-  OBJ_CONFLICT      /* bound to different kinds: treated as unknown */
+  OBJ_CONFLICT,     /* bound to different kinds: treated as unknown */
+  OBJ_INSTANCE      /* an instance of a class of this file (Value.cls): its
+                       attributes and methods resolve through the class */
 } ObjKind;
 
 typedef enum { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 } Tri;
@@ -52,6 +54,7 @@ typedef struct Value {
   bool inferred;     /* known from use only (commands only a client has), not from
                         a construction, factory or annotation: model_infer.c */
   uint32_t ctor_start, ctor_end; /* where the client was built (this file), 0/0 if not */
+  int16_t cls;       /* OBJ_INSTANCE: class index in this file */
 } Value;
 
 bool value_is_clientish(Value v); /* client, pipeline, transaction or either */
@@ -117,6 +120,7 @@ typedef struct Function {
   bool is_async;
   bool is_property;  /* @property / @cached_property */
   bool is_fixture;   /* @pytest.fixture: its return or yield is what tests get */
+  bool yields_value; /* fixture or @contextmanager: `yield x` hands out x */
   const char *self_name; /* first parameter name for methods, else NULL */
   Value returns;     /* merged value of its return statements */
   int scope;

@@ -110,6 +110,8 @@ static const char *same_api_name(const char *qn, char *buf, size_t cap) {
   return qn;
 }
 
+static Value produce(Value callee);
+
 Value model_qualname_value(const Model *m, const char *qn) {
   char same[256];
   const char *orig = qn;
@@ -128,6 +130,9 @@ Value model_qualname_value(const Model *m, const char *qn) {
   if (index_lookup(m->index, qn, &v) || index_matches_module(m->index, qn)) {
     ((Model *)m)->used_index = true; /* the model is still being built */
     if (v.kind) return v;
+    const char *dot = strrchr(qn, '.'); /* Cls.attr of a project class */
+    if (dot && index_member(m->index, arena_strndup(m->arena, qn, (size_t)(dot - qn)), dot + 1, &v))
+      return v.kind == OBJ_CLIENT_FACTORY && v.via_property ? produce(v) : v;
   }
   return mkval(OBJ_UNKNOWN);
 }
@@ -139,6 +144,7 @@ static Value merge(Value a, Value b) {
   if (b.kind == OBJ_NONE) return a;
   if (a.kind == OBJ_UNKNOWN || b.kind == OBJ_UNKNOWN) return mkval(OBJ_UNKNOWN);
   if (a.kind == b.kind) {
+    if (a.kind == OBJ_INSTANCE && a.cls != b.cls) return mkval(OBJ_CONFLICT);
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
     if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
     a.cluster = a.cluster && b.cluster;
@@ -303,6 +309,8 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
     if (v.kind != OBJ_UNKNOWN) return v;
   }
   Value ov = model_eval_in(m, obj, scope, depth + 1);
+  if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
+    return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
   if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
       (node_text_eq(m->src, attr, "from_url") || node_text_eq(m->src, attr, "from_pool"))) {
     ov.kind = OBJ_CLIENT_FACTORY;
@@ -401,6 +409,14 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
   Value fv = model_eval_in(m, fn, scope, depth + 1);
   if (fv.kind == OBJ_NONE) return fv; /* a function not resolved yet: stay neutral */
+  if (fv.kind == OBJ_OTHER && nsym(fn) == SYM.identifier) { /* Loader(): an instance */
+    int ci = class_by_name(m, fn);
+    if (ci >= 0 && !((const Class *)vec_at(&m->classes, (size_t)ci))->is_client_class) {
+      Value v = mkval(OBJ_INSTANCE);
+      v.cls = (int16_t)ci;
+      return v;
+    }
+  }
   if (fv.kind == OBJ_CLIENT_CLASS) {
     Value v = produce(fv);
     if (v.kind == OBJ_CLIENT || v.kind == OBJ_SENTINEL) {

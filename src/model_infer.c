@@ -175,7 +175,11 @@ static Value inferred_value(const Model *m, TSNode recv, const PendingCall *p) {
   return v;
 }
 
-static bool unknown(Value v) { return v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE; }
+/* Nothing proven: unknown, None only, or an instance of a class of this file
+ * (one that defined the method was ruled out by evidence()). */
+static bool unknown(Value v) {
+  return v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE || v.kind == OBJ_INSTANCE;
+}
 
 bool model_infer_bindings(Model *m) {
   bool any = false;
