@@ -240,13 +240,18 @@ static int cmp_distinct(const void *key, const void *elem) {
   return strcmp((const char *)key, *e);
 }
 
-bool commands_distinctive(const char *method, uint32_t len) {
+int commands_distinctive_index(const char *method, uint32_t len) {
   char buf[32];
-  if (len == 0 || len >= sizeof buf) return false;
+  if (len == 0 || len >= sizeof buf) return -1;
   memcpy(buf, method, len);
   buf[len] = '\0';
-  return bsearch(buf, DISTINCTIVE, sizeof DISTINCTIVE / sizeof DISTINCTIVE[0],
-                 sizeof DISTINCTIVE[0], cmp_distinct) != NULL;
+  const char *const *hit = bsearch(buf, DISTINCTIVE, sizeof DISTINCTIVE / sizeof DISTINCTIVE[0],
+                                   sizeof DISTINCTIVE[0], cmp_distinct);
+  return hit ? (int)(hit - DISTINCTIVE) : -1;
+}
+
+bool commands_distinctive(const char *method, uint32_t len) {
+  return commands_distinctive_index(method, len) >= 0;
 }
 
 size_t commands_ndistinctive(void) { return sizeof DISTINCTIVE / sizeof DISTINCTIVE[0]; }

@@ -47,6 +47,7 @@ size_t commands_count(void);
 /* Is `method` a name only a Redis client has (hset, zadd, xadd, scan_iter)?
  * Evidence for clients inferred from use. The list, sorted, for tests. */
 bool commands_distinctive(const char *method, uint32_t len);
+int commands_distinctive_index(const char *method, uint32_t len); /* -1: not one */
 size_t commands_ndistinctive(void);
 const char *commands_distinctive_at(size_t i);
 const Command *commands_at(size_t i);

@@ -34,6 +34,7 @@ typedef struct Fact {
 struct ProjectIndex {
   Fact *facts;
   size_t nfacts, factcap; /* open addressing, power of two */
+  bool *overridden;       /* per commands_at() index: a client subclass overrides it */
   bool dirty;             /* exports changed since the last index_seal() */
   bool defined[INDEX_MAX_DISTINCT];      /* by commands_distinctive_at() index */
   bool defined_test[INDEX_MAX_DISTINCT]; /* ... in test code only (fakes) */
@@ -70,6 +71,7 @@ void index_delete(ProjectIndex *self) {
   free(self->slots);
   for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
   free(self->facts);
+  free(self->overridden);
   free(self);
 }
 
@@ -344,13 +346,9 @@ void index_scan_defined(const char *text, size_t len, bool *defined) {
     const char *name = q;
     while (q < end && ident_char(*q)) q++;
     p = q;
-    if (q == name || !commands_distinctive(name, (uint32_t)(q - name)) || stub_body(q, end))
-      continue;
-    for (size_t i = 0; i < commands_ndistinctive() && i < INDEX_MAX_DISTINCT; i++) {
-      const char *d = commands_distinctive_at(i);
-      if (strlen(d) == (size_t)(q - name) && !memcmp(d, name, (size_t)(q - name)))
-        defined[i] = true;
-    }
+    int di = q == name ? -1 : commands_distinctive_index(name, (uint32_t)(q - name));
+    if (di < 0 || di >= INDEX_MAX_DISTINCT || stub_body(q, end)) continue;
+    defined[di] = true;
   }
 }
 
@@ -360,11 +358,9 @@ void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code) 
 }
 
 bool index_defines(const ProjectIndex *self, const char *method, bool test_code) {
-  for (size_t i = 0; self && i < commands_ndistinctive() && i < INDEX_MAX_DISTINCT; i++)
-    if ((self->defined[i] || (test_code && self->defined_test[i])) &&
-        !strcmp(commands_distinctive_at(i), method))
-      return true;
-  return false;
+  int i = commands_distinctive_index(method, (uint32_t)strlen(method));
+  return self && i >= 0 && i < INDEX_MAX_DISTINCT &&
+         (self->defined[i] || (test_code && self->defined_test[i]));
 }
 
 /* Merges two values passed for one parameter: None is neutral, a different
@@ -409,6 +405,8 @@ bool index_called(const ProjectIndex *self, const char *module) {
 
 void index_seal(ProjectIndex *self) {
   if (!self->dirty) return;
+  free(self->overridden);
+  self->overridden = xcalloc(commands_count() + 1, sizeof(bool));
   for (size_t i = 0; i < self->len; i++) self->mods[i].called = false;
   for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
   free(self->facts);
@@ -424,6 +422,10 @@ void index_seal(ProjectIndex *self) {
       const char *nm = self->mods[i].names[k];
       if (nm[0] != '#') continue;
       if (!strncmp(nm, "#call.", 6)) mark_called(self, nm + 6);
+      if (!strncmp(nm, "#override.", 10)) {
+        const Command *c = commands_find(nm + 10, (uint32_t)strlen(nm + 10));
+        if (c) self->overridden[c - commands_at(0)] = true;
+      }
       Fact *f = fact_slot(self->facts, self->factcap, nm);
       if (f->name) {
         f->v = fact_merge(f->v, self->mods[i].values[k]);
@@ -478,4 +480,15 @@ const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qual
     return arena_printf(a, "%s%s", m->module, qualname + k);
   }
   return NULL;
+}
+
+bool index_overridden(const ProjectIndex *self, const Command *cmd) {
+  if (!self || !cmd) return false;
+  if (self->dirty) {
+    Value v;
+    char buf[128];
+    snprintf(buf, sizeof buf, "#override.%s", cmd->method);
+    return fact_get(self, buf, &v);
+  }
+  return self->overridden && self->overridden[cmd - commands_at(0)];
 }

@@ -35,6 +35,8 @@ void index_seal(ProjectIndex *self);
 /* Does a call fact name a function or class of `module` (so its parameters
  * may be clients even when the file never names redis)? After index_seal. */
 bool index_called(const ProjectIndex *self, const char *module);
+/* Does a client subclass of the project override redis-py's method `cmd`? */
+bool index_overridden(const ProjectIndex *self, const Command *cmd);
 size_t index_nmodules(const ProjectIndex *self);
 /* Registers a module of the project with no exports yet (so that imports of
  * it are recognised as project imports before its exports are known). */

@@ -752,18 +752,27 @@ static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
   return k;
 }
 
-/* Does a client subclass of the project override redis-py's `method`? Its
- * calls then do what the project's method does, not the command. */
-static bool overridden(Model *m, const char *method) {
-  for (size_t i = 0; i < m->funcs.len; i++) {
-    const Function *f = vec_at(&m->funcs, i);
-    if (f->cls >= 0 && !strcmp(f->name, method) &&
-        ((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
-      return true;
+/* Does a client subclass of the project override redis-py's command method?
+ * Its calls then do what the project's method does, not the command. The
+ * file's own overrides are gathered once (m->local_overrides). */
+static bool overridden(Model *m, const Command *cmd) {
+  if (!m->overrides_scanned) {
+    m->overrides_scanned = true;
+    for (size_t i = 0; i < m->funcs.len; i++) {
+      const Function *f = vec_at(&m->funcs, i);
+      if (f->cls < 0 || !((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
+        continue;
+      const Command *c = commands_find(f->name, (uint32_t)strlen(f->name));
+      if (!c) continue;
+      if (!m->local_overrides) {
+        m->local_overrides = arena_alloc(m->arena, commands_count() + 1);
+        memset(m->local_overrides, 0, commands_count() + 1);
+      }
+      m->local_overrides[c - commands_at(0)] = true;
+    }
   }
-  if (!m->index) return false;
-  Value v;
-  bool hit = index_lookup_any(m->index, arena_printf(m->arena, "#override.%s", method), &v);
+  if (m->local_overrides && m->local_overrides[cmd - commands_at(0)]) return true;
+  bool hit = index_overridden(m->index, cmd);
   m->used_index |= hit;
   return hit;
 }
@@ -779,7 +788,7 @@ static void add_call(Model *m, const PendingCall *p, Value v) {
   cs->stmt = p->stmt;
   cs->cmd = commands_find(m->src->text + nstart(attr), nend(attr) - nstart(attr));
   cs->method = node_text(m->arena, m->src, attr);
-  if (cs->cmd && overridden(m, cs->method)) cs->cmd = NULL; /* the project's own method */
+  if (cs->cmd && overridden(m, cs->cmd)) cs->cmd = NULL; /* the project's own method */
   cs->recv_text = node_text_squeezed(m->arena, m->src, obj);
   cs->recv = v;
   cs->loop = p->loop;

@@ -31,7 +31,25 @@ typedef struct Params {
   int total;  /* including keyword-only */
 } Params;
 
-static void params_of(const Model *m, int fi, Params *out) {
+static void params_scan(const Model *m, int fi, Params *out);
+
+/* Parameters of function fi, computed once per model (m->params). */
+static const Params *params_of_cached(Model *m, int fi) {
+  if (!m->params) {
+    m->params = arena_alloc(m->arena, (m->funcs.len + 1) * sizeof(Params *));
+    memset(m->params, 0, (m->funcs.len + 1) * sizeof(Params *));
+  }
+  Params **slot = (Params **)m->params + fi;
+  if (!*slot) {
+    *slot = arena_alloc(m->arena, sizeof(Params));
+    params_scan(m, fi, *slot);
+  }
+  return *slot;
+}
+
+static void params_of(Model *m, int fi, Params *out) { *out = *params_of_cached(m, fi); }
+
+static void params_scan(const Model *m, int fi, Params *out) {
   const Function *f = vec_at(&m->funcs, (size_t)fi);
   TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
   out->n = out->total = 0;
@@ -121,8 +139,15 @@ static void resolve_callee(Model *m, FCall *c) {
   if (qn && index_matches_module(m->index, qn)) c->remote = index_canonical(m->index, m->arena, qn);
 }
 
+static void gather_remote(Model *m);
+
 void model_callers_prepare(Model *m) {
-  for (size_t i = 0; i < m->fcalls.len; i++) resolve_callee(m, vec_at(&m->fcalls, i));
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    FCall *c = vec_at(&m->fcalls, i);
+    resolve_callee(m, c);
+    if (c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset) m->any_callers = true;
+  }
+  gather_remote(m);
 }
 
 void model_note_fcall(Model *m, TSNode node, int scope) {
@@ -206,8 +231,10 @@ static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
   if (at < l->ps.n) give(param_binding(m, l->fi, l->ps.names[at]), v);
 }
 
-/* Index facts for the module-level functions and classes of this file. */
-static void give_remote(Model *m) {
+/* Index facts for the module-level functions and classes of this file:
+ * fixed while the model is built, so gathered once (model_callers_prepare)
+ * into each parameter's `remote` value. */
+static void gather_remote(Model *m) {
   if (!m->index) return;
   for (size_t fi = 0; fi < m->funcs.len; fi++) {
     const Function *f = vec_at(&m->funcs, fi);
@@ -231,8 +258,15 @@ static void give_remote(Model *m) {
       Value kv;
       int kfound = index_call_fact(m->index, base, arena_printf(m->arena, "k:%s", ps.names[i]), &kv);
       m->used_index = true; /* facts may arrive in a later round */
-      if (found) give(param_binding(m, (int)fi, ps.names[i]), v);
-      if (kfound) give(param_binding(m, (int)fi, ps.names[i]), kv);
+      Binding *b = param_binding(m, (int)fi, ps.names[i]);
+      if (!b) continue;
+      Binding acc = {0};
+      if (found) give(&acc, v);
+      if (kfound) give(&acc, kv);
+      if (!acc.has_callers) continue;
+      b->remote = acc.callers;
+      b->has_remote = true;
+      m->any_callers = true;
     }
   }
 }
@@ -252,7 +286,12 @@ static void mark_usable(Model *m) {
 }
 
 void model_callers_round(Model *m) {
-  for (size_t i = 0; i < m->bindings.len; i++) binding_at(m, (int)i)->has_callers = false;
+  if (!m->any_callers) return;
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    Binding *b = binding_at(m, (int)i);
+    b->has_callers = b->has_remote;
+    b->callers = b->remote;
+  }
   for (size_t i = 0; i < m->fcalls.len; i++) {
     const FCall *c = vec_at(&m->fcalls, i);
     if (c->callee < 0) continue;
@@ -262,7 +301,6 @@ void model_callers_round(Model *m) {
     if (l.splat) /* parameters past a splat cannot be told apart */
       for (int k = l.offset; k < l.ps.total; k++) give(param_binding(m, l.fi, l.ps.names[k]), (Value){0});
   }
-  give_remote(m);
   mark_usable(m);
 }
 

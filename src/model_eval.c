@@ -582,8 +582,10 @@ static Value class_value(Model *m, int ci) {
 
 /* What a fixture called `name` gives a test: a fixture function of this
  * module, else one in conftest.py of the module's package or any package
- * above it (the project index). Unknown when none gives a client. */
-static Value fixture_value(Model *m, const char *name) {
+ * above it (the project index; looked up once per binding, as the index does
+ * not change while a model is built). Unknown when none gives a client. */
+static Value fixture_value(Model *m, Binding *param) {
+  const char *name = param->name;
   int b = model_binding_find(m, 0, name, strlen(name));
   for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a)) {
     if (a->kind != A_FUNC) continue;
@@ -592,20 +594,28 @@ static Value fixture_value(Model *m, const char *name) {
     Value v = binding_at(m, b)->val;
     return v.kind == OBJ_CLIENT_FACTORY ? produce(v) : mkval(v.kind == OBJ_NONE ? OBJ_NONE : OBJ_UNKNOWN);
   }
-  size_t n = strlen(m->module);
+  if (param->fixture_done) return param->fixture;
+  param->fixture_done = true;
+  param->fixture = mkval(OBJ_UNKNOWN);
+  if (!m->index) return param->fixture;
   char *pkg = arena_strdup(m->arena, m->module);
   for (int depth = 0; depth < 32; depth++) {
     char *dot = strrchr(pkg, '.');
     if (dot) *dot = '\0';
     else if (!pkg[0]) break;
     else pkg[0] = '\0';
-    Value v = model_qualname_value(m, pkg[0] ? arena_printf(m->arena, "%s.conftest.%s", pkg, name)
-                                             : arena_printf(m->arena, "conftest.%s", name));
-    if (v.kind == OBJ_CLIENT_FACTORY) return produce(v);
+    Value v;
+    const char *qn = pkg[0] ? arena_printf(m->arena, "%s.conftest.%s", pkg, name)
+                            : arena_printf(m->arena, "conftest.%s", name);
+    if (index_lookup(m->index, qn, &v)) {
+      m->used_index = true;
+      if (v.kind == OBJ_CLIENT_FACTORY) param->fixture = produce(v);
+      break;
+    }
     if (!pkg[0]) break;
   }
-  (void)n;
-  return mkval(OBJ_UNKNOWN);
+  if (index_nmodules(m->index)) m->used_index = true; /* a conftest may export it later */
+  return param->fixture;
 }
 
 static Value assign_value(Model *m, const Assign *a) {
@@ -614,7 +624,7 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
   case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);
-  case A_FIXTURE: return fixture_value(m, binding_at(m, a->binding)->name);
+  case A_FIXTURE: return fixture_value(m, binding_at(m, a->binding));
   case A_IMPORT:
     return model_qualname_value(m, ((const Import *)vec_at(&m->imports, (size_t)a->index))->qualified);
   case A_FUNC: {

@@ -71,15 +71,25 @@ static bool stub(const Model *m, const Function *f) {
   return true;
 }
 
-/* Does a class of this file, other than a client class, define `meth`? */
-static bool defined_here(const Model *m, const char *meth) {
-  for (size_t i = 0; i < m->funcs.len; i++) {
-    const Function *f = vec_at(&m->funcs, i);
-    if (f->cls < 0 || strcmp(f->name, meth) || stub(m, f)) continue;
-    const Class *c = vec_at(&m->classes, (size_t)f->cls);
-    if (!c->is_client_class) return true;
+/* Does a class of this file, other than a client class, define `meth`?
+ * Gathered once per model. */
+static bool defined_here(Model *m, const char *meth) {
+  if (!m->defined_scanned) {
+    m->defined_scanned = true;
+    for (size_t i = 0; i < m->funcs.len; i++) {
+      const Function *f = vec_at(&m->funcs, i);
+      int di = f->cls < 0 ? -1 : commands_distinctive_index(f->name, (uint32_t)strlen(f->name));
+      if (di < 0 || stub(m, f) || ((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
+        continue;
+      if (!m->defined_local) {
+        m->defined_local = arena_alloc(m->arena, commands_ndistinctive() + 1);
+        memset(m->defined_local, 0, commands_ndistinctive() + 1);
+      }
+      m->defined_local[di] = true;
+    }
   }
-  return false;
+  int di = commands_distinctive_index(meth, (uint32_t)strlen(meth));
+  return m->defined_local && di >= 0 && m->defined_local[di];
 }
 
 /* The method name of a pending call when it is evidence; NULL otherwise. */

@@ -24,7 +24,10 @@ typedef struct Binding {
   Value typed; /* merged annotations (A_TYPE) of the current round */
   Value inferred; /* from use (model_infer.c): the fallback when nothing is proven */
   Value callers;  /* what the project's calls pass, for parameters (model_callers.c) */
-  bool has_next, has_typed, has_inferred, has_callers, callers_ok;
+  Value remote;   /* ... the part passed from other files (index facts) */
+  Value fixture;  /* A_FIXTURE: the conftest fixture's value, once looked up */
+  bool fixture_done;
+  bool has_next, has_typed, has_inferred, has_callers, callers_ok, has_remote;
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
 } Binding;
 
@@ -85,6 +88,12 @@ struct Model {
       calls, exports, globals, pending_ctors, ctors, unresolved, fcalls;
   Vec proven;           /* size_t: indices of calls whose receiver is proven */
   bool view_proven;     /* model_view_proven() */
+  bool any_callers;     /* some parameter may get callers' values (model_callers.c) */
+  bool overrides_scanned; /* local_overrides computed */
+  bool *local_overrides;  /* per commands_at() index, or NULL: none in this file */
+  bool *defined_local;    /* per distinctive index: a non-client class here defines it */
+  bool defined_scanned;
+  void *params;         /* model_callers.c: per-function parameter lists, lazily */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
