@@ -147,7 +147,7 @@ static ModExports *find_mod(const ProjectIndex *self, const char *module) {
 static bool same_value(Value a, Value b) {
   return a.kind == b.kind && a.is_async == b.is_async && a.cluster == b.cluster &&
          a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property &&
-         a.inferred == b.inferred;
+         a.inferred == b.inferred && a.standalone == b.standalone;
 }
 
 static bool same_exports(const ModExports *m, const Export *ex, size_t n) {
@@ -374,6 +374,7 @@ static Value fact_merge(Value a, Value b) {
   }
   a.inferred |= b.inferred;
   a.cluster = a.cluster && b.cluster;
+  a.standalone = a.standalone && b.standalone;
   if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
   return a;
 }

@@ -26,6 +26,7 @@ typedef struct FileWork {
   char *module;    /* dotted module name, malloc'ed */
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
+  bool stale;      /* the index changed since its model was analysed */
   bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
   bool test_code;
 } FileWork;
@@ -168,10 +169,11 @@ static bool reload(Run *r, size_t i) {
 static void job_model(Run *r, TSParser *p, size_t i) {
   (void)p;
   FileWork *w = &r->work[i];
-  if (!w->tree || (w->model && !model_used_index(w->model))) return;
+  if (!w->tree || (w->model && !w->stale)) return;
+  w->stale = false;
   if (w->model) {
-    model_free(w->model);
-    arena_delete(w->marena);
+    model_refresh(w->model, r->index); /* the walk is kept: only the analysis is redone */
+    return;
   }
   w->marena = arena_new();
   w->model = model_build(w->marena, &r->out->files[i].src, w->tree, w->module, r->index);
@@ -395,6 +397,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     vec_init(&found, sizeof(Finding));
     Arena *scratch = w->marena ? w->marena : arena_new();
     Model *m = w->model ? w->model : model_build(scratch, &fr->src, tree, w->module, r->index);
+    if (w->model && w->stale) model_refresh(m, r->index); /* the last round changed the index */
     w->model = NULL;
     w->marena = NULL;
     for (size_t k = 0; k < model_nctors(m) && !fr->cluster_client; k++) {
@@ -475,15 +478,10 @@ static void build_index(Run *r) {
     }
     index_seal(r->index);
     if (!changed) break;
-    /* the index changed: models that looked at it must be rebuilt */
+    /* the index changed: models that looked at it must be analysed again */
     for (size_t i = 0; i < r->files->len; i++) {
       FileWork *w = &r->work[i];
-      if (w->model && model_used_index(w->model)) {
-        model_free(w->model);
-        arena_delete(w->marena);
-        w->model = NULL;
-        w->marena = NULL;
-      }
+      if (w->model && model_used_index(w->model)) w->stale = true;
     }
   }
 }

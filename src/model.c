@@ -888,6 +888,17 @@ static void build_calls(Model *m) {
   vec_free(&ids);
 }
 
+/* Is class cls the client library's own client or pool class (valkey-py's
+ * valkey.client.Valkey, redis-py's redis.client.Redis)? Constructions in its
+ * methods (from_url, __init__ building its pool) are the library's
+ * internals, not an application's connections. */
+static bool inside_client_library(const Model *m, int cls) {
+  if (cls < 0 || !m->module[0]) return false;
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  Value v = model_qualname_value(m, arena_printf(m->arena, "%s.%s", m->module, c->name));
+  return v.kind == OBJ_CLIENT_CLASS;
+}
+
 /* Keeps the pending constructions that build a client, pool or sentinel. */
 static void build_ctors(Model *m) {
   for (size_t i = 0; i < m->pending_ctors.len; i++) {
@@ -906,7 +917,7 @@ static void build_ctors(Model *m) {
       }
     }
     bool made = c.v.kind == OBJ_CLIENT || c.v.kind == OBJ_POOL || c.v.kind == OBJ_SENTINEL;
-    if (!made || c.v.ctor_start != nstart(c.node)) continue;
+    if (!made || c.v.ctor_start != nstart(c.node) || inside_client_library(m, c.cls)) continue;
     /* a class called, from_url, or a sentinel's master_for/slave_for: not a
      * factory function returning some client built elsewhere */
     bool sentinel_child = node_text_eq(m->src, last, "master_for") ||
@@ -997,6 +1008,8 @@ static const char *package_of(Arena *a, const char *module, const char *path) {
   return dot ? arena_strndup(a, module, (size_t)(dot - module)) : "";
 }
 
+static void analyse(Model *m);
+
 Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *module,
                    const ProjectIndex *index) {
   model_init(NULL, 0);
@@ -1020,12 +1033,46 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
   model_callers_prepare(m);
+  analyse(m);
+  return m;
+}
+
+/* Everything after the walk: what depends on the index as well as the file. */
+static void analyse(Model *m) {
   model_resolve_bindings(m);
   model_infer_bindings(m);
   build_calls(m);
   build_ctors(m);
   build_exports(m);
-  return m;
+}
+
+void model_refresh(Model *m, const ProjectIndex *index) {
+  m->index = index;
+  m->used_index = m->any_callers = m->view_proven = false;
+  m->overrides_scanned = m->defined_scanned = false;
+  m->local_overrides = m->defined_local = NULL;
+  m->calls.len = m->unresolved.len = m->proven.len = m->ctors.len = m->exports.len = 0;
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    Binding *b = binding_at(m, (int)i);
+    b->val.kind = OBJ_NONE;
+    memset(&b->val, 0, sizeof b->val);
+    b->val.kind = OBJ_NONE;
+    b->has_next = b->has_typed = b->has_inferred = b->has_callers = b->callers_ok = false;
+    b->has_remote = b->fixture_done = false;
+  }
+  for (size_t i = 0; i < m->assigns.len; i++) { /* imports are known before any round */
+    const Assign *a = vec_at(&m->assigns, i);
+    if (a->kind != A_IMPORT) continue;
+    const Import *im = vec_at(&m->imports, (size_t)a->index);
+    binding_at(m, a->binding)->val = model_qualname_value(m, im->qualified);
+  }
+  for (size_t i = 0; i < m->classes.len; i++) {
+    Class *c = vec_at(&m->classes, i);
+    c->is_client_class = c->client_async = c->client_cluster = false;
+  }
+  for (size_t i = 0; i < m->funcs.len; i++) memset(&((Function *)vec_at(&m->funcs, i))->returns, 0, sizeof(Value));
+  model_callers_refresh(m);
+  analyse(m);
 }
 
 void model_free(Model *m) {

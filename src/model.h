@@ -55,6 +55,8 @@ typedef struct Value {
                         a construction, factory or annotation: model_infer.c */
   uint32_t ctor_start, ctor_end; /* where the client was built (this file), 0/0 if not */
   int16_t cls;       /* OBJ_INSTANCE: class index in this file */
+  bool standalone;   /* built by a non-cluster constructor (Redis(...), redis.from_url):
+                        known not to be a cluster client, wherever it flows */
 } Value;
 
 bool value_is_clientish(Value v); /* client, pipeline, transaction or either */
@@ -191,6 +193,10 @@ typedef struct Unresolved {
 } Unresolved;
 size_t model_nunresolved(const Model *m);
 const Unresolved *model_unresolved(const Model *m, size_t i);
+
+/* Analyses the model again against a changed project index, without walking
+ * the tree again (the walk's facts do not depend on the index). */
+void model_refresh(Model *m, const struct ProjectIndex *index);
 
 /* Frees the model's heap parts (its arena is the caller's). */
 void model_free(Model *m);

@@ -150,6 +150,14 @@ void model_callers_prepare(Model *m) {
   gather_remote(m);
 }
 
+void model_callers_refresh(Model *m) {
+  for (size_t i = 0; i < m->fcalls.len && !m->any_callers; i++) {
+    const FCall *c = vec_at(&m->fcalls, i);
+    m->any_callers = c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset;
+  }
+  gather_remote(m);
+}
+
 void model_note_fcall(Model *m, TSNode node, int scope) {
   FCall *c = vec_push(&m->fcalls);
   c->node = node;
@@ -181,6 +189,7 @@ static void give(Binding *b, Value v) {
   else {
     b->callers.inferred |= v.inferred;
     b->callers.cluster &= v.cluster;
+    b->callers.standalone &= v.standalone;
     if (a.decode != v.decode) b->callers.decode = TRI_UNKNOWN;
     b->callers.ctor_start = b->callers.ctor_end = 0;
   }

@@ -148,6 +148,7 @@ static Value merge(Value a, Value b) {
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
     if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
     a.cluster = a.cluster && b.cluster;
+    a.standalone = a.standalone && b.standalone;
     return a;
   }
   bool ap = value_is_pipeline(a), bp = value_is_pipeline(b);
@@ -428,6 +429,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     }
     v.ctor_start = nstart(n);
     v.ctor_end = nend(n);
+    v.standalone = v.kind == OBJ_CLIENT && !v.cluster;
     return v;
   }
   if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property) {
@@ -439,6 +441,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
       v.decode = call_decode(m, args, true);
       v.ctor_start = nstart(n);
       v.ctor_end = nend(n);
+      v.standalone = v.kind == OBJ_CLIENT && !v.cluster && qn && strstr(qn, "from_url");
     }
     return v;
   }
@@ -544,7 +547,7 @@ static Value eval_type(const Model *m, TSNode n, int scope) {
   Value r = produce(c);
   r.decode = TRI_UNKNOWN;
   r.ctor_start = r.ctor_end = 0;
-  return r;
+  return r; /* not standalone: code annotates cluster clients `Redis` too */
 }
 
 /* ---------------------------------------------------------------- resolution */

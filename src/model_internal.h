@@ -146,6 +146,7 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope);
 void model_note_fcall(Model *m, TSNode node, int scope); /* during the walk */
 size_t model_fcall_size(void);
 void model_callers_prepare(Model *m);  /* after the walk: resolve callees */
+void model_callers_refresh(Model *m);  /* model_refresh: other files' facts again */
 void model_callers_round(Model *m);    /* each resolution round: callers' values */
 void model_callers_export(Model *m);   /* "#call.<callee>#<slot>" facts */
 

@@ -526,12 +526,14 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->recv.kind == OBJ_TRANSACTION) {
-      if (!done[i]) check_tx(ctx, i, done);
+      if (!done[i] && !(cs->recv.standalone && !cs->recv.cluster)) check_tx(ctx, i, done);
       continue;
     }
     /* a client built in this file as a standalone Redis is not a cluster
      * client, whatever else the project builds: no slots there */
-    if (cs->recv.kind == OBJ_CLIENT && cs->recv.ctor_start && !cs->recv.cluster) continue;
+    if (cs->recv.kind == OBJ_CLIENT && (cs->recv.ctor_start || cs->recv.standalone) &&
+        !cs->recv.cluster)
+      continue;
     const Multi *mk = multi_of(cs);
     if (mk) check_multi(ctx, i, cs, mk);
   }

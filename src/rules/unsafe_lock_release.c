@@ -223,8 +223,7 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
      * DEL of "a" are no lock and release) */
     bool lockish = text_names_lock(d->key.text) ||
                    !ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) ||
-                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "px")) ||
-                   !strcmp(a->method, "setnx");
+                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "px"));
     if (a->func != d->func && lockish && report_plain(ctx, d, a, tests)) return;
   }
 }
