@@ -293,7 +293,16 @@ static Value class_member(const Model *m, int cls, TSNode attr) {
   return class_member_named(m, cls, m->src->text + nstart(attr), nend(attr) - nstart(attr), 0);
 }
 
+/* `known`: the object's value when the caller has it already (a method
+ * call evaluates its receiver once: evaluating it again per level made
+ * chains `a().b().c()...` exponential). */
+static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known);
+
 static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
+  return eval_attribute_known(m, n, scope, depth, NULL);
+}
+
+static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
   if (nsym(obj) == SYM.identifier) {
@@ -309,7 +318,7 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
     Value v = model_qualname_value(m, qn);
     if (v.kind != OBJ_UNKNOWN) return v;
   }
-  Value ov = model_eval_in(m, obj, scope, depth + 1);
+  Value ov = known ? *known : model_eval_in(m, obj, scope, depth + 1);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
   if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
@@ -346,11 +355,12 @@ static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
 static Value eval_type(const Model *m, TSNode n, int scope);
 
 static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
-                              bool *handled) {
+                              bool *handled, Value *ov_out) {
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
   Value ov = model_eval_in(m, obj, scope, depth + 1);
+  *ov_out = ov;
   *handled = true;
   if (ov.kind == OBJ_NONE) return ov; /* not resolved yet (or None): neutral */
   if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "pipeline")) {
@@ -399,16 +409,20 @@ static bool is_mock_factory(const Model *m, TSNode fn) {
 static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  Value ov;
+  bool have_ov = false;
   if (nsym(fn) == SYM.attribute) {
     bool handled;
-    Value v = eval_method_call(m, n, fn, scope, depth, &handled);
+    Value v = eval_method_call(m, n, fn, scope, depth, &handled, &ov);
     if (handled) return v;
+    have_ov = true;
   }
   const char *cq = model_qualname(m, fn, scope);
   if (is_mock_factory(m, fn)) return mkval(OBJ_OTHER); /* has every method: never a client */
   if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
     return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
-  Value fv = model_eval_in(m, fn, scope, depth + 1);
+  Value fv = have_ov ? eval_attribute_known(m, fn, scope, depth + 1, &ov)
+                     : model_eval_in(m, fn, scope, depth + 1);
   if (fv.kind == OBJ_NONE) return fv; /* a function not resolved yet: stay neutral */
   if (fv.kind == OBJ_OTHER && nsym(fn) == SYM.identifier) { /* Loader(): an instance */
     int ci = class_by_name(m, fn);
