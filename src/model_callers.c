@@ -82,6 +82,27 @@ static int method_named(const Model *m, int cls, const char *name) {
   return -1;
 }
 
+/* The __init__ a call of class cls runs: its own, or the first one along its
+ * bases in this file (bounded depth). */
+static int init_of(const Model *m, int cls, int depth) {
+  int fi = method_named(m, cls, "__init__");
+  if (fi >= 0 || depth > 8) return fi;
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) != SYM.identifier) continue;
+    for (size_t k = 0; k < m->classes.len; k++) {
+      if ((int)k == cls || !node_text_eq(m->src, sup, ((const Class *)vec_at(&m->classes, k))->name))
+        continue;
+      int b = init_of(m, (int)k, depth + 1);
+      if (b >= 0) return b;
+    }
+  }
+  return -1;
+}
+
 /* The one function or class a name in scope is bound to (never rebound). */
 static const Assign *sole_def(const Model *m, TSNode id, int scope) {
   const char *t = m->src->text + nstart(id);
@@ -120,7 +141,7 @@ static void resolve_callee(Model *m, FCall *c) {
       return;
     }
     if (a && a->kind == A_CLASS) {
-      c->callee = method_named(m, a->index, "__init__");
+      c->callee = init_of(m, a->index, 0);
       c->offset = 1;
       return;
     }
@@ -245,14 +266,20 @@ static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
  * into each parameter's `remote` value. */
 static void gather_remote(Model *m) {
   if (!m->index) return;
-  for (size_t fi = 0; fi < m->funcs.len; fi++) {
-    const Function *f = vec_at(&m->funcs, fi);
+  /* module-level functions, then module-level classes (through the __init__
+   * they run, maybe a base's) */
+  for (size_t k = 0; k < m->funcs.len + m->classes.len; k++) {
     const char *owner = NULL;
     int offset = 0;
-    if (f->cls < 0 && f->parent < 0 && scope_at(m, f->scope)->parent == 0) owner = f->name;
-    else if (f->cls >= 0 && !strcmp(f->name, "__init__")) {
-      const Class *c = vec_at(&m->classes, (size_t)f->cls);
-      if (scope_at(m, c->scope)->parent != 0) continue;
+    size_t fi = k;
+    if (k < m->funcs.len) {
+      const Function *f = vec_at(&m->funcs, k);
+      if (f->cls < 0 && f->parent < 0 && scope_at(m, f->scope)->parent == 0) owner = f->name;
+    } else {
+      const Class *c = vec_at(&m->classes, k - m->funcs.len);
+      int init = scope_at(m, c->scope)->parent == 0 ? init_of(m, (int)(k - m->funcs.len), 0) : -1;
+      if (init < 0) continue;
+      fi = (size_t)init;
       owner = c->name;
       offset = 1;
     }

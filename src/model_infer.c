@@ -283,6 +283,12 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
       if (a->kind == A_VALUE)
         return arena_printf(m->arena, "`%s` is assigned from `%s`", t,
                             node_text_squeezed(m->arena, m->src, a->value));
+      if (a->kind == A_WITH)
+        return arena_printf(m->arena, "`%s` is bound by `with %s as %s`", t,
+                            node_text_squeezed(m->arena, m->src, a->value), t);
+      if (a->kind == A_FIXTURE)
+        return arena_printf(m->arena, "`%s` is a test parameter, and no fixture of that name "
+                            "in this module or a conftest.py above it gives a client", t);
       break;
     }
     return arena_printf(m->arena, "`%s` is not bound in this file", t);
