@@ -206,7 +206,9 @@ const char *model_qualname(const Model *m, TSNode n, int scope) {
   if (nsym(n) == SYM.identifier) {
     const char *name = m->src->text + nstart(n);
     size_t len = nend(n) - nstart(n);
-    for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
+    for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
+      ScopeKind k = scope_at(m, s)->kind; /* a class body's names are not seen in its methods */
+      if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
       const Import *im = model_import_find(m, s, name, len);
       if (im) return im->qualified;
       if (model_binding_find(m, s, name, len) >= 0) return NULL;
