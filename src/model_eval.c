@@ -355,6 +355,7 @@ static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
 }
 
 static Value eval_type(const Model *m, TSNode n, int scope);
+static Value type_class(const Model *m, TSNode n, int scope, int depth);
 
 static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
                               bool *handled, Value *ov_out) {
@@ -464,6 +465,22 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   return mkval(OBJ_UNKNOWN);
 }
 
+/* `A | B` of names: a union type (an int `a | b` evaluates to OTHER anyway,
+ * unless a client class is in it). */
+static bool is_union(const Model *m, TSNode n) {
+  TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);
+  if (ts_node_is_null(op) || strcmp(ts_node_type(op), "|")) return false;
+  (void)m;
+  for (int side = 0; side < 2; side++) {
+    TSNode x = ts_node_child_by_field_id(n, side ? SYM.f_right : SYM.f_left);
+    uint16_t k = nsym(x);
+    if (k != SYM.identifier && k != SYM.attribute && k != SYM.subscript && k != SYM.none &&
+        k != SYM.binary_operator && k != SYM.string)
+      return false;
+  }
+  return true;
+}
+
 static Value eval_either(const Model *m, TSNode a, TSNode b, int scope, int depth) {
   Value va = model_eval_in(m, a, scope, depth + 1);
   Value vb = model_eval_in(m, b, scope, depth + 1);
@@ -491,9 +508,21 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
     return eval_either(m, ts_node_named_child(n, 0), ts_node_named_child(n, 2), scope, depth);
   if (s == SYM.subscript) { /* Redis[bytes] in a base-class alias */
     Value v = model_eval_in(m, ts_node_child_by_field_id(n, SYM.f_value), scope, depth + 1);
-    return v.kind == OBJ_CLIENT_CLASS ? v : mkval(OBJ_UNKNOWN);
+    if (v.kind == OBJ_CLIENT_CLASS) return v;
+    /* a type alias: Union[Redis, RedisCluster], Optional["Redis"] */
+    TSNode value = ts_node_child_by_field_id(n, SYM.f_value);
+    TSNode last = node_is(value, SYM.attribute) ? ts_node_child_by_field_id(value, SYM.f_attribute) : value;
+    if (node_text_eq(m->src, last, "Union") || node_text_eq(m->src, last, "Optional")) {
+      Value c = type_class(m, n, scope, depth + 1);
+      if (c.kind == OBJ_CLIENT_CLASS) return c;
+    }
+    return mkval(OBJ_UNKNOWN);
   }
   if (s == SYM.none) return mkval(OBJ_NONE);
+  if (s == SYM.binary_operator && is_union(m, n)) { /* SyncRedis | SyncRedisCluster */
+    Value c = type_class(m, n, scope, depth + 1);
+    return c.kind == OBJ_CLIENT_CLASS ? c : mkval(OBJ_UNKNOWN);
+  }
   if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
       s == SYM.false_ || s == SYM.dictionary || s == SYM.list || s == SYM.tuple ||
       s == SYM.set || s == SYM.list_comprehension || s == SYM.dictionary_comprehension ||
@@ -649,6 +678,11 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_FUNC: {
     Function *f = vec_at(&m->funcs, (size_t)a->index);
     f->returns = func_returns(m, a->index);
+    if (!value_is_clientish(f->returns)) { /* `-> Redis`, `-> SyncRedisClient | None` */
+      TSNode rt = ts_node_child_by_field_id(f->node, SYM.f_return_type);
+      Value t = ts_node_is_null(rt) ? mkval(OBJ_UNKNOWN) : eval_type(m, rt, scope_at(m, f->scope)->parent);
+      if (value_is_clientish(t)) f->returns = t;
+    }
     if (f->returns.kind == OBJ_NONE) return f->returns; /* nothing known yet: stay at the bottom */
     if (!value_is_clientish(f->returns) && f->returns.kind != OBJ_SENTINEL &&
         f->returns.kind != OBJ_POOL)
@@ -669,14 +703,20 @@ static Value assign_value(Model *m, const Assign *a) {
 
 static bool value_eq(Value a, Value b) { return memcmp(&a, &b, sizeof a) == 0; }
 
-/* Literal right-hand sides never change between rounds. */
+static bool is_bitor(TSNode n) {
+  TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);
+  return !ts_node_is_null(op) && !strcmp(ts_node_type(op), "|");
+}
+
+/* Literal right-hand sides never change between rounds (`A | B` may be a
+ * union type alias). */
 static bool is_literal(TSNode v) {
   uint16_t s = nsym(v);
   return s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
          s == SYM.false_ || s == SYM.none || s == SYM.dictionary || s == SYM.list ||
          s == SYM.tuple || s == SYM.set || s == SYM.list_comprehension ||
          s == SYM.dictionary_comprehension || s == SYM.concatenated_string ||
-         s == SYM.binary_operator || s == SYM.comparison_operator;
+         (s == SYM.binary_operator && !is_bitor(v)) || s == SYM.comparison_operator;
 }
 
 /* A binding's value this round. An annotation naming a client class is
