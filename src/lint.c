@@ -206,11 +206,11 @@ static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   ctx.pyver = &fr->pyver;
   for (size_t k = 0; k < rules_count(); k++) {
     const Rule *rule = rules_at(k);
-    if (!r->opt->enabled[k] || !rule->check_file) continue;
+    if (!r->opt->enabled[k] || !rule->impl || !rule->impl->check_file) continue;
     ctx.rule = rule;
     model_view_proven(m, rule->proven_only);
     size_t before = found->len;
-    rule->check_file(&ctx);
+    rule->impl->check_file(&ctx);
     for (size_t f = before; f < found->len; f++) weaken_inferred_fix(m, vec_at(found, f));
   }
   model_view_proven(m, false);
@@ -495,9 +495,9 @@ static void run_project_rules(Run *r) {
   ctx.run = r->out;
   for (size_t k = 0; k < rules_count(); k++) {
     const Rule *rule = rules_at(k);
-    if (!r->opt->enabled[k] || !rule->check_project) continue;
+    if (!r->opt->enabled[k] || !rule->impl || !rule->impl->check_project) continue;
     ctx.rule = rule;
-    rule->check_project(&ctx);
+    rule->impl->check_project(&ctx);
   }
   for (size_t i = 0; i < r->files->len; i++) {
     FileResult *fr = &r->out->files[i];

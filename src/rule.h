@@ -7,6 +7,17 @@
 struct RuleCtx;
 struct ProjectCtx;
 
+/* What a rule's C file provides: its checks. Everything else about the rule
+ * is in the front matter of rules/<slug>.md, from which the registry
+ * (RL_RULES) is generated at build time (scripts/embed_docs.cmake). A rule's
+ * file defines `const RuleImpl RL_IMPL_<slug with _ for ->`. */
+typedef struct RuleImpl {
+  /* Runs once per file on its model. May be NULL. */
+  void (*check_file)(struct RuleCtx *ctx);
+  /* Runs once after all files, on project-wide facts. May be NULL. */
+  void (*check_project)(struct ProjectCtx *ctx);
+} RuleImpl;
+
 typedef struct Rule {
   const char *code;     /* "RL101": stable, never reused */
   const char *slug;     /* "per-field-keys": names the pattern */
@@ -14,15 +25,12 @@ typedef struct Rule {
   const char *category; /* "memory", "commands", ... */
   Severity severity;    /* default severity */
   Applicability fix;    /* best applicability the rule offers */
-  bool default_enabled;
+  bool default_enabled; /* front matter `default: off` makes it opt-in */
   /* Sees only call sites whose receiver is proven (a construction, factory or
    * annotation on the chain), not clients inferred from use: for rules that
-   * judge the connection's options or its sync/async kind. */
+   * judge the connection's options or its sync/async kind (`evidence: proven`). */
   bool proven_only;
-  /* Runs once per file on its model. May be NULL. */
-  void (*check_file)(struct RuleCtx *ctx);
-  /* Runs once after all files, on project-wide facts. May be NULL. */
-  void (*check_project)(struct ProjectCtx *ctx);
+  const RuleImpl *impl;
 } Rule;
 
 size_t rules_count(void);

@@ -1,11 +1,12 @@
-/* rules.c - the rule registry. */
+/* rules.c - the rule registry: RL_RULES, generated at build time from the
+ * front matter of rules/<slug>.md (scripts/embed_docs.cmake), in code order.
+ * To add a rule: rules/<slug>.md with its front matter, src/rules/<file>.c
+ * defining `const RuleImpl RL_IMPL_<slug with _ for ->`, and its fixtures. */
 #include "rule.h"
 
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
-
-#include "rules/rules.h"
 
 /* Generated from the rule docs at build time (scripts/embed_docs.cmake). */
 typedef struct RuleDocEntry {
@@ -14,63 +15,24 @@ typedef struct RuleDocEntry {
 } RuleDocEntry;
 extern const RuleDocEntry RL_RULE_DOCS[];
 extern const size_t RL_RULE_DOCS_LEN;
+extern const Rule RL_RULES[];
+extern const size_t RL_NRULES;
 
-/* add a rule here (keep codes in order) */
-static const Rule *const RULES[] = {
-    &RULE_UNUSED_SUPPRESSION,
-    &RULE_PER_FIELD_KEYS,
-    &RULE_OVERSIZED_HASH_VALUE,
-    &RULE_OVERSIZED_HASH,
-    &RULE_UNCOMPRESSED_BLOB,
-    &RULE_NON_INTEGER_SET_MEMBERS,
-    &RULE_BINARY_WITH_DECODE_RESPONSES,
-    &RULE_CACHE_WITHOUT_TTL,
-    &RULE_SET_THEN_EXPIRE,
-    &RULE_UNBOUNDED_LIST,
-    &RULE_STREAM_WITHOUT_MAXLEN,
-    &RULE_NUMBERED_DATABASES,
-    &RULE_KEYS_COMMAND,
-    &RULE_COMMAND_IN_LOOP,
-    &RULE_SEQUENTIAL_ROUND_TRIPS,
-    &RULE_READ_MODIFY_WRITE,
-    &RULE_DANGEROUS_COMMAND,
-    &RULE_DYNAMIC_LUA_SCRIPT,
-    &RULE_PIPELINE_NEVER_EXECUTED,
-    &RULE_PIPELINE_RESULT_AS_VALUE,
-    &RULE_UNBOUNDED_READ,
-    &RULE_DEPRECATED_COMMAND,
-    &RULE_STR_COMPARED_TO_BYTES,
-    &RULE_LIST_AS_SET,
-    &RULE_CLIENT_PER_CALL,
-    &RULE_MISSING_SOCKET_TIMEOUT,
-    &RULE_BLOCKING_WITHOUT_TIMEOUT,
-    &RULE_BLOCKING_EXCEEDS_SOCKET_TIMEOUT,
-    &RULE_SYNC_CLIENT_IN_ASYNC,
-    &RULE_LOCK_WITHOUT_TTL,
-    &RULE_UNSAFE_LOCK_RELEASE,
-    &RULE_HARDCODED_CREDENTIALS,
-    &RULE_PLAINTEXT_CONNECTION,
-    &RULE_UNSAFE_DESERIALIZATION,
-    &RULE_CROSS_SLOT_COMMAND,
-    &RULE_LUA_HARDCODED_KEYS,
-};
+size_t rules_count(void) { return RL_NRULES; }
 
-#define NRULES (sizeof RULES / sizeof RULES[0])
-
-size_t rules_count(void) { return NRULES; }
-
-const Rule *rules_at(size_t i) { return i < NRULES ? RULES[i] : NULL; }
+const Rule *rules_at(size_t i) { return i < RL_NRULES ? &RL_RULES[i] : NULL; }
 
 const Rule *rules_find(const char *code_or_slug) {
-  for (size_t i = 0; i < NRULES; i++)
-    if (strcasecmp(RULES[i]->code, code_or_slug) == 0 || strcmp(RULES[i]->slug, code_or_slug) == 0)
-      return RULES[i];
+  for (size_t i = 0; i < RL_NRULES; i++)
+    if (strcasecmp(RL_RULES[i].code, code_or_slug) == 0 || strcmp(RL_RULES[i].slug, code_or_slug) == 0)
+      return &RL_RULES[i];
   return NULL;
 }
 
 size_t rules_index(const Rule *rule) {
-  for (size_t i = 0; i < NRULES; i++)
-    if (RULES[i] == rule) return i;
+  if (rule >= RL_RULES && rule < RL_RULES + RL_NRULES) return (size_t)(rule - RL_RULES);
+  for (size_t i = 0; i < RL_NRULES; i++) /* a copy of a registry entry (tests) */
+    if (!strcmp(RL_RULES[i].code, rule->code)) return i;
   return 0;
 }
 

@@ -9,7 +9,6 @@
 #include "lint.h"
 #include "model.h"
 #include "rule.h"
-#include "rules/rules.h"
 
 static const char *find_ci(const char *s, size_t n, const char *needle) {
   size_t k = strlen(needle);
@@ -175,7 +174,7 @@ static void unused(FileResult *fr, Finding **v, size_t *n, size_t *cap, const Su
                    const char *msg) {
   Finding f;
   memset(&f, 0, sizeof f);
-  f.rule = &RULE_UNUSED_SUPPRESSION;
+  f.rule = rules_find("RL001");
   f.severity = SEV_WARNING;
   f.start = s->start;
   f.end = s->end;
@@ -196,7 +195,7 @@ void suppress_apply(FileResult *fr, bool report, const bool *enabled) {
     for (size_t k = 0; k < fr->nsupp && !hit; k++) {
       Suppression *s = &fr->supp[k];
       if (s->problem || (!s->file_wide && (line < s->first || line > s->last))) continue;
-      if (s->all_rules && f->rule != &RULE_UNUSED_SUPPRESSION) {
+      if (s->all_rules && strcmp(f->rule->code, "RL001")) {
         hit = true;
         s->used[0] = true;
         continue;
@@ -244,12 +243,7 @@ void suppress_apply(FileResult *fr, bool report, const bool *enabled) {
 }
 
 /* RL001 is reported by the suppression pass itself, not by a check. */
-const Rule RULE_UNUSED_SUPPRESSION = {
-    .code = "RL001",
-    .slug = "unused-suppression",
-    .title = "Suppression comment that suppresses nothing",
-    .category = "suppressions",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/unused-suppression.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_unused_suppression = {
 };

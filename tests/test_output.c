@@ -26,11 +26,11 @@
 /* Used only when the registry is empty (early builds). */
 static const Rule FALLBACK[] = {
     {"RL901", "test-warning", "A warning rule", "memory", SEV_WARNING, FIX_UNSAFE, true,
-     false, NULL, NULL},
+     false, NULL},
     {"RL902", "test-error", "An error rule", "commands", SEV_ERROR, FIX_SAFE, true, false,
-     NULL, NULL},
+     NULL},
     {"RL903", "test-info", "An info rule", "memory", SEV_INFO, FIX_DISPLAY, true, false,
-     NULL, NULL},
+     NULL},
 };
 
 static const Rule *rule_n(size_t i) {

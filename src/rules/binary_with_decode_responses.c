@@ -108,14 +108,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_BINARY_WITH_DECODE_RESPONSES = {
-    .code = "RL106",
-    .slug = "binary-with-decode-responses",
-    .title = "Binary value on a client with decode_responses=True",
-    .category = "correctness",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
-    .proven_only = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/binary-with-decode-responses.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_binary_with_decode_responses = {
     .check_file = check,
 };

@@ -64,14 +64,8 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) check_call(ctx, model_call(ctx->model, i));
 }
 
-const Rule RULE_BLOCKING_EXCEEDS_SOCKET_TIMEOUT = {
-    .code = "RL404",
-    .slug = "blocking-exceeds-socket-timeout",
-    .title = "Blocking call longer than the socket timeout",
-    .category = "connections",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
-    .proven_only = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/blocking-exceeds-socket-timeout.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_blocking_exceeds_socket_timeout = {
     .check_file = check,
 };

@@ -193,13 +193,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_BLOCKING_WITHOUT_TIMEOUT = {
-    .code = "RL403",
-    .slug = "blocking-without-timeout",
-    .title = "Blocking command that waits forever",
-    .category = "connections",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/blocking-without-timeout.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_blocking_without_timeout = {
     .check_file = check,
 };

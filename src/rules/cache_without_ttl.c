@@ -290,14 +290,9 @@ static void check(RuleCtx *ctx) {
 /* Drops findings whose key template some file expires. */
 static void check_project(ProjectCtx *ctx) { growth_filter(ctx, EXPIRES, false); }
 
-const Rule RULE_CACHE_WITHOUT_TTL = {
-    .code = "RL201",
-    .slug = "cache-without-ttl",
-    .title = "Cache key written without a TTL",
-    .category = "lifecycle",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/cache-without-ttl.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_cache_without_ttl = {
     .check_file = check,
     .check_project = check_project,
 };

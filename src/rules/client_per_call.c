@@ -195,13 +195,8 @@ static void check(RuleCtx *ctx) {
   node_walk(ts_tree_root_node(ctx->model->tree), visit_inst, &in);
 }
 
-const Rule RULE_CLIENT_PER_CALL = {
-    .code = "RL401",
-    .slug = "client-per-call",
-    .title = "Redis client built on every call",
-    .category = "connections",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/client-per-call.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_client_per_call = {
     .check_file = check,
 };

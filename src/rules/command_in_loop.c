@@ -242,13 +242,8 @@ static void check(RuleCtx *ctx) {
   free(reported);
 }
 
-const Rule RULE_COMMAND_IN_LOOP = {
-    .code = "RL302",
-    .slug = "command-in-loop",
-    .title = "One Redis round trip per loop iteration",
-    .category = "commands",
-    .severity = SEV_WARNING,
-    .fix = FIX_SAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/command-in-loop.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_command_in_loop = {
     .check_file = check,
 };

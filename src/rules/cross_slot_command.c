@@ -555,15 +555,9 @@ static void check_project(ProjectCtx *ctx) {
   }
 }
 
-const Rule RULE_CROSS_SLOT_COMMAND = {
-    .code = "RL701",
-    .slug = "cross-slot-command",
-    .title = "Multi-key command or transaction across hash slots",
-    .category = "cluster",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
-    .proven_only = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/cross-slot-command.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_cross_slot_command = {
     .check_file = check,
     .check_project = check_project,
 };

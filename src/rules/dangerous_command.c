@@ -64,13 +64,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_DANGEROUS_COMMAND = {
-    .code = "RL305",
-    .slug = "dangerous-command",
-    .title = "Destructive or admin command in application code",
-    .category = "commands",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/dangerous-command.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_dangerous_command = {
     .check_file = check,
 };

@@ -93,13 +93,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_DEPRECATED_COMMAND = {
-    .code = "RL310",
-    .slug = "deprecated-command",
-    .title = "Deprecated Redis command",
-    .category = "commands",
-    .severity = SEV_INFO,
-    .fix = FIX_SAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/deprecated-command.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_deprecated_command = {
     .check_file = check,
 };

@@ -157,13 +157,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_DYNAMIC_LUA_SCRIPT = {
-    .code = "RL306",
-    .slug = "dynamic-lua-script",
-    .title = "Lua script built at run time",
-    .category = "commands",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/dynamic-lua-script.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_dynamic_lua_script = {
     .check_file = check,
 };

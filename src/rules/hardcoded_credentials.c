@@ -125,13 +125,8 @@ static void check(RuleCtx *ctx) {
   check_urls(ctx);
 }
 
-const Rule RULE_HARDCODED_CREDENTIALS = {
-    .code = "RL601",
-    .slug = "hardcoded-credentials",
-    .title = "Redis password written in the source",
-    .category = "security",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/hardcoded-credentials.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_hardcoded_credentials = {
     .check_file = check,
 };

@@ -91,13 +91,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_KEYS_COMMAND = {
-    .code = "RL301",
-    .slug = "keys-command",
-    .title = "KEYS command in application code",
-    .category = "commands",
-    .severity = SEV_ERROR,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/keys-command.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_keys_command = {
     .check_file = check,
 };

@@ -89,13 +89,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_LIST_AS_SET = {
-    .code = "RL312",
-    .slug = "list-as-set",
-    .title = "Membership test against a whole list",
-    .category = "commands",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/list-as-set.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_list_as_set = {
     .check_file = check,
 };

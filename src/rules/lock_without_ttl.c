@@ -192,13 +192,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_LOCK_WITHOUT_TTL = {
-    .code = "RL501",
-    .slug = "lock-without-ttl",
-    .title = "Lock that never expires",
-    .category = "locks",
-    .severity = SEV_ERROR,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/lock-without-ttl.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_lock_without_ttl = {
     .check_file = check,
 };

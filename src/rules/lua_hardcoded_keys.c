@@ -124,14 +124,9 @@ static void check_project(ProjectCtx *ctx) {
   }
 }
 
-const Rule RULE_LUA_HARDCODED_KEYS = {
-    .code = "RL702",
-    .slug = "lua-hardcoded-keys",
-    .title = "Lua script touches keys not passed in KEYS",
-    .category = "cluster",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/lua-hardcoded-keys.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_lua_hardcoded_keys = {
     .check_file = check,
     .check_project = check_project,
 };

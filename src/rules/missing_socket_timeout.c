@@ -67,13 +67,8 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
 }
 
-const Rule RULE_MISSING_SOCKET_TIMEOUT = {
-    .code = "RL402",
-    .slug = "missing-socket-timeout",
-    .title = "Client without a socket timeout",
-    .category = "connections",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/missing-socket-timeout.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_missing_socket_timeout = {
     .check_file = check,
 };

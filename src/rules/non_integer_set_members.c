@@ -52,13 +52,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_NON_INTEGER_SET_MEMBERS = {
-    .code = "RL105",
-    .slug = "non-integer-set-members",
-    .title = "Integer ids stored as prefixed strings in a set",
-    .category = "memory",
-    .severity = SEV_INFO,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/non-integer-set-members.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_non_integer_set_members = {
     .check_file = check,
 };

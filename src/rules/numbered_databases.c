@@ -190,14 +190,9 @@ static void check_project(ProjectCtx *ctx) {
   project_filter(ctx, keep, NULL);
 }
 
-const Rule RULE_NUMBERED_DATABASES = {
-    .code = "RL205",
-    .slug = "numbered-databases",
-    .title = "Logical databases used to separate data",
-    .category = "lifecycle",
-    .severity = SEV_INFO,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/numbered-databases.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_numbered_databases = {
     .check_file = check,
     .check_project = check_project,
 };

@@ -99,13 +99,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_OVERSIZED_HASH = {
-    .code = "RL103",
-    .slug = "oversized-hash",
-    .title = "Unbounded number of fields in one hash",
-    .category = "memory",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/oversized-hash.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_oversized_hash = {
     .check_file = check,
 };

@@ -71,13 +71,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_OVERSIZED_HASH_VALUE = {
-    .code = "RL102",
-    .slug = "oversized-hash-value",
-    .title = "Large value stored in a hash field",
-    .category = "memory",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/oversized-hash-value.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_oversized_hash_value = {
     .check_file = check,
 };

@@ -306,14 +306,9 @@ static void check(RuleCtx *ctx) {
   check_loop_writes(ctx);
 }
 
-const Rule RULE_PER_FIELD_KEYS = {
-    .code = "RL101",
-    .slug = "per-field-keys",
-    .title = "One string key per field of an entity",
-    .category = "memory",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/per-field-keys.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_per_field_keys = {
     .check_file = check,
     .check_project = per_field_keys_project,
 };

@@ -96,13 +96,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_PIPELINE_NEVER_EXECUTED = {
-    .code = "RL307",
-    .slug = "pipeline-never-executed",
-    .title = "Pipeline whose commands are never sent",
-    .category = "commands",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/pipeline-never-executed.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_pipeline_never_executed = {
     .check_file = check,
 };

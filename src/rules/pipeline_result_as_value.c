@@ -68,13 +68,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_PIPELINE_RESULT_AS_VALUE = {
-    .code = "RL308",
-    .slug = "pipeline-result-as-value",
-    .title = "Pipeline command's return value used as a reply",
-    .category = "correctness",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/pipeline-result-as-value.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_pipeline_result_as_value = {
     .check_file = check,
 };

@@ -150,13 +150,8 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
 }
 
-const Rule RULE_PLAINTEXT_CONNECTION = {
-    .code = "RL602",
-    .slug = "plaintext-connection",
-    .title = "Connection to a remote Redis without TLS",
-    .category = "security",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/plaintext-connection.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_plaintext_connection = {
     .check_file = check,
 };

@@ -416,13 +416,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_READ_MODIFY_WRITE = {
-    .code = "RL304",
-    .slug = "read-modify-write",
-    .title = "Read-modify-write race on one key",
-    .category = "commands",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/read-modify-write.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_read_modify_write = {
     .check_file = check,
 };

@@ -193,13 +193,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_SEQUENTIAL_ROUND_TRIPS = {
-    .code = "RL303",
-    .slug = "sequential-round-trips",
-    .title = "Consecutive commands that one MGET or MSET could send",
-    .category = "commands",
-    .severity = SEV_INFO,
-    .fix = FIX_SAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/sequential-round-trips.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_sequential_round_trips = {
     .check_file = check,
 };

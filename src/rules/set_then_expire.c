@@ -72,13 +72,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_SET_THEN_EXPIRE = {
-    .code = "RL202",
-    .slug = "set-then-expire",
-    .title = "SET followed by a separate EXPIRE",
-    .category = "commands",
-    .severity = SEV_WARNING,
-    .fix = FIX_SAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/set-then-expire.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_set_then_expire = {
     .check_file = check,
 };

@@ -132,14 +132,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_STR_COMPARED_TO_BYTES = {
-    .code = "RL311",
-    .slug = "str-compared-to-bytes",
-    .title = "Redis reply compared with a str",
-    .category = "correctness",
-    .severity = SEV_ERROR,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
-    .proven_only = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/str-compared-to-bytes.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_str_compared_to_bytes = {
     .check_file = check,
 };

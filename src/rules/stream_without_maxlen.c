@@ -56,14 +56,9 @@ static void check(RuleCtx *ctx) {
 
 static void check_project(ProjectCtx *ctx) { growth_filter(ctx, STREAM_SHRINKERS, false); }
 
-const Rule RULE_STREAM_WITHOUT_MAXLEN = {
-    .code = "RL204",
-    .slug = "stream-without-maxlen",
-    .title = "Stream without a length cap",
-    .category = "lifecycle",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/stream-without-maxlen.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_stream_without_maxlen = {
     .check_file = check,
     .check_project = check_project,
 };

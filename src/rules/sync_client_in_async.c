@@ -193,14 +193,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_SYNC_CLIENT_IN_ASYNC = {
-    .code = "RL405",
-    .slug = "sync-client-in-async",
-    .title = "Sync client in async code, or an asyncio command not awaited",
-    .category = "connections",
-    .severity = SEV_ERROR,
-    .fix = FIX_SAFE,
-    .default_enabled = true,
-    .proven_only = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/sync-client-in-async.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_sync_client_in_async = {
     .check_file = check,
 };

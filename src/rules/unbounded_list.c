@@ -74,14 +74,9 @@ static void check_project(ProjectCtx *ctx) {
   growth_filter(ctx, (const char *const[]){NULL}, true); /* once per key template */
 }
 
-const Rule RULE_UNBOUNDED_LIST = {
-    .code = "RL203",
-    .slug = "unbounded-list",
-    .title = "List or sorted set that only grows",
-    .category = "lifecycle",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/unbounded-list.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_unbounded_list = {
     .check_file = check,
     .check_project = check_project,
 };

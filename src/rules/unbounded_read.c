@@ -109,14 +109,9 @@ static void check_project(ProjectCtx *ctx) {
   }
 }
 
-const Rule RULE_UNBOUNDED_READ = {
-    .code = "RL309",
-    .slug = "unbounded-read",
-    .title = "Whole-collection read of a key that may be large",
-    .category = "commands",
-    .severity = SEV_INFO,
-    .fix = FIX_DISPLAY,
-    .default_enabled = false,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/unbounded-read.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_unbounded_read = {
     .check_file = check,
     .check_project = check_project,
 };

@@ -106,13 +106,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_UNCOMPRESSED_BLOB = {
-    .code = "RL104",
-    .slug = "uncompressed-blob",
-    .title = "Large serialized value stored without compression",
-    .category = "memory",
-    .severity = SEV_WARNING,
-    .fix = FIX_UNSAFE,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/uncompressed-blob.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_uncompressed_blob = {
     .check_file = check,
 };

@@ -265,13 +265,8 @@ static void check(RuleCtx *ctx) {
   node_walk(ts_tree_root_node(m->tree), ds_visit, &w);
 }
 
-const Rule RULE_UNSAFE_DESERIALIZATION = {
-    .code = "RL603",
-    .slug = "unsafe-deserialization",
-    .title = "Pickle or unsafe YAML loaded from a Redis value",
-    .category = "security",
-    .severity = SEV_WARNING,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/unsafe-deserialization.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_unsafe_deserialization = {
     .check_file = check,
 };

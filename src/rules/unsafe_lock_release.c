@@ -265,13 +265,8 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-const Rule RULE_UNSAFE_LOCK_RELEASE = {
-    .code = "RL502",
-    .slug = "unsafe-lock-release",
-    .title = "Lock released without checking its owner atomically",
-    .category = "locks",
-    .severity = SEV_ERROR,
-    .fix = FIX_DISPLAY,
-    .default_enabled = true,
+/* The rule's code, title, severity, category, fix and flags are in
+ * rules/unsafe-lock-release.md (front matter); the registry is generated from it. */
+const RuleImpl RL_IMPL_unsafe_lock_release = {
     .check_file = check,
 };
