@@ -119,15 +119,6 @@ static const Assign *sole_def(const Model *m, TSNode id, int scope) {
   return NULL;
 }
 
-static const Function *method_of(const Model *m, int scope) {
-  for (int f = model_scope_function(m, scope); f >= 0;) {
-    const Function *fn = func_at(m, f);
-    if (fn->self_name && fn->cls >= 0) return fn;
-    f = fn->parent;
-  }
-  return NULL;
-}
-
 static void resolve_callee(Model *m, FCall *c) {
   TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
   c->callee = -1;
@@ -147,7 +138,7 @@ static void resolve_callee(Model *m, FCall *c) {
     }
   } else if (nsym(fn) == SYM.attribute) {
     TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    const Function *meth = method_of(m, c->scope);
+    const Function *meth = model_enclosing_method(m, c->scope);
     if (meth && node_is(obj, SYM.identifier) && node_text_eq(m->src, obj, meth->self_name)) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
       c->callee = method_named(m, meth->cls, node_text(m->arena, m->src, attr));

@@ -171,19 +171,17 @@ static Value lookup_binding(const Model *m, int b) {
   return v.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : v;
 }
 
-static const Function *enclosing_method(const Model *m, int scope) {
-  int f = model_scope_function(m, scope);
-  while (f >= 0) {
+const Function *model_enclosing_method(const Model *m, int scope) {
+  for (int f = model_scope_function(m, scope); f >= 0;) {
     const Function *fn = func_at(m, f);
     if (fn->self_name && fn->cls >= 0) return fn;
-    if (!fn) break;
     f = fn->parent;
   }
   return NULL;
 }
 
 static Value lookup_name(const Model *m, int scope, const char *name, size_t len) {
-  const Function *meth = enclosing_method(m, scope);
+  const Function *meth = model_enclosing_method(m, scope);
   if (meth && strncmp(meth->self_name, name, len) == 0 && meth->self_name[len] == '\0') {
     const Class *c = vec_at(&m->classes, (size_t)meth->cls);
     if (c->is_client_class) {
@@ -308,7 +306,7 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
   if (nsym(obj) == SYM.identifier) {
-    const Function *meth = enclosing_method(m, scope);
+    const Function *meth = model_enclosing_method(m, scope);
     if (meth && node_text_eq(m->src, obj, meth->self_name)) return class_member(m, meth->cls, attr);
     int ci = class_by_name(m, obj);
     if (ci >= 0 && lookup_name(m, scope, m->src->text + nstart(obj), nend(obj) - nstart(obj)).kind

@@ -121,15 +121,6 @@ static bool never_a_client(const Model *m, TSNode id, int scope) {
   return false;
 }
 
-static const Function *method_of(const Model *m, int scope) {
-  for (int f = model_scope_function(m, scope); f >= 0;) {
-    const Function *fn = func_at(m, f);
-    if (fn->self_name && fn->cls >= 0) return fn;
-    f = fn->parent;
-  }
-  return NULL;
-}
-
 /* The binding a receiver names: an identifier in scope, or `self.attr` (the
  * class's instance binding, added when the class never assigns it: a base
  * class in another file does). -1 when it names none. */
@@ -148,7 +139,7 @@ static int receiver_binding(Model *m, TSNode recv, int scope) {
   if (nsym(recv) != SYM.attribute) return -1;
   TSNode obj = ts_node_child_by_field_id(recv, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(recv, SYM.f_attribute);
-  const Function *meth = method_of(m, scope);
+  const Function *meth = model_enclosing_method(m, scope);
   if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name))
     return -1;
   const Class *c = vec_at(&m->classes, (size_t)meth->cls);

@@ -129,6 +129,8 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
 TSNode model_resolve(const Model *m, TSNode n, int *scope);
 
 /* model_eval.c */
+/* The method (function with self, in a class) a scope is in, or NULL. */
+const Function *model_enclosing_method(const Model *m, int scope);
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
 
