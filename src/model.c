@@ -730,6 +730,25 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) 
 }
 
 
+bool model_scope_is_module(const Model *m, int scope) {
+  return scope >= 0 && (size_t)scope < m->scopes.len && scope_at(m, scope)->kind == SCOPE_MODULE;
+}
+
+Reaching model_reaching(const Model *m, int scope, const char *name, size_t len, uint32_t before) {
+  Reaching r = {0};
+  int sc = scope;
+  while (sc >= 0 && model_binding_find(m, sc, name, len) < 0) sc = scope_at(m, sc)->parent;
+  if (sc < 0) return r;
+  r.found = true;
+  const Assign *a = model_reaching_assign(m, sc, name, len, sc == scope ? before : UINT32_MAX);
+  if (!a || a->kind != A_VALUE) return r;
+  r.value = true;
+  r.param = a->param;
+  r.expr = a->value;
+  r.scope = a->scope;
+  return r;
+}
+
 TSNode model_resolve(const Model *m, TSNode n, int *scope) {
   for (int i = 0; i < 8 && node_is(n, SYM.identifier); i++) {
     int sc = *scope;
@@ -1088,6 +1107,7 @@ void model_free(Model *m) {
 }
 
 const Source *model_source(const Model *m) { return m->src; }
+TSNode model_root(const Model *m) { return ts_tree_root_node(m->tree); }
 size_t model_ncalls(const Model *m) { return m->view_proven ? m->proven.len : m->calls.len; }
 void model_view_proven(const Model *m, bool proven_only) {
   ((Model *)m)->view_proven = proven_only; /* the engine's switch, not the model's facts */

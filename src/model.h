@@ -201,6 +201,7 @@ void model_refresh(Model *m, const struct ProjectIndex *index);
 /* Frees the model's heap parts (its arena is the caller's). */
 void model_free(Model *m);
 const Source *model_source(const Model *m);
+TSNode model_root(const Model *m); /* the module node of the file's tree */
 size_t model_ncalls(const Model *m);
 const CallSite *model_call(const Model *m, size_t i);
 /* Constructions in tree order. */
@@ -219,6 +220,40 @@ ValueFact model_value(const Model *m, TSNode node);
 bool model_imports(const Model *m, const char *mod);
 /* Module-level name that stands for `qualified` ("z" after `import zlib as z`). */
 const char *model_local_for(const Model *m, const char *qualified);
+
+/* ---- Questions rules ask (the model's semantic API) -------------------- *
+ * Rules include this header only, never model_internal.h. Scopes are small
+ * integers: 0 is the module; a scope is the function, class body or
+ * comprehension a byte is in. */
+
+int model_scope_at(const Model *m, uint32_t byte);
+bool model_scope_is_module(const Model *m, int scope);
+/* Innermost function index at a byte, or -1. */
+int model_func_at(const Model *m, uint32_t byte);
+/* The dotted name an expression stands for through the file's imports
+ * ("redis.Redis" for `Redis` after `from redis import Redis`), or NULL. */
+const char *model_qualname(const Model *m, TSNode node, int scope);
+/* The expression a name stands for: its reaching assignment in its function,
+ * or a module constant assigned exactly once; null node if none (parameters
+ * included: callers may pass anything). */
+TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
+/* Follows names to their values (bounded); returns the node itself otherwise. */
+TSNode model_resolve(const Model *m, TSNode n, int *scope);
+/* The assignment of `name` that reaches byte `before`, looked up in `scope`
+ * and then its enclosing scopes (`before` applies in `scope` only). */
+typedef struct Reaching {
+  bool found;   /* some scope binds the name */
+  bool value;   /* a plain `name = <expr>` (or a parameter default) reaches */
+  bool param;   /* ... and it is a parameter's default */
+  TSNode expr;  /* the assigned expression (value) */
+  int scope;    /* the scope expr is evaluated in */
+} Reaching;
+Reaching model_reaching(const Model *m, int scope, const char *name, size_t len, uint32_t before);
+/* Key template of an expression evaluated in `scope` (depth: 0). */
+KeyTpl keytpl_eval(const Model *m, TSNode node, int scope, int depth);
+/* Prefix flags of a string literal (f, r, b). */
+enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };
+unsigned string_prefix(const Source *src, TSNode s);
 
 /* Arguments of a call: positional index i (NULL node if absent or unknowable
  * because of a *splat before it), keyword by name. */
@@ -239,6 +274,12 @@ const char *node_text_squeezed(Arena *a, const Source *src, TSNode n);
 /* Removes those characters from s in place; returns s. */
 char *text_squeeze(char *s);
 bool node_text_eq(const Source *src, TSNode n, const char *s);
+
+/* Byte offsets and symbol of a node; null-safe (error-recovered trees leave
+ * fields empty where the grammar has them). */
+static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
+static inline uint32_t nend(TSNode n) { return ts_node_end_byte(n); }
+static inline uint16_t nsym(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_symbol(n); }
 
 /* Exports of the file for the project index: module-level names that are
  * clients/client classes/factories, and key-builder functions. */

@@ -113,20 +113,13 @@ static inline const Function *func_at(const Model *m, int i) {
 
 /* model.c */
 int model_scope_function(const Model *m, int s); /* function index of a scope, or -1 */
-int model_scope_at(const Model *m, uint32_t byte);
 int model_binding_find(const Model *m, int scope, const char *name, size_t len);
 int model_binding_get(Model *m, int scope, const char *name, size_t len); /* finds or adds */
 Value model_eval_in(const Model *m, TSNode node, int scope, int depth);
 const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
                                     uint32_t before);
-const char *model_qualname(const Model *m, TSNode node, int scope);
 const Import *model_import_find(const Model *m, int scope, const char *name, size_t len);
-int model_func_at(const Model *m, uint32_t byte);
-/* The expression a name stands for: its reaching assignment in the function,
- * or a module constant assigned exactly once; null node if none. */
-TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
-/* Follows names to their values (bounded); returns the node itself otherwise. */
-TSNode model_resolve(const Model *m, TSNode n, int *scope);
+
 
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
@@ -153,19 +146,12 @@ void model_callers_round(Model *m);    /* each resolution round: callers' values
 void model_callers_export(Model *m);   /* "#call.<callee>#<slot>" facts */
 
 /* model_util.c */
-enum { STR_F = 1, STR_RAW = 2, STR_BYTES = 4 };
-unsigned string_prefix(const Source *src, TSNode s);
 size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,
                              size_t cap);
 
 /* model_keys.c */
-KeyTpl keytpl_eval(const Model *m, TSNode node, int scope, int depth);
 
 /* model_values.c */
 ValueFact valuefact_eval(const Model *m, TSNode node, int scope, int depth);
 
-static inline uint32_t nstart(TSNode n) { return ts_node_start_byte(n); }
-static inline uint32_t nend(TSNode n) { return ts_node_end_byte(n); }
-/* Null-safe: error-recovered trees leave fields empty where the grammar has them. */
-static inline uint16_t nsym(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_symbol(n); }
 #endif

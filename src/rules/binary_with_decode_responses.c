@@ -89,7 +89,7 @@ static const char *read_decoded(RuleCtx *ctx, const CallSite *cs, TSNode *at) {
   TSNode name = ts_node_child_by_field_id(parent, SYM.f_left);
   if (!node_is(name, SYM.identifier)) return NULL;
   const Function *fn = model_function(ctx->model, cs->func);
-  TSNode body = fn ? fn->node : ts_tree_root_node(ctx->model->tree);
+  TSNode body = fn ? fn->node : model_root(ctx->model);
   /* scan the calls after the read in the same function for decoder(name) */
   DecoderSearch q = {ctx, cs, name, NULL};
   node_walk(body, find_decoder, &q);

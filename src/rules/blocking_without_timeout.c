@@ -35,13 +35,11 @@ static bool param_default_zero(RuleCtx *ctx, const CallSite *cs, TSNode id, bool
   const char *name = ctx->src->text + nstart(id);
   size_t len = nend(id) - nstart(id);
   const Function *fn = model_function(ctx->model, cs->func);
-  int b = model_binding_find(ctx->model, fn->scope, name, len);
-  if (b < 0) return false;
-  const Assign *a = model_reaching_assign(ctx->model, fn->scope, name, len, nstart(id));
-  if (!a || a->kind != A_VALUE || !a->param) return false;
+  Reaching a = model_reaching(ctx->model, fn->scope, name, len, nstart(id));
+  if (!a.value || !a.param) return false; /* only the function's own parameter */
   *fname = fn->name;
-  *dflt = ctx_text(ctx, a->value);
-  return zero_like(ctx, a->value, a->scope, ms);
+  *dflt = ctx_text(ctx, a.expr);
+  return zero_like(ctx, a.expr, a.scope, ms);
 }
 
 /* `x or 0`, `d.get("k", 0)`, `getattr(o, "k", 0)`: falls back to forever. */

@@ -192,7 +192,7 @@ static void check(RuleCtx *ctx) {
   }
   if (!nw) return;
   Inst in = {ctx, w, nw};
-  node_walk(ts_tree_root_node(ctx->model->tree), visit_inst, &in);
+  node_walk(model_root(ctx->model), visit_inst, &in);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -160,7 +160,7 @@ static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loo
   node_walk(loop, visit_multiline_string, &multiline);
   const Function *fn = model_function(ctx->model, cs->func);
   /* Source.text is not NUL-terminated: the module's text through the arena */
-  const char *scope_text = ctx_text(ctx, fn ? fn->node : ts_tree_root_node(ctx->model->tree));
+  const char *scope_text = ctx_text(ctx, fn ? fn->node : model_root(ctx->model));
   const char *indent = ctx_indent(ctx, nstart(loop));
   if (multiline || strchr(indent, '\t') || uses_word(scope_text, "pipe")) return false;
   /* the for line must start its line */

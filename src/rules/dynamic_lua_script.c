@@ -64,7 +64,7 @@ static bool expr_constant(RuleCtx *ctx, TSNode e, int scope, int depth) {
     int sc = scope;
     TSNode v = model_resolve_name(ctx->model, e, scope, &sc);
     if (ts_node_is_null(v) || ts_node_eq(v, e)) return false;
-    return scope_at(ctx->model, sc)->kind == SCOPE_MODULE && expr_constant(ctx, v, sc, depth + 1);
+    return model_scope_is_module(ctx->model, sc) && expr_constant(ctx, v, sc, depth + 1);
   }
   if (s == SYM.call) {
     TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);

@@ -102,7 +102,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
 static void check_urls(RuleCtx *ctx) {
   const char *t = ctx->src->text;
   size_t n = ctx->src->len;
-  TSNode root = ts_tree_root_node(ctx->model->tree);
+  TSNode root = model_root(ctx->model);
   uint32_t last_end = 0;
   for (size_t i = 0; i + 8 < n; i++) {
     if (t[i] != 'r' || (strncmp(t + i, "redis://", 8) && strncmp(t + i, "rediss://", 9))) continue;

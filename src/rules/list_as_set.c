@@ -83,7 +83,7 @@ static void check(RuleCtx *ctx) {
     if (!node_is(parent, SYM.assignment) || !node_is(left, SYM.identifier)) continue;
     const Function *fn = model_function(ctx->model, cs->func);
     NameUses q = {.ctx = ctx, .cs = cs, .name = left};
-    node_walk(fn ? fn->node : ts_tree_root_node(ctx->model->tree), visit, &q);
+    node_walk(fn ? fn->node : model_root(ctx->model), visit, &q);
     if (q.other_use) continue; /* the whole list is needed anyway */
     for (size_t k = 0; k < q.ntests; k++) report(ctx, cs, q.tests[k]);
   }

@@ -188,7 +188,7 @@ static void check(RuleCtx *ctx) {
   }
   if (model_imports(ctx->model, "redis")) {
     LockWalk w = {ctx, tests};
-    node_walk(ts_tree_root_node(ctx->model->tree), lock_class_visit, &w);
+    node_walk(model_root(ctx->model), lock_class_visit, &w);
   }
 }
 

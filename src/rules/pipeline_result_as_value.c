@@ -46,7 +46,7 @@ static bool visit(TSNode n, void *data) {
 static bool immediate_mode(RuleCtx *ctx, const CallSite *cs) {
   const Function *fn = model_function(ctx->model, cs->func);
   WatchScan q = {ctx, cs->recv_text, nstart(cs->node), 0, 0};
-  node_walk(fn ? fn->node : ts_tree_root_node(ctx->model->tree), visit, &q);
+  node_walk(fn ? fn->node : model_root(ctx->model), visit, &q);
   return q.last_watch && q.last_watch > q.last_multi;
 }
 

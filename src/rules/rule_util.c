@@ -58,7 +58,7 @@ static size_t positional_from(const CallSite *cs, uint32_t first, Stored *out, s
 
 static TSNode arg_or_kw(const Model *m, const CallSite *cs, uint32_t pos, const char *kw) {
   TSNode a = call_arg(cs->args, pos);
-  return ts_node_is_null(a) ? call_kwarg(m->src, cs->args, kw) : a;
+  return ts_node_is_null(a) ? call_kwarg(model_source(m), cs->args, kw) : a;
 }
 
 size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap,
@@ -73,7 +73,7 @@ size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap
     return push(out, n, cap, none, arg_or_kw(m, cs, 2, "value"));
   if (!strcmp(me, "hset") || !strcmp(me, "hsetnx")) {
     n = push(out, n, cap, arg_or_kw(m, cs, 1, "key"), arg_or_kw(m, cs, 2, "value"));
-    return mapping_entries(m, cs, call_kwarg(m->src, cs->args, "mapping"), out, n, cap, mapping_out);
+    return mapping_entries(m, cs, call_kwarg(model_source(m), cs->args, "mapping"), out, n, cap, mapping_out);
   }
   if (!strcmp(me, "hmset"))
     return mapping_entries(m, cs, arg_or_kw(m, cs, 1, "mapping"), out, n, cap, mapping_out);
@@ -115,23 +115,23 @@ static const char *const UNBOUNDED_METHODS[] = {
 
 static bool method_in(const Model *m, TSNode attr, const char *const *list) {
   for (; *list; list++)
-    if (node_text_eq(m->src, attr, *list)) return true;
+    if (node_text_eq(model_source(m), attr, *list)) return true;
   return false;
 }
 
 static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count, long limit) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
-  if (node_text_eq(m->src, fn, "range")) {
+  if (node_text_eq(model_source(m), fn, "range")) {
     TSNode hi = call_arg(args, call_npositional(args) >= 2 ? 1 : 0);
     if (!node_is(hi, SYM.integer)) return ITER_UNKNOWN;
-    *count = strtoll(m->src->text + nstart(hi), NULL, 0);
+    *count = strtoll(model_source(m)->text + nstart(hi), NULL, 0);
     return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
   }
-  if (node_text_eq(m->src, fn, "enumerate") || node_text_eq(m->src, fn, "sorted") ||
-      node_text_eq(m->src, fn, "list") || node_text_eq(m->src, fn, "reversed"))
+  if (node_text_eq(model_source(m), fn, "enumerate") || node_text_eq(model_source(m), fn, "sorted") ||
+      node_text_eq(model_source(m), fn, "list") || node_text_eq(model_source(m), fn, "reversed"))
     return iterable_bound(m, call_arg(args, 0), scope, count, limit);
-  if (node_text_eq(m->src, fn, "open")) return ITER_UNBOUNDED;
+  if (node_text_eq(model_source(m), fn, "open")) return ITER_UNBOUNDED;
   const char *qn = model_qualname(m, fn, scope);
   if (qn && (!strcmp(qn, "os.listdir") || !strcmp(qn, "os.scandir") || !strcmp(qn, "os.walk") ||
              !strcmp(qn, "glob.glob") || !strcmp(qn, "glob.iglob") || !strcmp(qn, "csv.reader") ||
@@ -139,7 +139,7 @@ static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count,
     return ITER_UNBOUNDED;
   TSNode fname = nsym(fn) == SYM.attribute ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
   if (node_is(fname, SYM.identifier)) {
-    const char *t = m->src->text + nstart(fname);
+    const char *t = model_source(m)->text + nstart(fname);
     size_t len = nend(fname) - nstart(fname);
     if ((len >= 9 && !memcmp(t, "fetch_all", 9)) || (len > 7 && !memcmp(t, "get_all", 7)) ||
         (len > 8 && !memcmp(t, "load_all", 8)) || (len >= 8 && !memcmp(t, "list_all", 8)))
@@ -148,8 +148,8 @@ static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count,
   if (nsym(fn) == SYM.attribute) {
     TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
     if (method_in(m, attr, UNBOUNDED_METHODS)) return ITER_UNBOUNDED;
-    if (node_text_eq(m->src, attr, "items") || node_text_eq(m->src, attr, "values") ||
-        node_text_eq(m->src, attr, "filter") || node_text_eq(m->src, attr, "order_by"))
+    if (node_text_eq(model_source(m), attr, "items") || node_text_eq(model_source(m), attr, "values") ||
+        node_text_eq(model_source(m), attr, "filter") || node_text_eq(model_source(m), attr, "order_by"))
       return iterable_bound(m, ts_node_child_by_field_id(fn, SYM.f_object), scope, count, limit);
   }
   return ITER_UNKNOWN;
@@ -180,7 +180,7 @@ IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, lo
           else if (colons == 1 && ts_node_is_null(hi)) hi = c;
         }
         if (node_is(hi, SYM.integer)) {
-          *count = strtoll(m->src->text + nstart(hi), NULL, 0);
+          *count = strtoll(model_source(m)->text + nstart(hi), NULL, 0);
           return *count > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
         }
       }
@@ -188,20 +188,16 @@ IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, lo
     }
     if (s == SYM.attribute) {
       TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
-      if (node_text_eq(m->src, attr, "objects")) return ITER_UNBOUNDED;
+      if (node_text_eq(model_source(m), attr, "objects")) return ITER_UNBOUNDED;
       return ITER_UNKNOWN;
     }
     if (s != SYM.identifier) return ITER_UNKNOWN;
-    const char *name = m->src->text + nstart(n);
+    const char *name = model_source(m)->text + nstart(n);
     size_t len = nend(n) - nstart(n);
-    int sc = scope;
-    while (sc >= 0 && model_binding_find(m, sc, name, len) < 0)
-      sc = ((Scope *)vec_at(&m->scopes, (size_t)sc))->parent;
-    if (sc < 0) return ITER_UNKNOWN;
-    const Assign *a = model_reaching_assign(m, sc, name, len, sc == scope ? nstart(n) : UINT32_MAX);
-    if (!a || a->kind != A_VALUE) return ITER_UNKNOWN;
-    n = a->value;
-    scope = a->scope;
+    Reaching a = model_reaching(m, scope, name, len, nstart(n));
+    if (!a.value) return ITER_UNKNOWN;
+    n = a.expr;
+    scope = a.scope;
   }
   return ITER_UNKNOWN;
 }
@@ -210,7 +206,7 @@ static bool mentions_name(const Model *m, TSNode expr, const char *name, size_t 
   if (ts_node_is_null(expr) || depth > 20) return false;
   if (nsym(expr) == SYM.identifier)
     return (size_t)(nend(expr) - nstart(expr)) == len &&
-           memcmp(m->src->text + nstart(expr), name, len) == 0;
+           memcmp(model_source(m)->text + nstart(expr), name, len) == 0;
   uint32_t n = ts_node_named_child_count(expr);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(expr, i);
@@ -225,7 +221,7 @@ static bool mentions_name(const Model *m, TSNode expr, const char *name, size_t 
 static bool target_mentioned(const Model *m, TSNode target, TSNode expr, int depth) {
   if (ts_node_is_null(target) || depth > 8) return false;
   if (nsym(target) == SYM.identifier)
-    return mentions_name(m, expr, m->src->text + nstart(target), nend(target) - nstart(target), 0);
+    return mentions_name(m, expr, model_source(m)->text + nstart(target), nend(target) - nstart(target), 0);
   uint32_t n = ts_node_named_child_count(target);
   for (uint32_t i = 0; i < n; i++)
     if (target_mentioned(m, ts_node_named_child(target, i), expr, depth + 1)) return true;
@@ -400,7 +396,7 @@ static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, 
 
 size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap) {
   size_t n = 0;
-  for (const Function *fn = func_at(ctx->model, func); fn; fn = func_at(ctx->model, fn->parent)) {
+  for (const Function *fn = model_function(ctx->model, func); fn; fn = model_function(ctx->model, fn->parent)) {
     TSNode ps = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
     for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++)
       add_param_name(ctx, ts_node_named_child(ps, i), out, &n, cap, fn->self_name);
@@ -442,7 +438,7 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
 }
 
 void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi) {
-  const Function *fn = func_at(m, func);
+  const Function *fn = model_function(m, func);
   size_t n = model_ncalls(m);
   *lo = i;
   *hi = i + 1;

@@ -2,7 +2,8 @@
  * commands, loop iterables, redis-py TTL arguments. */
 #ifndef RL_RULE_UTIL_H
 #define RL_RULE_UTIL_H
-#include "../model_internal.h"
+#include "../model.h"
+#include "../index.h"
 #include "../rule_ctx.h"
 
 #define MAX_VALUES 64

@@ -110,7 +110,7 @@ static bool visit_comparison(TSNode n, void *data) {
 static void check_name_uses(RuleCtx *ctx, const CallSite *cs, TSNode name, bool value) {
   const Function *fn = model_function(ctx->model, cs->func);
   NameUses q = {ctx, cs, name, value};
-  node_walk(fn ? fn->node : ts_tree_root_node(ctx->model->tree), visit_comparison, &q);
+  node_walk(fn ? fn->node : model_root(ctx->model), visit_comparison, &q);
 }
 
 static void check(RuleCtx *ctx) {

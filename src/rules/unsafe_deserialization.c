@@ -245,7 +245,7 @@ static bool ds_visit(TSNode n, void *data) {
     w->taint.ctx = ctx;
     w->func = func;
     const Function *f = model_function(ctx->model, func);
-    TSNode body = f ? ts_node_child_by_field_id(f->node, SYM.f_body) : ts_tree_root_node(ctx->model->tree);
+    TSNode body = f ? ts_node_child_by_field_id(f->node, SYM.f_body) : model_root(ctx->model);
     taint_spread(&w->taint, body);
   }
   const char *name = expr_mentions_any(ctx, arg, w->taint.names, w->taint.n);
@@ -262,7 +262,7 @@ static void check(RuleCtx *ctx) {
     return;
   if (!model_ncalls(m)) return;
   Walk w = {.ctx = ctx, .func = -2};
-  node_walk(ts_tree_root_node(m->tree), ds_visit, &w);
+  node_walk(model_root(m), ds_visit, &w);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
