@@ -73,7 +73,23 @@ static PyVerClass classify_alternatives(const char *spec) {
   return all;
 }
 
+static PyVerClass classify_range(const char *spec, int64_t *hi_out);
+
 PyVerClass pyver_classify(const char *spec) {
+  int64_t hi;
+  return classify_range(spec, &hi);
+}
+
+long long pyver_upper(const char *spec) {
+  int64_t hi;
+  classify_range(spec, &hi);
+  return hi == V_INF ? 0 : hi;
+}
+
+/* The class, and in *hi_out the exclusive upper bound of the versions the
+ * spec allows (V_INF: none; alternatives: none). */
+static PyVerClass classify_range(const char *spec, int64_t *hi_out) {
+  *hi_out = V_INF;
   if (strchr(spec, '|')) return classify_alternatives(spec);
   int64_t lo = 0, hi = V_INF;
   const char *p = spec;
@@ -128,6 +144,7 @@ PyVerClass pyver_classify(const char *spec) {
     } /* != narrows nothing that matters here */
   }
   if (!any) return PYV_UNKNOWN;
+  *hi_out = hi;
   if (hi <= V_8) return PYV_BEFORE_8;
   if (lo >= V_8) return PYV_8_OR_LATER;
   return PYV_UNKNOWN;
@@ -142,6 +159,7 @@ int pyver_parse_override(const char *text, PyVer *out) {
   while (isdigit((unsigned char)*s) || *s == '.') s++;
   if (*s) return -1; /* "8.0rc1", "abc": say so rather than guess */
   out->cls = v >= V_8 ? PYV_8_OR_LATER : PYV_BEFORE_8;
+  out->below = v + 1;
   return 0;
 }
 
@@ -425,6 +443,7 @@ static bool decide_dir(PyVerCache *c, const char *dir, PyVer *out) {
   if (!(f.found && f.spec[0])) try_requirements(dir, &f, which, sizeof which);
   if (!f.found) return false;
   out->cls = f.spec[0] ? pyver_classify(f.spec) : PYV_UNKNOWN;
+  out->below = f.spec[0] ? pyver_upper(f.spec) : 0;
   /* the dependency file as the user would name it: relative to the working
    * directory ("requirements.txt", "svc/pyproject.toml", "../poetry.lock"),
    * never a path of the machine */
@@ -453,7 +472,7 @@ static Entry *lookup(PyVerCache *c, const char *dir) {
 }
 
 static PyVer resolve_dir(PyVerCache *c, const char *dir, int depth) {
-  PyVer none = {PYV_UNKNOWN, NULL};
+  PyVer none = {PYV_UNKNOWN, NULL, 0};
   Entry *hit = lookup(c, dir);
   if (hit) return hit->ver;
   PyVer v = none;
@@ -474,7 +493,7 @@ static PyVer resolve_dir(PyVerCache *c, const char *dir, int depth) {
 }
 
 PyVer pyver_for_file(PyVerCache *c, const char *path) {
-  PyVer none = {PYV_UNKNOWN, NULL};
+  PyVer none = {PYV_UNKNOWN, NULL, 0};
   char dir[PATH_MAX];
   const char *slash = strrchr(path, '/');
   if (!slash)

@@ -25,11 +25,21 @@ typedef struct PyVer {
    * "poetry.lock: redis 5.0.1", "--redis-py-version 8.0"; NULL when nothing
    * was found. Static storage owned by the cache (or the caller). */
   const char *source;
+  /* Every allowed version is below this one (major*1000000 + minor*1000 +
+   * patch): "redis==2.10.6" gives 2.10.7, "<4" gives 4.0.0; 0 = no bound. */
+  long long below;
 } PyVer;
+/* True when the pin allows only versions before major.minor. */
+static inline bool pyver_before(const PyVer *v, int major, int minor) {
+  return v && v->below > 0 && v->below <= (long long)major * 1000000 + (long long)minor * 1000;
+}
 
 /* The class of a version specifier ("==4.6.0", ">=4.5,<6", "^5.0", "~=8.0",
  * "8.0.1", "*"). */
 PyVerClass pyver_classify(const char *spec);
+/* The exclusive upper bound of the versions a spec allows, encoded as in
+ * PyVer.below; 0 when it has none. */
+long long pyver_upper(const char *spec);
 
 /* A version given on the command line ("8", "7.4.0"): 0 and *out, or -1. */
 int pyver_parse_override(const char *text, PyVer *out);

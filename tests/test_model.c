@@ -1666,7 +1666,7 @@ static void test_timeout_helpers(void **state) {
                      "    plain.get('k')\n");
   Options opt;
   options_defaults(&opt);
-  PyVer unknown = {PYV_UNKNOWN, NULL}, v8 = {PYV_8_OR_LATER, "test"};
+  PyVer unknown = {PYV_UNKNOWN, NULL, 0}, v8 = {PYV_8_OR_LATER, "test", 0};
   Vec findings;
   vec_init(&findings, sizeof(Finding));
   RuleCtx ctx = {.model = c->m, .src = &c->src, .opt = &opt, .arena = c->arena,

@@ -44,6 +44,28 @@ static void test_classify_pins(void **state) {
   expect_class("v5.0.1", PYV_BEFORE_8);
 }
 
+/* The upper bound of a pin: what an old redis-py cannot do yet (hset(mapping=)
+ * arrived in 3.5). */
+static void test_upper_bound(void **state) {
+  (void)state;
+  PyVer v = {PYV_BEFORE_8, "setup.py: redis==2.10.6", pyver_upper("==2.10.6")};
+  assert_true(pyver_before(&v, 3, 5));
+  v.below = pyver_upper(">=3.0,<3.5");
+  assert_true(pyver_before(&v, 3, 5));
+  v.below = pyver_upper("<=3.5.0");
+  assert_false(pyver_before(&v, 3, 5));
+  v.below = pyver_upper(">=3.5");
+  assert_int_equal(v.below, 0);
+  assert_false(pyver_before(&v, 3, 5));
+  v.below = pyver_upper("^4.5 || ^5.0"); /* alternatives: no single bound */
+  assert_false(pyver_before(&v, 3, 5));
+  PyVer o;
+  assert_int_equal(pyver_parse_override("3.4.1", &o), 0);
+  assert_true(pyver_before(&o, 3, 5));
+  assert_int_equal(pyver_parse_override("3.5", &o), 0);
+  assert_false(pyver_before(&o, 3, 5));
+}
+
 static void test_classify_ranges(void **state) {
   (void)state;
   expect_class(">=4.5,<6", PYV_BEFORE_8);
@@ -95,7 +117,7 @@ static void test_classify_unknown(void **state) {
 
 static void test_override(void **state) {
   (void)state;
-  PyVer v = {PYV_UNKNOWN, NULL};
+  PyVer v = {PYV_UNKNOWN, NULL, 0};
   assert_int_equal(pyver_parse_override("8", &v), 0);
   assert_int_equal(v.cls, PYV_8_OR_LATER);
   assert_int_equal(pyver_parse_override("8.0.1", &v), 0);
@@ -395,6 +417,7 @@ int main(void) {
       cmocka_unit_test(test_classify_compatible),
       cmocka_unit_test(test_classify_unknown),
       cmocka_unit_test(test_override),
+      cmocka_unit_test(test_upper_bound),
       TREE_TEST(test_source_is_relative),
       TREE_TEST(test_requirements_txt),
       TREE_TEST(test_requirements_dir),

@@ -33,6 +33,13 @@ static Finding *report(RuleCtx *ctx, const CallSite *cs, const char *cmd, const 
 
 static void hmset(RuleCtx *ctx, const CallSite *cs) {
   Finding *f = report(ctx, cs, "HMSET", "4.0.0", "HSET with several fields");
+  if (pyver_before(ctx->pyver, 3, 5)) { /* hset(mapping=) arrived in redis-py 3.5 */
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Once on redis-py 3.5 or later (%s), use `%s.hset(<key>, mapping=<dict>)`",
+                ctx->pyver->source ? ctx->pyver->source : "the pinned version is older",
+                cs->recv_text);
+    return;
+  }
   TSNode map = call_arg(cs->args, 1);
   bool kw = ts_node_is_null(map) && !ts_node_is_null(call_kwarg(ctx->src, cs->args, "mapping"));
   bool edits = reply_unused(cs) && !call_has_splat(cs->args) && (kw || !ts_node_is_null(map)) &&

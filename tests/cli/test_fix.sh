@@ -78,4 +78,16 @@ check "exit 0 (got $RC)" [ "$RC" -eq 0 ]
 check "the fixed source on stdout" grep -qx 'r.hset("h", mapping={"a": 1})' out
 check "the file on disk is untouched" grep -q 'hmset' s.py
 
+SECTION="no rewrite the pinned redis-py cannot run"
+mkdir legacy
+printf 'redis==2.10.6\n' >legacy/requirements.txt
+printf 'import redis\nr = redis.Redis(socket_timeout=5, socket_connect_timeout=5)\nr.hmset("h", {"a": 1})\n' >legacy/t.py
+cp legacy/t.py legacy/t.orig
+"$BIN" check --fix legacy/t.py >out 2>err
+check "HMSET stays: hset(mapping=) needs redis-py 3.5" same legacy/t.py legacy/t.orig
+check "the finding says why" grep -q 'Once on redis-py 3.5 or later' out
+printf 'redis==3.5.3\n' >legacy/requirements.txt
+"$BIN" check --fix legacy/t.py >out 2>err
+check "with redis-py 3.5 it is rewritten" grep -q 'hset("h", mapping=' legacy/t.py
+
 finish test_fix.sh
