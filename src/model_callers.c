@@ -298,13 +298,20 @@ static void gather_remote(Model *m) {
   }
 }
 
+/* What callers may hand over: clients and pipelines, pools, sentinels, and
+ * client classes (`_get_client(redis.Redis, request)` then `cls.from_url()`). */
+static bool usable(Value v) {
+  return value_is_clientish(v) || v.kind == OBJ_POOL || v.kind == OBJ_SENTINEL ||
+         v.kind == OBJ_CLIENT_CLASS;
+}
+
 /* Marks the bindings whose callers' value may stand for them: parameters the
  * function never rebinds. */
 static void mark_usable(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     Binding *b = binding_at(m, (int)i);
     b->callers_ok = false;
-    if (!b->has_callers || !value_is_clientish(b->callers)) continue;
+    if (!b->has_callers || !usable(b->callers)) continue;
     bool only_params = true;
     for (const Assign *a = model_first_assign(m, (int)i); a && only_params; a = model_next_assign(m, a))
       only_params = a->param || a->kind == A_PIPE_PARAM;

@@ -374,6 +374,11 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
     ov.ctor_end = nend(n);
     return ov;
   }
+  if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "client") &&
+      ts_node_named_child_count(args) == 0) { /* Redis.client(): a client on the same pool */
+    ov.ctor_start = ov.ctor_end = 0;
+    return ov;
+  }
   if (value_is_pipeline(ov)) {
     uint32_t len = nend(attr) - nstart(attr);
     const Command *c = commands_find(m->src->text + nstart(attr), len);
