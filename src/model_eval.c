@@ -54,6 +54,7 @@ static const Known KNOWN[] = {
     {"redis.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, false},
     {"redis.asyncio.client.Pipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, true, false},
     {"redis.cluster.ClusterPipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, false, true},
+    {"redis.asyncio.cluster.ClusterPipeline", OBJ_CLIENT_CLASS, OBJ_PIPELINE, true, true},
     {"redis.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
     {"redis.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
     {"redis.asyncio.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
@@ -577,14 +578,35 @@ static Value type_class(const Model *m, TSNode n, int scope, int depth) {
     }
     return mkval(OBJ_UNKNOWN);
   }
+  /* A union: every member that is a client class counts; clients and
+   * pipelines together make a client-or-pipeline (`AsyncRedis |
+   * AsyncPipeline`: its calls may be buffered, never "not awaited"). */
   uint32_t cnt = ts_node_named_child_count(n);
-  bool pending = false;
+  bool pending = false, found = false;
+  Value all = mkval(OBJ_UNKNOWN);
   for (uint32_t i = 0; i < cnt; i++) {
     Value c = type_class(m, ts_node_named_child(n, i), scope, depth + 1);
-    if (c.kind == OBJ_CLIENT_CLASS) return c;
+    if (c.kind == OBJ_CLIENT_CLASS) {
+      if (!found) all = c;
+      else if (all.makes != c.makes) {
+        bool clientish = (all.makes == OBJ_CLIENT || value_is_pipeline(mkval(all.makes)) ||
+                          all.makes == OBJ_CLIENT_OR_PIPELINE) &&
+                         (c.makes == OBJ_CLIENT || value_is_pipeline(mkval(c.makes)) ||
+                          c.makes == OBJ_CLIENT_OR_PIPELINE);
+        if (!clientish) return mkval(OBJ_UNKNOWN);
+        if (value_is_pipeline(mkval(all.makes)) && value_is_pipeline(mkval(c.makes)))
+          all.makes = OBJ_PIPELINE;
+        else
+          all.makes = OBJ_CLIENT_OR_PIPELINE;
+      }
+      all.cluster = all.cluster && c.cluster;
+      found = true;
+      continue;
+    }
     pending |= c.kind == OBJ_NONE && ts_node_named_child_count(ts_node_named_child(n, i)) == 0 &&
                nsym(ts_node_named_child(n, i)) == SYM.identifier;
   }
+  if (found) return all;
   return mkval(pending ? OBJ_NONE : OBJ_UNKNOWN);
 }
 
