@@ -1089,7 +1089,11 @@ void model_refresh(Model *m, const ProjectIndex *index) {
     Class *c = vec_at(&m->classes, i);
     c->is_client_class = c->client_async = c->client_cluster = false;
   }
-  for (size_t i = 0; i < m->funcs.len; i++) memset(&((Function *)vec_at(&m->funcs, i))->returns, 0, sizeof(Value));
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    Function *f = vec_at(&m->funcs, i);
+    memset(&f->returns, 0, sizeof(Value));
+    f->ret_ann_done = false; /* an alias from another file may resolve now */
+  }
   model_callers_refresh(m);
   analyse(m);
 }

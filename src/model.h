@@ -125,6 +125,8 @@ typedef struct Function {
   bool yields_value; /* fixture or @contextmanager: `yield x` hands out x */
   const char *self_name; /* first parameter name for methods, else NULL */
   Value returns;     /* merged value of its return statements */
+  Value ret_ann;     /* what its return annotation says, once settled */
+  bool ret_ann_done;
   int scope;
 } Function;
 

@@ -89,6 +89,7 @@ struct Model {
   Vec proven;           /* size_t: indices of calls whose receiver is proven */
   bool view_proven;     /* model_view_proven() */
   bool any_callers;     /* some parameter may get callers' values (model_callers.c) */
+  int round;            /* resolution round under way (model_resolve_bindings) */
   bool overrides_scanned; /* local_overrides computed */
   bool *local_overrides;  /* per commands_at() index, or NULL: none in this file */
   bool *defined_local;    /* per distinctive index: a non-client class here defines it */
