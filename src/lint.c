@@ -195,6 +195,28 @@ static void weaken_inferred_fix(const Model *m, Finding *f) {
   }
 }
 
+/* One walk over the file's call sites for the rules that take them one by
+ * one (RuleImpl.on_call), in registry order per call. */
+static void dispatch_calls(Run *r, RuleCtx *ctx, const Model *m, Vec *found) {
+  const Rule *takers[64];
+  size_t nt = 0;
+  for (size_t k = 0; k < rules_count() && nt < sizeof takers / sizeof takers[0]; k++) {
+    const Rule *rule = rules_at(k);
+    if (r->opt->enabled[k] && rule->impl && rule->impl->on_call) takers[nt++] = rule;
+  }
+  if (!nt) return;
+  for (size_t i = 0; i < model_ncalls(m); i++) {
+    const CallSite *cs = model_call(m, i);
+    for (size_t k = 0; k < nt; k++) {
+      if (takers[k]->proven_only && cs->recv.inferred) continue;
+      ctx->rule = takers[k];
+      size_t before = found->len;
+      takers[k]->impl->on_call(ctx, cs);
+      for (size_t f = before; f < found->len; f++) weaken_inferred_fix(m, vec_at(found, f));
+    }
+  }
+}
+
 static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
   RuleCtx ctx;
   memset(&ctx, 0, sizeof ctx);
@@ -214,6 +236,7 @@ static void run_rules(Run *r, FileResult *fr, const Model *m, Vec *found) {
     for (size_t f = before; f < found->len; f++) weaken_inferred_fix(m, vec_at(found, f));
   }
   model_view_proven(m, false);
+  dispatch_calls(r, &ctx, m, found);
 }
 
 static int cmp_edit(const void *a, const void *b) {

@@ -5,6 +5,7 @@
 #include "finding.h"
 
 struct RuleCtx;
+struct CallSite;
 struct ProjectCtx;
 
 /* What a rule's C file provides: its checks. Everything else about the rule
@@ -16,6 +17,10 @@ typedef struct RuleImpl {
   void (*check_file)(struct RuleCtx *ctx);
   /* Runs once after all files, on project-wide facts. May be NULL. */
   void (*check_project)(struct ProjectCtx *ctx);
+  /* Runs for each call site of the file: the engine walks the call sites
+   * once and hands each to every rule that asks (skipping clients inferred
+   * from use for `evidence: proven` rules). May be NULL. */
+  void (*on_call)(struct RuleCtx *ctx, const struct CallSite *cs);
 } RuleImpl;
 
 typedef struct Rule {

@@ -47,25 +47,21 @@ static const Danger *by_command(RuleCtx *ctx, const CallSite *cs) {
   return NULL;
 }
 
-static void check(RuleCtx *ctx) {
-  if (in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases: by design */
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
-    const Danger *d = by_method(cs->method);
-    if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
-    if (!d) continue;
-    Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
-                             "%s%s%s %s: one call in application code is an outage or data loss "
-                             "waiting to happen",
-                             d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why);
-    finding_fix(ctx, f, FIX_DISPLAY,
-                "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
-                "permission away from the application user: `ACL SETUSER app -@dangerous`");
-  }
+static void on_call(RuleCtx *ctx, const CallSite *cs) {
+  const Danger *d = by_method(cs->method);
+  if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
+  if (!d || in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases */
+  Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                           "%s%s%s %s: one call in application code is an outage or data loss "
+                           "waiting to happen",
+                           d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why);
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
+              "permission away from the application user: `ACL SETUSER app -@dangerous`");
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/dangerous-command.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_dangerous_command = {
-    .check_file = check,
+    .on_call = on_call,
 };

@@ -70,15 +70,14 @@ static bool target_has(RuleCtx *ctx, int since) {
   return !ctx->opt->target_redis || ctx->opt->target_redis >= since;
 }
 
-static void check(RuleCtx *ctx) {
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
+static void on_call(RuleCtx *ctx, const CallSite *cs) {
+  {
     const char *m = cs->method;
     /* the replacements of GETSET, RPOPLPUSH and BRPOPLPUSH arrived in 6.2 */
     if ((!strcmp(m, "getset") || !strcmp(m, "rpoplpush") || !strcmp(m, "brpoplpush")) &&
         !target_has(ctx, 602))
-      continue;
-    if (!strcmp(m, "hmset") && !target_has(ctx, 400)) continue;
+      return;
+    if (!strcmp(m, "hmset") && !target_has(ctx, 400)) return;
     if (!strcmp(m, "hmset")) {
       hmset(ctx, cs);
     } else if (!strcmp(m, "setnx")) {
@@ -103,5 +102,5 @@ static void check(RuleCtx *ctx) {
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/deprecated-command.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_deprecated_command = {
-    .check_file = check,
+    .on_call = on_call,
 };
