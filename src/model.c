@@ -1007,7 +1007,19 @@ static void export_overrides(Model *m) {
 static void build_exports(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     const Binding *b = binding_at(m, (int)i);
-    if (b->scope != 0 || !exportable(b->val, false)) continue;
+    if (b->scope != 0) continue;
+    if (b->val.kind == OBJ_INSTANCE && b->val.cls >= 0 && (size_t)b->val.cls < m->classes.len) {
+      /* `loader = ConfigLoader(...)`: exported like a class deriving from
+       * its class, so `from app.config import loader; loader.get_db_conn()`
+       * finds ConfigLoader's members in another module */
+      const Class *c = vec_at(&m->classes, (size_t)b->val.cls);
+      if (scope_at(m, c->scope)->parent != 0) continue;
+      Export *e = vec_push(&m->exports);
+      e->name = b->name;
+      e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
+      continue;
+    }
+    if (!exportable(b->val, false)) continue;
     Export *e = vec_push(&m->exports);
     e->name = b->name;
     e->value = b->val;
