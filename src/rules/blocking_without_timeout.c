@@ -172,27 +172,24 @@ static void add_fix(RuleCtx *ctx, Finding *fd, const CallSite *cs, const Forever
     finding_edit(ctx, fd, nstart(f->literal), nend(f->literal), val);
 }
 
-static void check(RuleCtx *ctx) {
+static void on_call(RuleCtx *ctx, const CallSite *cs) {
   bool tests = in_test_code(ctx->src, ctx->opt);
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
-    if (!cs->cmd || cs->recv.kind != OBJ_CLIENT) continue; /* pipelines do not block here */
-    Forever f;
-    if (!blocks_forever(ctx, cs, &f)) continue;
-    double sock;
-    if (client_socket_timeout(ctx, cs, &sock, NULL)) continue; /* raises instead: RL404 */
-    Finding *fd = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
-                              "`%s` blocks forever (%s): a dead connection or a shutdown request "
-                              "is never noticed while it waits; pass a finite timeout and loop "
-                              "on %s",
-                              call_short(ctx, cs), f.why,
-                              cs->method[0] == 'x' ? "an empty reply" : "None");
-    add_fix(ctx, fd, cs, &f);
-  }
+  if (!cs->cmd || cs->recv.kind != OBJ_CLIENT) return; /* pipelines do not block here */
+  Forever f;
+  if (!blocks_forever(ctx, cs, &f)) return;
+  double sock;
+  if (client_socket_timeout(ctx, cs, &sock, NULL)) return; /* raises instead: RL404 */
+  Finding *fd = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                            "`%s` blocks forever (%s): a dead connection or a shutdown request "
+                            "is never noticed while it waits; pass a finite timeout and loop "
+                            "on %s",
+                            call_short(ctx, cs), f.why,
+                            cs->method[0] == 'x' ? "an empty reply" : "None");
+  add_fix(ctx, fd, cs, &f);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/blocking-without-timeout.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_blocking_without_timeout = {
-    .check_file = check,
+    .on_call = on_call,
 };

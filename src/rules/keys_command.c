@@ -64,35 +64,32 @@ static void keys_call(RuleCtx *ctx, const CallSite *cs) {
   }
 }
 
-static void check(RuleCtx *ctx) {
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
-    if (!strcmp(cs->method, "keys")) {
-      keys_call(ctx, cs);
-    } else if (!strcmp(cs->method, "execute_command")) {
-      TSNode a0 = call_arg(cs->args, 0);
-      KeyTpl k = model_key(ctx->model, a0);
-      if (node_is(a0, SYM.string) && k.text && !strcasecmp(k.text, "keys"))
-        report(ctx, cs, "execute_command(\"KEYS\")");
-    } else if (call_method_in(cs, LUA_SCRIPT_METHODS)) {
-      ScriptText st;
-      const LuaCall *lc = lua_keys_call(ctx, cs, &st);
-      if (!lc) continue;
-      uint32_t s, e;
-      script_span(&st, lc->start, lc->end, &s, &e);
-      Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
-                               "the Lua script passed to %s() calls KEYS (line %u): KEYS scans "
-                               "the whole keyspace in one call, and inside a script every other "
-                               "client waits until the whole script is done",
-                               cs->method, line_of(ctx->src, s));
-      fix_scan(ctx, cs, f);
-      finding_related(ctx, f, NULL, s, e, "KEYS called inside the script");
-    }
+static void on_call(RuleCtx *ctx, const CallSite *cs) {
+  if (!strcmp(cs->method, "keys")) {
+    keys_call(ctx, cs);
+  } else if (!strcmp(cs->method, "execute_command")) {
+    TSNode a0 = call_arg(cs->args, 0);
+    KeyTpl k = model_key(ctx->model, a0);
+    if (node_is(a0, SYM.string) && k.text && !strcasecmp(k.text, "keys"))
+      report(ctx, cs, "execute_command(\"KEYS\")");
+  } else if (call_method_in(cs, LUA_SCRIPT_METHODS)) {
+    ScriptText st;
+    const LuaCall *lc = lua_keys_call(ctx, cs, &st);
+    if (!lc) return;
+    uint32_t s, e;
+    script_span(&st, lc->start, lc->end, &s, &e);
+    Finding *f = rule_report(ctx, cs->node, in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
+                             "the Lua script passed to %s() calls KEYS (line %u): KEYS scans "
+                             "the whole keyspace in one call, and inside a script every other "
+                             "client waits until the whole script is done",
+                             cs->method, line_of(ctx->src, s));
+    fix_scan(ctx, cs, f);
+    finding_related(ctx, f, NULL, s, e, "KEYS called inside the script");
   }
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/keys-command.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_keys_command = {
-    .check_file = check,
+    .on_call = on_call,
 };

@@ -33,25 +33,22 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
   }
 }
 
-static void check(RuleCtx *ctx) {
+static void on_call(RuleCtx *ctx, const CallSite *cs) {
   if (in_test_code(ctx->src, ctx->opt)) return;
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
-    if (strcmp(cs->method, "xadd") || capped(ctx, cs) || !cs->key.text || cs->key.opaque ||
-        !growth_key_specific(cs->key.text))
-      continue;
-    Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
-                             "stream `%s` has no length cap: XADD without MAXLEN/MINID, and "
-                             "nothing in the project trims, expires or deletes it, so every "
-                             "entry stays in memory",
-                             key_display(ctx, &cs->key));
-    f->key = arena_strdup(ctx->arena, cs->key.text); /* outlives the model */
-    finding_fix(ctx, f, FIX_UNSAFE,
-                "Cap the stream as you add: `%s.xadd(..., maxlen=10000, approximate=True)` "
-                "(consumers lose entries older than the newest ~10000)",
-                cs->recv_text);
-    add_fix(ctx, f, cs);
-  }
+  if (strcmp(cs->method, "xadd") || capped(ctx, cs) || !cs->key.text || cs->key.opaque ||
+      !growth_key_specific(cs->key.text))
+    return;
+  Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
+                           "stream `%s` has no length cap: XADD without MAXLEN/MINID, and "
+                           "nothing in the project trims, expires or deletes it, so every "
+                           "entry stays in memory",
+                           key_display(ctx, &cs->key));
+  f->key = arena_strdup(ctx->arena, cs->key.text); /* outlives the model */
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "Cap the stream as you add: `%s.xadd(..., maxlen=10000, approximate=True)` "
+              "(consumers lose entries older than the newest ~10000)",
+              cs->recv_text);
+  add_fix(ctx, f, cs);
 }
 
 static void check_project(ProjectCtx *ctx) { growth_filter(ctx, STREAM_SHRINKERS, false); }
@@ -59,6 +56,6 @@ static void check_project(ProjectCtx *ctx) { growth_filter(ctx, STREAM_SHRINKERS
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/stream-without-maxlen.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_stream_without_maxlen = {
-    .check_file = check,
+    .on_call = on_call,
     .check_project = check_project,
 };
