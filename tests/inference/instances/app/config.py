@@ -46,3 +46,14 @@ class Plain:
 def not_a_client():
     p = Plain()
     p.get("k")  # calls: none
+
+
+@contextmanager
+def opened(path):
+    with open(path) as fh:
+        yield fh
+
+
+def use_file():
+    with opened("x") as fh:
+        fh.read()  # calls: none

@@ -30,3 +30,10 @@ async def old_aioredis(key):
 
 def in_tests():
     fake.get("k")  # calls: client
+
+
+def not_valkey():
+    from valkeyrie import Valkey  # a different distribution: not valkey-py
+
+    v = Valkey()
+    v.get("k")  # calls: none
