@@ -27,6 +27,12 @@ typedef struct FileWork {
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
   bool stale;      /* the index changed since its model was analysed */
+  bool deferred;   /* relevant, but its tree is not kept between rounds (memory) */
+  bool modelled;   /* a deferred file's model was built and its exports recorded */
+  bool looked;     /* ... and that model consulted the index */
+  bool fresh;      /* ... exports copied this round, not yet in the index */
+  Export *ex;      /* a deferred file's exports, copied (malloc'ed) before its model went */
+  size_t nex;
   bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
   bool test_code;
 } FileWork;
@@ -41,6 +47,8 @@ typedef struct Run {
   size_t stdin_len;
   const char *stdin_name;
   atomic_size_t next;
+  atomic_size_t kept; /* estimated bytes of the trees kept from pass 1 */
+  size_t budget;      /* ... at most (tree_budget()) */
   void (*job)(struct Run *, TSParser *, size_t);
 } Run;
 
@@ -126,6 +134,32 @@ static int load_file(Run *r, size_t i, Source *src, Diags *d) {
   return source_load(src, path, path, d);
 }
 
+/* Trees of the relevant files are kept from pass 1 to the rules (no second
+ * parse) while they fit a budget; a tree costs about 25 bytes per byte of
+ * source. Files past it are parsed again when modelled, which bounds the
+ * memory of a large project at the cost of some parsing. Which files are
+ * kept depends on timing with several threads, but never the results. */
+#define TREE_BYTES_PER_SOURCE_BYTE 25
+#define TREE_BUDGET_DEFAULT ((size_t)256 << 20) /* about 10 MB of source */
+
+/* REDISLINT_TREE_BUDGET (bytes, 0 = parse every file again when needed)
+ * overrides the default: a knob for small machines, and for the tests. */
+static size_t tree_budget(void) {
+  const char *e = getenv("REDISLINT_TREE_BUDGET");
+  if (!e || !*e) return TREE_BUDGET_DEFAULT;
+  char *end;
+  unsigned long long v = strtoull(e, &end, 10);
+  return *end ? TREE_BUDGET_DEFAULT : (size_t)v;
+}
+
+static bool keep_tree(Run *r, size_t source_len) {
+  size_t est = source_len * TREE_BYTES_PER_SOURCE_BYTE;
+  size_t before = atomic_fetch_add(&r->kept, est);
+  if (before + est <= r->budget) return true;
+  atomic_fetch_sub(&r->kept, est);
+  return false;
+}
+
 static void job_load(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -149,7 +183,8 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   w->test_code = in_test_code(&fr->src, r->opt);
   w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
                 calls_distinctive(&fr->src);
-  if (w->relevant) w->tree = parse(p, &fr->src);
+  if (w->relevant && keep_tree(r, fr->src.len)) w->tree = parse(p, &fr->src);
+  else if (w->relevant) w->deferred = true; /* parsed when modelled, not kept */
   else if (strcmp(path, "-") != 0) source_release(&fr->src); /* pass 2 reads it again */
 }
 
@@ -166,9 +201,41 @@ static bool reload(Run *r, size_t i) {
 }
 
 /* Models a relevant file against the current index (read-only meanwhile). */
+static void exports_free(FileWork *w) {
+  for (size_t k = 0; k < w->nex; k++) {
+    free((char *)w->ex[k].name);
+    free((char *)w->ex[k].base);
+  }
+  free(w->ex);
+  w->ex = NULL;
+  w->nex = 0;
+}
+
 static void job_model(Run *r, TSParser *p, size_t i) {
-  (void)p;
   FileWork *w = &r->work[i];
+  if (w->deferred && (!w->modelled || w->stale)) {
+    /* parse, model, keep the exports, drop the rest: one file at a time */
+    w->stale = false;
+    TSTree *tree = parse(p, &r->out->files[i].src);
+    Arena *a = arena_new();
+    Model *m = model_build(a, &r->out->files[i].src, tree, w->module, r->index);
+    exports_free(w);
+    w->nex = model_nexports(m);
+    w->ex = xcalloc(w->nex + 1, sizeof(Export));
+    for (size_t k = 0; k < w->nex; k++) {
+      const Export *e = model_export(m, k);
+      w->ex[k] = *e;
+      w->ex[k].name = xstrdup(e->name);
+      w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
+    }
+    w->looked = model_used_index(m);
+    w->modelled = true;
+    w->fresh = true;
+    model_free(m);
+    arena_delete(a);
+    ts_tree_delete(tree);
+    return;
+  }
   if (!w->tree || (w->model && !w->stale)) return;
   w->stale = false;
   if (w->model) {
@@ -492,11 +559,17 @@ static void build_index(Run *r) {
     run_parallel(r, job_model);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
-      Model *m = r->work[i].model;
+      FileWork *w = &r->work[i];
+      if (w->deferred) {
+        if (w->fresh) changed |= index_set_exports(r->index, w->module, w->ex, w->nex);
+        w->fresh = false;
+        continue;
+      }
+      Model *m = w->model;
       if (!m) continue;
       Export *ex = xcalloc(model_nexports(m) + 1, sizeof(Export));
       for (size_t k = 0; k < model_nexports(m); k++) ex[k] = *model_export(m, k);
-      changed |= index_set_exports(r->index, r->work[i].module, ex, model_nexports(m));
+      changed |= index_set_exports(r->index, w->module, ex, model_nexports(m));
       free(ex);
     }
     index_seal(r->index);
@@ -504,7 +577,7 @@ static void build_index(Run *r) {
     /* the index changed: models that looked at it must be analysed again */
     for (size_t i = 0; i < r->files->len; i++) {
       FileWork *w = &r->work[i];
-      if (w->model && model_used_index(w->model)) w->stale = true;
+      if ((w->model && model_used_index(w->model)) || (w->deferred && w->looked)) w->stale = true;
     }
   }
 }
@@ -594,6 +667,7 @@ static void finish(Run *r) {
     diags_move(&out->diags, &r->work[i].diags);
     out->nfindings += out->files[i].nfindings;
     free(r->work[i].module);
+    exports_free(&r->work[i]);
     if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
     if (r->work[i].model) model_free(r->work[i].model);
     arena_delete(r->work[i].marena);
@@ -626,6 +700,8 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
     if (!strcmp(path, "-")) path = r.stdin_name;
     self->files[i].pyver = pv ? pyver_for_file(pv, path) : opt->pyver;
   }
+  atomic_store(&r.kept, 0);
+  r.budget = tree_budget();
   run_parallel(&r, job_load);
   build_index(&r);
   index_seal(r.index);

@@ -35,5 +35,15 @@ check "schedule's conn is listed as inferred" \
 out=$(cd "$SRC/lookalikes" && "$BIN" calls --unresolved . 2>/dev/null)
 check "the wrapper's store.hset is unresolved, not inferred" \
   grep -q $'pkg/wrapper.py:[0-9]*:[0-9]*\tstore\t1\thset\tunresolved' <<<"$out"
+# Trees past the memory budget are parsed again when needed: same results.
+SECTION=budget
+for d in "$SRC"/*/; do
+  a=$(cd "$d" && "$BIN" calls . 2>/dev/null)
+  b=$(cd "$d" && REDISLINT_TREE_BUDGET=0 "$BIN" calls -j 2 . 2>/dev/null)
+  check "$(basename "$d"): the same calls with no tree kept" test "$a" = "$b"
+done
+a=$(cd "$SRC/.." && "$BIN" check --exit-zero --format json fixtures 2>/dev/null)
+b=$(cd "$SRC/.." && REDISLINT_TREE_BUDGET=0 "$BIN" check --exit-zero --format json fixtures 2>/dev/null)
+check "all fixtures: the same findings with no tree kept" test "$a" = "$b"
 check "calls --help documents --unresolved" sh -c "'$BIN' calls --help | grep -q -- --unresolved"
 finish test_inference
