@@ -17,7 +17,9 @@ _redislint() {
       return ;;
     -j|--jobs|--redis-py-version) return ;;
   esac
-  if [[ $cur == -* ]]; then
+  if [[ $cur == -* && ${COMP_WORDS[1]} == calls ]]; then
+    COMPREPLY=($(compgen -W "--unresolved --help" -- "$cur"))
+  elif [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "--format --output --select --ignore --exit-zero --color --jobs
       --quiet --statistics --stdin-filename --redis-py-version --exclude --force-exclude
       --cluster --fix --unsafe-fixes --diff --show-fixes --include-suppressed --baseline
