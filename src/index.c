@@ -7,6 +7,10 @@
 
 typedef struct ModExports {
   char *module;
+  bool exports_changed; /* since index_changes_reset() */
+  bool calls_changed;   /* the call facts naming its functions changed (index_seal) */
+  uint64_t new_sum;     /* index_seal's running checksum */
+  uint64_t calls_sum;   /* checksum of those facts at the last seal */
   bool called; /* index_seal: some "#call." fact names a function of it */
   char **names;
   Value *values;
@@ -35,6 +39,8 @@ struct ProjectIndex {
   Fact *facts;
   size_t nfacts, factcap; /* open addressing, power of two */
   bool *overridden;       /* per commands_at() index: a client subclass overrides it */
+  uint64_t overrides_sum; /* checksum of the #override facts at the last seal */
+  bool overrides_changed;
   bool dirty;             /* exports changed since the last index_seal() */
   bool defined[INDEX_MAX_DISTINCT];      /* by commands_distinctive_at() index */
   bool defined_test[INDEX_MAX_DISTINCT]; /* ... in test code only (fakes) */
@@ -181,6 +187,7 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   if (!m && n == 0) return false;
   if (!m) m = mod_new(self, module);
   self->dirty = true;
+  m->exports_changed = true;
   mod_clear(m);
   m->names = xcalloc(n + 1, sizeof(char *));
   m->values = xcalloc(n + 1, sizeof(Value));
@@ -196,9 +203,23 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   return true;
 }
 
+/* What the model being built on this thread consults (index_deps_record). */
+static _Thread_local IndexDeps *recorder;
+
+static void record(int dep) {
+  IndexDeps *d = recorder;
+  if (!d || (d->n && d->ids[d->n - 1] == dep)) return;
+  if (d->n == d->cap) {
+    d->cap = d->cap ? d->cap * 2 : 16;
+    d->ids = xrealloc(d->ids, d->cap * sizeof(int));
+  }
+  d->ids[d->n++] = dep;
+}
+
 static const ModExports *resolve_module(const ProjectIndex *self, const char *want,
                                         size_t wlen) {
   const Slot *sl = slot_find(self, want, wlen);
+  if (sl && sl->mod >= 0) record(2 * sl->mod);
   return sl && sl->mod >= 0 ? &self->mods[sl->mod] : NULL;
 }
 
@@ -385,8 +406,16 @@ static Fact *fact_slot(Fact *facts, size_t cap, const char *name) {
   return &facts[h];
 }
 
+static uint64_t fact_sum(const char *name, Value v) {
+  uint64_t h = hash_str(name, strlen(name));
+  h ^= (uint64_t)v.kind * 0x9e3779b97f4a7c15ull + (uint64_t)v.makes * 31 + (uint64_t)v.is_async * 7 +
+       (uint64_t)v.cluster * 3 + (uint64_t)v.decode * 11 + (uint64_t)v.inferred * 13 +
+       (uint64_t)v.standalone * 17;
+  return h * 1099511628211ull;
+}
+
 /* "app.jobs.schedule#0": the module whose function it names is called. */
-static void mark_called(ProjectIndex *self, const char *callee) {
+static void mark_called(ProjectIndex *self, const char *callee, uint64_t sum) {
   const char *hash = strchr(callee, '#');
   size_t n = hash ? (size_t)(hash - callee) : strlen(callee);
   for (size_t k = n; k > 0; k--) {
@@ -394,6 +423,7 @@ static void mark_called(ProjectIndex *self, const char *callee) {
     Slot *sl = slot_find(self, callee, k);
     if (sl && sl->exact && sl->mod >= 0) {
       self->mods[sl->mod].called = true;
+      self->mods[sl->mod].new_sum += sum;
       return;
     }
   }
@@ -408,7 +438,11 @@ void index_seal(ProjectIndex *self) {
   if (!self->dirty) return;
   free(self->overridden);
   self->overridden = xcalloc(commands_count() + 1, sizeof(bool));
-  for (size_t i = 0; i < self->len; i++) self->mods[i].called = false;
+  for (size_t i = 0; i < self->len; i++) {
+    self->mods[i].called = false;
+    self->mods[i].new_sum = 0;
+  }
+  uint64_t overrides = 0;
   for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
   free(self->facts);
   size_t n = 0;
@@ -422,8 +456,10 @@ void index_seal(ProjectIndex *self) {
     for (size_t k = 0; k < self->mods[i].n; k++) {
       const char *nm = self->mods[i].names[k];
       if (nm[0] != '#') continue;
-      if (!strncmp(nm, "#call.", 6)) mark_called(self, nm + 6);
+      if (!strncmp(nm, "#call.", 6))
+        mark_called(self, nm + 6, fact_sum(nm, self->mods[i].values[k]));
       if (!strncmp(nm, "#override.", 10)) {
+        overrides += fact_sum(nm, self->mods[i].values[k]);
         const Command *c = commands_find(nm + 10, (uint32_t)strlen(nm + 10));
         if (c) self->overridden[c - commands_at(0)] = true;
       }
@@ -436,13 +472,40 @@ void index_seal(ProjectIndex *self) {
         self->nfacts++;
       }
     }
+  for (size_t i = 0; i < self->len; i++) {
+    ModExports *m = &self->mods[i];
+    if (m->new_sum != m->calls_sum) m->calls_changed = true;
+    m->calls_sum = m->new_sum;
+  }
+  if (overrides != self->overrides_sum) self->overrides_changed = true;
+  self->overrides_sum = overrides;
   self->dirty = false;
 }
 
 /* A "#..." name: through the sealed table, or by a scan while it is stale
  * (single-threaded callers such as unit tests). */
+static void record_fact(const ProjectIndex *self, const char *name) {
+  if (!recorder) return;
+  if (!strncmp(name, "#override.", 10)) {
+    record(-1);
+    return;
+  }
+  if (strncmp(name, "#call.", 6)) return;
+  const char *callee = name + 6, *hash = strchr(callee, '#');
+  size_t n = hash ? (size_t)(hash - callee) : strlen(callee);
+  for (size_t k = n; k > 0; k--) {
+    if (k < n && callee[k] != '.') continue;
+    const Slot *sl = slot_find(self, callee, k);
+    if (sl && sl->exact && sl->mod >= 0) {
+      record(2 * sl->mod + 1);
+      return;
+    }
+  }
+}
+
 static bool fact_get(const ProjectIndex *self, const char *name, Value *out) {
   if (!self) return false;
+  record_fact(self, name);
   if (!self->dirty) {
     if (!self->factcap) return false;
     const Fact *f = fact_slot(self->facts, self->factcap, name);
@@ -485,6 +548,7 @@ const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qual
 
 bool index_overridden(const ProjectIndex *self, const Command *cmd) {
   if (!self || !cmd) return false;
+  record(-1);
   if (self->dirty) {
     Value v;
     char buf[128];
@@ -492,4 +556,32 @@ bool index_overridden(const ProjectIndex *self, const Command *cmd) {
     return fact_get(self, buf, &v);
   }
   return self->overridden && self->overridden[cmd - commands_at(0)];
+}
+
+void index_deps_record(IndexDeps *d) {
+  if (d) d->n = 0;
+  recorder = d;
+}
+
+void index_deps_free(IndexDeps *d) {
+  free(d->ids);
+  memset(d, 0, sizeof *d);
+}
+
+void index_changes_reset(ProjectIndex *self) {
+  for (size_t i = 0; i < self->len; i++) self->mods[i].exports_changed = self->mods[i].calls_changed = false;
+  self->overrides_changed = false;
+}
+
+bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d) {
+  for (size_t i = 0; i < d->n; i++) {
+    int dep = d->ids[i];
+    if (dep == -1) {
+      if (self->overrides_changed) return true;
+      continue;
+    }
+    const ModExports *m = &self->mods[dep / 2];
+    if ((dep % 2 == 0 && m->exports_changed) || (dep % 2 == 1 && m->calls_changed)) return true;
+  }
+  return false;
 }

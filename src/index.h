@@ -58,6 +58,22 @@ void index_scan_defined(const char *text, size_t len, bool *defined);
 void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code);
 bool index_defines(const ProjectIndex *self, const char *method, bool test_code);
 
+/* What a model consulted, so that it is analysed again only when that
+ * changed: the modules whose exports it looked up, the call facts about its
+ * own functions, the overrides of client methods. index_deps_record(d) makes
+ * the index record into d (cleared) every look-up made on this thread until
+ * index_deps_record(NULL). index_changes_reset() starts a round; after its
+ * index_set_exports() calls and index_seal(), index_deps_changed() says
+ * whether anything d depends on changed. */
+typedef struct IndexDeps {
+  int *ids;
+  size_t n, cap;
+} IndexDeps;
+void index_deps_record(IndexDeps *d);
+void index_deps_free(IndexDeps *d);
+void index_changes_reset(ProjectIndex *self);
+bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d);
+
 /* Dotted module name of a path: "src/app/ext.py" -> "src.app.ext",
  * "app/__init__.py" -> "app". Returns malloc'ed string (caller frees). */
 char *module_name_for_path(const char *path);

@@ -31,6 +31,7 @@ typedef struct FileWork {
   bool modelled;   /* a deferred file's model was built and its exports recorded */
   bool looked;     /* ... and that model consulted the index */
   bool fresh;      /* ... exports copied this round, not yet in the index */
+  IndexDeps deps;  /* what its last analysis consulted in the index */
   Export *ex;      /* a deferred file's exports, copied (malloc'ed) before its model went */
   size_t nex;
   bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
@@ -218,7 +219,9 @@ static void job_model(Run *r, TSParser *p, size_t i) {
     w->stale = false;
     TSTree *tree = parse(p, &r->out->files[i].src);
     Arena *a = arena_new();
+    index_deps_record(&w->deps);
     Model *m = model_build(a, &r->out->files[i].src, tree, w->module, r->index);
+    index_deps_record(NULL);
     exports_free(w);
     w->nex = model_nexports(m);
     w->ex = xcalloc(w->nex + 1, sizeof(Export));
@@ -238,12 +241,14 @@ static void job_model(Run *r, TSParser *p, size_t i) {
   }
   if (!w->tree || (w->model && !w->stale)) return;
   w->stale = false;
+  index_deps_record(&w->deps);
   if (w->model) {
     model_refresh(w->model, r->index); /* the walk is kept: only the analysis is redone */
-    return;
+  } else {
+    w->marena = arena_new();
+    w->model = model_build(w->marena, &r->out->files[i].src, w->tree, w->module, r->index);
   }
-  w->marena = arena_new();
-  w->model = model_build(w->marena, &r->out->files[i].src, w->tree, w->module, r->index);
+  index_deps_record(NULL);
 }
 
 /* ---------------------------------------------------------------- pass 2 */
@@ -557,6 +562,7 @@ static void build_index(Run *r) {
   for (int round = 0; round < 4; round++) {
     index_seal(r->index);
     run_parallel(r, job_model);
+    index_changes_reset(r->index);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
       FileWork *w = &r->work[i];
@@ -577,7 +583,8 @@ static void build_index(Run *r) {
     /* the index changed: models that looked at it must be analysed again */
     for (size_t i = 0; i < r->files->len; i++) {
       FileWork *w = &r->work[i];
-      if ((w->model && model_used_index(w->model)) || (w->deferred && w->looked)) w->stale = true;
+      bool looked = (w->model && model_used_index(w->model)) || (w->deferred && w->looked);
+      if (looked && index_deps_changed(r->index, &w->deps)) w->stale = true;
     }
   }
 }
@@ -668,6 +675,7 @@ static void finish(Run *r) {
     out->nfindings += out->files[i].nfindings;
     free(r->work[i].module);
     exports_free(&r->work[i]);
+    index_deps_free(&r->work[i].deps);
     if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
     if (r->work[i].model) model_free(r->work[i].model);
     arena_delete(r->work[i].marena);

@@ -791,9 +791,8 @@ static bool overridden(Model *m, const Command *cmd) {
     }
   }
   if (m->local_overrides && m->local_overrides[cmd - commands_at(0)]) return true;
-  bool hit = index_overridden(m->index, cmd);
-  m->used_index |= hit;
-  return hit;
+  if (m->index) m->used_index = true; /* an override may be exported in a later round */
+  return index_overridden(m->index, cmd);
 }
 
 static void add_call(Model *m, const PendingCall *p, Value v) {
