@@ -335,10 +335,11 @@ static bool ident_char(char c) {
 /* After `def NAME`: is the body only `...` or `pass` (a Protocol or stub)? */
 static bool stub_body(const char *q, const char *end) {
   int depth = 0;
-  for (; q < end; q++) {
+  for (; q < end; q++) { /* to the signature's colon; a broken one ends at its line */
     if (*q == '(' || *q == '[') depth++;
     else if (*q == ')' || *q == ']') depth--;
     else if (*q == ':' && depth <= 0) break;
+    else if (*q == '\n' && depth <= 0) return false;
   }
   for (q++; q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'); q++) {}
   if (end - q >= 3 && !memcmp(q, "...", 3)) return true;
@@ -521,10 +522,6 @@ static bool fact_get(const ProjectIndex *self, const char *name, Value *out) {
         found = true;
       }
   return found;
-}
-
-bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out) {
-  return fact_get(self, name, out);
 }
 
 bool index_call_fact(const ProjectIndex *self, const char *callee, const char *slot, Value *out) {

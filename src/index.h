@@ -21,8 +21,6 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out);
  * project class "pkg.mod.Cls", looked up along its bases in other modules. */
 bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
                   Value *out);
-/* A "#" export of that name, merged over every module ("#override.lock"). */
-bool index_lookup_any(const ProjectIndex *self, const char *name, Value *out);
 /* What the project's calls pass to parameter slot `slot` ("0", "k:conn") of
  * callee "pkg.mod.func" (canonical module name), merged over all callers. */
 bool index_call_fact(const ProjectIndex *self, const char *callee, const char *slot, Value *out);

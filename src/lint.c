@@ -257,11 +257,18 @@ static void job_model(Run *r, TSParser *p, size_t i) {
  * unsafe: one clue is not proof enough for --fix to rewrite code. */
 static void weaken_inferred_fix(const Model *m, Finding *f) {
   if (f->fix.applicability != FIX_SAFE) return;
-  for (size_t i = 0; i < model_ncalls(m); i++) {
+  /* call sites are in tree order (by start byte): the calls inside the
+   * finding's span, and the few just before it that may enclose it */
+  size_t n = model_ncalls(m), lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(model_call(m, mid)->node) < f->start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo >= 4 ? lo - 4 : 0; i < n; i++) {
     const CallSite *cs = model_call(m, i);
-    if (!cs->recv.inferred || ts_node_start_byte(cs->node) >= f->end ||
-        ts_node_end_byte(cs->node) <= f->start)
-      continue;
+    if (ts_node_start_byte(cs->node) >= f->end) break;
+    if (!cs->recv.inferred || ts_node_end_byte(cs->node) <= f->start) continue;
     f->fix.applicability = FIX_UNSAFE;
     return;
   }
@@ -284,7 +291,10 @@ static void dispatch_calls(Run *r, RuleCtx *ctx, const Model *m, Vec *found) {
       ctx->rule = takers[k];
       size_t before = found->len;
       takers[k]->impl->on_call(ctx, cs);
-      for (size_t f = before; f < found->len; f++) weaken_inferred_fix(m, vec_at(found, f));
+      for (size_t f = before; f < found->len && cs->recv.inferred; f++) {
+        Finding *fd = vec_at(found, f);
+        if (fd->fix.applicability == FIX_SAFE) fd->fix.applicability = FIX_UNSAFE;
+      }
     }
   }
 }
@@ -370,45 +380,72 @@ static void record_calls(FileResult *fr, const Model *m) {
 
 /* "12:5\tself.conn\t3\thset,zadd\tinferred\twhy" per receiver and reason,
  * in order of first appearance. */
+/* The model the comparator below reads (qsort has no context argument). */
+static _Thread_local const Model *unres_m;
+
+/* Order of entries: by receiver and reason, then by position. */
+static int unres_cmp(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  const Unresolved *u = model_unresolved(unres_m, x), *v = model_unresolved(unres_m, y);
+  int c = strcmp(u->recv, v->recv);
+  if (!c) c = strcmp(u->why, v->why);
+  return c ? c : (x < y ? -1 : x > y);
+}
+
+typedef struct UGroup {
+  size_t from, to; /* a run of the sorted entries */
+} UGroup;
+
+static int ugroup_cmp(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b; /* first entry indices */
+  return x < y ? -1 : x > y;
+}
+
+/* Adds `meth` to the comma list unless it is there (the list is bounded). */
+static void add_method(char *list, size_t cap, size_t *used, const char *meth) {
+  size_t k = strlen(meth);
+  for (const char *p = list; (p = strstr(p, meth)); p += k)
+    if ((p == list || p[-1] == ',') && (p[k] == ',' || p[k] == '\0')) return;
+  int w = snprintf(list + *used, cap - *used, "%s%s", *used ? "," : "", meth);
+  if (w > 0 && (size_t)w < cap - *used) *used += (size_t)w;
+}
+
 static void record_unresolved(FileResult *fr, const Model *m) {
   size_t n = model_nunresolved(m);
   if (!n) return;
-  fr->unresolved = arena_alloc(fr->arena, n * sizeof(char *));
-  size_t *first = xcalloc(n, sizeof(size_t)), ngroups = 0;
-  for (size_t k = 0; k < n; k++) {
-    const Unresolved *u = model_unresolved(m, k);
-    size_t g = 0;
-    while (g < ngroups) {
-      const Unresolved *f = model_unresolved(m, first[g]);
-      if (!strcmp(f->recv, u->recv) && !strcmp(f->why, u->why)) break;
-      g++;
-    }
-    if (g == ngroups) first[ngroups++] = k;
+  size_t *order = xcalloc(n, sizeof(size_t));
+  for (size_t k = 0; k < n; k++) order[k] = k;
+  unres_m = m;
+  qsort(order, n, sizeof(size_t), unres_cmp);
+  /* groups as (first entry index, run start, run end), in order of appearance */
+  size_t *groups = xcalloc(3 * n, sizeof(size_t)), ng = 0;
+  for (size_t k = 0; k < n;) {
+    size_t e = k + 1;
+    while (e < n && !strcmp(model_unresolved(m, order[e])->recv, model_unresolved(m, order[k])->recv) &&
+           !strcmp(model_unresolved(m, order[e])->why, model_unresolved(m, order[k])->why))
+      e++;
+    groups[3 * ng] = order[k];
+    groups[3 * ng + 1] = k;
+    groups[3 * ng + 2] = e;
+    ng++;
+    k = e;
   }
-  for (size_t g = 0; g < ngroups; g++) {
-    const Unresolved *f = model_unresolved(m, first[g]);
+  qsort(groups, ng, 3 * sizeof(size_t), ugroup_cmp);
+  fr->unresolved = arena_alloc(fr->arena, ng * sizeof(char *));
+  for (size_t g = 0; g < ng; g++) {
+    const Unresolved *f = model_unresolved(m, groups[3 * g]);
     Position pos = source_position(&fr->src, ts_node_start_byte(f->node));
     char methods[256] = "";
-    size_t count = 0, used = 0;
-    for (size_t k = first[g]; k < n; k++) {
-      const Unresolved *u = model_unresolved(m, k);
-      if (strcmp(f->recv, u->recv) || strcmp(f->why, u->why)) continue;
-      count++;
-      bool seen = false;
-      for (size_t j = first[g]; j < k && !seen; j++) {
-        const Unresolved *o = model_unresolved(m, j);
-        seen = !strcmp(o->recv, u->recv) && !strcmp(o->why, u->why) && !strcmp(o->method, u->method);
-      }
-      if (seen) continue;
-      int w = snprintf(methods + used, sizeof methods - used, "%s%s", used ? "," : "", u->method);
-      if (w > 0 && (size_t)w < sizeof methods - used) used += (size_t)w;
-    }
+    size_t used = 0, count = groups[3 * g + 2] - groups[3 * g + 1];
+    for (size_t k = groups[3 * g + 1]; k < groups[3 * g + 2]; k++)
+      add_method(methods, sizeof methods, &used, model_unresolved(m, order[k])->method);
     fr->unresolved[g] = arena_printf(fr->arena, "%u:%u\t%s\t%zu\t%s\t%s\t%s", pos.line,
                                      pos.column, f->recv, count, methods,
                                      f->inferred ? "inferred" : "unresolved", f->why);
   }
-  fr->nunresolved = ngroups;
-  free(first);
+  fr->nunresolved = ng;
+  free(groups);
+  free(order);
 }
 
 #define MAX_KEYS_PER_CALL 8

@@ -331,13 +331,27 @@ static bool has_decorator(Model *m, TSNode decorated, const char *name) {
   return false;
 }
 
-/* `pipe`, `pipeline`, `redis_pipeline`: a parameter named for a pipeline. */
-static bool names_pipeline(const Model *m, TSNode name) {
-  const char *t = m->src->text + nstart(name);
-  size_t n = nend(name) - nstart(name);
+bool model_names_pipeline(const char *t, size_t n) {
   for (size_t i = 0; i + 4 <= n; i++)
     if (!strncmp(t + i, "pipe", 4)) return true;
   return false;
+}
+
+ObjKind model_pipeline_kind(const Model *m, TSNode args, bool cluster) {
+  TSNode t = call_kwarg(m->src, args, "transaction");
+  if (ts_node_is_null(t)) t = call_arg(args, 0);
+  if (ts_node_is_null(t)) return cluster ? OBJ_PIPELINE : OBJ_TRANSACTION;
+  return node_is(t, SYM.true_) ? OBJ_TRANSACTION : OBJ_PIPELINE; /* False, or not a literal */
+}
+
+int model_name_binding(const Model *m, int scope, const char *name, size_t len) {
+  for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
+    ScopeKind k = scope_at(m, s)->kind;
+    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
+    int b = model_binding_find(m, s, name, len);
+    if (b >= 0) return b;
+  }
+  return -1;
 }
 
 /* pytest passes fixtures to test functions and to other fixtures by name. */
@@ -367,7 +381,7 @@ static void walk_params(Model *m, const Walk *w, TSNode params, Function *f) {
     TSNode v = !ts_node_is_null(type) ? type : !ts_node_is_null(value) ? value : name;
     assign_add(m, k, b, w->scope, v, nstart(p));
     ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->param = true;
-    if (k == A_VALUE && node_is(value, SYM.none) && names_pipeline(m, name))
+    if (k == A_VALUE && node_is(value, SYM.none) && model_names_pipeline(m->src->text + nstart(name), nend(name) - nstart(name)))
       assign_add(m, A_PIPE_PARAM, b, w->scope, name, nstart(p));
     if (k == A_TYPE && !ts_node_is_null(value)) {
       assign_add(m, A_VALUE, b, w->scope, value, nstart(p));
@@ -771,25 +785,52 @@ static TSNode key_arg(const Model *m, const Command *cmd, TSNode args) {
   return k;
 }
 
-/* Does a client subclass of the project override redis-py's command method?
- * Its calls then do what the project's method does, not the command. The
- * file's own overrides are gathered once (m->local_overrides). */
-static bool overridden(Model *m, const Command *cmd) {
-  if (!m->overrides_scanned) {
-    m->overrides_scanned = true;
-    for (size_t i = 0; i < m->funcs.len; i++) {
-      const Function *f = vec_at(&m->funcs, i);
-      if (f->cls < 0 || !((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
-        continue;
-      const Command *c = commands_find(f->name, (uint32_t)strlen(f->name));
+/* A body of only `...`, `pass` or a docstring: a Protocol's or stub's method. */
+static bool stub(const Model *m, const Function *f) {
+  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (nsym(st) == SYM.pass_statement || nsym(st) == SYM.comment) continue;
+    if (nsym(st) == SYM.expression_statement) {
+      TSNode e = ts_node_named_child(st, 0);
+      if (nsym(e) == SYM.string || node_text_eq(m->src, e, "...")) continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+static bool *bool_table(Model *m, size_t n) {
+  bool *t = arena_alloc(m->arena, n + 1);
+  memset(t, 0, n + 1);
+  return t;
+}
+
+void model_method_tables(Model *m) {
+  if (m->tables_done) return;
+  m->tables_done = true;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls < 0) continue;
+    uint32_t len = (uint32_t)strlen(f->name);
+    if (((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class) {
+      const Command *c = commands_find(f->name, len);
       if (!c) continue;
-      if (!m->local_overrides) {
-        m->local_overrides = arena_alloc(m->arena, commands_count() + 1);
-        memset(m->local_overrides, 0, commands_count() + 1);
-      }
+      if (!m->local_overrides) m->local_overrides = bool_table(m, commands_count());
       m->local_overrides[c - commands_at(0)] = true;
+    } else {
+      int di = commands_distinctive_index(f->name, len);
+      if (di < 0 || stub(m, f)) continue;
+      if (!m->defined_local) m->defined_local = bool_table(m, commands_ndistinctive());
+      m->defined_local[di] = true;
     }
   }
+}
+
+/* Does a client subclass of the project override redis-py's command method?
+ * Its calls then do what the project's method does, not the command. */
+static bool overridden(Model *m, const Command *cmd) {
+  model_method_tables(m);
   if (m->local_overrides && m->local_overrides[cmd - commands_at(0)]) return true;
   if (m->index) m->used_index = true; /* an override may be exported in a later round */
   return index_overridden(m->index, cmd);
@@ -1079,14 +1120,13 @@ static void analyse(Model *m) {
 void model_refresh(Model *m, const ProjectIndex *index) {
   m->index = index;
   m->used_index = m->any_callers = m->view_proven = false;
-  m->overrides_scanned = m->defined_scanned = false;
+  m->tables_done = false;
   m->local_overrides = m->defined_local = NULL;
+  m->evidence = NULL;
   m->calls.len = m->unresolved.len = m->proven.len = m->ctors.len = m->exports.len = 0;
   for (size_t i = 0; i < m->bindings.len; i++) {
     Binding *b = binding_at(m, (int)i);
-    b->val.kind = OBJ_NONE;
-    memset(&b->val, 0, sizeof b->val);
-    b->val.kind = OBJ_NONE;
+    b->val = mkval(OBJ_NONE);
     b->has_next = b->has_typed = b->has_inferred = b->has_callers = b->callers_ok = false;
     b->has_remote = b->fixture_done = false;
   }

@@ -47,8 +47,6 @@ static const Params *params_of_cached(Model *m, int fi) {
   return *slot;
 }
 
-static void params_of(Model *m, int fi, Params *out) { *out = *params_of_cached(m, fi); }
-
 static void params_scan(const Model *m, int fi, Params *out) {
   const Function *f = vec_at(&m->funcs, (size_t)fi);
   TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
@@ -105,18 +103,10 @@ static int init_of(const Model *m, int cls, int depth) {
 
 /* The one function or class a name in scope is bound to (never rebound). */
 static const Assign *sole_def(const Model *m, TSNode id, int scope) {
-  const char *t = m->src->text + nstart(id);
-  size_t len = nend(id) - nstart(id);
-  for (int s = scope; s >= 0; s = scope_at(m, s)->parent) {
-    ScopeKind k = scope_at(m, s)->kind;
-    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && s != scope)) continue;
-    int b = model_binding_find(m, s, t, len);
-    if (b < 0) continue;
-    const Assign *a = model_first_assign(m, b);
-    if (!a || model_next_assign(m, a) || (a->kind != A_FUNC && a->kind != A_CLASS)) return NULL;
-    return a;
-  }
-  return NULL;
+  int b = model_name_binding(m, scope, m->src->text + nstart(id), nend(id) - nstart(id));
+  const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+  if (!a || model_next_assign(m, a) || (a->kind != A_FUNC && a->kind != A_CLASS)) return NULL;
+  return a;
 }
 
 static void resolve_callee(Model *m, FCall *c) {
@@ -233,7 +223,7 @@ static void each_arg(Model *m, const FCall *c, ArgFn fn, void *data) {
 
 typedef struct Local {
   int fi, offset;
-  Params ps;
+  const Params *ps;
   bool splat;
 } Local;
 
@@ -244,12 +234,12 @@ static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
     return;
   }
   if (kw) {
-    for (int i = 0; i < l->ps.total; i++)
-      if (!strcmp(l->ps.names[i], kw)) give(param_binding(m, l->fi, kw), v);
+    for (int i = 0; i < l->ps->total; i++)
+      if (!strcmp(l->ps->names[i], kw)) give(param_binding(m, l->fi, kw), v);
     return;
   }
   int at = pos + l->offset;
-  if (at < l->ps.n) give(param_binding(m, l->fi, l->ps.names[at]), v);
+  if (at < l->ps->n) give(param_binding(m, l->fi, l->ps->names[at]), v);
 }
 
 /* Index facts for the module-level functions and classes of this file:
@@ -275,17 +265,16 @@ static void gather_remote(Model *m) {
       offset = 1;
     }
     if (!owner) continue;
-    Params ps;
-    params_of(m, (int)fi, &ps);
+    const Params *pp = params_of_cached(m, (int)fi);
     const char *base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, owner) : owner;
-    for (int i = offset; i < ps.total; i++) {
+    for (int i = offset; i < pp->total; i++) {
       Value v;
       int found = 0;
-      if (i < ps.n) found |= index_call_fact(m->index, base, arena_printf(m->arena, "%d", i - offset), &v);
+      if (i < pp->n) found |= index_call_fact(m->index, base, arena_printf(m->arena, "%d", i - offset), &v);
       Value kv;
-      int kfound = index_call_fact(m->index, base, arena_printf(m->arena, "k:%s", ps.names[i]), &kv);
+      int kfound = index_call_fact(m->index, base, arena_printf(m->arena, "k:%s", pp->names[i]), &kv);
       m->used_index = true; /* facts may arrive in a later round */
-      Binding *b = param_binding(m, (int)fi, ps.names[i]);
+      Binding *b = param_binding(m, (int)fi, pp->names[i]);
       if (!b) continue;
       Binding acc = {0};
       if (found) give(&acc, v);
@@ -329,11 +318,10 @@ void model_callers_round(Model *m) {
   for (size_t i = 0; i < m->fcalls.len; i++) {
     const FCall *c = vec_at(&m->fcalls, i);
     if (c->callee < 0) continue;
-    Local l = {.fi = c->callee, .offset = c->offset};
-    params_of(m, c->callee, &l.ps);
+    Local l = {.fi = c->callee, .offset = c->offset, .ps = params_of_cached(m, c->callee)};
     each_arg(m, c, give_local, &l);
     if (l.splat) /* parameters past a splat cannot be told apart */
-      for (int k = l.offset; k < l.ps.total; k++) give(param_binding(m, l.fi, l.ps.names[k]), (Value){0});
+      for (int k = l.offset; k < l.ps->total; k++) give(param_binding(m, l.fi, l.ps->names[k]), (Value){0});
   }
   mark_usable(m);
 }

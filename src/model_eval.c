@@ -62,12 +62,6 @@ static const Known KNOWN[] = {
     {"django_redis.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
 };
 
-static Value mkval(uint8_t kind) {
-  Value v = {0};
-  v.kind = kind;
-  return v;
-}
-
 /* Clients with redis-py's API under other names, as the redis-py name they
  * behave like: valkey-py (Valkey = Redis), aioredis 2.x (= redis.asyncio),
  * fakeredis (FakeRedis = Redis, FakeAsyncRedis = redis.asyncio.Redis).
@@ -192,13 +186,8 @@ static Value lookup_name(const Model *m, int scope, const char *name, size_t len
       return v;
     }
   }
-  for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
-    ScopeKind k = scope_at(m, s)->kind;
-    if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
-    int b = model_binding_find(m, s, name, len);
-    if (b >= 0) return lookup_binding(m, b);
-  }
-  return mkval(OBJ_UNKNOWN);
+  int b = model_name_binding(m, scope, name, len);
+  return b >= 0 ? lookup_binding(m, b) : mkval(OBJ_UNKNOWN);
 }
 
 const char *model_qualname(const Model *m, TSNode n, int scope) {
@@ -366,11 +355,7 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
   *handled = true;
   if (ov.kind == OBJ_NONE) return ov; /* not resolved yet (or None): neutral */
   if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "pipeline")) {
-    TSNode t = call_kwarg(m->src, args, "transaction");
-    if (ts_node_is_null(t)) t = call_arg(args, 0);
-    bool tx = ts_node_is_null(t) ? !ov.cluster : !node_is(t, SYM.false_);
-    if (!ts_node_is_null(t) && !node_is(t, SYM.true_) && !node_is(t, SYM.false_)) tx = false;
-    ov.kind = tx ? OBJ_TRANSACTION : OBJ_PIPELINE;
+    ov.kind = model_pipeline_kind(m, args, ov.cluster);
     ov.ctor_start = nstart(n);
     ov.ctor_end = nend(n);
     return ov;

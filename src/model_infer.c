@@ -19,12 +19,6 @@
 #include "model_internal.h"
 #include "rules/rule_util.h" /* in_test_code: the one notion of test code */
 
-static Value mk(uint8_t kind) {
-  Value v = {0};
-  v.kind = kind;
-  return v;
-}
-
 static size_t nargs(TSNode args) {
   size_t n = 0;
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
@@ -56,44 +50,31 @@ static bool call_shape_ok(const Model *m, const char *meth, TSNode args) {
   return n >= 1 || !strcmp(meth, "flushdb") || !strcmp(meth, "flushall");
 }
 
-/* A body of only `...`, `pass` or a docstring: a Protocol's or stub's method. */
-static bool stub(const Model *m, const Function *f) {
-  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body);
-  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-    TSNode st = ts_node_named_child(body, i);
-    if (nsym(st) == SYM.pass_statement || nsym(st) == SYM.comment) continue;
-    if (nsym(st) == SYM.expression_statement) {
-      TSNode e = ts_node_named_child(st, 0);
-      if (nsym(e) == SYM.string || node_text_eq(m->src, e, "...")) continue;
-    }
-    return false;
-  }
-  return true;
-}
-
-/* Does a class of this file, other than a client class, define `meth`?
- * Gathered once per model. */
+/* Does a class of this file, other than a client class, define `meth`? */
 static bool defined_here(Model *m, const char *meth) {
-  if (!m->defined_scanned) {
-    m->defined_scanned = true;
-    for (size_t i = 0; i < m->funcs.len; i++) {
-      const Function *f = vec_at(&m->funcs, i);
-      int di = f->cls < 0 ? -1 : commands_distinctive_index(f->name, (uint32_t)strlen(f->name));
-      if (di < 0 || stub(m, f) || ((const Class *)vec_at(&m->classes, (size_t)f->cls))->is_client_class)
-        continue;
-      if (!m->defined_local) {
-        m->defined_local = arena_alloc(m->arena, commands_ndistinctive() + 1);
-        memset(m->defined_local, 0, commands_ndistinctive() + 1);
-      }
-      m->defined_local[di] = true;
-    }
-  }
+  model_method_tables(m);
   int di = commands_distinctive_index(meth, (uint32_t)strlen(meth));
   return m->defined_local && di >= 0 && m->defined_local[di];
 }
 
-/* The method name of a pending call when it is evidence; NULL otherwise. */
+static const char *evidence_of(Model *m, const PendingCall *p);
+
+/* The method name of a pending call when it is evidence; NULL otherwise.
+ * Worked out once per call and analysis (both passes here ask). */
 static const char *evidence(Model *m, const PendingCall *p) {
+  size_t i = (size_t)(p - (const PendingCall *)m->pending.data);
+  if (!m->evidence) {
+    m->evidence = arena_alloc(m->arena, (m->pending.len + 1) * sizeof(char *));
+    memset(m->evidence, 0, (m->pending.len + 1) * sizeof(char *));
+  }
+  if (!m->evidence[i]) {
+    const char *e = evidence_of(m, p);
+    m->evidence[i] = e ? e : "";
+  }
+  return m->evidence[i][0] ? m->evidence[i] : NULL;
+}
+
+static const char *evidence_of(Model *m, const PendingCall *p) {
   TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
   TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
   uint32_t len = nend(attr) - nstart(attr);
@@ -125,17 +106,8 @@ static bool never_a_client(const Model *m, TSNode id, int scope) {
  * class's instance binding, added when the class never assigns it: a base
  * class in another file does). -1 when it names none. */
 static int receiver_binding(Model *m, TSNode recv, int scope) {
-  if (nsym(recv) == SYM.identifier) {
-    const char *t = m->src->text + nstart(recv);
-    size_t len = nend(recv) - nstart(recv);
-    for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
-      ScopeKind k = scope_at(m, s)->kind;
-      if (k == SCOPE_INSTANCE || (k == SCOPE_CLASS && !first)) continue;
-      int b = model_binding_find(m, s, t, len);
-      if (b >= 0) return b;
-    }
-    return -1;
-  }
+  if (nsym(recv) == SYM.identifier)
+    return model_name_binding(m, scope, m->src->text + nstart(recv), nend(recv) - nstart(recv));
   if (nsym(recv) != SYM.attribute) return -1;
   TSNode obj = ts_node_child_by_field_id(recv, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(recv, SYM.f_attribute);
@@ -146,16 +118,10 @@ static int receiver_binding(Model *m, TSNode recv, int scope) {
   return model_binding_get(m, c->inst_scope, m->src->text + nstart(attr), nend(attr) - nstart(attr));
 }
 
-static bool names_pipe(const char *t, size_t n) {
-  for (size_t i = 0; i + 4 <= n; i++)
-    if (!memcmp(t + i, "pipe", 4)) return true;
-  return false;
-}
-
 /* What the use says the receiver is: a pipeline when it is made by
  * `.pipeline(...)` or named for one, a client otherwise. */
 static Value inferred_value(const Model *m, TSNode recv, const PendingCall *p) {
-  Value v = mk(OBJ_CLIENT);
+  Value v = mkval(OBJ_CLIENT);
   v.inferred = true;
   v.decode = TRI_UNKNOWN;
   v.is_async = p->awaited;
@@ -164,15 +130,12 @@ static Value inferred_value(const Model *m, TSNode recv, const PendingCall *p) {
   if (nsym(recv) == SYM.call) {
     TSNode fn = ts_node_child_by_field_id(recv, SYM.f_function);
     if (node_is(fn, SYM.attribute) &&
-        node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "pipeline")) {
-      TSNode args = ts_node_child_by_field_id(recv, SYM.f_arguments);
-      TSNode t = call_kwarg(m->src, args, "transaction");
-      if (ts_node_is_null(t)) t = call_arg(args, 0);
-      v.kind = node_is(t, SYM.false_) ? OBJ_PIPELINE : OBJ_TRANSACTION;
-    }
+        node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "pipeline"))
+      v.kind = model_pipeline_kind(m, ts_node_child_by_field_id(recv, SYM.f_arguments), false);
     return v;
   }
-  if (names_pipe(m->src->text + nstart(name), nend(name) - nstart(name))) v.kind = OBJ_PIPELINE;
+  if (model_names_pipeline(m->src->text + nstart(name), nend(name) - nstart(name)))
+    v.kind = OBJ_PIPELINE;
   return v;
 }
 
@@ -221,11 +184,11 @@ static TSNode chain_root(TSNode n) {
 }
 
 Value model_infer_site(Model *m, const PendingCall *p) {
-  if (!evidence(m, p)) return mk(OBJ_UNKNOWN);
+  if (!evidence(m, p)) return mkval(OBJ_UNKNOWN);
   TSNode fn = ts_node_child_by_field_id(p->node, SYM.f_function);
   TSNode recv = ts_node_child_by_field_id(fn, SYM.f_object);
   TSNode root = chain_root(recv);
-  if (nsym(recv) == SYM.identifier && never_a_client(m, recv, p->scope)) return mk(OBJ_UNKNOWN);
+  if (nsym(recv) == SYM.identifier && never_a_client(m, recv, p->scope)) return mkval(OBJ_UNKNOWN);
   if (nsym(root) == SYM.identifier && !ts_node_eq(root, recv)) {
     /* os.path..., np.x...: an external module's attribute is not a client */
     const char *t = m->src->text + nstart(root);
@@ -233,12 +196,12 @@ Value model_infer_site(Model *m, const PendingCall *p) {
     for (int s = p->scope; s >= 0; s = scope_at(m, s)->parent) {
       const Import *im = model_import_find(m, s, t, len);
       if (im && im->module && !(m->index && index_matches_module(m->index, im->qualified)))
-        return mk(OBJ_UNKNOWN);
+        return mkval(OBJ_UNKNOWN);
       if (im || model_binding_find(m, s, t, len) >= 0) break;
     }
   }
   if (nsym(recv) == SYM.string || nsym(recv) == SYM.list || nsym(recv) == SYM.dictionary)
-    return mk(OBJ_UNKNOWN);
+    return mkval(OBJ_UNKNOWN);
   return inferred_value(m, recv, p);
 }
 

@@ -90,10 +90,11 @@ struct Model {
   bool view_proven;     /* model_view_proven() */
   bool any_callers;     /* some parameter may get callers' values (model_callers.c) */
   int round;            /* resolution round under way (model_resolve_bindings) */
-  bool overrides_scanned; /* local_overrides computed */
+  bool tables_done;       /* model_method_tables() ran for this analysis */
   bool *local_overrides;  /* per commands_at() index, or NULL: none in this file */
   bool *defined_local;    /* per distinctive index: a non-client class here defines it */
-  bool defined_scanned;
+  const char **evidence;  /* per pending call: its Redis-only method name, "" for none;
+                             NULL until model_infer.c needs it */
   void *params;         /* model_callers.c: per-function parameter lists, lazily */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
@@ -121,6 +122,26 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
                                     uint32_t before);
 const Import *model_import_find(const Model *m, int scope, const char *name, size_t len);
 
+
+static inline Value mkval(uint8_t kind) {
+  Value v = {0};
+  v.kind = kind;
+  return v;
+}
+
+/* model.c */
+/* `pipe`, `pipeline`, `redis_pipeline`: a name given to a pipeline. */
+bool model_names_pipeline(const char *t, size_t n);
+/* The kind `<client>.pipeline(args)` makes: a transaction unless
+ * transaction=False (a cluster client's default is a plain pipeline). */
+ObjKind model_pipeline_kind(const Model *m, TSNode args, bool cluster);
+/* Per-model tables of the methods its classes define (once per analysis):
+ * Redis-only names defined by non-client classes (m->defined_local) and
+ * command methods client subclasses override (m->local_overrides). */
+void model_method_tables(Model *m);
+/* The binding a name refers to from `scope` (Python's rule: a class body's
+ * names are not seen from its methods), or -1. */
+int model_name_binding(const Model *m, int scope, const char *name, size_t len);
 
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
