@@ -344,6 +344,45 @@ ObjKind model_pipeline_kind(const Model *m, TSNode args, bool cluster) {
   return node_is(t, SYM.true_) ? OBJ_TRANSACTION : OBJ_PIPELINE; /* False, or not a literal */
 }
 
+/* The model whose classes the comparator below orders (qsort has no context). */
+static _Thread_local const Model *class_m;
+
+static int class_order_cmp(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  int c = strcmp(((const Class *)vec_at(&class_m->classes, (size_t)x))->name,
+                 ((const Class *)vec_at(&class_m->classes, (size_t)y))->name);
+  return c ? c : (x < y ? -1 : x > y);
+}
+
+static void build_class_order(Model *m) {
+  m->class_order = arena_alloc(m->arena, (m->classes.len + 1) * sizeof(int));
+  for (size_t i = 0; i < m->classes.len; i++) m->class_order[i] = (int)i;
+  class_m = m;
+  qsort(m->class_order, m->classes.len, sizeof(int), class_order_cmp);
+}
+
+static int name_cmp_node(const Model *m, TSNode id, const char *name) {
+  size_t len = nend(id) - nstart(id);
+  int c = strncmp(m->src->text + nstart(id), name, len);
+  return c ? c : (name[len] ? -1 : 0);
+}
+
+size_t model_classes_named(const Model *m, TSNode id, size_t *first) {
+  size_t lo = 0, hi = m->classes.len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const Class *c = vec_at(&m->classes, (size_t)m->class_order[mid]);
+    if (name_cmp_node(m, id, c->name) > 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < m->classes.len &&
+         !name_cmp_node(m, id, ((const Class *)vec_at(&m->classes, (size_t)m->class_order[end]))->name))
+    end++;
+  *first = lo;
+  return end - lo;
+}
+
 int model_name_binding(const Model *m, int scope, const char *name, size_t len) {
   for (int s = scope, first = 1; s >= 0; s = scope_at(m, s)->parent, first = 0) {
     ScopeKind k = scope_at(m, s)->kind;
@@ -997,14 +1036,28 @@ static bool exportable(Value v, bool member) {
 /* Module-level classes: their client attributes ("Cls.attr") and their bases
  * (qualified), so subclasses in other files find what a base sets. */
 static void export_classes(Model *m) {
-  for (size_t ci = 0; ci < m->classes.len; ci++) {
-    const Class *c = vec_at(&m->classes, ci);
-    if (scope_at(m, c->scope)->parent != 0) continue;
+  /* the exportable class and instance bindings, grouped by class (one pass,
+   * binding order kept within a class) */
+  size_t nc = m->classes.len;
+  size_t *at = xcalloc(nc + 2, sizeof(size_t)), *members = xcalloc(m->bindings.len + 1, sizeof(size_t));
+  for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < m->bindings.len; i++) {
       const Binding *b = binding_at(m, (int)i);
-      if ((b->scope != c->scope && b->scope != c->inst_scope) || !exportable(b->val, true) ||
-          b->first_assign < 0)
+      const Scope *sc = scope_at(m, b->scope);
+      if ((sc->kind != SCOPE_CLASS && sc->kind != SCOPE_INSTANCE) || sc->cls < 0 ||
+          !exportable(b->val, true) || b->first_assign < 0)
         continue;
+      if (pass == 0) at[sc->cls + 2]++;
+      else members[at[sc->cls + 1]++] = i;
+    }
+    if (pass == 0)
+      for (size_t c = 0; c < nc; c++) at[c + 2] += at[c + 1];
+  }
+  for (size_t ci = 0; ci < nc; ci++) {
+    const Class *c = vec_at(&m->classes, ci);
+    if (scope_at(m, c->scope)->parent != 0) continue;
+    for (size_t k = ci ? at[ci] : 0; k < at[ci + 1]; k++) {
+      const Binding *b = binding_at(m, (int)members[k]);
       Export *e = vec_push(&m->exports);
       e->name = arena_printf(m->arena, "%s.%s", c->name, b->name);
       e->value = b->val;
@@ -1014,12 +1067,10 @@ static void export_classes(Model *m) {
     for (uint32_t i = 0; i < n; i++) {
       TSNode sup = ts_node_named_child(supers, i);
       const char *qn = NULL;
-      if (nsym(sup) == SYM.identifier) {
-        for (size_t k = 0; k < m->classes.len && !qn; k++)
-          if (node_text_eq(m->src, sup, ((const Class *)vec_at(&m->classes, k))->name))
-            qn = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module,
-                                             ((const Class *)vec_at(&m->classes, k))->name)
-                              : ((const Class *)vec_at(&m->classes, k))->name;
+      size_t first;
+      if (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)) {
+        const char *name = ((const Class *)vec_at(&m->classes, (size_t)m->class_order[first]))->name;
+        qn = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, name) : name;
       }
       if (!qn) qn = model_qualname(m, sup, 0);
       if (!qn || !m->index || !index_matches_module(m->index, qn)) continue;
@@ -1028,6 +1079,8 @@ static void export_classes(Model *m) {
       e->base = qn;
     }
   }
+  free(at);
+  free(members);
 }
 
 /* Methods a client subclass of this file overrides (`Database(Redis)` with
@@ -1103,6 +1156,7 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
   index_walk(m);
+  build_class_order(m);
   model_callers_prepare(m);
   analyse(m);
   return m;

@@ -72,10 +72,14 @@ static void params_scan(const Model *m, int fi, Params *out) {
   }
 }
 
+/* The method `name` of class cls (its first definition), or -1: through the
+ * class body's binding, O(1). */
 static int method_named(const Model *m, int cls, const char *name) {
-  for (size_t i = 0; i < m->funcs.len; i++) {
-    const Function *f = vec_at(&m->funcs, i);
-    if (f->cls == cls && !strcmp(f->name, name)) return (int)i;
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  int b = model_binding_find(m, c->scope, name, strlen(name));
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a)) {
+    if (a->kind != A_FUNC) continue;
+    if (((const Function *)vec_at(&m->funcs, (size_t)a->index))->cls == cls) return a->index;
   }
   return -1;
 }
@@ -91,10 +95,11 @@ static int init_of(const Model *m, int cls, int depth) {
   for (uint32_t i = 0; i < n; i++) {
     TSNode sup = ts_node_named_child(supers, i);
     if (nsym(sup) != SYM.identifier) continue;
-    for (size_t k = 0; k < m->classes.len; k++) {
-      if ((int)k == cls || !node_text_eq(m->src, sup, ((const Class *)vec_at(&m->classes, k))->name))
-        continue;
-      int b = init_of(m, (int)k, depth + 1);
+    size_t first, same = model_classes_named(m, sup, &first);
+    for (size_t k = 0; k < same; k++) {
+      int ci = m->class_order[first + k];
+      if (ci == cls) continue;
+      int b = init_of(m, ci, depth + 1);
       if (b >= 0) return b;
     }
   }

@@ -221,12 +221,10 @@ static Value produce(Value callee) {
   return v;
 }
 
+/* The first class of this file with that name, or -1. */
 static int class_by_name(const Model *m, TSNode id) {
-  for (size_t i = 0; i < m->classes.len; i++) {
-    const Class *c = vec_at(&m->classes, i);
-    if (node_text_eq(m->src, id, c->name)) return (int)i;
-  }
-  return -1;
+  size_t first;
+  return model_classes_named(m, id, &first) ? m->class_order[first] : -1;
 }
 
 static Value member_value(Value v) {

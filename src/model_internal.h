@@ -91,6 +91,7 @@ struct Model {
   bool any_callers;     /* some parameter may get callers' values (model_callers.c) */
   int round;            /* resolution round under way (model_resolve_bindings) */
   bool tables_done;       /* model_method_tables() ran for this analysis */
+  int *class_order;       /* class indices sorted by name, then index */
   bool *local_overrides;  /* per commands_at() index, or NULL: none in this file */
   bool *defined_local;    /* per distinctive index: a non-client class here defines it */
   const char **evidence;  /* per pending call: its Redis-only method name, "" for none;
@@ -139,6 +140,12 @@ ObjKind model_pipeline_kind(const Model *m, TSNode args, bool cluster);
  * Redis-only names defined by non-client classes (m->defined_local) and
  * command methods client subclasses override (m->local_overrides). */
 void model_method_tables(Model *m);
+/* Classes of this file named like identifier `id` (several when a name is
+ * defined twice): *first gets the index into m->class_order of the first, the
+ * count is returned; m->class_order[*first + k] are class indices, ascending.
+ * O(log n): the order is built once after the walk. */
+size_t model_classes_named(const Model *m, TSNode id, size_t *first);
+
 /* The binding a name refers to from `scope` (Python's rule: a class body's
  * names are not seen from its methods), or -1. */
 int model_name_binding(const Model *m, int scope, const char *name, size_t len);

@@ -16,6 +16,10 @@ typedef struct RuleCtx {
   Arena *arena;
   Vec *findings; /* Finding */
   const PyVer *pyver; /* the redis-py the file's project pins (pyver.h) */
+  /* Per function of the file, whether it takes a lock or uses WATCH/MULTI
+   * (0 not asked yet, 1 no, 2 yes): rule_util's func_atomic_guarded, asked
+   * per call, answers each function once. Zeroed with the context. */
+  signed char *guarded;
 } RuleCtx;
 
 /* A finding on a node's span; message printf-style. Returns it for fixes. */

@@ -62,40 +62,58 @@ static const char *find_word(const char *text, const char *const *list) {
   }
 }
 
-typedef struct HelperTtl {
-  RuleCtx *ctx;
-  const CallSite *w;
-  TSNode key;
-  bool yes;
-} HelperTtl;
+/* Calls of a project helper named for an expiry (`self.expire(key)`, `await
+ * self.aexpire(key)`, `self._set_ttl(key)`), in tree order: gathered by one
+ * walk over the file when a write first needs them. */
+typedef struct Helpers {
+  bool done;
+  Vec calls; /* TSNode */
+} Helpers;
 
-/* `self.expire(key)`, `await self.aexpire(key)`, `self._set_ttl(key)`: a
- * project helper (not a Redis call) named for an expiry, given the same key. */
+typedef struct HelperScan {
+  RuleCtx *ctx;
+  Vec *out;
+} HelperScan;
+
 static bool helper_visit(TSNode n, void *data) {
-  HelperTtl *h = data;
-  if (h->yes) return false;
-  if (!node_is(n, SYM.call) || nstart(n) <= nend(h->w->node)) return true;
+  HelperScan *h = data;
+  if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode name = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(name, SYM.identifier)) return true;
   const char *t = ctx_text(h->ctx, name);
-  if (!strstr(t, "expire") && !strstr(t, "ttl")) return true;
-  TSNode a0 = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
-  h->yes = !ts_node_is_null(a0) && node_same_text(h->ctx->src, a0, h->key);
-  return !h->yes;
+  if (strstr(t, "expire") || strstr(t, "ttl")) *(TSNode *)vec_push(h->out) = n;
+  return true;
 }
 
-static bool helper_expires(RuleCtx *ctx, const CallSite *w) {
+/* A helper call after the write, in its function, given the same key. */
+static bool helper_expires(RuleCtx *ctx, Helpers *hs, const CallSite *w) {
   const Function *fn = model_function(ctx->model, w->func);
   TSNode key = call_arg(w->args, 0);
   if (!fn || ts_node_is_null(key)) return false;
-  HelperTtl h = {ctx, w, key, false};
-  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), helper_visit, &h);
-  return h.yes;
+  if (!hs->done) {
+    hs->done = true;
+    HelperScan scan = {ctx, &hs->calls};
+    node_walk(model_root(ctx->model), helper_visit, &scan);
+  }
+  size_t lo = 0, hi = hs->calls.len; /* first helper call after the write */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (nstart(*(TSNode *)vec_at(&hs->calls, mid)) <= nend(w->node)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < hs->calls.len; i++) {
+    TSNode n = *(TSNode *)vec_at(&hs->calls, i);
+    if (nstart(n) >= nend(fn->node)) break;
+    TSNode a0 = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
+    if (!ts_node_is_null(a0) && node_same_text(ctx->src, a0, key)) return true;
+  }
+  return false;
 }
 
 /* An expire of the same key later in the same function (any receiver). */
-static bool expired_later(RuleCtx *ctx, const CallSite *w, size_t wi) {
-  if (helper_expires(ctx, w)) return true;
+static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t wi) {
+  if (helper_expires(ctx, hs, w)) return true;
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
   for (size_t i = wi + 1; i < hi; i++) {
@@ -233,6 +251,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
+  Helpers hs = {false, VEC_INIT(TSNode)};
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0]) continue;
@@ -274,7 +293,7 @@ static void check(RuleCtx *ctx) {
       why = arena_printf(ctx->arena, "the function `%s` says %s", fn->name, word);
     else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
-    if (!why || (fn && expired_later(ctx, w, i))) continue;
+    if (!why || (fn && expired_later(ctx, &hs, w, i))) continue;
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
                              "under the default noeviction policy a full server rejects writes, "
@@ -285,6 +304,7 @@ static void check(RuleCtx *ctx) {
       f->key = arena_strdup(ctx->arena, w->key.text);
     add_fix(ctx, f, w);
   }
+  vec_free(&hs.calls);
 }
 
 /* Drops findings whose key template some file expires. */

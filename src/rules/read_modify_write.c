@@ -296,9 +296,17 @@ bool func_atomic_guarded(RuleCtx *ctx, size_t i) {
   const CallSite *cs = model_call(ctx->model, i);
   const Function *fn = model_function(ctx->model, cs->func);
   if (!fn) return false;
-  size_t lo, hi;
-  func_calls(ctx->model, i, cs->func, &lo, &hi);
-  return func_guarded(ctx, cs->func, fn->node, lo, hi) || in_lock(ctx, cs->node, fn->node);
+  if (!ctx->guarded) {
+    size_t nf = model_nfunctions(ctx->model) + 1;
+    ctx->guarded = arena_alloc(ctx->arena, nf);
+    memset(ctx->guarded, 0, nf);
+  }
+  if (!ctx->guarded[cs->func]) {
+    size_t lo, hi;
+    func_calls(ctx->model, i, cs->func, &lo, &hi);
+    ctx->guarded[cs->func] = func_guarded(ctx, cs->func, fn->node, lo, hi) ? 2 : 1;
+  }
+  return ctx->guarded[cs->func] == 2 || in_lock(ctx, cs->node, fn->node);
 }
 
 /* `r.set(K, int(v) + n)` -> `r.incrby(K, n)`: the method renamed and the

@@ -437,15 +437,25 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
   return m.found;
 }
 
+/* The first call site starting at or after `byte` (call sites are in tree
+ * order, so by start byte). */
+static size_t first_call_from(const Model *m, uint32_t byte) {
+  size_t lo = 0, hi = model_ncalls(m);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (nstart(model_call(m, mid)->node) < byte) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi) {
   const Function *fn = model_function(m, func);
-  size_t n = model_ncalls(m);
   *lo = i;
   *hi = i + 1;
   if (!fn) return;
-  uint32_t s = nstart(fn->node), e = nend(fn->node);
-  while (*lo > 0 && nstart(model_call(m, *lo - 1)->node) >= s) --*lo;
-  while (*hi < n && nstart(model_call(m, *hi)->node) < e) ++*hi;
+  *lo = first_call_from(m, nstart(fn->node)); /* O(log n): asked per call by rules */
+  *hi = first_call_from(m, nend(fn->node));
 }
 
 TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs) {
