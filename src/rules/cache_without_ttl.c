@@ -68,7 +68,32 @@ static const char *find_word(const char *text, const char *const *list) {
 typedef struct Helpers {
   bool done;
   Vec calls; /* TSNode */
+  bool listed;
+  Vec reads, expires; /* size_t: indices of the READS and EXPIRES call sites */
 } Helpers;
+
+/* The READS and EXPIRES call sites of the file, listed once (the checks per
+ * write then look only at those, not at every call of the function). */
+static void list_calls(RuleCtx *ctx, Helpers *hs) {
+  if (hs->listed) return;
+  hs->listed = true;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (call_method_in(cs, READS)) *(size_t *)vec_push(&hs->reads) = i;
+    if (call_method_in(cs, EXPIRES)) *(size_t *)vec_push(&hs->expires) = i;
+  }
+}
+
+/* Position in an ascending index list of the first entry >= i. */
+static size_t first_at_least(const Vec *v, size_t i) {
+  size_t lo = 0, hi = v->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (*(size_t *)vec_at(v, mid) < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 typedef struct HelperScan {
   RuleCtx *ctx;
@@ -116,10 +141,12 @@ static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t w
   if (helper_expires(ctx, hs, w)) return true;
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
-  for (size_t i = wi + 1; i < hi; i++) {
+  list_calls(ctx, hs);
+  for (size_t k = first_at_least(&hs->expires, wi + 1); k < hs->expires.len; k++) {
+    size_t i = *(size_t *)vec_at(&hs->expires, k);
+    if (i >= hi) break;
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->func == w->func && nstart(cs->node) > nstart(w->node) &&
-        call_method_in(cs, EXPIRES) && calls_same_key(ctx, cs, w))
+    if (cs->func == w->func && nstart(cs->node) > nstart(w->node) && calls_same_key(ctx, cs, w))
       return true;
   }
   return false;
@@ -172,14 +199,18 @@ static bool tested_visit(TSNode n, void *data) {
 
 /* `v = r.get(K)` and v tested before the write (or the read is itself a
  * condition): the write fills the cache on a miss. Returns the read. */
-static const CallSite *cache_aside_read(RuleCtx *ctx, const CallSite *w, size_t wi, bool *rmw) {
+static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t wi,
+                                        bool *rmw) {
   const Function *fn = model_function(ctx->model, w->func);
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
-  for (size_t i = lo; i < wi; i++) {
+  list_calls(ctx, hs);
+  for (size_t k = first_at_least(&hs->reads, lo); k < hs->reads.len; k++) {
+    size_t i = *(size_t *)vec_at(&hs->reads, k);
+    if (i >= wi) break;
     const CallSite *r = model_call(ctx->model, i);
     if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
-    if (!call_method_in(r, READS) || !calls_same_key(ctx, r, w)) continue;
+    if (!calls_same_key(ctx, r, w)) continue;
     TSNode value = written_value(ctx, w);
     if (!ts_node_is_null(value) && value_from_read(ctx, r, w, value)) {
       *rmw = true; /* a read-modify-write (RL304), not a cache fill */
@@ -251,7 +282,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
-  Helpers hs = {false, VEC_INIT(TSNode)};
+  Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0]) continue;
@@ -275,7 +306,7 @@ static void check(RuleCtx *ctx) {
     }
     const char *why = NULL;
     bool rmw = false;
-    const CallSite *read = fn ? cache_aside_read(ctx, w, i, &rmw) : NULL;
+    const CallSite *read = fn ? cache_aside_read(ctx, &hs, w, i, &rmw) : NULL;
     if (rmw || (fn && func_atomic_guarded(ctx, i))) continue;
     /* A hash whose key has no hole is one aggregate (`sessions:owner`): its
      * name tells what it indexes, not that it is a cache. */
@@ -305,6 +336,8 @@ static void check(RuleCtx *ctx) {
     add_fix(ctx, f, w);
   }
   vec_free(&hs.calls);
+  vec_free(&hs.reads);
+  vec_free(&hs.expires);
 }
 
 /* Drops findings whose key template some file expires. */

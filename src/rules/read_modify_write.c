@@ -352,6 +352,11 @@ static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *r, const Call
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
+  Vec reads; /* size_t: the READS and CHECKS call sites, in order */
+  vec_init(&reads, sizeof(size_t));
+  for (size_t i = 0; i < model_ncalls(m); i++)
+    if (call_method_in(model_call(m, i), READS) || call_method_in(model_call(m, i), CHECKS))
+      *(size_t *)vec_push(&reads) = i;
   for (size_t wi = 0; wi < model_ncalls(m); wi++) {
     const CallSite *w = model_call(m, wi);
     bool set = call_method_in(w, SETS), incr = call_method_in(w, INCRS);
@@ -364,7 +369,16 @@ static void check(RuleCtx *ctx) {
     const Function *fn = model_function(m, w->func);
     size_t lo, hi;
     func_calls(m, wi, w->func, &lo, &hi);
-    for (size_t ri = wi; ri-- > lo;) {
+    /* the reads and checks before the write, newest first (listed once) */
+    size_t k = 0, hi_k = reads.len; /* first listed read at or after the write */
+    while (k < hi_k) {
+      size_t mid = k + (hi_k - k) / 2;
+      if (*(size_t *)vec_at(&reads, mid) < wi) k = mid + 1;
+      else hi_k = mid;
+    }
+    for (; k-- > 0;) {
+      size_t ri = *(size_t *)vec_at(&reads, k);
+      if (ri < lo) break;
       const CallSite *r = model_call(m, ri);
       if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
       bool read = call_method_in(r, READS), check = call_method_in(r, CHECKS);
@@ -422,6 +436,7 @@ static void check(RuleCtx *ctx) {
       break;
     }
   }
+  vec_free(&reads);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
