@@ -35,7 +35,15 @@ typedef struct Fact {
   Value v;
 } Fact;
 
+/* A set of strings, open addressing (index_seal builds it, then read-only). */
+typedef struct StrSet {
+  char **keys;
+  size_t cap, n; /* cap: 0 or a power of two */
+} StrSet;
+
 struct ProjectIndex {
+  StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
+  StrSet hot;   /* "MOD:Cls" of classes and instances with client members, through bases */
   Fact *facts;
   size_t nfacts, factcap; /* open addressing, power of two */
   bool *overridden;       /* per commands_at() index: a client subclass overrides it */
@@ -66,8 +74,16 @@ static void mod_clear(ModExports *m) {
   m->n = 0;
 }
 
+static void strset_free(StrSet *s) {
+  for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
+  free(s->keys);
+  memset(s, 0, sizeof *s);
+}
+
 void index_delete(ProjectIndex *self) {
   if (!self) return;
+  strset_free(&self->heads);
+  strset_free(&self->hot);
   for (size_t i = 0; i < self->len; i++) {
     mod_clear(&self->mods[i]);
     free(self->mods[i].module);
@@ -85,6 +101,34 @@ static uint64_t hash_str(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
   return h;
+}
+
+static char **strset_slot(const StrSet *s, const char *k, size_t n) {
+  size_t h = hash_str(k, n) & (s->cap - 1);
+  while (s->keys[h] && (strncmp(s->keys[h], k, n) || s->keys[h][n])) h = (h + 1) & (s->cap - 1);
+  return &s->keys[h];
+}
+
+static bool strset_has(const StrSet *s, const char *k, size_t n) {
+  return s->cap && *strset_slot(s, k, n);
+}
+
+/* Adds k[0..n) unless present; true when it was added. */
+static bool strset_add(StrSet *s, const char *k, size_t n) {
+  if (2 * (s->n + 1) > s->cap) {
+    StrSet g = {xcalloc(s->cap ? 2 * s->cap : 64, sizeof(char *)), s->cap ? 2 * s->cap : 64, s->n};
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->keys[i]) *strset_slot(&g, s->keys[i], strlen(s->keys[i])) = s->keys[i];
+    free(s->keys);
+    *s = g;
+  }
+  char **slot = strset_slot(s, k, n);
+  if (*slot) return false;
+  *slot = xmalloc(n + 1);
+  memcpy(*slot, k, n);
+  (*slot)[n] = '\0';
+  s->n++;
+  return true;
 }
 
 static Slot *slot_find(const ProjectIndex *self, const char *key, size_t n) {
@@ -289,29 +333,23 @@ char *module_name_for_path(const char *path) {
   return s;
 }
 
-static bool mentions(const char *text, size_t len, const char *word) {
-  size_t k = strlen(word);
-  if (!k || k > len) return false;
-  for (const char *p = text; (p = memchr(p, word[0], len - (size_t)(p - text) - k + 1)); p++)
-    if (!memcmp(p, word, k)) return true;
-  return false;
-}
+static bool ident_char(char c);
 
-/* "Cls.attr" is mentioned when "Cls" is. */
-static bool mentions_head(const char *text, size_t len, const char *name) {
-  const char *dot = strchr(name, '.');
-  if (!dot) return mentions(text, len, name);
-  char head[256];
-  size_t n = (size_t)(dot - name) < sizeof head - 1 ? (size_t)(dot - name) : sizeof head - 1;
-  memcpy(head, name, n);
-  head[n] = '\0';
-  return mentions(text, len, head);
-}
-
+/* Does the text hold, as a whole identifier, a name whose mention makes the
+ * file worth modelling? One pass over the text, a set lookup per identifier. */
 bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) {
-  for (size_t i = 0; self && i < self->len; i++)
-    for (size_t k = 0; k < self->mods[i].n; k++)
-      if (mentions_head(text, len, self->mods[i].names[k])) return true;
+  if (!self || !self->heads.n) return false;
+  for (size_t i = 0; i < len;) {
+    char c = text[i];
+    if (!ident_char(c)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < len && ident_char(text[j])) j++;
+    if (!(c >= '0' && c <= '9') && strset_has(&self->heads, text + i, j - i)) return true;
+    i = j;
+  }
   return false;
 }
 
@@ -435,6 +473,53 @@ bool index_called(const ProjectIndex *self, const char *module) {
   return m && m->called;
 }
 
+/* "MOD:Cls" keys of the hot set. */
+static size_t hot_key(char *buf, size_t cap, size_t mod, const char *cls, size_t clen) {
+  int w = snprintf(buf, cap, "%zu:%.*s", mod, (int)clen, cls);
+  return w < 0 ? 0 : (size_t)w < cap ? (size_t)w : cap - 1;
+}
+
+/* The names a file must mention to be modelled for what the project
+ * exports: a client (or factory, pool, class) by name, a class with client
+ * members, and classes and instances deriving from such a class in any
+ * module (to a fixpoint, as deep as index_member looks). Call facts and
+ * overrides are not names a file mentions. Plain classes are not: in a big
+ * project nearly every file names one, and modelling it finds nothing. */
+static void seal_mentions(ProjectIndex *self) {
+  strset_free(&self->heads);
+  strset_free(&self->hot);
+  char key[300];
+  for (size_t i = 0; i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++) {
+      const char *nm = self->mods[i].names[k], *dot = strchr(nm, '.');
+      if (nm[0] == '#' || self->mods[i].bases[k]) continue;
+      if (!dot) {
+        strset_add(&self->heads, nm, strlen(nm));
+        continue;
+      }
+      strset_add(&self->heads, nm, (size_t)(dot - nm));
+      strset_add(&self->hot, key, hot_key(key, sizeof key, i, nm, (size_t)(dot - nm)));
+    }
+  for (int depth = 0; depth <= 8; depth++) { /* member_in's bound */
+    bool grew = false;
+    for (size_t i = 0; i < self->len; i++)
+      for (size_t k = 0; k < self->mods[i].n; k++) {
+        const char *b = self->mods[i].bases[k], *nm = self->mods[i].names[k];
+        const char *dot = b ? strrchr(b, '.') : NULL;
+        if (!dot) continue;
+        const Slot *sl = slot_find(self, b, (size_t)(dot - b));
+        if (!sl || sl->mod < 0 ||
+            !strset_has(&self->hot, key, hot_key(key, sizeof key, (size_t)sl->mod, dot + 1, strlen(dot + 1))))
+          continue;
+        if (strset_add(&self->hot, key, hot_key(key, sizeof key, i, nm, strlen(nm)))) {
+          strset_add(&self->heads, nm, strlen(nm));
+          grew = true;
+        }
+      }
+    if (!grew) break;
+  }
+}
+
 void index_seal(ProjectIndex *self) {
   if (!self->dirty) return;
   free(self->overridden);
@@ -480,6 +565,7 @@ void index_seal(ProjectIndex *self) {
   }
   if (overrides != self->overrides_sum) self->overrides_changed = true;
   self->overrides_sum = overrides;
+  seal_mentions(self);
   self->dirty = false;
 }
 

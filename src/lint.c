@@ -513,6 +513,18 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
   if (!fr->loaded || !reload(r, i)) return;
+  fr->arena = arena_new();
+  bool modelled = w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len) ||
+                  (w->module && index_called(r->index, w->module));
+  bool supp = suppress_maybe(&fr->src);
+  if (!modelled && !supp) {
+    /* nothing in it names Redis, calls a Redis-only method or uses what the
+     * project exports, and it has no suppression comment: no rule can say
+     * anything about it, so it is not even parsed (most files of a big
+     * project; this is what keeps a run cheaper than parsing everything) */
+    source_release(&fr->src);
+    return;
+  }
   TSTree *tree = w->tree ? w->tree : parse(p, &fr->src);
   w->tree = NULL;
   TSNode root = ts_tree_root_node(tree);
@@ -522,9 +534,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
               "syntax error at line %u; findings after it may be incomplete",
               first_error_line(root));
   }
-  fr->arena = arena_new();
-  if (w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len) ||
-      (w->module && index_called(r->index, w->module))) {
+  if (modelled) {
     Vec found;
     vec_init(&found, sizeof(Finding));
     Arena *scratch = w->marena ? w->marena : arena_new();
@@ -545,7 +555,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     model_free(m);
     arena_delete(scratch);
   }
-  if (suppress_maybe(&fr->src)) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
+  if (supp) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
   ts_tree_delete(tree);
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
