@@ -293,6 +293,26 @@ static void bind_opaque_names(Model *m, const Walk *w, TSNode t) {
   for (uint32_t i = 0; i < n && i < 64; i++) bind_opaque_names(m, w, ts_node_named_child(t, i));
 }
 
+/* `for c in CLIENTS.values()`, `for name, c in CLIENTS.items()`: the
+ * target may be an item of a client registry (A_ITER); other targets are
+ * opaque. */
+static void bind_loop_target(Model *m, const Walk *w, TSNode t, TSNode iterable) {
+  int scope, b;
+  if (!ts_node_is_null(iterable) && nsym(t) == SYM.identifier &&
+      (b = target_binding(m, w, t, &scope)) >= 0) {
+    assign_add(m, A_ITER, b, scope, iterable, nstart(t));
+    return;
+  }
+  if (!ts_node_is_null(iterable) && (nsym(t) == SYM.pattern_list || nsym(t) == SYM.tuple_pattern) &&
+      ts_node_named_child_count(t) == 2 && nsym(ts_node_named_child(t, 1)) == SYM.identifier) {
+    bind_opaque_names(m, w, ts_node_named_child(t, 0));
+    if ((b = target_binding(m, w, ts_node_named_child(t, 1), &scope)) >= 0)
+      assign_add(m, A_ITER_VALUE, b, scope, iterable, nstart(t));
+    return;
+  }
+  bind_opaque_names(m, w, t);
+}
+
 static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
@@ -442,6 +462,10 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
   TSNode parent = walk_parent(w);
   f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
   f->is_fixture = has_decorator(m, parent, "fixture");
+  f->lazy_object = f->cls < 0 && (has_decorator(m, parent, "LazyObject") ||
+                                  has_decorator(m, parent, "SimpleLazyObject") ||
+                                  has_decorator(m, parent, "lazy_object") ||
+                                  has_decorator(m, parent, "LocalProxy"));
   f->yields_value = f->is_fixture || has_decorator(m, parent, "contextmanager");
   if (has_decorator(m, parent, "staticmethod")) f->cls = -1;
   int b = binding_get(m, outer, m->src->text + nstart(name), nend(name) - nstart(name));
@@ -500,7 +524,7 @@ static void enter_loop(Model *m, Walk *w, TSNode n, TSNode iterable, TSNode targ
   l->func = w->func;
   frame_push(w, n, FR_LOOP, w->loop);
   w->loop = (int)m->loops.len - 1;
-  bind_opaque_names(m, w, target);
+  bind_loop_target(m, w, target, iterable);
 }
 
 /* A comprehension has its own scope (Python 3): its variables do not leak. */
@@ -1030,7 +1054,7 @@ static void build_ctors(Model *m) {
 static bool exportable(Value v, bool member) {
   return value_is_clientish(v) || v.kind == OBJ_SENTINEL || v.kind == OBJ_POOL ||
          (v.kind == OBJ_CLIENT_FACTORY && (member || !v.via_property)) ||
-         v.kind == OBJ_CLIENT_CLASS;
+         v.kind == OBJ_CLIENT_CLASS || (v.kind == OBJ_CLIENT_MAP && !v.inferred);
 }
 
 /* Module-level classes: their client attributes ("Cls.attr") and their bases

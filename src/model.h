@@ -38,11 +38,17 @@ typedef enum {
   OBJ_POOL,         /* ConnectionPool instance */
   OBJ_MODULE,       /* a module object (import redis) */
   OBJ_CONFLICT,     /* bound to different kinds: treated as unknown */
-  OBJ_INSTANCE      /* an instance of a class of this file (Value.cls): its
+  OBJ_INSTANCE,     /* an instance of a class of this file (Value.cls): its
                        attributes and methods resolve through the class */
+  OBJ_CLIENT_MAP    /* a dict, list or tuple literal whose items are all clients
+                       (a registry: CLIENTS["cache"]); `makes`: the items' kind,
+                       `cls`: MAP_DICT (iterating gives keys), MAP_SEQ (items)
+                       or MAP_PAIRS (.items(): key and item) */
 } ObjKind;
 
 typedef enum { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 } Tri;
+
+enum { MAP_SEQ = 0, MAP_DICT = 1, MAP_PAIRS = 2 }; /* Value.cls of an OBJ_CLIENT_MAP */
 
 typedef struct Value {
   uint8_t kind;      /* ObjKind */
@@ -122,6 +128,8 @@ typedef struct Function {
   bool is_async;
   bool is_property;  /* @property / @cached_property */
   bool is_fixture;   /* @pytest.fixture: its return or yield is what tests get */
+  bool lazy_object;  /* module-level `@LazyObject def client(): ...`: the name is a proxy
+                        of what the function returns */
   bool yields_value; /* fixture or @contextmanager: `yield x` hands out x */
   const char *self_name; /* first parameter name for methods, else NULL */
   Value returns;     /* merged value of its return statements */

@@ -134,10 +134,13 @@ Value model_qualname_value(const Model *m, const char *qn) {
 
 /* ---------------------------------------------------------------- evaluation */
 
+/* Two values a name may hold. The merge is only as proven as its weakest
+ * part: one inferred side makes it inferred. */
 static Value merge(Value a, Value b) {
   if (a.kind == OBJ_NONE) return b;
   if (b.kind == OBJ_NONE) return a;
   if (a.kind == OBJ_UNKNOWN || b.kind == OBJ_UNKNOWN) return mkval(OBJ_UNKNOWN);
+  a.inferred = a.inferred || b.inferred;
   if (a.kind == b.kind) {
     if (a.kind == OBJ_INSTANCE && a.cls != b.cls) return mkval(OBJ_CONFLICT);
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
@@ -227,6 +230,14 @@ static int class_by_name(const Model *m, TSNode id) {
   return model_classes_named(m, id, &first) ? m->class_order[first] : -1;
 }
 
+/* An item of a client registry: what `CLIENTS[k]` gives. Which item is
+ * not known, so neither is where it was built. */
+static Value map_item(Value map) {
+  Value v = produce(map);
+  v.ctor_start = v.ctor_end = 0;
+  return v;
+}
+
 static Value member_value(Value v) {
   if (v.kind == OBJ_CLIENT_FACTORY && v.via_property) return produce(v);
   return v;
@@ -236,6 +247,9 @@ static Value member_value(Value v) {
  * the first base that has it, in this file or (project index) another. A
  * binding the inference added for a use only (no assignment) does not hide
  * a base's proven attribute. */
+static Value bases_member_named(const Model *m, int cls, const char *name, size_t len, int depth);
+static int super_class(const Model *m, TSNode n, int scope);
+
 static Value class_member_named(const Model *m, int cls, const char *name, size_t len, int depth) {
   const Class *c = vec_at(&m->classes, (size_t)cls);
   int b = model_binding_find(m, c->inst_scope, name, len);
@@ -251,6 +265,14 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
   bool assigned = b >= 0 && binding_at(m, b)->first_assign >= 0;
   if (assigned && own.kind != OBJ_UNKNOWN && !own.inferred) return own;
   if (depth > 8) return own;
+  Value v = bases_member_named(m, cls, name, len, depth);
+  return v.kind != OBJ_UNKNOWN && !v.inferred ? v : own;
+}
+
+/* Attribute `name` from the bases of class cls (first that has it). */
+static Value bases_member_named(const Model *m, int cls, const char *name, size_t len, int depth) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  if (depth > 8) return mkval(OBJ_UNKNOWN);
   TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
   uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
   int outer = scope_at(m, c->scope)->parent;
@@ -274,7 +296,7 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
       ((Model *)m)->used_index = true; /* may appear in a later round */
     }
   }
-  return own;
+  return mkval(OBJ_UNKNOWN);
 }
 
 static Value class_member(const Model *m, int cls, TSNode attr) {
@@ -293,6 +315,9 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
 static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
+  int sup = super_class(m, obj, scope);
+  if (sup >= 0) /* super().get_conn: the bases' member, never the class's own */
+    return bases_member_named(m, sup, m->src->text + nstart(attr), nend(attr) - nstart(attr), 0);
   if (nsym(obj) == SYM.identifier) {
     const Function *meth = model_enclosing_method(m, scope);
     if (meth && node_text_eq(m->src, obj, meth->self_name)) return class_member(m, meth->cls, attr);
@@ -370,6 +395,16 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
     return mkval(OBJ_UNKNOWN);
   }
   if (value_is_clientish(ov)) return mkval(OBJ_UNKNOWN);
+  if (ov.kind == OBJ_CLIENT_MAP && ov.cls == MAP_DICT) { /* CLIENTS.get("cache") */
+    if (node_text_eq(m->src, attr, "get") || node_text_eq(m->src, attr, "pop") ||
+        node_text_eq(m->src, attr, "setdefault"))
+      return map_item(ov);
+    if (node_text_eq(m->src, attr, "values") || node_text_eq(m->src, attr, "items")) {
+      ov.cls = node_text_eq(m->src, attr, "values") ? MAP_SEQ : MAP_PAIRS;
+      return ov;
+    }
+    return mkval(OBJ_UNKNOWN);
+  }
   if (ov.kind == OBJ_SENTINEL &&
       (node_text_eq(m->src, attr, "master_for") || node_text_eq(m->src, attr, "slave_for"))) {
     Value v = ov;
@@ -479,6 +514,68 @@ static Value eval_either(const Model *m, TSNode a, TSNode b, int scope, int dept
   return r.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : r;
 }
 
+/* The value expression of a dict item, list or tuple element, or null for
+ * splats and comprehension parts. */
+static TSNode item_value(TSNode item) {
+  uint16_t s = nsym(item);
+  if (s == SYM.pair) return ts_node_child_by_field_id(item, SYM.f_value);
+  if (s == SYM.dictionary_splat || s == SYM.list_splat || s == SYM.comment) return (TSNode){0};
+  return item;
+}
+
+/* Could a dict/list/tuple literal hold a client? Only when an item is a
+ * name, attribute or call (a literal of literals is settled at once). */
+static bool model_container_may_hold(TSNode n) {
+  uint32_t cnt = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cnt && i < 64; i++) {
+    TSNode v = item_value(ts_node_named_child(n, i));
+    uint16_t s = nsym(v);
+    if (!ts_node_is_null(v) && (s == SYM.identifier || s == SYM.attribute || s == SYM.call))
+      return true;
+  }
+  return false;
+}
+
+/* {"cache": redis.Redis(...), "queue": make_queue_client()}: a registry of
+ * clients when every item is one (up to 64 items: larger literals are
+ * data); neutral while an item is not resolved yet. */
+static Value eval_container(const Model *m, TSNode n, int scope, int depth) {
+  uint32_t cnt = ts_node_named_child_count(n);
+  if (cnt == 0 || cnt > 64 || !model_container_may_hold(n)) return mkval(OBJ_OTHER);
+  Value all = mkval(OBJ_NONE);
+  bool pending = false;
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode item = ts_node_named_child(n, i);
+    if (nsym(item) == SYM.comment) continue;
+    TSNode v = item_value(item);
+    if (ts_node_is_null(v)) return mkval(OBJ_OTHER);
+    Value iv = model_eval_in(m, v, scope, depth + 1);
+    if (iv.kind == OBJ_NONE && nsym(v) != SYM.none) {
+      pending = true;
+      continue;
+    }
+    if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
+    all = all.kind == OBJ_NONE ? iv : merge(all, iv);
+    if (all.kind == OBJ_CONFLICT) return mkval(OBJ_OTHER);
+  }
+  if (all.kind == OBJ_NONE) return mkval(pending ? OBJ_NONE : OBJ_OTHER);
+  all.makes = all.kind;
+  all.kind = OBJ_CLIENT_MAP;
+  all.cls = nsym(n) == SYM.dictionary ? MAP_DICT : MAP_SEQ;
+  all.ctor_start = all.ctor_end = 0;
+  return all;
+}
+
+/* `super()` or `super(Cls, self)` inside a method of a class of this file:
+ * the class index, else -1. */
+static int super_class(const Model *m, TSNode n, int scope) {
+  if (!node_is(n, SYM.call)) return -1;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.identifier) || !node_text_eq(m->src, fn, "super")) return -1;
+  const Function *meth = model_enclosing_method(m, scope);
+  return meth ? meth->cls : -1;
+}
+
 Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
   if (ts_node_is_null(n) || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
   uint16_t s = nsym(n);
@@ -496,6 +593,7 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
   if (s == SYM.subscript) { /* Redis[bytes] in a base-class alias */
     Value v = model_eval_in(m, ts_node_child_by_field_id(n, SYM.f_value), scope, depth + 1);
     if (v.kind == OBJ_CLIENT_CLASS) return v;
+    if (v.kind == OBJ_CLIENT_MAP) return map_item(v); /* CLIENTS["cache"] */
     /* a type alias: Union[Redis, RedisCluster], Optional["Redis"] */
     TSNode value = ts_node_child_by_field_id(n, SYM.f_value);
     TSNode last = node_is(value, SYM.attribute) ? ts_node_child_by_field_id(value, SYM.f_attribute) : value;
@@ -510,8 +608,10 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
     Value c = type_class(m, n, scope, depth + 1);
     return c.kind == OBJ_CLIENT_CLASS ? c : mkval(OBJ_UNKNOWN);
   }
+  if (s == SYM.dictionary || s == SYM.list || s == SYM.tuple)
+    return eval_container(m, n, scope, depth);
   if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
-      s == SYM.false_ || s == SYM.dictionary || s == SYM.list || s == SYM.tuple ||
+      s == SYM.false_ ||
       s == SYM.set || s == SYM.list_comprehension || s == SYM.dictionary_comprehension ||
       s == SYM.concatenated_string || s == SYM.binary_operator)
     return mkval(OBJ_OTHER);
@@ -605,15 +705,28 @@ static Value eval_type(const Model *m, TSNode n, int scope) {
 
 /* ---------------------------------------------------------------- resolution */
 
+/* What a function returns: the merge of its returns. When some return a
+ * proven client (not a pipeline: `pipe or self.db()` is either) and the
+ * others something unknown (`client_class =
+ * import_string(setting)` beside `redis.Redis`), it is taken to return
+ * clients, as an inference (`Value.inferred`): proven-only rules and safe
+ * fixes do not act on that alone. */
 static Value func_returns(const Model *m, int fi) {
-  Value r = mkval(OBJ_NONE);
-  bool any = false;
+  Value r = mkval(OBJ_NONE), known = mkval(OBJ_NONE);
+  bool any = false, unknown = false;
   for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
     const Ret *rt = vec_at(&m->rets, (size_t)i);
     Value v = ts_node_is_null(rt->value) ? mkval(OBJ_NONE)
                                          : model_eval_in(m, rt->value, func_at(m, fi)->scope, 0);
     r = any ? merge(r, v) : v;
     any = true;
+    if (v.kind == OBJ_UNKNOWN) unknown = true;
+    else known = merge(known, v);
+  }
+  if (r.kind == OBJ_UNKNOWN && unknown && known.kind == OBJ_CLIENT && !known.inferred) {
+    known.inferred = true;
+    known.ctor_start = known.ctor_end = 0;
+    return known;
   }
   return r;
 }
@@ -698,6 +811,14 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_CLASS: return class_value(m, a->index);
   case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);
   case A_FIXTURE: return fixture_value(m, binding_at(m, a->binding));
+  case A_ITER:
+  case A_ITER_VALUE: { /* for c in CLIENTS.values(), for name, c in CLIENTS.items() */
+    Value v = model_eval_in(m, a->value, a->scope, 0);
+    if (v.kind == OBJ_NONE) return v;
+    if (v.kind != OBJ_CLIENT_MAP || v.cls != (a->kind == A_ITER ? MAP_SEQ : MAP_PAIRS))
+      return mkval(OBJ_UNKNOWN);
+    return map_item(v);
+  }
   case A_IMPORT:
     return model_qualname_value(m, ((const Import *)vec_at(&m->imports, (size_t)a->index))->qualified);
   case A_FUNC: {
@@ -712,6 +833,7 @@ static Value assign_value(Model *m, const Assign *a) {
         f->returns.kind != OBJ_POOL)
       return mkval(OBJ_OTHER);
     Value v = f->returns;
+    if (f->lazy_object) return v; /* a proxy that builds the client on first use */
     v.makes = v.kind;
     v.kind = OBJ_CLIENT_FACTORY;
     v.via_property = f->is_property;
@@ -719,6 +841,25 @@ static Value assign_value(Model *m, const Assign *a) {
   }
   case A_WITH: {
     Value v = model_eval_in(m, a->value, a->scope, 0);
+    if (v.kind == OBJ_INSTANCE && v.cls >= 0 && (size_t)v.cls < m->classes.len) {
+      /* `with Conn() as c`: what Conn.__enter__ (or __aenter__) returns */
+      for (int k = 0; k < 2; k++) {
+        const char *nm = k ? "__aenter__" : "__enter__";
+        Value e = class_member_named(m, v.cls, nm, strlen(nm), 0);
+        if (e.kind == OBJ_CLIENT_FACTORY && value_is_clientish(mkval(e.makes))) return produce(e);
+      }
+    }
+    if (node_is(a->value, SYM.call) && m->index && !value_is_clientish(v)) {
+      /* ... of a class of another module */
+      const char *qn = model_qualname(m, ts_node_child_by_field_id(a->value, SYM.f_function), a->scope);
+      for (int k = 0; qn && k < 2; k++) {
+        Value e;
+        if (!index_member(m->index, qn, k ? "__aenter__" : "__enter__", &e)) continue;
+        m->used_index = true;
+        if (e.kind == OBJ_CLIENT_FACTORY && value_is_clientish(mkval(e.makes))) return produce(e);
+      }
+      if (qn && index_matches_module(m->index, qn)) m->used_index = true;
+    }
     return value_is_clientish(v) ? v : mkval(OBJ_UNKNOWN);
   }
   default: return mkval(OBJ_UNKNOWN);
@@ -736,6 +877,8 @@ static bool is_bitor(TSNode n) {
  * union type alias). */
 static bool is_literal(TSNode v) {
   uint16_t s = nsym(v);
+  if ((s == SYM.dictionary || s == SYM.list || s == SYM.tuple) && model_container_may_hold(v))
+    return false;
   return s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
          s == SYM.false_ || s == SYM.none || s == SYM.dictionary || s == SYM.list ||
          s == SYM.tuple || s == SYM.set || s == SYM.list_comprehension ||

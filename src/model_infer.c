@@ -216,6 +216,10 @@ static const char *param_why(Model *m, const Assign *a, const char *name) {
 
 const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
   uint16_t s = nsym(recv);
+  Value v = model_eval_in(m, recv, scope, 0);
+  if (value_is_clientish(v) && v.inferred && s != SYM.call && s != SYM.identifier)
+    return arena_printf(m->arena, "`%s` is inferred, not proven, to be a client",
+                        node_text_squeezed(m->arena, m->src, recv));
   if (s == SYM.call) {
     TSNode fn = ts_node_child_by_field_id(recv, SYM.f_function);
     return arena_printf(m->arena, "the return value of `%s(...)` is not known to be a client",
@@ -225,6 +229,9 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
     const char *t = node_text(m->arena, m->src, recv);
     for (int sc = scope; sc >= 0; sc = scope_at(m, sc)->parent) {
       const Import *im = model_import_find(m, sc, t, strlen(t));
+      if (im && value_is_clientish(v) && v.inferred)
+        return arena_printf(m->arena, "imported from `%s`, which the project infers but does "
+                            "not prove to be a client", im->qualified);
       if (im) return arena_printf(m->arena, "imported from `%s`, which the project does not "
                                   "show to be a client", im->qualified);
       int b = model_binding_find(m, sc, t, strlen(t));
@@ -232,7 +239,10 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
       const Assign *a = model_first_assign(m, b);
       if (!a) break;
       if (a->param) return param_why(m, a, t);
-      if (a->kind == A_OPAQUE) return arena_printf(m->arena, "`%s` is bound by a for loop, "
+      if (a->kind == A_FUNC)
+        return arena_printf(m->arena, "`%s` returns a client on some paths and something not "
+                            "known on others", t);
+      if (a->kind == A_OPAQUE || a->kind == A_ITER || a->kind == A_ITER_VALUE) return arena_printf(m->arena, "`%s` is bound by a for loop, "
                                                    "unpacking or `except`", t);
       if (a->kind == A_VALUE)
         return arena_printf(m->arena, "`%s` is assigned from `%s`", t,

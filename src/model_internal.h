@@ -41,6 +41,8 @@ typedef enum {
   A_PIPE_PARAM, /* `pipeline=None` parameter: callers may pass a pipeline */
   A_FIXTURE,   /* a test's parameter: the pytest fixture of that name (this file,
                   then conftest.py of each enclosing package) */
+  A_ITER,      /* for name in <expr>: an item of a client registry, else unknown */
+  A_ITER_VALUE, /* for key, name in <expr>.items(): likewise */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 

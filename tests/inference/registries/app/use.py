@@ -1,0 +1,34 @@
+from app.clients import CLIENTS, MIXED, NAMES, REPLICAS, Connection, Handle, configurable
+from app.clients import lazy_client, not_a_client, pick
+
+
+def by_name(uid):
+    CLIENTS["cache"].get("user:%s" % uid)  # calls: client
+    CLIENTS.get("queue").get("job:%s" % uid)  # calls: client
+    pick("cache").get("user:%s" % uid)  # calls: client
+    NAMES["cache"].get("user:%s" % uid)  # calls: none
+    MIXED["cache"].get("user:%s" % uid)  # calls: none
+
+
+def fan_out(uid):
+    for r in REPLICAS:
+        r.delete("user:%s" % uid)  # calls: client
+    for name, c in CLIENTS.items():
+        c.delete("user:%s" % uid)  # calls: client
+    for c2 in CLIENTS.values():
+        c2.delete("user:%s" % uid)  # calls: client
+    for key in CLIENTS:
+        key.get("x")  # calls: none
+
+
+def lazy(uid):
+    lazy_client.get("user:%s" % uid)  # calls: client
+    configurable().get("user:%s" % uid)  # calls: inferred-client
+    not_a_client().get("user:%s" % uid)  # calls: none
+
+
+def entered(uid):
+    with Connection() as conn:
+        conn.get("user:%s" % uid)  # calls: client
+    with Handle() as h:
+        h.get("user:%s" % uid)  # calls: none
