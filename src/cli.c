@@ -19,6 +19,7 @@
 #include "lint.h"
 #include "model.h"
 #include "output.h"
+#include "project.h"
 #include "rule.h"
 
 #define EXIT_CLEAN 0
@@ -42,6 +43,7 @@ typedef struct Cli {
   const char *redis_conf;
   const char *config_path; /* --config */
   bool isolated;           /* --isolated */
+  bool no_project;         /* --no-project */
   Config cfg;
   bool exit_zero;
 } Cli;
@@ -80,6 +82,12 @@ static const char USAGE[] =
     "  --config FILE          read the configuration from FILE (default: the nearest\n"
     "                         redislint.json or .redislint.json above the first path)\n"
     "  --isolated             ignore configuration files\n"
+    "  --no-project           read only the paths named: by default, when they are part of\n"
+    "                         a project (the nearest directory above them with\n"
+    "                         redislint.json, pyproject.toml, setup.py, setup.cfg or .git),\n"
+    "                         the rest of it is read too, so that clients built in another\n"
+    "                         module are known; findings are reported for the named paths\n"
+    "                         only\n"
     "  --target-redis-version V  the Redis server the code runs against (7.2, 6.0): no\n"
     "                         advice that needs a newer server (default: a current one)\n"
     "  --redis-conf FILE      take the encoding thresholds from the server's redis.conf\n"
@@ -183,7 +191,7 @@ enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_
        OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
        OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
        OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED,
-       OPT_TARGET_REDIS };
+       OPT_TARGET_REDIS, OPT_NO_PROJECT };
 
 static const struct option CHECK_OPTS[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -209,6 +217,7 @@ static const struct option CHECK_OPTS[] = {
     {"redis-conf", required_argument, NULL, OPT_REDIS_CONF},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"isolated", no_argument, NULL, OPT_ISOLATED},
+    {"no-project", no_argument, NULL, OPT_NO_PROJECT},
     {"target-redis-version", required_argument, NULL, OPT_TARGET_REDIS},
     {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"help", no_argument, NULL, 'h'},
@@ -250,6 +259,7 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_REDIS_CONF: cli->redis_conf = optarg; break;
     case OPT_CONFIG: cli->config_path = optarg; break;
     case OPT_ISOLATED: cli->isolated = true; break;
+    case OPT_NO_PROJECT: cli->no_project = true; break;
     case OPT_TARGET_REDIS:
       if ((cli->opt.target_redis = config_redis_version(optarg)) <= 0) {
         usage_error("--target-redis-version needs a Redis version like 7.2, not '%s'", optarg);
@@ -456,8 +466,8 @@ static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, b
 /* Lints the paths argv[optind..] (default "."), stdin for "-"; the walk's
  * diagnostics come first, and all are printed on stderr. -1 when the
  * grammar cannot be used at all. */
-static int lint_paths(int argc, char **argv, const Options *opt, const char *stdin_name,
-                      const Cli *cli, LintRun *run) {
+static int lint_paths(int argc, char **argv, const Options *opt_in, const char *stdin_name,
+                      const Cli *cli, LintRun *run, bool whole_project) {
   char msg[256];
   if (model_init(msg, sizeof msg) != 0) {
     fprintf(stderr, "redislint: error: %s\n", msg);
@@ -472,6 +482,24 @@ static int lint_paths(int argc, char **argv, const Options *opt, const char *std
                      (size_t)(argc - optind), cli->force_exclude, stdin_name);
   size_t stdin_len = 0;
   char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  /* the rest of the named files' project: read for the index, not reported */
+  Options o = *opt_in;
+  const Options *opt = &o;
+  Project pj = {0};
+  FileList context = {0};
+  if (whole_project) {
+    const char *def = ".";
+    const char *const *args = (const char *const *)argv + optind;
+    size_t nargs = (size_t)(argc - optind);
+    if (!nargs) {
+      args = &def;
+      nargs = 1;
+    }
+    project_expand(args, nargs, has_stdin ? stdin_name : NULL, &files,
+                   cli ? cli->exclude : NULL, cli ? cli->nexclude : 0, &pj, &context);
+    o.project = &pj;
+    o.context = &context;
+  }
   lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
   if (cli && cli->fixing) {
     FixerOptions fo = {cli->unsafe_fixes ? FIX_UNSAFE : FIX_SAFE, !cli->diff,
@@ -484,6 +512,8 @@ static int lint_paths(int argc, char **argv, const Options *opt, const char *std
   run->diags = walk;
   print_diags(&run->diags);
   filelist_free(&files);
+  filelist_free(&context);
+  project_free(&pj);
   free(stdin_buf);
   return 0;
 }
@@ -516,7 +546,7 @@ static int cmd_check(int argc, char **argv) {
   }
   cli.fixing = cli.fix || cli.unsafe_fixes || cli.diff;
   LintRun run;
-  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run) != 0) {
+  if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run, !cli.no_project) != 0) {
     config_free(&cli.cfg);
     return EXIT_ERROR;
   }
@@ -578,26 +608,29 @@ static int cmd_calls(int argc, char **argv) {
   options_defaults(&opt);
   opt.jobs = default_jobs();
   opt.list_calls = true;
+  bool no_project = false;
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
   char **args = xcalloc((size_t)argc + 1, sizeof(char *));
   int nargs = 0;
   for (int i = 0; i < argc; i++) {
     if (i > 0 && !strcmp(argv[i], "--unresolved")) opt.list_unresolved = true;
+    else if (i > 0 && !strcmp(argv[i], "--no-project")) no_project = true;
     else if (i > 0 && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-      printf("Usage: redislint calls [--unresolved] [PATH...]\n\n"
+      printf("Usage: redislint calls [--unresolved] [--no-project] [PATH...]\n\n"
              "Lists every Redis call site: path:line:col, receiver kind (client, async-client,\n"
              "cluster, pipeline, transaction; inferred-* when the client is known only from\n"
              "the commands the code calls on it), receiver.method, command, key template.\n\n"
              "  --unresolved  instead, the receivers that get methods only a Redis client has\n"
              "                but that are not proven: path:line:col, receiver, calls, methods,\n"
-             "                inferred|unresolved, and where the chain to a client broke\n");
+             "                inferred|unresolved, and where the chain to a client broke\n"
+             "  --no-project  read only the paths named, not the rest of their project\n");
       free(args);
       return EXIT_CLEAN;
     } else args[nargs++] = argv[i];
   }
   optind = 1;
   LintRun run;
-  int rc = lint_paths(nargs, args, &opt, NULL, NULL, &run);
+  int rc = lint_paths(nargs, args, &opt, NULL, NULL, &run, !no_project);
   free(args);
   if (rc != 0) return EXIT_ERROR;
   size_t total = 0;
@@ -638,7 +671,7 @@ static int cmd_keys(int argc, char **argv) {
     return EXIT_ERROR;
   }
   LintRun run;
-  if (lint_paths(argc, argv, &opt, NULL, NULL, &run) != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &opt, NULL, NULL, &run, true) != 0) return EXIT_ERROR;
   int wrc = keyspace_write(stdout, &run, fmt == FORMAT_JSON);
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR : EXIT_CLEAN;
   lint_run_free(&run);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "index.h"
+#include "project.h"
 #include "model.h"
 #include "rule.h"
 #include "rule_ctx.h"
@@ -36,6 +37,8 @@ typedef struct FileWork {
   size_t nex;
   bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
   bool test_code;
+  bool context;    /* a file of the project that was not named: read for the index and
+                      the project rules, never reported (project.h) */
 } FileWork;
 
 typedef struct Run {
@@ -179,7 +182,7 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   }
   if (rc != 0) return;
   fr->loaded = true;
-  w->module = module_name_for_path(fr->src.path);
+  w->module = project_module(r->opt->project, fr->src.path);
   index_scan_defined(fr->src.text, fr->src.len, w->defined);
   w->test_code = in_test_code(&fr->src, r->opt);
   w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
@@ -528,7 +531,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   TSTree *tree = w->tree ? w->tree : parse(p, &fr->src);
   w->tree = NULL;
   TSNode root = ts_tree_root_node(tree);
-  if (ts_node_has_error(root)) {
+  if (ts_node_has_error(root) && !w->context) {
     fr->parse_errors = true;
     diags_add(&w->diags, DIAG_WARNING, fr->src.path, first_error_line(root),
               "syntax error at line %u; findings after it may be incomplete",
@@ -546,7 +549,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
       const Ctor *c = model_ctor(m, k);
       fr->cluster_client = c->v.kind == OBJ_CLIENT && c->v.cluster;
     }
-    run_rules(r, fr, m, &found);
+    if (!w->context) run_rules(r, fr, m, &found); /* context: its keys only */
     store_findings(fr, &found);
     if (r->opt->list_calls) record_calls(fr, m);
     if (r->opt->list_unresolved) record_unresolved(fr, m);
@@ -555,7 +558,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     model_free(m);
     arena_delete(scratch);
   }
-  if (supp) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
+  if (supp && !w->context) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
   ts_tree_delete(tree);
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
@@ -718,7 +721,8 @@ void project_filter(ProjectCtx *ctx, bool (*keep)(ProjectCtx *, size_t, const Fi
 static void finish(Run *r) {
   LintRun *out = r->out;
   for (size_t i = 0; i < r->files->len; i++) {
-    diags_move(&out->diags, &r->work[i].diags);
+    if (r->work[i].context) diags_free(&r->work[i].diags); /* not the user's files */
+    else diags_move(&out->diags, &r->work[i].diags);
     out->nfindings += out->files[i].nfindings;
     free(r->work[i].module);
     exports_free(&r->work[i]);
@@ -737,6 +741,17 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
     diags_add(&self->diags, DIAG_ERROR, NULL, 0, "%s", msg);
     return -1;
   }
+  /* the named files first (their results keep the FileList's order), then
+   * the rest of their project (opt->context), dropped before returning */
+  FileList all = {0};
+  size_t nnamed = files->len, nctx = opt->context ? opt->context->len : 0;
+  if (nctx) {
+    all.len = all.cap = nnamed + nctx;
+    all.paths = xcalloc(all.len, sizeof(char *));
+    memcpy(all.paths, files->paths, nnamed * sizeof(char *));
+    memcpy(all.paths + nnamed, opt->context->paths, nctx * sizeof(char *));
+    files = &all;
+  }
   Run r;
   memset(&r, 0, sizeof r);
   r.out = self;
@@ -748,6 +763,7 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->nfiles = files->len;
   self->files = xcalloc(files->len ? files->len : 1, sizeof(FileResult));
   r.work = xcalloc(files->len ? files->len : 1, sizeof(FileWork));
+  for (size_t i = nnamed; i < files->len; i++) r.work[i].context = true;
   r.index = index_new();
   PyVerCache *pv = opt->pyver_set ? NULL : pyver_cache_new();
   for (size_t i = 0; i < files->len; i++) {
@@ -765,6 +781,12 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
   run_project_rules(&r);
+  for (size_t i = nnamed; i < self->nfiles; i++) { /* the context files go */
+    if (self->files[i].loaded) source_free(&self->files[i].src);
+    arena_delete(self->files[i].arena);
+  }
+  self->nfiles = nnamed;
+  free(all.paths); /* the paths themselves are the callers' */
   const Rule *rl001 = rules_find("RL001");
   bool report = rl001 && opt->enabled[rules_index(rl001)];
   self->nfindings = 0;

@@ -48,6 +48,9 @@ typedef struct Options {
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */
   PyVer pyver;
   int jobs;         /* worker threads, >= 1 */
+  const struct Project *project; /* roots for module names (project.h); NULL: none */
+  const struct FileList *context; /* the rest of the named files' project: read, never
+                                     reported; NULL: none */
   bool list_calls;  /* record every Redis call site (redislint calls) */
   bool list_unresolved; /* record receivers of Redis-only methods the model
                            could not prove (redislint calls --unresolved) */

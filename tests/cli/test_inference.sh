@@ -27,6 +27,21 @@ for d in "$SRC"/*/; do
   SECTION=$(basename "$d") check_project "${d%/}"
 done
 
+# Each file named alone (as the pre-commit hook and the editor do) sees the
+# rest of its project: its call sites are the ones the whole-project run
+# lists for it, with the same kinds (the project root is the directory with
+# redislint.json).
+for d in "$SRC"/*/; do
+  whole=$(cd "$d" && "$BIN" calls . 2>/dev/null | sort)
+  while IFS= read -r f; do
+    f=${f#./}
+    alone=$(cd "$d" && "$BIN" calls "$f" 2>/dev/null | sort)
+    want=$(printf '%s\n' "$whole" | awk -F: -v f="$f" '$1 == f' | sort)
+    SECTION=$(basename "$d") check "$f alone lists what the whole project lists for it" \
+      test "$alone" = "$want"
+  done < <(cd "$d" && find . -name '*.py' | sort)
+done
+
 # --unresolved lists the inferred receivers with the reason the chain broke.
 SECTION=unresolved
 out=$(cd "$SRC/duck_typing" && "$BIN" calls --unresolved . 2>/dev/null)
