@@ -18,10 +18,10 @@ _redislint() {
     -j|--jobs|--redis-py-version) return ;;
   esac
   if [[ $cur == -* && ${COMP_WORDS[1]} == calls ]]; then
-    COMPREPLY=($(compgen -W "--unresolved --help" -- "$cur"))
+    COMPREPLY=($(compgen -W "--unresolved --no-project --help" -- "$cur"))
   elif [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "--format --output --select --ignore --exit-zero --color --jobs
-      --quiet --statistics --stdin-filename --redis-py-version --exclude --force-exclude
+      --quiet --statistics --stdin-filename --redis-py-version --exclude --force-exclude --no-project
       --cluster --fix --unsafe-fixes --diff --show-fixes --include-suppressed --baseline
       --write-baseline --redis-conf --help" -- "$cur"))
   else

@@ -22,6 +22,7 @@ complete -c redislint -n "__fish_seen_subcommand_from check" -l stdin-filename -
 complete -c redislint -n "__fish_seen_subcommand_from check" -l redis-py-version -x -d 'redis-py version of the code'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l exclude -r -d 'skip matching paths'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l force-exclude -d 'exclude named files too'
+complete -c redislint -n "__fish_seen_subcommand_from check calls" -l no-project -d 'read only the named paths, not the rest of their project'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l cluster -d 'the code runs against Redis Cluster'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l fix -d 'apply safe fixes'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l unsafe-fixes -d 'apply unsafe fixes too'

@@ -141,10 +141,39 @@ static bool parse_severity(const char *s, Severity *out) {
   return true;
 }
 
+static int cmp_key(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first key that an object in the document holds twice, or NULL (JSON
+ * allows it, cJSON keeps both, and which one counts would be a guess). */
+static const char *duplicate_key(const cJSON *node) {
+  size_t n = 0;
+  const cJSON *c;
+  for (c = node->child; c; c = c->next) n++;
+  const char *dup = NULL;
+  if (cJSON_IsObject(node) && n > 1) {
+    const char **keys = xcalloc(n, sizeof(char *));
+    size_t k = 0;
+    for (c = node->child; c; c = c->next) keys[k++] = c->string ? c->string : "";
+    qsort(keys, n, sizeof(char *), cmp_key);
+    for (size_t i = 1; i < n && !dup; i++)
+      if (!strcmp(keys[i - 1], keys[i])) dup = keys[i];
+    free(keys);
+  }
+  for (c = node->child; c && !dup; c = c->next) dup = duplicate_key(c);
+  return dup;
+}
+
 static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
   bool ok = true;
   if (!cJSON_IsObject(root)) {
     diags_add(d, DIAG_ERROR, cfg->path, 0, "the configuration must be a JSON object");
+    return -1;
+  }
+  const char *dup = duplicate_key(root);
+  if (dup) {
+    diags_add(d, DIAG_ERROR, cfg->path, 0, "the key '%s' appears twice in one object", dup);
     return -1;
   }
   cJSON *it;

@@ -58,6 +58,7 @@ cd ../../repo || exit 2
 printf '{"selct": ["RL1"], "options": {"default-tl": 5, "lock-ttl": -3}, "severity": {"RL301": "fatal"}, "select": ["RL999"]}\n' >bad.json
 rl check --config bad.json .
 check "a bad file: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+
 check "unknown key with a hint" has "bad.json: unknown key 'selct' \(did you mean 'select'\?\)" err
 check "unknown option with a hint" has "unknown option 'options.default-tl' \(did you mean 'default-ttl'\?\)" err
 check "out-of-range value" has 'options.lock-ttl. must be a whole number' err
@@ -102,4 +103,10 @@ check "target-redis-version in the file (got $RC)" [ "$RC" -eq 0 ]
 printf '{"target-redis-version": "seven"}\n' >tbad.json
 rl check -q --config tbad.json old_server.py
 check "a bad target-redis-version is an error" has 'target-redis-version. must be a Redis version' err
+
+# a key given twice: an error naming it, not a silent pick (nor a leak)
+printf '{"select": ["RL301"], "options": {"lock-ttl": 5, "lock-ttl": 9}, "select": ["RL101"]}\n' >dup.json
+rl check --config dup.json .
+check "a duplicate key: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+check "the message names the file and the key: $(cat err)" has "dup.json: the key '(select|lock-ttl)' appears twice" err
 finish test_config.sh
