@@ -431,6 +431,25 @@ static bool is_mock_factory(const Model *m, TSNode fn) {
   return false;
 }
 
+/* dict(), list(), set(), collections.defaultdict(...), OrderedDict(),
+ * Counter(), deque(), SimpleNamespace(), object(): containers with get/set
+ * and friends, never clients (unless the name is rebound in this file). */
+static bool is_builtin_container(const Model *m, TSNode fn, int scope) {
+  static const char *const names[] = {"dict", "list", "set", "frozenset", "tuple", "object",
+                                      "defaultdict", "OrderedDict", "Counter", "deque",
+                                      "SimpleNamespace", "ChainMap", "WeakValueDictionary"};
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier)) return false;
+  bool hit = false;
+  for (size_t i = 0; i < sizeof names / sizeof names[0] && !hit; i++) hit = node_text_eq(m->src, last, names[i]);
+  if (!hit || !node_is(fn, SYM.identifier)) return hit; /* collections.deque(...) */
+  for (int sc = scope; sc >= 0; sc = scope_at(m, sc)->parent) /* a local `dict` shadows it */
+    if (model_binding_find(m, sc, m->src->text + nstart(fn), nend(fn) - nstart(fn)) >= 0 &&
+        !model_import_find(m, sc, m->src->text + nstart(fn), nend(fn) - nstart(fn)))
+      return false;
+  return true;
+}
+
 static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
@@ -444,6 +463,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   }
   const char *cq = model_qualname(m, fn, scope);
   if (is_mock_factory(m, fn)) return mkval(OBJ_OTHER); /* has every method: never a client */
+  if (is_builtin_container(m, fn, scope)) return mkval(OBJ_OTHER); /* dict(), defaultdict(list) */
   if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
     return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
   Value fv = have_ov ? eval_attribute_known(m, fn, scope, depth + 1, &ov)
@@ -897,6 +917,15 @@ static Value with_annotation(const Binding *b) {
   Value v = with_annotation_only(b);
   bool nothing = v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE;
   if (nothing && b->callers_ok) return b->callers; /* every project caller passes a client */
+  if (nothing && v.kind == OBJ_UNKNOWN && b->partial && !b->partial_other && b->has_known &&
+      b->known.kind == OBJ_CLIENT && !b->known.inferred) {
+    /* `client = cls(pool)` here, `client = RedisCluster.from_url(url)` there:
+     * a proven client on some assignments, something unknown on the others */
+    Value k = b->known;
+    k.inferred = true;
+    k.ctor_start = k.ctor_end = 0;
+    return k;
+  }
   if (b->has_inferred && nothing) return b->inferred;
   return v;
 }
@@ -917,8 +946,10 @@ static Value with_annotation_only(const Binding *b) {
 void model_resolve_bindings(Model *m) {
   for (int round = 0; round < 6; round++) {
     m->round = round;
-    for (size_t i = 0; i < m->bindings.len; i++)
-      binding_at(m, (int)i)->has_next = binding_at(m, (int)i)->has_typed = false;
+    for (size_t i = 0; i < m->bindings.len; i++) {
+      Binding *b = binding_at(m, (int)i);
+      b->has_next = b->has_typed = b->has_known = b->partial = b->partial_other = false;
+    }
     model_callers_round(m);
     for (size_t i = 0; i < m->assigns.len; i++) {
       const Assign *a = vec_at(&m->assigns, i);
@@ -933,6 +964,13 @@ void model_resolve_bindings(Model *m) {
       }
       b->next = b->has_next ? merge(b->next, v) : v;
       b->has_next = true;
+      if (v.kind == OBJ_UNKNOWN) {
+        b->partial = true;
+        if (!a->param && !(a->kind == A_VALUE && node_is(a->value, SYM.call))) b->partial_other = true;
+      } else {
+        b->known = b->has_known ? merge(b->known, v) : v;
+        b->has_known = true;
+      }
     }
     bool changed = false;
     for (size_t i = 0; i < m->bindings.len; i++) {

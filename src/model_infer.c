@@ -238,6 +238,9 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
       if (b < 0) continue;
       const Assign *a = model_first_assign(m, b);
       if (!a) break;
+      if (a->kind == A_FIXTURE)
+        return arena_printf(m->arena, "`%s` is a test parameter, and no fixture of that name "
+                            "in this module or a conftest.py above it gives a client", t);
       if (a->param) return param_why(m, a, t);
       if (a->kind == A_FUNC)
         return arena_printf(m->arena, "`%s` returns a client on some paths and something not "
@@ -250,9 +253,6 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
       if (a->kind == A_WITH)
         return arena_printf(m->arena, "`%s` is bound by `with %s as %s`", t,
                             node_text_squeezed(m->arena, m->src, a->value), t);
-      if (a->kind == A_FIXTURE)
-        return arena_printf(m->arena, "`%s` is a test parameter, and no fixture of that name "
-                            "in this module or a conftest.py above it gives a client", t);
       break;
     }
     return arena_printf(m->arena, "`%s` is not bound in this file", t);

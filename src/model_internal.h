@@ -22,6 +22,10 @@ typedef struct Binding {
   Value val;   /* value from the previous resolution round (what lookups see) */
   Value next;  /* accumulating in the current round */
   Value typed; /* merged annotations (A_TYPE) of the current round */
+  Value known; /* the current round's assigned values that are not unknown, merged */
+  bool has_known, partial; /* ... and whether some assigned value is unknown */
+  bool partial_other; /* ... unknown other than a parameter or a call (a loop target, an
+                         attribute, a subscript): then no inference from the known part */
   Value inferred; /* from use (model_infer.c): the fallback when nothing is proven */
   Value callers;  /* what the project's calls pass, for parameters (model_callers.c) */
   Value remote;   /* ... the part passed from other files (index facts) */

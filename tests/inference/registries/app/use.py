@@ -1,3 +1,5 @@
+import redis
+
 from app.clients import CLIENTS, MIXED, NAMES, REPLICAS, Connection, Handle, configurable
 from app.clients import lazy_client, not_a_client, pick
 
@@ -32,3 +34,17 @@ def entered(uid):
         conn.get("user:%s" % uid)  # calls: client
     with Handle() as h:
         h.get("user:%s" % uid)  # calls: none
+
+
+def partly_known(cls, url, fallback):
+    if url:
+        client = cls.from_url(url)  # a class only known at run time
+    else:
+        client = redis.Redis()
+    client.get("user:1")  # calls: inferred-client
+    other = fallback["cache"] if url else redis.Redis()
+    if url:
+        other = fallback["cache"]  # a subscript: too little to go on
+    other.get("user:2")  # calls: none
+    box = dict() if url else redis.Redis()
+    box.get("user:3")  # calls: none
