@@ -19,6 +19,23 @@ static const char *version_said(RuleCtx *ctx) {
 
 static bool none_literal(TSNode n) { return node_is(n, SYM.none); }
 
+/* A blocking command this file sends (BLPOP, BRPOP, XREAD BLOCK, ...), or
+ * NULL: a client that serves them must not get a short socket timeout. */
+static const CallSite *blocking_call(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->cmd && (cs->cmd->flags & CMD_BLOCKING)) return cs;
+  }
+  return NULL;
+}
+
+/* Does the file hand connections to a job-queue worker (rq, which waits in
+ * BLPOP for minutes and quits on a socket timeout)? */
+static bool feeds_worker(RuleCtx *ctx) {
+  const char *t = ctx->src->text;
+  return strstr(t, "from rq ") || strstr(t, "import rq") || strstr(t, "from rq.");
+}
+
 static void check_ctor(RuleCtx *ctx, const Ctor *c) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   if (ctor_is_sentinel_child(ctx, c)) return;
@@ -51,7 +68,26 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
                  arena_printf(ctx->arena, "%ld", ctx->opt->socket_timeout));
     return;
   }
+  /* socket_connect_timeout exists from redis-py 2.10 on: an older pin gets
+   * socket_timeout alone (an unknown keyword raises TypeError) */
+  if (pyver_before(ctx->pyver, 2, 10)) ct_ok = true;
   const char *add = ct_ok ? add_st : arena_printf(ctx->arena, "%s, %s", add_st, add_ct);
+  const CallSite *blocking = blocking_call(ctx);
+  if (blocking || feeds_worker(ctx)) {
+    /* a short timeout would break the blocking reads this code relies on:
+     * say what to do, do not write it */
+    const char *why =
+        blocking ? arena_printf(ctx->arena, "this file also sends %s (line %u), which waits "
+                                "longer than a short socket timeout allows",
+                                blocking->cmd->name, ts_node_start_point(blocking->node).row + 1)
+                 : "this file hands connections to an rq worker, which waits in BLPOP for "
+                   "minutes and stops on a socket timeout";
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Add `%s` to the clients that serve short commands; %s: give that one a "
+                "socket_timeout above its blocking timeout, or a client of its own",
+                add, why);
+    return;
+  }
   /* `**options` may already hold socket_timeout: adding it again raises
    * TypeError (multiple values for a keyword argument). */
   finding_fix(ctx, f, splat ? FIX_DISPLAY : FIX_UNSAFE,
