@@ -21,8 +21,10 @@ static bool once_name(const char *name) {
     if (!strcmp(name, exact[i])) return true;
   static const char *const prefixes[] = {"setup", "init", "connect", "create_", "make_", "build_",
                                          "get_redis", "get_client", "new_", "open_"};
+  const char *bare = name; /* `_init`, `_connect`: private helpers of the same kind */
+  while (bare[0] == '_' && bare[1] && bare[1] != '_') bare++;
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-    if (!strncasecmp(name, prefixes[i], strlen(prefixes[i]))) return true;
+    if (!strncasecmp(bare, prefixes[i], strlen(prefixes[i]))) return true;
   size_t n = strlen(name);
   return (n > 8 && !strcmp(name + n - 8, "_factory")) || strstr(name, "client") ||
          strstr(name, "connection") || strstr(name, "_redis") || strstr(name, "_pool");

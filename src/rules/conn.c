@@ -128,7 +128,37 @@ typedef struct Escape {
   RuleCtx *ctx;
   const char *name;
   bool escapes;
+  TSNode body; /* the function's body: its `global` statements */
 } Escape;
+
+typedef struct GlobalName {
+  RuleCtx *ctx;
+  TSNode name;
+  bool found;
+} GlobalName;
+
+static bool visit_global(TSNode n, void *data) {
+  GlobalName *g = data;
+  if (g->found) return false;
+  uint16_t s = ts_node_symbol(n);
+  if (s == SYM.function_definition || s == SYM.class_definition || s == SYM.lambda) return false;
+  if (s != SYM.global_statement && strcmp(ts_node_type(n), "nonlocal_statement")) return true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+    TSNode id = ts_node_named_child(n, i);
+    uint32_t a = nstart(id), b = nend(id), c = nstart(g->name), d = nend(g->name);
+    if (b - a == d - c && !memcmp(g->ctx->src->text + a, g->ctx->src->text + c, b - a))
+      g->found = true;
+  }
+  return false;
+}
+
+/* Is `id` declared `global` or `nonlocal` in the function body? */
+static bool declared_global(RuleCtx *ctx, TSNode body, TSNode id) {
+  GlobalName g = {ctx, id, false};
+  for (uint32_t i = 0; i < ts_node_named_child_count(body) && !g.found; i++)
+    node_walk(ts_node_named_child(body, i), visit_global, &g);
+  return g.found;
+}
 
 static bool is_name(RuleCtx *ctx, TSNode n, const char *name) {
   return node_is(n, SYM.identifier) && node_text_eq(ctx->src, n, name);
@@ -198,6 +228,9 @@ static bool visit_escape(TSNode n, void *data) {
     if ((node_is(left, SYM.attribute) || node_is(left, SYM.subscript)) &&
         mentions(e->ctx, right, e->name))
       e->escapes = true; /* self.client = r, registry[k] = r */
+    else if (node_is(left, SYM.identifier) && !is_name(e->ctx, left, e->name) &&
+             mentions(e->ctx, right, e->name) && declared_global(e->ctx, e->body, left))
+      e->escapes = true; /* global client; client = Redis(connection_pool=pool) */
   }
   return true;
 }
@@ -205,8 +238,8 @@ static bool visit_escape(TSNode n, void *data) {
 bool name_escapes(RuleCtx *ctx, int func, const char *name) {
   const Function *fn = model_function(ctx->model, func);
   if (!fn) return true;
-  Escape e = {ctx, name, false};
   TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
+  Escape e = {ctx, name, false, body};
   for (uint32_t i = 0; i < ts_node_named_child_count(body) && !e.escapes; i++)
     node_walk(ts_node_named_child(body, i), visit_escape, &e);
   return e.escapes;
