@@ -85,7 +85,15 @@ char *project_root_of(const char *path) {
   const char *home = getenv("HOME");
   char *home_abs = home && home[0] == '/' ? project_abs_path(home) : NULL;
   char *root = NULL;
+  char *pkg_top = NULL; /* the outermost package above the start (no marker found) */
+  bool in_pkg = true;
   for (;;) {
+    if (in_pkg && exists_in(dir, "__init__.py")) {
+      free(pkg_top);
+      pkg_top = xstrdup(dir);
+    } else {
+      in_pkg = false;
+    }
     if (!strcmp(dir, "/") || (home_abs && !strcmp(dir, home_abs))) break;
     for (size_t i = 0; i < sizeof markers / sizeof markers[0] && !root; i++)
       if (exists_in(dir, markers[i])) root = xstrdup(dir);
@@ -95,6 +103,14 @@ char *project_root_of(const char *path) {
     if (slash == dir) dir[1] = '\0';
     else *slash = '\0';
   }
+  if (!root && pkg_top) { /* no marker: the directory holding the outermost package */
+    char *slash = strrchr(pkg_top, '/');
+    if (slash && slash != pkg_top) {
+      *slash = '\0';
+      if (!(home_abs && !strcmp(pkg_top, home_abs))) root = xstrdup(pkg_top);
+    }
+  }
+  free(pkg_top);
   free(home_abs);
   free(dir);
   return root;

@@ -11,7 +11,9 @@
  * that holds redislint.json, .redislint.json, pyproject.toml, setup.py,
  * setup.cfg or .git. The file system root and $HOME are never a project
  * root (a dotfiles repository in $HOME is not the project of every file
- * below it). Module names are taken relative to the root, so that
+ * below it). With no marker, a file in a package (a directory with
+ * __init__.py) belongs to the directory that holds its outermost package.
+ * Module names are taken relative to the root, so that
  * `cd app && redislint check views.py` names the module `app.views` as a
  * run from the root does. */
 #ifndef RL_PROJECT_H

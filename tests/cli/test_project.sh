@@ -108,4 +108,13 @@ check "setup.cfg marks a project root below \$HOME... unless it is \$HOME (got '
 got=$(cd loose && HOME=/nonexistent "$BIN" calls views.py 2>/dev/null | cut -f2 | sort -u)
 check "setup.cfg marks a project root (got '$got')" test "$got" = client
 
+# no marker at all, but packages: the directory holding the outermost package
+SECTION=packages
+mkdir -p bare/app/sub
+touch bare/app/__init__.py bare/app/sub/__init__.py
+cp app/pkg/extensions.py bare/app/ext.py
+printf 'from app.ext import store\n\n\ndef f(uid):\n    return store.get(f"user:{uid}")\n' >bare/app/sub/views.py
+got=$(cd bare/app/sub && HOME=/nonexistent "$BIN" calls views.py 2>/dev/null | cut -f2 | sort -u)
+check "a package with no marker above: its project is the directory holding it (got '$got')" test "$got" = client
+
 finish test_project
