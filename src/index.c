@@ -42,6 +42,7 @@ typedef struct StrSet {
 } StrSet;
 
 struct ProjectIndex {
+  const char *blocking; /* the first module (by name) that sends a blocking command */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
   StrSet hot;   /* "MOD:Cls" of classes and instances with client members, through bases */
   Fact *facts;
@@ -468,6 +469,10 @@ static void mark_called(ProjectIndex *self, const char *callee, uint64_t sum) {
   }
 }
 
+const char *index_blocking_module(const ProjectIndex *self) {
+  return self ? self->blocking : NULL;
+}
+
 bool index_called(const ProjectIndex *self, const char *module) {
   const ModExports *m = self ? find_mod(self, module) : NULL;
   return m && m->called;
@@ -529,6 +534,12 @@ void index_seal(ProjectIndex *self) {
     self->mods[i].new_sum = 0;
   }
   uint64_t overrides = 0;
+  self->blocking = NULL;
+  for (size_t i = 0; i < self->len; i++)
+    for (size_t k = 0; k < self->mods[i].n; k++)
+      if (!strcmp(self->mods[i].names[k], "#blocking") &&
+          (!self->blocking || strcmp(self->mods[i].module, self->blocking) < 0))
+        self->blocking = self->mods[i].module;
   for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
   free(self->facts);
   size_t n = 0;

@@ -33,6 +33,9 @@ void index_seal(ProjectIndex *self);
 /* Does a call fact name a function or class of `module` (so its parameters
  * may be clients even when the file never names redis)? After index_seal. */
 bool index_called(const ProjectIndex *self, const char *module);
+/* The first module (by name) of the project that sends a blocking command
+ * (BLPOP, XREAD BLOCK, ...): a "#blocking" export. NULL when none does. */
+const char *index_blocking_module(const ProjectIndex *self);
 /* Does a client subclass of the project override redis-py's method `cmd`? */
 bool index_overridden(const ProjectIndex *self, const Command *cmd);
 size_t index_nmodules(const ProjectIndex *self);

@@ -1143,6 +1143,14 @@ static void build_exports(Model *m) {
   }
   export_classes(m);
   export_overrides(m);
+  for (size_t i = 0; i < m->calls.len; i++) { /* "#blocking": the project serves blocking reads */
+    const CallSite *cs = vec_at(&m->calls, i);
+    if (!cs->cmd || !(cs->cmd->flags & CMD_BLOCKING)) continue;
+    Export *e = vec_push(&m->exports);
+    e->name = "#blocking";
+    e->value.kind = OBJ_OTHER;
+    break;
+  }
   model_callers_export(m);
 }
 
@@ -1262,6 +1270,12 @@ const Class *model_class(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->classes, (size_t)i);
 }
 size_t model_nexports(const Model *m) { return m->exports.len; }
+
+const char *model_project_blocking(const Model *m) {
+  if (!m->index) return NULL;
+  const char *b = index_blocking_module(m->index);
+  return b && strcmp(b, m->module) ? b : NULL;
+}
 bool model_used_index(const Model *m) { return m->used_index; }
 const Export *model_export(const Model *m, size_t i) { return vec_at(&m->exports, i); }
 

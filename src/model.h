@@ -213,6 +213,9 @@ void model_free(Model *m);
 const Source *model_source(const Model *m);
 TSNode model_root(const Model *m); /* the module node of the file's tree */
 size_t model_ncalls(const Model *m);
+/* Another module of the project that sends a blocking command (BLPOP, XREAD
+ * BLOCK, ...), by name, or NULL. */
+const char *model_project_blocking(const Model *m);
 const CallSite *model_call(const Model *m, size_t i);
 /* Constructions in tree order. */
 size_t model_nctors(const Model *m);

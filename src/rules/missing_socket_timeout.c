@@ -73,15 +73,18 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
   if (pyver_before(ctx->pyver, 2, 10)) ct_ok = true;
   const char *add = ct_ok ? add_st : arena_printf(ctx->arena, "%s, %s", add_st, add_ct);
   const CallSite *blocking = blocking_call(ctx);
-  if (blocking || feeds_worker(ctx)) {
+  const char *elsewhere = blocking ? NULL : model_project_blocking(ctx->model);
+  if (blocking || elsewhere || feeds_worker(ctx)) {
     /* a short timeout would break the blocking reads this code relies on:
      * say what to do, do not write it */
     const char *why =
         blocking ? arena_printf(ctx->arena, "this file also sends %s (line %u), which waits "
                                 "longer than a short socket timeout allows",
                                 blocking->cmd->name, ts_node_start_point(blocking->node).row + 1)
-                 : "this file hands connections to an rq worker, which waits in BLPOP for "
-                   "minutes and stops on a socket timeout";
+        : elsewhere ? arena_printf(ctx->arena, "the project also sends blocking commands (module "
+                                   "`%s`), maybe through clients built here", elsewhere)
+                    : "this file hands connections to an rq worker, which waits in BLPOP for "
+                      "minutes and stops on a socket timeout";
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Add `%s` to the clients that serve short commands; %s: give that one a "
                 "socket_timeout above its blocking timeout, or a client of its own",

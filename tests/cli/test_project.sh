@@ -108,6 +108,22 @@ check "setup.cfg marks a project root below \$HOME... unless it is \$HOME (got '
 got=$(cd loose && HOME=/nonexistent "$BIN" calls views.py 2>/dev/null | cut -f2 | sort -u)
 check "setup.cfg marks a project root (got '$got')" test "$got" = client
 
+# RL402's fix must not shorten the socket timeout of a client that another
+# module uses for BLPOP: with the project, the fix is advice only
+SECTION=blocking-elsewhere
+mkdir -p q/svc
+printf 'redis==5.0.8\n' >q/requirements.txt
+touch q/svc/__init__.py q/setup.cfg
+printf 'import redis\n\n\ndef get_client():\n    return redis.Redis(host="queue")\n' >q/svc/factory.py
+printf 'from svc.factory import get_client\n\n\ndef consume():\n    while True:\n        item = get_client().blpop(["jobs"], timeout=120)\n        if item:\n            print(item)\n' >q/svc/consumer.py
+d1=$(cd q && "$BIN" check --exit-zero --unsafe-fixes --diff svc/factory.py 2>/dev/null)
+d2=$(cd q && "$BIN" check --exit-zero --unsafe-fixes --diff --no-project svc/factory.py 2>/dev/null)
+check "a client factory of a project that sends BLPOP elsewhere: no edit (got '$d1')" test -z "$d1"
+check "... alone, with nothing blocking in sight, the edit is offered" grep -q 'socket_timeout=5' <<<"$d2"
+msg=$(cd q && "$BIN" check --exit-zero --format json svc/factory.py 2>/dev/null |
+  py 'import json,sys; print(json.load(sys.stdin)["findings"][0]["fix"]["title"])')
+check "the advice names the module: $msg" grep -q 'svc.consumer' <<<"$msg"
+
 # no marker at all, but packages: the directory holding the outermost package
 SECTION=packages
 mkdir -p bare/app/sub
