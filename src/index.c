@@ -198,7 +198,7 @@ static ModExports *find_mod(const ProjectIndex *self, const char *module) {
 static bool same_value(Value a, Value b) {
   return a.kind == b.kind && a.is_async == b.is_async && a.cluster == b.cluster &&
          a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property &&
-         a.inferred == b.inferred && a.standalone == b.standalone;
+         a.inferred == b.inferred && a.standalone == b.standalone && a.fresh == b.fresh;
 }
 
 static bool same_exports(const ModExports *m, const Export *ex, size_t n) {

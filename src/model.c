@@ -3,6 +3,7 @@
  * model_keys.c, value facts in model_values.c. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model_internal.h"
 
@@ -351,6 +352,23 @@ static bool has_decorator(Model *m, TSNode decorated, const char *name) {
   return false;
 }
 
+/* A decorator that makes a function run once per argument (a cache) or
+ * once per process: lru_cache, cache, cached, memoize, singleton, once. */
+static bool cache_decorated(Model *m, TSNode decorated) {
+  if (!node_is(decorated, SYM.decorated_definition)) return false;
+  static const char *const marks[] = {"cache", "memo", "singleton", "once", "lazy"};
+  uint32_t n = ts_node_named_child_count(decorated);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (nsym(d) != SYM.decorator) continue;
+    const char *t = node_text(m->arena, m->src, d);
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+      for (const char *p = t; *p; p++)
+        if (!strncasecmp(p, marks[k], strlen(marks[k]))) return true;
+  }
+  return false;
+}
+
 bool model_names_pipeline(const char *t, size_t n) {
   for (size_t i = 0; i + 4 <= n; i++)
     if (!strncmp(t + i, "pipe", 4)) return true;
@@ -462,6 +480,7 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
   TSNode parent = walk_parent(w);
   f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
   f->is_fixture = has_decorator(m, parent, "fixture");
+  f->cached = cache_decorated(m, parent);
   f->lazy_object = f->cls < 0 && (has_decorator(m, parent, "LazyObject") ||
                                   has_decorator(m, parent, "SimpleLazyObject") ||
                                   has_decorator(m, parent, "lazy_object") ||

@@ -63,6 +63,9 @@ typedef struct Value {
   int16_t cls;       /* OBJ_INSTANCE: class index in this file */
   bool standalone;   /* built by a non-cluster constructor (Redis(...), redis.from_url):
                         known not to be a cluster client, wherever it flows */
+  bool fresh;        /* OBJ_CLIENT_FACTORY: each call builds a new client with its own
+                        connection pool (`def get_client(): return Redis(...)`, not
+                        cached, not from a shared pool); what it produces keeps it */
 } Value;
 
 bool value_is_clientish(Value v); /* client, pipeline, transaction or either */
@@ -128,6 +131,7 @@ typedef struct Function {
   bool is_async;
   bool is_property;  /* @property / @cached_property */
   bool is_fixture;   /* @pytest.fixture: its return or yield is what tests get */
+  bool cached;       /* @lru_cache, @cache, @memoize, @singleton...: runs once per argument */
   bool lazy_object;  /* module-level `@LazyObject def client(): ...`: the name is a proxy
                         of what the function returns */
   bool yields_value; /* fixture or @contextmanager: `yield x` hands out x */

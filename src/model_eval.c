@@ -147,6 +147,7 @@ static Value merge(Value a, Value b) {
     if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
     a.cluster = a.cluster && b.cluster;
     a.standalone = a.standalone && b.standalone;
+    a.fresh = a.fresh && b.fresh;
     return a;
   }
   bool ap = value_is_pipeline(a), bp = value_is_pipeline(b);
@@ -751,6 +752,44 @@ static Value func_returns(const Model *m, int fi) {
   return r;
 }
 
+/* Is the constructor call `call` a new client with a pool of its own
+ * (Redis(...), from_url(...); not Redis(connection_pool=shared))? */
+static bool builds_pool(const Model *m, TSNode call, int scope) {
+  if (!node_is(call, SYM.call)) return false;
+  Value v = model_eval_in(m, call, scope, 0);
+  if (v.kind != OBJ_CLIENT || v.ctor_start != nstart(call) || v.inferred) return false;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  return ts_node_is_null(call_kwarg(m->src, args, "connection_pool")) && !call_has_splat(args);
+}
+
+/* Does every call of function fi build a new client (and pool)? Each of
+ * its returns is such a construction, directly or through a local name
+ * assigned only from one; no cache decorator, no fixture, property or
+ * context manager. A function keeping the client (self._r = ..., a global)
+ * returns that, not a local. */
+static bool fresh_factory(Model *m, int fi) {
+  const Function *f = func_at(m, fi);
+  if (f->cached || f->is_fixture || f->is_property || f->yields_value || f->lazy_object ||
+      m->ret_start[fi] == m->ret_start[fi + 1])
+    return false;
+  for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
+    const Ret *rt = vec_at(&m->rets, (size_t)i);
+    TSNode v = rt->value;
+    if (ts_node_is_null(v)) return false;
+    if (builds_pool(m, v, f->scope)) continue;
+    if (!node_is(v, SYM.identifier)) return false;
+    int b = model_binding_find(m, f->scope, m->src->text + nstart(v), nend(v) - nstart(v));
+    if (b < 0) return false;
+    bool any = false;
+    for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a)) {
+      if (a->kind != A_VALUE || a->param || !builds_pool(m, a->value, a->scope)) return false;
+      any = true;
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
 static Value class_value(Model *m, int ci) {
   Class *c = vec_at(&m->classes, (size_t)ci);
   TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
@@ -857,6 +896,7 @@ static Value assign_value(Model *m, const Assign *a) {
     v.makes = v.kind;
     v.kind = OBJ_CLIENT_FACTORY;
     v.via_property = f->is_property;
+    v.fresh = v.makes == OBJ_CLIENT && fresh_factory(m, a->index);
     return v;
   }
   case A_WITH: {

@@ -170,8 +170,110 @@ static bool visit_inst(TSNode n, void *data) {
   return true;
 }
 
+static bool fn_names_callee(RuleCtx *ctx, TSNode fn, const char *name);
+
+/* Calls of a factory that builds a new client (and pool) each time it runs
+ * (`def get_client(): return redis.Redis(...)`, here or in another module),
+ * made per call of a function: `get_client().get(k)` in a view. One
+ * finding per factory and file, at its first such call, the others as
+ * related locations: the fix is one, in the factory. Methods reached
+ * through self/cls are left alone: an object per target (a database
+ * engine of an admin tool) builds its connection per use on purpose. */
+#define MAX_FACTORIES 16
+#define MAX_SITES 64
+
+typedef struct FactoryUse {
+  const char *name; /* the callee's text */
+  TSNode first;
+  int func, loop;
+  TSNode more[MAX_SITES];
+  size_t nmore, extra; /* extra: past MAX_SITES */
+} FactoryUse;
+
+typedef struct FactoryCalls {
+  RuleCtx *ctx;
+  FactoryUse uses[MAX_FACTORIES];
+  size_t n;
+} FactoryCalls;
+
+static bool visit_factory_call(TSNode n, void *data) {
+  FactoryCalls *fc = data;
+  RuleCtx *ctx = fc->ctx;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.identifier) && !node_is(fn, SYM.attribute)) return true;
+  if (node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    if (!node_is(obj, SYM.identifier) || node_text_eq(ctx->src, obj, "self") ||
+        node_text_eq(ctx->src, obj, "cls"))
+      return true;
+  }
+  int func = model_func_at(ctx->model, nstart(n));
+  if (func < 0) return true;
+  Value v = model_eval(ctx->model, fn);
+  if (v.kind != OBJ_CLIENT_FACTORY || !v.fresh || v.via_property || v.inferred) return true;
+  const Function *f = model_function(ctx->model, func);
+  if (f->name && fn_names_callee(ctx, fn, f->name)) return true; /* recursion, a wrapper */
+  if (!per_call(ctx, n, func)) return true;
+  int loop = -1;
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->node);
+       p = ts_node_parent(p))
+    if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
+        node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression)) {
+      loop = 0;
+      break;
+    }
+  const char *name = ctx_text(ctx, fn);
+  for (size_t i = 0; i < fc->n; i++) {
+    FactoryUse *u = &fc->uses[i];
+    if (strcmp(u->name, name)) continue;
+    if (u->nmore < MAX_SITES) u->more[u->nmore++] = n;
+    else u->extra++;
+    return true;
+  }
+  if (fc->n == MAX_FACTORIES) return true;
+  FactoryUse *u = &fc->uses[fc->n++];
+  memset(u, 0, sizeof *u);
+  u->name = name;
+  u->first = n;
+  u->func = func;
+  u->loop = loop;
+  return true;
+}
+
+static void report_factory_uses(FactoryCalls *fc) {
+  RuleCtx *ctx = fc->ctx;
+  for (size_t i = 0; i < fc->n; i++) {
+    FactoryUse *u = &fc->uses[i];
+    size_t others = u->nmore + u->extra;
+    const char *extra =
+        others ? arena_printf(ctx->arena,
+                              "builds a new client with a connection pool of its own each time "
+                              "it runs (%zu more call%s in this file), and is called",
+                              others, others == 1 ? "" : "s")
+               : "builds a new client with a connection pool of its own each time it runs, and "
+                 "is called";
+    report(ctx, u->first, u->func, u->loop, arena_printf(ctx->arena, "%s()", u->name), extra);
+    Finding *f = vec_at(ctx->findings, ctx->findings->len - 1);
+    for (size_t k = 0; k < u->nmore; k++)
+      finding_related(ctx, f, NULL, nstart(u->more[k]), nend(u->more[k]),
+                      "another call that builds a client");
+  }
+}
+
+/* Is `fn` (the callee) the function `name` itself? */
+static bool fn_names_callee(RuleCtx *ctx, TSNode fn, const char *name) {
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  return node_text_eq(ctx->src, last, name);
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests build throwaway clients on purpose */
+  FactoryCalls *fc = arena_alloc(ctx->arena, sizeof(FactoryCalls));
+  memset(fc, 0, sizeof *fc);
+  fc->ctx = ctx;
+  node_walk(model_root(ctx->model), visit_factory_call, fc);
+  report_factory_uses(fc);
   Wrapper w[16];
   size_t nw = 0;
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {
