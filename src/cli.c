@@ -115,6 +115,10 @@ static int default_jobs(void) {
 
 /* Applies a comma list of codes, code prefixes ("RL1") or slugs. */
 static int apply_rule_list(Options *opt, const char *list, bool value, bool reset) {
+  if (!list[strspn(list, ", \t")]) { /* `--select ""` would turn every rule off, silently */
+    usage_error("an empty rule list%s: name codes (RL101), prefixes (RL1), slugs or ALL", "");
+    return -1;
+  }
   if (reset)
     for (size_t i = 0; i < rules_count(); i++) opt->enabled[i] = false;
   char *copy = strdup(list), *save = NULL;
@@ -373,6 +377,10 @@ static char *read_stdin(size_t *len) {
     n += r;
     if (r == 0) break;
   }
+  if (ferror(stdin)) { /* closed, a directory, an I/O error: not an empty file */
+    free(buf);
+    return NULL;
+  }
   *len = n;
   return buf;
 }
@@ -483,6 +491,13 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
                      (size_t)(argc - optind), cli->force_exclude, stdin_name);
   size_t stdin_len = 0;
   char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  if (has_stdin && !stdin_buf) {
+    fprintf(stderr, "redislint: error: %s: cannot read standard input: %s\n",
+            stdin_name ? stdin_name : "-", errno ? strerror(errno) : "read error");
+    diags_free(&walk);
+    filelist_free(&files);
+    return -1;
+  }
   /* the rest of the named files' project: read for the index, not reported */
   Options o = *opt_in;
   const Options *opt = &o;

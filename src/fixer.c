@@ -412,28 +412,21 @@ static bool write_atomic(const char *path, const FileFix *ff, const char **why) 
     *why = "it was deleted during the run";
     return false;
   }
-  if (S_ISLNK(st.st_mode)) { /* write the file the link points to, keep the link */
-    ssize_t n = readlink(path, target, 4095);
-    if (n <= 0) {
-      *why = "its symbolic link cannot be read";
-      return false;
-    }
-    target[n] = '\0';
-    if (target[0] != '/') {
-      const char *slash = strrchr(path, '/');
-      char rel[8192];
-      int w = snprintf(rel, sizeof rel, "%.*s%.4095s", slash ? (int)(slash - path + 1) : 0, path,
-                       target);
-      if (w < 0 || (size_t)w >= sizeof rel) {
-        *why = "its path is too long";
-        return false;
-      }
-      memcpy(target, rel, (size_t)w + 1);
-    }
-    if (stat(target, &st) != 0) {
+  if (S_ISLNK(st.st_mode)) {
+    /* write the file at the end of the chain (a -> b -> c: c), keep every link */
+    char *real = realpath(path, NULL);
+    if (!real || stat(real, &st) != 0) {
+      free(real);
       *why = "its symbolic link points nowhere";
       return false;
     }
+    if (strlen(real) >= sizeof target) {
+      free(real);
+      *why = "its path is too long";
+      return false;
+    }
+    memcpy(target, real, strlen(real) + 1);
+    free(real);
   } else {
     snprintf(target, sizeof target, "%s", path);
   }

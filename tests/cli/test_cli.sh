@@ -310,6 +310,18 @@ check "one warning line naming syn.py and line 5: $(show_err)" \
   err_one_line_for syn.py 'syn\.py:5: .*syntax error'
 check "stderr has nothing else: $(show_err)" err_lines_are 1
 
+section "standard input that cannot be read"
+printf 'import redis\n' >ok.py
+"$BIN" check - <&- >"$T/out" 2>"$T/err"
+RC=$?
+check "closed stdin: exit 2, not an empty file linted (got $RC)" rc_is 2
+check "the message says stdin cannot be read: $(show_err)" err_has 'cannot read standard input'
+rl_in "$T" check -
+check "a directory as stdin: exit 2 (got $RC)" rc_is 2
+rl check --select "" ok.py
+check "--select \"\": a usage error, not every rule off (got $RC)" rc_is 2
+check "it says the list is empty: $(show_err)" err_has 'empty rule list'
+
 section "empty file"
 : >empty.py
 rl check empty.py

@@ -90,4 +90,17 @@ printf 'redis==3.5.3\n' >legacy/requirements.txt
 "$BIN" check --fix legacy/t.py >out 2>err
 check "with redis-py 3.5 it is rewritten" grep -q 'hset("h", mapping=' legacy/t.py
 
+SECTION="a symbolic link chain: the file at its end is fixed, every link kept"
+mkdir -p chain && cd chain || exit 2
+printf 'redis>=8\n' >requirements.txt
+printf 'import redis\nr = redis.Redis()\n\n\ndef f(k):\n    r.set(k, 1)\n    r.expire(k, 10)\n' >c.py
+ln -s c.py b.py
+ln -s b.py a.py
+rl check --fix a.py
+check "exit 0 (got $RC)" [ "$RC" -eq 0 ]
+check "a.py is still a link" [ -L a.py ]
+check "b.py is still a link" [ -L b.py ]
+check "c.py, the file at the end, is fixed" grep -q 'r.set(k, 1, ex=10)' c.py
+cd .. || exit 2
+
 finish test_fix.sh
