@@ -220,6 +220,19 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
   free(cwd);
 }
 
+char *project_relative(const Project *pj, const char *path) {
+  if (!pj || !pj->nroots) return NULL;
+  char *abs = project_abs_path(path);
+  const char *best = NULL;
+  for (size_t r = 0; abs && r < pj->nroots; r++)
+    if (under(abs, pj->roots[r]) && strcmp(abs, pj->roots[r]) &&
+        (!best || strlen(pj->roots[r]) > strlen(best)))
+      best = pj->roots[r];
+  char *rel = best ? xstrdup(abs + (strcmp(best, "/") ? strlen(best) + 1 : 1)) : NULL;
+  free(abs);
+  return rel;
+}
+
 char *project_module(const Project *pj, const char *path) {
   if (!pj || !pj->nroots) return module_name_for_path(path);
   char *abs = project_abs_path(path);

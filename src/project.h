@@ -51,5 +51,9 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
  * else from its display path (module_name_for_path). Malloc'd. */
 char *project_module(const Project *pj, const char *path);
 
+/* The path relative to the longest root that holds it, malloc'd; NULL when
+ * no root holds it (or pj is NULL or empty). */
+char *project_relative(const Project *pj, const char *path);
+
 void project_free(Project *pj);
 #endif

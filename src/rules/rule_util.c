@@ -2,6 +2,7 @@
 #include "rule_util.h"
 
 #include "../discover.h"
+#include "../project.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -262,9 +263,15 @@ bool in_test_code(const Source *src, const Options *opt) {
   size_t n = strlen(base);
   if (!strncmp(base, "test_", 5) || !strcmp(base, "conftest.py")) return true;
   if (n > 8 && !strcmp(base + n - 8, "_test.py")) return true;
+  /* the directories inside the project only: a checkout under /builds/test/
+   * (a CI runner) is not test code */
+  char *rel = opt ? project_relative(opt->project, path) : NULL;
+  if (rel) path = rel;
   /* "t/": celery and kombu keep their tests there */
-  return path_has_dir(path, "tests") || path_has_dir(path, "test") || path_has_dir(path, "testing") ||
-         path_has_dir(path, "t");
+  bool in = path_has_dir(path, "tests") || path_has_dir(path, "test") ||
+            path_has_dir(path, "testing") || path_has_dir(path, "t");
+  free(rel);
+  return in;
 }
 
 bool result_unused(const CallSite *cs) {

@@ -124,6 +124,17 @@ msg=$(cd q && "$BIN" check --exit-zero --format json svc/factory.py 2>/dev/null 
   py 'import json,sys; print(json.load(sys.stdin)["findings"][0]["fix"]["title"])')
 check "the advice names the module: $msg" grep -q 'svc.consumer' <<<"$msg"
 
+# test code is told by the directories inside the project, not above it (a CI
+# runner's checkout under /builds/test/...)
+SECTION=test-dirs
+mkdir -p runner/test/proj/app
+touch runner/test/proj/pyproject.toml
+printf 'redis==5.0.8\n' >runner/test/proj/requirements.txt
+printf 'import redis\n\n\ndef view(k):\n    r = redis.Redis(host="h")\n    return r.get(k)\n' >runner/test/proj/app/views.py
+got=$("$BIN" check --exit-zero --format json "$T/runner/test/proj/app/views.py" 2>/dev/null |
+  py 'import json,sys; print(" ".join(sorted({f["code"] for f in json.load(sys.stdin)["findings"]})))')
+check "a project under a directory named test/ is not test code (got '$got')" test "$got" = "RL401 RL402"
+
 # no marker at all, but packages: the directory holding the outermost package
 SECTION=packages
 mkdir -p bare/app/sub
