@@ -1,5 +1,6 @@
 /* index.c - project index of exported clients and factories. */
 #include "index.h"
+#include "strset.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,6 @@ typedef struct Fact {
   Value v;
 } Fact;
 
-/* A set of strings, open addressing (index_seal builds it, then read-only). */
-typedef struct StrSet {
-  char **keys;
-  size_t cap, n; /* cap: 0 or a power of two */
-} StrSet;
-
 struct ProjectIndex {
   const char *blocking; /* the first module (by name) that sends a blocking command */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
@@ -75,12 +70,6 @@ static void mod_clear(ModExports *m) {
   m->n = 0;
 }
 
-static void strset_free(StrSet *s) {
-  for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
-  free(s->keys);
-  memset(s, 0, sizeof *s);
-}
-
 void index_delete(ProjectIndex *self) {
   if (!self) return;
   strset_free(&self->heads);
@@ -104,33 +93,6 @@ static uint64_t hash_str(const char *s, size_t n) {
   return h;
 }
 
-static char **strset_slot(const StrSet *s, const char *k, size_t n) {
-  size_t h = hash_str(k, n) & (s->cap - 1);
-  while (s->keys[h] && (strncmp(s->keys[h], k, n) || s->keys[h][n])) h = (h + 1) & (s->cap - 1);
-  return &s->keys[h];
-}
-
-static bool strset_has(const StrSet *s, const char *k, size_t n) {
-  return s->cap && *strset_slot(s, k, n);
-}
-
-/* Adds k[0..n) unless present; true when it was added. */
-static bool strset_add(StrSet *s, const char *k, size_t n) {
-  if (2 * (s->n + 1) > s->cap) {
-    StrSet g = {xcalloc(s->cap ? 2 * s->cap : 64, sizeof(char *)), s->cap ? 2 * s->cap : 64, s->n};
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->keys[i]) *strset_slot(&g, s->keys[i], strlen(s->keys[i])) = s->keys[i];
-    free(s->keys);
-    *s = g;
-  }
-  char **slot = strset_slot(s, k, n);
-  if (*slot) return false;
-  *slot = xmalloc(n + 1);
-  memcpy(*slot, k, n);
-  (*slot)[n] = '\0';
-  s->n++;
-  return true;
-}
 
 static Slot *slot_find(const ProjectIndex *self, const char *key, size_t n) {
   if (!self->nslots) return NULL;

@@ -212,22 +212,24 @@ static bool guarded_per_item(RuleCtx *ctx, const Loop *l, size_t first) {
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
-  int *reported = calloc(n + 1, sizeof(int)); /* loops already reported: loop index + 1 */
-  size_t nrep = 0;
+  int maxloop = -1;
+  for (size_t i = 0; i < n; i++)
+    if (model_call(ctx->model, i)->loop > maxloop) maxloop = model_call(ctx->model, i)->loop;
+  bool *reported = calloc((size_t)maxloop + 2, sizeof(bool)); /* by loop index */
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(ctx->model, i);
     const Loop *l;
     if (!per_item_command(ctx, cs, &l)) continue;
     int li = cs->loop;
-    bool seen = false;
-    for (size_t k = 0; k < nrep && !seen; k++) seen = reported[k] == li + 1;
-    if (seen || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
-    reported[nrep++] = li + 1;
+    if (reported[li] || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
+    reported[li] = true;
     size_t first = i;
     while (first > 0 && nstart(model_call(ctx->model, first - 1)->node) >= nstart(l->node)) first--;
     if (guarded_per_item(ctx, l, first)) continue;
+    /* the calls inside the loop follow each other (tree order): count them
+     * there, not over the rest of the file */
     size_t per = 0;
-    for (size_t j = i; j < n; j++) {
+    for (size_t j = i; j < n && nstart(model_call(ctx->model, j)->node) < nend(l->node); j++) {
       const CallSite *o = model_call(ctx->model, j);
       const Loop *ol;
       per += o->loop == li && per_item_command(ctx, o, &ol);

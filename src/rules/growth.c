@@ -5,45 +5,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strset.h"
+
 bool growth_key_specific(const char *tpl) {
   int letters = 0;
   for (; *tpl; tpl++) letters += isalpha((unsigned char)*tpl) != 0;
   return letters >= 2;
 }
 
-bool growth_key_used_by(const LintRun *run, const char *key, const char *const *methods) {
+void growth_keys_used_by(const LintRun *run, const char *const *methods, StrSet *out) {
   for (size_t f = 0; f < run->nfiles; f++)
     for (size_t k = 0; k < run->files[f].nkeys; k++) {
       const KeyUse *u = &run->files[f].keys[k];
-      if (strcmp(u->key, key)) continue;
       for (const char *const *m = methods; *m; m++)
-        if (!strcmp(u->method, *m)) return true;
+        if (!strcmp(u->method, *m)) {
+          strset_add(out, u->key, strlen(u->key));
+          break;
+        }
     }
-  return false;
 }
 
+bool growth_has(const StrSet *keys, const char *key) { return strset_has(keys, key, strlen(key)); }
+
 typedef struct Seen {
-  const char *const *methods;
   bool first_only;
-  const char **keys; /* templates already reported */
-  size_t n, cap;
+  StrSet used;     /* templates the project shrinks */
+  StrSet reported; /* templates already reported */
 } Seen;
 
 static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
   (void)file;
+  (void)ctx;
   Seen *s = data;
   if (!f->key) return true;
-  if (growth_key_used_by(ctx->run, f->key, s->methods)) return false;
-  if (!s->first_only) return true;
-  for (size_t i = 0; i < s->n; i++)
-    if (!strcmp(s->keys[i], f->key)) return false;
-  if (s->n == s->cap) s->keys = xrealloc(s->keys, (s->cap = s->cap ? s->cap * 2 : 16) * sizeof(char *));
-  s->keys[s->n++] = f->key;
-  return true;
+  size_t n = strlen(f->key);
+  if (strset_has(&s->used, f->key, n)) return false;
+  return !s->first_only || strset_add(&s->reported, f->key, n);
 }
 
+/* One pass over the project's key uses, then a set lookup per finding: a
+ * scan of every use per finding was quadratic on a Redis-dense file. */
 void growth_filter(ProjectCtx *ctx, const char *const *methods, bool first_only) {
-  Seen s = {methods, first_only, NULL, 0, 0};
+  Seen s = {first_only, {0}, {0}};
+  growth_keys_used_by(ctx->run, methods, &s.used);
   project_filter(ctx, keep, &s);
-  free(s.keys);
+  strset_free(&s.used);
+  strset_free(&s.reported);
 }

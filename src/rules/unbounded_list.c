@@ -62,15 +62,24 @@ static void check(RuleCtx *ctx) {
 
 static bool is_zset_finding(const Finding *f) { return strstr(f->message, "sorted set") != NULL; }
 
+typedef struct Shrunk {
+  StrSet zsets, lists; /* templates the project trims, as sorted sets and as lists */
+} Shrunk;
+
 static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
   (void)file;
-  (void)data;
-  return !f->key ||
-         !growth_key_used_by(ctx->run, f->key, is_zset_finding(f) ? ZSET_SHRINKERS : LIST_SHRINKERS);
+  (void)ctx;
+  const Shrunk *s = data;
+  return !f->key || !growth_has(is_zset_finding(f) ? &s->zsets : &s->lists, f->key);
 }
 
 static void check_project(ProjectCtx *ctx) {
-  project_filter(ctx, keep, NULL);
+  Shrunk s = {{0}, {0}};
+  growth_keys_used_by(ctx->run, ZSET_SHRINKERS, &s.zsets);
+  growth_keys_used_by(ctx->run, LIST_SHRINKERS, &s.lists);
+  project_filter(ctx, keep, &s);
+  strset_free(&s.zsets);
+  strset_free(&s.lists);
   growth_filter(ctx, (const char *const[]){NULL}, true); /* once per key template */
 }
 

@@ -92,14 +92,15 @@ static void check(RuleCtx *ctx) {
 
 /* Keys that something grows and nothing shrinks: a warning. */
 static void check_project(ProjectCtx *ctx) {
+  StrSet grown = {0}, shrunk = {0};
+  growth_keys_used_by(ctx->run, GROWERS, &grown);
+  growth_keys_used_by(ctx->run, SHRINKERS, &shrunk);
   for (size_t fi = 0; fi < ctx->run->nfiles; fi++) {
     FileResult *fr = &ctx->run->files[fi];
     for (size_t k = 0; k < fr->nfindings; k++) {
       Finding *f = &fr->findings[k];
       if (f->rule != ctx->rule || !f->key) continue;
-      if (!growth_key_used_by(ctx->run, f->key, GROWERS) ||
-          growth_key_used_by(ctx->run, f->key, SHRINKERS))
-        continue;
+      if (!growth_has(&grown, f->key) || growth_has(&shrunk, f->key)) continue;
       f->severity = SEV_WARNING;
       f->message = arena_printf(fr->arena,
                                 "%s; the project adds to this key and nothing removes from it, "
@@ -107,6 +108,8 @@ static void check_project(ProjectCtx *ctx) {
                                 f->message);
     }
   }
+  strset_free(&grown);
+  strset_free(&shrunk);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
