@@ -38,7 +38,8 @@ typedef struct FileWork {
   bool defined[INDEX_MAX_DISTINCT]; /* Redis-only method names it defines */
   bool test_code;
   bool context;    /* a file of the project that was not named: read for the index and
-                      the project rules, never reported (project.h) */
+                      the project rules, never reported (project.h); no syntax
+                      warnings, no suppressions */
 } FileWork;
 
 typedef struct Run {
@@ -549,7 +550,9 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
       const Ctor *c = model_ctor(m, k);
       fr->cluster_client = c->v.kind == OBJ_CLIENT && c->v.cluster;
     }
-    if (!w->context) run_rules(r, fr, m, &found); /* context: its keys only */
+    /* context files too: project rules weigh every file's findings (RL203
+     * reports a key once, at its first push in the project) */
+    run_rules(r, fr, m, &found);
     store_findings(fr, &found);
     if (r->opt->list_calls) record_calls(fr, m);
     if (r->opt->list_unresolved) record_unresolved(fr, m);
@@ -733,6 +736,18 @@ static void finish(Run *r) {
   }
 }
 
+typedef struct PathOrder {
+  const char *path; /* as listed ("-" for stdin) */
+  const char *key;  /* what it sorts by: the stdin name for "-" */
+  size_t from;      /* index in named + context */
+} PathOrder;
+
+static int cmp_path_order(const void *a, const void *b) {
+  const PathOrder *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->from < y->from ? -1 : x->from > y->from);
+}
+
 int lint_run(LintRun *self, const FileList *files, const Options *opt, char *stdin_buf,
              size_t stdin_len, const char *stdin_name) {
   char msg[256];
@@ -741,15 +756,33 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
     diags_add(&self->diags, DIAG_ERROR, NULL, 0, "%s", msg);
     return -1;
   }
-  /* the named files first (their results keep the FileList's order), then
-   * the rest of their project (opt->context), dropped before returning */
+  /* the named files and the rest of their project (opt->context), in path
+   * order as a run on the whole project has them (project rules weigh files
+   * in that order); the context files are dropped before returning, and the
+   * named ones keep the FileList's order */
   FileList all = {0};
   size_t nnamed = files->len, nctx = opt->context ? opt->context->len : 0;
+  size_t *named_at = NULL; /* position of named file k in `all` */
+  bool *is_named = NULL;
   if (nctx) {
     all.len = all.cap = nnamed + nctx;
+    PathOrder *po = xcalloc(all.len, sizeof(PathOrder));
+    for (size_t i = 0; i < all.len; i++) {
+      const char *p = i < nnamed ? files->paths[i] : opt->context->paths[i - nnamed];
+      po[i] = (PathOrder){p, strcmp(p, "-") ? p : (stdin_name ? stdin_name : "<stdin>"), i};
+    }
+    qsort(po, all.len, sizeof(PathOrder), cmp_path_order);
     all.paths = xcalloc(all.len, sizeof(char *));
-    memcpy(all.paths, files->paths, nnamed * sizeof(char *));
-    memcpy(all.paths + nnamed, opt->context->paths, nctx * sizeof(char *));
+    named_at = xcalloc(nnamed + 1, sizeof(size_t));
+    is_named = xcalloc(all.len, sizeof(bool));
+    for (size_t i = 0; i < all.len; i++) {
+      all.paths[i] = (char *)po[i].path;
+      if (po[i].from < nnamed) {
+        named_at[po[i].from] = i;
+        is_named[i] = true;
+      }
+    }
+    free(po);
     files = &all;
   }
   Run r;
@@ -763,7 +796,7 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->nfiles = files->len;
   self->files = xcalloc(files->len ? files->len : 1, sizeof(FileResult));
   r.work = xcalloc(files->len ? files->len : 1, sizeof(FileWork));
-  for (size_t i = nnamed; i < files->len; i++) r.work[i].context = true;
+  for (size_t i = 0; is_named && i < files->len; i++) r.work[i].context = !is_named[i];
   r.index = index_new();
   PyVerCache *pv = opt->pyver_set ? NULL : pyver_cache_new();
   for (size_t i = 0; i < files->len; i++) {
@@ -781,12 +814,21 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
   run_project_rules(&r);
-  for (size_t i = nnamed; i < self->nfiles; i++) { /* the context files go */
-    if (self->files[i].loaded) source_free(&self->files[i].src);
-    arena_delete(self->files[i].arena);
+  if (is_named) { /* the context files go; the named ones in the FileList's order */
+    FileResult *kept = xcalloc(nnamed + 1, sizeof(FileResult));
+    for (size_t k = 0; k < nnamed; k++) kept[k] = self->files[named_at[k]];
+    for (size_t i = 0; i < self->nfiles; i++) {
+      if (is_named[i]) continue;
+      if (self->files[i].loaded) source_free(&self->files[i].src);
+      arena_delete(self->files[i].arena);
+    }
+    free(self->files);
+    self->files = kept;
+    self->nfiles = nnamed;
   }
-  self->nfiles = nnamed;
   free(all.paths); /* the paths themselves are the callers' */
+  free(named_at);
+  free(is_named);
   const Rule *rl001 = rules_find("RL001");
   bool report = rl001 && opt->enabled[rules_index(rl001)];
   self->nfindings = 0;

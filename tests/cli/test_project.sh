@@ -124,6 +124,21 @@ msg=$(cd q && "$BIN" check --exit-zero --format json svc/factory.py 2>/dev/null 
   py 'import json,sys; print(json.load(sys.stdin)["findings"][0]["fix"]["title"])')
 check "the advice names the module: $msg" grep -q 'svc.consumer' <<<"$msg"
 
+# project rules weigh the findings of files that are not named: RL203 reports
+# a list once, at its first push in the project, also when another file is
+# linted alone
+SECTION=first-in-project
+mkdir -p feed/app
+touch feed/pyproject.toml
+printf 'redis>=8\n' >feed/requirements.txt
+printf 'import redis\n\nr = redis.Redis()\n\n\ndef post(uid, msg):\n    r.lpush(f"timeline:{uid}", msg)\n' >feed/app/a_post.py
+printf 'import redis\n\nr = redis.Redis()\n\n\ndef repost(uid, msg):\n    r.lpush(f"timeline:{uid}", msg)\n' >feed/app/b_repost.py
+whole=$(cd feed && "$BIN" check --exit-zero --format json . 2>/dev/null | findings_of app/b_repost.py)
+alone=$(cd feed && "$BIN" check --exit-zero --format json app/b_repost.py 2>/dev/null | findings_of app/b_repost.py)
+first=$(cd feed && "$BIN" check --exit-zero --format json . 2>/dev/null | findings_of app/a_post.py)
+check "the whole run reports the list at its first push (got '$first')" grep -q RL203 <<<"$first"
+check "b_repost.py alone: what the whole run reports for it ('$alone' = '$whole')" test "$alone" = "$whole"
+
 # test code is told by the directories inside the project, not above it (a CI
 # runner's checkout under /builds/test/...)
 SECTION=test-dirs
