@@ -1164,7 +1164,7 @@ static void build_exports(Model *m) {
   export_overrides(m);
   for (size_t i = 0; i < m->calls.len; i++) { /* "#blocking": the project serves blocking reads */
     const CallSite *cs = vec_at(&m->calls, i);
-    if (!cs->cmd || !(cs->cmd->flags & CMD_BLOCKING)) continue;
+    if (!model_call_blocks(cs)) continue;
     Export *e = vec_push(&m->exports);
     e->name = "#blocking";
     e->value.kind = OBJ_OTHER;
@@ -1289,6 +1289,12 @@ const Class *model_class(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->classes, (size_t)i);
 }
 size_t model_nexports(const Model *m) { return m->exports.len; }
+
+bool model_call_blocks(const CallSite *cs) {
+  if (cs->cmd) return (cs->cmd->flags & CMD_BLOCKING) != 0;
+  /* r.pubsub(): its listen() waits on the connection for the next message */
+  return cs->method && !strcmp(cs->method, "pubsub");
+}
 
 const char *model_project_blocking(const Model *m) {
   if (!m->index) return NULL;

@@ -220,6 +220,9 @@ size_t model_ncalls(const Model *m);
 /* Another module of the project that sends a blocking command (BLPOP, XREAD
  * BLOCK, ...), by name, or NULL. */
 const char *model_project_blocking(const Model *m);
+/* Does the call wait on its connection for long: a blocking command (BLPOP,
+ * XREAD BLOCK, ...) or r.pubsub(), whose listen() waits for messages? */
+bool model_call_blocks(const struct CallSite *cs);
 const CallSite *model_call(const Model *m, size_t i);
 /* Constructions in tree order. */
 size_t model_nctors(const Model *m);

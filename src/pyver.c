@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,33 @@ void pyver_cache_free(PyVerCache *c) {
 
 typedef void (*Scanner)(const char *, size_t, Found *);
 
+/* A dependency file saved as UTF-16 (a BOM: Windows editors, PowerShell's
+ * `pip freeze > requirements.txt`) converted to UTF-8 with iconv; the text
+ * itself otherwise. NULL when the conversion fails. */
+static char *utf8_text(char *text, size_t *len) {
+  if (*len < 2) return text;
+  unsigned char a = (unsigned char)text[0], b = (unsigned char)text[1];
+  const char *from = a == 0xFF && b == 0xFE ? "UTF-16LE" : a == 0xFE && b == 0xFF ? "UTF-16BE" : NULL;
+  if (!from) return text;
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == (iconv_t)-1) {
+    free(text);
+    return NULL;
+  }
+  size_t inleft = *len - 2, outcap = 2 * *len + 1, outleft = outcap;
+  char *out = xmalloc(outcap + 1), *in = text + 2, *o = out;
+  size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
+  iconv_close(cd);
+  free(text);
+  if (rc == (size_t)-1) {
+    free(out);
+    return NULL;
+  }
+  *len = outcap - outleft;
+  out[*len] = '\0';
+  return out;
+}
+
 static bool try_file(const char *dir, const char *name, Scanner scan, Found *f, char *which,
                      size_t wcap) {
   char path[PATH_MAX];
@@ -381,6 +409,7 @@ static bool try_file(const char *dir, const char *name, Scanner scan, Found *f, 
   size_t len;
   /* unreadable or huge: not an error, the verdict stays unknown */
   char *text = fs_read(path, DEP_MAX_BYTES, &len);
+  if (text) text = utf8_text(text, &len);
   if (!text) return false;
   Found here = {0};
   scan(text, len, &here);

@@ -24,7 +24,7 @@ static bool none_literal(TSNode n) { return node_is(n, SYM.none); }
 static const CallSite *blocking_call(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->cmd && (cs->cmd->flags & CMD_BLOCKING)) return cs;
+    if (model_call_blocks(cs)) return cs;
   }
   return NULL;
 }
@@ -78,9 +78,11 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
     /* a short timeout would break the blocking reads this code relies on:
      * say what to do, do not write it */
     const char *why =
-        blocking ? arena_printf(ctx->arena, "this file also sends %s (line %u), which waits "
+        blocking ? arena_printf(ctx->arena, "this file also %s (line %u), which waits "
                                 "longer than a short socket timeout allows",
-                                blocking->cmd->name, ts_node_start_point(blocking->node).row + 1)
+                                blocking->cmd ? arena_printf(ctx->arena, "sends %s", blocking->cmd->name)
+                                              : "subscribes through pubsub()",
+                                ts_node_start_point(blocking->node).row + 1)
         : elsewhere ? arena_printf(ctx->arena, "the project also sends blocking commands (module "
                                    "`%s`), maybe through clients built here", elsewhere)
                     : "this file hands connections to an rq worker, which waits in BLPOP for "

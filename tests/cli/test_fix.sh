@@ -90,6 +90,25 @@ printf 'redis==3.5.3\n' >legacy/requirements.txt
 "$BIN" check --fix legacy/t.py >out 2>err
 check "with redis-py 3.5 it is rewritten" grep -q 'hset("h", mapping=' legacy/t.py
 
+SECTION="RL402 never shortens the timeout of a client that serves a subscriber"
+mkdir -p sse && cd sse || exit 2
+printf 'redis==5.0.8\n' >requirements.txt
+printf 'import redis\n\nr = redis.Redis(host="chat")\n\n\ndef event_stream():\n    p = r.pubsub()\n    p.subscribe("messages")\n    for message in p.listen():\n        yield message\n' >stream.py
+rl check --unsafe-fixes --diff stream.py
+check "no edit: pubsub().listen() waits longer than any short timeout (got: $(cat out))" \
+  eval '! grep -q socket_timeout out'
+rl check --format json stream.py
+check "the finding stays, with advice" grep -q 'subscribes through pubsub' out
+cd .. || exit 2
+
+SECTION="a UTF-16 requirements.txt still pins redis-py"
+mkdir -p u16 && cd u16 || exit 2
+printf 'redis==3.5.3\nflask==2.0\n' | iconv -f UTF-8 -t UTF-16 >requirements.txt
+printf 'import redis\nr = redis.Redis(host="h")\n' >a.py
+rl check a.py
+check "the pin is read from the UTF-16 file: $(head -c 300 out)" grep -q 'requirements.txt: redis==3.5.3' out
+cd .. || exit 2
+
 SECTION="a symbolic link chain: the file at its end is fixed, every link kept"
 mkdir -p chain && cd chain || exit 2
 printf 'redis>=8\n' >requirements.txt
