@@ -340,8 +340,16 @@ static void check(RuleCtx *ctx) {
   vec_free(&hs.expires);
 }
 
-/* Drops findings whose key template some file expires. */
-static void check_project(ProjectCtx *ctx) { growth_filter(ctx, EXPIRES, false); }
+/* INCR and friends: a key the project increments is a counter or an id
+ * sequence (`total_users` behind user:N), not a cache; a TTL would restart
+ * it and overwrite what it numbered. */
+static const char *const COUNTERS[] = {"incr", "incrby", "decr", "decrby", "incrbyfloat", NULL};
+
+/* Drops findings whose key template some file expires, or increments. */
+static void check_project(ProjectCtx *ctx) {
+  growth_filter(ctx, EXPIRES, false);
+  growth_filter(ctx, COUNTERS, false);
+}
 
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/cache-without-ttl.md (front matter); the registry is generated from it. */
