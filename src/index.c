@@ -38,6 +38,7 @@ typedef struct Fact {
 
 struct ProjectIndex {
   const char *blocking; /* the first module (by name) that sends a blocking command */
+  bool aioredis1;       /* some module uses aioredis 1.x ("#aioredis1") */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
   StrSet hot;   /* "MOD:Cls" of classes and instances with client members, through bases */
   Fact *facts;
@@ -497,11 +498,14 @@ void index_seal(ProjectIndex *self) {
   }
   uint64_t overrides = 0;
   self->blocking = NULL;
+  self->aioredis1 = false;
   for (size_t i = 0; i < self->len; i++)
     for (size_t k = 0; k < self->mods[i].n; k++)
       if (!strcmp(self->mods[i].names[k], "#blocking") &&
           (!self->blocking || strcmp(self->mods[i].module, self->blocking) < 0))
         self->blocking = self->mods[i].module;
+      else if (!strcmp(self->mods[i].names[k], "#aioredis1"))
+        self->aioredis1 = true;
   for (size_t i = 0; i < self->factcap; i++) free(self->facts[i].name);
   free(self->facts);
   size_t n = 0;
@@ -517,6 +521,7 @@ void index_seal(ProjectIndex *self) {
       if (nm[0] != '#') continue;
       if (!strncmp(nm, "#call.", 6))
         mark_called(self, nm + 6, fact_sum(nm, self->mods[i].values[k]));
+      if (!strcmp(nm, "#aioredis1")) overrides += fact_sum(nm, self->mods[i].values[k]);
       if (!strncmp(nm, "#override.", 10)) {
         overrides += fact_sum(nm, self->mods[i].values[k]);
         const Command *c = commands_find(nm + 10, (uint32_t)strlen(nm + 10));
@@ -600,6 +605,16 @@ const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qual
     return arena_printf(a, "%s%s", m->module, qualname + k);
   }
   return NULL;
+}
+
+bool index_aioredis1(const ProjectIndex *self) {
+  if (!self) return false;
+  record(-1); /* changes with the override facts' checksum */
+  if (self->dirty) {
+    Value v;
+    return fact_get(self, "#aioredis1", &v);
+  }
+  return self->aioredis1;
 }
 
 bool index_overridden(const ProjectIndex *self, const Command *cmd) {

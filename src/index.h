@@ -36,6 +36,9 @@ bool index_called(const ProjectIndex *self, const char *module);
 /* The first module (by name) of the project that sends a blocking command
  * (BLPOP, XREAD BLOCK, ...): a "#blocking" export. NULL when none does. */
 const char *index_blocking_module(const ProjectIndex *self);
+/* Does some module of the project use aioredis 1.x (create_redis_pool,
+ * create_redis, ...: an API unlike redis-py's, "#aioredis1")? */
+bool index_aioredis1(const ProjectIndex *self);
 /* Does a client subclass of the project override redis-py's method `cmd`? */
 bool index_overridden(const ProjectIndex *self, const Command *cmd);
 size_t index_nmodules(const ProjectIndex *self);

@@ -119,6 +119,17 @@ const char *model_local_for(const Model *m, const char *qualified) {
   return NULL;
 }
 
+/* aioredis 1.x: create_redis_pool(), create_redis(), create_pool(),
+ * create_connection() are its entry points (2.x has redis-py's API). */
+bool model_uses_aioredis1(const Model *m) {
+  if (!model_imports(m, "aioredis")) return false;
+  static const char *const entry[] = {"create_redis_pool", "create_redis(", "create_pool(",
+                                      "create_connection(", "create_sentinel("};
+  for (size_t i = 0; i < sizeof entry / sizeof entry[0]; i++)
+    if (strstr(m->src->text, entry[i])) return true; /* sources hold no NUL (source.c) */
+  return false;
+}
+
 bool model_imports(const Model *m, const char *mod) {
   size_t n = strlen(mod);
   for (size_t i = 0; i < m->imports.len; i++) {
@@ -1162,6 +1173,11 @@ static void build_exports(Model *m) {
   }
   export_classes(m);
   export_overrides(m);
+  if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */
+    Export *e = vec_push(&m->exports);
+    e->name = "#aioredis1";
+    e->value.kind = OBJ_OTHER;
+  }
   for (size_t i = 0; i < m->calls.len; i++) { /* "#blocking": the project serves blocking reads */
     const CallSite *cs = vec_at(&m->calls, i);
     if (!model_call_blocks(cs)) continue;

@@ -62,6 +62,12 @@ static const char *evidence_of(Model *m, const PendingCall *p);
 /* The method name of a pending call when it is evidence; NULL otherwise.
  * Worked out once per call and analysis (both passes here ask). */
 static const char *evidence(Model *m, const PendingCall *p) {
+  /* with aioredis 1.x in the project, an object with hset() and friends may
+   * be one of its clients, whose API differs (set(k, v, expire=...)) */
+  if (model_uses_aioredis1(m) || (m->index && index_aioredis1(m->index))) {
+    if (m->index) m->used_index = true;
+    return NULL;
+  }
   size_t i = (size_t)(p - (const PendingCall *)m->pending.data);
   if (!m->evidence) {
     m->evidence = arena_alloc(m->arena, (m->pending.len + 1) * sizeof(char *));

@@ -166,6 +166,7 @@ void model_resolve_bindings(Model *m);
 /* Gives the bindings that receive commands only a client has an inferred
  * value and resolves again; true when any binding got one. */
 bool model_infer_bindings(Model *m);
+bool model_uses_aioredis1(const Model *m);
 /* For a call whose receiver evaluates to nothing known: the inferred value
  * of the receiver (kind 0 when there is no evidence). */
 Value model_infer_site(Model *m, const PendingCall *p);
