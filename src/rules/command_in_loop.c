@@ -195,10 +195,31 @@ static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loo
   return true;
 }
 
-/* Does each iteration take a lock or WATCH keys (an optimistic transaction
- * per item)? Then the commands depend on replies read under that guard and
+/* Does each iteration take a lock (lock(), SETNX, SET NX, any
+ * `.acquire()`) or WATCH keys (an optimistic transaction per item)? Then the commands depend on replies read under that guard and
  * cannot be batched: one pipeline would break the per-item atomicity. */
+typedef struct Acquire {
+  RuleCtx *ctx;
+  bool found;
+} Acquire;
+
+/* `lock.acquire(...)` on any object (a redis-py Lock, python-redis-lock, a
+ * project's own lock wrapper): the iteration runs under that lock. */
+static bool visit_acquire(TSNode n, void *data) {
+  Acquire *a = data;
+  if (a->found) return false;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (node_is(fn, SYM.attribute) &&
+      node_text_eq(a->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "acquire"))
+    a->found = true;
+  return !a->found;
+}
+
 static bool guarded_per_item(RuleCtx *ctx, const Loop *l, size_t first) {
+  Acquire acq = {ctx, false};
+  node_walk(l->node, visit_acquire, &acq);
+  if (acq.found) return true;
   for (size_t j = first; j < model_ncalls(ctx->model); j++) {
     const CallSite *o = model_call(ctx->model, j);
     if (nstart(o->node) >= nend(l->node)) break;
