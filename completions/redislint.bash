@@ -3,7 +3,7 @@ _redislint() {
   local cur prev words cword
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local cmds="check calls keys rules rule install-hook"
+  local cmds="check calls keys rules rule install-hook config server"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$cmds --version --help" -- "$cur"))
     return

@@ -1,11 +1,12 @@
 # fish completion for redislint
-set -l cmds check calls keys rules rule install-hook
+set -l cmds check calls keys rules rule install-hook config server
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a check -d 'lint files and directories'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a calls -d 'list the Redis commands the code sends'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a keys -d 'the keyspace the code uses'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rules -d 'list all rules'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rule -d "show a rule's documentation"
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a install-hook -d 'git pre-commit hook linting the staged files'
+complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a server -d 'a Language Server (LSP over stdio) for editors'
 complete -c redislint -n "not __fish_seen_subcommand_from $cmds" -l version -d 'print the version'
 complete -c redislint -l help -d 'show help'
 complete -c redislint -n "__fish_seen_subcommand_from rule" -f -a "(redislint rules 2>/dev/null | awk 'NR>1 {print \$1}')"

@@ -12,8 +12,8 @@ PKGS=(build-essential:cmd:cc cmake:cmd:cmake ninja-build:cmd:ninja pkg-config:cm
       libgit2-dev:pc:libgit2
       nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git)
 # --test: also what only the test suite needs (the pre-commit integration test,
-# the man page check of the install test).
-if [ "${1:-}" = "--test" ]; then PKGS+=(pre-commit:cmd:pre-commit man-db:cmd:man); fi
+# the man page check of the install test, the headless Neovim LSP client test).
+if [ "${1:-}" = "--test" ]; then PKGS+=(pre-commit:cmd:pre-commit man-db:cmd:man neovim:cmd:nvim); fi
 
 present() { # kind name
   case $1 in

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "output.h"
 #include "project.h"
+#include "server.h"
 #include "rule.h"
 
 #define EXIT_CLEAN 0
@@ -58,6 +59,7 @@ static const char USAGE[] =
     "       redislint rule CODE|SLUG              show a rule's documentation\n"
     "       redislint install-hook [--force]      git pre-commit hook linting staged files\n"
     "       redislint config [OPTIONS] [PATH]     the effective configuration (JSON)\n"
+    "       redislint server                      a Language Server (LSP over stdio) for editors\n"
     "       redislint --version | --help\n"
     "\n"
     "Options for check:\n"
@@ -101,6 +103,15 @@ static const char USAGE[] =
     "                         code constructs a RedisCluster client)\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 usage, configuration or input error.\n";
+
+static const char SERVER_USAGE[] =
+    "Usage: redislint server\n\n"
+    "A Language Server over stdin/stdout (JSON-RPC with Content-Length headers), for\n"
+    "any editor with an LSP client. Each open document is linted with its project\n"
+    "(the buffer replaces the file on disk, the rest of the project is read from disk)\n"
+    "and its findings are published as diagnostics (code, link to the rule, severity,\n"
+    "related locations); fixes are code actions (quick fixes, source.fixAll.redislint\n"
+    "for the safe ones). Positions are UTF-16 unless the client offers UTF-8.\n";
 
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "redislint: ");
@@ -287,9 +298,9 @@ static int apply_config(Cli *cli, int argc, char **argv) {
   Diags d = {0};
   int rc = 0;
   config_init(&cli->cfg); /* --isolated: every key absent */
-  if (!cli->isolated &&
-      config_load(&cli->cfg, cli->config_path, optind < argc ? argv[optind] : NULL, &d) != 0)
-    rc = -1;
+  const char *start = optind < argc ? argv[optind] : NULL;
+  if (start && !strcmp(start, "-") && cli->stdin_filename) start = cli->stdin_filename;
+  if (!cli->isolated && config_load(&cli->cfg, cli->config_path, start, &d) != 0) rc = -1;
   const Config *c = &cli->cfg;
   Options *o = &cli->opt;
   long *dst[] = {&o->default_ttl, &o->lock_ttl, &o->socket_timeout, &o->block_timeout,
@@ -475,6 +486,10 @@ static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, b
 /* Lints the paths argv[optind..] (default "."), stdin for "-"; the walk's
  * diagnostics come first, and all are printed on stderr. -1 when the
  * grammar cannot be used at all. */
+/* An editor buffer standing for stdin (redislint server), or NULL. */
+static const char *doc_buf;
+static size_t doc_len;
+
 static int lint_paths(int argc, char **argv, const Options *opt_in, const char *stdin_name,
                       const Cli *cli, LintRun *run, bool whole_project) {
   char msg[256];
@@ -490,7 +505,14 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
     filelist_exclude(&files, cli->exclude, cli->nexclude, (const char *const *)argv + optind,
                      (size_t)(argc - optind), cli->force_exclude, stdin_name);
   size_t stdin_len = 0;
-  char *stdin_buf = has_stdin ? read_stdin(&stdin_len) : NULL;
+  char *stdin_buf = NULL;
+  if (has_stdin && doc_buf) {
+    stdin_buf = xmalloc(doc_len + 1);
+    memcpy(stdin_buf, doc_buf, doc_len);
+    stdin_len = doc_len;
+  } else if (has_stdin) {
+    stdin_buf = read_stdin(&stdin_len);
+  }
   if (has_stdin && !stdin_buf) {
     fprintf(stderr, "redislint: error: %s: cannot read standard input: %s\n",
             stdin_name ? stdin_name : "-", errno ? strerror(errno) : "read error");
@@ -532,6 +554,31 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
   project_free(&pj);
   free(stdin_buf);
   return 0;
+}
+
+int cli_lint_document(const char *path, const char *text, size_t len, LintRun *run,
+                      bool *quiet_diags) {
+  (void)quiet_diags;
+  Cli cli;
+  memset(&cli, 0, sizeof cli);
+  options_defaults(&cli.opt);
+  cli.opt.jobs = default_jobs();
+  cli.color = 0;
+  char *argv[] = {"check", "--stdin-filename", (char *)path, "-", NULL};
+  int argc = 4;
+  if (parse_check(&cli, argc, argv) != 0) return -1;
+  if (apply_config(&cli, argc, argv) != 0) {
+    config_free(&cli.cfg);
+    return -1;
+  }
+  doc_buf = text ? text : "";
+  doc_len = len;
+  int rc = lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, run, true);
+  doc_buf = NULL;
+  doc_len = 0;
+  if (rc == 0) apply_config_results(&cli, run);
+  config_free(&cli.cfg);
+  return rc;
 }
 
 /* `redislint config [OPTIONS] [PATH]`: the effective configuration, after
@@ -741,6 +788,17 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
   if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
+  if (!strcmp(cmd, "server")) {
+    if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+      fputs(SERVER_USAGE, stdout);
+      return EXIT_CLEAN;
+    }
+    if (argc > 2) {
+      usage_error("server takes no arguments, not '%s' (it speaks LSP on stdin/stdout)", argv[2]);
+      return EXIT_ERROR;
+    }
+    return server_main(stdin, stdout);
+  }
   if (!strcmp(cmd, "install-hook")) {
     bool force = argc > 2 && !strcmp(argv[2], "--force");
     if (argc > 2 + force) {
@@ -749,6 +807,7 @@ int cli_main(int argc, char **argv) {
     }
     return hook_install(force);
   }
-  usage_error("unknown command '%s' (check, calls, keys, rules, rule, config, install-hook)", cmd);
+  usage_error("unknown command '%s' (check, calls, keys, rules, rule, config, install-hook, server)",
+              cmd);
   return EXIT_ERROR;
 }
