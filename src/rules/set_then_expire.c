@@ -1,5 +1,6 @@
 /* RL202 set-then-expire: SET immediately followed by EXPIRE on the same key:
  * two round trips, and a key that never expires if the second one is lost. */
+#include <ctype.h>
 #include <string.h>
 
 #include "rule_util.h"
@@ -50,11 +51,84 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stm
   finding_edit(ctx, f, s, e, "");
 }
 
+/* Writes that create a key without a TTL of their own (SET has EX=). */
+static const char *const WRITES[] = {"incr", "incrby", "incrbyfloat", "decr", "decrby", "hset",
+                                     "hincrby", "hincrbyfloat", "lpush", "rpush", "sadd", "zadd",
+                                     "zincrby", "xadd", "pfadd", "append", "setbit", NULL};
+
+/* The name a statement assigns the call's reply to (`n = r.incr(k)`), or NULL. */
+static const char *assigned_name(RuleCtx *ctx, const CallSite *cs) {
+  TSNode st = cs->stmt;
+  if (!node_is(st, SYM.expression_statement) || ts_node_named_child_count(st) != 1) return NULL;
+  TSNode a = ts_node_named_child(st, 0);
+  if (!node_is(a, SYM.assignment)) return NULL;
+  TSNode right = ts_node_child_by_field_id(a, SYM.f_right), left = ts_node_child_by_field_id(a, SYM.f_left);
+  if (node_is(right, SYM.await)) right = ts_node_named_child(right, 0);
+  if (!ts_node_eq(right, cs->node) || !node_is(left, SYM.identifier)) return NULL;
+  return ctx_text(ctx, left);
+}
+
+/* Does the condition test the reply for a first write: `n == 1`, `1 == n`,
+ * `n <= 1`? */
+static bool first_write_test(RuleCtx *ctx, TSNode cond, const char *name) {
+  if (node_is(cond, SYM.parenthesized_expression)) cond = ts_node_named_child(cond, 0);
+  if (!node_is(cond, SYM.comparison_operator) || ts_node_named_child_count(cond) != 2) return false;
+  TSNode x = ts_node_named_child(cond, 0), y = ts_node_named_child(cond, 1);
+  const char *op = NULL;
+  for (uint32_t i = 0; i < ts_node_child_count(cond); i++)
+    if (!ts_node_is_named(ts_node_child(cond, i))) op = ts_node_type(ts_node_child(cond, i));
+  if (!op) return false;
+  bool named_left = node_is(x, SYM.identifier) && node_text_eq(ctx->src, x, name) &&
+                    node_is(y, SYM.integer) && node_text_eq(ctx->src, y, "1");
+  bool named_right = node_is(y, SYM.identifier) && node_text_eq(ctx->src, y, name) &&
+                     node_is(x, SYM.integer) && node_text_eq(ctx->src, x, "1");
+  return (named_left && (!strcmp(op, "==") || !strcmp(op, "<="))) ||
+         (named_right && (!strcmp(op, "==") || !strcmp(op, ">=")));
+}
+
+/* INCR, LPUSH, SADD... then EXPIRE on the same key in an `if` on the reply
+ * being 1: the TTL is set on the first write only, so a lost EXPIRE leaves
+ * a key that never expires (a rate-limit counter that locks its client out
+ * for good). An EXPIRE after every write heals on the next one: not
+ * reported. */
+static void check_write(RuleCtx *ctx, const CallSite *cs, bool tests) {
+  if (!call_method_in(cs, WRITES) || !cs->cmd || ts_node_is_null(cs->stmt)) return;
+  TSNode next = statement_next(cs->stmt, NULL), call;
+  bool px;
+  const char *name = assigned_name(ctx, cs);
+  if (!name || !node_is(next, SYM.if_statement)) return;
+  TSNode cond = ts_node_child_by_field_id(next, SYM.f_condition);
+  TSNode body = ts_node_child_by_field_id(next, SYM.f_consequence);
+  if (!first_write_test(ctx, cond, name) || ts_node_named_child_count(body) < 1) return;
+  call = statement_call(ts_node_named_child(body, 0));
+  if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) return;
+  if (value_is_pipeline(cs->recv) || cs->recv.kind == OBJ_CLIENT_OR_PIPELINE) return; /* one round trip */
+  char *cmd = arena_strdup(ctx->arena, cs->method); /* as written: INCR, not INCRBY */
+  for (char *c = cmd; *c; c++) *c = (char)toupper((unsigned char)*c);
+  const char *exp = px ? "PEXPIRE" : "EXPIRE";
+  Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                           "%s then %s only when it created `%s`, in a second command: if that one "
+                           "is lost (timeout, crash, failover) the key never expires: a counter or "
+                           "rate limit built on it never resets, or a key per window is left "
+                           "behind",
+                           cmd, exp, call_key_display(ctx, cs));
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Send both in one transaction: `pipe = %s.pipeline()` with `pipe.%s(...)` and "
+              "`pipe.%s(..., nx=True)` (Redis 7: only when the key has no TTL), then "
+              "`pipe.execute()`; or a Lua script",
+              cs->recv_text, cs->method, px ? "pexpire" : "expire");
+  finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (strcmp(cs->method, "set") || !result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
+    if (strcmp(cs->method, "set")) {
+      check_write(ctx, cs, tests);
+      continue;
+    }
+    if (!result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
     TSNode next = statement_next(cs->stmt, NULL);
     TSNode call = statement_call(next);
     bool px;
