@@ -234,16 +234,9 @@ char *project_relative(const Project *pj, const char *path) {
 }
 
 char *project_module(const Project *pj, const char *path) {
-  if (!pj || !pj->nroots) return module_name_for_path(path);
-  char *abs = project_abs_path(path);
-  const char *best = NULL;
-  for (size_t r = 0; abs && r < pj->nroots; r++)
-    if (under(abs, pj->roots[r]) && strcmp(abs, pj->roots[r]) &&
-        (!best || strlen(pj->roots[r]) > strlen(best)))
-      best = pj->roots[r];
-  char *m = best ? module_name_for_path(abs + (strcmp(best, "/") ? strlen(best) + 1 : 1))
-                 : module_name_for_path(path);
-  free(abs);
+  char *rel = project_relative(pj, path);
+  char *m = module_name_for_path(rel ? rel : path);
+  free(rel);
   return m;
 }
 

@@ -131,6 +131,16 @@ typedef struct Wrapper {
   TSNode ctor;
 } Wrapper;
 
+/* Is n inside a loop or comprehension of the function whose node is fnode? */
+static bool in_loop_of(TSNode n, TSNode fnode) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fnode);
+       p = ts_node_parent(p))
+    if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
+        node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression))
+      return true;
+  return false;
+}
+
 typedef struct Inst {
   RuleCtx *ctx;
   Wrapper *w;
@@ -150,14 +160,7 @@ static bool visit_inst(TSNode n, void *data) {
     const Function *f = model_function(ctx->model, func);
     if (f->cls >= 0 && !strcmp(model_class(ctx->model, f->cls)->name, in->w[i].name))
       return true; /* a classmethod building its own instance */
-    int loop = -1;
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->node);
-         p = ts_node_parent(p))
-      if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
-          node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression)) {
-        loop = 0;
-        break;
-      }
+    int loop = in_loop_of(n, f->node) ? 0 : -1;
     report(ctx, n, func, loop,
            arena_printf(ctx->arena, "%s()", in->w[i].name),
            arena_printf(ctx->arena, "builds a Redis client in its __init__ (line %u), so one is "
@@ -215,14 +218,7 @@ static bool visit_factory_call(TSNode n, void *data) {
   const Function *f = model_function(ctx->model, func);
   if (f->name && fn_names_callee(ctx, fn, f->name)) return true; /* recursion, a wrapper */
   if (!per_call(ctx, n, func)) return true;
-  int loop = -1;
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, f->node);
-       p = ts_node_parent(p))
-    if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
-        node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression)) {
-      loop = 0;
-      break;
-    }
+  int loop = in_loop_of(n, f->node) ? 0 : -1;
   const char *name = ctx_text(ctx, fn);
   for (size_t i = 0; i < fc->n; i++) {
     FactoryUse *u = &fc->uses[i];
