@@ -126,7 +126,7 @@ bool model_uses_aioredis1(const Model *m) {
   static const char *const entry[] = {"create_redis_pool", "create_redis(", "create_pool(",
                                       "create_connection(", "create_sentinel("};
   for (size_t i = 0; i < sizeof entry / sizeof entry[0]; i++)
-    if (strstr(m->src->text, entry[i])) return true; /* sources hold no NUL (source.c) */
+    if (source_contains(m->src, entry[i])) return true;
   return false;
 }
 

@@ -368,3 +368,12 @@ void source_line_span(const Source *self, uint32_t line, uint32_t *start, uint32
   *start = s;
   *end = e;
 }
+
+bool source_contains(const Source *self, const char *needle) {
+  size_t k = strlen(needle);
+  if (!k || !self->text || k > self->len) return false;
+  const char *t = self->text, *last = t + (self->len - k);
+  for (const char *p = t; p <= last && (p = memchr(p, needle[0], (size_t)(last - p) + 1)); p++)
+    if (!memcmp(p, needle, k)) return true;
+  return false;
+}

@@ -5,6 +5,7 @@
  * removed, for writers of file offsets). */
 #ifndef RL_SOURCE_H
 #define RL_SOURCE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "diag.h"
@@ -42,6 +43,8 @@ void source_free(Source *self);
 void source_release(Source *self);
 
 Position source_position(const Source *self, uint32_t byte);
+/* Does the text hold `needle` (bounded by len: the text need not end in NUL)? */
+bool source_contains(const Source *self, const char *needle);
 /* Line text without its terminator: [*start, *end). line is 1-based. */
 void source_line_span(const Source *self, uint32_t line, uint32_t *start, uint32_t *end);
 #endif

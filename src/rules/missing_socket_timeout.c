@@ -32,8 +32,8 @@ static const CallSite *blocking_call(RuleCtx *ctx) {
 /* Does the file hand connections to a job-queue worker (rq, which waits in
  * BLPOP for minutes and quits on a socket timeout)? */
 static bool feeds_worker(RuleCtx *ctx) {
-  const char *t = ctx->src->text;
-  return strstr(t, "from rq ") || strstr(t, "import rq") || strstr(t, "from rq.");
+  return source_contains(ctx->src, "from rq ") || source_contains(ctx->src, "import rq") ||
+         source_contains(ctx->src, "from rq.");
 }
 
 static void check_ctor(RuleCtx *ctx, const Ctor *c) {
