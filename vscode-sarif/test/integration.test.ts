@@ -211,8 +211,9 @@ describe('integration with the redislint binary', () => {
       const name = path.relative(ruleDir, src).split(path.sep).join('/');
       const text = fs.readFileSync(src, 'utf8');
       const want = fs.readFileSync(fixed, 'utf8');
-      // All rules: the pairs are about every safe fix of the file.
-      const r = await runProcess({ command: BINARY!, args: stdinCheckArgs([], name), cwd: ruleDir, input: text, timeoutMs: 30000 });
+      // All rules: the pairs are about every safe fix of the file. Each fixture
+      // is a file of its own, not a part of the repository's project.
+      const r = await runProcess({ command: BINARY!, args: stdinCheckArgs(['--no-project'], name), cwd: ruleDir, input: text, timeoutMs: 30000 });
       const o = interpretLintRun(r);
       assert.equal(o.kind, 'ok', `${src}: ${JSON.stringify(o)}`);
       const doc = path.join(ruleDir, name);
