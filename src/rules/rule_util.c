@@ -274,6 +274,18 @@ bool in_test_code(const Source *src, const Options *opt) {
   return in;
 }
 
+bool in_example_code(const Source *src, const Options *opt) {
+  const char *path = src->path ? src->path : "";
+  char *rel = opt ? project_relative(opt->project, path) : NULL;
+  if (rel) path = rel;
+  static const char *const dirs[] = {"examples", "example", "demo", "demos", "bench",
+                                     "benchmarks", "scripts"};
+  bool in = false;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && !in; i++) in = path_has_dir(path, dirs[i]);
+  free(rel);
+  return in;
+}
+
 bool result_unused(const CallSite *cs) {
   if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
     return false;

@@ -44,6 +44,10 @@ TSNode report_node(const CallSite *cs, TSNode n);
  * path, `test_*.py`, `*_test.py`, `conftest.py`, or a configured test-paths glob.
  * Rules document their policy. */
 bool in_test_code(const Source *src, const Options *opt);
+/* Example, benchmark or one-off script code: a file under an examples/,
+ * example/, demo/, demos/, bench/, benchmarks/ or scripts/ directory of its
+ * project. Code that runs once per invocation, or shows a shape. */
+bool in_example_code(const Source *src, const Options *opt);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument (on a line
