@@ -267,7 +267,7 @@ static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests build throwaway clients on purpose */
   /* examples, benchmarks and scripts run once per invocation (one client per
    * worker process of a benchmark is the point) */
-  if (in_example_code(ctx->src, ctx->opt)) return;
+  if (in_example_code(ctx->src, ctx->opt, true)) return;
   FactoryCalls *fc = arena_alloc(ctx->arena, sizeof(FactoryCalls));
   memset(fc, 0, sizeof *fc);
   fc->ctx = ctx;

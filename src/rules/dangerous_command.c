@@ -51,10 +51,16 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
   const Danger *d = by_method(cs->method);
   if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
   if (!d || in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases */
-  Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
-                           "%s%s%s %s: one call in application code is an outage or data loss "
-                           "waiting to happen",
-                           d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why);
+  /* a benchmark or a demo resets its own database on purpose: still worth a
+   * note (pointed at the wrong server it wipes it), not an error */
+  bool example = in_example_code(ctx->src, ctx->opt, false); /* a deploy script is not a demo */
+  Finding *f = rule_report(ctx, cs->node, example ? SEV_INFO : SEV_ERROR,
+                           "%s%s%s %s: %s",
+                           d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why,
+                           example ? "in an example or a benchmark it resets a database on "
+                                     "purpose; pointed at a shared server it wipes that one"
+                                   : "one call in application code is an outage or data loss "
+                                     "waiting to happen");
   finding_fix(ctx, f, FIX_DISPLAY,
               "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
               "permission away from the application user: `ACL SETUSER app -@dangerous`");

@@ -52,8 +52,10 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
   bool splat = call_has_splat(c->args);
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
+  /* an example or a one-off script that hangs is stopped by hand: a note */
+  bool example = in_example_code(ctx->src, ctx->opt, true);
   Finding *f = rule_report(
-      ctx, c->node, splat ? SEV_INFO : SEV_WARNING,
+      ctx, c->node, splat || example ? SEV_INFO : SEV_WARNING,
       "`%s` has no socket timeout%s%s: %s a command sent to a server that stops answering "
       "(failover, network partition) waits forever and blocks its caller%s",
       what, explicit_none, ct_ok ? "" : " and no connect timeout", version_said(ctx),

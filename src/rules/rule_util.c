@@ -274,14 +274,15 @@ bool in_test_code(const Source *src, const Options *opt) {
   return in;
 }
 
-bool in_example_code(const Source *src, const Options *opt) {
+bool in_example_code(const Source *src, const Options *opt, bool with_scripts) {
   const char *path = src->path ? src->path : "";
   char *rel = opt ? project_relative(opt->project, path) : NULL;
   if (rel) path = rel;
   static const char *const dirs[] = {"examples", "example", "demo", "demos", "bench",
                                      "benchmarks", "scripts"};
+  size_t n = sizeof dirs / sizeof dirs[0] - (with_scripts ? 0 : 1); /* scripts/ is last */
   bool in = false;
-  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && !in; i++) in = path_has_dir(path, dirs[i]);
+  for (size_t i = 0; i < n && !in; i++) in = path_has_dir(path, dirs[i]);
   free(rel);
   return in;
 }

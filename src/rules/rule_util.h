@@ -45,9 +45,10 @@ TSNode report_node(const CallSite *cs, TSNode n);
  * Rules document their policy. */
 bool in_test_code(const Source *src, const Options *opt);
 /* Example, benchmark or one-off script code: a file under an examples/,
- * example/, demo/, demos/, bench/, benchmarks/ or scripts/ directory of its
- * project. Code that runs once per invocation, or shows a shape. */
-bool in_example_code(const Source *src, const Options *opt);
+ * example/, demo/, demos/, bench/ or benchmarks/ directory of its project,
+ * and with_scripts, scripts/ too. Code that runs once per invocation, or
+ * shows a shape. */
+bool in_example_code(const Source *src, const Options *opt, bool with_scripts);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument (on a line
