@@ -111,7 +111,8 @@ static const char SERVER_USAGE[] =
     "(the buffer replaces the file on disk, the rest of the project is read from disk)\n"
     "and its findings are published as diagnostics (code, link to the rule, severity,\n"
     "related locations); fixes are code actions (quick fixes, source.fixAll.redislint\n"
-    "for the safe ones). Positions are UTF-16 unless the client offers UTF-8.\n";
+    "for the safe ones), and each finding can be suppressed with a reason.\n"
+    "Positions are UTF-16 unless the client offers UTF-8.\n";
 
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "redislint: ");

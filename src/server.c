@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "model.h" /* tree_sitter_python(), the grammar */
 #include "cli.h"
 #include "lint.h"
 #include "output.h"
@@ -26,9 +27,10 @@ enum { E_PARSE = -32700, E_INVALID = -32600, E_METHOD = -32601, E_PARAMS = -3260
 
 /* ---------------------------------------------------------------- documents */
 
-typedef struct Action { /* a fix of the last lint, in LSP terms */
+typedef struct Action { /* a fix or a suppression of the last lint, in LSP terms */
   char *title;
   bool safe;
+  bool suppress; /* a suppression comment, not a fix */
   uint32_t sl, sc, el, ec; /* the finding's range (LSP units) */
   cJSON *edits;            /* array of TextEdit, owned */
 } Action;
@@ -175,6 +177,35 @@ static void reply_error(Server *s, const cJSON *id, int code, const char *msg) {
   send_json(s, m);
 }
 
+/* ---------------------------------------------------------------- suppressions */
+
+/* Where a suppression comment for the finding at byte `at` goes: alone on
+ * the line above the statement that holds it ("covers the next line, the
+ * whole statement"), indented like it. A statement never starts inside a
+ * string, so the comment cannot land in one. Byte offset of that line's
+ * start and its indentation length; false when there is no statement. */
+static bool suppress_at(TSParser *p, TSTree **tree, const Doc *d, uint32_t at, size_t *line_start,
+                        size_t *indent) {
+  if (!*tree) *tree = ts_parser_parse_string(p, NULL, d->text, (uint32_t)d->len);
+  if (!*tree) return false;
+  TSNode root = ts_tree_root_node(*tree);
+  TSNode n = ts_node_descendant_for_byte_range(root, at, at);
+  while (!ts_node_is_null(n) && !ts_node_is_null(ts_node_parent(n))) {
+    const char *pt = ts_node_type(ts_node_parent(n));
+    if (!strcmp(pt, "block") || !strcmp(pt, "module")) break;
+    n = ts_node_parent(n);
+  }
+  if (ts_node_is_null(n) || ts_node_eq(n, root)) return false;
+  size_t s = ts_node_start_byte(n);
+  while (s > 0 && d->text[s - 1] != '\n') s--;
+  size_t i = s;
+  while (i < d->len && (d->text[i] == ' ' || d->text[i] == '\t')) i++;
+  if (i != ts_node_start_byte(n)) return false; /* `x = 1; r.keys()`: not alone on its line */
+  *line_start = s;
+  *indent = i - s;
+  return true;
+}
+
 /* ---------------------------------------------------------------- linting */
 
 static int lsp_severity(Severity sev) { return sev == SEV_ERROR ? 1 : sev == SEV_WARNING ? 2 : 3; }
@@ -188,7 +219,11 @@ static void lint_doc(Server *s, Doc *d) {
   cJSON *diags = cJSON_CreateArray();
   if (cli_lint_document(d->path, d->text, d->len, &run, NULL) == 0 && run.nfiles == 1) {
     const FileResult *fr = &run.files[0];
-    d->actions = xcalloc(fr->nfindings + 1, sizeof(Action));
+    d->actions = xcalloc(2 * fr->nfindings + 1, sizeof(Action));
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_python());
+    TSTree *tree = NULL;
+    bool crlf = memchr(d->text, '\r', d->len) != NULL;
     for (size_t i = 0; i < fr->nfindings; i++) {
       const Finding *f = &fr->findings[i];
       uint32_t sl, sc, el, ec;
@@ -222,6 +257,24 @@ static void lint_doc(Server *s, Doc *d) {
         cJSON_AddItemToArray(rel, ri);
       }
       cJSON_AddItemToArray(diags, g);
+      size_t ls, ind;
+      if (f->rule && strcmp(f->rule->code, "RL001") &&
+          suppress_at(parser, &tree, d, f->start, &ls, &ind)) {
+        Action *sa = &d->actions[d->nactions++];
+        sa->title = xstrdup(arena_printf(fr->arena, "Suppress %s (%s) on this statement, with a reason",
+                                         f->rule->code, f->rule->slug));
+        sa->suppress = true;
+        sa->sl = sl, sa->sc = sc, sa->el = el, sa->ec = ec;
+        uint32_t l, c;
+        position_of(s, d->text, d->len, ls, &l, &c);
+        char *line = arena_printf(fr->arena, "%.*s# redislint: ignore[%s] -- reason%s", (int)ind,
+                                  d->text + ls, f->rule->slug, crlf ? "\r\n" : "\n");
+        sa->edits = cJSON_CreateArray();
+        cJSON *te = cJSON_CreateObject();
+        cJSON_AddItemToObject(te, "range", range_json(l, 0, l, 0));
+        cJSON_AddStringToObject(te, "newText", line);
+        cJSON_AddItemToArray(sa->edits, te);
+      }
       if (f->fix.nedits == 0 || f->fix.applicability < FIX_UNSAFE) continue;
       Action *act = &d->actions[d->nactions++];
       act->title = xstrdup(f->fix.title ? f->fix.title : "Apply the fix");
@@ -239,6 +292,8 @@ static void lint_doc(Server *s, Doc *d) {
         cJSON_AddItemToArray(act->edits, te);
       }
     }
+    if (tree) ts_tree_delete(tree);
+    ts_parser_delete(parser);
   }
   lint_run_free(&run);
   cJSON *m = cJSON_CreateObject();
@@ -380,10 +435,11 @@ static void on_code_action(Server *s, const cJSON *id, const cJSON *params) {
     for (size_t i = 0; want_fix && i < d->nactions; i++)
       if (overlaps(&d->actions[i], range))
         cJSON_AddItemToArray(out, code_action(d, d->actions[i].title, "quickfix",
-                                              d->actions[i].edits, d->actions[i].safe));
+                                              d->actions[i].edits,
+                                              d->actions[i].safe && !d->actions[i].suppress));
     cJSON *all = cJSON_CreateArray();
     for (size_t i = 0; want_all && i < d->nactions; i++) {
-      if (!d->actions[i].safe) continue;
+      if (!d->actions[i].safe || d->actions[i].suppress) continue;
       const cJSON *e;
       cJSON_ArrayForEach(e, d->actions[i].edits) cJSON_AddItemToArray(all, cJSON_Duplicate(e, 1));
     }

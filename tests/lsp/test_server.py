@@ -140,6 +140,27 @@ with tempfile.TemporaryDirectory() as tmp:
     fixall = [a for a in m["result"] if a["kind"] == "source.fixAll.redislint"]
     check("source.fixAll.redislint gathers the safe fixes", len(fixall) == 1)
 
+    # a suppression with a reason, on its own line above the statement
+    c.request(7, "textDocument/codeAction", {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": 7, "character": 0}, "end": {"line": 7, "character": 0}},
+        "context": {"diagnostics": []}})
+    m = c.recv_for(lambda m: m.get("id") == 7)
+    sup = [a for a in m["result"] if a["title"].startswith("Suppress RL302")]
+    check("a suppression action for RL302: %s" % [a["title"] for a in m["result"]], len(sup) == 1)
+    if sup:
+        edit = sup[0]["edit"]["changes"][uri][0]
+        check("inserted alone above the statement, indented like it: %r" % edit,
+              edit["range"]["start"] == {"line": 7, "character": 0} and
+              edit["newText"] == "        # redislint: ignore[command-in-loop] -- reason\n")
+        lines = ("# one\n# two\n" + text).split("\n")
+        lines.insert(7, edit["newText"][:-1])
+        c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                            "contentChanges": [{"text": "\n".join(lines)}]})
+        d_sup = diagnostics(c)
+        check("after the suppression RL302 is gone and nothing else is reported for it: %s"
+              % [x["code"] for x in d_sup], not any(x["code"] in ("RL302", "RL001") for x in d_sup))
+
     # hostile and malformed input: errors, and the server goes on
     c.raw(b"Content-Type: nothing\r\n\r\n")
     m = c.recv()
@@ -160,7 +181,7 @@ with tempfile.TemporaryDirectory() as tmp:
     c.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
             "params": {"textDocument": {"uri": uri}, "contentChanges": [{"range": {"start": {}}, "text": "x"}]}})
     d3 = diagnostics(c)  # the bad range is skipped, the document relinted
-    check("a change with a bad range is skipped", d3 is not None and any(x["code"] == "RL302" for x in d3))
+    check("a change with a bad range is skipped", d3 is not None and any(x["code"] == "RL202" for x in d3))
 
     # a 10 MB document
     big = os.path.join(tmp, "app", "pkg", "big.py")
