@@ -432,11 +432,12 @@ static void on_code_action(Server *s, const cJSON *id, const cJSON *params) {
       if (!strncmp(k->valuestring, "quickfix", 8)) want_fix = true;
       if (!strncmp("source.fixAll.redislint", k->valuestring, strlen(k->valuestring))) want_all = true;
     }
-    for (size_t i = 0; want_fix && i < d->nactions; i++)
-      if (overlaps(&d->actions[i], range))
-        cJSON_AddItemToArray(out, code_action(d, d->actions[i].title, "quickfix",
-                                              d->actions[i].edits,
-                                              d->actions[i].safe && !d->actions[i].suppress));
+    for (int pass = 0; pass < 2; pass++) /* the fixes first, then the suppressions */
+      for (size_t i = 0; want_fix && i < d->nactions; i++)
+        if (d->actions[i].suppress == (pass == 1) && overlaps(&d->actions[i], range))
+          cJSON_AddItemToArray(out, code_action(d, d->actions[i].title, "quickfix",
+                                                d->actions[i].edits,
+                                                d->actions[i].safe && !d->actions[i].suppress));
     cJSON *all = cJSON_CreateArray();
     for (size_t i = 0; want_all && i < d->nactions; i++) {
       if (!d->actions[i].safe || d->actions[i].suppress) continue;
