@@ -7,6 +7,7 @@ complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rules -d 
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a rule -d "show a rule's documentation"
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a install-hook -d 'git pre-commit hook linting the staged files'
 complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a server -d 'a Language Server (LSP over stdio) for editors'
+complete -c redislint -f -n "not __fish_seen_subcommand_from $cmds" -a config -d 'the effective configuration, as JSON'
 complete -c redislint -n "not __fish_seen_subcommand_from $cmds" -l version -d 'print the version'
 complete -c redislint -l help -d 'show help'
 complete -c redislint -n "__fish_seen_subcommand_from rule" -f -a "(redislint rules 2>/dev/null | awk 'NR>1 {print \$1}')"
@@ -32,6 +33,9 @@ complete -c redislint -n "__fish_seen_subcommand_from check" -l show-fixes -d 'l
 complete -c redislint -n "__fish_seen_subcommand_from check" -l include-suppressed -d 'SARIF: suppressed findings too'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l baseline -r -d 'report only new findings'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l write-baseline -r -d 'record the findings'
+complete -c redislint -n "__fish_seen_subcommand_from check config" -l config -r -d 'the configuration file to use'
+complete -c redislint -n "__fish_seen_subcommand_from check config" -l isolated -d 'ignore configuration files'
+complete -c redislint -n "__fish_seen_subcommand_from check" -l target-redis-version -x -d 'the Redis server the code runs against'
 complete -c redislint -n "__fish_seen_subcommand_from check" -l redis-conf -r -d 'thresholds from redis.conf'
 complete -c redislint -n "__fish_seen_subcommand_from install-hook" -l force -d 'replace a foreign hook'
 complete -c redislint -n "__fish_seen_subcommand_from calls" -l unresolved -d 'receivers of Redis-only methods the model could not prove'

@@ -51,7 +51,7 @@ typedef struct Cli {
 
 static const char USAGE[] =
     "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
-    "       redislint calls [--unresolved] [PATH...]\n"
+    "       redislint calls [--unresolved] [--no-project] [PATH...]\n"
     "                                             list the Redis commands the code sends\n"
     "       redislint keys [--format text|json] [PATH...]\n"
     "                                             the keyspace the code uses\n"
