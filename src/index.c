@@ -317,6 +317,10 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) 
   return false;
 }
 
+bool index_is_module(const ProjectIndex *self, const char *qualname) {
+  return self && self->len && resolve_module(self, qualname, strlen(qualname)) != NULL;
+}
+
 /* Does "a.b.c" or one of its dotted prefixes ("a.b", "a") name a project module? */
 bool index_matches_module(const ProjectIndex *self, const char *qualname) {
   if (!self || !self->len) return false;

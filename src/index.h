@@ -36,6 +36,8 @@ bool index_called(const ProjectIndex *self, const char *module);
 /* The first module (by name) of the project that sends a blocking command
  * (BLPOP, XREAD BLOCK, ...): a "#blocking" export. NULL when none does. */
 const char *index_blocking_module(const ProjectIndex *self);
+/* Does "a.b" name a project module itself (`from a import b` of a module)? */
+bool index_is_module(const ProjectIndex *self, const char *qualname);
 /* Does some module of the project use aioredis 1.x (create_redis_pool,
  * create_redis, ...: an API unlike redis-py's, "#aioredis1")? */
 bool index_aioredis1(const ProjectIndex *self);

@@ -128,6 +128,9 @@ Value model_qualname_value(const Model *m, const char *qn) {
     const char *dot = strrchr(qn, '.'); /* Cls.attr of a project class */
     if (dot && index_member(m->index, arena_strndup(m->arena, qn, (size_t)(dot - qn)), dot + 1, &v))
       return v.kind == OBJ_CLIENT_FACTORY && v.via_property ? produce(v) : v;
+    /* `from app import utils` of the module app/utils.py: a module, never a
+     * client, whatever Redis-looking helpers it defines (`utils.hmget`) */
+    if (index_is_module(m->index, qn)) return mkval(OBJ_MODULE);
   }
   return mkval(OBJ_UNKNOWN);
 }

@@ -48,3 +48,10 @@ def partly_known(cls, url, fallback):
     other.get("user:2")  # calls: none
     box = dict() if url else redis.Redis()
     box.get("user:3")  # calls: none
+
+
+def helpers_are_a_module(store):
+    from app import helpers
+
+    helpers.hset(store, "user:1", "name", "x")  # calls: none
+    helpers.rpush(store, "log", "x")  # calls: none
