@@ -122,12 +122,14 @@ const char *model_local_for(const Model *m, const char *qualified) {
 /* aioredis 1.x: create_redis_pool(), create_redis(), create_pool(),
  * create_connection() are its entry points (2.x has redis-py's API). */
 bool model_uses_aioredis1(const Model *m) {
-  if (!model_imports(m, "aioredis")) return false;
+  if (m->aioredis1) return m->aioredis1 == 2; /* asked for every pending call: once per file */
   static const char *const entry[] = {"create_redis_pool", "create_redis(", "create_pool(",
                                       "create_connection(", "create_sentinel("};
-  for (size_t i = 0; i < sizeof entry / sizeof entry[0]; i++)
-    if (source_contains(m->src, entry[i])) return true;
-  return false;
+  bool uses = false;
+  for (size_t i = 0; i < sizeof entry / sizeof entry[0] && !uses && model_imports(m, "aioredis"); i++)
+    uses = source_contains(m->src, entry[i]);
+  ((Model *)m)->aioredis1 = uses ? 2 : 1; /* the file's text and imports never change */
+  return uses;
 }
 
 bool model_imports(const Model *m, const char *mod) {

@@ -22,9 +22,9 @@ static char *cwd_dup(void) {
   }
 }
 
-char *project_abs_path(const char *path) {
-  char *base = path[0] == '/' ? xstrdup("") : cwd_dup();
-  if (!base) return NULL;
+/* path made absolute against base (a working directory), lexically. */
+static char *abs_join(const char *base_in, const char *path) {
+  char *base = xstrdup(path[0] == '/' ? "" : base_in);
   size_t blen = strlen(base), plen = strlen(path);
   char *out = xmalloc(blen + plen + 3);
   size_t n = 0;
@@ -55,6 +55,14 @@ char *project_abs_path(const char *path) {
   out[n] = '\0';
   free(base);
   return out;
+}
+
+char *project_abs_path(const char *path) {
+  char *cwd = path[0] == '/' ? NULL : cwd_dup();
+  if (path[0] != '/' && !cwd) return NULL;
+  char *abs = abs_join(cwd ? cwd : "", path);
+  free(cwd);
+  return abs;
 }
 
 static bool exists_in(const char *dir, const char *name) {
@@ -162,13 +170,14 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
   memset(pj, 0, sizeof *pj);
   char *cwd = cwd_dup();
   if (!cwd) return;
-  char *home = getenv("HOME") ? project_abs_path(getenv("HOME")) : NULL;
+  pj->cwd = xstrdup(cwd);
+  char *home = getenv("HOME") ? abs_join(cwd, getenv("HOME")) : NULL;
   /* the named files, by absolute path */
   size_t nnamed = 0;
   char **seen = xcalloc(named->len + 2, sizeof(char *));
   for (size_t i = 0; i < named->len; i++) {
     const char *p = strcmp(named->paths[i], "-") ? named->paths[i] : stdin_name;
-    if (p && (seen[nnamed] = project_abs_path(p))) nnamed++;
+    if (p && (seen[nnamed] = abs_join(cwd, p))) nnamed++;
   }
   qsort(seen, nnamed, sizeof(char *), cmp_str);
   /* the roots, and the directories named (their walk covers what is below) */
@@ -178,7 +187,7 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
   for (size_t i = 0; i < nargs; i++) {
     const char *p = strcmp(args[i], "-") ? args[i] : stdin_name;
     if (!p) continue;
-    if (strcmp(args[i], "-") && is_dir(p) && (dirs[ndirs] = project_abs_path(p))) ndirs++;
+    if (strcmp(args[i], "-") && is_dir(p) && (dirs[ndirs] = abs_join(cwd, p))) ndirs++;
     char *root = project_root_of(p);
     if (root && has_str(pj->roots, pj->nroots, root)) {
       free(root);
@@ -204,7 +213,7 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
     diags_free(&quiet);
     filelist_exclude(&found, exclude, nexclude, NULL, 0, true, NULL);
     for (size_t i = 0; i < found.len; i++) {
-      char *abs = project_abs_path(found.paths[i]);
+      char *abs = abs_join(cwd, found.paths[i]);
       if (abs && !has_str(seen, nnamed, abs) && !(home && !strcmp(abs, home)))
         filelist_push(context, found.paths[i]);
       free(abs);
@@ -222,7 +231,9 @@ void project_expand(const char *const *args, size_t nargs, const char *stdin_nam
 
 char *project_relative(const Project *pj, const char *path) {
   if (!pj || !pj->nroots) return NULL;
-  char *abs = project_abs_path(path);
+  /* asked by several rules per file: the working directory is the one
+   * project_expand saw, not a getcwd() per question */
+  char *abs = pj->cwd ? abs_join(pj->cwd, path) : project_abs_path(path);
   const char *best = NULL;
   for (size_t r = 0; abs && r < pj->nroots; r++)
     if (under(abs, pj->roots[r]) && strcmp(abs, pj->roots[r]) &&
@@ -241,6 +252,7 @@ char *project_module(const Project *pj, const char *path) {
 }
 
 void project_free(Project *pj) {
+  free(pj->cwd);
   for (size_t i = 0; i < pj->nroots; i++) free(pj->roots[i]);
   free(pj->roots);
   memset(pj, 0, sizeof *pj);

@@ -26,6 +26,7 @@
 typedef struct Project {
   char **roots; /* absolute (lexically normalised, no trailing '/'), sorted, unique */
   size_t nroots;
+  char *cwd;    /* the working directory when the roots were found */
 } Project;
 
 /* The absolute, lexically normalised form of path ("." and ".." resolved

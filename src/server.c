@@ -117,25 +117,43 @@ static size_t offset_of(const Server *s, const char *t, size_t len, long line, l
   return i;
 }
 
+/* Where each line of a document starts, built once per lint: a position
+ * is then a binary search and a walk along one line, not a scan from the
+ * top (a 10 MB document with thousands of findings). */
+typedef struct Lines {
+  const char *text;
+  size_t len;
+  size_t *start; /* byte offset of each line */
+  size_t n;
+} Lines;
+
+static Lines lines_of(const char *t, size_t len) {
+  Lines L = {t, len, NULL, 1};
+  for (size_t i = 0; i < len; i++) L.n += t[i] == '\n';
+  L.start = xcalloc(L.n + 1, sizeof(size_t));
+  size_t k = 1;
+  for (size_t i = 0; i < len; i++)
+    if (t[i] == '\n') L.start[k++] = i + 1;
+  return L;
+}
+
 /* LSP position of byte offset `at` (0-based line and character). */
-static void position_of(const Server *s, const char *t, size_t len, size_t at, uint32_t *line,
-                        uint32_t *ch) {
-  uint32_t l = 0;
-  size_t start = 0;
-  if (at > len) at = len;
-  for (size_t i = 0; i < at; i++)
-    if (t[i] == '\n') {
-      l++;
-      start = i + 1;
-    }
+static void position_of(const Server *s, const Lines *L, size_t at, uint32_t *line, uint32_t *ch) {
+  if (at > L->len) at = L->len;
+  size_t lo = 0, hi = L->n; /* the last line starting at or before `at` */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (L->start[mid] <= at) lo = mid;
+    else hi = mid;
+  }
   uint32_t c = 0;
-  for (size_t i = start; i < at;) {
-    unsigned char b = (unsigned char)t[i];
+  for (size_t i = L->start[lo]; i < at;) {
+    unsigned char b = (unsigned char)L->text[i];
     size_t n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
     c += s->utf8 ? (uint32_t)n : (n == 4 ? 2 : 1);
     i += n;
   }
-  *line = l;
+  *line = (uint32_t)lo;
   *ch = c;
 }
 
@@ -224,11 +242,12 @@ static void lint_doc(Server *s, Doc *d) {
     ts_parser_set_language(parser, tree_sitter_python());
     TSTree *tree = NULL;
     bool crlf = memchr(d->text, '\r', d->len) != NULL;
+    Lines L = lines_of(d->text, d->len);
     for (size_t i = 0; i < fr->nfindings; i++) {
       const Finding *f = &fr->findings[i];
       uint32_t sl, sc, el, ec;
-      position_of(s, d->text, d->len, f->start, &sl, &sc);
-      position_of(s, d->text, d->len, f->end, &el, &ec);
+      position_of(s, &L, f->start, &sl, &sc);
+      position_of(s, &L, f->end, &el, &ec);
       cJSON *g = cJSON_CreateObject();
       cJSON_AddItemToObject(g, "range", range_json(sl, sc, el, ec));
       cJSON_AddNumberToObject(g, "severity", lsp_severity(f->severity));
@@ -248,8 +267,8 @@ static void lint_doc(Server *s, Doc *d) {
         if (r->path) continue; /* another file: its text is not at hand */
         if (!rel) rel = cJSON_AddArrayToObject(g, "relatedInformation");
         uint32_t a, b, c, e;
-        position_of(s, d->text, d->len, r->start, &a, &b);
-        position_of(s, d->text, d->len, r->end, &c, &e);
+        position_of(s, &L, r->start, &a, &b);
+        position_of(s, &L, r->end, &c, &e);
         cJSON *ri = cJSON_CreateObject(), *loc = cJSON_AddObjectToObject(ri, "location");
         cJSON_AddStringToObject(loc, "uri", d->uri);
         cJSON_AddItemToObject(loc, "range", range_json(a, b, c, e));
@@ -266,7 +285,7 @@ static void lint_doc(Server *s, Doc *d) {
         sa->suppress = true;
         sa->sl = sl, sa->sc = sc, sa->el = el, sa->ec = ec;
         uint32_t l, c;
-        position_of(s, d->text, d->len, ls, &l, &c);
+        position_of(s, &L, ls, &l, &c);
         char *line = arena_printf(fr->arena, "%.*s# redislint: ignore[%s] -- reason%s", (int)ind,
                                   d->text + ls, f->rule->slug, crlf ? "\r\n" : "\n");
         sa->edits = cJSON_CreateArray();
@@ -284,8 +303,8 @@ static void lint_doc(Server *s, Doc *d) {
       for (size_t k = 0; k < f->fix.nedits; k++) {
         const Edit *e = &f->fix.edits[k];
         uint32_t a, b, c, x;
-        position_of(s, d->text, d->len, e->start, &a, &b);
-        position_of(s, d->text, d->len, e->end, &c, &x);
+        position_of(s, &L, e->start, &a, &b);
+        position_of(s, &L, e->end, &c, &x);
         cJSON *te = cJSON_CreateObject();
         cJSON_AddItemToObject(te, "range", range_json(a, b, c, x));
         cJSON_AddStringToObject(te, "newText", e->text ? e->text : "");
@@ -294,6 +313,7 @@ static void lint_doc(Server *s, Doc *d) {
     }
     if (tree) ts_tree_delete(tree);
     ts_parser_delete(parser);
+    free(L.start);
   }
   lint_run_free(&run);
   cJSON *m = cJSON_CreateObject();

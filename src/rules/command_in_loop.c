@@ -195,73 +195,109 @@ static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loo
   return true;
 }
 
-/* Does each iteration take a lock (lock(), SETNX, SET NX, any
- * `.acquire()`) or WATCH keys (an optimistic transaction per item)? Then the commands depend on replies read under that guard and
- * cannot be batched: one pipeline would break the per-item atomicity. */
-typedef struct Acquire {
+/* Where the file takes a lock (lock(), SETNX, SET NX, any `.acquire()`: a
+ * redis-py Lock, python-redis-lock, a project's own wrapper) or WATCHes
+ * keys: sorted byte offsets, gathered once. A loop with one inside takes a
+ * guard per item, and its commands depend on replies read under it: one
+ * pipeline would break the per-item atomicity. */
+typedef struct Guards {
   RuleCtx *ctx;
-  bool found;
-} Acquire;
+  uint32_t *at;
+  size_t n, cap;
+} Guards;
 
-/* `lock.acquire(...)` on any object (a redis-py Lock, python-redis-lock, a
- * project's own lock wrapper): the iteration runs under that lock. */
+static void guard_add(Guards *g, uint32_t at) {
+  if (g->n == g->cap) g->at = xrealloc(g->at, (g->cap = g->cap ? 2 * g->cap : 16) * sizeof(uint32_t));
+  g->at[g->n++] = at;
+}
+
 static bool visit_acquire(TSNode n, void *data) {
-  Acquire *a = data;
-  if (a->found) return false;
+  Guards *g = data;
   if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   if (node_is(fn, SYM.attribute) &&
-      node_text_eq(a->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "acquire"))
-    a->found = true;
-  return !a->found;
+      node_text_eq(g->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "acquire"))
+    guard_add(g, nstart(n));
+  return true;
 }
 
-static bool guarded_per_item(RuleCtx *ctx, const Loop *l, size_t first) {
-  Acquire acq = {ctx, false};
-  node_walk(l->node, visit_acquire, &acq);
-  if (acq.found) return true;
-  for (size_t j = first; j < model_ncalls(ctx->model); j++) {
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void guards_gather(RuleCtx *ctx, Guards *g) {
+  g->ctx = ctx;
+  node_walk(model_root(ctx->model), visit_acquire, g);
+  for (size_t j = 0; j < model_ncalls(ctx->model); j++) {
     const CallSite *o = model_call(ctx->model, j);
-    if (nstart(o->node) >= nend(l->node)) break;
     if (!strcmp(o->method, "watch") || !strcmp(o->method, "lock") || !strcmp(o->method, "setnx") ||
         (!strcmp(o->method, "set") && node_is(call_kwarg(ctx->src, o->args, "nx"), SYM.true_)))
-      return true;
+      guard_add(g, nstart(o->node));
   }
-  return false;
+  if (g->n > 1) qsort(g->at, g->n, sizeof(uint32_t), cmp_u32);
 }
 
+/* Is there a guard in [start, end)? */
+static bool guarded_in(const Guards *g, uint32_t start, uint32_t end) {
+  size_t lo = 0, hi = g->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (g->at[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < g->n && g->at[lo] < end;
+}
+
+/* The first call site starting at or after byte `at` (call sites are in
+ * tree order). */
+static size_t first_call_from(const Model *m, uint32_t at) {
+  size_t lo = 0, hi = model_ncalls(m);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (nstart(model_call(m, mid)->node) < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* One pass each, then a lookup per loop: nested loops each reported made
+ * the scans per loop quadratic in the nesting depth. */
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
   int maxloop = -1;
   for (size_t i = 0; i < n; i++)
     if (model_call(ctx->model, i)->loop > maxloop) maxloop = model_call(ctx->model, i)->loop;
-  bool *reported = calloc((size_t)maxloop + 2, sizeof(bool)); /* by loop index */
+  bool *reported = xcalloc((size_t)maxloop + 2, sizeof(bool)); /* by loop index */
+  size_t *per = xcalloc((size_t)maxloop + 2, sizeof(size_t));  /* per-item commands by loop */
+  bool *item = xcalloc(n + 1, sizeof(bool));
+  for (size_t i = 0; i < n; i++) {
+    const Loop *l;
+    item[i] = per_item_command(ctx, model_call(ctx->model, i), &l);
+    if (item[i]) per[model_call(ctx->model, i)->loop]++;
+  }
+  Guards g = {0};
+  guards_gather(ctx, &g);
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    const Loop *l;
-    if (!per_item_command(ctx, cs, &l)) continue;
+    if (!item[i]) continue;
+    const Loop *l = model_loop(ctx->model, cs->loop);
     int li = cs->loop;
     if (reported[li] || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
     reported[li] = true;
-    size_t first = i;
-    while (first > 0 && nstart(model_call(ctx->model, first - 1)->node) >= nstart(l->node)) first--;
-    if (guarded_per_item(ctx, l, first)) continue;
-    /* the calls inside the loop follow each other (tree order): count them
-     * there, not over the rest of the file */
-    size_t per = 0;
-    for (size_t j = i; j < n && nstart(model_call(ctx->model, j)->node) < nend(l->node); j++) {
-      const CallSite *o = model_call(ctx->model, j);
-      const Loop *ol;
-      per += o->loop == li && per_item_command(ctx, o, &ol);
-    }
+    size_t first = first_call_from(ctx->model, nstart(l->node));
+    if (guarded_in(&g, nstart(l->node), nend(l->node))) continue;
     Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
                              "%zu Redis command%s per item of `%s` (%s first): one network round "
                              "trip each, so the loop costs N x the latency instead of one batch",
-                             per, per == 1 ? "" : "s", ctx_text(ctx, l->iterable),
+                             per[li], per[li] == 1 ? "" : "s", ctx_text(ctx, l->iterable),
                              cs->cmd->name);
     if (!pipeline_fix(ctx, f, cs, l, first)) comprehension_fix(ctx, f, cs, l);
   }
+  free(g.at);
+  free(item);
+  free(per);
   free(reported);
 }
 

@@ -36,7 +36,14 @@ static bool feeds_worker(RuleCtx *ctx) {
          source_contains(ctx->src, "from rq.");
 }
 
-static void check_ctor(RuleCtx *ctx, const Ctor *c) {
+/* What RL402 needs to know of the file once, not per construction. */
+typedef struct Blocking {
+  const CallSite *call;  /* a blocking command or pubsub() of this file, or NULL */
+  const char *elsewhere; /* ... else another module of the project that sends one */
+  bool worker;           /* the file hands connections to an rq worker */
+} Blocking;
+
+static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   if (ctor_is_sentinel_child(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
@@ -74,9 +81,9 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
    * socket_timeout alone (an unknown keyword raises TypeError) */
   if (pyver_before(ctx->pyver, 2, 10)) ct_ok = true;
   const char *add = ct_ok ? add_st : arena_printf(ctx->arena, "%s, %s", add_st, add_ct);
-  const CallSite *blocking = blocking_call(ctx);
-  const char *elsewhere = blocking ? NULL : model_project_blocking(ctx->model);
-  if (blocking || elsewhere || feeds_worker(ctx)) {
+  const CallSite *blocking = bl->call;
+  const char *elsewhere = bl->elsewhere;
+  if (blocking || elsewhere || bl->worker) {
     /* a short timeout would break the blocking reads this code relies on:
      * say what to do, do not write it */
     const char *why =
@@ -107,7 +114,9 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
 static void check(RuleCtx *ctx) {
   if (ctx->pyver && ctx->pyver->cls == PYV_8_OR_LATER) return; /* 5 s defaults */
   if (in_test_code(ctx->src, ctx->opt)) return; /* a test's client talks to a local throwaway server */
-  for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i));
+  Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx)};
+  if (!bl.call) bl.elsewhere = model_project_blocking(ctx->model);
+  for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i), &bl);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
