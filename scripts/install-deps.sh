@@ -9,7 +9,7 @@ set -euo pipefail
 # (e.g. Node.js from nodesource or nvm).
 PKGS=(build-essential:cmd:cc cmake:cmd:cmake ninja-build:cmd:ninja pkg-config:cmd:pkg-config
       libtree-sitter-dev:pc:tree-sitter libcjson-dev:pc:libcjson libcmocka-dev:pc:cmocka
-      libgit2-dev:pc:libgit2
+      libgit2-dev:pc:libgit2 libtomlplusplus-dev:pc:tomlplusplus g++:cmd:g++
       nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git)
 # --test: also what only the test suite needs (the pre-commit integration test,
 # the man page check of the install test, the headless Neovim LSP client test).

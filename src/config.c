@@ -1,5 +1,6 @@
 /* config.c - redislint.json (see config.h). */
 #include "config.h"
+#include "tomlcfg.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -364,6 +365,55 @@ static char *tidy(const char *p) {
   return out;
 }
 
+static bool is_toml(const char *path) {
+  size_t n = strlen(path);
+  return n >= 5 && !strcmp(path + n - 5, ".toml");
+}
+
+/* Does the pyproject.toml at `path` configure redislint? Invalid TOML counts
+   as yes, so that config_load reports it rather than skipping it. */
+static bool pyproject_has_table(const char *path) {
+  size_t n;
+  char *buf = fs_read(path, CONFIG_MAX_BYTES, &n);
+  if (!buf) return true;
+  char *json = NULL, err[256];
+  unsigned line;
+  TomlCfgResult r = tomlcfg_tool_table(path, buf, n, "redislint", &json, err, sizeof err, &line);
+  free(json);
+  free(buf);
+  return r != TOMLCFG_ABSENT;
+}
+
+/* The configuration text of `path` as JSON: the file itself, or the
+   [tool.redislint] table of a .toml file. NULL with a diagnostic. */
+static char *config_json(const char *path, size_t *len, Diags *d) {
+  char *buf = fs_read(path, CONFIG_MAX_BYTES, len);
+  if (!buf) {
+    diags_add(d, DIAG_ERROR, path, 0, "cannot read the configuration: %s", strerror(errno));
+    return NULL;
+  }
+  if (!is_toml(path)) return buf;
+  char *json = NULL, err[256] = "";
+  unsigned line = 0;
+  TomlCfgResult r = tomlcfg_tool_table(path, buf, *len, "redislint", &json, err, sizeof err, &line);
+  free(buf);
+  switch (r) {
+  case TOMLCFG_FOUND:
+    *len = strlen(json);
+    return json;
+  case TOMLCFG_ABSENT:
+    diags_add(d, DIAG_ERROR, path, 0, "has no [tool.redislint] table");
+    return NULL;
+  case TOMLCFG_INVALID:
+    diags_add(d, DIAG_ERROR, path, line, "not valid TOML: %s", err);
+    return NULL;
+  case TOMLCFG_NOT_TABLE:
+    diags_add(d, DIAG_ERROR, path, 0, "%s", err);
+    return NULL;
+  }
+  return NULL;
+}
+
 /* The nearest config file from start's directory upward. */
 static char *find_config(const char *start) {
   char dir[4096];
@@ -376,11 +426,13 @@ static char *find_config(const char *start) {
     if (!*dir) snprintf(dir, sizeof dir, "/");
   }
   for (int depth = 0; depth < 64; depth++) {
-    static const char *const names[] = {"redislint.json", ".redislint.json"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const names[] = {"redislint.json", ".redislint.json", "pyproject.toml"};
+    for (size_t i = 0; i < 3; i++) {
       char p[4200];
       snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-      if (fs_is_file(p)) return tidy(p);
+      /* a pyproject.toml counts only when it has a [tool.redislint] table
+         (as ruff does with [tool.ruff]); a broken one is reported */
+      if (fs_is_file(p) && (i < 2 || pyproject_has_table(p))) return tidy(p);
     }
     if (fs_is_repo_root(dir)) return NULL;
     size_t n = strlen(dir);
@@ -401,11 +453,8 @@ int config_load(Config *cfg, const char *explicit_path, const char *start, Diags
   cfg->path = explicit_path ? xstrdup(explicit_path) : find_config(start);
   if (!cfg->path) return 0;
   size_t n;
-  char *buf = fs_read(cfg->path, CONFIG_MAX_BYTES, &n);
-  if (!buf) {
-    diags_add(d, DIAG_ERROR, cfg->path, 0, "cannot read the configuration: %s", strerror(errno));
-    return -1;
-  }
+  char *buf = config_json(cfg->path, &n, d);
+  if (!buf) return -1;
   const char *err = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(buf, n, &err, 0);
   int rc;
@@ -445,7 +494,10 @@ void config_free(Config *cfg) {
 
 void config_print(FILE *out, const Config *cfg, const Options *opt) {
   cJSON *root = cJSON_CreateObject();
-  if (cfg->path) cJSON_AddStringToObject(root, "config-file", cfg->path);
+  if (cfg->path) {
+    cJSON_AddStringToObject(root, "config-file", cfg->path);
+    if (is_toml(cfg->path)) cJSON_AddStringToObject(root, "config-table", "tool.redislint");
+  }
   else cJSON_AddNullToObject(root, "config-file");
   cJSON *sel = cJSON_AddArrayToObject(root, "rules");
   for (size_t i = 0; i < rules_count(); i++)

@@ -109,4 +109,56 @@ printf '{"select": ["RL301"], "options": {"lock-ttl": 5, "lock-ttl": 9}, "select
 rl check --config dup.json .
 check "a duplicate key: exit 2 (got $RC)" [ "$RC" -eq 2 ]
 check "the message names the file and the key: $(cat err)" has "dup.json: the key '(select|lock-ttl)' appears twice" err
+# pyproject.toml [tool.redislint]: same keys, same discovery; redislint.json
+# wins in the same directory; a pyproject.toml without the table is skipped
+SECTION=pyproject
+mkdir -p "$T/py/.git" "$T/py/pkg/sub"
+cd "$T/py" || exit 2
+echo 'redis>=8.0' >requirements.txt
+cat >pyproject.toml <<'TOML'
+[project]
+name = "demo"
+
+[tool.redislint]
+select = ["RL3"]
+ignore = ["RL305"]
+severity = { RL301 = "warning" }
+
+[tool.redislint.options]
+default-ttl = 90
+TOML
+printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.flushall()\nr.hset("h", "f", "x" * 100)\n' >pkg/sub/a.py
+rl check --format json pkg/sub/a.py
+check "the table applies: RL301 a warning" \
+  python3 -c 'import json,sys; d=json.load(open("out")); f=[x for x in d["findings"] if x["code"]=="RL301"]; sys.exit(0 if f and f[0]["severity"]=="warning" else 1)'
+check "select and ignore apply (no RL305, no RL102)" eval '! grep -qE "RL305|RL102" out'
+rl config pkg
+check "config shows the file and the table" has '"config-table": "tool.redislint"' out
+check "and its options" has '"default-ttl": 90' out
+printf '[tool.black]\nline-length = 100\n' >pkg/pyproject.toml
+rl config pkg/sub
+check "a pyproject.toml without the table is skipped: $(head -c 80 out)" has '"config-file": "pyproject.toml"' out
+printf '{"select": ["RL1"]}\n' >redislint.json
+rl config .
+check "redislint.json wins in the same directory" has '"config-file": "redislint.json"' out
+rm redislint.json
+printf '[tool.redislint]\nselect = ["RL3"\n' >pkg/pyproject.toml
+rl check pkg/sub
+check "invalid TOML: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+check "with the file and line: $(cat err)" has 'pkg/pyproject.toml:2: not valid TOML' err
+printf '[tool.redislint]\nselekt = ["RL3"]\n' >pkg/pyproject.toml
+rl check pkg/sub
+check "an unknown key named with a hint: $(cat err)" has "pyproject.toml: unknown key 'selekt' \(did you mean 'select'\?\)" err
+printf '[tool.redislint]\nselect = ["RL1"]\nselect = ["RL3"]\n' >pkg/pyproject.toml
+rl check pkg/sub
+check "a key given twice: exit 2 (got $RC)" [ "$RC" -eq 2 ]
+printf '[tool]\nredislint = 3\n' >pkg/pyproject.toml
+rl check pkg/sub
+check "tool.redislint not a table: $(cat err)" has 'tool.redislint. is not a table' err
+printf '[tool.black]\nx = 1\n' >pkg/pyproject.toml
+rl check --config pkg/pyproject.toml pkg/sub
+check "--config names a pyproject.toml without the table: $(cat err)" has 'has no \[tool.redislint\] table' err
+rl check -q --config pyproject.toml --isolated pkg/sub/a.py
+check "--isolated ignores it" has 'RL102' out
+unset SECTION
 finish test_config.sh
