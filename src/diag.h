@@ -7,7 +7,9 @@
 
 typedef enum {
   DIAG_NOTE,    /* informational */
-  DIAG_WARNING, /* file linted, but results may be incomplete (syntax errors) */
+  DIAG_WARNING, /* file linted, but results may be incomplete (syntax errors); or a
+                   file found by walking a directory could not be decoded and was
+                   skipped: the exit status stays the findings' */
   DIAG_ERROR    /* a requested file or path could not be linted: exit 2 */
 } DiagLevel;
 

@@ -40,18 +40,25 @@ static void stack_push(DirStack *self, char *path) {
   self->items[self->len++] = path;
 }
 
-void filelist_push(FileList *self, const char *path) {
+static void push(FileList *self, const char *path, bool walked) {
   if (self->len == self->cap) {
     self->cap = self->cap ? self->cap * 2 : 64;
     self->paths = xrealloc(self->paths, self->cap * sizeof *self->paths);
+    if (self->walked) self->walked = xrealloc(self->walked, self->cap * sizeof *self->walked);
   }
+  if (walked && !self->walked) self->walked = xcalloc(self->cap, sizeof *self->walked);
+  if (self->walked) self->walked[self->len] = walked;
   self->paths[self->len++] = xstrdup(path);
 }
+
+void filelist_push(FileList *self, const char *path) { push(self, path, false); }
 
 void filelist_free(FileList *self) {
   for (size_t i = 0; i < self->len; i++) free(self->paths[i]);
   free(self->paths);
+  free(self->walked);
   self->paths = NULL;
+  self->walked = NULL;
   self->len = self->cap = 0;
 }
 
@@ -326,7 +333,7 @@ static int visit_entry(int dfd, const char *dir, const char *abs_dir, const char
     return 0; /* dangling or looping symlink */
   if (!S_ISREG(st.st_mode)) return 0;
   char *path = path_join(dir, name);
-  filelist_push(out, path);
+  push(out, path, true);
   free(path);
   return 0;
 }
@@ -403,20 +410,36 @@ static int discover_one(const char *arg, FileList *out, Diags *diags) {
   return errors;
 }
 
-static int cmp_paths(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+typedef struct Entry {
+  char *path;
+  bool walked;
+} Entry;
+
+static int cmp_entries(const void *a, const void *b) {
+  return strcmp(((const Entry *)a)->path, ((const Entry *)b)->path);
 }
 
-/* Sorts with strcmp and drops duplicates. */
+/* Sorts with strcmp and drops duplicates (named if any copy was). */
 static void sort_unique(FileList *self) {
   if (self->len < 2) return;
-  qsort(self->paths, self->len, sizeof *self->paths, cmp_paths);
+  Entry *e = xmalloc(self->len * sizeof *e);
+  for (size_t i = 0; i < self->len; i++) e[i] = (Entry){self->paths[i], self->walked && self->walked[i]};
+  qsort(e, self->len, sizeof *e, cmp_entries);
   size_t k = 1;
   for (size_t i = 1; i < self->len; i++) {
-    if (strcmp(self->paths[i], self->paths[k - 1]) == 0) free(self->paths[i]);
-    else self->paths[k++] = self->paths[i];
+    if (strcmp(e[i].path, e[k - 1].path) == 0) {
+      e[k - 1].walked = e[k - 1].walked && e[i].walked;
+      free(e[i].path);
+    } else {
+      e[k++] = e[i];
+    }
+  }
+  for (size_t i = 0; i < k; i++) {
+    self->paths[i] = e[i].path;
+    if (self->walked) self->walked[i] = e[i].walked;
   }
   self->len = k;
+  free(e);
 }
 
 int discover(const char *const *paths, size_t npaths, FileList *out, Diags *diags) {
@@ -498,6 +521,7 @@ void filelist_exclude(FileList *self, const char *const *patterns, size_t n,
       free(self->paths[i]);
       continue;
     }
+    if (self->walked) self->walked[out] = self->walked[i];
     self->paths[out++] = self->paths[i];
   }
   self->len = out;

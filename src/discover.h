@@ -7,6 +7,9 @@
 
 typedef struct FileList {
   char **paths; /* owned; display paths ("./" prefix removed), sorted, unique */
+  bool *walked; /* walked[i]: paths[i] was found by walking a directory, not named
+                   on the command line (a file both named and walked was named);
+                   owned; NULL when nothing was walked */
   size_t len, cap;
 } FileList;
 
@@ -18,6 +21,7 @@ typedef struct FileList {
  * directories are DIAG_ERRORs; the walk goes on. Returns 0 if no error was
  * added, -1 otherwise. */
 int discover(const char *const *paths, size_t npaths, FileList *out, Diags *diags);
+/* Adds a copy of path, as named (not walked). */
 void filelist_push(FileList *self, const char *path);
 /* Does a path match an exclude pattern? A pattern with a '/' is matched
  * (fnmatch) against the whole path and every tail of it that starts at a

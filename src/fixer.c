@@ -36,10 +36,12 @@ typedef struct Bad { /* fixes never to apply again */
 typedef struct FileFix {
   char *orig;     /* the file as first read (raw bytes) */
   size_t orig_len;
-  char *cur;      /* current content */
+  char *cur;      /* current content (raw bytes, in the file's encoding) */
   size_t cur_len;
   bool changed;
   bool had_errors; /* the original did not parse cleanly: no syntax check */
+  bool encoded;    /* the file declares an encoding other than UTF-8 */
+  bool no_fixes;   /* ... whose bytes do not convert back unchanged: never fixed */
 } FileFix;
 
 typedef struct Fixer {
@@ -117,20 +119,19 @@ static bool uses_crlf(const char *buf, size_t len) {
   return nl && nl > buf && nl[-1] == '\r';
 }
 
-/* Applies edits (text offsets; the raw buffer has bom bytes before them).
- * Returns a malloc'ed buffer. */
-static char *apply(const char *raw, size_t raw_len, uint32_t bom, Ed *eds, size_t ne, bool crlf,
+/* Applies edits (offsets in text) to text. Returns a malloc'ed buffer. */
+static char *apply(const char *text, size_t text_len, Ed *eds, size_t ne, bool crlf,
                    size_t *out_len) {
   qsort(eds, ne, sizeof *eds, cmp_ed_desc);
-  size_t cap = raw_len + 1;
+  size_t cap = text_len + 1;
   for (size_t i = 0; i < ne; i++) cap += 2 * strlen(eds[i].text) + 1;
   char *out = xmalloc(cap);
   /* build front to back: edits in ascending order */
   size_t o = 0, at = 0;
   for (size_t k = ne; k-- > 0;) {
-    size_t s = (size_t)eds[k].start + bom, e = (size_t)eds[k].end + bom;
-    if (s < at || e > raw_len || s > e) continue; /* cannot happen for chosen edits */
-    memcpy(out + o, raw + at, s - at);
+    size_t s = eds[k].start, e = eds[k].end;
+    if (s < at || e > text_len || s > e) continue; /* cannot happen for chosen edits */
+    memcpy(out + o, text + at, s - at);
     o += s - at;
     for (const char *t = eds[k].text; *t; t++) {
       if (*t == '\n' && crlf && (t == eds[k].text || t[-1] != '\r')) out[o++] = '\r';
@@ -138,8 +139,8 @@ static char *apply(const char *raw, size_t raw_len, uint32_t bom, Ed *eds, size_
     }
     at = e;
   }
-  memcpy(out + o, raw + at, raw_len - at);
-  o += raw_len - at;
+  memcpy(out + o, text + at, text_len - at);
+  o += text_len - at;
   *out_len = o;
   return out;
 }
@@ -183,7 +184,7 @@ static char *span_dup(const Source *src, const Finding *f) {
   return s;
 }
 
-/* Applies the chosen fixes to the file's current content. */
+/* Applies the chosen fixes to the file's current text (UTF-8, no BOM). */
 static char *apply_fixes(const FileResult *fr, const Finding *const *fs, size_t n, bool crlf,
                          size_t *len) {
   size_t ne = 0;
@@ -193,9 +194,48 @@ static char *apply_fixes(const FileResult *fr, const Finding *const *fs, size_t 
   for (size_t i = 0; i < n; i++)
     for (size_t e = 0; e < fs[i]->fix.nedits; e++)
       eds[k++] = (Ed){fs[i]->fix.edits[e].start, fs[i]->fix.edits[e].end, fs[i]->fix.edits[e].text};
-  char *out = apply(fr->src.raw, fr->src.raw_len, fr->src.bom_len, eds, ne, crlf, len);
+  char *out = apply(fr->src.text, fr->src.len, eds, ne, crlf, len);
   free(eds);
   return out;
+}
+
+typedef enum { TRY_OK, TRY_PARSE, TRY_ENCODE } TryResult;
+
+/* The chosen fixes applied: the new text must parse (unless the original
+ * did not) and the file's encoding must represent it. TRY_OK: *bytes holds
+ * the file's new content (malloc'ed), in its encoding. TRY_ENCODE: *cp is
+ * the code point that the encoding lacks. */
+static TryResult try_fixes(Fixer *fx, const FileResult *fr, const FileFix *ff,
+                           const Finding *const *fs, size_t n, bool crlf, char **bytes,
+                           size_t *len, uint32_t *cp) {
+  size_t tl, bad;
+  char *text = apply_fixes(fr, fs, n, crlf, &tl);
+  *bytes = NULL;
+  if (!ff->had_errors && !parses_cleanly(fx, text, tl)) {
+    free(text);
+    return TRY_PARSE;
+  }
+  int rc = source_encode(&fr->src, text, tl, bytes, len, &bad);
+  if (rc != 0) {
+    const unsigned char *u = (const unsigned char *)text + bad;
+    *cp = bad >= tl ? 0 : u[0] < 0xE0 ? (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
+          : u[0] < 0xF0 ? (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
+                        : (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+                              (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+  }
+  free(text);
+  return rc == 0 ? TRY_OK : TRY_ENCODE;
+}
+
+/* Does the file's text convert back into exactly its bytes? (The fixes of
+ * a file in another encoding change only their spans.) */
+static bool round_trips(const Source *src) {
+  char *back;
+  size_t n, bad;
+  if (source_encode(src, src->text, src->len, &back, &n, &bad) != 0) return false;
+  bool same = n == src->raw_len && !memcmp(back, src->raw, n);
+  free(back);
+  return same;
 }
 
 /* Where a finding that started at `start` starts after the edits of the
@@ -237,6 +277,10 @@ static void report_bug(Fixer *fx, size_t file, const Rule *rule, unsigned line, 
             rule->code, line, why);
 }
 
+static const char *shown_path(const Fixer *fx, size_t file) {
+  return strcmp(fx->files->paths[file], "-") ? fx->files->paths[file] : fx->stdin_name;
+}
+
 /* One pass over every file. Returns the number of fixes applied; *retry is
  * set when a file's pass was reverted (its good fixes get another pass). */
 static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
@@ -257,39 +301,53 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
       memcpy(ff->orig, fr->src.raw, fr->src.raw_len);
       ff->orig_len = fr->src.raw_len;
       ff->had_errors = fr->parse_errors;
+      ff->encoded = fr->src.encoding != NULL;
+      if (ff->encoded && !round_trips(&fr->src)) {
+        ff->no_fixes = true;
+        diags_add(&fx->bugs, DIAG_WARNING, shown_path(fx, i), 0,
+                  "fixes not applied: its text does not convert back into the same %s bytes",
+                  fr->src.encoding);
+      }
     }
+    if (ff->no_fixes) continue;
     const Finding **fs = xmalloc(fr->nfindings * sizeof *fs);
     size_t n = choose(fx, i, fr, fs);
     if (!n) {
       free(fs);
       continue;
     }
-    bool crlf = uses_crlf(fr->src.raw, fr->src.raw_len);
+    bool crlf = uses_crlf(fr->src.text, fr->src.len);
     size_t len;
-    char *out = apply_fixes(fr, fs, n, crlf, &len);
-    if (!ff->had_errors && !parses_cleanly(fx, out, len)) {
-      /* find the culprits one by one; keep the fixes that parse alone */
-      free(out);
+    uint32_t cp;
+    char *out;
+    if (try_fixes(fx, fr, ff, fs, n, crlf, &out, &len, &cp) != TRY_OK) {
+      /* find the culprits one by one; keep the fixes that work alone */
       size_t keep = 0;
       for (size_t k = 0; k < n; k++) {
         size_t l1;
-        char *one = apply_fixes(fr, &fs[k], 1, crlf, &l1);
-        if (parses_cleanly(fx, one, l1)) {
+        char *one;
+        unsigned line = source_position(&fr->src, fs[k]->start).line;
+        TryResult tr = try_fixes(fx, fr, ff, &fs[k], 1, crlf, &one, &l1, &cp);
+        if (tr == TRY_OK) {
           fs[keep++] = fs[k];
-        } else {
-          report_bug(fx, i, fs[k]->rule, source_position(&fr->src, fs[k]->start).line,
-                     "the result does not parse");
+        } else if (tr == TRY_PARSE) {
+          report_bug(fx, i, fs[k]->rule, line, "the result does not parse");
           add_bad_finding(fx, i, &fr->src, fs[k]);
           st->bugs++;
+        } else { /* not a bug: the file's encoding is too small for the fix */
+          diags_add(&fx->bugs, DIAG_WARNING, shown_path(fx, i), line,
+                    "the fix of %s at line %u was not applied: it writes U+%04X, which %s "
+                    "cannot encode",
+                    fs[k]->rule->code, line, (unsigned)cp, fr->src.encoding);
+          add_bad_finding(fx, i, &fr->src, fs[k]);
         }
         free(one);
       }
       n = keep;
-      out = n ? apply_fixes(fr, fs, n, crlf, &len) : NULL;
-      if (out && !parses_cleanly(fx, out, len)) { /* fine alone, broken together: next pass */
-        free(out);
-        out = apply_fixes(fr, fs, 1, crlf, &len);
+      if (n && try_fixes(fx, fr, ff, fs, n, crlf, &out, &len, &cp) != TRY_OK) {
+        /* fine alone, broken together: next pass */
         n = 1;
+        if (try_fixes(fx, fr, ff, fs, 1, crlf, &out, &len, &cp) != TRY_OK) n = 0;
       }
     }
     if (n && out) {
@@ -382,16 +440,38 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
 
 /* ---------------------------------------------------------------- output */
 
+/* A copy of bytes of a file in another encoding, as UTF-8 text (in *src). */
+static bool decode_copy(Source *src, const char *bytes, size_t len, const char *path) {
+  char *copy = xmalloc(len + 1);
+  memcpy(copy, bytes, len);
+  Diags quiet = {0}; /* both versions were decoded before */
+  bool ok = source_from_buffer(src, copy, len, path, &quiet) == 0;
+  diags_free(&quiet);
+  return ok;
+}
+
+/* The diff is for a terminal: a file in another encoding is shown in UTF-8
+ * (what --fix writes is in the file's own encoding). */
 static void print_diff(FILE *out, const char *path, const FileFix *ff) {
+  const char *a = ff->orig, *b = ff->cur;
+  size_t alen = ff->orig_len, blen = ff->cur_len;
+  Source sa, sb;
+  bool decoded = ff->encoded && decode_copy(&sa, a, alen, path);
+  if (decoded && !decode_copy(&sb, b, blen, path)) {
+    source_free(&sa);
+    decoded = false;
+  }
+  if (decoded) {
+    a = sa.text, alen = sa.len;
+    b = sb.text, blen = sb.len;
+  }
   git_patch *patch = NULL;
   git_diff_options o;
   git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
   o.context_lines = 3;
-  if (git_patch_from_buffers(&patch, ff->orig, ff->orig_len, path, ff->cur, ff->cur_len, path,
-                             &o) != 0)
-    return;
   git_buf buf = {0};
-  if (git_patch_to_buf(&buf, patch) == 0) {
+  if (git_patch_from_buffers(&patch, a, alen, path, b, blen, path, &o) == 0 &&
+      git_patch_to_buf(&buf, patch) == 0) {
     /* drop git's "diff --git" line: a plain unified diff */
     const char *p = buf.ptr;
     if (!strncmp(p, "diff --git ", 11)) {
@@ -401,7 +481,11 @@ static void print_diff(FILE *out, const char *path, const FileFix *ff) {
     fputs(p, out);
   }
   git_buf_dispose(&buf);
-  git_patch_free(patch);
+  git_patch_free(patch); /* it points into the buffers: they go after it */
+  if (decoded) {
+    source_free(&sa);
+    source_free(&sb);
+  }
 }
 
 /* Writes the new content over path, atomically; false with *why set. */

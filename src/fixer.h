@@ -8,6 +8,11 @@
  * contents (project-wide rules see every change); a fix whose own finding is
  * still there is reverted and reported the same way. Inserted line breaks
  * follow the file's convention (CRLF files stay CRLF); a UTF-8 BOM is kept.
+ * A file in another encoding (PEP 263) is fixed on its UTF-8 text and
+ * written back in its encoding: a fix that would write a character the
+ * encoding lacks is skipped with a warning, and a file whose text does not
+ * convert back into its very bytes is not fixed at all. --diff shows such a
+ * file in UTF-8 (for a terminal); stdout_fixed gets its own encoding.
  *
  * Writing (not with --diff): atomically (a temporary file in the same
  * directory, renamed over the original, with the original's mode), only

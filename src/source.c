@@ -1,12 +1,18 @@
-/* source.c - read a file, check that it is UTF-8 Python source, index its lines.
+/* source.c - read a file, decode it into UTF-8 Python source, index its lines.
  *
  * Checks, in order: readable, not a directory, not larger than
- * SOURCE_MAX_BYTES, no NUL byte (binary), strictly valid UTF-8 (no overlongs,
- * no surrogates, nothing above U+10FFFF). Each failure is one DIAG_ERROR. */
+ * SOURCE_MAX_BYTES, no NUL byte (binary), then, as Python reads source
+ * (PEP 263, PEP 3120): a file that declares an encoding other than UTF-8 on
+ * line 1 or 2 is converted from it with iconv (an encoding that keeps ASCII
+ * as ASCII, no invalid bytes, no UTF-8 BOM); any other is strictly valid
+ * UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). Each failure
+ * is one DIAG_ERROR. */
 #include "source.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,21 +226,184 @@ static int find_cookie(const char *text, size_t len, char *name, size_t cap) {
   return l2 < e && cookie_in_line(l2, line_end(l2, e), name, cap);
 }
 
-/* "utf-8", "UTF8", "utf_8", "utf-8-unix"... as Python's tokenizer normalises. */
-static int is_utf8_name(const char *name) {
-  char n[COOKIE_MAX];
+/* ---- encodings --------------------------------------------------------- */
+
+/* The name as Python's tokenizer normalises it before looking the codec up:
+ * lower case, '_' and ' ' as '-'. */
+static void normalise_name(const char *name, char *out, size_t cap) {
   size_t i = 0;
-  for (; name[i] && i + 1 < sizeof n; i++) {
+  for (; name[i] && i + 1 < cap; i++) {
     char c = name[i];
-    n[i] = c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    out[i] = c == '_' || c == ' ' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
   }
-  n[i] = '\0';
-  return strcmp(n, "utf8") == 0 || strcmp(n, "utf-8") == 0 ||
-         strncmp(n, "utf-8-", 6) == 0 || strncmp(n, "utf8-", 5) == 0;
+  out[i] = '\0';
 }
 
-/* Adds a diagnostic and returns -1 if text is not acceptable Python source. */
-static int check_text(const char *text, size_t len, const char *display, Diags *diags) {
+/* The normalised name without '-' and '.', to compare aliases with
+ * ("latin1", "latin-1" and "Latin_1" are one name). */
+static void compact_name(const char *norm, char *out, size_t cap) {
+  size_t k = 0;
+  for (; *norm && k + 1 < cap; norm++)
+    if (*norm != '-' && *norm != '.') out[k++] = *norm;
+  out[k] = '\0';
+}
+
+static int starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* "utf-8", "UTF8", "utf_8", "utf-8-unix", "utf-8-sig"... (normalised). */
+static int is_utf8_name(const char *norm) {
+  char c[COOKIE_MAX];
+  compact_name(norm, c, sizeof c);
+  return !strcmp(norm, "utf-8") || starts_with(norm, "utf-8-") || starts_with(norm, "utf8-") ||
+         !strcmp(c, "utf8") || !strcmp(c, "u8") || !strcmp(c, "utf") || !strcmp(c, "cp65001");
+}
+
+/* Python codec names (compacted) that glibc's iconv spells differently or
+ * maps differently (add an alias here). Python's shift_jis decodes 0x5C as a
+ * backslash, glibc's SHIFT_JIS as a yen sign: CP932 agrees with Python on
+ * every Shift_JIS byte sequence. */
+static const struct {
+  const char *py, *iconv;
+} ENCODING_ALIASES[] = {
+    {"latin1", "ISO-8859-1"},   {"latin", "ISO-8859-1"},    {"l1", "ISO-8859-1"},
+    {"8859", "ISO-8859-1"},     {"cp819", "ISO-8859-1"},    {"ibm819", "ISO-8859-1"},
+    {"isolatin1", "ISO-8859-1"}, {"isoir100", "ISO-8859-1"}, {"csisolatin1", "ISO-8859-1"},
+    {"latin2", "ISO-8859-2"},   {"l2", "ISO-8859-2"},       {"latin3", "ISO-8859-3"},
+    {"l3", "ISO-8859-3"},       {"latin4", "ISO-8859-4"},   {"l4", "ISO-8859-4"},
+    {"cyrillic", "ISO-8859-5"}, {"arabic", "ISO-8859-6"},   {"greek", "ISO-8859-7"},
+    {"greek8", "ISO-8859-7"},   {"hebrew", "ISO-8859-8"},   {"latin5", "ISO-8859-9"},
+    {"l5", "ISO-8859-9"},       {"latin6", "ISO-8859-10"},  {"l6", "ISO-8859-10"},
+    {"thai", "ISO-8859-11"},    {"latin7", "ISO-8859-13"},  {"l7", "ISO-8859-13"},
+    {"latin8", "ISO-8859-14"},  {"l8", "ISO-8859-14"},      {"latin9", "ISO-8859-15"},
+    {"l9", "ISO-8859-15"},      {"latin10", "ISO-8859-16"}, {"l10", "ISO-8859-16"},
+    {"ascii", "ASCII"},         {"usascii", "ASCII"},       {"646", "ASCII"},
+    {"koi8r", "KOI8-R"},        {"koi8u", "KOI8-U"},        {"koi8t", "KOI8-T"},
+    {"eucjp", "EUC-JP"},        {"ujis", "EUC-JP"},         {"shiftjis", "CP932"},
+    {"sjis", "CP932"},          {"csshiftjis", "CP932"},    {"mskanji", "CP932"},
+    {"ms932", "CP932"},         {"gbk", "GBK"},             {"cp936", "GBK"},
+    {"ms936", "GBK"},           {"936", "GBK"},             {"gb2312", "EUC-CN"},
+    {"euccn", "EUC-CN"},        {"chinese", "EUC-CN"},      {"eucgb2312cn", "EUC-CN"},
+    {"gb18030", "GB18030"},     {"big5", "BIG5"},           {"big5tw", "BIG5"},
+    {"csbig5", "BIG5"},         {"big5hkscs", "BIG5-HKSCS"}, {"hkscs", "BIG5-HKSCS"},
+    {"euckr", "EUC-KR"},        {"korean", "EUC-KR"},       {"ksc5601", "EUC-KR"},
+    {"ksx1001", "EUC-KR"},      {"uhc", "CP949"},           {"ms949", "CP949"},
+    {"ms950", "CP950"},         {"macroman", "MACINTOSH"},  {"macintosh", "MACINTOSH"},
+    {"maccyrillic", "MAC-CYRILLIC"}, {"tis620", "TIS-620"},
+};
+
+/* The iconv name of a (normalised) Python encoding name, in buf. */
+static const char *iconv_name(const char *norm, char *buf, size_t cap) {
+  /* Python's tokenizer reads these, and names that start with them and a
+   * '-' ("latin-1-unix"), as Latin-1 */
+  static const char *const latin1[] = {"latin-1", "iso-8859-1", "iso-latin-1"};
+  for (size_t i = 0; i < sizeof latin1 / sizeof *latin1; i++) {
+    size_t n = strlen(latin1[i]);
+    if (!strncmp(norm, latin1[i], n) && (norm[n] == '\0' || norm[n] == '-')) return "ISO-8859-1";
+  }
+  char c[COOKIE_MAX];
+  compact_name(norm, c, sizeof c);
+  for (size_t i = 0; i < sizeof ENCODING_ALIASES / sizeof *ENCODING_ALIASES; i++)
+    if (!strcmp(c, ENCODING_ALIASES[i].py)) return ENCODING_ALIASES[i].iconv;
+  const char *num = starts_with(c, "iso8859") ? c + 7 : starts_with(c, "windows") ? c + 7
+                    : starts_with(c, "cp") || starts_with(c, "ms") ? c + 2 : NULL;
+  if (num && *num && strspn(num, "0123456789") == strlen(num)) {
+    snprintf(buf, cap, "%s%s", starts_with(c, "iso") ? "ISO-8859-" : "CP", num);
+    return buf;
+  }
+  return norm; /* iconv knows many Python names as they are: euc-jp, koi8-r, cp1251 */
+}
+
+/* Converts len bytes at in with cd into a malloc'ed buffer (*out, *out_len,
+ * NUL-terminated). Returns 0, or -1 when a byte sequence does not convert
+ * (*done: how many input bytes did; *out holds their conversion). With
+ * `exact`, a conversion iconv calls irreversible fails too (*done = len). */
+static int convert(iconv_t cd, const char *in, size_t len, bool exact, char **out,
+                   size_t *out_len, size_t *done) {
+  size_t cap = len + len / 2 + 16, used = 0;
+  char *buf = xmalloc(cap);
+  char *ip = (char *)in;
+  size_t left = len;
+  int rc = 0;
+  for (int flushing = 0;;) {
+    char *op = buf + used;
+    size_t room = cap - used - 1; /* one byte kept for the NUL */
+    size_t r = flushing ? iconv(cd, NULL, NULL, &op, &room) : iconv(cd, &ip, &left, &op, &room);
+    int err = r == (size_t)-1 ? errno : 0;
+    used = (size_t)(op - buf);
+    if (err == E2BIG) {
+      cap *= 2;
+      buf = xrealloc(buf, cap);
+      continue;
+    }
+    if (err || (exact && r && r != (size_t)-1)) {
+      rc = -1;
+      break;
+    }
+    if (flushing) break; /* the shift sequence back to the initial state is out */
+    flushing = 1;
+  }
+  buf[used] = '\0';
+  *out = buf;
+  *out_len = used;
+  *done = len - left;
+  return rc;
+}
+
+/* Opens a converter between UTF-8 and an encoding (to_utf8: from it)
+ * that Python could use for source code: ASCII bytes must stay themselves.
+ * (iconv_t)-1 when there is none. */
+static iconv_t open_encoding(const char *declared, bool to_utf8) {
+  char norm[COOKIE_MAX], buf[COOKIE_MAX + 16];
+  normalise_name(declared, norm, sizeof norm);
+  const char *name = iconv_name(norm, buf, sizeof buf);
+  iconv_t cd = to_utf8 ? iconv_open("UTF-8", name) : iconv_open(name, "UTF-8");
+  if (cd == (iconv_t)-1) return cd;
+  static const char probe[] = "\t\n\f\r !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                              "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  char *out;
+  size_t n, done;
+  int rc = convert(cd, probe, sizeof probe - 1, true, &out, &n, &done);
+  bool ascii = rc == 0 && n == sizeof probe - 1 && !memcmp(out, probe, n);
+  free(out);
+  iconv(cd, NULL, NULL, NULL, NULL); /* back to the initial state */
+  if (ascii) return cd;
+  iconv_close(cd);
+  return (iconv_t)-1;
+}
+
+/* ---- checks and decoding ------------------------------------------------ */
+
+/* Converts text[0..len) from the encoding it declares (enc) into *out.
+ * Returns 0, or adds a diagnostic and returns SOURCE_UNDECODABLE. */
+static int decode_declared(const char *text, size_t len, const char *enc, const char *display,
+                           Diags *diags, char **out, size_t *out_len) {
+  iconv_t cd = open_encoding(enc, true);
+  if (cd == (iconv_t)-1) {
+    diags_add(diags, DIAG_ERROR, display, 0,
+              "declares encoding %s, which iconv cannot convert; not linted", enc);
+    return SOURCE_UNDECODABLE;
+  }
+  size_t done;
+  int rc = convert(cd, text, len, false, out, out_len, &done);
+  iconv_close(cd);
+  if (rc == 0) return 0;
+  unsigned line, col; /* counted in what converted before the bad bytes */
+  locate(*out, *out_len, &line, &col);
+  diags_add(diags, DIAG_ERROR, display, 0,
+            "bytes that are not %s (the encoding it declares) at line %u, column %u; not linted",
+            enc, line, col);
+  free(*out);
+  *out = NULL;
+  return SOURCE_UNDECODABLE;
+}
+
+/* Checks text[0..len) (after a BOM of bom bytes) and decodes it when it
+ * declares an encoding other than UTF-8 (*decoded, *enc_out; else NULL).
+ * Returns 0, or adds a diagnostic and returns -1 or SOURCE_UNDECODABLE. */
+static int check_text(const char *text, size_t len, size_t bom, bool is_text, const char *display,
+                      Diags *diags, char **decoded, size_t *decoded_len, char **enc_out) {
   const char *nul = memchr(text, '\0', len);
   unsigned line, col;
   if (nul) {
@@ -243,18 +412,29 @@ static int check_text(const char *text, size_t len, const char *display, Diags *
               "binary file (NUL byte at line %u); not Python source", line);
     return -1;
   }
+  char enc[COOKIE_MAX], norm[COOKIE_MAX];
+  if (!is_text && find_cookie(text, len, enc, sizeof enc)) {
+    normalise_name(enc, norm, sizeof norm);
+    if (!is_utf8_name(norm) && bom) {
+      diags_add(diags, DIAG_ERROR, display, 0,
+                "declares encoding %s but starts with a UTF-8 byte order mark; not linted", enc);
+      return SOURCE_UNDECODABLE;
+    }
+    if (!is_utf8_name(norm)) {
+      if (decode_declared(text, len, enc, display, diags, decoded, decoded_len) != 0)
+        return SOURCE_UNDECODABLE;
+      *enc_out = xstrdup(enc);
+      return 0;
+    }
+  }
   size_t bad = utf8_find_invalid((const unsigned char *)text, len);
   if (bad == len) return 0;
-  char enc[COOKIE_MAX];
-  if (find_cookie(text, len, enc, sizeof enc) && !is_utf8_name(enc)) {
-    diags_add(diags, DIAG_ERROR, display, 0,
-              "declares encoding %s; only UTF-8 is supported", enc);
-    return -1;
-  }
   locate(text, bad, &line, &col);
   diags_add(diags, DIAG_ERROR, display, 0,
-            "invalid UTF-8 at line %u, column %u; Python source must be UTF-8", line, col);
-  return -1;
+            "invalid UTF-8 at line %u, column %u; not linted: Python source is UTF-8 unless "
+            "it declares its encoding (PEP 263)",
+            line, col);
+  return SOURCE_UNDECODABLE;
 }
 
 /* ---- line index ------------------------------------------------------- */
@@ -281,8 +461,8 @@ static uint32_t *index_lines(const char *text, uint32_t len, uint32_t *nlines) {
 
 /* ---- public API -------------------------------------------------------- */
 
-int source_from_buffer(Source *self, char *buf, size_t len, const char *display_path,
-                       Diags *diags) {
+static int from_buffer(Source *self, char *buf, size_t len, const char *display_path,
+                       bool is_text, Diags *diags) {
   memset(self, 0, sizeof *self);
   if (len > SOURCE_MAX_BYTES) {
     add_too_large_diag(diags, display_path, (double)len);
@@ -290,18 +470,66 @@ int source_from_buffer(Source *self, char *buf, size_t len, const char *display_
     return -1;
   }
   size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  if (check_text(buf + bom, len - bom, display_path, diags) != 0) {
+  char *decoded = NULL, *enc = NULL;
+  size_t dlen = 0;
+  int rc = check_text(buf + bom, len - bom, bom, is_text, display_path, diags, &decoded, &dlen,
+                      &enc);
+  if (rc == 0 && dlen > UINT32_MAX) {
+    add_too_large_diag(diags, display_path, (double)len);
+    rc = -1;
+  }
+  if (rc != 0) {
+    free(decoded);
+    free(enc);
     free(buf);
-    return -1;
+    return rc;
   }
   self->path = xstrdup(display_path ? display_path : "-");
   self->raw = buf;
   self->raw_len = len;
   self->bom_len = (uint32_t)bom;
-  self->text = buf + bom;
-  self->len = (uint32_t)(len - bom);
+  self->decoded = decoded;
+  self->encoding = enc;
+  self->text = decoded ? decoded : buf + bom;
+  self->len = (uint32_t)(decoded ? dlen : len - bom);
   self->line_starts = index_lines(self->text, self->len, &self->nlines);
   return 0;
+}
+
+int source_from_buffer(Source *self, char *buf, size_t len, const char *display_path,
+                       Diags *diags) {
+  return from_buffer(self, buf, len, display_path, false, diags);
+}
+
+int source_from_text(Source *self, char *buf, size_t len, const char *display_path,
+                     Diags *diags) {
+  return from_buffer(self, buf, len, display_path, true, diags);
+}
+
+int source_encode(const Source *self, const char *text, size_t len, char **out, size_t *out_len,
+                  size_t *bad) {
+  *bad = 0;
+  if (!self->encoding) {
+    *out = xmalloc(self->bom_len + len + 1);
+    memcpy(*out, "\xEF\xBB\xBF", self->bom_len);
+    memcpy(*out + self->bom_len, text, len);
+    *out_len = self->bom_len + len;
+    return 0;
+  }
+  iconv_t cd = open_encoding(self->encoding, false);
+  if (cd == (iconv_t)-1) { /* it was decoded with it: cannot happen */
+    *out = NULL;
+    return -1;
+  }
+  size_t done;
+  int rc = convert(cd, text, len, true, out, out_len, &done);
+  iconv_close(cd);
+  if (rc != 0) {
+    free(*out);
+    *out = NULL;
+    *bad = done;
+  }
+  return rc;
 }
 
 int source_load(Source *self, const char *path, const char *display_path, Diags *diags) {
@@ -316,14 +544,20 @@ int source_load(Source *self, const char *path, const char *display_path, Diags 
 void source_free(Source *self) {
   free(self->path);
   free(self->raw);
+  free(self->decoded);
+  free(self->encoding);
   free(self->line_starts);
   memset(self, 0, sizeof *self);
 }
 
 void source_release(Source *self) {
   free(self->raw);
+  free(self->decoded);
+  free(self->encoding);
   free(self->line_starts);
   self->raw = NULL;
+  self->decoded = NULL;
+  self->encoding = NULL;
   self->text = "";
   self->raw_len = 0;
   self->len = 0;

@@ -156,6 +156,60 @@ static void test_fix_leaving_its_finding(void **state) {
   assert_true(other_fixed);
 }
 
+/* A file in another encoding is fixed in it; a fix that writes a character
+ * the encoding lacks is skipped (not a bug in the rule: said once, plainly),
+ * and the file keeps its other fixes, in its own bytes. */
+static void test_fix_unencodable(void **state) {
+  (void)state;
+  char path[4096];
+  write_file(tmp_path(path, sizeof path),
+             "# -*- coding: latin-1 -*-\nimport redis\nr = redis.Redis(socket_timeout=5)\n"
+             "r.hmset(\"a\", {\"x\": 1})\nr.hmset(\"caf\xE9\", {\"y\": 2})\n");
+  Options opt;
+  options_defaults(&opt);
+  FileList fl = {0};
+  filelist_push(&fl, path);
+  LintRun run;
+  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
+  assert_int_equal(run.nfindings, 2);
+  Finding *f = &run.files[0].findings[0]; /* RL310 on line 4 */
+  assert_true(f->fix.nedits >= 1);
+  f->fix.edits[0].text = "hset\xC5\x81"; /* Ł: not in Latin-1 */
+  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  FixerStats st;
+  fixer_run(&run, &fl, &opt, NULL, 0, NULL, &fo, &st);
+  assert_int_equal(st.bugs, 0);
+  assert_int_equal(st.applied, 1);
+  assert_true(diag_says(&run, "the fix of RL310 at line 4 was not applied: it writes U+0141, "
+                              "which latin-1 cannot encode"));
+  assert_false(diag_says(&run, "a bug in redislint"));
+  const char *now = read_file(path);
+  assert_non_null(strstr(now, "r.hmset(\"a\""));
+  assert_non_null(strstr(now, "r.hset(\"caf\xE9\", mapping={\"y\": 2})")); /* still Latin-1 */
+  lint_run_free(&run);
+  filelist_free(&fl);
+  unlink(path);
+}
+
+/* Bytes that decode but would not encode back the same (CP932 has two codes
+ * for some characters) are never rewritten. */
+static void test_fix_not_round_tripping(void **state) {
+  (void)state;
+  char path[4096];
+  static const char src[] = "# coding: cp932\nimport redis\nr = redis.Redis(socket_timeout=5)\n"
+                            "r.hmset(\"\xFA\x54\", {\"y\": 2})\n";
+  write_file(tmp_path(path, sizeof path), src);
+  LintRun run;
+  FixerStats st;
+  fix_after(path, leave_it, &run, &st);
+  assert_int_equal(st.applied, 0);
+  assert_true(diag_says(&run, "fixes not applied: its text does not convert back into the same "
+                              "cp932 bytes"));
+  assert_string_equal(read_file(path), src);
+  lint_run_free(&run);
+  unlink(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_changed_on_disk),
@@ -163,6 +217,8 @@ int main(void) {
       cmocka_unit_test(test_written_when_untouched),
       cmocka_unit_test(test_fix_breaking_syntax),
       cmocka_unit_test(test_fix_leaving_its_finding),
+      cmocka_unit_test(test_fix_unencodable),
+      cmocka_unit_test(test_fix_not_round_tripping),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,11 +32,12 @@ static int load_mem(Source *src, const char *s, size_t len, Diags *diags) {
     diags_free(&d_);                                                          \
   } while (0)
 
-/* Asserts that loading s fails with exactly one error `msg` for mem.py. */
-static void expect_mem_error(const char *s, size_t len, const char *msg) {
+/* Asserts that loading s fails (returning rc) with exactly one error `msg`
+ * for mem.py. */
+static void expect_mem_error(const char *s, size_t len, int rc, const char *msg) {
   Source src;
   Diags d = {0};
-  assert_int_equal(load_mem(&src, s, len, &d), -1);
+  assert_int_equal(load_mem(&src, s, len, &d), rc);
   assert_int_equal(d.len, 1);
   assert_int_equal(d.items[0].level, DIAG_ERROR);
   assert_string_equal(d.items[0].path, "mem.py");
@@ -45,7 +46,10 @@ static void expect_mem_error(const char *s, size_t len, const char *msg) {
   assert_null(src.raw);
   diags_free(&d);
 }
-#define EXPECT_ERR(lit, msg) expect_mem_error((lit), sizeof(lit) - 1, (msg))
+#define EXPECT_ERR(lit, msg) expect_mem_error((lit), sizeof(lit) - 1, -1, (msg))
+/* ... for bytes that are not text (SOURCE_UNDECODABLE). */
+#define EXPECT_UNDECODABLE(lit, msg) \
+  expect_mem_error((lit), sizeof(lit) - 1, SOURCE_UNDECODABLE, (msg))
 
 static void expect_position(const Source *src, uint32_t byte, uint32_t line,
                             uint32_t column, uint32_t utf16, uint32_t byte_col) {
@@ -215,26 +219,27 @@ static void test_nul_byte(void **state) {
   EXPECT_ERR("\x89PNG\r\n\x1a\n\0", "binary file (NUL byte at line 3); not Python source");
 }
 
-#define BAD_UTF8(l, c) \
-  "invalid UTF-8 at line " #l ", column " #c "; Python source must be UTF-8"
+#define BAD_UTF8(l, c)                                                                 \
+  "invalid UTF-8 at line " #l ", column " #c "; not linted: Python source is UTF-8 unless " \
+  "it declares its encoding (PEP 263)"
 
 static void test_invalid_utf8(void **state) {
   (void)state;
-  EXPECT_ERR("x\n ab\x80", BAD_UTF8(2, 4));                 /* stray continuation */
-  EXPECT_ERR("\xC0\xAF", BAD_UTF8(1, 1));                   /* overlong '/' */
-  EXPECT_ERR("s = '\xC1\xBF'", BAD_UTF8(1, 6));             /* overlong 2-byte */
-  EXPECT_ERR("a\r\n\xE0\x80\xAF", BAD_UTF8(2, 1));          /* overlong 3-byte */
-  EXPECT_ERR("a\rb\xF0\x80\x80\xAF", BAD_UTF8(2, 2));       /* overlong 4-byte */
-  EXPECT_ERR("# \xED\xA0\x80", BAD_UTF8(1, 3));             /* surrogate U+D800 */
-  EXPECT_ERR("# \xED\xBF\xBF", BAD_UTF8(1, 3));             /* surrogate U+DFFF */
-  EXPECT_ERR("\xF4\x90\x80\x80", BAD_UTF8(1, 1));           /* U+110000 */
-  EXPECT_ERR("\xF5\x80\x80\x80", BAD_UTF8(1, 1));           /* lead byte F5 */
-  EXPECT_ERR("\xFF", BAD_UTF8(1, 1));
-  EXPECT_ERR("x = 1\n\xE2\x82", BAD_UTF8(2, 1));            /* truncated at EOF */
-  EXPECT_ERR("\xE2\x82x", BAD_UTF8(1, 1));                  /* truncated mid-file */
-  EXPECT_ERR("\xC3\xA9\xE2\x82\xAC\xFE", BAD_UTF8(1, 3));   /* column in code points */
-  EXPECT_ERR("aaaaaaaaaaaaaaaaaaaa\x80", BAD_UTF8(1, 21));  /* after the ASCII fast path */
-  EXPECT_ERR("\xEF\xBB\xBF\n\t\xC3", BAD_UTF8(2, 2));       /* counted after the BOM */
+  EXPECT_UNDECODABLE("x\n ab\x80", BAD_UTF8(2, 4));                 /* stray continuation */
+  EXPECT_UNDECODABLE("\xC0\xAF", BAD_UTF8(1, 1));                   /* overlong '/' */
+  EXPECT_UNDECODABLE("s = '\xC1\xBF'", BAD_UTF8(1, 6));             /* overlong 2-byte */
+  EXPECT_UNDECODABLE("a\r\n\xE0\x80\xAF", BAD_UTF8(2, 1));          /* overlong 3-byte */
+  EXPECT_UNDECODABLE("a\rb\xF0\x80\x80\xAF", BAD_UTF8(2, 2));       /* overlong 4-byte */
+  EXPECT_UNDECODABLE("# \xED\xA0\x80", BAD_UTF8(1, 3));             /* surrogate U+D800 */
+  EXPECT_UNDECODABLE("# \xED\xBF\xBF", BAD_UTF8(1, 3));             /* surrogate U+DFFF */
+  EXPECT_UNDECODABLE("\xF4\x90\x80\x80", BAD_UTF8(1, 1));           /* U+110000 */
+  EXPECT_UNDECODABLE("\xF5\x80\x80\x80", BAD_UTF8(1, 1));           /* lead byte F5 */
+  EXPECT_UNDECODABLE("\xFF", BAD_UTF8(1, 1));
+  EXPECT_UNDECODABLE("x = 1\n\xE2\x82", BAD_UTF8(2, 1));            /* truncated at EOF */
+  EXPECT_UNDECODABLE("\xE2\x82x", BAD_UTF8(1, 1));                  /* truncated mid-file */
+  EXPECT_UNDECODABLE("\xC3\xA9\xE2\x82\xAC\xFE", BAD_UTF8(1, 3));   /* column in code points */
+  EXPECT_UNDECODABLE("aaaaaaaaaaaaaaaaaaaa\x80", BAD_UTF8(1, 21));  /* after the ASCII fast path */
+  EXPECT_UNDECODABLE("\xEF\xBB\xBF\n\t\xC3", BAD_UTF8(2, 2));       /* counted after the BOM */
 }
 
 static void test_valid_utf8_edges(void **state) {
@@ -248,20 +253,143 @@ static void test_valid_utf8_edges(void **state) {
   source_free(&src);
 }
 
+/* Loads lit and expects it decoded from `enc` into the UTF-8 text `utf8`. */
+#define EXPECT_DECODED(lit, enc, utf8)                                            \
+  do {                                                                          \
+    Source s_;                                                                  \
+    LOAD_OK(&s_, lit);                                                          \
+    assert_non_null(s_.encoding);                                               \
+    assert_string_equal(s_.encoding, (enc));                                    \
+    assert_int_equal(s_.len, sizeof(utf8) - 1);                                 \
+    assert_memory_equal(s_.text, (utf8), sizeof(utf8) - 1);                     \
+    assert_memory_equal(s_.raw, (lit), sizeof(lit) - 1); /* the bytes as read */ \
+    source_free(&s_);                                                           \
+  } while (0)
+
+#define CANNOT(enc) "declares encoding " enc ", which iconv cannot convert; not linted"
+
 static void test_coding_cookie(void **state) {
   (void)state;
-  const char *latin = "declares encoding latin-1; only UTF-8 is supported";
-  EXPECT_ERR("# -*- coding: latin-1 -*-\nx = '\xE9'\n", latin);
-  EXPECT_ERR("#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\n'\xE9'", latin);
-  EXPECT_ERR("\n#coding=cp1252\n'\x93'", "declares encoding cp1252; only UTF-8 is supported");
+  /* PEP 263: on line 1, or on line 2 after a comment or blank line */
+  EXPECT_DECODED("# -*- coding: latin-1 -*-\nx = '\xE9'\n", "latin-1",
+                 "# -*- coding: latin-1 -*-\nx = '\xC3\xA9'\n");
+  EXPECT_DECODED("#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\n'\xF0\xD2'",
+                 "koi8-r", "#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\n'\xD0\x9F\xD1\x80'");
+  EXPECT_DECODED("\n#coding=cp1252\n'\x93\x80'", "cp1252", "\n#coding=cp1252\n'\xE2\x80\x9C\xE2\x82\xAC'");
   /* Ignored: on line 3, on line 2 after code, or naming UTF-8. */
-  EXPECT_ERR("#!/bin/python\n\n# coding: latin-1\n'\xE9'", BAD_UTF8(4, 2));
-  EXPECT_ERR("import os\n# coding: latin-1\n'\xE9'", BAD_UTF8(3, 2));
-  EXPECT_ERR("# coding: UTF_8\n'\xE9'", BAD_UTF8(2, 2));
-  EXPECT_ERR("# -*- coding: utf-8-unix -*-\n'\xE9'", BAD_UTF8(2, 2));
-  /* A non-UTF-8 cookie on a file that is valid UTF-8 is fine. */
+  EXPECT_UNDECODABLE("#!/bin/python\n\n# coding: latin-1\n'\xE9'", BAD_UTF8(4, 2));
+  EXPECT_UNDECODABLE("import os\n# coding: latin-1\n'\xE9'", BAD_UTF8(3, 2));
+  EXPECT_UNDECODABLE("# coding: UTF_8\n'\xE9'", BAD_UTF8(2, 2));
+  EXPECT_UNDECODABLE("# -*- coding: utf-8-unix -*-\n'\xE9'", BAD_UTF8(2, 2));
+  EXPECT_UNDECODABLE("# coding: utf8\n'\xE9'", BAD_UTF8(2, 2));
+  /* "coding" without a name goes on to the next one on the line (the regex's .*?) */
+  EXPECT_DECODED("# coding: , coding=latin1\n'\xE9'", "latin1", "# coding: , coding=latin1\n'\xC3\xA9'");
+  /* ASCII stays ASCII: no mojibake in what all encodings share */
+  EXPECT_DECODED("# coding: latin-1\nx = 1\n", "latin-1", "# coding: latin-1\nx = 1\n");
+  /* A file is read as Python reads it: by its declaration, even when its
+   * bytes would be valid UTF-8 too. */
+  EXPECT_DECODED("# coding: latin-1\n'\xC3\xA9'", "latin-1", "# coding: latin-1\n'\xC3\x83\xC2\xA9'");
+  /* A UTF-8 BOM and utf-8-sig agree; a BOM and another encoding do not. */
   Source src;
-  LOAD_OK(&src, "# coding: latin-1\nx = 1\n");
+  LOAD_OK(&src, "\xEF\xBB\xBF# -*- coding: utf-8-sig -*-\n'\xC3\xA9'");
+  assert_null(src.encoding);
+  assert_int_equal(src.bom_len, 3);
+  source_free(&src);
+  EXPECT_UNDECODABLE("\xEF\xBB\xBF# coding: latin-1\n'\xC3\xA9'",
+                     "declares encoding latin-1 but starts with a UTF-8 byte order mark; not linted");
+}
+
+/* Python's codec names, normalised as Python does (case, '_' for '-'),
+ * and the ones iconv spells or maps differently. */
+static void test_encoding_names(void **state) {
+  (void)state;
+  EXPECT_DECODED("# coding: Latin_1\n'\xE9'", "Latin_1", "# coding: Latin_1\n'\xC3\xA9'");
+  EXPECT_DECODED("# coding: l1\n'\xE9'", "l1", "# coding: l1\n'\xC3\xA9'");
+  EXPECT_DECODED("# coding: ISO-8859-1\n'\xE9'", "ISO-8859-1", "# coding: ISO-8859-1\n'\xC3\xA9'");
+  EXPECT_DECODED("# -*- coding: latin-1-unix -*-\n'\xE9'", "latin-1-unix",
+                 "# -*- coding: latin-1-unix -*-\n'\xC3\xA9'");
+  EXPECT_DECODED("# coding: iso8859_15\n'\xA4'", "iso8859_15", "# coding: iso8859_15\n'\xE2\x82\xAC'");
+  EXPECT_DECODED("# coding: latin9\n'\xA4'", "latin9", "# coding: latin9\n'\xE2\x82\xAC'");
+  EXPECT_DECODED("# coding: windows-1251\n'\xC0'", "windows-1251",
+                 "# coding: windows-1251\n'\xD0\x90'");
+  EXPECT_DECODED("# coding: cp1251\n'\xC0'", "cp1251", "# coding: cp1251\n'\xD0\x90'");
+  EXPECT_DECODED("# coding: KOI8_R\n'\xC1'", "KOI8_R", "# coding: KOI8_R\n'\xD0\xB0'");
+  EXPECT_DECODED("# coding: euc-jp\n'\xA4\xA2'", "euc-jp", "# coding: euc-jp\n'\xE3\x81\x82'");
+  EXPECT_DECODED("# coding: gbk\n'\xC4\xE3'", "gbk", "# coding: gbk\n'\xE4\xBD\xA0'");
+  EXPECT_DECODED("# coding: gb2312\n'\xC4\xE3'", "gb2312", "# coding: gb2312\n'\xE4\xBD\xA0'");
+  EXPECT_DECODED("# coding: big5\n'\xA7\x41'", "big5", "# coding: big5\n'\xE4\xBD\xA0'");
+  /* Shift_JIS: 0x5C is a backslash, as in Python (glibc's SHIFT_JIS: a yen sign) */
+  EXPECT_DECODED("# coding: shift_jis\n'\x83\x41\\n'", "shift_jis",
+                 "# coding: shift_jis\n'\xE3\x82\xA2\\n'");
+  EXPECT_DECODED("# coding: mac-roman\n'\x8E'", "mac-roman", "# coding: mac-roman\n'\xC3\xA9'");
+  /* unknown to iconv, or not a source encoding (ASCII is not ASCII in it) */
+  EXPECT_UNDECODABLE("# coding: klingon\nx = 1\n", CANNOT("klingon"));
+  EXPECT_UNDECODABLE("# coding: utf-16\nx = 1\n", CANNOT("utf-16"));
+  EXPECT_UNDECODABLE("# coding: cp037\nx = 1\n", CANNOT("cp037"));
+}
+
+static void test_bytes_not_in_declared_encoding(void **state) {
+  (void)state;
+  /* cp1252 leaves 0x81 undefined; the position counts decoded characters */
+  EXPECT_UNDECODABLE("# coding: cp1252\nx = '\x93\x81'",
+                     "bytes that are not cp1252 (the encoding it declares) at line 2, column 7; "
+                     "not linted");
+  EXPECT_UNDECODABLE("# coding: euc-jp\n\xA4\xA2\xA4",
+                     "bytes that are not euc-jp (the encoding it declares) at line 2, column 2; "
+                     "not linted");
+  /* the NUL check comes first, on the bytes */
+  EXPECT_ERR("# coding: latin-1\n\xE9\0", "binary file (NUL byte at line 2); not Python source");
+}
+
+/* Columns count code points: the same in the file as in its UTF-8 text. */
+static void test_decoded_positions(void **state) {
+  (void)state;
+  Source src;
+  LOAD_OK(&src, "# coding: latin-1\nx = '\xE9\xE8' + y\n");
+  const char *y = memchr(src.text, 'y', src.len);
+  assert_non_null(y);
+  /* 'y' is byte 11 of line 2 in the file, byte 13 in the UTF-8 text */
+  expect_position(&src, (uint32_t)(y - src.text), 2, 12, 12, 13);
+  source_free(&src);
+}
+
+/* An editor's buffer is decoded already: its declaration is not applied. */
+static void test_from_text(void **state) {
+  (void)state;
+  static const char lit[] = "# coding: latin-1\nx = '\xC3\xA9'\n";
+  char *buf = xmalloc(sizeof lit);
+  memcpy(buf, lit, sizeof lit);
+  Source src;
+  Diags d = {0};
+  assert_int_equal(source_from_text(&src, buf, sizeof lit - 1, "ed.py", &d), 0);
+  assert_int_equal(d.len, 0);
+  assert_null(src.encoding);
+  assert_ptr_equal(src.text, src.raw);
+  source_free(&src);
+}
+
+/* Writing back: in the file's encoding, with its BOM; a character the
+ * encoding lacks is refused, with its offset. */
+static void test_encode(void **state) {
+  (void)state;
+  Source src;
+  char *out;
+  size_t n, bad;
+  LOAD_OK(&src, "# coding: latin-1\n'\xE9'\n");
+  assert_int_equal(source_encode(&src, src.text, src.len, &out, &n, &bad), 0);
+  assert_int_equal(n, src.raw_len);
+  assert_memory_equal(out, src.raw, n);
+  free(out);
+  static const char more[] = "'\xC3\xA9' + '\xC5\x81'"; /* é, then Ł: not in Latin-1 */
+  assert_int_equal(source_encode(&src, more, sizeof more - 1, &out, &n, &bad), -1);
+  assert_null(out);
+  assert_int_equal(bad, 8); /* after 6 one-byte characters and the two bytes of é */
+  source_free(&src);
+  LOAD_OK(&src, "\xEF\xBB\xBFx = '\xC5\x81'\n");
+  assert_int_equal(source_encode(&src, src.text, src.len, &out, &n, &bad), 0);
+  assert_int_equal(n, src.raw_len);
+  assert_memory_equal(out, src.raw, n); /* the BOM is put back */
+  free(out);
   source_free(&src);
 }
 
@@ -342,6 +470,11 @@ int main(void) {
       cmocka_unit_test(test_invalid_utf8),
       cmocka_unit_test(test_valid_utf8_edges),
       cmocka_unit_test(test_coding_cookie),
+      cmocka_unit_test(test_encoding_names),
+      cmocka_unit_test(test_bytes_not_in_declared_encoding),
+      cmocka_unit_test(test_decoded_positions),
+      cmocka_unit_test(test_from_text),
+      cmocka_unit_test(test_encode),
       cmocka_unit_test(test_load_file),
       cmocka_unit_test(test_missing_and_directory),
       cmocka_unit_test(test_permission_denied),
