@@ -20,6 +20,8 @@ int output_write(FILE *out, const LintRun *run, const OutputOptions *oo) {
   case FORMAT_SARIF: return output_sarif(out, run, oo);
   case FORMAT_GITHUB: return output_github(out, run, oo);
   case FORMAT_GITLAB: return output_gitlab(out, run, oo);
+  case FORMAT_RDJSON: return output_rdjson(out, run, oo);
+  case FORMAT_JUNIT: return output_junit(out, run, oo);
   case FORMAT_TEXT: break;
   }
   return output_text(out, run, oo);

@@ -281,6 +281,46 @@ static cJSON *sarif_rule_help(const Rule *r) {
   return help;
 }
 
+static bool has_tag(const cJSON *tags, const char *tag) {
+  const cJSON *t;
+  cJSON_ArrayForEach(t, tags) {
+    if (cJSON_IsString(t) && strcmp(t->valuestring, tag) == 0) return true;
+  }
+  return false;
+}
+
+/* GitHub code scanning shows a rule's results as security alerts, ranked
+ * critical (9.0 and up), high (7.0), medium (4.0) or low, when the rule's
+ * properties hold "security-severity" (a score from 0.1 to 10.0, as a
+ * string) and its tags "security". The score comes from the rule doc's
+ * front matter (`security-severity: 7.5`), where the security rules state it
+ * and their docs say why; test_docs checks the values. */
+static void sarif_security_severity(cJSON *props, cJSON *tags, const Rule *r) {
+  char *score = doc_front_matter(rule_doc(r), "security-severity");
+  if (!score) return;
+  if (!has_tag(tags, "security")) cJSON_AddItemToArray(tags, cJSON_CreateString("security"));
+  cJSON_AddStringToObject(props, "security-severity", score);
+  free(score);
+}
+
+/* properties: tags (the category first, then the doc's tags), the security
+ * severity of security rules, precision. Caller owns the result. */
+static cJSON *sarif_rule_properties(const Rule *r) {
+  cJSON *props = cJSON_CreateObject();
+  cJSON *tags = cJSON_AddArrayToObject(props, "tags");
+  if (r->category) cJSON_AddItemToArray(tags, cJSON_CreateString(r->category));
+  char *list = doc_front_matter(rule_doc(r), "tags"), *items[16];
+  size_t n = doc_list_items(list, items, 16);
+  for (size_t i = 0; i < n; i++) {
+    if (!r->category || strcmp(items[i], r->category)) cJSON_AddItemToArray(tags, cJSON_CreateString(items[i]));
+    free(items[i]);
+  }
+  free(list);
+  sarif_security_severity(props, tags, r);
+  cJSON_AddStringToObject(props, "precision", "high");
+  return props;
+}
+
 static cJSON *sarif_rule(const Rule *r) {
   char url[512];
   cJSON *o = cJSON_CreateObject();
@@ -295,17 +335,7 @@ static cJSON *sarif_rule(const Rule *r) {
   cJSON *conf = cJSON_AddObjectToObject(o, "defaultConfiguration");
   cJSON_AddStringToObject(conf, "level", sarif_level(r->severity));
   if (!r->default_enabled) cJSON_AddBoolToObject(conf, "enabled", 0);
-  cJSON *props = cJSON_AddObjectToObject(o, "properties");
-  cJSON *tags = cJSON_AddArrayToObject(props, "tags");
-  if (r->category) cJSON_AddItemToArray(tags, cJSON_CreateString(r->category));
-  char *list = doc_front_matter(rule_doc(r), "tags"), *items[16];
-  size_t n = doc_list_items(list, items, 16);
-  for (size_t i = 0; i < n; i++) {
-    if (!r->category || strcmp(items[i], r->category)) cJSON_AddItemToArray(tags, cJSON_CreateString(items[i]));
-    free(items[i]);
-  }
-  free(list);
-  cJSON_AddStringToObject(props, "precision", "high");
+  cJSON_AddItemToObject(o, "properties", sarif_rule_properties(r));
   return o;
 }
 

@@ -90,6 +90,43 @@ static void test_front_matter(void **state) {
   }
 }
 
+/* Does the `[a, b, c]` list hold item? */
+static bool list_has(const char *list, const char *item) {
+  size_t n = strlen(item);
+  for (const char *p = list; (p = strstr(p, item)) != NULL; p += n) {
+    bool starts = p == list || p[-1] == '[' || p[-1] == ' ' || p[-1] == ',';
+    bool ends = p[n] == ']' || p[n] == ',' || p[n] == ' ' || p[n] == '\0';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+/* The rules of the security category, and the ones tagged security, state a
+ * SARIF security-severity (GitHub ranks their alerts by it): a score from
+ * 0.1 to 10.0 with one decimal, explained in the doc's body; no other rule
+ * has one, since GitHub would count its results as security alerts. */
+static void test_security_severity(void **state) {
+  (void)state;
+  for (size_t i = 0; i < rules_count(); i++) {
+    const Rule *r = rules_at(i);
+    const char *doc = rule_doc(r);
+    char tags[256] = "", score[32], said[96];
+    front_matter(doc, "tags", tags, sizeof tags);
+    bool security = !strcmp(r->category, "security") || list_has(tags, "security");
+    bool has = front_matter(doc, "security-severity", score, sizeof score);
+    if (security && !has) fail_msg("%s: a security rule without security-severity", r->slug);
+    if (!security && has) fail_msg("%s: security-severity on a rule not about security", r->slug);
+    if (!has) continue;
+    unsigned whole = 0, tenth = 0;
+    char rest = 0;
+    if (sscanf(score, "%2u.%1u%c", &whole, &tenth, &rest) != 2 ||
+        whole * 10 + tenth < 1 || whole * 10 + tenth > 100)
+      fail_msg("%s: security-severity `%s` is not a score 0.1-10.0 like 7.5", r->slug, score);
+    snprintf(said, sizeof said, "`security-severity` is %s,", score);
+    if (!strstr(doc, said)) fail_msg("%s: the doc does not explain its score (\"%s\")", r->slug, said);
+  }
+}
+
 static void test_examples(void **state) {
   (void)state;
   for (size_t i = 0; i < rules_count(); i++) {
@@ -141,6 +178,7 @@ static void test_readme_table(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_front_matter),
+      cmocka_unit_test(test_security_severity),
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_readme_table),
   };

@@ -93,7 +93,9 @@ statistics|--format text --statistics
 json|--format json
 sarif|--format sarif
 github|--format github
-gitlab|--format gitlab'
+gitlab|--format gitlab
+rdjson|--format rdjson
+junit|--format junit'
 
 exit_codes=$tmp/exit-codes
 : >"$exit_codes"

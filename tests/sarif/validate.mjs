@@ -75,13 +75,31 @@ function checkArtifactLocations(node, where, report) {
   }
 }
 
+// GitHub ranks a rule's alerts as security alerts by
+// properties["security-severity"]: a number from 0.0 to 10.0 written as a
+// string ("7.5"), on a rule tagged "security"; anything else is ignored, so
+// the rule would silently rank as a plain warning.
+const SCORE = /^(10(\.0+)?|[0-9](\.[0-9]+)?)$/;
+
+function checkSecuritySeverity(rule, where, report) {
+  const props = rule.properties ?? {};
+  if (!("security-severity" in props)) return;
+  const score = props["security-severity"];
+  if (typeof score !== "string" || !SCORE.test(score))
+    report(`${where}/properties/security-severity: ${JSON.stringify(score)} is not a string holding a score 0.0-10.0`);
+  if (!Array.isArray(props.tags) || !props.tags.includes("security"))
+    report(`${where}/properties/tags: a rule with a security-severity needs the tag "security"`);
+}
+
 function checkRules(run, report) {
   const rules = run.tool?.driver?.rules ?? [];
   const seen = new Set();
   rules.forEach((r, i) => {
-    if (typeof r.id !== "string" || r.id === "") report(`/runs/0/tool/driver/rules/${i}: no id`);
-    else if (seen.has(r.id)) report(`/runs/0/tool/driver/rules/${i}: duplicate id ${r.id}`);
+    const where = `/runs/0/tool/driver/rules/${i}`;
+    if (typeof r.id !== "string" || r.id === "") report(`${where}: no id`);
+    else if (seen.has(r.id)) report(`${where}: duplicate id ${r.id}`);
     seen.add(r.id);
+    checkSecuritySeverity(r, where, report);
   });
   return rules;
 }
