@@ -4,21 +4,29 @@
 # install and fails.
 set -euo pipefail
 
-# package:how to tell it is already there (a command, or a pkg-config module).
+# package:how to tell it is already there (a command, a pkg-config module, or
+# a python3 module).
 # Tools found on PATH count even when they did not come from a Debian package
 # (e.g. Node.js from nodesource or nvm).
 PKGS=(build-essential:cmd:cc cmake:cmd:cmake ninja-build:cmd:ninja pkg-config:cmd:pkg-config
       libtree-sitter-dev:pc:tree-sitter libcjson-dev:pc:libcjson libcmocka-dev:pc:cmocka
       libgit2-dev:pc:libgit2 libtomlplusplus-dev:pc:tomlplusplus g++:cmd:g++
-      nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git)
+      nodejs:cmd:node npm:cmd:npm python3:cmd:python3 git:cmd:git
+      dpkg-dev:cmd:dpkg-shlibdeps file:cmd:file) # `cpack -G DEB`: Depends by dpkg-shlibdeps
 # --test: also what only the test suite needs (the pre-commit integration test,
-# the man page check of the install test, the headless Neovim LSP client test).
-if [ "${1:-}" = "--test" ]; then PKGS+=(pre-commit:cmd:pre-commit man-db:cmd:man neovim:cmd:nvim); fi
+# the man page check of the install test, the headless Neovim LSP client test,
+# readelf for the .deb test, PyYAML for the GitHub Action test, zsh and fish
+# to check the completion scripts).
+if [ "${1:-}" = "--test" ]; then
+  PKGS+=(pre-commit:cmd:pre-commit man-db:cmd:man neovim:cmd:nvim binutils:cmd:readelf
+         python3-yaml:py:yaml zsh:cmd:zsh fish:cmd:fish)
+fi
 
 present() { # kind name
   case $1 in
     cmd) command -v "$2" >/dev/null 2>&1 ;;
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
+    py) command -v python3 >/dev/null 2>&1 && python3 -c "import $2" 2>/dev/null ;;
   esac
 }
 
@@ -32,9 +40,9 @@ else
   cat >&2 <<'MSG'
 redislint: this is not a Debian/Ubuntu system. Install by hand:
   a C11 compiler, CMake >= 3.18, pkg-config, the tree-sitter runtime (0.20.x, ABI 14),
-  cJSON, cmocka, Node.js with npm (fetches the grammar, validates SARIF), python3.
-  Fedora: dnf install gcc cmake ninja-build pkgconf libtree-sitter-devel cjson-devel libcmocka-devel nodejs npm python3
-  macOS:  brew install cmake ninja pkg-config tree-sitter cjson cmocka node python
+  cJSON, cmocka, libgit2, toml++ (with a C++17 compiler), Node.js with npm (fetches the grammar, validates SARIF), python3.
+  Fedora: dnf install gcc gcc-c++ cmake ninja-build pkgconf libtree-sitter-devel cjson-devel libcmocka-devel libgit2-devel tomlplusplus-devel nodejs npm python3
+  macOS:  brew install cmake ninja pkg-config tree-sitter cjson cmocka libgit2 tomlplusplus node python
 (Newer tree-sitter runtimes accept the pinned ABI-14 grammar too.)
 MSG
   exit 1

@@ -1,6 +1,7 @@
 /* cli.c - `redislint check|rules|rule`, options, exit codes. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
+#include "diffbase.h"
 #include "discover.h"
 #include "fixer.h"
 #include "baseline.h"
@@ -22,6 +25,7 @@
 #include "project.h"
 #include "server.h"
 #include "rule.h"
+#include "suggest.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
@@ -32,15 +36,18 @@ typedef struct Cli {
   OutputOptions out;
   const char *output_path;
   const char *stdin_filename;
-  const char *select, *ignore;
+  const char *select, *ignore, *extend_select;
   int color; /* -1 auto, 0 never, 1 always */
   const char *exclude[64]; /* --exclude patterns */
   size_t nexclude;
   bool force_exclude;
   bool fix, unsafe_fixes, diff, show_fixes;
+  bool fix_only;            /* --fix-only: fix, report nothing that remains */
+  bool exit_non_zero_on_fix; /* --exit-non-zero-on-fix */
   FixerStats fixed;
-  bool fixing; /* --fix, --unsafe-fixes or --diff */
+  bool fixing; /* --fix, --fix-only or --diff (--unsafe-fixes alone writes nothing) */
   const char *baseline, *write_baseline;
+  const char *diff_base; /* --diff-base REV */
   const char *redis_conf;
   const char *config_path; /* --config */
   bool isolated;           /* --isolated */
@@ -49,61 +56,48 @@ typedef struct Cli {
   bool exit_zero;
 } Cli;
 
-static const char USAGE[] =
-    "Usage: redislint check [OPTIONS] [PATH...]   lint files and directories (default: .)\n"
-    "       redislint calls [--unresolved] [--no-project] [PATH...]\n"
-    "                                             list the Redis commands the code sends\n"
-    "       redislint keys [--format text|json] [PATH...]\n"
-    "                                             the keyspace the code uses\n"
-    "       redislint rules                       list all rules\n"
-    "       redislint rule CODE|SLUG              show a rule's documentation\n"
-    "       redislint install-hook [--force]      git pre-commit hook linting staged files\n"
-    "       redislint config [OPTIONS] [PATH]     the effective configuration (JSON)\n"
-    "       redislint server                      a Language Server (LSP over stdio) for editors\n"
-    "       redislint --version | --help\n"
+static const char USAGE_TAIL[] =
     "\n"
-    "Options for check:\n"
-    "  --format FORMAT        text (default), json, sarif, github or gitlab (Code Quality)\n"
-    "  -o, --output FILE      write the report to FILE instead of stdout\n"
-    "  --select RULES         only these rules (comma-separated codes, code prefixes or slugs)\n"
-    "  --ignore RULES         skip these rules\n"
-    "  --exit-zero            exit 0 even when there are findings\n"
-    "  --color WHEN           auto (default), always or never; NO_COLOR disables auto\n"
-    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
-    "  -q, --quiet            text: one line per finding, no code frames or summary\n"
-    "  --statistics           text: count findings per rule\n"
-    "  --stdin-filename NAME  name of the file read from stdin (PATH '-')\n"
-    "  --redis-py-version V   the redis-py version the code runs with (default: the pin found\n"
-    "                         in uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml,\n"
-    "                         setup.cfg, setup.py, Pipfile or requirements*.txt)\n"
-    "  --fix                  apply safe fixes to the files\n"
-    "  --unsafe-fixes         apply unsafe fixes too (implies --fix)\n"
-    "  --diff                 print a unified diff of the fixes instead of writing them\n"
-    "                         (exit 1 when there is something to change)\n"
-    "  --show-fixes           list the fixes applied (with --fix) or available\n"
-    "  --config FILE          read the configuration from FILE (default: the nearest\n"
-    "                         redislint.json, .redislint.json or pyproject.toml with a\n"
-    "                         [tool.redislint] table above the first path)\n"
-    "  --isolated             ignore configuration files\n"
-    "  --no-project           read only the paths named: by default, when they are part of\n"
-    "                         a project (the nearest directory above them with\n"
-    "                         redislint.json, pyproject.toml, setup.py, setup.cfg or .git,\n"
-    "                         else the directory holding the outermost package),\n"
-    "                         the rest of it is read too, so that clients built in another\n"
-    "                         module are known; findings are reported for the named paths\n"
-    "                         only\n"
-    "  --target-redis-version V  the Redis server the code runs against (7.2, 6.0): no\n"
-    "                         advice that needs a newer server (default: a current one)\n"
-    "  --redis-conf FILE      take the encoding thresholds from the server's redis.conf\n"
-    "  --write-baseline FILE  record the current findings in FILE (and exit 0)\n"
-    "  --baseline FILE        report only findings that FILE does not record\n"
-    "  --include-suppressed   sarif: also the findings suppression comments silence\n"
-    "  --exclude PATTERN      skip files and directories matching the glob (repeatable)\n"
-    "  --force-exclude        apply --exclude to files named on the command line too\n"
-    "  --cluster              the code runs against Redis Cluster (default: when the linted\n"
-    "                         code constructs a RedisCluster client)\n"
+    "On a terminal, a run longer than about a second shows its progress on stderr\n"
+    "(never in pipes, with CI set, or TERM=dumb; REDISLINT_PROGRESS_DELAY_MS=1000).\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 usage, configuration or input error.\n";
+
+static const char KEYS_USAGE[] =
+    "Usage: redislint keys [--format text|json] [PATH...]\n\n"
+    "The keyspace the code uses: every key template (user:{}:name), with its Redis\n"
+    "type, the commands that read and write it, whether it gets a TTL, and where.\n\n";
+
+static const char RULES_USAGE[] =
+    "Usage: redislint rules\n\n"
+    "Lists every rule: code, slug, default severity, fix (safe, unsafe, sometimes\n"
+    "safe/unsafe when the edit depends on the code's shape, display = instructions\n"
+    "only), whether it is on by default, and its title.\n";
+
+static const char RULE_USAGE[] =
+    "Usage: redislint rule CODE|SLUG\n\n"
+    "Shows a rule's documentation (what it finds, why it matters, an example, the\n"
+    "fix and its safety, options, references), e.g. 'redislint rule RL101'.\n";
+
+static const char HOOK_USAGE[] =
+    "Usage: redislint install-hook [--force]\n\n"
+    "Installs a git pre-commit hook in the current repository that lints the staged\n"
+    "Python files (their staged content, with the rest of the project as context).\n"
+    "  --force  replace an existing pre-commit hook\n";
+
+static const char CONFIG_USAGE[] =
+    "Usage: redislint config [OPTIONS] [PATH]\n\n"
+    "Prints the effective configuration for PATH (default: .) as JSON: the file it\n"
+    "came from (redislint.json, .redislint.json or a pyproject.toml's\n"
+    "[tool.redislint]), the rules enabled, and every option after the file and the\n"
+    "flags. Takes the options of 'check' (--config, --isolated, --select, ...).\n";
+
+static const char COMPLETIONS_USAGE[] =
+    "Usage: redislint completions bash|zsh|fish\n\n"
+    "Prints the completion script for the shell (the packages install them), e.g.\n"
+    "  redislint completions bash > ~/.local/share/bash-completion/completions/redislint\n"
+    "  redislint completions zsh > \"${fpath[1]}/_redislint\"\n"
+    "  redislint completions fish > ~/.config/fish/completions/redislint.fish\n";
 
 static const char SERVER_USAGE[] =
     "Usage: redislint server\n\n"
@@ -115,10 +109,62 @@ static const char SERVER_USAGE[] =
     "for the safe ones), and each finding can be suppressed with a reason.\n"
     "Positions are UTF-16 unless the client offers UTF-8.\n";
 
+/* The Usage lines, check's options (from the option table) and the tail. */
+static void print_usage(FILE *out) {
+  cli_opts_usage(out);
+  fputs("\nOptions for check (and config):\n", out);
+  cli_opts_help(out, IN_CHECK);
+  fputs(USAGE_TAIL, out);
+}
+
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "redislint: ");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nTry 'redislint --help'.\n");
+}
+
+/* " (did you mean 'X'?)" or "": the hint is formatted into buf. */
+static const char *hint(char *buf, size_t size, const char *prefix, const char *near) {
+  if (!near) return "";
+  snprintf(buf, size, " (did you mean '%s%s'?)", prefix, near);
+  return buf;
+}
+
+/* "unknown option '--selct' (did you mean '--select'?)", from the long
+   options of the subcommand. `arg` is the word as typed (with any =VALUE). */
+static void unknown_option(const char *arg, const struct option *opts) {
+  char word[80], h[128], msg[400];
+  const char *w = arg[0] == '-' && arg[1] == '-' ? arg + 2 : arg[0] == '-' ? arg + 1 : arg;
+  snprintf(word, sizeof word, "%.*s", (int)strcspn(w, "="), w);
+  size_t n = 0;
+  while (opts && opts[n].name) n++;
+  const char *near = n ? suggest_nearest(word, &opts[0].name, n, sizeof *opts) : NULL;
+  snprintf(msg, sizeof msg, "unknown option '%.200s'%s", arg, hint(h, sizeof h, "--", near));
+  usage_error("%s", msg);
+}
+
+/* The rule code or slug nearest to a mistyped one ("rl3011", "keys-comand"). */
+static const char *rule_hint(const char *tok) {
+  char up[16];
+  size_t k = 0;
+  for (; tok[k] && k + 1 < sizeof up; k++) up[k] = (char)toupper((unsigned char)tok[k]);
+  up[k] = '\0';
+  const char *best = NULL;
+  size_t bd = 99;
+  for (size_t i = 0; i < rules_count(); i++) {
+    const Rule *r = rules_at(i);
+    size_t dc = suggest_distance(up, r->code), ds = suggest_distance(tok, r->slug);
+    if (dc <= 1 && dc < bd) bd = dc, best = r->code; /* codes are digits: one slip only */
+    if (ds < bd) bd = ds, best = r->slug;
+  }
+  return bd <= 3 && bd < strlen(tok) ? best : NULL; /* the threshold of suggest_nearest */
+}
+
+static void unknown_rule(const char *tok) {
+  char h[128], msg[320];
+  snprintf(msg, sizeof msg, "unknown rule '%.64s'%s (see 'redislint rules')", tok,
+           hint(h, sizeof h, "", rule_hint(tok)));
+  usage_error("%s", msg);
 }
 
 static int default_jobs(void) {
@@ -148,7 +194,7 @@ static int apply_rule_list(Options *opt, const char *list, bool value, bool rese
       }
     }
     if (!hits) {
-      usage_error("unknown rule '%s' (see 'redislint rules')", tok);
+      unknown_rule(tok);
       rc = -1;
     }
   }
@@ -157,13 +203,14 @@ static int apply_rule_list(Options *opt, const char *list, bool value, bool rese
 }
 
 static int parse_format(const char *s, OutputFormat *f) {
-  static const char *names[] = {"text", "json", "sarif", "github", "gitlab"};
-  for (int i = 0; i < 5; i++)
+  /* indexed by OutputFormat */
+  static const char *names[] = {"text", "json", "sarif", "github", "gitlab", "rdjson", "junit"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp(s, names[i]) == 0) {
       *f = (OutputFormat)i;
       return 0;
     }
-  usage_error("unknown format '%s' (text, json, sarif, github, gitlab)", s);
+  usage_error("unknown format '%s' (text, json, sarif, github, gitlab, rdjson, junit)", s);
   return -1;
 }
 
@@ -205,43 +252,14 @@ static int parse_pyver(const char *s, Options *opt) {
   return 0;
 }
 
-enum { OPT_FORMAT = 1000, OPT_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_COLOR, OPT_STATS,
-       OPT_STDIN_NAME, OPT_PYVER, OPT_CLUSTER, OPT_EXCLUDE,
-       OPT_FORCE_EXCLUDE, OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED,
-       OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED,
-       OPT_TARGET_REDIS, OPT_NO_PROJECT };
 
-static const struct option CHECK_OPTS[] = {
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"output", required_argument, NULL, 'o'},
-    {"select", required_argument, NULL, OPT_SELECT},
-    {"ignore", required_argument, NULL, OPT_IGNORE},
-    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
-    {"color", required_argument, NULL, OPT_COLOR},
-    {"jobs", required_argument, NULL, 'j'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"statistics", no_argument, NULL, OPT_STATS},
-    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
-    {"redis-py-version", required_argument, NULL, OPT_PYVER},
-    {"cluster", no_argument, NULL, OPT_CLUSTER},
-    {"exclude", required_argument, NULL, OPT_EXCLUDE},
-    {"force-exclude", no_argument, NULL, OPT_FORCE_EXCLUDE},
-    {"fix", no_argument, NULL, OPT_FIX},
-    {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE_FIXES},
-    {"diff", no_argument, NULL, OPT_DIFF},
-    {"show-fixes", no_argument, NULL, OPT_SHOW_FIXES},
-    {"include-suppressed", no_argument, NULL, OPT_INCLUDE_SUPPRESSED},
-    {"baseline", required_argument, NULL, OPT_BASELINE},
-    {"redis-conf", required_argument, NULL, OPT_REDIS_CONF},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"isolated", no_argument, NULL, OPT_ISOLATED},
-    {"no-project", no_argument, NULL, OPT_NO_PROJECT},
-    {"target-redis-version", required_argument, NULL, OPT_TARGET_REDIS},
-    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
+/* getopt's table for check and config, from the option table (cli_opts.c) */
+static struct option CHECK_OPTS[64];
 
 static int parse_check(Cli *cli, int argc, char **argv) {
+  _Static_assert(sizeof CHECK_OPTS / sizeof *CHECK_OPTS >= 40, "room for the option table");
+  if (CLI_NOPTS + 2 > sizeof CHECK_OPTS / sizeof *CHECK_OPTS) abort(); /* grow CHECK_OPTS */
+  cli_opts_getopt(IN_CHECK, CHECK_OPTS);
   int c;
   optind = 1;
   opterr = 0;
@@ -252,6 +270,7 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case 'o': cli->output_path = optarg; break;
     case OPT_SELECT: cli->select = optarg; break;
     case OPT_IGNORE: cli->ignore = optarg; break;
+    case OPT_EXTEND_SELECT: cli->extend_select = optarg; break;
     case OPT_EXIT_ZERO: cli->exit_zero = true; break;
     case OPT_COLOR: rc = parse_color(optarg, &cli->color); break;
     case 'j': rc = parse_jobs(optarg, &cli->opt.jobs); break;
@@ -270,10 +289,13 @@ static int parse_check(Cli *cli, int argc, char **argv) {
     case OPT_FORCE_EXCLUDE: cli->force_exclude = true; break;
     case OPT_FIX: cli->fix = true; break;
     case OPT_UNSAFE_FIXES: cli->unsafe_fixes = true; break;
+    case OPT_FIX_ONLY: cli->fix_only = true; break;
+    case OPT_EXIT_NONZERO_ON_FIX: cli->exit_non_zero_on_fix = true; break;
     case OPT_DIFF: cli->diff = true; break;
     case OPT_SHOW_FIXES: cli->show_fixes = true; break;
     case OPT_INCLUDE_SUPPRESSED: cli->out.include_suppressed = true; break;
     case OPT_BASELINE: cli->baseline = optarg; break;
+    case OPT_DIFF_BASE: cli->diff_base = optarg; break;
     case OPT_REDIS_CONF: cli->redis_conf = optarg; break;
     case OPT_CONFIG: cli->config_path = optarg; break;
     case OPT_ISOLATED: cli->isolated = true; break;
@@ -285,9 +307,9 @@ static int parse_check(Cli *cli, int argc, char **argv) {
       }
       break;
     case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
-    case 'h': fputs(USAGE, stdout); return 1;
+    case 'h': print_usage(stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
-    default: usage_error("unknown option '%s'", argv[optind - 1]); return -1;
+    default: unknown_option(argv[optind - 1], CHECK_OPTS); return -1;
     }
     if (rc) return -1;
   }
@@ -340,6 +362,7 @@ static int apply_config(Cli *cli, int argc, char **argv) {
   if (c->extend_select && apply_rule_list(o, c->extend_select, true, false)) return -1;
   if (c->ignore && apply_rule_list(o, c->ignore, false, false)) return -1;
   if (cli->select && apply_rule_list(o, cli->select, true, true)) return -1;
+  if (cli->extend_select && apply_rule_list(o, cli->extend_select, true, false)) return -1;
   if (cli->ignore && apply_rule_list(o, cli->ignore, false, false)) return -1;
   return 0;
 }
@@ -453,7 +476,7 @@ static void fix_summary(const Cli *cli, const LintRun *run) {
     return;
   if (safe) fprintf(stderr, "%s %zu remaining with a safe fix (--fix)", cli->fixing ? ";" : "", safe);
   if (unsafe && !cli->unsafe_fixes)
-    fprintf(stderr, "%s %zu with an unsafe fix (--unsafe-fixes applies them)",
+    fprintf(stderr, "%s %zu with an unsafe fix (--fix --unsafe-fixes applies them)",
             safe || cli->fixing ? ";" : "", unsafe);
   fputc('\n', stderr);
 }
@@ -525,6 +548,7 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
   /* the rest of the named files' project: read for the index, not reported */
   Options o = *opt_in;
   const Options *opt = &o;
+  o.stdin_is_text = doc_buf != NULL; /* an editor's buffer: decoded already */
   Project pj = {0};
   FileList context = {0};
   if (whole_project) {
@@ -585,7 +609,26 @@ int cli_lint_document(const char *path, const char *text, size_t len, LintRun *r
 
 /* `redislint config [OPTIONS] [PATH]`: the effective configuration, after
  * the configuration file and the flags, as JSON. */
+/* Progress only for a person watching: stderr is a terminal that can redraw
+   a line, not a CI log (CI is set by GitHub Actions, GitLab, Travis...), not
+   an editor's buffer. */
+static bool show_progress(void) {
+  const char *ci = getenv("CI"), *term = getenv("TERM");
+  return !doc_buf && isatty(STDERR_FILENO) && !(ci && *ci && strcmp(ci, "false") && strcmp(ci, "0")) &&
+         !(term && !strcmp(term, "dumb"));
+}
+
+static bool wants_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+  return false;
+}
+
 static int cmd_config(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(CONFIG_USAGE, stdout);
+    return EXIT_CLEAN;
+  }
   Cli cli;
   memset(&cli, 0, sizeof cli);
   options_defaults(&cli.opt);
@@ -597,7 +640,8 @@ static int cmd_config(int argc, char **argv) {
   return rc;
 }
 
-static int cmd_check(int argc, char **argv) {
+/* `check`; *owned receives an argv this function allocated (freed by cmd_check). */
+static int check_main(int argc, char **argv, char ***owned) {
   Cli cli;
   memset(&cli, 0, sizeof cli);
   options_defaults(&cli.opt);
@@ -609,13 +653,53 @@ static int cmd_check(int argc, char **argv) {
     config_free(&cli.cfg);
     return EXIT_ERROR;
   }
-  cli.fixing = cli.fix || cli.unsafe_fixes || cli.diff;
+  if (cli.diff_base && (cli.fix || cli.fix_only || cli.diff)) {
+    usage_error("--diff-base reports findings; it does not limit %s (run them without it)",
+                "--fix, --fix-only or --diff");
+    config_free(&cli.cfg);
+    return EXIT_ERROR;
+  }
+  ChangedLines *changed = NULL;
+  if (cli.diff_base) {
+    char err[512];
+    if (!(changed = diffbase_load(cli.diff_base, err, sizeof err))) {
+      fprintf(stderr, "redislint: error: %s\n", err);
+      config_free(&cli.cfg);
+      return EXIT_ERROR;
+    }
+  }
+  /* as ruff: --unsafe-fixes alone shows the unsafe fixes as available and
+     writes nothing; with --fix (or --fix-only, --diff) they are applied */
+  cli.fixing = cli.fix || cli.fix_only || cli.diff;
+  /* `--stdin-filename NAME` with no path reads stdin, as ruff does (it used
+     to lint `.`): the paths become "-" */
+  char **stdin_argv = NULL;
+  if (cli.stdin_filename && optind == argc) {
+    stdin_argv = xcalloc((size_t)argc + 2, sizeof *stdin_argv);
+    memcpy(stdin_argv, argv, (size_t)argc * sizeof *argv);
+    stdin_argv[argc++] = (char *)"-";
+    argv = stdin_argv;
+    *owned = stdin_argv;
+  }
+  cli.out.unsafe_fixes = cli.unsafe_fixes;
+  if (show_progress()) cli.opt.progress = stderr;
   LintRun run;
   if (lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, &run, !cli.no_project) != 0) {
+    diffbase_free(changed);
     config_free(&cli.cfg);
     return EXIT_ERROR;
   }
   apply_config_results(&cli, &run);
+  if (changed) {
+    bool from_stdin = false;
+    for (int i = optind; i < argc; i++) from_stdin |= !strcmp(argv[i], "-");
+    size_t dropped =
+        diffbase_filter(changed, &run, from_stdin ? (cli.stdin_filename ? cli.stdin_filename : "<stdin>") : NULL);
+    fprintf(stderr, "redislint: --diff-base: %zu finding%s on lines unchanged since %s not reported\n",
+            dropped, dropped == 1 ? "" : "s", diffbase_commit(changed));
+    diffbase_free(changed);
+    changed = NULL;
+  }
   if (cli.write_baseline) {
     int brc = baseline_write(cli.write_baseline, &run);
     if (!brc)
@@ -652,17 +736,26 @@ static int cmd_check(int argc, char **argv) {
       cli.out.quiet = true;
       cli.output_path = "/dev/stderr";
     }
-    wrc = write_report(&cli, &run);
+    if (!cli.fix_only) wrc = write_report(&cli, &run);
     if (cli.show_fixes && !cli.fixing) show_available(&run);
     fix_summary(&cli, &run);
   }
   int code = diags_has_errors(&run.diags) || wrc ? EXIT_ERROR
              : cli.diff                         ? (cli.fixed.files_changed ? EXIT_FINDINGS : EXIT_CLEAN)
+             : cli.exit_non_zero_on_fix && cli.fixed.applied ? EXIT_FINDINGS
+             : cli.fix_only                     ? EXIT_CLEAN
              : run.nfindings && !cli.exit_zero  ? EXIT_FINDINGS
                                                 : EXIT_CLEAN;
   lint_run_free(&run);
   config_free(&cli.cfg);
   return code;
+}
+
+static int cmd_check(int argc, char **argv) {
+  char **owned = NULL;
+  int rc = check_main(argc, argv, &owned);
+  free(owned);
+  return rc;
 }
 
 /* redislint calls: every call site the model proved to be a Redis command
@@ -675,29 +768,30 @@ static int cmd_calls(int argc, char **argv) {
   opt.list_calls = true;
   bool no_project = false;
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
-  char **args = xcalloc((size_t)argc + 1, sizeof(char *));
-  int nargs = 0;
-  for (int i = 0; i < argc; i++) {
-    if (i > 0 && !strcmp(argv[i], "--unresolved")) opt.list_unresolved = true;
-    else if (i > 0 && !strcmp(argv[i], "--no-project")) no_project = true;
-    else if (i > 0 && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-      printf("Usage: redislint calls [--unresolved] [--no-project] [PATH...]\n\n"
+  static struct option OPTS[64];
+  cli_opts_getopt(IN_CALLS, OPTS);
+  optind = 1;
+  opterr = 0;
+  for (int c; (c = getopt_long(argc, argv, ":j:h", OPTS, NULL)) != -1;) {
+    switch (c) {
+    case OPT_UNRESOLVED: opt.list_unresolved = true; break;
+    case OPT_NO_PROJECT: no_project = true; break;
+    case 'j':
+      if (parse_jobs(optarg, &opt.jobs)) return EXIT_ERROR;
+      break;
+    case 'h':
+      printf("Usage: redislint calls [OPTIONS] [PATH...]\n\n"
              "Lists every Redis call site: path:line:col, receiver kind (client, async-client,\n"
              "cluster, pipeline, transaction; inferred-* when the client is known only from\n"
-             "the commands the code calls on it), receiver.method, command, key template.\n\n"
-             "  --unresolved  instead, the receivers that get methods only a Redis client has\n"
-             "                but that are not proven: path:line:col, receiver, calls, methods,\n"
-             "                inferred|unresolved, and where the chain to a client broke\n"
-             "  --no-project  read only the paths named, not the rest of their project\n");
-      free(args);
+             "the commands the code calls on it), receiver.method, command, key template.\n\n");
+      cli_opts_help(stdout, IN_CALLS);
       return EXIT_CLEAN;
-    } else args[nargs++] = argv[i];
+    case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return EXIT_ERROR;
+    default: unknown_option(argv[optind - 1], OPTS); return EXIT_ERROR;
+    }
   }
-  optind = 1;
   LintRun run;
-  int rc = lint_paths(nargs, args, &opt, NULL, NULL, &run, !no_project);
-  free(args);
-  if (rc != 0) return EXIT_ERROR;
+  if (lint_paths(argc, argv, &opt, NULL, NULL, &run, !no_project) != 0) return EXIT_ERROR;
   size_t total = 0;
   for (size_t i = 0; i < run.nfiles; i++) {
     const FileResult *fr = &run.files[i];
@@ -722,17 +816,28 @@ static int cmd_keys(int argc, char **argv) {
   opt.jobs = default_jobs();
   for (size_t i = 0; i < rules_count(); i++) opt.enabled[i] = false;
   OutputFormat fmt = FORMAT_TEXT;
-  static const struct option OPTS[] = {{"format", required_argument, NULL, 'f'},
-                                       {NULL, 0, NULL, 0}};
+  static struct option OPTS[64];
+  cli_opts_getopt(IN_KEYS, OPTS);
   optind = 1;
   opterr = 0;
-  for (int c; (c = getopt_long(argc, argv, ":", OPTS, NULL)) != -1;) {
-    if (c == 'f' && !parse_format(optarg, &fmt) && (fmt == FORMAT_TEXT || fmt == FORMAT_JSON))
-      continue;
-    if (c == 'f' && fmt != FORMAT_TEXT && fmt != FORMAT_JSON)
+  for (int c; (c = getopt_long(argc, argv, ":j:h", OPTS, NULL)) != -1;) {
+    if (c == OPT_FORMAT) {
+      if (parse_format(optarg, &fmt)) return EXIT_ERROR;
+      if (fmt == FORMAT_TEXT || fmt == FORMAT_JSON) continue;
       usage_error("'keys' writes text or json, not '%s'", optarg);
-    else if (c != 'f')
-      usage_error("unknown option '%s'", argv[optind - 1]);
+      return EXIT_ERROR;
+    }
+    if (c == 'j') {
+      if (parse_jobs(optarg, &opt.jobs)) return EXIT_ERROR;
+      continue;
+    }
+    if (c == 'h') {
+      fputs(KEYS_USAGE, stdout);
+      cli_opts_help(stdout, IN_KEYS);
+      return EXIT_CLEAN;
+    }
+    if (c == ':') usage_error("option '%s' needs a value", argv[optind - 1]);
+    else unknown_option(argv[optind - 1], OPTS);
     return EXIT_ERROR;
   }
   LintRun run;
@@ -744,24 +849,33 @@ static int cmd_keys(int argc, char **argv) {
 }
 
 static int cmd_rules(void) {
-  printf("%-6s  %-30s  %-8s  %-8s  %-7s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "DEFAULT",
+  printf("%-6s  %-30s  %-8s  %-16s  %-7s  %s\n", "CODE", "SLUG", "SEVERITY", "FIX", "DEFAULT",
          "TITLE");
   for (size_t i = 0; i < rules_count(); i++) {
     const Rule *r = rules_at(i);
-    printf("%-6s  %-30s  %-8s  %-8s  %-7s  %s\n", r->code, r->slug, severity_name(r->severity),
-           applicability_name(r->fix), r->default_enabled ? "on" : "off", r->title);
+    /* "sometimes safe": the fix is written only where the code's shape allows */
+    bool edits = r->fix == FIX_SAFE || r->fix == FIX_UNSAFE;
+    char fix[32];
+    snprintf(fix, sizeof fix, "%s%s", edits && !r->fix_always ? "sometimes " : "",
+             applicability_name(r->fix));
+    printf("%-6s  %-30s  %-8s  %-16s  %-7s  %s\n", r->code, r->slug, severity_name(r->severity),
+           fix, r->default_enabled ? "on" : "off", r->title);
   }
   return EXIT_CLEAN;
 }
 
 static int cmd_rule(int argc, char **argv) {
+  if (wants_help(argc - 1, argv + 1)) {
+    fputs(RULE_USAGE, stdout);
+    return EXIT_CLEAN;
+  }
   if (argc < 3) {
     usage_error("%s", "'rule' needs a rule code or slug, e.g. 'redislint rule RL101'");
     return EXIT_ERROR;
   }
   const Rule *r = rules_find(argv[2]);
   if (!r) {
-    usage_error("unknown rule '%s' (see 'redislint rules')", argv[2]);
+    unknown_rule(argv[2]);
     return EXIT_ERROR;
   }
   const char *doc = rule_doc(r);
@@ -772,7 +886,7 @@ static int cmd_rule(int argc, char **argv) {
 
 int cli_main(int argc, char **argv) {
   if (argc < 2) {
-    fputs(USAGE, stderr);
+    print_usage(stderr);
     return EXIT_ERROR;
   }
   const char *cmd = argv[1];
@@ -781,11 +895,21 @@ int cli_main(int argc, char **argv) {
     return EXIT_CLEAN;
   }
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-    fputs(USAGE, stdout);
+    print_usage(stdout);
     return EXIT_CLEAN;
   }
   if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
-  if (!strcmp(cmd, "rules")) return cmd_rules();
+  if (!strcmp(cmd, "rules")) {
+    if (wants_help(argc - 1, argv + 1)) {
+      fputs(RULES_USAGE, stdout);
+      return EXIT_CLEAN;
+    }
+    if (argc > 2) {
+      unknown_option(argv[2], NULL);
+      return EXIT_ERROR;
+    }
+    return cmd_rules();
+  }
   if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
   if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
@@ -801,7 +925,26 @@ int cli_main(int argc, char **argv) {
     }
     return server_main(stdin, stdout);
   }
+  if (!strcmp(cmd, "completions")) {
+    if (wants_help(argc - 1, argv + 1) || argc != 3) {
+      fputs(COMPLETIONS_USAGE, argc == 3 ? stdout : stderr);
+      return argc == 3 ? EXIT_CLEAN : EXIT_ERROR;
+    }
+    if (cli_opts_completion(stdout, argv[2]) != 0) {
+      usage_error("no completions for the shell '%s' (bash, zsh, fish)", argv[2]);
+      return EXIT_ERROR;
+    }
+    return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+  }
+  if (!strcmp(cmd, "__man-options")) { /* the build writes the man page's OPTIONS with it */
+    cli_opts_man(stdout);
+    return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_ERROR;
+  }
   if (!strcmp(cmd, "install-hook")) {
+    if (wants_help(argc - 1, argv + 1)) {
+      fputs(HOOK_USAGE, stdout);
+      return EXIT_CLEAN;
+    }
     bool force = argc > 2 && !strcmp(argv[2], "--force");
     if (argc > 2 + force) {
       usage_error("install-hook takes only --force, not '%s'", argv[2 + force]);
@@ -809,7 +952,20 @@ int cli_main(int argc, char **argv) {
     }
     return hook_install(force);
   }
-  usage_error("unknown command '%s' (check, calls, keys, rules, rule, config, install-hook, server)",
-              cmd);
+  char h[128], msg[400];
+  const char *near = cmd[0] == '-' ? NULL
+                     : suggest_nearest(cmd, &CLI_COMMANDS[0].name, CLI_NCOMMANDS,
+                                       sizeof *CLI_COMMANDS);
+  if (cmd[0] == '-') {
+    static const struct option TOP[] = {{"help", 0, NULL, 0}, {"version", 0, NULL, 0},
+                                        {NULL, 0, NULL, 0}};
+    unknown_option(cmd, TOP);
+    return EXIT_ERROR;
+  }
+  snprintf(msg, sizeof msg,
+           "unknown command '%.64s'%s (check, calls, keys, rules, rule, config, install-hook, "
+           "server, completions)",
+           cmd, hint(h, sizeof h, "", near));
+  usage_error("%s", msg);
   return EXIT_ERROR;
 }

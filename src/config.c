@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "output_internal.h"
 #include "rule.h"
+#include "suggest.h"
 
 #define CONFIG_MAX_BYTES (4u << 20)
 
@@ -60,39 +61,6 @@ int config_redis_version(const char *s) {
   return *end ? -1 : (int)(major * 100 + minor);
 }
 
-/* Levenshtein distance, for "did you mean". */
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 64 || lb > 64) return 99;
-  size_t row[65];
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cur = row[j];
-      size_t sub = prev + (a[i - 1] != b[j - 1]);
-      size_t del = row[j] + 1, ins = row[j - 1] + 1;
-      row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-      prev = cur;
-    }
-  }
-  return row[lb];
-}
-
-static const char *nearest(const char *key, const char *const *names, size_t n, size_t stride) {
-  const char *best = NULL;
-  size_t bd = 99;
-  for (size_t i = 0; i < n; i++) {
-    const char *cand = *(const char *const *)((const char *)names + i * stride);
-    size_t d = distance(key, cand);
-    if (d < bd) {
-      bd = d;
-      best = cand;
-    }
-  }
-  return bd <= 3 ? best : NULL;
-}
 
 static void bad(Diags *d, const Config *cfg, const char *fmt, const char *a, const char *b) {
   char msg[512];
@@ -183,7 +151,7 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
     bool known = false;
     for (size_t i = 0; i < sizeof TOP_KEYS / sizeof *TOP_KEYS; i++) known |= !strcmp(k, TOP_KEYS[i]);
     if (!known) {
-      const char *near = nearest(k, TOP_KEYS, sizeof TOP_KEYS / sizeof *TOP_KEYS, sizeof *TOP_KEYS);
+      const char *near = suggest_nearest(k, TOP_KEYS, sizeof TOP_KEYS / sizeof *TOP_KEYS, sizeof *TOP_KEYS);
       char hint[128] = "";
       if (near) snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
       bad(d, cfg, "unknown key '%s'%s", k, hint);
@@ -308,10 +276,10 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
         for (size_t i = 0; i < sizeof OPT_KEYS / sizeof *OPT_KEYS; i++)
           if (!strcmp(e->string, OPT_KEYS[i].name)) ok_key = &OPT_KEYS[i];
         if (!ok_key) {
-          const char *near = nearest(e->string, &OPT_KEYS[0].name,
+          const char *near = suggest_nearest(e->string, &OPT_KEYS[0].name,
                                      sizeof OPT_KEYS / sizeof *OPT_KEYS, sizeof *OPT_KEYS);
-          if (!near && distance(e->string, "test-paths") <= 3) near = "test-paths";
-          if (!near && distance(e->string, "cache-keys") <= 3) near = "cache-keys";
+          if (!near && suggest_distance(e->string, "test-paths") <= 3) near = "test-paths";
+          if (!near && suggest_distance(e->string, "cache-keys") <= 3) near = "cache-keys";
           char hint[128] = "";
           if (near) snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
           bad(d, cfg, "unknown option 'options.%s'%s", e->string, hint);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,13 @@ typedef struct Run {
   atomic_size_t kept; /* estimated bytes of the trees kept from pass 1 */
   size_t budget;      /* ... at most (tree_budget()) */
   void (*job)(struct Run *, TSParser *, size_t);
+  /* progress on a terminal (Options.progress) */
+  const char *phase;       /* "reading", "linting" */
+  atomic_size_t done;      /* files done in this phase */
+  atomic_long shown_ms;    /* when the line was last written; -1 never */
+  long delay_ms;           /* nothing before this much time has passed */
+  struct timespec t0;      /* the run's start */
+  pthread_mutex_t out_mu;  /* one writer of the line at a time */
 } Run;
 
 /* ---------------------------------------------------------------- helpers */
@@ -126,6 +134,23 @@ out:
 
 /* ---------------------------------------------------------------- pass 1 */
 
+/* Takes buf: the content of "-", or an override of file i. */
+static int load_buffer(Run *r, size_t i, char *buf, size_t len, Source *src, Diags *d) {
+  const char *path = r->files->paths[i];
+  if (strcmp(path, "-")) return source_from_buffer(src, buf, len, path, d);
+  if (r->opt->stdin_is_text) return source_from_text(src, buf, len, r->stdin_name, d);
+  return source_from_buffer(src, buf, len, r->stdin_name, d);
+}
+
+/* A file found by walking a directory that is not text (not UTF-8, nor in
+ * the encoding it declares) is skipped with a warning: the exit status stays
+ * the findings'. A file named on the command line stays an error (exit 2). */
+static int lower_undecodable(Run *r, size_t i, int rc, Diags *d) {
+  if (rc == SOURCE_UNDECODABLE && r->files->walked && r->files->walked[i] && d->len)
+    d->items[d->len - 1].level = DIAG_WARNING;
+  return rc;
+}
+
 /* Loads file i from disk, or from its override (a --fix pass). */
 static int load_file(Run *r, size_t i, Source *src, Diags *d) {
   const char *path = r->files->paths[i];
@@ -134,9 +159,9 @@ static int load_file(Run *r, size_t i, Source *src, Diags *d) {
     if (strcmp(o->path, path)) continue;
     char *buf = xmalloc(o->len + 1);
     memcpy(buf, o->buf, o->len);
-    return source_from_buffer(src, buf, o->len, strcmp(path, "-") ? path : r->stdin_name, d);
+    return lower_undecodable(r, i, load_buffer(r, i, buf, o->len, src, d), d);
   }
-  return source_load(src, path, path, d);
+  return lower_undecodable(r, i, source_load(src, path, path, d), d);
 }
 
 /* Trees of the relevant files are kept from pass 1 to the rules (no second
@@ -172,14 +197,12 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   int rc;
   bool overridden = false;
   for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
-  if (overridden) {
+  if (overridden || strcmp(path, "-")) {
     rc = load_file(r, i, &fr->src, &w->diags);
-  } else if (strcmp(path, "-") == 0) {
+  } else {
     char *buf = xmalloc(r->stdin_len + 1);
     memcpy(buf, r->stdin_buf ? r->stdin_buf : "", r->stdin_len);
-    rc = source_from_buffer(&fr->src, buf, r->stdin_len, r->stdin_name, &w->diags);
-  } else {
-    rc = source_load(&fr->src, path, path, &w->diags);
+    rc = load_buffer(r, i, buf, r->stdin_len, &fr->src, &w->diags);
   }
   if (rc != 0) return;
   fr->loaded = true;
@@ -569,6 +592,37 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
 
 /* ---------------------------------------------------------------- threads */
 
+/* REDISLINT_PROGRESS_DELAY_MS: how long a run goes before it shows progress
+ * (default 1000). */
+static long progress_delay_ms(void) {
+  const char *e = getenv("REDISLINT_PROGRESS_DELAY_MS");
+  char *end;
+  long v = e && *e ? strtol(e, &end, 10) : -1;
+  return e && *e && !*end && v >= 0 ? v : 1000;
+}
+
+static long elapsed_ms(const Run *r) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long)(now.tv_sec - r->t0.tv_sec) * 1000 + (now.tv_nsec - r->t0.tv_nsec) / 1000000;
+}
+
+/* "redislint: linting 120/851 files" on the terminal, rewritten in place at
+ * most 10 times a second, once the run has taken longer than delay_ms. */
+static void progress_tick(Run *r) {
+  size_t done = atomic_fetch_add(&r->done, 1) + 1;
+  if (!r->opt->progress) return;
+  long now = elapsed_ms(r);
+  if (now < r->delay_ms) return;
+  long last = atomic_load(&r->shown_ms);
+  if (last >= 0 && now - last < 100 && done != r->files->len) return;
+  if (!atomic_compare_exchange_strong(&r->shown_ms, &last, now)) return; /* another thread does */
+  pthread_mutex_lock(&r->out_mu);
+  fprintf(r->opt->progress, "\r\033[Kredislint: %s %zu/%zu files", r->phase, done, r->files->len);
+  fflush(r->opt->progress);
+  pthread_mutex_unlock(&r->out_mu);
+}
+
 static void *worker(void *arg) {
   Run *r = arg;
   TSParser *p = ts_parser_new();
@@ -577,16 +631,19 @@ static void *worker(void *arg) {
     size_t i = atomic_fetch_add(&r->next, 1);
     if (i >= r->files->len) break;
     r->job(r, p, i);
+    progress_tick(r);
   }
   ts_parser_delete(p);
   return NULL;
 }
 
-static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t)) {
+static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t), const char *phase) {
   int n = r->opt->jobs < 1 ? 1 : r->opt->jobs;
   if ((size_t)n > r->files->len) n = r->files->len ? (int)r->files->len : 1;
   r->job = job;
+  r->phase = phase;
   atomic_store(&r->next, 0);
+  atomic_store(&r->done, 0);
   if (n == 1) {
     worker(r);
     return;
@@ -614,7 +671,7 @@ static void build_index(Run *r) {
   }
   for (int round = 0; round < 4; round++) {
     index_seal(r->index);
-    run_parallel(r, job_model);
+    run_parallel(r, job_model, "indexing");
     index_changes_reset(r->index);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
@@ -773,10 +830,12 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
     }
     qsort(po, all.len, sizeof(PathOrder), cmp_path_order);
     all.paths = xcalloc(all.len, sizeof(char *));
+    all.walked = xcalloc(all.len, sizeof(bool));
     named_at = xcalloc(nnamed + 1, sizeof(size_t));
     is_named = xcalloc(all.len, sizeof(bool));
     for (size_t i = 0; i < all.len; i++) {
       all.paths[i] = (char *)po[i].path;
+      all.walked[i] = po[i].from < nnamed && files->walked && files->walked[po[i].from];
       if (po[i].from < nnamed) {
         named_at[po[i].from] = i;
         is_named[i] = true;
@@ -806,10 +865,19 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   }
   atomic_store(&r.kept, 0);
   r.budget = tree_budget();
-  run_parallel(&r, job_load);
+  clock_gettime(CLOCK_MONOTONIC, &r.t0);
+  atomic_store(&r.shown_ms, -1L);
+  r.delay_ms = progress_delay_ms();
+  pthread_mutex_init(&r.out_mu, NULL);
+  run_parallel(&r, job_load, "reading");
   build_index(&r);
   index_seal(r.index);
-  run_parallel(&r, job_lint);
+  run_parallel(&r, job_lint, "linting");
+  if (opt->progress && atomic_load(&r.shown_ms) >= 0) { /* leave the line clean */
+    fputs("\r\033[K", opt->progress);
+    fflush(opt->progress);
+  }
+  pthread_mutex_destroy(&r.out_mu);
   finish(&r);
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
@@ -827,6 +895,7 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
     self->nfiles = nnamed;
   }
   free(all.paths); /* the paths themselves are the callers' */
+  free(all.walked);
   free(named_at);
   free(is_named);
   const Rule *rl001 = rules_find("RL001");

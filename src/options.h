@@ -3,6 +3,7 @@
 #define RL_OPTIONS_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pyver.h"
 
@@ -54,6 +55,10 @@ typedef struct Options {
   bool list_calls;  /* record every Redis call site (redislint calls) */
   bool list_unresolved; /* record receivers of Redis-only methods the model
                            could not prove (redislint calls --unresolved) */
+  FILE *progress;   /* a terminal: "files done of total" once a run takes more than
+                       about a second (REDISLINT_PROGRESS_DELAY_MS); NULL: none */
+  bool stdin_is_text; /* the content of "-" is an editor's buffer, decoded already:
+                         UTF-8 whatever encoding it declares (redislint server) */
 } Options;
 
 void options_defaults(Options *self);

@@ -5,7 +5,16 @@
 #include <stdio.h>
 #include "lint.h"
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_GITLAB } OutputFormat;
+/* In the order of the --format names (cli.c parse_format). */
+typedef enum {
+  FORMAT_TEXT,
+  FORMAT_JSON,
+  FORMAT_SARIF,
+  FORMAT_GITHUB,
+  FORMAT_GITLAB,
+  FORMAT_RDJSON, /* reviewdog's Diagnostic Format (rdjson) */
+  FORMAT_JUNIT   /* JUnit XML */
+} OutputFormat;
 
 typedef struct OutputOptions {
   OutputFormat format;
@@ -13,6 +22,7 @@ typedef struct OutputOptions {
   bool quiet;      /* text: findings only, no code frames, no summary */
   bool statistics; /* text: per-rule counts instead of findings */
   bool include_suppressed; /* sarif: suppressed findings too, marked inSource */
+  bool unsafe_fixes; /* --unsafe-fixes: text counts unsafe fixes as fixable ([*]) */
 } OutputOptions;
 
 /* Each writes the whole run. Output is deterministic: files in run order,
@@ -22,6 +32,8 @@ int output_json(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_sarif(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_github(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_gitlab(FILE *out, const LintRun *run, const OutputOptions *oo);
+int output_rdjson(FILE *out, const LintRun *run, const OutputOptions *oo);
+int output_junit(FILE *out, const LintRun *run, const OutputOptions *oo);
 int output_write(FILE *out, const LintRun *run, const OutputOptions *oo);
 
 /* Documentation URL of a rule (README anchor in the repository). */

@@ -31,6 +31,7 @@ typedef struct TextOut {
   FILE *out;
   const LintRun *run;
   bool color;
+  bool unsafe; /* --unsafe-fixes: unsafe fixes count as fixable */
 } TextOut;
 
 static const char *severity_color(Severity s) {
@@ -189,6 +190,13 @@ static void put_frame(const TextOut *t, const Source *src, const Finding *f) {
 
 /* ---- findings ------------------------------------------------------- */
 
+/* Would `--fix` (with the run's --unsafe-fixes) apply this finding's fix?
+   Marked `[*]`, as ruff does. */
+static bool fixable(const TextOut *t, const Finding *f) {
+  if (!output_has_fix(&f->fix) || !f->fix.nedits) return false;
+  return f->fix.applicability == FIX_SAFE || (f->fix.applicability == FIX_UNSAFE && t->unsafe);
+}
+
 static void put_header(const TextOut *t, const FileResult *fr, const Finding *f) {
   Position p = source_position(&fr->src, f->start);
   put_str(t->out, fr->src.path);
@@ -196,6 +204,7 @@ static void put_header(const TextOut *t, const FileResult *fr, const Finding *f)
   color_on(t, f->severity, true);
   put_str(t->out, output_code(f));
   color_off(t);
+  if (fixable(t, f)) fputs(" [*]", t->out);
   fputs(" [", t->out);
   put_str(t->out, output_slug(f));
   fputs("] ", t->out);
@@ -256,8 +265,9 @@ static void put_findings(const TextOut *t, bool quiet) {
 
 typedef struct RuleStat {
   const char *code, *slug; /* borrowed from the rule */
-  Severity severity;       /* the rule's default severity */
   size_t count;
+  size_t by_sev[3];        /* findings reported at each severity (index: Severity) */
+  size_t fixable;          /* findings `--fix` would fix */
 } RuleStat;
 
 static int stat_cmp(const void *pa, const void *pb) {
@@ -266,38 +276,71 @@ static int stat_cmp(const void *pa, const void *pb) {
   return strcmp(a->code, b->code);
 }
 
-/* Adds one finding to its rule's row (rows keyed by code). */
-static void stat_add(Vec *rows, const Finding *f) {
+static void stat_count(const TextOut *t, RuleStat *r, const Finding *f) {
+  r->count++;
+  if ((unsigned)f->severity < 3) r->by_sev[f->severity]++;
+  r->fixable += fixable(t, f);
+}
+
+/* Adds one finding to its rule's row (rows keyed by code; the rows are few,
+   at most one per rule, so the scan is bounded by the registry). */
+static void stat_add(const TextOut *t, Vec *rows, const Finding *f) {
   for (size_t i = 0; i < rows->len; i++) {
     RuleStat *r = vec_at(rows, i);
     if (strcmp(r->code, output_code(f)) == 0) {
-      r->count++;
+      stat_count(t, r, f);
       return;
     }
   }
   RuleStat *r = vec_push(rows);
+  memset(r, 0, sizeof *r);
   r->code = output_code(f);
   r->slug = output_slug(f);
-  r->severity = f->rule ? f->rule->severity : f->severity;
-  r->count = 1;
+  stat_count(t, r, f);
 }
 
+/* The severities the row's findings were reported at: "error", "warning+info". */
+static const char *stat_severities(const RuleStat *r, char *buf, size_t size) {
+  static const Severity order[] = {SEV_ERROR, SEV_WARNING, SEV_INFO};
+  size_t k = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < 3; i++)
+    if (r->by_sev[order[i]] && k + 16 < size)
+      k += (size_t)snprintf(buf + k, size - k, "%s%s", k ? "+" : "", severity_name(order[i]));
+  return buf;
+}
+
+/* The most severe severity reported, for the code's colour. */
+static Severity stat_top(const RuleStat *r) {
+  return r->by_sev[SEV_ERROR] ? SEV_ERROR : r->by_sev[SEV_WARNING] ? SEV_WARNING : SEV_INFO;
+}
+
+/* COUNT CODE SLUG SEVERITY FIXABLE: the severity column lists what was
+   reported (a rule may report at several), the fixable column how many
+   `--fix` would fix. */
 static void put_stat_rows(const TextOut *t, const Vec *rows) {
-  int wn = 1, wc = 1, ws = 1;
+  int wn = 1, wc = 1, ws = 1, wv = 8;
+  char sev[48];
   for (size_t i = 0; i < rows->len; i++) {
     const RuleStat *r = vec_at(rows, i);
     if (digits((uint32_t)r->count) > wn) wn = digits((uint32_t)r->count);
     if ((int)strlen(r->code) > wc) wc = (int)strlen(r->code);
     if ((int)strlen(r->slug) > ws) ws = (int)strlen(r->slug);
+    if ((int)strlen(stat_severities(r, sev, sizeof sev)) > wv) wv = (int)strlen(sev);
   }
   for (size_t i = 0; i < rows->len; i++) {
     const RuleStat *r = vec_at(rows, i);
     fprintf(t->out, "%*zu  ", wn, r->count);
-    color_on(t, r->severity, true);
+    color_on(t, stat_top(r), true);
     put_str(t->out, r->code);
     color_off(t);
     put_spaces(t->out, (uint32_t)(wc - (int)strlen(r->code) + 2));
-    fprintf(t->out, "%-*s  %s\n", ws, r->slug, severity_name(r->severity));
+    fprintf(t->out, "%-*s  ", ws, r->slug);
+    if (r->fixable)
+      fprintf(t->out, "%-*s  [*] %zu fixable", wv, stat_severities(r, sev, sizeof sev), r->fixable);
+    else
+      fputs(stat_severities(r, sev, sizeof sev), t->out);
+    fputc('\n', t->out);
   }
 }
 
@@ -305,7 +348,7 @@ static void put_statistics(const TextOut *t) {
   Vec rows = VEC_INIT(RuleStat);
   for (size_t i = 0; i < t->run->nfiles; i++) {
     const FileResult *fr = &t->run->files[i];
-    for (size_t j = 0; j < fr->nfindings; j++) stat_add(&rows, &fr->findings[j]);
+    for (size_t j = 0; j < fr->nfindings; j++) stat_add(t, &rows, &fr->findings[j]);
   }
   if (rows.len > 1) qsort(rows.data, rows.len, sizeof(RuleStat), stat_cmp);
   put_stat_rows(t, &rows);
@@ -316,6 +359,28 @@ static void put_statistics(const TextOut *t) {
 
 static const char *plural(size_t n, const char *one, const char *many) {
   return n == 1 ? one : many;
+}
+
+/* "[*] 3 fixable with `--fix` (2 more with `--unsafe-fixes`)." */
+static void put_fixable(const TextOut *t) {
+  size_t safe = 0, unsafe = 0;
+  for (size_t i = 0; i < t->run->nfiles; i++) {
+    const FileResult *fr = &t->run->files[i];
+    for (size_t j = 0; j < fr->nfindings; j++) {
+      const Fix *x = &fr->findings[j].fix;
+      if (!output_has_fix(x) || !x->nedits) continue;
+      safe += x->applicability == FIX_SAFE;
+      unsafe += x->applicability == FIX_UNSAFE;
+    }
+  }
+  if (t->unsafe && safe + unsafe)
+    fprintf(t->out, "[*] %zu fixable with `--fix --unsafe-fixes`.\n", safe + unsafe);
+  else if (safe && unsafe)
+    fprintf(t->out, "[*] %zu fixable with `--fix` (%zu more with `--unsafe-fixes`).\n", safe, unsafe);
+  else if (safe)
+    fprintf(t->out, "[*] %zu fixable with `--fix`.\n", safe);
+  else if (unsafe)
+    fprintf(t->out, "No fixes available (%zu with `--unsafe-fixes`).\n", unsafe);
 }
 
 static void put_summary(const TextOut *t) {
@@ -332,10 +397,11 @@ static void put_summary(const TextOut *t) {
           plural(s.errors, "error", "errors"), s.warnings,
           plural(s.warnings, "warning", "warnings"), s.infos,
           plural(s.infos, "info", "infos"), s.files, plural(s.files, "file", "files"), sup);
+  put_fixable(t);
 }
 
 int output_text(FILE *out, const LintRun *run, const OutputOptions *oo) {
-  TextOut t = {out, run, oo->color};
+  TextOut t = {out, run, oo->color, oo->unsafe_fixes};
   if (oo->statistics) put_statistics(&t);
   else put_findings(&t, oo->quiet);
   if (!oo->quiet) put_summary(&t);

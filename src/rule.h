@@ -35,6 +35,9 @@ typedef struct Rule {
    * annotation on the chain), not clients inferred from use: for rules that
    * judge the connection's options or its sync/async kind (`evidence: proven`). */
   bool proven_only;
+  /* Every finding carries the fix (`fix-coverage: always`); otherwise the fix
+   * depends on the code's shape and the rules table says "sometimes". */
+  bool fix_always;
   const RuleImpl *impl;
 } Rule;
 

@@ -1,6 +1,7 @@
 /* test_output.c - renderers on synthetic runs: text frames, colour, quiet and
  * statistics modes, JSON structure, SARIF columns/URIs/fingerprints/fixes,
- * GitHub escaping. Rules come from the registry (whatever it holds); the
+ * GitHub escaping, rdjson positions and suggestions, JUnit escaping and
+ * counts. Rules come from the registry (whatever it holds); the
  * SARIF log of the richest run is also written to RL_BINARY_DIR for the
  * schema validator (tests/sarif). */
 #include <setjmp.h>
@@ -26,11 +27,11 @@
 /* Used only when the registry is empty (early builds). */
 static const Rule FALLBACK[] = {
     {"RL901", "test-warning", "A warning rule", "memory", SEV_WARNING, FIX_UNSAFE, true,
-     false, NULL},
+     false, false, NULL},
     {"RL902", "test-error", "An error rule", "commands", SEV_ERROR, FIX_SAFE, true, false,
-     NULL},
+     false, NULL},
     {"RL903", "test-info", "An info rule", "memory", SEV_INFO, FIX_DISPLAY, true, false,
-     NULL},
+     false, NULL},
 };
 
 static const Rule *rule_n(size_t i) {
@@ -110,7 +111,7 @@ static void run_free(LintRun *run) {
 /* Renders the run; caller frees the result. */
 static char *render(const LintRun *run, OutputFormat format, bool color, bool quiet,
                     bool stats) {
-  OutputOptions oo = {format, color, quiet, stats, false};
+  OutputOptions oo = {.format = format, .color = color, .quiet = quiet, .statistics = stats};
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -261,7 +262,8 @@ static void test_text_quiet(void **state) {
   set_fix(fr, f, FIX_SAFE, "fix it", "a()", "c()");
   add_finding(&run, fr, rule_n(1), "b()", "second");
   char *out = render(&run, FORMAT_TEXT, false, true, false), expect[256];
-  snprintf(expect, sizeof expect, "q.py:1:1: %s [%s] first\nq.py:2:1: %s [%s] second\n",
+  /* the safe fix --fix would apply: marked [*] as ruff does */
+  snprintf(expect, sizeof expect, "q.py:1:1: %s [*] [%s] first\nq.py:2:1: %s [%s] second\n",
            rule_n(0)->code, rule_n(0)->slug, rule_n(1)->code, rule_n(1)->slug);
   assert_string_equal(out, expect);
   free(out);
@@ -660,6 +662,145 @@ static void test_github(void **state) {
   run_free(&run);
 }
 
+/* ---- rdjson --------------------------------------------------------- */
+
+/* Columns count UTF-8 bytes, a BOM included on line 1; the end is exclusive;
+ * the top-level severity is the worst. */
+static void test_rdjson_positions(void **state) {
+  (void)state;
+  LintRun run;
+  run_init(&run);
+  FileResult *fr = add_file(&run, "a.py", "\xEF\xBB\xBFr.keys('*')\n\xC3\xA9 = r.get(k)\n");
+  Finding *f1 = add_finding(&run, fr, rule_n(0), "r.keys('*')", "m1");
+  f1->severity = SEV_INFO;
+  Finding *f2 = add_finding(&run, fr, rule_n(0), "r.get(k)", "m2");
+  f2->severity = SEV_WARNING;
+  cJSON *root = render_json(&run, FORMAT_RDJSON);
+  assert_string_equal(jstr(root, "source.name"), "redislint");
+  assert_string_equal(jstr(root, "source.url"), "https://github.com/redislint/redislint");
+  assert_string_equal(jstr(root, "severity"), "WARNING");
+  const cJSON *d0 = jget(root, "diagnostics.0"), *d1 = jget(root, "diagnostics.1");
+  assert_string_equal(jstr(d0, "message"), "m1");
+  assert_string_equal(jstr(d0, "severity"), "INFO");
+  assert_string_equal(jstr(d0, "location.path"), "a.py");
+  assert_int_equal((int)jnum(d0, "location.range.start.line"), 1);
+  assert_int_equal((int)jnum(d0, "location.range.start.column"), 4); /* after the BOM */
+  assert_int_equal((int)jnum(d0, "location.range.end.column"), 15);
+  assert_int_equal((int)jnum(d1, "location.range.start.line"), 2);
+  assert_int_equal((int)jnum(d1, "location.range.start.column"), 6); /* "é = " is 5 bytes */
+  assert_int_equal((int)jnum(d1, "location.range.end.column"), 14);
+  assert_string_equal(jstr(d1, "code.value"), rule_n(0)->code);
+  char url[256];
+  assert_string_equal(jstr(d1, "code.url"), output_rule_url(rule_n(0)->slug, url, sizeof url));
+  assert_null(jget(d1, "suggestions"));
+  cJSON_Delete(root);
+  run_free(&run);
+  run_init(&run);
+  root = render_json(&run, FORMAT_RDJSON); /* nothing found */
+  assert_string_equal(jstr(root, "severity"), "INFO");
+  assert_int_equal(cJSON_GetArraySize(jget(root, "diagnostics")), 0);
+  cJSON_Delete(root);
+  run_free(&run);
+}
+
+/* Adds an edit replacing the first occurrence of needle, or inserting
+ * before it. */
+static void add_edit(FileResult *fr, Finding *f, const char *needle, const char *text,
+                     bool insert) {
+  Edit *e = arena_alloc(fr->arena, (f->fix.nedits + 1) * sizeof(Edit));
+  if (f->fix.nedits) memcpy(e, f->fix.edits, f->fix.nedits * sizeof(Edit));
+  span_of(fr, needle, &e[f->fix.nedits].start, &e[f->fix.nedits].end);
+  if (insert) e[f->fix.nedits].end = e[f->fix.nedits].start;
+  e[f->fix.nedits].text = text;
+  f->fix.edits = e;
+  f->fix.nedits++;
+}
+
+/* One suggestion per applicable fix: its edits (in any order) merged with
+ * the text between them, LF as CRLF in a CRLF file, a range ending at a
+ * line start pulled back before the line break; no suggestion for display
+ * fixes or edits that overlap; the message names the fix and its kind. */
+static void test_rdjson_suggestions(void **state) {
+  (void)state;
+  LintRun run;
+  run_init(&run);
+  FileResult *fr = add_file(&run, "c.py", "r.set(k, v)\r\nr.expire(k, 9)\r\nr.keys('*')\r\nr.get(k)\r\n");
+  Finding *f = add_finding(&run, fr, rule_n(0), "r.set(k, v)", "set then expire");
+  f->fix.title = "Use ex=";
+  f->fix.applicability = FIX_SAFE;
+  add_edit(fr, f, "r.expire(k, 9)\r\n", "", false); /* the later edit first */
+  add_edit(fr, f, ")\r\nr.expire", ",\nex=9", true);
+  Finding *g = add_finding(&run, fr, rule_n(0), "r.keys('*')", "keys");
+  set_fix(fr, g, FIX_UNSAFE, "Use SCAN", "keys('*')", "scan_iter('*')");
+  Finding *h = add_finding(&run, fr, rule_n(0), "r.get(k)", "get");
+  set_fix(fr, h, FIX_DISPLAY, "Think again", NULL, NULL);
+  cJSON *root = render_json(&run, FORMAT_RDJSON);
+  const cJSON *s = jget(root, "diagnostics.0.suggestions");
+  assert_int_equal(cJSON_GetArraySize(s), 1);
+  assert_string_equal(jstr(s, "0.text"), ",\r\nex=9)");
+  assert_int_equal((int)jnum(s, "0.range.start.line"), 1);
+  assert_int_equal((int)jnum(s, "0.range.start.column"), 11);
+  assert_int_equal((int)jnum(s, "0.range.end.line"), 2);
+  assert_int_equal((int)jnum(s, "0.range.end.column"), 15); /* before the CRLF */
+  assert_string_equal(jstr(root, "diagnostics.0.message"), "set then expire (fix: Use ex=)");
+  assert_string_equal(jstr(root, "diagnostics.1.suggestions.0.text"), "scan_iter('*')");
+  assert_string_equal(jstr(root, "diagnostics.1.message"), "keys (unsafe fix: Use SCAN)");
+  assert_null(jget(root, "diagnostics.2.suggestions"));
+  assert_string_equal(jstr(root, "diagnostics.2.message"), "get (help: Think again)");
+  cJSON_Delete(root);
+  add_edit(fr, g, "keys", "k", false); /* overlaps the first edit: --fix never applies it */
+  root = render_json(&run, FORMAT_RDJSON);
+  assert_null(jget(root, "diagnostics.1.suggestions"));
+  cJSON_Delete(root);
+  run_free(&run);
+}
+
+/* ---- junit ---------------------------------------------------------- */
+
+/* Markup, quotes and line breaks are escaped; what XML 1.0 cannot hold
+ * (controls, invalid UTF-8) becomes U+FFFD; counts are testcases. */
+static void test_junit_escaping_and_counts(void **state) {
+  (void)state;
+  LintRun run;
+  run_init(&run);
+  FileResult *fr = add_file(&run, "a&<b>\".py", "r.keys('*')\n");
+  add_finding(&run, fr, rule_n(0), "r.keys('*')",
+              "x<y> & \"q\" ]]> \x01\x1b\xff tab\tnl\ncr\r \xC3\xA9 \xEF\xBF\xBE");
+  add_file(&run, "ok.py", "x = 1\n");
+  diags_add(&run.diags, DIAG_ERROR, "gone.py", 0, "no such file or directory");
+  diags_add(&run.diags, DIAG_WARNING, "ok.py", 3, "syntax error");
+  diags_add(&run.diags, DIAG_NOTE, NULL, 0, "a <note>");
+  char *out = render_fmt(&run, FORMAT_JUNIT);
+  assert_non_null(strstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"redislint\""
+                              " tests=\"3\" failures=\"1\" errors=\"1\" time=\"0\">\n"));
+  assert_non_null(strstr(out, "<testcase classname=\"a&amp;&lt;b&gt;&quot;.py\""));
+  char expect[512];
+  snprintf(expect, sizeof expect,
+           "<failure message=\"x&lt;y&gt; &amp; &quot;q&quot; ]]&gt; \xEF\xBF\xBD\xEF\xBF\xBD"
+           "\xEF\xBF\xBD tab&#9;nl&#10;cr&#13; \xC3\xA9 \xEF\xBF\xBD\" type=\"%s\">"
+           "a&amp;&lt;b&gt;\".py:1:1: %s [%s] x&lt;y&gt; &amp; \"q\" ]]&gt; "
+           "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD tab\tnl\ncr&#13; \xC3\xA9 \xEF\xBF\xBD\n",
+           rule_n(0)->code, rule_n(0)->code, rule_n(0)->slug);
+  assert_non_null(strstr(out, expect));
+  assert_non_null(strstr(out, "<testcase classname=\"ok.py\" name=\"ok.py\" file=\"ok.py\" time=\"0\">\n"
+                              "      <system-err>ok.py:3: warning: syntax error\n</system-err>\n"
+                              "    </testcase>\n"));
+  assert_non_null(strstr(out, "name=\"gone.py\" file=\"gone.py\" time=\"0\">\n"
+                              "      <error message=\"no such file or directory\" type=\"error\"/>\n"));
+  assert_non_null(strstr(out, "    <system-err>note: a &lt;note&gt;\n</system-err>\n"
+                              "  </testsuite>\n</testsuites>\n"));
+  free(out);
+  run_free(&run);
+  run_init(&run);
+  add_file(&run, "clean.py", "x = 1\n");
+  out = render_fmt(&run, FORMAT_JUNIT);
+  assert_non_null(strstr(out, " tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
+                              "    <testcase classname=\"clean.py\" name=\"clean.py\" file=\"clean.py\""
+                              " time=\"0\"/>\n  </testsuite>\n"));
+  free(out);
+  run_free(&run);
+}
+
 /* ---- dispatch ------------------------------------------------------- */
 
 static void test_rule_url_and_dispatch(void **state) {
@@ -703,6 +844,9 @@ int main(void) {
       cmocka_unit_test(test_sarif_related),
       cmocka_unit_test(test_sarif_write_for_validator),
       cmocka_unit_test(test_github),
+      cmocka_unit_test(test_rdjson_positions),
+      cmocka_unit_test(test_rdjson_suggestions),
+      cmocka_unit_test(test_junit_escaping_and_counts),
       cmocka_unit_test(test_rule_url_and_dispatch),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -309,6 +309,11 @@ check "finding before the error reported" out_has '^syn\.py:4:22: RL102 '
 check "one warning line naming syn.py and line 5: $(show_err)" \
   err_one_line_for syn.py 'syn\.py:5: .*syntax error'
 check "stderr has nothing else: $(show_err)" err_lines_are 1
+# Python 3.14 (PEP 758): `except A, B:` without parentheses, and except*
+printf 'import redis\nr = redis.Redis()\ntry:\n    r.get("a")\nexcept ValueError, TypeError:\n    pass\ntry:\n    pass\nexcept* OSError:\n    pass\nr.keys("*")\n' >py314.py
+rl check -q py314.py
+check "except A, B: parses, no syntax warning: $(show_err)" err_empty
+check "and the file is linted to its end" out_has '^py314\.py:11:1: RL301 '
 
 section "standard input that cannot be read"
 printf 'import redis\n' >ok.py
@@ -405,7 +410,47 @@ check "--redis-py-version abc" usage_error_ok "--redis-py-version needs a versio
 rl check --redis-py-version '>=8' good.py
 check "--redis-py-version '>=8' (a version, not a range)" usage_error_ok "'>=8'"
 
+section "did you mean"
+rl check --selct RL1 good.py
+check "a mistyped flag names the nearest one" usage_error_ok "unknown option '--selct' \(did you mean '--select'\?\)"
+rl check --fix-onyl good.py
+check "--fix-onyl" usage_error_ok "did you mean '--fix-only'"
+rl check --select RL3011 good.py
+check "a mistyped code" usage_error_ok "unknown rule 'RL3011' \(did you mean 'RL301'\?\)"
+rl check --ignore keys-comand good.py
+check "a mistyped slug" usage_error_ok "did you mean 'keys-command'"
+rl check --select RL9 good.py
+check "no far-fetched hint for a code prefix that does not exist" usage_error_ok "unknown rule 'RL9' \(see"
+rl chek good.py
+check "a mistyped command" usage_error_ok "unknown command 'chek' \(did you mean 'check'\?\)"
+rl calls --unresolvd .
+check "calls: a mistyped flag is not a path" usage_error_ok "did you mean '--unresolved'"
+rl rule rl3011
+check "rule: a mistyped code" usage_error_ok "did you mean 'RL301'"
+rl --hepl
+check "a mistyped top-level flag" usage_error_ok "did you mean '--help'"
+rl check --xyzzy good.py
+check "no hint when nothing is near" usage_error_ok "unknown option '--xyzzy'\$"
+
+section "--help on every subcommand"
+for sub in check calls keys rules rule config install-hook server; do
+  rl "$sub" --help
+  check "$sub --help: exit 0 (got $RC)" rc_is 0
+  check "$sub --help: its own usage: $(head -c 80 "$T/out")" out_has "^Usage: redislint $sub"
+done
+
+section "--extend-select"
+printf 'import redis\nr = redis.Redis()\nr.keys("*")\n' >keys.py
+rl check -q --select RL102 --extend-select RL301 keys.py good.py
+check "adds to --select (exit $RC)" out_has 'RL301'
+check "keeps the selection" out_has 'RL102'
+rl check -q --extend-select unbounded-read,RL999 good.py
+check "an unknown rule in it is a usage error" usage_error_ok 'RL999'
+
 section "stdin"
+rl_in good.py check --stdin-filename pkg/mod.py
+check "--stdin-filename without '-' reads stdin: exit 1 (got $RC)" rc_is 1
+check "and names the finding after it" out_has '^pkg/mod\.py:4:22: RL102 '
 rl_in good.py check --stdin-filename pkg/mod.py -
 check "exit 1 (got $RC)" rc_is 1
 check "finding under the --stdin-filename name" out_has '^pkg/mod\.py:4:22: RL102 '
@@ -476,7 +521,9 @@ check "exit 0 (got $RC)" rc_is 0
 check "lists RL101 per-field-keys" out_has '^RL101 +per-field-keys '
 check "each code once" eval '[ -z "$(grep -oE "^RL[0-9]{3}" "$T/out" | sort | uniq -d)" ]'
 check "RL309 is listed as off by default" out_has '^RL309 +unbounded-read +info +display +off '
-check "RL101 is listed as on by default" out_has '^RL101 +per-field-keys +warning +unsafe +on '
+check "RL101 is listed as on by default, its fix sometimes unsafe" \
+  out_has '^RL101 +per-field-keys +warning +sometimes unsafe +on '
+check "RL204 always has its fix" out_has '^RL204 +stream-without-maxlen +warning +unsafe +on '
 
 section "rule"
 rl rule RL101

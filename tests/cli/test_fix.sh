@@ -41,9 +41,44 @@ rl check --fix u.py
 check "exit 1: the unsafe finding remains (got $RC)" [ "$RC" -eq 1 ]
 check "--fix leaves an unsafe fix alone" same u.py u.orig
 check "the summary names --unsafe-fixes" grep -q 'unsafe-fixes' err
-rl check --unsafe-fixes --show-fixes u.py
-check "--unsafe-fixes applies it" grep -q 'scan_iter(match="tmp:\*")' u.py
+rl check --unsafe-fixes u.py
+check "--unsafe-fixes alone writes nothing (as ruff)" same u.py u.orig
+check "it shows the fix as fixable: [*] on the finding" grep -q '^u.py:3:.*RL301 \[\*\]' out
+check "and in the summary" grep -q "2 fixable with \`--fix --unsafe-fixes\`" out
+rl check u.py
+check "without it: counted as more with --unsafe-fixes ($(tail -1 out))" \
+  grep -q "No fixes available (2 with \`--unsafe-fixes\`)" out
+check "and not marked" eval '! grep -q "\[\*\]" <(head -1 out)'
+rl check --fix --unsafe-fixes --show-fixes u.py
+check "--fix --unsafe-fixes applies it" grep -q 'scan_iter(match="tmp:\*")' u.py
 check "--show-fixes lists it" grep -q 'u.py:3: RL301 fixed' err
+
+SECTION="--fix-only and --exit-non-zero-on-fix"
+printf 'import redis\nr = redis.Redis()\nr.hmset("h", {"a": 1})\nr.keys("x*")\n' >fo.py
+cp fo.py fo.orig
+rl check --fix-only fo.py
+check "--fix-only applies the safe fix" grep -q 'r.hset("h", mapping={"a": 1})' fo.py
+check "reports nothing that remains" [ ! -s out ]
+check "and exits 0 although RL301 remains (got $RC)" [ "$RC" -eq 0 ]
+check "the summary still goes to stderr" grep -q 'applied 1 fix in 1 file' err
+cp fo.orig fo.py
+rl check --fix --exit-non-zero-on-fix --select RL310 fo.py
+check "--exit-non-zero-on-fix: exit 1 when something was fixed, nothing remains (got $RC)" [ "$RC" -eq 1 ]
+rl check --fix --exit-non-zero-on-fix --select RL310 fo.py
+check "and 0 when nothing was (got $RC)" [ "$RC" -eq 0 ]
+cp fo.orig fo.py
+rl check --fix-only --exit-non-zero-on-fix fo.py
+check "--fix-only --exit-non-zero-on-fix: 1 after fixing (got $RC)" [ "$RC" -eq 1 ]
+rl check --statistics fo.orig.py 2>/dev/null; cp fo.orig fo2.py
+rl check --statistics fo2.py
+check "--statistics: the severity reported and a fixable count ($(cat out))" \
+  grep -qE '^1  RL310  deprecated-command +[a-z]+ +\[\*\] 1 fixable$' out
+check "a row without fixes has no trailing blanks" grep -qE '^1  RL301  keys-command +error$' out
+rl check --statistics --select RL301 --config /dev/null fo2.py
+printf '{"severity": {"RL301": "info"}}\n' >sev.json
+rl check --statistics --config sev.json fo2.py
+check "--statistics shows the severity actually reported (a config override)" \
+  grep -qE '^1  RL301  keys-command +info$' out
 
 SECTION="CRLF and no trailing newline"
 printf 'import redis\r\nr = redis.Redis()\r\nr.set("k", 1)\r\nr.expire("k", 5)\r\n' >crlf.py

@@ -1,0 +1,27 @@
+# Writes what the option table (src/cli_opts.c) generates, with the built
+# binary: the bash, zsh and fish completions, and the man page (the template
+# man/redislint.1.in with @PROJECT_VERSION@ and @CLI_OPTIONS@ filled in).
+# cmake -DBIN=... -DOUT_DIR=... -DMAN_IN=... -DVERSION=... -P gen_cli_docs.cmake
+foreach(v BIN OUT_DIR MAN_IN VERSION)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "gen_cli_docs: ${v} is not set")
+  endif()
+endforeach()
+file(MAKE_DIRECTORY "${OUT_DIR}/completions")
+function(_rl_run out_file)
+  execute_process(COMMAND "${BIN}" ${ARGN} OUTPUT_VARIABLE text RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gen_cli_docs: `redislint ${ARGN}` failed (${rc})")
+  endif()
+  file(WRITE "${out_file}" "${text}")
+endfunction()
+_rl_run("${OUT_DIR}/completions/redislint.bash" completions bash)
+_rl_run("${OUT_DIR}/completions/_redislint" completions zsh)
+_rl_run("${OUT_DIR}/completions/redislint.fish" completions fish)
+execute_process(COMMAND "${BIN}" __man-options OUTPUT_VARIABLE CLI_OPTIONS RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gen_cli_docs: `redislint __man-options` failed (${rc})")
+endif()
+string(REGEX REPLACE "\n$" "" CLI_OPTIONS "${CLI_OPTIONS}")
+set(PROJECT_VERSION "${VERSION}")
+configure_file("${MAN_IN}" "${OUT_DIR}/redislint.1" @ONLY)
