@@ -10,10 +10,7 @@
 #include "model.h"
 #include "output_internal.h"
 
-typedef struct Ref {
-  const KeyUse *use;
-  const FileResult *file;
-} Ref;
+typedef KeyRef Ref;
 
 static int cmp_ref(const void *a, const void *b) {
   const Ref *x = a, *y = b;
@@ -43,10 +40,9 @@ static const char *type_of(uint32_t flags) {
   return NULL;
 }
 
-/* Display form of a template (holes as {}); malloc'ed. */
-static char *display(const char *key) {
+char *keyspace_display(const char *key) {
   size_t n = strlen(key), o = 0;
-  char *d = malloc(2 * n + 1);
+  char *d = xmalloc(2 * n + 1);
   for (size_t i = 0; i < n; i++) {
     if (key[i] == KEY_HOLE) {
       d[o++] = '{';
@@ -68,10 +64,10 @@ static void add_unique(char *buf, size_t cap, const char *s) {
   snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", s);
 }
 
-static Ref *collect(const LintRun *run, size_t *n_out) {
+KeyRef *keyspace_refs(const LintRun *run, size_t *n_out) {
   size_t n = 0;
   for (size_t f = 0; f < run->nfiles; f++) n += run->files[f].nkeys;
-  Ref *refs = calloc(n ? n : 1, sizeof(Ref));
+  Ref *refs = xcalloc(n ? n : 1, sizeof(Ref));
   n = 0;
   for (size_t f = 0; f < run->nfiles; f++)
     for (size_t k = 0; k < run->files[f].nkeys; k++)
@@ -90,7 +86,7 @@ typedef struct Row {
 
 static void summarize(const Ref *refs, size_t i, size_t j, Row *row) {
   memset(row, 0, sizeof *row);
-  row->key = display(refs[i].use->key);
+  row->key = keyspace_display(refs[i].use->key);
   row->first = i;
   row->count = j - i;
   for (size_t k = i; k < j; k++) {
@@ -144,7 +140,7 @@ static cJSON *json_row(const Ref *refs, const Row *r) {
 
 int keyspace_write(FILE *out, const LintRun *run, int json) {
   size_t n;
-  Ref *refs = collect(run, &n);
+  Ref *refs = keyspace_refs(run, &n);
   cJSON *doc = json ? cJSON_CreateObject() : NULL, *keys = NULL;
   if (doc) {
     cJSON_AddNumberToObject(doc, "version", 1);
