@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli_opts.h"
 #include "diffbase.h"
 #include "discover.h"
@@ -54,6 +55,10 @@ typedef struct Cli {
   bool no_project;         /* --no-project */
   Config cfg;
   bool exit_zero;
+  /* audit */
+  const char *url, *match;
+  AuditScanOptions scan;
+  AuditFormat audit_format;
 } Cli;
 
 static const char USAGE_TAIL[] =
@@ -98,6 +103,19 @@ static const char COMPLETIONS_USAGE[] =
     "  redislint completions bash > ~/.local/share/bash-completion/completions/redislint\n"
     "  redislint completions zsh > \"${fpath[1]}/_redislint\"\n"
     "  redislint completions fish > ~/.config/fish/completions/redislint.fish\n";
+
+static const char AUDIT_USAGE[] =
+    "Usage: redislint audit --url URL [OPTIONS] [PATH...]\n\n"
+    "Measures a live Redis: walks the keyspace with SCAN (every primary of a Redis\n"
+    "Cluster) and reads each key's TYPE, MEMORY USAGE, OBJECT ENCODING, PTTL and\n"
+    "length, pipelined and read-only (never KEYS, never a write). Every key is matched\n"
+    "to the key templates of the code in PATH (default .; as 'redislint keys' lists\n"
+    "them): per template the keys, bytes (total, p50, p99), encodings, share with a\n"
+    "TTL, the biggest keys and the code that writes it; keys no template matches are\n"
+    "grouped by prefix. The memory findings of the code (RL101-RL105, RL201, RL203,\n"
+    "RL204) get the measured numbers, or \"not seen in the data\".\n\n"
+    "Exit status: 0 the whole keyspace was read, 1 the report is partial (a node\n"
+    "failed, a command was refused), 2 nothing could be read or a usage error.\n\n";
 
 static const char SERVER_USAGE[] =
     "Usage: redislint server\n\n"
@@ -256,10 +274,36 @@ static int parse_pyver(const char *s, Options *opt) {
 /* getopt's table for check and config, from the option table (cli_opts.c) */
 static struct option CHECK_OPTS[64];
 
-static int parse_check(Cli *cli, int argc, char **argv) {
+/* A positive number for an audit option (--sample, --count, --timeout, --rate). */
+static int parse_positive(const char *flag, const char *s, double max, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || *end || !(v > 0) || v > max) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s needs a positive number up to %.0f, not '%%s'", flag, max);
+    usage_error(msg, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static int parse_audit_format(const char *s, AuditFormat *f) {
+  static const char *const names[] = {"text", "json", "sarif", "html"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(s, names[i])) {
+      *f = (AuditFormat)i;
+      return 0;
+    }
+  usage_error("unknown audit format '%s' (text, json, sarif, html)", s);
+  return -1;
+}
+
+static int parse_check(Cli *cli, int argc, char **argv, unsigned in) {
   _Static_assert(sizeof CHECK_OPTS / sizeof *CHECK_OPTS >= 40, "room for the option table");
   if (CLI_NOPTS + 2 > sizeof CHECK_OPTS / sizeof *CHECK_OPTS) abort(); /* grow CHECK_OPTS */
-  cli_opts_getopt(IN_CHECK, CHECK_OPTS);
+  cli_opts_getopt(in, CHECK_OPTS);
   int c;
   optind = 1;
   opterr = 0;
@@ -307,6 +351,24 @@ static int parse_check(Cli *cli, int argc, char **argv) {
       }
       break;
     case OPT_WRITE_BASELINE: cli->write_baseline = optarg; break;
+    case OPT_URL: cli->url = optarg; break;
+    case OPT_MATCH: cli->scan.match = optarg; break;
+    case OPT_AUDIT_FORMAT: rc = parse_audit_format(optarg, &cli->audit_format); break;
+    case OPT_SAMPLE:
+    case OPT_RATE:
+    case OPT_SCAN_COUNT:
+    case OPT_TIMEOUT: {
+      double v = 0;
+      char flag[48] = "--";
+      for (size_t k = 0; k < CLI_NOPTS; k++)
+        if (CLI_OPTS[k].id == c) snprintf(flag, sizeof flag, "--%s", CLI_OPTS[k].name);
+      rc = parse_positive(flag, optarg, c == OPT_RATE ? 1e9 : 1e12, &v);
+      if (c == OPT_SAMPLE) cli->scan.sample = (size_t)v;
+      else if (c == OPT_RATE) cli->scan.rate = v;
+      else if (c == OPT_SCAN_COUNT) cli->scan.count = (long)(v < 1e9 ? v : 1e9);
+      else cli->scan.timeout_ms = (long)(v < 1e9 ? v : 1e9);
+      break;
+    }
     case 'h': print_usage(stdout); return 1;
     case ':': usage_error("option '%s' needs a value", argv[optind - 1]); return -1;
     default: unknown_option(argv[optind - 1], CHECK_OPTS); return -1;
@@ -592,7 +654,7 @@ int cli_lint_document(const char *path, const char *text, size_t len, LintRun *r
   cli.color = 0;
   char *argv[] = {"check", "--stdin-filename", (char *)path, "-", NULL};
   int argc = 4;
-  if (parse_check(&cli, argc, argv) != 0) return -1;
+  if (parse_check(&cli, argc, argv, IN_CHECK) != 0) return -1;
   if (apply_config(&cli, argc, argv) != 0) {
     config_free(&cli.cfg);
     return -1;
@@ -632,7 +694,7 @@ static int cmd_config(int argc, char **argv) {
   Cli cli;
   memset(&cli, 0, sizeof cli);
   options_defaults(&cli.opt);
-  int prc = parse_check(&cli, argc, argv);
+  int prc = parse_check(&cli, argc, argv, IN_CHECK);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
   int rc = apply_config(&cli, argc, argv) == 0 ? EXIT_CLEAN : EXIT_ERROR;
   if (rc == EXIT_CLEAN) config_print(stdout, &cli.cfg, &cli.opt);
@@ -647,7 +709,7 @@ static int check_main(int argc, char **argv, char ***owned) {
   options_defaults(&cli.opt);
   cli.opt.jobs = default_jobs();
   cli.color = -1;
-  int prc = parse_check(&cli, argc, argv);
+  int prc = parse_check(&cli, argc, argv, IN_CHECK);
   if (prc) return prc > 0 ? EXIT_CLEAN : EXIT_ERROR;
   if (apply_config(&cli, argc, argv) != 0) {
     config_free(&cli.cfg);
@@ -761,6 +823,79 @@ static int cmd_check(int argc, char **argv) {
 /* redislint calls: every call site the model proved to be a Redis command
  * (kind `client`, `pipeline`, ...) or inferred from use (`inferred-client`);
  * with --unresolved, the receivers of Redis-only methods it could not prove. */
+/* redislint audit: the live keyspace (audit_scan) against the code's key
+ * templates and findings (a lint run of PATH), written by audit_report. */
+static int cmd_audit(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(AUDIT_USAGE, stdout);
+    cli_opts_help(stdout, IN_AUDIT);
+    return EXIT_CLEAN;
+  }
+  Cli cli;
+  memset(&cli, 0, sizeof cli);
+  options_defaults(&cli.opt);
+  cli.opt.jobs = default_jobs();
+  cli.scan.count = 1000;
+  cli.scan.timeout_ms = 5000;
+  if (parse_check(&cli, argc, argv, IN_AUDIT) != 0) return EXIT_ERROR;
+  if (!cli.url) {
+    usage_error("%s", "audit needs --url redis://HOST:PORT/DB (or unix:///path)");
+    return EXIT_ERROR;
+  }
+  RedisUrl url;
+  char err[512], shown[512];
+  if (redis_url_parse(cli.url, &url, err, sizeof err) != 0) {
+    usage_error("--url: %s", err);
+    return EXIT_ERROR;
+  }
+  if (apply_config(&cli, argc, argv) != 0) {
+    redis_url_free(&url);
+    config_free(&cli.cfg);
+    return EXIT_ERROR;
+  }
+  if (show_progress()) cli.opt.progress = cli.scan.progress = stderr;
+  LintRun run;
+  if (lint_paths(argc, argv, &cli.opt, NULL, &cli, &run, !cli.no_project) != 0) {
+    redis_url_free(&url);
+    config_free(&cli.cfg);
+    return EXIT_ERROR;
+  }
+  apply_config_results(&cli, &run);
+  AuditResult res;
+  memset(&res, 0, sizeof res);
+  redis_url_display(&url, shown, sizeof shown);
+  int code = EXIT_CLEAN;
+  if (audit_scan(&url, &cli.scan, &res) != 0) {
+    fprintf(stderr, "redislint: error: %s: %s\n", shown, res.error ? res.error : "cannot read");
+    code = EXIT_ERROR;
+  } else {
+    bool partial = res.nwarnings > 0;
+    for (size_t i = 0; i < res.nwarnings; i++)
+      fprintf(stderr, "redislint: warning: %s\n", res.warnings[i]);
+    for (size_t i = 0; i < res.nnodes; i++)
+      if (res.nodes[i].error) {
+        fprintf(stderr, "redislint: warning: %s: %s\n", res.nodes[i].addr, res.nodes[i].error);
+        partial = true;
+      }
+    FILE *out = stdout;
+    if (cli.output_path && !(out = fopen(cli.output_path, "w"))) {
+      fprintf(stderr, "redislint: error: cannot write %s: %s\n", cli.output_path, strerror(errno));
+      code = EXIT_ERROR;
+    } else {
+      int wrc = audit_report(out, cli.audit_format, &res, &run, shown);
+      if (fflush(out) != 0) wrc = -1;
+      if (out != stdout && fclose(out) != 0) wrc = -1;
+      if (wrc) fprintf(stderr, "redislint: error: writing the report failed: %s\n", strerror(errno));
+      code = wrc ? EXIT_ERROR : partial ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+  }
+  audit_result_free(&res);
+  lint_run_free(&run);
+  redis_url_free(&url);
+  config_free(&cli.cfg);
+  return code;
+}
+
 static int cmd_calls(int argc, char **argv) {
   Options opt;
   options_defaults(&opt);
@@ -912,6 +1047,7 @@ int cli_main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "calls")) return cmd_calls(argc - 1, argv + 1);
   if (!strcmp(cmd, "keys")) return cmd_keys(argc - 1, argv + 1);
+  if (!strcmp(cmd, "audit")) return cmd_audit(argc - 1, argv + 1);
   if (!strcmp(cmd, "rule")) return cmd_rule(argc, argv);
   if (!strcmp(cmd, "config")) return cmd_config(argc - 1, argv + 1);
   if (!strcmp(cmd, "server")) {
@@ -963,8 +1099,8 @@ int cli_main(int argc, char **argv) {
     return EXIT_ERROR;
   }
   snprintf(msg, sizeof msg,
-           "unknown command '%.64s'%s (check, calls, keys, rules, rule, config, install-hook, "
-           "server, completions)",
+           "unknown command '%.64s'%s (check, calls, keys, audit, rules, rule, config, "
+           "install-hook, server, completions)",
            cmd, hint(h, sizeof h, "", near));
   usage_error("%s", msg);
   return EXIT_ERROR;

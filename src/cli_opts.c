@@ -12,6 +12,7 @@ const CliCommand CLI_COMMANDS[] = {
     {"install-hook", "[--force]", "git pre-commit hook linting staged files"},
     {"config", "[OPTIONS] [PATH]", "the effective configuration (JSON)"},
     {"server", "", "a Language Server (LSP over stdio) for editors"},
+    {"audit", "--url URL [OPTIONS] [PATH...]", "measure the live keyspace per key template"},
     {"completions", "bash|zsh|fish", "a shell completion script"},
 };
 const size_t CLI_NCOMMANDS = sizeof CLI_COMMANDS / sizeof *CLI_COMMANDS;
@@ -26,7 +27,7 @@ const CliOpt CLI_OPTS[] = {
      "SARIF 2.1.0 is for code scanning (the security rules carry a security-severity); github "
      "prints workflow annotations; rdjson gives review comments with fixes as suggested changes; "
      "junit has a test case per file and a failure per finding."},
-    {"output", 'o', 'o', OPTARG_FILE, "FILE", NULL, CK, "write the report to a file",
+    {"output", 'o', 'o', OPTARG_FILE, "FILE", NULL, CK | IN_AUDIT, "write the report to a file",
      "write the report to FILE instead of stdout", NULL},
     {"select", 0, OPT_SELECT, OPTARG_RULES, "RULES", NULL, CK, "only these rules",
      "only these rules (comma-separated codes, code prefixes or slugs; ALL)",
@@ -42,7 +43,7 @@ const CliOpt CLI_OPTS[] = {
      "exit 0 even when there are findings", NULL},
     {"color", 0, OPT_COLOR, OPTARG_CHOICE, "WHEN", "auto always never", CK, "colour",
      "auto (default), always or never; NO_COLOR disables auto", NULL},
-    {"jobs", 'j', 'j', OPTARG_VALUE, "N", NULL, CK | IN_CALLS | IN_KEYS, "worker threads",
+    {"jobs", 'j', 'j', OPTARG_VALUE, "N", NULL, CK | IN_CALLS | IN_KEYS | IN_AUDIT, "worker threads",
      "worker threads (default: number of CPUs); the output does not depend on N", NULL},
     {"quiet", 'q', 'q', OPTARG_NONE, NULL, NULL, CK, "one line per finding",
      "text: one line per finding, no code frames or summary", NULL},
@@ -79,13 +80,13 @@ const CliOpt CLI_OPTS[] = {
      NULL},
     {"show-fixes", 0, OPT_SHOW_FIXES, OPTARG_NONE, NULL, NULL, CK, "list the fixes",
      "list the fixes applied (with --fix) or available", NULL},
-    {"config", 0, OPT_CONFIG, OPTARG_FILE, "FILE", NULL, CK, "the configuration file to use",
+    {"config", 0, OPT_CONFIG, OPTARG_FILE, "FILE", NULL, CK | IN_AUDIT, "the configuration file to use",
      "read the configuration from FILE (default: the nearest redislint.json, .redislint.json or "
      "pyproject.toml with a [tool.redislint] table above the first path)",
      "A .toml FILE is read for its [tool.redislint] table."},
-    {"isolated", 0, OPT_ISOLATED, OPTARG_NONE, NULL, NULL, CK, "ignore configuration files",
+    {"isolated", 0, OPT_ISOLATED, OPTARG_NONE, NULL, NULL, CK | IN_AUDIT, "ignore configuration files",
      "ignore configuration files", NULL},
-    {"no-project", 0, OPT_NO_PROJECT, OPTARG_NONE, NULL, NULL, CK | IN_CALLS,
+    {"no-project", 0, OPT_NO_PROJECT, OPTARG_NONE, NULL, NULL, CK | IN_CALLS | IN_AUDIT,
      "read only the named paths, not the rest of their project",
      "read only the paths named: by default, when they are part of a project (the nearest "
      "directory above them with redislint.json, pyproject.toml, setup.py, setup.cfg or .git, else "
@@ -112,7 +113,7 @@ const CliOpt CLI_OPTS[] = {
     {"include-suppressed", 0, OPT_INCLUDE_SUPPRESSED, OPTARG_NONE, NULL, NULL, CK,
      "SARIF: suppressed findings too", "sarif: also the findings suppression comments silence",
      NULL},
-    {"exclude", 0, OPT_EXCLUDE, OPTARG_FILE, "PATTERN", NULL, CK, "skip matching paths",
+    {"exclude", 0, OPT_EXCLUDE, OPTARG_FILE, "PATTERN", NULL, CK | IN_AUDIT, "skip matching paths",
      "skip files and directories matching the glob (repeatable)", NULL},
     {"force-exclude", 0, OPT_FORCE_EXCLUDE, OPTARG_NONE, NULL, NULL, CK, "exclude named files too",
      "apply --exclude to files named on the command line too (for pre-commit)", NULL},
@@ -128,6 +129,26 @@ const CliOpt CLI_OPTS[] = {
      NULL},
     {"force", 0, OPT_FORCE, OPTARG_NONE, NULL, NULL, IN_HOOK, "replace an existing hook",
      "install-hook: replace an existing pre-commit hook", NULL},
+    {"url", 0, OPT_URL, OPTARG_VALUE, "URL", NULL, IN_AUDIT, "the server to audit",
+     "the server: redis://[user[:password]@]host[:port][/db], or unix:///path/redis.sock "
+     "(password also from REDISLINT_REDIS_PASSWORD; never printed); a cluster node audits every "
+     "primary",
+     "rediss:// needs a hiredis with TLS; Debian 12's hiredis 0.14 has none."},
+    {"format", 0, OPT_AUDIT_FORMAT, OPTARG_CHOICE, "FORMAT", "text json sarif html", IN_AUDIT,
+     "report format",
+     "audit: text (default, a table per key template), json, sarif (the static findings with "
+     "the measured numbers) or html (one self-contained page with a chart)",
+     NULL},
+    {"match", 0, OPT_MATCH, OPTARG_VALUE, "PATTERN", NULL, IN_AUDIT, "only keys matching",
+     "audit only the keys matching the SCAN MATCH glob", NULL},
+    {"sample", 0, OPT_SAMPLE, OPTARG_VALUE, "N", NULL, IN_AUDIT, "stop after N keys per node",
+     "read at most N keys per node and estimate the totals from DBSIZE (marked ~)", NULL},
+    {"rate", 0, OPT_RATE, OPTARG_VALUE, "N", NULL, IN_AUDIT, "at most N commands per second",
+     "send at most N commands per second to each node (default: no cap)", NULL},
+    {"count", 0, OPT_SCAN_COUNT, OPTARG_VALUE, "N", NULL, IN_AUDIT, "SCAN COUNT hint",
+     "the SCAN COUNT hint, keys per batch (default 1000)", NULL},
+    {"timeout", 0, OPT_TIMEOUT, OPTARG_VALUE, "MS", NULL, IN_AUDIT, "connect and reply timeout",
+     "milliseconds to wait for a connection and for each reply (default 5000)", NULL},
 };
 const size_t CLI_NOPTS = sizeof CLI_OPTS / sizeof *CLI_OPTS;
 
@@ -206,36 +227,67 @@ static void man_text(FILE *out, const char *s) {
   }
 }
 
+static void man_entry(FILE *out, const CliOpt *o) {
+  fputs(o->short_name || o->metavar ? ".TP\n.BR " : ".TP\n.B ", out);
+  if (o->short_name) fprintf(out, "\\-%c \", \" ", o->short_name);
+  fputs("\\-\\-", out);
+  man_text(out, o->name);
+  if (o->metavar) {
+    fputs(" \" \" \\fI", out);
+    man_text(out, o->metavar);
+    fputs("\\fR", out);
+  }
+  fputc('\n', out);
+  /* the help text is a phrase: start it with a capital, end it with a stop */
+  char first[2] = {o->help[0] >= 'a' && o->help[0] <= 'z' ? (char)(o->help[0] - 32) : o->help[0], 0};
+  man_text(out, first);
+  man_text(out, o->help + 1);
+  fputs(".", out);
+  if (o->more) {
+    fputc(' ', out);
+    man_text(out, o->more);
+  }
+  fputc('\n', out);
+}
+
 void cli_opts_man(FILE *out) {
+  const unsigned main_in = IN_CHECK | IN_CALLS;
+  for (size_t i = 0; i < CLI_NOPTS; i++)
+    if (CLI_OPTS[i].in & main_in) man_entry(out, &CLI_OPTS[i]);
+  fputs(".SS \"Options of audit\"\nAs for \\fBcheck\\fR:", out);
+  const char *sep = " ";
   for (size_t i = 0; i < CLI_NOPTS; i++) {
     const CliOpt *o = &CLI_OPTS[i];
-    if (!(o->in & (IN_CHECK | IN_CALLS))) continue;
-    fputs(o->short_name || o->metavar ? ".TP\n.BR " : ".TP\n.B ", out);
-    if (o->short_name) fprintf(out, "\\-%c \", \" ", o->short_name);
-    fputs("\\-\\-", out);
+    if (!(o->in & IN_AUDIT) || !(o->in & main_in)) continue;
+    fprintf(out, "%s\\fB\\-\\-", sep);
     man_text(out, o->name);
-    if (o->metavar) {
-      fputs(" \" \" \\fI", out);
-      man_text(out, o->metavar);
-      fputs("\\fR", out);
-    }
-    fputc('\n', out);
-    /* the help text is a phrase: start it with a capital, end it with a stop */
-    char first[2] = {o->help[0] >= 'a' && o->help[0] <= 'z' ? (char)(o->help[0] - 32) : o->help[0], 0};
-    man_text(out, first);
-    man_text(out, o->help + 1);
-    fputs(".", out);
-    if (o->more) {
-      fputc(' ', out);
-      man_text(out, o->more);
-    }
-    fputc('\n', out);
+    fputs("\\fR", out);
+    sep = ", ";
   }
+  fputs(". And:\n", out);
+  for (size_t i = 0; i < CLI_NOPTS; i++)
+    if ((CLI_OPTS[i].in & IN_AUDIT) && !(CLI_OPTS[i].in & main_in)) man_entry(out, &CLI_OPTS[i]);
 }
 
 /* ---- completions ------------------------------------------------------ */
 
+/* The subcommands that take options, with their IN_* bit. */
+static const struct {
+  const char *cmd;
+  unsigned in;
+} SUBS[] = {{"check", IN_CHECK}, {"config", IN_CONFIG},      {"calls", IN_CALLS},
+            {"keys", IN_KEYS},   {"install-hook", IN_HOOK}, {"audit", IN_AUDIT}};
+enum { NSUBS = sizeof SUBS / sizeof *SUBS };
+
 static const char RULES_CMD[] = "redislint rules 2>/dev/null | awk 'NR>1 {print $1, $2}'";
+
+/* The first entry with the same long name as entry i (names repeat across
+   subcommands: check's --format and audit's). */
+static size_t first_named(size_t i) {
+  for (size_t k = 0; k < i; k++)
+    if (!strcmp(CLI_OPTS[k].name, CLI_OPTS[i].name)) return k;
+  return i;
+}
 
 static void bash_words(FILE *out, unsigned in) {
   for (size_t i = 0; i < CLI_NOPTS; i++)
@@ -256,13 +308,32 @@ static void completion_bash(FILE *out) {
   fputs("--version --help\" -- \"$cur\"))\n    return\n  fi\n  case $prev in\n", out);
   for (size_t i = 0; i < CLI_NOPTS; i++) {
     const CliOpt *o = &CLI_OPTS[i];
-    if (o->arg == OPTARG_NONE) continue;
+    if (o->arg == OPTARG_NONE || first_named(i) != i) continue; /* one case per name */
     fprintf(out, "    ");
     if (o->short_name) fprintf(out, "-%c|", o->short_name);
     fprintf(out, "--%s) ", o->name);
     switch (o->arg) {
     case OPTARG_FILE: fputs("COMPREPLY=($(compgen -f -- \"$cur\"))", out); break;
-    case OPTARG_CHOICE: fprintf(out, "COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))", o->choices); break;
+    case OPTARG_CHOICE: { /* every subcommand's choices for this name, once each */
+      char words[256] = "";
+      for (size_t k = i; k < CLI_NOPTS; k++) {
+        if (strcmp(CLI_OPTS[k].name, o->name) || !CLI_OPTS[k].choices) continue;
+        for (const char *w = CLI_OPTS[k].choices; *w;) {
+          size_t n = strcspn(w, " ");
+          char one[32], padded[40], have[260];
+          snprintf(one, sizeof one, "%.*s", (int)n, w);
+          snprintf(padded, sizeof padded, " %s ", one);
+          snprintf(have, sizeof have, " %s ", words);
+          if (!strstr(have, padded))
+            snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s",
+                     *words ? " " : "", one);
+          w += n;
+          while (*w == ' ') w++;
+        }
+      }
+      fprintf(out, "COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))", words);
+      break;
+    }
     case OPTARG_RULES: fprintf(out, "COMPREPLY=($(compgen -W \"$(%s)\" -- \"$cur\"))", RULES_CMD); break;
     case OPTARG_REV:
       fputs("COMPREPLY=($(compgen -W \"$(git for-each-ref --format='%(refname:short)' "
@@ -279,10 +350,7 @@ static void completion_bash(FILE *out) {
         "  if [[ $cur == -* ]]; then\n"
         "    case ${COMP_WORDS[1]} in\n",
         out);
-  static const struct { const char *cmd; unsigned in; } SUBS[] = {
-      {"check", IN_CHECK}, {"config", IN_CONFIG}, {"calls", IN_CALLS}, {"keys", IN_KEYS},
-      {"install-hook", IN_HOOK}};
-  for (size_t s = 0; s < sizeof SUBS / sizeof *SUBS; s++) {
+  for (size_t s = 0; s < NSUBS; s++) {
     fprintf(out, "      %s) COMPREPLY=($(compgen -W \"", SUBS[s].cmd);
     bash_words(out, SUBS[s].in);
     fputs("\" -- \"$cur\")) ;;\n", out);
@@ -357,10 +425,7 @@ static void completion_zsh(FILE *out) {
         "    rule) _redislint_rules ;;\n"
         "    completions) _values 'shell' bash zsh fish ;;\n",
         out);
-  static const struct { const char *cmd; unsigned in; } SUBS[] = {
-      {"check", IN_CHECK}, {"config", IN_CONFIG}, {"calls", IN_CALLS}, {"keys", IN_KEYS},
-      {"install-hook", IN_HOOK}};
-  for (size_t s = 0; s < sizeof SUBS / sizeof *SUBS; s++) {
+  for (size_t s = 0; s < NSUBS; s++) {
     fprintf(out, "    %s)\n", SUBS[s].cmd);
     zsh_args(out, SUBS[s].in);
     fputs("      ;;\n", out);
@@ -393,14 +458,11 @@ static void completion_fish(FILE *out) {
         "complete -c redislint -n \"__fish_seen_subcommand_from rule\" -f -a \"(redislint rules 2>/dev/null | awk 'NR>1 {print \\$1}')\"\n"
         "complete -c redislint -n \"__fish_seen_subcommand_from completions\" -f -a 'bash zsh fish'\n",
         out);
-  static const struct { const char *cmd; unsigned bit; } SUBS[] = {
-      {"check", IN_CHECK}, {"config", IN_CONFIG}, {"calls", IN_CALLS}, {"keys", IN_KEYS},
-      {"install-hook", IN_HOOK}};
   for (size_t i = 0; i < CLI_NOPTS; i++) {
     const CliOpt *o = &CLI_OPTS[i];
     fputs("complete -c redislint -n \"__fish_seen_subcommand_from", out);
-    for (size_t s = 0; s < sizeof SUBS / sizeof *SUBS; s++)
-      if (o->in & SUBS[s].bit) fprintf(out, " %s", SUBS[s].cmd);
+    for (size_t s = 0; s < NSUBS; s++)
+      if (o->in & SUBS[s].in) fprintf(out, " %s", SUBS[s].cmd);
     fputc('"', out);
     if (o->short_name) fprintf(out, " -s %c", o->short_name);
     fprintf(out, " -l %s", o->name);

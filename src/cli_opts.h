@@ -18,7 +18,8 @@ enum {
   OPT_UNSAFE_FIXES, OPT_DIFF, OPT_SHOW_FIXES, OPT_INCLUDE_SUPPRESSED, OPT_BASELINE,
   OPT_WRITE_BASELINE, OPT_REDIS_CONF, OPT_CONFIG, OPT_ISOLATED, OPT_TARGET_REDIS,
   OPT_NO_PROJECT, OPT_FIX_ONLY, OPT_EXIT_NONZERO_ON_FIX, OPT_EXTEND_SELECT, OPT_DIFF_BASE,
-  OPT_UNRESOLVED, OPT_FORCE
+  OPT_UNRESOLVED, OPT_FORCE, OPT_URL, OPT_MATCH, OPT_SAMPLE, OPT_RATE, OPT_SCAN_COUNT,
+  OPT_TIMEOUT, OPT_AUDIT_FORMAT
 };
 
 /* What an option's value is, for completions. */
@@ -32,7 +33,7 @@ typedef enum {
 } OptArg;
 
 /* The subcommands an option belongs to (bits). */
-enum { IN_CHECK = 1, IN_CALLS = 2, IN_KEYS = 4, IN_CONFIG = 8, IN_HOOK = 16 };
+enum { IN_CHECK = 1, IN_CALLS = 2, IN_KEYS = 4, IN_CONFIG = 8, IN_HOOK = 16, IN_AUDIT = 32 };
 
 typedef struct CliOpt {
   const char *name;    /* long name, without "--" */

@@ -109,21 +109,28 @@ static void test_written_when_untouched(void **state) {
   unlink(path);
 }
 
+/* Writes `text` (two deprecated HMSETs) to a fresh file and lints it. */
+static void lint_two_hmsets(char *path, size_t size, const char *text, Options *opt, FileList *fl,
+                            LintRun *run) {
+  write_file(tmp_path(path, size), text);
+  options_defaults(opt);
+  filelist_push(fl, path);
+  assert_int_equal(lint_run(run, fl, opt, NULL, 0, NULL), 0);
+  assert_int_equal(run->nfindings, 2);
+}
+
 /* A rule whose fix breaks the file, or leaves its finding, is a bug: the
  * fix is dropped, reported, and the file keeps its other fixes. The run's
  * first fix is doctored to simulate such a rule. */
 static void run_doctored(const char *edit_text, const char *why, bool *file_fixed) {
   char path[4096];
-  write_file(tmp_path(path, sizeof path),
-             "import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset(\"a\", {\"x\": 1})\n"
-             "r.hmset(\"b\", {\"y\": 2})\n");
   Options opt;
-  options_defaults(&opt);
   FileList fl = {0};
-  filelist_push(&fl, path);
   LintRun run;
-  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
-  assert_int_equal(run.nfindings, 2);
+  lint_two_hmsets(path, sizeof path,
+                  "import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset(\"a\", {\"x\": 1})\n"
+                  "r.hmset(\"b\", {\"y\": 2})\n",
+                  &opt, &fl, &run);
   Finding *f = &run.files[0].findings[0]; /* RL310 on line 3 */
   assert_true(f->fix.nedits >= 1);
   f->fix.edits[0].text = edit_text;
@@ -162,16 +169,13 @@ static void test_fix_leaving_its_finding(void **state) {
 static void test_fix_unencodable(void **state) {
   (void)state;
   char path[4096];
-  write_file(tmp_path(path, sizeof path),
-             "# -*- coding: latin-1 -*-\nimport redis\nr = redis.Redis(socket_timeout=5)\n"
-             "r.hmset(\"a\", {\"x\": 1})\nr.hmset(\"caf\xE9\", {\"y\": 2})\n");
   Options opt;
-  options_defaults(&opt);
   FileList fl = {0};
-  filelist_push(&fl, path);
   LintRun run;
-  assert_int_equal(lint_run(&run, &fl, &opt, NULL, 0, NULL), 0);
-  assert_int_equal(run.nfindings, 2);
+  lint_two_hmsets(path, sizeof path,
+                  "# -*- coding: latin-1 -*-\nimport redis\nr = redis.Redis(socket_timeout=5)\n"
+                  "r.hmset(\"a\", {\"x\": 1})\nr.hmset(\"caf\xE9\", {\"y\": 2})\n",
+                  &opt, &fl, &run);
   Finding *f = &run.files[0].findings[0]; /* RL310 on line 4 */
   assert_true(f->fix.nedits >= 1);
   f->fix.edits[0].text = "hset\xC5\x81"; /* Ł: not in Latin-1 */
