@@ -44,7 +44,7 @@ for i in range(n(5000)):  # a list that only grows (RL203)
     cmd("RPUSH", "events", json.dumps({"type": "view", "n": i}))
 for i in range(n(2000)):  # a stream without a cap (RL204)
     cmd("XADD", "stream:events", "*", "type", "view", "n", i)
-for sid in range(n(60000)):  # sessions with a TTL
+for sid in range(n(62500)):  # sessions with a TTL
     cmd("SET", f"session:{sid:08x}", "payload-" + "y" * 40, "EX", 3600)
 for i in range(n(5000)):  # written by code outside these paths
     cmd("SET", f"legacy:{i}", "old")
