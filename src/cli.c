@@ -53,6 +53,7 @@ typedef struct Cli {
   const char *config_path; /* --config */
   bool isolated;           /* --isolated */
   bool no_project;         /* --no-project */
+  bool no_cache;           /* --no-cache */
   Config cfg;
   bool exit_zero;
   /* audit */
@@ -344,6 +345,7 @@ static int parse_check(Cli *cli, int argc, char **argv, unsigned in) {
     case OPT_CONFIG: cli->config_path = optarg; break;
     case OPT_ISOLATED: cli->isolated = true; break;
     case OPT_NO_PROJECT: cli->no_project = true; break;
+    case OPT_NO_CACHE: cli->no_cache = true; break;
     case OPT_TARGET_REDIS:
       if ((cli->opt.target_redis = config_redis_version(optarg)) <= 0) {
         usage_error("--target-redis-version needs a Redis version like 7.2, not '%s'", optarg);
@@ -613,6 +615,7 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
   o.stdin_is_text = doc_buf != NULL; /* an editor's buffer: decoded already */
   Project pj = {0};
   FileList context = {0};
+  char *cache_dir = NULL;
   if (whole_project) {
     const char *def = ".";
     const char *const *args = (const char *const *)argv + optind;
@@ -625,6 +628,17 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
                    cli ? cli->exclude : NULL, cli ? cli->nexclude : 0, &pj, &context);
     o.project = &pj;
     o.context = &context;
+    /* the result cache lives at the project root unless configured elsewhere */
+    if (!(cli && cli->no_cache) && pj.nroots == 1) {
+      if (cli && cli->cfg.cache_dir) {
+        o.cache_dir = cache_dir = xstrdup(cli->cfg.cache_dir);
+      } else {
+        size_t n = strlen(pj.roots[0]) + sizeof "/.redislint_cache";
+        cache_dir = xmalloc(n);
+        snprintf(cache_dir, n, "%s/.redislint_cache", pj.roots[0]);
+        o.cache_dir = cache_dir;
+      }
+    }
   }
   lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
   if (cli && cli->fixing) {
@@ -640,6 +654,7 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
   filelist_free(&files);
   filelist_free(&context);
   project_free(&pj);
+  free(cache_dir);
   free(stdin_buf);
   return 0;
 }

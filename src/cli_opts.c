@@ -94,6 +94,11 @@ const CliOpt CLI_OPTS[] = {
      "built in another module are known; findings are reported for the named paths only",
      "A file gets the same findings alone as in a run on its whole project. The root is never / "
      "or $HOME."},
+    {"no-cache", 0, OPT_NO_CACHE, OPTARG_NONE, NULL, NULL, CK | IN_AUDIT,
+     "do not read or write the result cache",
+     "do not read or write the result cache (.redislint_cache at the project root, or the "
+     "configuration's cache-dir), which spares unchanged files the parse and the rules",
+     NULL},
     {"target-redis-version", 0, OPT_TARGET_REDIS, OPTARG_VALUE, "V", NULL, CK,
      "the Redis server the code runs against",
      "the Redis server the code runs against (7.2, 6.0): no advice that needs a newer server "

@@ -22,7 +22,7 @@
 static const char *const TOP_KEYS[] = {"select", "ignore", "extend-select", "per-file-ignores",
                                        "exclude", "severity", "cluster", "redis-py-version",
                                        "redis-conf", "noqa", "options", "target-redis-version",
-                                       "$schema"};
+                                       "cache-dir", "$schema"};
 
 typedef struct OptKey {
   const char *name;
@@ -233,16 +233,19 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
       } else {
         cfg->target_redis = v;
       }
-    } else if (!strcmp(k, "redis-conf")) {
-      if (!cJSON_IsString(it)) {
-        bad(d, cfg, "`redis-conf` must be a path%s%s", "", NULL);
+    } else if (!strcmp(k, "redis-conf") || !strcmp(k, "cache-dir")) {
+      if (!cJSON_IsString(it) || !*it->valuestring) {
+        bad(d, cfg, "`%s` must be a path%s", k, "");
         ok = false;
-      } else {
+      } else { /* resolved against the configuration file's directory */
         const char *p = it->valuestring;
         size_t n = strlen(dir) + strlen(p) + 2;
-        cfg->redis_conf = xmalloc(n);
-        if (p[0] == '/' || !*dir) snprintf(cfg->redis_conf, n, "%s", p);
-        else snprintf(cfg->redis_conf, n, "%s/%s", dir, p);
+        char *full = xmalloc(n);
+        if (p[0] == '/' || !*dir) snprintf(full, n, "%s", p);
+        else snprintf(full, n, "%s/%s", dir, p);
+        char **slot = !strcmp(k, "cache-dir") ? &cfg->cache_dir : &cfg->redis_conf;
+        free(*slot);
+        *slot = full;
       }
     } else if (!strcmp(k, "options")) {
       cJSON *e;
@@ -457,6 +460,7 @@ void config_free(Config *cfg) {
   for (size_t i = 0; i < cfg->ncache_keys; i++) free(cfg->cache_keys[i]);
   free(cfg->redis_py_version);
   free(cfg->redis_conf);
+  free(cfg->cache_dir);
   memset(cfg, 0, sizeof *cfg);
 }
 
@@ -486,6 +490,8 @@ void config_print(FILE *out, const Config *cfg, const Options *opt) {
     cJSON_AddStringToObject(root, "target-redis-version", "current");
   }
   cJSON_AddBoolToObject(root, "noqa", opt->bare_noqa);
+  cJSON_AddStringToObject(root, "cache-dir",
+                          cfg->cache_dir ? cfg->cache_dir : ".redislint_cache at the project root");
   if (opt->pyver_set) cJSON_AddStringToObject(root, "redis-py-version", opt->pyver.source);
   else cJSON_AddStringToObject(root, "redis-py-version", "from the project's dependency files");
   cJSON *o = cJSON_AddObjectToObject(root, "options");

@@ -10,7 +10,7 @@
  *    "exclude": ["migrations/", "*_pb2.py"],
  *    "severity": {"RL303": "warning"},
  *    "cluster": false, "redis-py-version": "5.0.8", "redis-conf": "deploy/redis.conf",
- *    "target-redis-version": "6.0",
+ *    "target-redis-version": "6.0", "cache-dir": ".redislint_cache",
  *    "noqa": false,
  *    "options": {"default-ttl": 3600, "lock-ttl": 30, "socket-timeout": 5,
  *                "block-timeout": 5, "hash-max-listpack-entries": 512,
@@ -55,6 +55,7 @@ typedef struct Config {
   char *cache_keys[CONFIG_MAX_LIST];  /* options.cache-keys */
   size_t ncache_keys;
   char *redis_py_version, *redis_conf;
+  char *cache_dir;            /* "cache-dir", resolved against the file's dir; NULL absent */
   int target_redis;           /* "target-redis-version": major*100+minor, 0 absent */ /* redis_conf resolved against the file's dir */
   int cluster;                /* -1 absent, 0, 1 */
   int noqa;                   /* -1 absent, 0, 1: honour a bare `# noqa` */

@@ -14,4 +14,9 @@ bool fs_is_repo_root(const char *dir);
  * is not a regular file or holds more than max bytes (errno says why:
  * EFBIG for the size). */
 char *fs_read(const char *path, size_t max, size_t *len);
+/* Writes data to path atomically: a temporary file in the same directory,
+ * flushed to disk, renamed over path; a reader sees the old content or the
+ * new, never a torn one, and a full disk leaves the old file as it was.
+ * 0, or -1 with errno set (the temporary file removed). */
+int fs_write_atomic(const char *path, const void *data, size_t len);
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "index.h"
 #include "project.h"
 #include "model.h"
@@ -41,6 +42,13 @@ typedef struct FileWork {
   bool context;    /* a file of the project that was not named: read for the index and
                       the project rules, never reported (project.h); no syntax
                       warnings, no suppressions */
+  /* result cache (cache.h) */
+  char *rel;       /* project-relative path: the entry's name; NULL without a cache */
+  uint64_t hash;   /* of the file's bytes */
+  char *pyver;     /* the redis-py verdict that applied, as the entry records it */
+  const CacheEntry *old; /* the entry of this path from the last run, if any */
+  const CacheEntry *hit; /* ... when it holds this very file: nothing to compute */
+  CacheEntry *entry;     /* what this run found, for the next run */
 } FileWork;
 
 typedef struct Run {
@@ -52,6 +60,8 @@ typedef struct Run {
   char *stdin_buf;
   size_t stdin_len;
   const char *stdin_name;
+  ResultCache *cache; /* NULL: no result cache */
+  bool lookup;        /* use its entries (false on the run that follows a stale cache) */
   atomic_size_t next;
   atomic_size_t kept; /* estimated bytes of the trees kept from pass 1 */
   size_t budget;      /* ... at most (tree_budget()) */
@@ -190,6 +200,8 @@ static bool keep_tree(Run *r, size_t source_len) {
   return false;
 }
 
+static char *pyver_key(const PyVer *v);
+
 static void job_load(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -211,9 +223,27 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   w->test_code = in_test_code(&fr->src, r->opt);
   w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
                 calls_distinctive(&fr->src);
+  if (r->cache && (w->rel = project_relative(r->opt->project, fr->src.path))) {
+    w->hash = cache_hash(fr->src.raw, fr->src.raw_len);
+    w->pyver = pyver_key(&fr->pyver);
+    w->old = cache_entry(r->cache, w->rel);
+    if (r->lookup && w->old && cache_entry_matches(w->old, w->hash, w->pyver)) {
+      w->hit = w->old; /* read and hashed: that is all this file costs */
+      if (!w->relevant && strcmp(path, "-") != 0) source_release(&fr->src);
+      return;
+    }
+  }
   if (w->relevant && keep_tree(r, fr->src.len)) w->tree = parse(p, &fr->src);
   else if (w->relevant) w->deferred = true; /* parsed when modelled, not kept */
   else if (strcmp(path, "-") != 0) source_release(&fr->src); /* pass 2 reads it again */
+}
+
+/* The redis-py verdict of a file as the cache records it (messages quote
+ * its source). Malloc'd. */
+static char *pyver_key(const PyVer *v) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%d|%lld|%s", (int)v->cls, v->below, v->source ? v->source : "");
+  return xstrdup(buf);
 }
 
 /* Reads a file released after pass 1 again (memory stays bounded by the
@@ -536,11 +566,34 @@ static void fill_use(KeyUse *u, FileResult *fr, RuleCtx *ctx, const CallSite *cs
   u->end = ts_node_end_byte(cs->node);
 }
 
+static void lint_file(Run *r, TSParser *p, size_t i);
+
+/* A file's new cache entry, added to the cache in file order after the run. */
+static void cache_entry_free_later(FileWork *w, CacheEntry *e) { w->entry = e; }
+
 static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
   if (!fr->loaded || !reload(r, i)) return;
   fr->arena = arena_new();
+  if (w->hit) { /* the results of these very bytes, against the same index */
+    cache_restore(w->hit, fr, &w->diags);
+    if (!fr->nfindings && !fr->nkeys && !fr->nsupp) source_release(&fr->src);
+    return;
+  }
+  lint_file(r, p, i);
+  /* the per-file results, before the project rules weigh them: the entry is
+     the same whether the file was named or context (both are computed) */
+  if (w->rel) cache_entry_free_later(w, cache_entry_new(w->rel, w->hash, w->pyver, fr, &w->diags,
+                                                          w->ex, w->nex));
+  if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
+    source_release(&fr->src);
+}
+
+/* The per-file pass of a file that the cache did not answer. */
+static void lint_file(Run *r, TSParser *p, size_t i) {
+  FileResult *fr = &r->out->files[i];
+  FileWork *w = &r->work[i];
   bool modelled = w->model || w->relevant || index_mentioned_in(r->index, fr->src.text, fr->src.len) ||
                   (w->module && index_called(r->index, w->module));
   bool supp = suppress_maybe(&fr->src);
@@ -549,13 +602,12 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
      * project exports, and it has no suppression comment: no rule can say
      * anything about it, so it is not even parsed (most files of a big
      * project; this is what keeps a run cheaper than parsing everything) */
-    source_release(&fr->src);
     return;
   }
   TSTree *tree = w->tree ? w->tree : parse(p, &fr->src);
   w->tree = NULL;
   TSNode root = ts_tree_root_node(tree);
-  if (ts_node_has_error(root) && !w->context) {
+  if (ts_node_has_error(root)) { /* a context file's diagnostics are dropped in finish() */
     fr->parse_errors = true;
     diags_add(&w->diags, DIAG_WARNING, fr->src.path, first_error_line(root),
               "syntax error at line %u; findings after it may be incomplete",
@@ -584,10 +636,10 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     model_free(m);
     arena_delete(scratch);
   }
-  if (supp && !w->context) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
+  /* context files too (unused: only named files apply suppressions), so that
+     the cached results of a file do not depend on how it was named */
+  if (supp) fr->nsupp = suppress_scan(fr->arena, &fr->src, tree, r->opt->bare_noqa, &fr->supp);
   ts_tree_delete(tree);
-  if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
-    source_release(&fr->src);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -666,8 +718,13 @@ static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t), const c
  * rounds, and the last model of every relevant file is kept for the rules. */
 static void build_index(Run *r) {
   for (size_t i = 0; i < r->files->len; i++) {
-    if (r->work[i].module) index_add_module(r->index, r->work[i].module);
-    index_add_defined(r->index, r->work[i].defined, r->work[i].test_code);
+    FileWork *w = &r->work[i];
+    if (w->module) index_add_module(r->index, w->module);
+    index_add_defined(r->index, w->defined, w->test_code);
+    if (w->hit) { /* what it exported last time stands: no model */
+      w->nex = cache_entry_exports(w->hit, &w->ex);
+      if (w->nex) index_set_exports(r->index, w->module, w->ex, w->nex);
+    }
   }
   for (int round = 0; round < 4; round++) {
     index_seal(r->index);
@@ -683,10 +740,16 @@ static void build_index(Run *r) {
       }
       Model *m = w->model;
       if (!m) continue;
-      Export *ex = xcalloc(model_nexports(m) + 1, sizeof(Export));
-      for (size_t k = 0; k < model_nexports(m); k++) ex[k] = *model_export(m, k);
-      changed |= index_set_exports(r->index, w->module, ex, model_nexports(m));
-      free(ex);
+      exports_free(w); /* kept (copied) for the result cache */
+      w->nex = model_nexports(m);
+      w->ex = xcalloc(w->nex + 1, sizeof(Export));
+      for (size_t k = 0; k < w->nex; k++) {
+        const Export *e = model_export(m, k);
+        w->ex[k] = *e;
+        w->ex[k].name = xstrdup(e->name);
+        w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
+      }
+      changed |= index_set_exports(r->index, w->module, w->ex, w->nex);
     }
     index_seal(r->index);
     if (!changed) break;
@@ -785,6 +848,9 @@ static void finish(Run *r) {
     else diags_move(&out->diags, &r->work[i].diags);
     out->nfindings += out->files[i].nfindings;
     free(r->work[i].module);
+    free(r->work[i].rel);
+    free(r->work[i].pyver);
+    cache_add(NULL, r->work[i].entry); /* frees one the cache did not take */
     exports_free(&r->work[i]);
     index_deps_free(&r->work[i].deps);
     if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
@@ -805,8 +871,91 @@ static int cmp_path_order(const void *a, const void *b) {
   return c ? c : (x->from < y->from ? -1 : x->from > y->from);
 }
 
-int lint_run(LintRun *self, const FileList *files, const Options *opt, char *stdin_buf,
-             size_t stdin_len, const char *stdin_name) {
+/* ---------------------------------------------------------------- cache */
+
+/* The `defined` flags of every file, production and test code apart (as
+ * index_add_defined weighs them). */
+static void defined_union(const Run *r, bool *u) {
+  memset(u, 0, 2 * INDEX_MAX_DISTINCT * sizeof(bool));
+  for (size_t i = 0; i < r->files->len; i++) {
+    if (!r->out->files[i].loaded) continue;
+    bool *half = u + (r->work[i].test_code ? INDEX_MAX_DISTINCT : 0);
+    for (size_t k = 0; k < INDEX_MAX_DISTINCT; k++) half[k] |= r->work[i].defined[k];
+  }
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* May the cached results stand? They were computed against the project
+ * index of the last run; they stand while that index is the same: every
+ * changed file exports what it exported, no file came or went (the module
+ * set), and the project defines the same Redis-only method names. Otherwise
+ * the run starts again without them. */
+static bool cache_stale(const Run *r) {
+  bool any = false;
+  for (size_t i = 0; i < r->files->len && !any; i++) any = r->work[i].hit != NULL;
+  if (!any) return false; /* nothing reused: nothing to doubt */
+  const char **now = xcalloc(r->files->len + 1, sizeof(char *));
+  size_t n = 0;
+  bool stale = false;
+  for (size_t i = 0; i < r->files->len && !stale; i++) {
+    const FileWork *w = &r->work[i];
+    if (!r->out->files[i].loaded || !w->rel) continue;
+    now[n++] = w->rel;
+    if (w->hit) continue;
+    if (!w->old) {
+      stale = true; /* a new module */
+      break;
+    }
+    Export *ox;
+    size_t on = cache_entry_exports(w->old, &ox);
+    stale = !cache_exports_equal(w->ex, w->nex, ox, on);
+    cache_exports_free(ox, on);
+  }
+  if (!stale) { /* a file of the last run that is gone */
+    qsort(now, n, sizeof(char *), cmp_str);
+    for (size_t k = 0; k < cache_npaths(r->cache) && !stale; k++) {
+      const char *p = cache_path_at(r->cache, k);
+      stale = !bsearch(&p, now, n, sizeof(char *), cmp_str);
+    }
+  }
+  if (!stale) {
+    bool u[2 * INDEX_MAX_DISTINCT], was[2 * INDEX_MAX_DISTINCT];
+    defined_union(r, u);
+    stale = !cache_defined(r->cache, was, 2 * INDEX_MAX_DISTINCT) || memcmp(u, was, sizeof u) != 0;
+  }
+  free(now);
+  return stale;
+}
+
+/* The entries of this run, in file order: kept ones for files the cache
+ * answered, new ones for the others (an editor's buffer read from stdin
+ * keeps the entry of the file on disk). */
+static void cache_write(Run *r) {
+  for (size_t i = 0; i < r->files->len; i++) {
+    FileWork *w = &r->work[i];
+    if (!w->rel) continue;
+    if (w->hit || !strcmp(r->files->paths[i], "-")) {
+      cache_keep(r->cache, w->rel);
+    } else if (w->entry) {
+      cache_add(r->cache, w->entry);
+      w->entry = NULL;
+    }
+  }
+  bool u[2 * INDEX_MAX_DISTINCT];
+  defined_union(r, u);
+  char err[512];
+  /* a cache that cannot be written (a read-only checkout) costs the next run
+     time, not correctness: not worth a warning on every run */
+  (void)cache_save(r->cache, u, 2 * INDEX_MAX_DISTINCT, err, sizeof err);
+}
+
+#define LINT_STALE 1
+
+static int lint_run_once(LintRun *self, const FileList *files, const Options *opt, char *stdin_buf,
+                         size_t stdin_len, const char *stdin_name, ResultCache *cache, bool lookup) {
   char msg[256];
   memset(self, 0, sizeof *self);
   if (model_init(msg, sizeof msg) != 0) {
@@ -852,6 +1001,8 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   r.stdin_buf = stdin_buf;
   r.stdin_len = stdin_len;
   r.stdin_name = stdin_name ? stdin_name : "<stdin>";
+  r.cache = cache;
+  r.lookup = lookup;
   self->nfiles = files->len;
   self->files = xcalloc(files->len ? files->len : 1, sizeof(FileResult));
   r.work = xcalloc(files->len ? files->len : 1, sizeof(FileWork));
@@ -872,13 +1023,25 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   run_parallel(&r, job_load, "reading");
   build_index(&r);
   index_seal(r.index);
-  run_parallel(&r, job_lint, "linting");
+  bool stale = r.cache && r.lookup && cache_stale(&r);
+  if (!stale) run_parallel(&r, job_lint, "linting");
   if (opt->progress && atomic_load(&r.shown_ms) >= 0) { /* leave the line clean */
     fputs("\r\033[K", opt->progress);
     fflush(opt->progress);
   }
   pthread_mutex_destroy(&r.out_mu);
+  if (!stale && r.cache) cache_write(&r);
   finish(&r);
+  if (stale) { /* the caller starts again without the cache's answers */
+    free(all.paths);
+    free(all.walked);
+    free(named_at);
+    free(is_named);
+    self->pyver_cache = pv;
+    index_delete(r.index);
+    free(r.work);
+    return LINT_STALE;
+  }
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
   run_project_rules(&r);
@@ -909,6 +1072,35 @@ int lint_run(LintRun *self, const FileList *files, const Options *opt, char *std
   index_delete(r.index);
   free(r.work);
   return 0;
+}
+
+/* The working directory relative to the project root ("" at the root), or
+ * the whole directory outside it: messages name paths as run from there. */
+static char *cwd_rel(const Project *pj) {
+  const char *root = pj->roots[0], *cwd = pj->cwd ? pj->cwd : "";
+  size_t n = strlen(root);
+  if (!strncmp(cwd, root, n) && (cwd[n] == '/' || !cwd[n])) return xstrdup(cwd + n + (cwd[n] == '/'));
+  return xstrdup(cwd);
+}
+
+int lint_run(LintRun *self, const FileList *files, const Options *opt, char *stdin_buf,
+             size_t stdin_len, const char *stdin_name) {
+  ResultCache *cache = NULL;
+  /* one project root (entries are named relative to it); not for `calls`
+     and not for --fix's passes over edited buffers */
+  if (opt->cache_dir && opt->project && opt->project->nroots == 1 && !opt->noverrides &&
+      !opt->list_calls && !opt->list_unresolved) {
+    char *rel = cwd_rel(opt->project);
+    cache = cache_open(opt->cache_dir, cache_options_key(opt, rel));
+    free(rel);
+  }
+  int rc = lint_run_once(self, files, opt, stdin_buf, stdin_len, stdin_name, cache, true);
+  if (rc == LINT_STALE) {
+    lint_run_free(self);
+    rc = lint_run_once(self, files, opt, stdin_buf, stdin_len, stdin_name, cache, false);
+  }
+  cache_close(cache);
+  return rc;
 }
 
 void lint_run_free(LintRun *self) {

@@ -50,6 +50,8 @@ typedef struct Options {
   PyVer pyver;
   int jobs;         /* worker threads, >= 1 */
   const struct Project *project; /* roots for module names (project.h); NULL: none */
+  const char *cache_dir; /* the result cache (cache.h); NULL: none. Every option
+                            above that changes results must be in cache_options_key */
   const struct FileList *context; /* the rest of the named files' project: read, never
                                      reported; NULL: none */
   bool list_calls;  /* record every Redis call site (redislint calls) */

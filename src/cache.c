@@ -1,0 +1,518 @@
+/* cache.c - the result cache (see cache.h), in JSON read and written with cJSON. */
+#include "cache.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "arena.h"
+#include "fsutil.h"
+#include "rule.h"
+#include "suppress.h"
+
+#define CACHE_FORMAT 1
+#define CACHE_FILE "results.json"
+#define CACHE_MAX_BYTES (512u << 20)
+
+typedef struct Slot {
+  const char *path; /* borrowed from the entry's JSON */
+  cJSON *item;
+} Slot;
+
+struct ResultCache {
+  char *dir;
+  uint64_t key;
+  cJSON *old;     /* the file read, or NULL */
+  Slot *slots;    /* its entries by path */
+  size_t nslots;
+  cJSON *entries; /* what the next file will hold */
+};
+
+/* ---- keys --------------------------------------------------------------- */
+
+uint64_t cache_hash(const void *data, size_t len) { return XXH3_64bits(data, len); }
+
+/* The hash of the running binary (Linux: /proc/self/exe), computed once: a
+ * rebuild with other rules or another grammar never reuses old results. 0
+ * when it cannot be read (then only the version tells builds apart). */
+static uint64_t binary_identity(void) {
+  static uint64_t id;
+  static bool done;
+  if (done) return id;
+  size_t len;
+  char *buf = fs_read("/proc/self/exe", 256u << 20, &len);
+  id = buf ? XXH3_64bits(buf, len) : 0;
+  free(buf);
+  done = true;
+  return id;
+}
+
+/* Every option that changes a file's results goes into the key (a new
+ * option in options.h must be added here). */
+uint64_t cache_options_key(const Options *o, const char *cwd_rel) {
+  XXH3_state_t *st = XXH3_createState();
+  XXH3_64bits_reset(st);
+#define PUT(x) XXH3_64bits_update(st, &(x), sizeof(x))
+#define PUTS(s) XXH3_64bits_update(st, (s) ? (s) : "", (s) ? strlen(s) + 1 : 1)
+  int format = CACHE_FORMAT;
+  PUT(format);
+  PUTS(REDISLINT_VERSION);
+  uint64_t exe = binary_identity(); /* a rebuilt binary may have other rules */
+  PUT(exe);
+  PUTS(cwd_rel);
+  PUT(o->th);
+  size_t n = rules_count();
+  for (size_t i = 0; i < n; i++) PUT(o->enabled[i]);
+  PUT(o->default_ttl);
+  PUT(o->lock_ttl);
+  PUT(o->socket_timeout);
+  PUT(o->block_timeout);
+  PUT(o->cluster);
+  for (size_t i = 0; i < o->ntest_globs; i++) PUTS(o->test_globs[i]);
+  PUTS("|");
+  for (size_t i = 0; i < o->ncache_globs; i++) PUTS(o->cache_globs[i]);
+  PUT(o->target_redis);
+  PUT(o->bare_noqa);
+  PUT(o->pyver_set);
+  if (o->pyver_set) PUTS(o->pyver.source);
+  PUT(o->list_calls);
+  PUT(o->list_unresolved);
+#undef PUT
+#undef PUTS
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+static void hex64(uint64_t v, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)v); }
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int slot_cmp(const void *a, const void *b) {
+  return strcmp(((const Slot *)a)->path, ((const Slot *)b)->path);
+}
+
+ResultCache *cache_open(const char *dir, uint64_t key) {
+  ResultCache *c = xcalloc(1, sizeof *c);
+  c->dir = xstrdup(dir);
+  c->key = key;
+  c->entries = cJSON_CreateArray();
+  size_t n = strlen(dir) + sizeof CACHE_FILE + 2, len;
+  char *path = xmalloc(n);
+  snprintf(path, n, "%s/%s", dir, CACHE_FILE);
+  char *buf = fs_read(path, CACHE_MAX_BYTES, &len);
+  free(path);
+  if (!buf) return c;
+  cJSON *root = cJSON_ParseWithLength(buf, len);
+  free(buf);
+  char want[17];
+  hex64(key, want);
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "key");
+  cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
+  if (!cJSON_IsString(k) || strcmp(k->valuestring, want) || !cJSON_IsArray(entries)) {
+    cJSON_Delete(root);
+    return c;
+  }
+  c->old = root;
+  size_t cap = (size_t)cJSON_GetArraySize(entries);
+  c->slots = xcalloc(cap ? cap : 1, sizeof(Slot));
+  cJSON *e;
+  cJSON_ArrayForEach(e, entries) {
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
+    if (cJSON_IsString(p) && c->nslots < cap) c->slots[c->nslots++] = (Slot){p->valuestring, e};
+  }
+  if (c->nslots > 1) qsort(c->slots, c->nslots, sizeof(Slot), slot_cmp);
+  return c;
+}
+
+void cache_close(ResultCache *c) {
+  if (!c) return;
+  cJSON_Delete(c->old);
+  cJSON_Delete(c->entries);
+  free(c->slots);
+  free(c->dir);
+  free(c);
+}
+
+const CacheEntry *cache_entry(const ResultCache *c, const char *path) {
+  if (!c || !c->nslots) return NULL;
+  Slot key = {path, NULL};
+  const Slot *s = bsearch(&key, c->slots, c->nslots, sizeof(Slot), slot_cmp);
+  return s ? (const CacheEntry *)s->item : NULL;
+}
+
+size_t cache_npaths(const ResultCache *c) { return c ? c->nslots : 0; }
+const char *cache_path_at(const ResultCache *c, size_t i) { return c->slots[i].path; }
+
+static const cJSON *get(const CacheEntry *e, const char *name) {
+  return cJSON_GetObjectItemCaseSensitive((const cJSON *)e, name);
+}
+
+static const char *str_or_null(const cJSON *j) {
+  return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+static long long num(const cJSON *j) { return cJSON_IsNumber(j) ? (long long)j->valuedouble : 0; }
+
+bool cache_entry_matches(const CacheEntry *e, uint64_t hash, const char *pyver) {
+  char h[17];
+  hex64(hash, h);
+  const char *eh = str_or_null(get(e, "hash")), *ep = str_or_null(get(e, "pyver"));
+  return eh && ep && !strcmp(eh, h) && !strcmp(ep, pyver ? pyver : "");
+}
+
+bool cache_defined(const ResultCache *c, bool *defined, size_t n) {
+  const char *d = c && c->old ? str_or_null(cJSON_GetObjectItemCaseSensitive(c->old, "defined")) : NULL;
+  if (!d || strlen(d) != n) return false;
+  for (size_t i = 0; i < n; i++) defined[i] = d[i] == '1';
+  return true;
+}
+
+/* ---- exports ------------------------------------------------------------ */
+
+static cJSON *export_json(const Export *x) {
+  const Value *v = &x->value;
+  cJSON *a = cJSON_CreateArray();
+  cJSON_AddItemToArray(a, cJSON_CreateString(x->name));
+  cJSON_AddItemToArray(a, x->base ? cJSON_CreateString(x->base) : cJSON_CreateNull());
+  const double f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
+                      v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
+                      v->standalone, v->fresh};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
+  return a;
+}
+
+static bool export_from(const cJSON *a, Export *x) {
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 14) return false;
+  const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
+  if (!name) return false;
+  long long f[12];
+  for (int i = 0; i < 12; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
+  memset(x, 0, sizeof *x);
+  x->name = xstrdup(name);
+  const char *base = str_or_null(cJSON_GetArrayItem(a, 1));
+  x->base = base ? xstrdup(base) : NULL;
+  Value *v = &x->value;
+  v->kind = (uint8_t)f[0];
+  v->makes = (uint8_t)f[1];
+  v->via_property = f[2];
+  v->is_async = f[3];
+  v->cluster = f[4];
+  v->decode = (uint8_t)f[5];
+  v->inferred = f[6];
+  v->ctor_start = (uint32_t)f[7];
+  v->ctor_end = (uint32_t)f[8];
+  v->cls = (int16_t)f[9];
+  v->standalone = f[10];
+  v->fresh = f[11];
+  return true;
+}
+
+size_t cache_entry_exports(const CacheEntry *e, Export **out) {
+  const cJSON *arr = get(e, "exports");
+  size_t n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0, k = 0;
+  *out = xcalloc(n + 1, sizeof(Export));
+  const cJSON *a;
+  cJSON_ArrayForEach(a, arr) if (export_from(a, &(*out)[k])) k++;
+  return k;
+}
+
+void cache_exports_free(Export *ex, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free((char *)ex[i].name);
+    free((char *)ex[i].base);
+  }
+  free(ex);
+}
+
+bool cache_exports_equal(const Export *a, size_t na, const Export *b, size_t nb) {
+  if (na != nb) return false;
+  for (size_t i = 0; i < na; i++) {
+    cJSON *x = export_json(&a[i]), *y = export_json(&b[i]);
+    bool same = cJSON_Compare(x, y, true);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    if (!same) return false;
+  }
+  return true;
+}
+
+/* ---- a file's results ---------------------------------------------------- */
+
+static cJSON *str_json(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
+
+static cJSON *finding_json(const Finding *f) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "r", f->rule ? f->rule->code : "");
+  cJSON_AddNumberToObject(o, "v", f->severity);
+  cJSON_AddNumberToObject(o, "s", f->start);
+  cJSON_AddNumberToObject(o, "e", f->end);
+  cJSON_AddItemToObject(o, "m", str_json(f->message));
+  cJSON_AddItemToObject(o, "k", str_json(f->key));
+  cJSON *fx = cJSON_AddObjectToObject(o, "f");
+  cJSON_AddItemToObject(fx, "t", str_json(f->fix.title));
+  cJSON_AddNumberToObject(fx, "a", f->fix.applicability);
+  cJSON *ed = cJSON_AddArrayToObject(fx, "x");
+  for (size_t i = 0; i < f->fix.nedits; i++) {
+    cJSON *x = cJSON_CreateArray();
+    cJSON_AddItemToArray(x, cJSON_CreateNumber(f->fix.edits[i].start));
+    cJSON_AddItemToArray(x, cJSON_CreateNumber(f->fix.edits[i].end));
+    cJSON_AddItemToArray(x, str_json(f->fix.edits[i].text));
+    cJSON_AddItemToArray(ed, x);
+  }
+  cJSON *rel = cJSON_AddArrayToObject(o, "l");
+  for (size_t i = 0; i < f->nrelated; i++) {
+    const Related *r = &f->related[i];
+    cJSON *x = cJSON_CreateArray();
+    cJSON_AddItemToArray(x, str_json(r->path));
+    cJSON_AddItemToArray(x, cJSON_CreateNumber(r->start));
+    cJSON_AddItemToArray(x, cJSON_CreateNumber(r->end));
+    cJSON_AddItemToArray(x, str_json(r->message));
+    cJSON_AddItemToArray(rel, x);
+  }
+  return o;
+}
+
+static const char *astr(Arena *a, const cJSON *j) {
+  const char *s = str_or_null(j);
+  return s ? arena_strdup(a, s) : NULL;
+}
+
+static bool finding_from(Arena *a, const cJSON *o, Finding *f) {
+  const char *code = str_or_null(cJSON_GetObjectItemCaseSensitive(o, "r"));
+  const Rule *rule = code ? rules_find(code) : NULL;
+  if (!rule) return false;
+  memset(f, 0, sizeof *f);
+  f->rule = rule;
+  f->severity = (Severity)num(cJSON_GetObjectItemCaseSensitive(o, "v"));
+  f->start = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "s"));
+  f->end = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "e"));
+  f->message = astr(a, cJSON_GetObjectItemCaseSensitive(o, "m"));
+  f->key = astr(a, cJSON_GetObjectItemCaseSensitive(o, "k"));
+  const cJSON *fx = cJSON_GetObjectItemCaseSensitive(o, "f");
+  f->fix.title = astr(a, cJSON_GetObjectItemCaseSensitive(fx, "t"));
+  f->fix.applicability = (Applicability)num(cJSON_GetObjectItemCaseSensitive(fx, "a"));
+  const cJSON *ed = cJSON_GetObjectItemCaseSensitive(fx, "x");
+  size_t ne = cJSON_IsArray(ed) ? (size_t)cJSON_GetArraySize(ed) : 0;
+  if (ne) {
+    f->fix.edits = arena_alloc(a, ne * sizeof(Edit));
+    const cJSON *x;
+    cJSON_ArrayForEach(x, ed) {
+      Edit *e = &f->fix.edits[f->fix.nedits++];
+      e->start = (uint32_t)num(cJSON_GetArrayItem(x, 0));
+      e->end = (uint32_t)num(cJSON_GetArrayItem(x, 1));
+      e->text = astr(a, cJSON_GetArrayItem(x, 2));
+      if (!e->text) e->text = "";
+    }
+  }
+  const cJSON *rel = cJSON_GetObjectItemCaseSensitive(o, "l");
+  size_t nr = cJSON_IsArray(rel) ? (size_t)cJSON_GetArraySize(rel) : 0;
+  if (nr) {
+    f->related = arena_alloc(a, nr * sizeof(Related));
+    const cJSON *x;
+    cJSON_ArrayForEach(x, rel) {
+      Related *r = &f->related[f->nrelated++];
+      r->path = astr(a, cJSON_GetArrayItem(x, 0));
+      r->start = (uint32_t)num(cJSON_GetArrayItem(x, 1));
+      r->end = (uint32_t)num(cJSON_GetArrayItem(x, 2));
+      r->message = astr(a, cJSON_GetArrayItem(x, 3));
+    }
+  }
+  return true;
+}
+
+static cJSON *keyuse_json(const KeyUse *u) {
+  cJSON *a = cJSON_CreateArray();
+  cJSON_AddItemToArray(a, str_json(u->key));
+  cJSON_AddItemToArray(a, str_json(u->method));
+  cJSON_AddItemToArray(a, str_json(u->command));
+  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->cmd_flags));
+  cJSON_AddItemToArray(a, str_json(u->func));
+  cJSON_AddItemToArray(a, str_json(u->ttl));
+  cJSON_AddItemToArray(a, str_json(u->recv));
+  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->start));
+  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->end));
+  return a;
+}
+
+static void keyuse_from(Arena *a, const cJSON *j, KeyUse *u) {
+  u->key = astr(a, cJSON_GetArrayItem(j, 0));
+  u->method = astr(a, cJSON_GetArrayItem(j, 1));
+  u->command = astr(a, cJSON_GetArrayItem(j, 2));
+  u->cmd_flags = (uint32_t)num(cJSON_GetArrayItem(j, 3));
+  u->func = astr(a, cJSON_GetArrayItem(j, 4));
+  u->ttl = astr(a, cJSON_GetArrayItem(j, 5));
+  u->recv = astr(a, cJSON_GetArrayItem(j, 6));
+  u->start = (uint32_t)num(cJSON_GetArrayItem(j, 7));
+  u->end = (uint32_t)num(cJSON_GetArrayItem(j, 8));
+  if (!u->key) u->key = "";
+  if (!u->method) u->method = "";
+  if (!u->command) u->command = "";
+  if (!u->ttl) u->ttl = "";
+  if (!u->recv) u->recv = "";
+}
+
+static cJSON *supp_json(const Suppression *s) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "s", s->start);
+  cJSON_AddNumberToObject(o, "e", s->end);
+  cJSON_AddNumberToObject(o, "a", s->first);
+  cJSON_AddNumberToObject(o, "b", s->last);
+  cJSON_AddBoolToObject(o, "w", s->file_wide);
+  cJSON_AddBoolToObject(o, "n", s->all_rules);
+  cJSON_AddItemToObject(o, "p", str_json(s->problem));
+  cJSON *codes = cJSON_AddArrayToObject(o, "c");
+  for (size_t i = 0; i < s->ncodes; i++) cJSON_AddItemToArray(codes, str_json(s->codes[i]));
+  return o;
+}
+
+static void supp_from(Arena *a, const cJSON *o, Suppression *s) {
+  memset(s, 0, sizeof *s);
+  s->start = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "s"));
+  s->end = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "e"));
+  s->first = (unsigned)num(cJSON_GetObjectItemCaseSensitive(o, "a"));
+  s->last = (unsigned)num(cJSON_GetObjectItemCaseSensitive(o, "b"));
+  s->file_wide = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "w"));
+  s->all_rules = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "n"));
+  s->problem = astr(a, cJSON_GetObjectItemCaseSensitive(o, "p"));
+  const cJSON *c;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "c")) {
+    if (s->ncodes < SUPP_MAX_CODES) s->codes[s->ncodes++] = astr(a, c);
+  }
+}
+
+CacheEntry *cache_entry_new(const char *path, uint64_t hash, const char *pyver,
+                            const FileResult *fr, const Diags *d, const Export *ex, size_t nex) {
+  cJSON *o = cJSON_CreateObject();
+  char h[17];
+  hex64(hash, h);
+  cJSON_AddStringToObject(o, "path", path);
+  cJSON_AddStringToObject(o, "hash", h);
+  cJSON_AddStringToObject(o, "pyver", pyver ? pyver : "");
+  if (nex) {
+    cJSON *arr = cJSON_AddArrayToObject(o, "exports");
+    for (size_t i = 0; i < nex; i++) cJSON_AddItemToArray(arr, export_json(&ex[i]));
+  }
+  if (fr->nfindings) {
+    cJSON *arr = cJSON_AddArrayToObject(o, "findings");
+    for (size_t i = 0; i < fr->nfindings; i++) cJSON_AddItemToArray(arr, finding_json(&fr->findings[i]));
+  }
+  if (fr->nkeys) {
+    cJSON *arr = cJSON_AddArrayToObject(o, "keys");
+    for (size_t i = 0; i < fr->nkeys; i++) cJSON_AddItemToArray(arr, keyuse_json(&fr->keys[i]));
+  }
+  if (fr->nsupp) {
+    cJSON *arr = cJSON_AddArrayToObject(o, "supp");
+    for (size_t i = 0; i < fr->nsupp; i++) cJSON_AddItemToArray(arr, supp_json(&fr->supp[i]));
+  }
+  for (size_t i = 0; d && i < d->len; i++) /* the per-file pass adds one: a syntax warning */
+    if (d->items[i].level == DIAG_WARNING && d->items[i].line) {
+      cJSON *w = cJSON_AddArrayToObject(o, "syntax");
+      cJSON_AddItemToArray(w, cJSON_CreateNumber(d->items[i].line));
+      cJSON_AddItemToArray(w, cJSON_CreateString(d->items[i].message));
+      break;
+    }
+  if (fr->cluster_client) cJSON_AddTrueToObject(o, "cluster");
+  return (CacheEntry *)o;
+}
+
+void cache_restore(const CacheEntry *e, FileResult *fr, Diags *d) {
+  Arena *a = fr->arena;
+  const cJSON *arr = get(e, "findings");
+  size_t n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
+  if (n) {
+    fr->findings = arena_alloc(a, n * sizeof(Finding));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr) if (finding_from(a, o, &fr->findings[fr->nfindings])) fr->nfindings++;
+  }
+  arr = get(e, "keys");
+  n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
+  if (n) {
+    fr->keys = arena_alloc(a, n * sizeof(KeyUse));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr) keyuse_from(a, o, &fr->keys[fr->nkeys++]);
+  }
+  arr = get(e, "supp");
+  n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
+  if (n) {
+    fr->supp = arena_alloc(a, n * sizeof(Suppression));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr) supp_from(a, o, &fr->supp[fr->nsupp++]);
+  }
+  const cJSON *syn = get(e, "syntax");
+  if (cJSON_IsArray(syn) && d) {
+    fr->parse_errors = true;
+    const char *msg = str_or_null(cJSON_GetArrayItem(syn, 1));
+    diags_add(d, DIAG_WARNING, fr->src.path, (unsigned)num(cJSON_GetArrayItem(syn, 0)), "%s",
+              msg ? msg : "syntax error");
+  }
+  fr->cluster_client = cJSON_IsTrue(get(e, "cluster"));
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+void cache_add(ResultCache *c, CacheEntry *e) {
+  if (c) cJSON_AddItemToArray(c->entries, (cJSON *)e);
+  else cJSON_Delete((cJSON *)e);
+}
+
+void cache_keep(ResultCache *c, const char *path) {
+  const CacheEntry *e = cache_entry(c, path);
+  if (e) cJSON_AddItemToArray(c->entries, cJSON_Duplicate((const cJSON *)e, true));
+}
+
+/* mkdir -p: the directories of path, then path. */
+static int make_dirs(const char *path) {
+  char *p = xstrdup(path);
+  int rc = 0;
+  for (char *s = p + 1; *s && !rc; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+    *s = '/';
+  }
+  if (!rc && mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+  free(p);
+  return rc;
+}
+
+int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t errsize) {
+  if (make_dirs(c->dir) != 0) {
+    snprintf(err, errsize, "%s: cannot create the cache directory: %s", c->dir, strerror(errno));
+    return -1;
+  }
+  size_t pn = strlen(c->dir) + 32;
+  char *path = xmalloc(pn);
+  snprintf(path, pn, "%s/.gitignore", c->dir);
+  if (!fs_exists(path)) fs_write_atomic(path, "# written by redislint\n*\n", 25);
+  snprintf(path, pn, "%s/CACHEDIR.TAG", c->dir);
+  if (!fs_exists(path)) {
+    static const char TAG[] = "Signature: 8a477f597d28d172789f06886806bc55\n"
+                              "# This file is a cache directory tag created by redislint.\n";
+    fs_write_atomic(path, TAG, sizeof TAG - 1);
+  }
+  cJSON *root = cJSON_CreateObject();
+  char k[17];
+  hex64(c->key, k);
+  cJSON_AddNumberToObject(root, "format", CACHE_FORMAT);
+  cJSON_AddStringToObject(root, "key", k);
+  char *bits = xmalloc(n + 1);
+  for (size_t i = 0; i < n; i++) bits[i] = defined[i] ? '1' : '0';
+  bits[n] = '\0';
+  cJSON_AddStringToObject(root, "defined", bits);
+  free(bits);
+  cJSON_AddItemToObject(root, "entries", c->entries);
+  c->entries = cJSON_CreateArray();
+  char *text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  snprintf(path, pn, "%s/%s", c->dir, CACHE_FILE);
+  int rc = text ? fs_write_atomic(path, text, strlen(text)) : -1;
+  if (rc) snprintf(err, errsize, "%s: cannot write the cache: %s", path, strerror(errno));
+  free(text);
+  free(path);
+  return rc;
+}

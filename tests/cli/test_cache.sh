@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The result cache (.redislint_cache at the project root): a warm run gives
+# exactly what a run without the cache gives, after every kind of change
+# (an edited file, changed exports, a new or deleted file, the redis-py pin,
+# the configuration), it is really used, a broken cache is only a slower run,
+# two runs at once leave a valid cache, and --no-cache / cache-dir work.
+# Usage: test_cache.sh path/to/redislint
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SRC/tests/cli/lib.sh" "$1"
+has() { grep -qE -- "$1" "$2"; }
+
+mkdir -p proj/.git proj/app && cd proj || exit 2
+echo 'redis==4.6.0' >requirements.txt
+cat >app/ext.py <<'PY'
+import redis
+
+redis_client = redis.Redis(host="cache")
+PY
+cat >app/views.py <<'PY'
+from app.ext import redis_client
+
+
+def purge():
+    for k in redis_client.keys("tmp:*"):
+        redis_client.delete(k)
+
+
+def save(uid, name, email, age):
+    redis_client.set(f"user:{uid}:name", name)
+    redis_client.set(f"user:{uid}:email", email)
+    redis_client.set(f"user:{uid}:age", age)
+PY
+printf 'import os\n\nX = os.sep\n' >app/plain.py
+
+# same() RUN-ARGS...: a run with the cache and one without give the same
+# report (JSON, stderr too) and exit status
+same() {
+  "$BIN" check --format json "$@" >warm.json 2>warm.err
+  local a=$?
+  "$BIN" check --format json --no-cache "$@" >cold.json 2>cold.err
+  local b=$?
+  cmp -s warm.json cold.json && cmp -s warm.err cold.err && [ "$a" -eq "$b" ]
+}
+
+check "first run (writes the cache) = no cache" same .
+check "the cache is at the project root" test -s .redislint_cache/results.json
+check "with a .gitignore that ignores it" grep -qx '\*' .redislint_cache/.gitignore
+check "and a cache directory tag" grep -q 'Signature: 8a477f597d28d172789f06886806bc55' .redislint_cache/CACHEDIR.TAG
+check "a warm run = no cache" same .
+check "it has findings to compare ($(grep -o '"code": *"RL[0-9]*"' cold.json | sort -u | tr '\n' ' '))" \
+  has '"RL101"' cold.json
+
+# the cache is really used: doctor a cached message (same key, same hash)
+python3 - <<'PY'
+import json
+p = ".redislint_cache/results.json"
+d = json.load(open(p))
+for e in d["entries"]:
+    for f in e.get("findings", []):
+        f["m"] = "FROM THE CACHE " + f["m"]
+json.dump(d, open(p, "w"))
+PY
+"$BIN" check -q . >out 2>&1
+check "unchanged files are answered by the cache (a doctored message shows)" has 'FROM THE CACHE' out
+"$BIN" check -q --no-cache . >out 2>&1
+check "--no-cache does not read it" eval '! grep -q "FROM THE CACHE" out'
+rm -rf .redislint_cache
+"$BIN" check -q --no-cache . >/dev/null 2>&1
+check "--no-cache does not write it" test ! -e .redislint_cache
+
+"$BIN" check -q . >/dev/null 2>&1
+printf '\n\ndef more():\n    redis_client.set("k", 1)\n    redis_client.expire("k", 5)\n' >>app/views.py
+check "an edited file = no cache" same .
+check "  (its new finding is there)" has '"RL202"' warm.json
+cp warm.json before.json
+printf 'import redis\n\nredis_client = {"not": "a client"}\n' >app/ext.py
+check "changed exports (no client any more) = no cache" same .
+check "  (and the findings did change)" eval '! cmp -s warm.json before.json'
+printf 'import redis\n\nredis_client = redis.Redis(host="cache")\n' >app/ext.py
+check "and back = no cache" same .
+printf 'from app.ext import redis_client\n\n\ndef flush():\n    redis_client.flushall()\n' >app/admin.py
+check "a new file = no cache" same .
+rm app/admin.py
+check "a deleted file = no cache" same .
+echo 'redis==5.0.8' >requirements.txt
+check "another redis-py pin = no cache" same .
+printf '{"select": ["RL3"]}\n' >redislint.json
+check "another configuration = no cache" same .
+rm redislint.json
+check "one file named (a partial run) = no cache" same app/views.py
+printf 'from app.ext import redis_client\nredis_client.keys("*")\n' | "$BIN" check -q --stdin-filename app/views.py - >out 2>&1
+check "stdin standing for a file: its own content is linted ($(head -c 100 out))" has '^app/views.py:2:1: RL301' out
+check "  and the file's entry on disk still answers for it" same app/views.py
+
+echo 'not json {' >.redislint_cache/results.json
+check "a broken cache is only a slower run" same .
+check "  and is written again" python3 -c 'import json; json.load(open(".redislint_cache/results.json"))'
+
+# two runs at once: both right, the cache valid afterwards
+printf '\n# touched\n' >>app/plain.py
+("$BIN" check --format json . >p1.json 2>/dev/null) &
+("$BIN" check --format json . >p2.json 2>/dev/null) &
+wait
+"$BIN" check --format json --no-cache . >p0.json 2>/dev/null
+check "two runs at once: the first right" cmp -s p0.json p1.json
+check "two runs at once: the second right" cmp -s p0.json p2.json
+check "  and the cache is valid JSON" python3 -c 'import json; json.load(open(".redislint_cache/results.json"))'
+check "no temporary file left in the cache" eval '[ -z "$(ls -A .redislint_cache | grep tmp)" ]'
+
+# cache-dir in the configuration, relative to the file
+printf '{"cache-dir": "build/lint-cache"}\n' >redislint.json
+"$BIN" check -q . >/dev/null 2>&1
+check "cache-dir: the cache goes there" test -s build/lint-cache/results.json
+check "cache-dir: redislint config" eval '"$BIN" config . | grep -q "\"cache-dir\": \".*build/lint-cache\""'
+printf '{"cache-dir": 5}\n' >redislint.json
+"$BIN" check -q . >/dev/null 2>err
+check "a bad cache-dir names the key: $(cat err)" has "cache-dir. must be a path" err
+rm redislint.json
+
+# a cache that cannot be written: the run is right anyway
+rm -rf .redislint_cache && printf 'not a directory\n' >.redislint_cache
+check "an unwritable cache location = no cache" same .
+rm -f .redislint_cache
+finish test_cache.sh
