@@ -14,22 +14,36 @@
 #include "rule.h"
 #include "suppress.h"
 
-#define CACHE_FORMAT 1
-#define CACHE_FILE "results.json"
+#define CACHE_FORMAT 2
+#define CACHE_FILE "results.jsonl"
 #define CACHE_MAX_BYTES (512u << 20)
 
+/* The file is JSON Lines: a header object, then one object per file. An
+ * entry kept from the last run is written back as the very line it was read
+ * from (no printing again), so a run that changes one file writes one new
+ * line among verbatim ones. */
 typedef struct Slot {
   const char *path; /* borrowed from the entry's JSON */
-  cJSON *item;
+  cJSON *item;      /* the parsed entry */
+  const char *line; /* its line in the file read (no newline) */
+  size_t len;
 } Slot;
+
+typedef struct Out {
+  const char *line; /* verbatim, or NULL: print item */
+  size_t len;
+  cJSON *item;      /* owned when line is NULL */
+} Out;
 
 struct ResultCache {
   char *dir;
   uint64_t key;
-  cJSON *old;     /* the file read, or NULL */
+  char *text;     /* the file read, or NULL */
+  cJSON *header;  /* its first line */
   Slot *slots;    /* its entries by path */
   size_t nslots;
-  cJSON *entries; /* what the next file will hold */
+  Out *out;       /* what the next file will hold, in order */
+  size_t nout, capout;
 };
 
 /* ---- keys --------------------------------------------------------------- */
@@ -100,30 +114,37 @@ ResultCache *cache_open(const char *dir, uint64_t key) {
   ResultCache *c = xcalloc(1, sizeof *c);
   c->dir = xstrdup(dir);
   c->key = key;
-  c->entries = cJSON_CreateArray();
   size_t n = strlen(dir) + sizeof CACHE_FILE + 2, len;
   char *path = xmalloc(n);
   snprintf(path, n, "%s/%s", dir, CACHE_FILE);
   char *buf = fs_read(path, CACHE_MAX_BYTES, &len);
   free(path);
   if (!buf) return c;
-  cJSON *root = cJSON_ParseWithLength(buf, len);
-  free(buf);
+  const char *nl = memchr(buf, '\n', len);
+  cJSON *head = nl ? cJSON_ParseWithLength(buf, (size_t)(nl - buf)) : NULL;
   char want[17];
   hex64(key, want);
-  const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "key");
-  cJSON *entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
-  if (!cJSON_IsString(k) || strcmp(k->valuestring, want) || !cJSON_IsArray(entries)) {
-    cJSON_Delete(root);
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(head, "key");
+  if (!cJSON_IsString(k) || strcmp(k->valuestring, want)) { /* another version or options */
+    cJSON_Delete(head);
+    free(buf);
     return c;
   }
-  c->old = root;
-  size_t cap = (size_t)cJSON_GetArraySize(entries);
-  c->slots = xcalloc(cap ? cap : 1, sizeof(Slot));
-  cJSON *e;
-  cJSON_ArrayForEach(e, entries) {
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
-    if (cJSON_IsString(p) && c->nslots < cap) c->slots[c->nslots++] = (Slot){p->valuestring, e};
+  c->text = buf;
+  c->header = head;
+  size_t cap = 0;
+  for (const char *p = nl + 1; p < buf + len;) {
+    const char *e = memchr(p, '\n', (size_t)(buf + len - p));
+    if (!e) break; /* a line without its newline: torn, ignored */
+    cJSON *item = cJSON_ParseWithLength(p, (size_t)(e - p));
+    const cJSON *ip = cJSON_GetObjectItemCaseSensitive(item, "path");
+    if (cJSON_IsString(ip)) {
+      if (c->nslots == cap) c->slots = xrealloc(c->slots, (cap = cap * 2 + 64) * sizeof(Slot));
+      c->slots[c->nslots++] = (Slot){ip->valuestring, item, p, (size_t)(e - p)};
+    } else {
+      cJSON_Delete(item);
+    }
+    p = e + 1;
   }
   if (c->nslots > 1) qsort(c->slots, c->nslots, sizeof(Slot), slot_cmp);
   return c;
@@ -131,16 +152,19 @@ ResultCache *cache_open(const char *dir, uint64_t key) {
 
 void cache_close(ResultCache *c) {
   if (!c) return;
-  cJSON_Delete(c->old);
-  cJSON_Delete(c->entries);
+  for (size_t i = 0; i < c->nslots; i++) cJSON_Delete(c->slots[i].item);
+  for (size_t i = 0; i < c->nout; i++) cJSON_Delete(c->out[i].item);
+  cJSON_Delete(c->header);
+  free(c->out);
   free(c->slots);
+  free(c->text);
   free(c->dir);
   free(c);
 }
 
 const CacheEntry *cache_entry(const ResultCache *c, const char *path) {
   if (!c || !c->nslots) return NULL;
-  Slot key = {path, NULL};
+  Slot key = {.path = path};
   const Slot *s = bsearch(&key, c->slots, c->nslots, sizeof(Slot), slot_cmp);
   return s ? (const CacheEntry *)s->item : NULL;
 }
@@ -166,7 +190,7 @@ bool cache_entry_matches(const CacheEntry *e, uint64_t hash, const char *pyver) 
 }
 
 bool cache_defined(const ResultCache *c, bool *defined, size_t n) {
-  const char *d = c && c->old ? str_or_null(cJSON_GetObjectItemCaseSensitive(c->old, "defined")) : NULL;
+  const char *d = c && c->header ? str_or_null(cJSON_GetObjectItemCaseSensitive(c->header, "defined")) : NULL;
   if (!d || strlen(d) != n) return false;
   for (size_t i = 0; i < n; i++) defined[i] = d[i] == '1';
   return true;
@@ -385,14 +409,34 @@ static void supp_from(Arena *a, const cJSON *o, Suppression *s) {
   }
 }
 
+bool cache_entry_has_results(const CacheEntry *e) {
+  return get(e, "findings") || get(e, "keys") || get(e, "supp") || get(e, "syntax");
+}
+
+void cache_entry_defined(const CacheEntry *e, bool *defined, size_t n) {
+  memset(defined, 0, n * sizeof(bool));
+  const cJSON *x;
+  cJSON_ArrayForEach(x, get(e, "defined")) {
+    long long k = num(x);
+    if (k >= 0 && (size_t)k < n) defined[k] = true;
+  }
+}
+
 CacheEntry *cache_entry_new(const char *path, uint64_t hash, const char *pyver,
-                            const FileResult *fr, const Diags *d, const Export *ex, size_t nex) {
+                            const FileResult *fr, const Diags *d, const Export *ex, size_t nex,
+                            const bool *defined, size_t ndefined) {
   cJSON *o = cJSON_CreateObject();
   char h[17];
   hex64(hash, h);
   cJSON_AddStringToObject(o, "path", path);
   cJSON_AddStringToObject(o, "hash", h);
   cJSON_AddStringToObject(o, "pyver", pyver ? pyver : "");
+  cJSON *def = NULL;
+  for (size_t i = 0; i < ndefined; i++)
+    if (defined[i]) {
+      if (!def) def = cJSON_AddArrayToObject(o, "defined");
+      cJSON_AddItemToArray(def, cJSON_CreateNumber((double)i));
+    }
   if (nex) {
     cJSON *arr = cJSON_AddArrayToObject(o, "exports");
     for (size_t i = 0; i < nex; i++) cJSON_AddItemToArray(arr, export_json(&ex[i]));
@@ -455,14 +499,26 @@ void cache_restore(const CacheEntry *e, FileResult *fr, Diags *d) {
 
 /* ---- writing ----------------------------------------------------------- */
 
+static Out *out_push(ResultCache *c) {
+  if (c->nout == c->capout) c->out = xrealloc(c->out, (c->capout = c->capout * 2 + 64) * sizeof(Out));
+  Out *o = &c->out[c->nout++];
+  memset(o, 0, sizeof *o);
+  return o;
+}
+
 void cache_add(ResultCache *c, CacheEntry *e) {
-  if (c) cJSON_AddItemToArray(c->entries, (cJSON *)e);
+  if (c) out_push(c)->item = (cJSON *)e;
   else cJSON_Delete((cJSON *)e);
 }
 
 void cache_keep(ResultCache *c, const char *path) {
-  const CacheEntry *e = cache_entry(c, path);
-  if (e) cJSON_AddItemToArray(c->entries, cJSON_Duplicate((const cJSON *)e, true));
+  if (!c || !c->nslots) return;
+  Slot key = {.path = path};
+  const Slot *s = bsearch(&key, c->slots, c->nslots, sizeof(Slot), slot_cmp);
+  if (!s) return;
+  Out *o = out_push(c);
+  o->line = s->line;
+  o->len = s->len;
 }
 
 /* mkdir -p: the directories of path, then path. */
@@ -495,22 +551,40 @@ int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t 
                               "# This file is a cache directory tag created by redislint.\n";
     fs_write_atomic(path, TAG, sizeof TAG - 1);
   }
-  cJSON *root = cJSON_CreateObject();
+  cJSON *head = cJSON_CreateObject();
   char k[17];
   hex64(c->key, k);
-  cJSON_AddNumberToObject(root, "format", CACHE_FORMAT);
-  cJSON_AddStringToObject(root, "key", k);
+  cJSON_AddNumberToObject(head, "format", CACHE_FORMAT);
+  cJSON_AddStringToObject(head, "key", k);
   char *bits = xmalloc(n + 1);
   for (size_t i = 0; i < n; i++) bits[i] = defined[i] ? '1' : '0';
   bits[n] = '\0';
-  cJSON_AddStringToObject(root, "defined", bits);
+  cJSON_AddStringToObject(head, "defined", bits);
   free(bits);
-  cJSON_AddItemToObject(root, "entries", c->entries);
-  c->entries = cJSON_CreateArray();
-  char *text = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
+  char *h = cJSON_PrintUnformatted(head);
+  cJSON_Delete(head);
+  /* one buffer: the header, then each entry's line */
+  size_t cap = strlen(h) + 2, len = 0;
+  char **printed = xcalloc(c->nout + 1, sizeof(char *));
+  for (size_t i = 0; i < c->nout; i++) {
+    if (!c->out[i].line) printed[i] = cJSON_PrintUnformatted(c->out[i].item);
+    cap += (c->out[i].line ? c->out[i].len : (printed[i] ? strlen(printed[i]) : 0)) + 1;
+  }
+  char *text = xmalloc(cap);
+  len = (size_t)snprintf(text, cap, "%s\n", h);
+  free(h);
+  for (size_t i = 0; i < c->nout; i++) {
+    const char *l = c->out[i].line ? c->out[i].line : printed[i];
+    size_t ll = c->out[i].line ? c->out[i].len : (l ? strlen(l) : 0);
+    if (!l) continue;
+    memcpy(text + len, l, ll);
+    len += ll;
+    text[len++] = '\n';
+    free(printed[i]);
+  }
+  free(printed);
   snprintf(path, pn, "%s/%s", c->dir, CACHE_FILE);
-  int rc = text ? fs_write_atomic(path, text, strlen(text)) : -1;
+  int rc = fs_write_atomic(path, text, len);
   if (rc) snprintf(err, errsize, "%s: cannot write the cache: %s", path, strerror(errno));
   free(text);
   free(path);

@@ -63,7 +63,13 @@ void cache_restore(const CacheEntry *e, FileResult *fr, Diags *d);
 
 /* A file's results for the next run (thread-safe: touches no shared state). */
 CacheEntry *cache_entry_new(const char *path, uint64_t hash, const char *pyver,
-                            const FileResult *fr, const Diags *d, const Export *ex, size_t nex);
+                            const FileResult *fr, const Diags *d, const Export *ex, size_t nex,
+                            const bool *defined, size_t ndefined);
+/* Does the entry hold findings, key uses, suppressions or a syntax warning
+ * (that need the file's text for their positions)? */
+bool cache_entry_has_results(const CacheEntry *e);
+/* The file's `defined` flags (index_scan_defined), as recorded. */
+void cache_entry_defined(const CacheEntry *e, bool *defined, size_t n);
 /* Adds an entry to what cache_save writes (takes it; with c NULL, frees it). */
 void cache_add(ResultCache *c, CacheEntry *e);
 /* Keeps the old entry of a path unchanged (a cache hit). */

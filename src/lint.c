@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "fsutil.h"
 #include "index.h"
 #include "project.h"
 #include "model.h"
@@ -202,6 +203,43 @@ static bool keep_tree(Run *r, size_t source_len) {
 
 static char *pyver_key(const PyVer *v);
 
+/* A file the cache holds, by its bytes: read and hashed, nothing more (no
+ * UTF-8 check, no line index, no scans: the entry has what they would give;
+ * the text is read again only when its results need positions). */
+static bool cache_fast_hit(Run *r, size_t i) {
+  if (!r->cache || !r->lookup) return false;
+  FileResult *fr = &r->out->files[i];
+  FileWork *w = &r->work[i];
+  const char *path = r->files->paths[i];
+  char *rel = project_relative(r->opt->project, path);
+  const CacheEntry *e = rel ? cache_entry(r->cache, rel) : NULL;
+  if (!e) {
+    free(rel);
+    return false;
+  }
+  size_t len;
+  char *buf = fs_read(path, SOURCE_MAX_BYTES, &len);
+  char *pv = pyver_key(&fr->pyver);
+  uint64_t h = buf ? cache_hash(buf, len) : 0;
+  free(buf);
+  if (!buf || !cache_entry_matches(e, h, pv)) {
+    free(rel);
+    free(pv);
+    return false; /* load it the usual way (which reports what is wrong) */
+  }
+  fr->loaded = true;
+  fr->src.path = xstrdup(path);
+  fr->src.text = "";
+  w->rel = rel;
+  w->pyver = pv;
+  w->hash = h;
+  w->old = w->hit = e;
+  w->module = project_module(r->opt->project, path);
+  w->test_code = in_test_code(&fr->src, r->opt);
+  cache_entry_defined(e, w->defined, INDEX_MAX_DISTINCT);
+  return true;
+}
+
 static void job_load(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -209,6 +247,7 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   int rc;
   bool overridden = false;
   for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
+  if (!overridden && strcmp(path, "-") && cache_fast_hit(r, i)) return;
   if (overridden || strcmp(path, "-")) {
     rc = load_file(r, i, &fr->src, &w->diags);
   } else {
@@ -574,7 +613,13 @@ static void cache_entry_free_later(FileWork *w, CacheEntry *e) { w->entry = e; }
 static void job_lint(Run *r, TSParser *p, size_t i) {
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
-  if (!fr->loaded || !reload(r, i)) return;
+  if (!fr->loaded) return;
+  if (w->hit && !cache_entry_has_results(w->hit)) { /* nothing to restore, no text needed */
+    fr->arena = arena_new();
+    cache_restore(w->hit, fr, &w->diags); /* the cluster-client flag */
+    return;
+  }
+  if (!reload(r, i)) return;
   fr->arena = arena_new();
   if (w->hit) { /* the results of these very bytes, against the same index */
     cache_restore(w->hit, fr, &w->diags);
@@ -584,8 +629,9 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   lint_file(r, p, i);
   /* the per-file results, before the project rules weigh them: the entry is
      the same whether the file was named or context (both are computed) */
-  if (w->rel) cache_entry_free_later(w, cache_entry_new(w->rel, w->hash, w->pyver, fr, &w->diags,
-                                                          w->ex, w->nex));
+  if (w->rel)
+    cache_entry_free_later(w, cache_entry_new(w->rel, w->hash, w->pyver, fr, &w->diags, w->ex,
+                                              w->nex, w->defined, INDEX_MAX_DISTINCT));
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
 }
@@ -934,16 +980,21 @@ static bool cache_stale(const Run *r) {
  * answered, new ones for the others (an editor's buffer read from stdin
  * keeps the entry of the file on disk). */
 static void cache_write(Run *r) {
+  size_t kept = 0, added = 0;
   for (size_t i = 0; i < r->files->len; i++) {
     FileWork *w = &r->work[i];
     if (!w->rel) continue;
     if (w->hit || !strcmp(r->files->paths[i], "-")) {
       cache_keep(r->cache, w->rel);
+      kept += w->old != NULL;
     } else if (w->entry) {
       cache_add(r->cache, w->entry);
       w->entry = NULL;
+      added++;
     }
   }
+  /* every file answered by the cache, none gone: it says it all already */
+  if (!added && r->lookup && kept == cache_npaths(r->cache)) return;
   bool u[2 * INDEX_MAX_DISTINCT];
   defined_union(r, u);
   char err[512];

@@ -356,6 +356,10 @@ struct PyVerCache {
   size_t n, cap;
   char cwd[PATH_MAX];
   Arena *arena; /* source strings */
+  /* the last directory asked about, as written, and its verdict: files come
+     in path order, so most questions repeat the one before (no realpath) */
+  char *last_dir;
+  PyVer last;
 };
 
 PyVerCache *pyver_cache_new(void) {
@@ -369,6 +373,7 @@ void pyver_cache_free(PyVerCache *c) {
   if (!c) return;
   for (size_t i = 0; i < c->n; i++) free(c->e[i].dir);
   free(c->e);
+  free(c->last_dir);
   arena_delete(c->arena);
   free(c);
 }
@@ -531,10 +536,14 @@ PyVer pyver_for_file(PyVerCache *c, const char *path) {
     snprintf(dir, sizeof dir, "/");
   else
     snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  if (c->last_dir && !strcmp(c->last_dir, dir)) return c->last;
   char abs[PATH_MAX];
+  PyVer v = none;
   /* a --stdin-filename may name a directory that does not exist: the
    * working directory's pins apply then */
-  if (!realpath(dir, abs) && !realpath(".", abs)) return none;
-  if (!strcmp(abs, "/")) return none;
-  return resolve_dir(c, abs, 0);
+  if ((realpath(dir, abs) || realpath(".", abs)) && strcmp(abs, "/")) v = resolve_dir(c, abs, 0);
+  free(c->last_dir);
+  c->last_dir = xstrdup(dir);
+  c->last = v;
+  return v;
 }

@@ -43,7 +43,7 @@ same() {
 }
 
 check "first run (writes the cache) = no cache" same .
-check "the cache is at the project root" test -s .redislint_cache/results.json
+check "the cache is at the project root" test -s .redislint_cache/results.jsonl
 check "with a .gitignore that ignores it" grep -qx '\*' .redislint_cache/.gitignore
 check "and a cache directory tag" grep -q 'Signature: 8a477f597d28d172789f06886806bc55' .redislint_cache/CACHEDIR.TAG
 check "a warm run = no cache" same .
@@ -53,12 +53,12 @@ check "it has findings to compare ($(grep -o '"code": *"RL[0-9]*"' cold.json | s
 # the cache is really used: doctor a cached message (same key, same hash)
 python3 - <<'PY'
 import json
-p = ".redislint_cache/results.json"
-d = json.load(open(p))
-for e in d["entries"]:
+p = ".redislint_cache/results.jsonl"
+lines = [json.loads(l) for l in open(p)]
+for e in lines[1:]:
     for f in e.get("findings", []):
         f["m"] = "FROM THE CACHE " + f["m"]
-json.dump(d, open(p, "w"))
+open(p, "w").write("".join(json.dumps(e) + "\n" for e in lines))
 PY
 "$BIN" check -q . >out 2>&1
 check "unchanged files are answered by the cache (a doctored message shows)" has 'FROM THE CACHE' out
@@ -92,9 +92,9 @@ printf 'from app.ext import redis_client\nredis_client.keys("*")\n' | "$BIN" che
 check "stdin standing for a file: its own content is linted ($(head -c 100 out))" has '^app/views.py:2:1: RL301' out
 check "  and the file's entry on disk still answers for it" same app/views.py
 
-echo 'not json {' >.redislint_cache/results.json
+echo 'not json {' >.redislint_cache/results.jsonl
 check "a broken cache is only a slower run" same .
-check "  and is written again" python3 -c 'import json; json.load(open(".redislint_cache/results.json"))'
+check "  and is written again" python3 -c 'import json; [json.loads(l) for l in open(".redislint_cache/results.jsonl")]'
 
 # two runs at once: both right, the cache valid afterwards
 printf '\n# touched\n' >>app/plain.py
@@ -104,13 +104,13 @@ wait
 "$BIN" check --format json --no-cache . >p0.json 2>/dev/null
 check "two runs at once: the first right" cmp -s p0.json p1.json
 check "two runs at once: the second right" cmp -s p0.json p2.json
-check "  and the cache is valid JSON" python3 -c 'import json; json.load(open(".redislint_cache/results.json"))'
+check "  and the cache is valid JSON" python3 -c 'import json; [json.loads(l) for l in open(".redislint_cache/results.jsonl")]'
 check "no temporary file left in the cache" eval '[ -z "$(ls -A .redislint_cache | grep tmp)" ]'
 
 # cache-dir in the configuration, relative to the file
 printf '{"cache-dir": "build/lint-cache"}\n' >redislint.json
 "$BIN" check -q . >/dev/null 2>&1
-check "cache-dir: the cache goes there" test -s build/lint-cache/results.json
+check "cache-dir: the cache goes there" test -s build/lint-cache/results.jsonl
 check "cache-dir: redislint config" eval '"$BIN" config . | grep -q "\"cache-dir\": \".*build/lint-cache\""'
 printf '{"cache-dir": 5}\n' >redislint.json
 "$BIN" check -q . >/dev/null 2>err
