@@ -22,6 +22,9 @@
 
 /* ---- where to connect ------------------------------------------------- */
 
+/* ssl_cert_reqs= of a rediss:// URL, as redis-py names it. */
+typedef enum { RL_CERT_REQUIRED, RL_CERT_OPTIONAL, RL_CERT_NONE } RedisCertReqs;
+
 typedef struct RedisUrl {
   bool tls;          /* rediss:// */
   char *host;        /* NULL for unix:// */
@@ -30,9 +33,15 @@ typedef struct RedisUrl {
   int db;            /* /N or ?db=N, 0 by default */
   char *user;        /* NULL: none (AUTH password alone) */
   char *password;    /* from the URL, else REDISLINT_REDIS_PASSWORD, else NULL */
+  /* rediss:// only: the query parameters redis-py's from_url() takes. */
+  RedisCertReqs ssl_cert_reqs; /* verify the server's certificate (required by default) */
+  bool ssl_check_hostname;     /* ...and that it is for the host (true unless =false or cert_reqs none) */
+  char *ssl_ca_certs;          /* the CA bundle to verify with (PEM); NULL: the system's store */
+  char *ssl_certfile;          /* a client certificate (PEM), NULL: none */
+  char *ssl_keyfile;           /* its private key; NULL: in ssl_certfile */
 } RedisUrl;
 
-/* Parses redis://[[user][:password]@]host[:port][/db], rediss://...,
+/* Parses redis://[[user][:password]@]host[:port][/db], rediss://...[?ssl_...],
  * unix://[[user][:password]@]/path[?db=N]; percent-escapes decoded. 0, or -1
  * with a one-line reason in err (the password never appears in it). */
 int redis_url_parse(const char *url, RedisUrl *out, char *err, size_t errsize);

@@ -675,8 +675,10 @@ static long reply_long(const redisReply *r) {
   return -1;
 }
 
-/* CLUSTER SHARDS (Redis >= 7.0): the primary of every shard. */
-static int parse_shards(const redisReply *r, const char *myid, Primaries *ps) {
+/* CLUSTER SHARDS (Redis >= 7.0): the primary of every shard. A node lists
+ * "port" (plaintext) and "tls-port" as it has them: a TLS audit goes to the
+ * TLS port, and to "port" only on a node without one. */
+static int parse_shards(const redisReply *r, const char *myid, bool tls, Primaries *ps) {
   if (r->type != REDIS_REPLY_ARRAY) return -1;
   for (size_t i = 0; i < r->elements; i++) {
     const redisReply *shard = r->element[i], *slots = map_get(shard, "slots"), *nodes = map_get(shard, "nodes");
@@ -693,7 +695,8 @@ static int parse_shards(const redisReply *r, const char *myid, Primaries *ps) {
       Primary *p = add_primary(ps);
       copy_str(p->ip, sizeof p->ip, map_get(nd, "ip"));
       copy_str(p->id, sizeof p->id, map_get(nd, "id"));
-      p->port = (int)reply_long(map_get(nd, "port"));
+      const redisReply *port = tls ? map_get(nd, "tls-port") : NULL;
+      p->port = (int)reply_long(port ? port : map_get(nd, "port"));
       p->failed = reply_is(map_get(nd, "health"), "fail");
       p->myself = myid[0] && !strcmp(p->id, myid);
       p->minslot = minslot;
@@ -704,7 +707,8 @@ static int parse_shards(const redisReply *r, const char *myid, Primaries *ps) {
 }
 
 /* CLUSTER NODES: "<id> <ip:port@cport[,hostname]> <flags> <master> <ping>
- * <pong> <epoch> <link> <slot>...", one node a line. */
+ * <pong> <epoch> <link> <slot>...", one node a line. (Asked over TLS, a
+ * tls-cluster node shows the TLS ports.) */
 static int parse_nodes(const redisReply *r, Primaries *ps) {
   if (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS) return -1;
   char *text = xmalloc(r->len + 1), *save = NULL;
@@ -764,7 +768,7 @@ static int cluster_primaries(RConn *seed, Primaries *ps) {
     freeReplyObject(r);
     return 0;
   }
-  if (r->type != REDIS_REPLY_ERROR && !parse_shards(r, myid, ps) && ps->n) {
+  if (r->type != REDIS_REPLY_ERROR && !parse_shards(r, myid, seed->tls != NULL, ps) && ps->n) {
     freeReplyObject(r);
     return 1;
   }
@@ -981,11 +985,6 @@ int audit_scan(const RedisUrl *url, const AuditScanOptions *opt, AuditResult *re
   memset(result, 0, sizeof *result);
   static const AuditScanOptions defaults = {0};
   if (!opt) opt = &defaults;
-  if (url->tls) {
-    result->error = xstrdup("rediss:// (TLS) is not supported by this build: its hiredis (0.14) has no "
-                            "TLS; reach the server through a TLS tunnel (stunnel, spiped) with redis://");
-    return -1;
-  }
   Scanner s = {
       .res = result,
       .auth = {url->user, url->password, url->db, opt->timeout_ms > 0 ? opt->timeout_ms : 5000},
@@ -998,10 +997,23 @@ int audit_scan(const RedisUrl *url, const AuditScanOptions *opt, AuditResult *re
       .last_progress_ms = -1,
       .total_hint = -1,
   };
+  /* rediss://: every node of a cluster with the same TLS settings (each
+   * certificate checked against the address that node is reached at). */
+  RConnTls tls = {
+      .verify = url->ssl_cert_reqs == RL_CERT_NONE       ? RCONN_VERIFY_NONE
+                : url->ssl_cert_reqs == RL_CERT_OPTIONAL ? RCONN_VERIFY_OPTIONAL
+                                                         : RCONN_VERIFY_REQUIRED,
+      .check_hostname = url->ssl_check_hostname && url->ssl_cert_reqs != RL_CERT_NONE,
+      .ca_file = url->ssl_ca_certs,
+      .cert_file = url->ssl_certfile,
+      .key_file = url->ssl_keyfile,
+  };
+  if (url->tls) s.auth.tls = &tls;
   clock_gettime(CLOCK_MONOTONIC, &s.t0);
   /* A server that goes away makes the next write raise SIGPIPE, which
-   * would kill the process; hiredis 0.14 writes with write(2), so no
-   * MSG_NOSIGNAL: ignore the signal for the audit and get EPIPE instead. */
+   * would kill the process; hiredis 0.14 and OpenSSL's socket BIO write with
+   * write(2), so no MSG_NOSIGNAL: ignore the signal for the audit and get
+   * EPIPE instead. */
   struct sigaction ign, old;
   memset(&ign, 0, sizeof ign);
   ign.sa_handler = SIG_IGN;

@@ -89,6 +89,10 @@ uint64_t cache_options_key(const Options *o, const char *cwd_rel) {
   for (size_t i = 0; i < o->ntest_globs; i++) PUTS(o->test_globs[i]);
   PUTS("|");
   for (size_t i = 0; i < o->ncache_globs; i++) PUTS(o->cache_globs[i]);
+  PUTS("|");
+  for (size_t i = 0; i < o->nexample_globs; i++) PUTS(o->example_globs[i]);
+  PUTS("|");
+  for (size_t i = 0; i < o->nscript_globs; i++) PUTS(o->script_globs[i]);
   PUT(o->target_redis);
   PUT(o->bare_noqa);
   PUT(o->pyver_set);

@@ -404,6 +404,10 @@ static int apply_config(Cli *cli, int argc, char **argv) {
   o->ntest_globs = c->ntest_paths;
   o->cache_globs = (const char *const *)c->cache_keys;
   o->ncache_globs = c->ncache_keys;
+  o->example_globs = (const char *const *)c->example_paths;
+  o->nexample_globs = c->nexample_paths;
+  o->script_globs = (const char *const *)c->script_paths;
+  o->nscript_globs = c->nscript_paths;
   if (c->cluster == 1 && !o->cluster) o->cluster = true;
   if (c->noqa == 1) o->bare_noqa = true;
   if (c->target_redis && !o->target_redis) o->target_redis = c->target_redis;
@@ -662,26 +666,99 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
 int cli_lint_document(const char *path, const char *text, size_t len, LintRun *run,
                       bool *quiet_diags) {
   (void)quiet_diags;
+  return cli_lint_document_flags(path, text, len, NULL, 0, run);
+}
+
+/* ---------------------------------------------------------------- redislint server
+ * An editor's settings (workspace/configuration) reach the lint as check's
+ * flags, so that they mean what the flags mean and win over the
+ * configuration file as the flags do. Each is checked first
+ * (cli_check_setting): a bad value becomes a warning naming the setting and
+ * is left out, instead of failing every lint of the folder. */
+
+int cli_lint_document_flags(const char *path, const char *text, size_t len,
+                            const char *const *flags, size_t nflags, LintRun *run) {
   Cli cli;
   memset(&cli, 0, sizeof cli);
   options_defaults(&cli.opt);
   cli.opt.jobs = default_jobs();
   cli.color = 0;
-  char *argv[] = {"check", "--stdin-filename", (char *)path, "-", NULL};
-  int argc = 4;
-  if (parse_check(&cli, argc, argv, IN_CHECK) != 0) return -1;
+  /* check FLAGS... --stdin-filename PATH - (getopt may permute: a copy) */
+  char **argv = xcalloc(nflags + 5, sizeof *argv);
+  int argc = 0;
+  argv[argc++] = (char *)"check";
+  for (size_t i = 0; i < nflags; i++) argv[argc++] = (char *)flags[i];
+  argv[argc++] = (char *)"--stdin-filename";
+  argv[argc++] = (char *)path;
+  argv[argc++] = (char *)"-";
+  int rc = -1;
+  if (parse_check(&cli, argc, argv, IN_CHECK) != 0) goto out;
   if (apply_config(&cli, argc, argv) != 0) {
     config_free(&cli.cfg);
-    return -1;
+    goto out;
   }
   doc_buf = text ? text : "";
   doc_len = len;
-  int rc = lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, run, true);
+  rc = lint_paths(argc, argv, &cli.opt, cli.stdin_filename, &cli, run, true);
   doc_buf = NULL;
   doc_len = 0;
   if (rc == 0) apply_config_results(&cli, run);
   config_free(&cli.cfg);
+out:
+  free(argv);
   return rc;
+}
+
+int cli_check_setting(const char *flag, const char *value, char *why, size_t size) {
+  why[0] = '\0';
+  if (!strcmp(flag, "--select") || !strcmp(flag, "--ignore") || !strcmp(flag, "--extend-select")) {
+    /* each item as apply_rule_list reads it: ALL, a slug, a code or a prefix of one */
+    char *copy = xstrdup(value), *save = NULL;
+    size_t used = 0, items = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      while (*tok == ' ') tok++;
+      size_t n = strlen(tok), hits = 0;
+      items += n > 0;
+      for (size_t i = 0; n && i < rules_count(); i++) {
+        const Rule *r = rules_at(i);
+        hits += !strcasecmp(tok, "ALL") || !strcmp(tok, r->slug) ||
+                (n >= 2 && !strncasecmp(tok, r->code, n));
+      }
+      if (n && !hits && used < size) {
+        char h[128];
+        int k = snprintf(why + used, size - used, "%sunknown rule '%.64s'%s", used ? "; " : "", tok,
+                         hint(h, sizeof h, "", rule_hint(tok)));
+        used += k > 0 ? (size_t)k : 0;
+      }
+    }
+    free(copy);
+    if (!items) snprintf(why, size, "an empty list of rules");
+    return why[0] ? -1 : 0;
+  }
+  if (!strcmp(flag, "--redis-py-version")) {
+    PyVer v;
+    memset(&v, 0, sizeof v);
+    if (pyver_parse_override(value, &v) == 0) return 0;
+    snprintf(why, size, "'%.64s' is not a redis-py version like 5.0.1 or 8", value);
+    return -1;
+  }
+  if (!strcmp(flag, "--target-redis-version")) {
+    if (config_redis_version(value) > 0) return 0;
+    snprintf(why, size, "'%.64s' is not a Redis version like 7.2", value);
+    return -1;
+  }
+  if (!strcmp(flag, "--config")) {
+    Config cfg;
+    Diags d = {0};
+    int rc = config_load(&cfg, value, NULL, &d);
+    if (rc != 0)
+      snprintf(why, size, "%s", d.len ? d.items[0].message : "cannot be read");
+    config_free(&cfg);
+    diags_free(&d);
+    return rc;
+  }
+  snprintf(why, size, "%s is not a setting of the server", flag);
+  return -1;
 }
 
 /* `redislint config [OPTIONS] [PATH]`: the effective configuration, after

@@ -13,4 +13,14 @@ struct LintRun;
  * with lint_run_free. */
 int cli_lint_document(const char *path, const char *text, size_t len, struct LintRun *run,
                       bool *quiet_diags);
+
+/* For `redislint server` (an editor's settings as check's flags): the same,
+ * with flags (e.g. "--select", "RL301", "--config", "/p/redislint.json")
+ * applied as on the command line, over the configuration file. */
+int cli_lint_document_flags(const char *path, const char *text, size_t len,
+                            const char *const *flags, size_t nflags, struct LintRun *run);
+/* Is value a valid value of check's flag (--select, --ignore,
+ * --extend-select, --redis-py-version, --target-redis-version, --config,
+ * which it reads)? 0, or -1 with the reason in why (nothing on stderr). */
+int cli_check_setting(const char *flag, const char *value, char *why, size_t size);
 #endif

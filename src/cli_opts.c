@@ -135,10 +135,11 @@ const CliOpt CLI_OPTS[] = {
     {"force", 0, OPT_FORCE, OPTARG_NONE, NULL, NULL, IN_HOOK, "replace an existing hook",
      "install-hook: replace an existing pre-commit hook", NULL},
     {"url", 0, OPT_URL, OPTARG_VALUE, "URL", NULL, IN_AUDIT, "the server to audit",
-     "the server: redis://[user[:password]@]host[:port][/db], or unix:///path/redis.sock "
-     "(password also from REDISLINT_REDIS_PASSWORD; never printed); a cluster node audits every "
-     "primary",
-     "rediss:// needs a hiredis with TLS; Debian 12's hiredis 0.14 has none."},
+     "the server: redis://[user[:password]@]host[:port][/db], rediss://... (TLS), or "
+     "unix:///path/redis.sock (password also from REDISLINT_REDIS_PASSWORD; never printed); a "
+     "cluster node audits every primary",
+     "rediss:// takes redis-py's ssl_cert_reqs=none|optional|required, ssl_ca_certs=PATH, "
+     "ssl_certfile=PATH, ssl_keyfile=PATH and ssl_check_hostname=false."},
     {"format", 0, OPT_AUDIT_FORMAT, OPTARG_CHOICE, "FORMAT", "text json sarif html", IN_AUDIT,
      "report format",
      "audit: text (default, a table per key template), json, sarif (the static findings with "

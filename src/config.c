@@ -255,10 +255,17 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
         continue;
       }
       cJSON_ArrayForEach(e, it) {
-        if (!strcmp(e->string, "test-paths") || !strcmp(e->string, "cache-keys")) {
-          bool tests = e->string[0] == 't';
-          char **dst = tests ? cfg->test_paths : cfg->cache_keys;
-          size_t *n = tests ? &cfg->ntest_paths : &cfg->ncache_keys;
+        /* the lists of globs */
+        struct { const char *name; char **dst; size_t *n; } lists[] = {
+            {"test-paths", cfg->test_paths, &cfg->ntest_paths},
+            {"cache-keys", cfg->cache_keys, &cfg->ncache_keys},
+            {"example-paths", cfg->example_paths, &cfg->nexample_paths},
+            {"script-paths", cfg->script_paths, &cfg->nscript_paths}};
+        size_t li = 0;
+        while (li < 4 && strcmp(e->string, lists[li].name)) li++;
+        if (li < 4) {
+          char **dst = lists[li].dst;
+          size_t *n = lists[li].n;
           cJSON *g;
           if (!cJSON_IsArray(e)) {
             bad(d, cfg, "`options.%s` must be a list of globs%s", e->string, NULL);
@@ -283,6 +290,8 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
                                      sizeof OPT_KEYS / sizeof *OPT_KEYS, sizeof *OPT_KEYS);
           if (!near && suggest_distance(e->string, "test-paths") <= 3) near = "test-paths";
           if (!near && suggest_distance(e->string, "cache-keys") <= 3) near = "cache-keys";
+          if (!near && suggest_distance(e->string, "example-paths") <= 3) near = "example-paths";
+          if (!near && suggest_distance(e->string, "script-paths") <= 3) near = "script-paths";
           char hint[128] = "";
           if (near) snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
           bad(d, cfg, "unknown option 'options.%s'%s", e->string, hint);
@@ -457,6 +466,8 @@ void config_free(Config *cfg) {
   }
   for (size_t i = 0; i < cfg->nsev; i++) free(cfg->sev[i].rule);
   for (size_t i = 0; i < cfg->ntest_paths; i++) free(cfg->test_paths[i]);
+  for (size_t i = 0; i < cfg->nexample_paths; i++) free(cfg->example_paths[i]);
+  for (size_t i = 0; i < cfg->nscript_paths; i++) free(cfg->script_paths[i]);
   for (size_t i = 0; i < cfg->ncache_keys; i++) free(cfg->cache_keys[i]);
   free(cfg->redis_py_version);
   free(cfg->redis_conf);
@@ -508,6 +519,10 @@ void config_print(FILE *out, const Config *cfg, const Options *opt) {
   for (size_t i = 0; i < opt->ntest_globs; i++) cJSON_AddItemToArray(tp, cJSON_CreateString(opt->test_globs[i]));
   cJSON *ck = cJSON_AddArrayToObject(o, "cache-keys");
   for (size_t i = 0; i < opt->ncache_globs; i++) cJSON_AddItemToArray(ck, cJSON_CreateString(opt->cache_globs[i]));
+  cJSON *ep = cJSON_AddArrayToObject(o, "example-paths");
+  for (size_t i = 0; i < opt->nexample_globs; i++) cJSON_AddItemToArray(ep, cJSON_CreateString(opt->example_globs[i]));
+  cJSON *sp = cJSON_AddArrayToObject(o, "script-paths");
+  for (size_t i = 0; i < opt->nscript_globs; i++) cJSON_AddItemToArray(sp, cJSON_CreateString(opt->script_globs[i]));
   output_print_json(out, root);
   cJSON_Delete(root);
 }

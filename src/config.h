@@ -16,7 +16,8 @@
  *                "block-timeout": 5, "hash-max-listpack-entries": 512,
  *                "hash-max-listpack-value": 64, "set-max-intset-entries": 512,
  *                "blob-min-bytes": 1024, "per-field-min-group": 3,
- *                "test-paths": ["qa/", "*_spec.py"], "cache-keys": ["page:*", "render:*"]}}
+ *                "test-paths": ["qa/", "*_spec.py"], "cache-keys": ["page:*", "render:*"],
+ *                "example-paths": ["samples/"], "script-paths": ["ops/"]}}
  *
  * Unknown keys and bad values are errors naming the file, the key and the
  * nearest valid key. Command-line flags override the file. */
@@ -54,6 +55,10 @@ typedef struct Config {
   size_t ntest_paths;
   char *cache_keys[CONFIG_MAX_LIST];  /* options.cache-keys */
   size_t ncache_keys;
+  char *example_paths[CONFIG_MAX_LIST]; /* options.example-paths */
+  size_t nexample_paths;
+  char *script_paths[CONFIG_MAX_LIST];  /* options.script-paths */
+  size_t nscript_paths;
   char *redis_py_version, *redis_conf;
   char *cache_dir;            /* "cache-dir", resolved against the file's dir; NULL absent */
   int target_redis;           /* "target-redis-version": major*100+minor, 0 absent */ /* redis_conf resolved against the file's dir */

@@ -917,6 +917,35 @@ static int cmp_path_order(const void *a, const void *b) {
   return c ? c : (x->from < y->from ? -1 : x->from > y->from);
 }
 
+/* ---------------------------------------------------------------- roles */
+
+/* The rules' policies for test code, example code and one-off scripts
+ * (front matter `tests:`, `examples:`, `scripts:`), applied to the finished
+ * findings of a file: dropped, or lowered to info. */
+static void apply_code_roles(FileResult *fr, const Options *opt) {
+  if (!fr->loaded || !fr->nfindings) return;
+  CodeRole file = code_role(&fr->src, opt);
+  uint32_t(*blocks)[2] = NULL;
+  size_t nblocks = file == CODE_PRODUCTION ? main_blocks(&fr->src, &blocks) : 0;
+  if (file == CODE_PRODUCTION && !nblocks) return;
+  size_t out = 0;
+  for (size_t k = 0; k < fr->nfindings; k++) {
+    Finding *f = &fr->findings[k];
+    CodeRole role = file;
+    for (size_t b = 0; b < nblocks && role == CODE_PRODUCTION; b++)
+      if (f->start >= blocks[b][0] && f->start < blocks[b][1]) role = CODE_SCRIPT;
+    RolePolicy p = !f->rule || role == CODE_PRODUCTION ? ROLE_SAME
+                   : role == CODE_TEST                 ? f->rule->on_tests
+                   : role == CODE_EXAMPLE              ? f->rule->on_examples
+                                                       : f->rule->on_scripts;
+    if (p == ROLE_SILENT) continue;
+    if (p == ROLE_INFO) f->severity = SEV_INFO;
+    fr->findings[out++] = *f;
+  }
+  fr->nfindings = out;
+  free(blocks);
+}
+
 /* ---------------------------------------------------------------- cache */
 
 /* The `defined` flags of every file, production and test code apart (as
@@ -1112,6 +1141,7 @@ static int lint_run_once(LintRun *self, const FileList *files, const Options *op
   free(all.walked);
   free(named_at);
   free(is_named);
+  for (size_t i = 0; i < self->nfiles; i++) apply_code_roles(&self->files[i], opt);
   const Rule *rl001 = rules_find("RL001");
   bool report = rl001 && opt->enabled[rules_index(rl001)];
   self->nfindings = 0;

@@ -44,6 +44,10 @@ typedef struct Options {
   size_t ntest_globs;
   const char *const *cache_globs; /* config "options.cache-keys": keys that are caches */
   size_t ncache_globs;
+  const char *const *example_globs; /* config "options.example-paths": more example code */
+  size_t nexample_globs;
+  const char *const *script_globs;  /* config "options.script-paths": more one-off scripts */
+  size_t nscript_globs;
   int target_redis; /* the Redis server version the code targets, major*100+minor; 0 = current */
   bool bare_noqa;   /* honour a bare `# noqa` (all rules on the line); off by default */
   bool pyver_set;   /* --redis-py-version: pyver applies to every file */

@@ -1,11 +1,17 @@
 /* rconn.h - one blocking connection to a Redis server for the audit scanner,
- * over hiredis 0.14 (RESP2, no TLS): connect with a timeout, AUTH, SELECT,
- * pipelined batches, and every failure turned into one line that names the
- * address (the password never appears in it).
+ * over hiredis 0.14 (RESP2): connect with a timeout, AUTH, SELECT, pipelined
+ * batches, and every failure turned into one line that names the address
+ * (the password never appears in it).
  *
- * Every connect and every reply has the timeout: a dead or stuck server
- * costs at most that long per call, never a hang. (Name resolution of a
- * host name is getaddrinfo's, which hiredis 0.14 cannot bound.) */
+ * TLS (rediss://): hiredis 0.14 has none and cannot run over another
+ * transport, so rconn opens the TCP connection itself, does the handshake
+ * with OpenSSL, and keeps only hiredis' RESP half: commands formatted by
+ * redisFormatCommandArgv, replies parsed by a redisReader fed with what
+ * SSL_read decrypts. One thread, one socket, the same replies either way.
+ *
+ * Every connect, TLS handshake and reply has the timeout: a dead or stuck
+ * server costs at most that long per call, never a hang. (Name resolution of
+ * a host name is getaddrinfo's, which cannot be bounded.) */
 #ifndef RL_RCONN_H
 #define RL_RCONN_H
 #include <stdbool.h>
@@ -24,26 +30,47 @@ typedef enum {
   RC_OTHER      /* anything else (an error reply, name resolution...) */
 } RConnError;
 
+typedef enum {
+  RCONN_VERIFY_REQUIRED, /* the server's certificate must verify */
+  RCONN_VERIFY_OPTIONAL, /* the same on a client (Python's ssl.CERT_OPTIONAL) */
+  RCONN_VERIFY_NONE      /* not verified at all: encryption without authentication */
+} RConnVerify;
+
+/* TLS settings (the ssl_ parameters of a rediss:// URL). Strings borrowed. */
+typedef struct RConnTls {
+  RConnVerify verify;
+  bool check_hostname;   /* the certificate must name the host (or IP) connected to */
+  const char *ca_file;   /* PEM bundle of trusted CAs; NULL: the system's store */
+  const char *cert_file; /* client certificate chain (PEM); NULL: none */
+  const char *key_file;  /* its private key (PEM, unencrypted); NULL: in cert_file */
+} RConnTls;
+
 typedef struct RConnAuth {
   const char *user;     /* NULL: `AUTH password` */
   const char *password; /* NULL: no AUTH */
   int db;               /* SELECT when not 0 */
-  long timeout_ms;      /* connect and per reply; <= 0: 5000 */
+  long timeout_ms;      /* connect, TLS handshake and per reply; <= 0: 5000 */
+  const RConnTls *tls;  /* NULL: plaintext; else TLS (host:port only) */
 } RConnAuth;
 
+typedef struct RConnTlsLink RConnTlsLink; /* the TLS connection (rconn.c) */
+
 typedef struct RConn {
-  redisContext *ctx;
+  redisContext *ctx; /* plaintext: hiredis' own connection, else NULL */
+  RConnTlsLink *tls; /* TLS: socket, OpenSSL state and RESP reader, else NULL */
   char addr[300];   /* "127.0.0.1:6379", "[::1]:6379" or the socket path */
   const char *user; /* for messages about ACL refusals (borrowed) */
   long timeout_ms;
   bool dead;        /* an I/O error: every further call fails at once */
+  bool answered;    /* a reply came (what a failure before the first one means differs) */
   RConnError last;  /* the class of the last failure */
   char err[512];    /* its one-line message */
 } RConn;
 
-/* Connects to host:port, or to the unix socket when path is not NULL, then
- * AUTH and SELECT as `a` says. 0, or -1 with rc->err/rc->last set (rc then
- * holds no connection). */
+/* Connects to host:port (over TLS when a->tls), or to the unix socket when
+ * path is not NULL, then AUTH and SELECT as `a` says. 0, or -1 with
+ * rc->err/rc->last set (rc then holds no connection). An RConn may be
+ * copied by value; exactly one copy is closed. */
 int rconn_open(RConn *rc, const char *host, int port, const char *path, const RConnAuth *a);
 void rconn_close(RConn *rc);
 

@@ -1,9 +1,17 @@
 /* redisurl.c - the --url of `redislint audit` (see audit.h).
  *
- * The forms redis-py's from_url() takes, minus its extra query parameters:
+ * The forms redis-py's from_url() takes, with the query parameters that
+ * matter to an audit:
  *   redis://[[user][:password]@]host[:port][/db][?db=N]
- *   rediss://...                         (TLS: parsed, refused by the scanner)
+ *   rediss://...[?ssl_cert_reqs=none|optional|required&ssl_ca_certs=PATH
+ *                &ssl_certfile=PATH&ssl_keyfile=PATH&ssl_check_hostname=false]
  *   unix://[[user][:password]@]/path[?db=N]
+ * The ssl_ parameters keep redis-py's names and meanings, so the URL an
+ * application already uses works here unchanged: ssl_cert_reqs=optional is
+ * what Python's ssl makes of it on a client, the same check as required (a
+ * TLS server always shows a certificate); ssl_cert_reqs=none verifies nothing
+ * and so checks no host name either. On a redis:// or unix:// URL they are an
+ * error, as in redis-py, rather than a TLS setting that silently does nothing.
  * User, password and socket path are percent-decoded (a password with `@`,
  * `:` or `/` must be written %40, %3A, %2F, as in any URL). An empty user or
  * password counts as none, as in redis-py. The password is a secret: no error
@@ -78,25 +86,98 @@ static int parse_db(const char *s, size_t n, int *db) {
   return 0;
 }
 
-/* The query string: only db=N is understood; anything else is an error
- * rather than silently ignored (redis-py's socket_timeout=... and friends
- * have their own redislint options, or none). */
-static int parse_query(const char *q, size_t n, int *db, bool *db_seen, char *err, size_t errsize) {
+/* redis-py's to_bool() on ssl_check_hostname: "0", "f", "false", "n", "no"
+ * are false. Any other word is true there; here only the true ones are, so
+ * that a typo is an error rather than a guess. */
+static int parse_bool(const char *s, size_t n, bool *out) {
+  static const char *const no[] = {"0", "f", "false", "n", "no"}, *const yes[] = {"1", "t", "true", "y", "yes"};
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+    if (strlen(no[i]) == n && !strncasecmp(s, no[i], n)) {
+      *out = false;
+      return 0;
+    }
+    if (strlen(yes[i]) == n && !strncasecmp(s, yes[i], n)) {
+      *out = true;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* What the query string said, for the checks that need all of it. */
+typedef struct QuerySeen {
+  bool db, any_ssl, cert_reqs, check_hostname;
+} QuerySeen;
+
+/* A path parameter (ssl_ca_certs=, ssl_certfile=, ssl_keyfile=): given once,
+ * not empty, percent-decoded. */
+static int query_path(const char *name, const char *v, size_t n, char **out, char *err, size_t errsize) {
+  if (*out) return fail(err, errsize, "the URL gives %s twice", name);
+  if (!n) return fail(err, errsize, "the URL's %s= is empty (want a file's path)", name);
+  *out = pct_decode(v, n);
+  if (!*out) return fail(err, errsize, "bad percent-escape in the URL's %s=", name);
+  return 0;
+}
+
+static bool key_is(const char *k, size_t klen, const char *name) {
+  return klen == strlen(name) && !strncmp(k, name, klen);
+}
+
+/* The query string: db=N, and the ssl_ parameters of rediss:// (see the top
+ * of the file). Anything else is an error rather than silently ignored
+ * (redis-py's socket_timeout=... and friends have their own redislint
+ * options, or none). */
+static int parse_query(const char *q, size_t n, int *db, RedisUrl *out, QuerySeen *seen, char *err,
+                       size_t errsize) {
   size_t i = 0;
   while (i < n) {
     size_t j = i;
     while (j < n && q[j] != '&') j++;
-    const char *eq = memchr(q + i, '=', j - i);
-    size_t klen = eq ? (size_t)(eq - (q + i)) : j - i;
-    if (klen == 2 && !strncmp(q + i, "db", 2)) {
-      if (!eq || parse_db(eq + 1, (size_t)(q + j - (eq + 1)), db))
+    const char *k = q + i, *eq = memchr(k, '=', j - i);
+    size_t klen = eq ? (size_t)(eq - k) : j - i;
+    const char *v = eq ? eq + 1 : q + j;
+    size_t vlen = (size_t)(q + j - v);
+    int rc = 0;
+    if (key_is(k, klen, "db")) {
+      if (!eq || parse_db(v, vlen, db))
         return fail(err, errsize, "bad database number in the URL's ?db= (want 0, 1, 2...)");
-      *db_seen = true;
+      seen->db = true;
+    } else if (klen > 4 && !strncmp(k, "ssl_", 4) && !out->tls) {
+      return fail(err, errsize, "the URL parameter %.*s is for TLS: use a rediss:// URL", (int)(klen > 40 ? 40 : klen), k);
+    } else if (key_is(k, klen, "ssl_cert_reqs")) {
+      if (seen->cert_reqs) return fail(err, errsize, "the URL gives ssl_cert_reqs twice");
+      if (vlen == 4 && !strncasecmp(v, "none", 4)) out->ssl_cert_reqs = RL_CERT_NONE;
+      else if (vlen == 8 && !strncasecmp(v, "optional", 8)) out->ssl_cert_reqs = RL_CERT_OPTIONAL;
+      else if (vlen == 8 && !strncasecmp(v, "required", 8)) out->ssl_cert_reqs = RL_CERT_REQUIRED;
+      else return fail(err, errsize, "bad ssl_cert_reqs in the URL (want none, optional or required)");
+      seen->cert_reqs = true;
+    } else if (key_is(k, klen, "ssl_check_hostname")) {
+      if (seen->check_hostname) return fail(err, errsize, "the URL gives ssl_check_hostname twice");
+      if (parse_bool(v, vlen, &out->ssl_check_hostname))
+        return fail(err, errsize, "bad ssl_check_hostname in the URL (want true or false)");
+      seen->check_hostname = true;
+    } else if (key_is(k, klen, "ssl_ca_certs")) {
+      rc = query_path("ssl_ca_certs", v, vlen, &out->ssl_ca_certs, err, errsize);
+    } else if (key_is(k, klen, "ssl_certfile")) {
+      rc = query_path("ssl_certfile", v, vlen, &out->ssl_certfile, err, errsize);
+    } else if (key_is(k, klen, "ssl_keyfile")) {
+      rc = query_path("ssl_keyfile", v, vlen, &out->ssl_keyfile, err, errsize);
     } else if (j > i) {
-      return fail(err, errsize, "unknown URL parameter '%.*s' (only db=N is understood)",
-                  (int)(klen > 40 ? 40 : klen), q + i);
+      return fail(err, errsize, "unknown URL parameter '%.*s' (understood: db%s)", (int)(klen > 40 ? 40 : klen), k,
+                  out->tls ? ", ssl_cert_reqs, ssl_ca_certs, ssl_certfile, ssl_keyfile, ssl_check_hostname" : "");
     }
+    if (rc) return rc;
     i = j + 1;
+  }
+  if (out->ssl_keyfile && !out->ssl_certfile)
+    return fail(err, errsize, "the URL gives ssl_keyfile without ssl_certfile (the client certificate)");
+  if (out->ssl_cert_reqs == RL_CERT_NONE) {
+    /* Python's ssl refuses a host name check without verification; so do we
+     * when asked for one, and otherwise none means none. */
+    if (seen->check_hostname && out->ssl_check_hostname)
+      return fail(err, errsize, "ssl_check_hostname=true needs a verified certificate, and ssl_cert_reqs=none "
+                  "verifies none");
+    out->ssl_check_hostname = false;
   }
   return 0;
 }
@@ -162,6 +243,7 @@ static int parse_hostport(const char *s, size_t n, RedisUrl *out, char *err, siz
 int redis_url_parse(const char *url, RedisUrl *out, char *err, size_t errsize) {
   memset(out, 0, sizeof *out);
   out->port = REDIS_DEFAULT_PORT;
+  out->ssl_check_hostname = true; /* redis-py 6's default, and the only safe one */
   if (!url || !*url) return fail(err, errsize, "empty URL (want redis://HOST:PORT/DB)");
   bool is_unix = false;
   size_t skip;
@@ -222,9 +304,9 @@ int redis_url_parse(const char *url, RedisUrl *out, char *err, size_t errsize) {
   }
   if (!rc && query) {
     int qdb = out->db;
-    bool qseen = false;
-    rc = parse_query(query + 1, (size_t)(end - query - 1), &qdb, &qseen, err, errsize);
-    if (!rc && qseen && db_seen && qdb != out->db)
+    QuerySeen qseen = {0};
+    rc = parse_query(query + 1, (size_t)(end - query - 1), &qdb, out, &qseen, err, errsize);
+    if (!rc && qseen.db && db_seen && qdb != out->db)
       rc = fail(err, errsize, "the URL names two different databases (/%d and ?db=%d)", out->db, qdb);
     if (!rc) out->db = qdb;
   }
@@ -244,6 +326,9 @@ void redis_url_free(RedisUrl *u) {
   free(u->host);
   free(u->socket);
   free(u->user);
+  free(u->ssl_ca_certs);
+  free(u->ssl_certfile);
+  free(u->ssl_keyfile);
   if (u->password) { /* do not leave the secret in freed memory */
     volatile char *v = u->password;
     while (*v) *v++ = 0;
@@ -251,6 +336,7 @@ void redis_url_free(RedisUrl *u) {
   }
   memset(u, 0, sizeof *u);
   u->port = REDIS_DEFAULT_PORT;
+  u->ssl_check_hostname = true;
 }
 
 const char *redis_url_display(const RedisUrl *u, char *buf, size_t size) {

@@ -8,6 +8,9 @@ struct RuleCtx;
 struct CallSite;
 struct ProjectCtx;
 
+/* What happens to a rule's finding in non-production code. */
+typedef enum { ROLE_SAME = 0, ROLE_INFO = 1, ROLE_SILENT = 2 } RolePolicy;
+
 /* What a rule's C file provides: its checks. Everything else about the rule
  * is in the front matter of rules/<slug>.md, from which the registry
  * (RL_RULES) is generated at build time (scripts/embed_docs.cmake). A rule's
@@ -38,6 +41,11 @@ typedef struct Rule {
   /* Every finding carries the fix (`fix-coverage: always`); otherwise the fix
    * depends on the code's shape and the rules table says "sometimes". */
   bool fix_always;
+  /* Findings in example code and in one-off scripts (code_role in
+   * rules/rule_util.h): front matter `examples:` and `scripts:`. */
+  RolePolicy on_examples, on_scripts;
+  /* Findings in test code: front matter `tests:` (same = the rule decides). */
+  RolePolicy on_tests;
   const RuleImpl *impl;
 } Rule;
 

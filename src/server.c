@@ -1,31 +1,128 @@
-/* server.c - `redislint server`: a Language Server over stdio (server.h). */
+/* server.c - `redislint server`: a Language Server over stdio (server.h).
+ *
+ * Settings. The client's settings for the section "redislint" are asked
+ * with workspace/configuration (per workspace folder; a document outside
+ * every folder is asked for with its own URI) when it can answer that,
+ * else taken from initializationOptions (the same keys) and from the
+ * settings a workspace/didChangeConfiguration pushes. They become check's
+ * flags (cli_lint_document_flags), so they mean what the flags mean and win
+ * over the configuration file as the flags do. A bad value is a
+ * window/showMessage warning naming the setting, and that setting keeps its
+ * default. A document opened while its folder's settings are being asked
+ * waits for the answer, so that its first diagnostics already follow them.
+ *
+ * Dependencies. Each open document is linted against the files of its
+ * project as they are on disk (the buffer replaces only its own file), so
+ * an unsaved edit changes that document's diagnostics only; a file that
+ * changes on disk (didSave, or workspace/didChangeWatchedFiles for edits
+ * made outside the editor) changes the diagnostics of the open documents
+ * that import it, directly or through other modules of the project. Each
+ * document keeps the dotted names its imports reach (ProjectGraph: every
+ * module of the project with the names it imports, read with a line scanner
+ * and cached by mtime); a change to module M re-lints the documents one of
+ * whose names M is, with the index's own matching (exactly, or as a dotted
+ * suffix: "app.ext" is "src.app.ext"). The project rules that gather facts
+ * from files a document does not import (RL101's key groups, calls into the
+ * document's functions from other modules) are not followed: a save of such
+ * a file leaves those documents as they were until their next change. A
+ * change to a configuration or pin file (redislint.json, pyproject.toml,
+ * requirements*.txt, ...) re-lints every open document below it. */
 #include "server.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "arena.h"
-#include "model.h" /* tree_sitter_python(), the grammar */
+#include "cache.h"  /* cache_hash: the content of a file seen on disk */
 #include "cli.h"
+#include "discover.h"
+#include "fsutil.h"
+#include "index.h"  /* module_name_for_path */
 #include "lint.h"
+#include "model.h" /* tree_sitter_python(), the grammar */
 #include "output.h"
 #include "output_internal.h"
+#include "project.h"
 #include "rule.h"
+#include "strset.h"
 
 #define MAX_MESSAGE ((size_t)96 << 20) /* a 64 MB document, JSON-escaped, fits */
 #define MAX_HEADER_LINE 1024
+#define MAX_SCANNED_FILE ((size_t)16 << 20) /* larger modules are not read for their imports */
 
 /* JSON-RPC error codes */
 enum { E_PARSE = -32700, E_INVALID = -32600, E_METHOD = -32601, E_PARAMS = -32602,
        E_NOT_INIT = -32002 };
 
-/* ---------------------------------------------------------------- documents */
+/* window/showMessage types */
+enum { MSG_ERROR = 1, MSG_WARNING = 2, MSG_INFO = 3 };
+
+/* ---------------------------------------------------------------- settings */
+
+typedef struct Settings {
+  bool enable;       /* lint at all (false: no diagnostics, no code actions) */
+  bool unsafe_fixes; /* offer unsafe fixes as quick fixes (never in source.fixAll) */
+  char *select, *ignore, *extend_select; /* comma lists as the flags take them; NULL: not set */
+  char *config_file;                     /* absolute; NULL: the nearest one */
+  char *pyver, *target;                  /* versions as written; NULL: not set */
+} Settings;
+
+static void settings_free(Settings *st) {
+  free(st->select);
+  free(st->ignore);
+  free(st->extend_select);
+  free(st->config_file);
+  free(st->pyver);
+  free(st->target);
+  memset(st, 0, sizeof *st);
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+static void settings_copy(Settings *dst, const Settings *src) {
+  *dst = *src;
+  dst->select = dup_or_null(src->select);
+  dst->ignore = dup_or_null(src->ignore);
+  dst->extend_select = dup_or_null(src->extend_select);
+  dst->config_file = dup_or_null(src->config_file);
+  dst->pyver = dup_or_null(src->pyver);
+  dst->target = dup_or_null(src->target);
+}
+
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static bool settings_eq(const Settings *a, const Settings *b) {
+  return a->enable == b->enable && a->unsafe_fixes == b->unsafe_fixes &&
+         same_str(a->select, b->select) && same_str(a->ignore, b->ignore) &&
+         same_str(a->extend_select, b->extend_select) &&
+         same_str(a->config_file, b->config_file) && same_str(a->pyver, b->pyver) &&
+         same_str(a->target, b->target);
+}
+
+/* The settings as check's flags; at most 12 entries. */
+static size_t settings_flags(const Settings *st, const char **out) {
+  size_t n = 0;
+  const char *const names[] = {"--select", "--ignore", "--extend-select", "--config",
+                               "--redis-py-version", "--target-redis-version"};
+  const char *const values[] = {st->select, st->ignore, st->extend_select, st->config_file,
+                                st->pyver, st->target};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (values[i]) {
+      out[n++] = names[i];
+      out[n++] = values[i];
+    }
+  return n;
+}
+
+/* ---------------------------------------------------------------- state */
 
 typedef struct Action { /* a fix or a suppression of the last lint, in LSP terms */
   char *title;
@@ -41,40 +138,86 @@ typedef struct Doc {
   size_t len;
   Action *actions;
   size_t nactions;
+  bool linted;   /* its diagnostics were published at least once */
+  bool deferred; /* opened while its settings were asked: linted when they come */
+  bool failed;   /* its last lint failed (the user was told once) */
+  bool dirty;    /* to be linted at the end of the message being handled */
+  Settings used; /* the settings of its last lint */
+  char *root;    /* its project root; NULL: it is linted alone */
+  StrSet deps;   /* the dotted names its imports reach (doc_deps) */
 } Doc;
+
+/* Where settings apply: a workspace folder, or one document outside all. */
+typedef enum { CFG_NONE, CFG_ASKED, CFG_HAVE } CfgState;
+typedef struct Scope {
+  char *uri;
+  char *path;  /* the folder's directory, or the document's file; NULL: not a file URI */
+  bool folder; /* a workspace folder (else a document's own scope) */
+  Settings set;
+  CfgState state;
+} Scope;
+
+/* A request of ours that the client has yet to answer. */
+typedef enum { REQ_CONFIG, REQ_REGISTER } ReqKind;
+typedef struct Pending {
+  long id;
+  ReqKind kind;
+  char **uris; /* REQ_CONFIG: the scope of each item asked */
+  size_t n;
+} Pending;
+
+/* A module of a project, with what it imports (read from disk). */
+typedef struct ModFile {
+  char *path, *module;
+  bool init;     /* a package's __init__.py: its relative imports start at itself */
+  bool scanned;  /* imports read for the stamp below */
+  long long mtime_ns, size, ino;
+  StrSet imports; /* absolute dotted names */
+} ModFile;
+
+typedef struct Suffix { /* a dotted tail of a module name, as imports may name it */
+  const char *s;        /* points into ModFile.module */
+  size_t mod;
+} Suffix;
+
+typedef struct ProjectGraph {
+  char *root;
+  ModFile *mods; /* sorted by path */
+  size_t n;
+  Suffix *suf;   /* sorted by s */
+  size_t nsuf;
+  bool stale;    /* a file was created or deleted: walk again before use */
+} ProjectGraph;
+
+/* What a file on disk held when the server last looked (didOpen, didSave,
+ * a watched-file event): an event that finds the same bytes again (a
+ * didSave then the watcher's event for the same write) re-lints nothing. */
+typedef struct DiskSeen {
+  char *path;
+  bool exists;
+  uint64_t hash;
+} DiskSeen;
 
 typedef struct Server {
   FILE *in, *out;
   bool initialized, shutdown, utf8; /* utf8: positions in UTF-8 code units */
+  bool can_configure;  /* the client answers workspace/configuration */
+  bool can_watch;      /* it registers didChangeWatchedFiles dynamically */
+  Settings base;       /* defaults, then initializationOptions (or pushed settings) */
   Doc *docs;
   size_t ndocs, cap;
+  Scope *scopes;
+  size_t nscopes;
+  Pending *pending;
+  size_t npending;
+  long next_id;
+  ProjectGraph *graphs;
+  size_t ngraphs;
+  DiskSeen *seen;
+  size_t nseen;
 } Server;
 
-static void actions_free(Doc *d) {
-  for (size_t i = 0; i < d->nactions; i++) {
-    free(d->actions[i].title);
-    cJSON_Delete(d->actions[i].edits);
-  }
-  free(d->actions);
-  d->actions = NULL;
-  d->nactions = 0;
-}
-
-static Doc *doc_find(Server *s, const char *uri) {
-  for (size_t i = 0; i < s->ndocs; i++)
-    if (!strcmp(s->docs[i].uri, uri)) return &s->docs[i];
-  return NULL;
-}
-
-static void doc_close(Server *s, const char *uri) {
-  Doc *d = doc_find(s, uri);
-  if (!d) return;
-  actions_free(d);
-  free(d->uri);
-  free(d->path);
-  free(d->text);
-  *d = s->docs[--s->ndocs];
-}
+/* ---------------------------------------------------------------- paths and URIs */
 
 /* file:///a%20b/c.py -> /a b/c.py; NULL for other schemes. */
 static char *uri_to_path(const char *uri) {
@@ -96,7 +239,48 @@ static char *uri_to_path(const char *uri) {
     free(out);
     return NULL;
   }
+  size_t n = strlen(out); /* a folder URI may end with '/' */
+  while (n > 1 && out[n - 1] == '/') out[--n] = '\0';
   return out;
+}
+
+/* Is path dir itself or below it? */
+static bool path_under(const char *path, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return path[0] == '/';
+  return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static const char *base_name(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+static bool ends_with(const char *s, const char *tail) {
+  size_t a = strlen(s), b = strlen(tail);
+  return a >= b && !strcmp(s + a - b, tail);
+}
+
+static bool is_python(const char *path) { return ends_with(path, ".py") || ends_with(path, ".pyi"); }
+
+/* Files whose change changes the lint of every file below their directory:
+ * the configuration, and the pins the redis-py version is read from. */
+static bool is_config_file(const char *path) {
+  static const char *const names[] = {"redislint.json", ".redislint.json", "pyproject.toml",
+                                      "setup.cfg",      "setup.py",        "Pipfile",
+                                      "Pipfile.lock",   "uv.lock",         "poetry.lock",
+                                      "pdm.lock"};
+  const char *b = base_name(path);
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(b, names[i])) return true;
+  return !strncmp(b, "requirements", 12) && ends_with(b, ".txt");
+}
+
+/* The module name of a file of the project at root (as the index names it). */
+static char *module_of(const char *root, const char *path) {
+  size_t n = strlen(root);
+  const char *rel = path_under(path, root) && path[n] == '/' ? path + n + 1 : base_name(path);
+  return module_name_for_path(rel);
 }
 
 /* ---------------------------------------------------------------- positions */
@@ -195,6 +379,653 @@ static void reply_error(Server *s, const cJSON *id, int code, const char *msg) {
   send_json(s, m);
 }
 
+static void notify(Server *s, const char *method, cJSON *params) {
+  cJSON *m = cJSON_CreateObject();
+  cJSON_AddStringToObject(m, "method", method);
+  cJSON_AddItemToObject(m, "params", params);
+  send_json(s, m);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void show_message(Server *s, int type, const char *fmt, ...) {
+  char text[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "redislint server: %s\n", text); /* the client's log keeps it too */
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddNumberToObject(p, "type", type);
+  cJSON_AddStringToObject(p, "message", text);
+  notify(s, "window/showMessage", p);
+}
+
+/* Sends a request of ours; the answer comes back through on_response. */
+static Pending *request(Server *s, const char *method, cJSON *params, ReqKind kind) {
+  cJSON *m = cJSON_CreateObject();
+  long id = ++s->next_id;
+  cJSON_AddNumberToObject(m, "id", (double)id);
+  cJSON_AddStringToObject(m, "method", method);
+  cJSON_AddItemToObject(m, "params", params);
+  send_json(s, m);
+  s->pending = xrealloc(s->pending, (s->npending + 1) * sizeof *s->pending);
+  Pending *p = &s->pending[s->npending++];
+  memset(p, 0, sizeof *p);
+  p->id = id;
+  p->kind = kind;
+  return p;
+}
+
+static void pending_free(Pending *p) {
+  for (size_t i = 0; i < p->n; i++) free(p->uris[i]);
+  free(p->uris);
+}
+
+/* ---------------------------------------------------------------- reading settings */
+
+static const char *str_at(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The JSON type of v, for messages. */
+static const char *json_type(const cJSON *v) {
+  return cJSON_IsBool(v) ? "a boolean" : cJSON_IsNumber(v) ? "a number" : cJSON_IsString(v) ? "a string"
+         : cJSON_IsArray(v) ? "a list" : cJSON_IsObject(v) ? "an object" : "null";
+}
+
+/* A rule list: an array of strings (or one comma-separated string) as a
+ * comma list, "" for an empty one; NULL when v is neither. */
+static char *rule_list(const cJSON *v) {
+  if (cJSON_IsString(v)) return xstrdup(v->valuestring);
+  if (!cJSON_IsArray(v)) return NULL;
+  size_t n = 1;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, v) {
+    if (!cJSON_IsString(e)) return NULL;
+    n += strlen(e->valuestring) + 1;
+  }
+  char *out = xmalloc(n), *o = out;
+  cJSON_ArrayForEach(e, v) {
+    size_t k = strlen(e->valuestring);
+    if (!k) continue;
+    if (o > out) *o++ = ',';
+    memcpy(o, e->valuestring, k);
+    o += k;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* A version: a string, or a number as the user typed it (7.2, 8). */
+static char *version_of(const cJSON *v) {
+  if (cJSON_IsString(v)) return xstrdup(v->valuestring);
+  if (!cJSON_IsNumber(v)) return NULL;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.15g", v->valuedouble);
+  return xstrdup(buf);
+}
+
+/* configFile: "~/x" from $HOME, a relative path from dir (the folder). */
+static char *config_path(const char *value, const char *dir) {
+  const char *home = getenv("HOME");
+  if (value[0] == '~' && value[1] == '/' && home && *home) {
+    char *p = xmalloc(strlen(home) + strlen(value));
+    memcpy(p, home, strlen(home));
+    memcpy(p + strlen(home), value + 1, strlen(value));
+    return p;
+  }
+  if (value[0] == '/' || !dir) return xstrdup(value);
+  size_t n = strlen(dir) + strlen(value) + 2;
+  char *p = xmalloc(n);
+  snprintf(p, n, "%s/%s", dir, value);
+  return p;
+}
+
+/* Reads the settings object o over base into out. dir resolves a relative
+ * configFile; where ("" or " for FOLDER") ends the warnings, which name the
+ * setting and leave it as in base. Unknown keys are another tool's (the VS
+ * Code extension keeps its own under the same section): ignored. */
+static void settings_read(Server *s, const cJSON *o, const Settings *base, const char *dir,
+                          const char *where, Settings *out) {
+  settings_copy(out, base);
+  if (!o || cJSON_IsNull(o)) return;
+  if (!cJSON_IsObject(o)) {
+    show_message(s, MSG_WARNING, "redislint: the settings of redislint%s are %s, not an object: "
+                 "the defaults are used", where, json_type(o));
+    return;
+  }
+  const char *bools[] = {"enable", "unsafeFixes"};
+  bool *bdst[] = {&out->enable, &out->unsafe_fixes};
+  for (size_t i = 0; i < 2; i++) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, bools[i]);
+    if (!v || cJSON_IsNull(v)) continue;
+    if (cJSON_IsBool(v)) *bdst[i] = cJSON_IsTrue(v);
+    else
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s is %s, not true or "
+                   "false: it is ignored", bools[i], where, json_type(v));
+  }
+  const char *lists[] = {"select", "ignore", "extendSelect"};
+  const char *lflags[] = {"--select", "--ignore", "--extend-select"};
+  char **ldst[] = {&out->select, &out->ignore, &out->extend_select};
+  for (size_t i = 0; i < 3; i++) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, lists[i]);
+    if (!v || cJSON_IsNull(v)) continue;
+    char *list = rule_list(v), why[512];
+    if (!list) {
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s is %s, not a list of "
+                   "rule codes or slugs: it is ignored", lists[i], where, json_type(v));
+    } else if (!list[strspn(list, ", \t")]) {
+      /* [] is "not set" (an editor's default), not "no rules" */
+    } else if (cli_check_setting(lflags[i], list, why, sizeof why)) {
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s: %s (see 'redislint "
+                   "rules'): it is ignored", lists[i], where, why);
+    } else {
+      free(*ldst[i]);
+      *ldst[i] = list;
+      list = NULL;
+    }
+    free(list);
+  }
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "configFile");
+  if (v && !cJSON_IsNull(v)) {
+    char why[512];
+    if (!cJSON_IsString(v)) {
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.configFile%s is %s, not a "
+                   "path: it is ignored", where, json_type(v));
+    } else if (*v->valuestring) {
+      char *p = config_path(v->valuestring, dir);
+      if (cli_check_setting("--config", p, why, sizeof why)) {
+        show_message(s, MSG_WARNING, "redislint: the setting redislint.configFile%s (%s): %s: "
+                     "it is ignored", where, p, why);
+        free(p);
+      } else {
+        free(out->config_file);
+        out->config_file = p;
+      }
+    }
+  }
+  const char *vers[] = {"redisPyVersion", "targetRedisVersion"};
+  const char *vflags[] = {"--redis-py-version", "--target-redis-version"};
+  char **vdst[] = {&out->pyver, &out->target};
+  for (size_t i = 0; i < 2; i++) {
+    v = cJSON_GetObjectItemCaseSensitive(o, vers[i]);
+    if (!v || cJSON_IsNull(v)) continue;
+    char *ver = version_of(v), why[512];
+    if (!ver) {
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s is %s, not a version: "
+                   "it is ignored", vers[i], where, json_type(v));
+    } else if (!*ver) {
+      /* "" is "not set" */
+    } else if (cli_check_setting(vflags[i], ver, why, sizeof why)) {
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s: %s: it is ignored",
+                   vers[i], where, why);
+    } else {
+      free(*vdst[i]);
+      *vdst[i] = ver;
+      ver = NULL;
+    }
+    free(ver);
+  }
+}
+
+/* The section that holds our keys in initializationOptions or pushed
+ * settings: {"redislint": {...}}, or the object itself. */
+static const cJSON *our_section(const cJSON *o) {
+  const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "redislint");
+  return sec ? sec : o;
+}
+
+/* ---------------------------------------------------------------- scopes */
+
+static Scope *scope_find(Server *s, const char *uri) {
+  for (size_t i = 0; i < s->nscopes; i++)
+    if (!strcmp(s->scopes[i].uri, uri)) return &s->scopes[i];
+  return NULL;
+}
+
+static Scope *scope_add(Server *s, const char *uri, bool folder) {
+  s->scopes = xrealloc(s->scopes, (s->nscopes + 1) * sizeof *s->scopes);
+  Scope *sc = &s->scopes[s->nscopes++];
+  memset(sc, 0, sizeof *sc);
+  sc->uri = xstrdup(uri);
+  sc->path = uri_to_path(uri);
+  sc->folder = folder;
+  settings_copy(&sc->set, &s->base);
+  /* a client that cannot be asked has given all it will: the base */
+  sc->state = s->can_configure ? CFG_NONE : CFG_HAVE;
+  return sc;
+}
+
+static void scope_remove(Server *s, Scope *sc) {
+  free(sc->uri);
+  free(sc->path);
+  settings_free(&sc->set);
+  *sc = s->scopes[--s->nscopes];
+}
+
+/* The scope of a document: the innermost workspace folder that holds it,
+ * else its own (documents outside every folder); NULL: the base settings. */
+static Scope *scope_of(Server *s, const Doc *d) {
+  Scope *best = NULL;
+  for (size_t i = 0; i < s->nscopes; i++) {
+    Scope *sc = &s->scopes[i];
+    if (sc->folder && sc->path && path_under(d->path, sc->path) &&
+        (!best || strlen(sc->path) > strlen(best->path)))
+      best = sc;
+  }
+  return best ? best : scope_find(s, d->uri);
+}
+
+/* Asks the client for the settings of every scope not asked yet, in one
+ * workspace/configuration request. */
+static void ask_settings(Server *s) {
+  if (!s->can_configure || !s->initialized) return;
+  cJSON *items = cJSON_CreateArray();
+  size_t n = 0;
+  for (size_t i = 0; i < s->nscopes; i++) n += s->scopes[i].state == CFG_NONE;
+  if (!n) {
+    cJSON_Delete(items);
+    return;
+  }
+  char **uris = xcalloc(n, sizeof *uris);
+  n = 0;
+  for (size_t i = 0; i < s->nscopes; i++) {
+    Scope *sc = &s->scopes[i];
+    if (sc->state != CFG_NONE) continue;
+    sc->state = CFG_ASKED;
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddStringToObject(it, "scopeUri", sc->uri);
+    cJSON_AddStringToObject(it, "section", "redislint");
+    cJSON_AddItemToArray(items, it);
+    uris[n++] = xstrdup(sc->uri);
+  }
+  cJSON *params = cJSON_CreateObject();
+  cJSON_AddItemToObject(params, "items", items);
+  Pending *p = request(s, "workspace/configuration", params, REQ_CONFIG);
+  p->uris = uris;
+  p->n = n;
+}
+
+/* The settings a document is linted with now; NULL while they are asked
+ * and it has never been linted (its first diagnostics wait for them). */
+static const Settings *settings_of(Server *s, const Doc *d) {
+  const Scope *sc = scope_of(s, d);
+  if (!sc) return &s->base;
+  if (sc->state != CFG_HAVE && !d->linted) return NULL;
+  return &sc->set;
+}
+
+/* ---------------------------------------------------------------- documents */
+
+static void actions_free(Doc *d) {
+  for (size_t i = 0; i < d->nactions; i++) {
+    free(d->actions[i].title);
+    cJSON_Delete(d->actions[i].edits);
+  }
+  free(d->actions);
+  d->actions = NULL;
+  d->nactions = 0;
+}
+
+static Doc *doc_find(Server *s, const char *uri) {
+  for (size_t i = 0; i < s->ndocs; i++)
+    if (!strcmp(s->docs[i].uri, uri)) return &s->docs[i];
+  return NULL;
+}
+
+static void doc_close(Server *s, const char *uri) {
+  Doc *d = doc_find(s, uri);
+  if (!d) return;
+  Scope *own = scope_find(s, uri);
+  if (own && !own->folder) scope_remove(s, own);
+  actions_free(d);
+  free(d->uri);
+  free(d->path);
+  free(d->text);
+  free(d->root);
+  settings_free(&d->used);
+  strset_free(&d->deps);
+  *d = s->docs[--s->ndocs];
+}
+
+/* ---------------------------------------------------------------- imports */
+
+static bool ident_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         (unsigned char)c >= 0x80;
+}
+
+/* Skips blanks; inside parentheses newlines and comments too; a backslash
+ * continues the line. */
+static size_t skip_blank(const char *t, size_t len, size_t i, bool paren) {
+  for (;;) {
+    if (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\f')) i++;
+    else if (i + 1 < len && t[i] == '\\' && (t[i + 1] == '\n' || t[i + 1] == '\r')) i += 2;
+    else if (paren && i < len && (t[i] == '\n' || t[i] == '\r')) i++;
+    else if (paren && i < len && t[i] == '#')
+      while (i < len && t[i] != '\n') i++;
+    else return i;
+  }
+}
+
+/* The word w at i, as a whole word. */
+static bool word_at(const char *t, size_t len, size_t i, const char *w) {
+  size_t n = strlen(w);
+  return i + n <= len && !memcmp(t + i, w, n) && (i + n == len || !ident_byte(t[i + n]));
+}
+
+/* A dotted name at *i ("a.b.c", blanks allowed around the dots) into buf;
+ * its length (0: none). */
+static size_t dotted_at(const char *t, size_t len, size_t *i, bool paren, char *buf, size_t size) {
+  size_t n = 0, j = *i;
+  for (;;) {
+    size_t k = j;
+    while (k < len && ident_byte(t[k])) k++;
+    if (k == j || (t[j] >= '0' && t[j] <= '9')) break;
+    if (n + (k - j) + 2 > size) return 0; /* absurdly long: not a module name */
+    if (n) buf[n++] = '.';
+    memcpy(buf + n, t + j, k - j);
+    n += k - j;
+    j = skip_blank(t, len, k, paren);
+    if (j < len && t[j] == '.') {
+      size_t after = skip_blank(t, len, j + 1, paren);
+      if (after < len && ident_byte(t[after])) {
+        j = after;
+        continue;
+      }
+    }
+    break;
+  }
+  buf[n] = '\0';
+  if (n) *i = j;
+  return n;
+}
+
+/* Adds "base.name" (or the one that is not empty) to out. */
+static void add_name(StrSet *out, const char *base, const char *name) {
+  char buf[1024];
+  int n = snprintf(buf, sizeof buf, "%s%s%s", base, *base && *name ? "." : "", name);
+  if (n > 0 && (size_t)n < sizeof buf) strset_add(out, buf, (size_t)n);
+}
+
+/* The absolute dotted names the imports of a module reach: `import a.b`
+ * gives a.b; `from a import b, c` gives a, a.b and a.c (b may be a module);
+ * relative imports are resolved against module (`init`: it is a package's
+ * __init__). A line scanner, not a parse: import statements start a line
+ * (or follow a ';'), so an `import` in a string or a compound statement's
+ * line costs at worst a name too many, a re-lint too many. */
+static void scan_imports(const char *t, size_t len, const char *module, bool init, StrSet *out) {
+  char name[512], base[1024];
+  for (size_t i = 0; i < len;) {
+    i = skip_blank(t, len, i, false);
+    for (;;) { /* the statements of one line, separated by ';' */
+      if (word_at(t, len, i, "import")) {
+        i = skip_blank(t, len, i + 6, false);
+        while (dotted_at(t, len, &i, false, name, sizeof name)) {
+          strset_add(out, name, strlen(name));
+          if (word_at(t, len, i, "as")) {
+            i = skip_blank(t, len, i + 2, false);
+            while (i < len && ident_byte(t[i])) i++;
+            i = skip_blank(t, len, i, false);
+          }
+          if (i >= len || t[i] != ',') break;
+          i = skip_blank(t, len, i + 1, false);
+        }
+      } else if (word_at(t, len, i, "from")) {
+        i = skip_blank(t, len, i + 4, false);
+        size_t level = 0;
+        while (i < len && t[i] == '.') {
+          level++;
+          i = skip_blank(t, len, i + 1, false);
+        }
+        size_t n = dotted_at(t, len, &i, false, name, sizeof name);
+        if (!word_at(t, len, i, "import") || (!n && !level)) break;
+        i = skip_blank(t, len, i + 6, false);
+        /* the package a relative import starts from */
+        base[0] = '\0';
+        bool ok = true;
+        if (level) {
+          snprintf(base, sizeof base, "%s", module);
+          for (size_t up = init ? 1 : 0; up < level; up++) {
+            char *dot = strrchr(base, '.');
+            if (dot) *dot = '\0';
+            else if (*base) base[0] = '\0';
+            else ok = false; /* above the project root */
+          }
+        }
+        if (!ok) break;
+        if (n) {
+          size_t b = strlen(base);
+          snprintf(base + b, sizeof base - b, "%s%s", b ? "." : "", name);
+        }
+        if (*base) strset_add(out, base, strlen(base));
+        bool paren = i < len && t[i] == '(';
+        if (paren) i = skip_blank(t, len, i + 1, true);
+        while (i < len && ident_byte(t[i])) {
+          size_t j = i;
+          while (j < len && ident_byte(t[j])) j++;
+          char word[256];
+          snprintf(word, sizeof word, "%.*s", (int)(j - i < 255 ? j - i : 255), t + i);
+          add_name(out, base, word);
+          i = skip_blank(t, len, j, paren);
+          if (word_at(t, len, i, "as")) {
+            i = skip_blank(t, len, i + 2, paren);
+            while (i < len && ident_byte(t[i])) i++;
+            i = skip_blank(t, len, i, paren);
+          }
+          if (i >= len || t[i] != ',') break;
+          i = skip_blank(t, len, i + 1, paren);
+        }
+      }
+      i = skip_blank(t, len, i, false);
+      if (i < len && t[i] == ';') {
+        i = skip_blank(t, len, i + 1, false);
+        continue;
+      }
+      break;
+    }
+    while (i < len && t[i] != '\n') i++;
+    i++;
+  }
+}
+
+/* ---------------------------------------------------------------- project graphs */
+
+static int cmp_suffix(const void *a, const void *b) {
+  return strcmp(((const Suffix *)a)->s, ((const Suffix *)b)->s);
+}
+
+static void modfile_free(ModFile *m) {
+  free(m->path);
+  free(m->module);
+  strset_free(&m->imports);
+}
+
+/* (Re)walks the project: its Python files as a directory walk of the
+ * command line finds them. Files seen before keep their scanned imports. */
+static void graph_walk(ProjectGraph *g) {
+  const char *args[1] = {g->root};
+  FileList found = {0};
+  Diags quiet = {0};
+  discover(args, 1, &found, &quiet);
+  diags_free(&quiet);
+  ModFile *mods = xcalloc(found.len + 1, sizeof *mods);
+  size_t n = 0, k = 0;
+  for (size_t i = 0; i < found.len; i++) {
+    const char *p = found.paths[i];
+    if (!is_python(p) || p[0] != '/') continue;
+    while (k < g->n && strcmp(g->mods[k].path, p) < 0) modfile_free(&g->mods[k++]);
+    if (k < g->n && !strcmp(g->mods[k].path, p)) {
+      mods[n++] = g->mods[k++]; /* moved: its scan stays */
+      continue;
+    }
+    ModFile *m = &mods[n++];
+    m->path = xstrdup(p);
+    m->module = module_of(g->root, p);
+    m->init = !strcmp(base_name(p), "__init__.py") || !strcmp(base_name(p), "__init__.pyi");
+  }
+  while (k < g->n) modfile_free(&g->mods[k++]);
+  free(g->mods);
+  filelist_free(&found);
+  g->mods = mods;
+  g->n = n;
+  /* every dotted tail of every module name: "src.app.ext", "app.ext", "ext" */
+  free(g->suf);
+  g->nsuf = 0;
+  size_t cap = 0;
+  for (size_t i = 0; i < n; i++) {
+    cap++;
+    for (const char *c = mods[i].module; *c; c++) cap += *c == '.';
+  }
+  g->suf = xcalloc(cap + 1, sizeof *g->suf);
+  for (size_t i = 0; i < n; i++) {
+    const char *m = mods[i].module;
+    if (!*m) continue;
+    g->suf[g->nsuf++] = (Suffix){m, i};
+    for (const char *c = m; *c; c++)
+      if (*c == '.' && c[1]) g->suf[g->nsuf++] = (Suffix){c + 1, i};
+  }
+  qsort(g->suf, g->nsuf, sizeof *g->suf, cmp_suffix);
+  g->stale = false;
+}
+
+static ProjectGraph *graph_for(Server *s, const char *root) {
+  for (size_t i = 0; i < s->ngraphs; i++)
+    if (!strcmp(s->graphs[i].root, root)) {
+      if (s->graphs[i].stale) graph_walk(&s->graphs[i]);
+      return &s->graphs[i];
+    }
+  s->graphs = xrealloc(s->graphs, (s->ngraphs + 1) * sizeof *s->graphs);
+  ProjectGraph *g = &s->graphs[s->ngraphs++];
+  memset(g, 0, sizeof *g);
+  g->root = xstrdup(root);
+  graph_walk(g);
+  return g;
+}
+
+/* The imports of a module file, read again when its stamp changed. */
+static const StrSet *mod_imports(ModFile *m) {
+  struct stat st;
+  if (stat(m->path, &st) != 0) {
+    strset_free(&m->imports);
+    m->scanned = false;
+    return &m->imports;
+  }
+  long long mt = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  if (m->scanned && m->mtime_ns == mt && m->size == (long long)st.st_size &&
+      m->ino == (long long)st.st_ino)
+    return &m->imports;
+  strset_free(&m->imports);
+  size_t len = 0;
+  char *text = fs_read(m->path, MAX_SCANNED_FILE, &len);
+  if (text) scan_imports(text, len, m->module, m->init, &m->imports);
+  free(text);
+  m->scanned = true;
+  m->mtime_ns = mt;
+  m->size = (long long)st.st_size;
+  m->ino = (long long)st.st_ino;
+  return &m->imports;
+}
+
+/* The modules a dotted name can be, by the index's rule: a module whose
+ * name is it, or ends with "." and it. [*lo, *hi) of g->suf. */
+static void graph_lookup(const ProjectGraph *g, const char *name, size_t *lo, size_t *hi) {
+  size_t a = 0, b = g->nsuf;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (strcmp(g->suf[mid].s, name) < 0) a = mid + 1;
+    else b = mid;
+  }
+  *lo = a;
+  while (b < g->nsuf && !strcmp(g->suf[b].s, name)) b++;
+  *hi = b < a ? a : b;
+}
+
+/* Does the module name `module` answer the imported dotted name `name`? */
+static bool module_matches(const char *module, const char *name) {
+  size_t m = strlen(module), n = strlen(name);
+  if (!n) return false;
+  if (m == n) return !strcmp(module, name);
+  return m > n && module[m - n - 1] == '.' && !strcmp(module + m - n, name);
+}
+
+/* Refreshes d->deps: the names its buffer imports, then, through the
+ * modules of its project they resolve to (read from disk), the names those
+ * import, to the end. A few stats per module when nothing changed. */
+static void doc_deps(Server *s, Doc *d) {
+  strset_free(&d->deps);
+  free(d->root);
+  d->root = project_root_of(d->path);
+  if (!d->root) return; /* linted alone: it depends on nothing else */
+  char *module = module_of(d->root, d->path);
+  const char *b = base_name(d->path);
+  scan_imports(d->text, d->len, module, !strcmp(b, "__init__.py") || !strcmp(b, "__init__.pyi"),
+               &d->deps);
+  free(module);
+  ProjectGraph *g = graph_for(s, d->root);
+  bool *visited = xcalloc(g->n + 1, sizeof *visited);
+  /* a work list of names (copies: the set may grow while it is walked) */
+  size_t nq = 0, cap = d->deps.n + 16;
+  char **queue = xcalloc(cap, sizeof *queue);
+  for (size_t i = 0; i < d->deps.cap; i++)
+    if (d->deps.keys[i]) queue[nq++] = xstrdup(d->deps.keys[i]);
+  while (nq) {
+    char *name = queue[--nq];
+    size_t lo, hi;
+    graph_lookup(g, name, &lo, &hi);
+    for (size_t k = lo; k < hi; k++) {
+      size_t mi = g->suf[k].mod;
+      if (visited[mi] || !strcmp(g->mods[mi].path, d->path)) continue;
+      visited[mi] = true;
+      const StrSet *im = mod_imports(&g->mods[mi]);
+      for (size_t j = 0; j < im->cap; j++) {
+        const char *n2 = im->keys[j];
+        if (!n2 || !strset_add(&d->deps, n2, strlen(n2))) continue;
+        if (nq == cap) queue = xrealloc(queue, (cap *= 2) * sizeof *queue);
+        queue[nq++] = xstrdup(n2);
+      }
+    }
+    free(name);
+  }
+  free(queue);
+  free(visited);
+}
+
+/* Does the open document d depend on the module file at path? */
+static bool doc_depends_on(const Doc *d, const char *path) {
+  if (!d->root || !path_under(path, d->root)) return false;
+  char *module = module_of(d->root, path);
+  bool dep = false;
+  for (size_t i = 0; i < d->deps.cap && !dep; i++)
+    dep = d->deps.keys[i] && module_matches(module, d->deps.keys[i]);
+  free(module);
+  return dep;
+}
+
+/* Records what path holds on disk now; false when it held the same bytes
+ * when last seen (nothing changed for whoever reads it). */
+static bool disk_changed(Server *s, const char *path) {
+  size_t len = 0;
+  char *text = fs_read(path, SIZE_MAX >> 1, &len);
+  uint64_t h = text ? cache_hash(text, len) : 0;
+  bool exists = text != NULL;
+  free(text);
+  for (size_t i = 0; i < s->nseen; i++) {
+    DiskSeen *e = &s->seen[i];
+    if (strcmp(e->path, path)) continue;
+    bool same = e->exists == exists && e->hash == h;
+    e->exists = exists;
+    e->hash = h;
+    return !same;
+  }
+  s->seen = xrealloc(s->seen, (s->nseen + 1) * sizeof *s->seen);
+  s->seen[s->nseen++] = (DiskSeen){xstrdup(path), exists, h};
+  return true;
+}
+
 /* ---------------------------------------------------------------- suppressions */
 
 /* Where a suppression comment for the finding at byte `at` goes: alone on
@@ -228,14 +1059,44 @@ static bool suppress_at(TSParser *p, TSTree **tree, const Doc *d, uint32_t at, s
 
 static int lsp_severity(Severity sev) { return sev == SEV_ERROR ? 1 : sev == SEV_WARNING ? 2 : 3; }
 
+static void publish(Server *s, const char *uri, cJSON *diags) {
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddStringToObject(p, "uri", uri);
+  cJSON_AddItemToObject(p, "diagnostics", diags);
+  notify(s, "textDocument/publishDiagnostics", p);
+}
+
 /* Lints d with its project and publishes its diagnostics; keeps its fixes
- * for code actions. */
+ * for code actions. Waits (d->deferred) while its settings are asked. */
 static void lint_doc(Server *s, Doc *d) {
+  d->dirty = false;
+  const Settings *st = settings_of(s, d);
+  if (!st) {
+    d->deferred = true;
+    return;
+  }
+  d->deferred = false;
+  Settings now;
+  settings_copy(&now, st); /* st may move (scopes grow) before the end */
+  settings_free(&d->used);
+  d->used = now;
   actions_free(d);
+  d->linted = true;
+  cJSON *diags = cJSON_CreateArray();
+  if (!now.enable) {
+    publish(s, d->uri, diags); /* clears what an earlier lint showed */
+    return;
+  }
   LintRun run;
   memset(&run, 0, sizeof run);
-  cJSON *diags = cJSON_CreateArray();
-  if (cli_lint_document(d->path, d->text, d->len, &run, NULL) == 0 && run.nfiles == 1) {
+  const char *flags[16];
+  size_t nflags = settings_flags(&now, flags);
+  int rc = cli_lint_document_flags(d->path, d->text, d->len, flags, nflags, &run);
+  if (rc != 0 && !d->failed) /* the reason is on stderr, the client's log */
+    show_message(s, MSG_WARNING, "redislint: %s could not be linted (a configuration error?): see "
+                 "the server's log", d->path);
+  d->failed = rc != 0;
+  if (rc == 0 && run.nfiles == 1) {
     const FileResult *fr = &run.files[0];
     d->actions = xcalloc(2 * fr->nfindings + 1, sizeof(Action));
     TSParser *parser = ts_parser_new();
@@ -294,7 +1155,10 @@ static void lint_doc(Server *s, Doc *d) {
         cJSON_AddStringToObject(te, "newText", line);
         cJSON_AddItemToArray(sa->edits, te);
       }
-      if (f->fix.nedits == 0 || f->fix.applicability < FIX_UNSAFE) continue;
+      /* unsafe fixes only when the settings ask for them, as --unsafe-fixes */
+      if (f->fix.nedits == 0 || f->fix.applicability < FIX_UNSAFE ||
+          (f->fix.applicability == FIX_UNSAFE && !now.unsafe_fixes))
+        continue;
       Action *act = &d->actions[d->nactions++];
       act->title = xstrdup(f->fix.title ? f->fix.title : "Apply the fix");
       act->safe = f->fix.applicability == FIX_SAFE;
@@ -316,20 +1180,57 @@ static void lint_doc(Server *s, Doc *d) {
     free(L.start);
   }
   lint_run_free(&run);
-  cJSON *m = cJSON_CreateObject();
-  cJSON_AddStringToObject(m, "method", "textDocument/publishDiagnostics");
-  cJSON *p = cJSON_AddObjectToObject(m, "params");
-  cJSON_AddStringToObject(p, "uri", d->uri);
-  cJSON_AddItemToObject(p, "diagnostics", diags);
-  send_json(s, m);
+  publish(s, d->uri, diags);
+}
+
+/* Lints the documents marked dirty, each once. */
+static void lint_dirty(Server *s) {
+  for (size_t i = 0; i < s->ndocs; i++)
+    if (s->docs[i].dirty) lint_doc(s, &s->docs[i]);
+}
+
+/* Marks the documents whose settings are not those of their last lint (or
+ * that wait for theirs and have them now). */
+static void mark_settings_changed(Server *s) {
+  for (size_t i = 0; i < s->ndocs; i++) {
+    Doc *d = &s->docs[i];
+    const Settings *st = settings_of(s, d);
+    if (st && (d->deferred || !settings_eq(st, &d->used))) d->dirty = true;
+  }
+}
+
+/* A file changed on disk (created, changed or deleted, or saved from the
+ * editor): marks the open documents whose lint reads it. The document of
+ * that file itself is not marked: its buffer, not the disk, is what it is
+ * linted as. */
+static void disk_event(Server *s, const char *path, bool created_or_deleted) {
+  if (is_config_file(path)) { /* everything below its directory */
+    char *dir = xstrdup(path);
+    size_t cut = (size_t)(base_name(dir) - dir);
+    dir[cut > 1 ? cut - 1 : cut] = '\0'; /* "/a/b/x.toml" -> "/a/b", "/x.toml" -> "/" */
+    for (size_t i = 0; i < s->ndocs; i++)
+      if (path_under(s->docs[i].path, dir) && s->docs[i].linted) s->docs[i].dirty = true;
+    for (size_t i = 0; i < s->ngraphs && created_or_deleted; i++) s->graphs[i].stale = true;
+    free(dir);
+    if (!is_python(path)) return; /* setup.py is a module too */
+  }
+  if (!is_python(path)) { /* a directory, most likely: its modules come and go */
+    for (size_t i = 0; i < s->ngraphs; i++)
+      if (path_under(path, s->graphs[i].root)) s->graphs[i].stale = true;
+    return;
+  }
+  if (!disk_changed(s, path)) return; /* the same bytes as when last seen */
+  for (size_t i = 0; i < s->ngraphs && created_or_deleted; i++)
+    if (path_under(path, s->graphs[i].root)) s->graphs[i].stale = true;
+  for (size_t i = 0; i < s->ndocs; i++) {
+    Doc *d = &s->docs[i];
+    if (!d->linted || d->dirty || !strcmp(d->path, path) || !d->used.enable) continue;
+    doc_deps(s, d);
+    if (doc_depends_on(d, path)) d->dirty = true;
+  }
 }
 
 /* ---------------------------------------------------------------- methods */
-
-static const char *str_at(const cJSON *o, const char *k) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static void on_initialize(Server *s, const cJSON *id, const cJSON *params) {
   /* positionEncodings offered by the client: UTF-8 when it offers it */
@@ -339,6 +1240,10 @@ static void on_initialize(Server *s, const cJSON *id, const cJSON *params) {
   const cJSON *e;
   s->utf8 = false;
   cJSON_ArrayForEach(e, encs) if (cJSON_IsString(e) && !strcmp(e->valuestring, "utf-8")) s->utf8 = true;
+  const cJSON *ws = cJSON_GetObjectItemCaseSensitive(caps, "workspace");
+  s->can_configure = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ws, "configuration"));
+  s->can_watch = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(ws, "didChangeWatchedFiles"), "dynamicRegistration"));
   s->initialized = true;
   cJSON *r = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(r, "capabilities");
   cJSON_AddStringToObject(c, "positionEncoding", s->utf8 ? "utf-8" : "utf-16");
@@ -351,10 +1256,126 @@ static void on_initialize(Server *s, const cJSON *id, const cJSON *params) {
   cJSON *kinds = cJSON_AddArrayToObject(ca, "codeActionKinds");
   cJSON_AddItemToArray(kinds, cJSON_CreateString("quickfix"));
   cJSON_AddItemToArray(kinds, cJSON_CreateString("source.fixAll.redislint"));
+  cJSON *wsf = cJSON_AddObjectToObject(cJSON_AddObjectToObject(c, "workspace"), "workspaceFolders");
+  cJSON_AddBoolToObject(wsf, "supported", true);
+  cJSON_AddBoolToObject(wsf, "changeNotifications", true);
   cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
   cJSON_AddStringToObject(info, "name", "redislint");
   cJSON_AddStringToObject(info, "version", REDISLINT_VERSION);
   reply(s, id, r);
+  /* after the reply: its warnings are notifications the client may not
+     take before it */
+  const cJSON *init = cJSON_GetObjectItemCaseSensitive(params, "initializationOptions");
+  Settings base;
+  settings_read(s, our_section(init), &s->base, NULL, " (initializationOptions)", &base);
+  settings_free(&s->base);
+  s->base = base;
+  /* the workspace folders, else the root */
+  const cJSON *folders = cJSON_GetObjectItemCaseSensitive(params, "workspaceFolders");
+  cJSON_ArrayForEach(e, folders) {
+    const char *uri = str_at(e, "uri");
+    if (uri && !scope_find(s, uri)) scope_add(s, uri, true);
+  }
+  if (!s->nscopes) {
+    const char *root = str_at(params, "rootUri");
+    if (root && !scope_find(s, root)) scope_add(s, root, true);
+  }
+}
+
+/* After `initialized`: ask for the settings, watch the files. */
+static void on_initialized(Server *s) {
+  ask_settings(s);
+  if (!s->can_watch) return;
+  static const char *const globs[] = {"**/*.py", "**/*.pyi", "**/redislint.json",
+                                      "**/.redislint.json", "**/pyproject.toml", "**/setup.cfg",
+                                      "**/Pipfile", "**/Pipfile.lock", "**/uv.lock",
+                                      "**/poetry.lock", "**/pdm.lock", "**/requirements*.txt"};
+  cJSON *params = cJSON_CreateObject(), *regs = cJSON_AddArrayToObject(params, "registrations");
+  cJSON *reg = cJSON_CreateObject();
+  cJSON_AddStringToObject(reg, "id", "redislint-watched-files");
+  cJSON_AddStringToObject(reg, "method", "workspace/didChangeWatchedFiles");
+  cJSON *watchers = cJSON_AddArrayToObject(cJSON_AddObjectToObject(reg, "registerOptions"), "watchers");
+  for (size_t i = 0; i < sizeof globs / sizeof *globs; i++) {
+    cJSON *w = cJSON_CreateObject();
+    cJSON_AddStringToObject(w, "globPattern", globs[i]);
+    cJSON_AddItemToArray(watchers, w);
+  }
+  cJSON_AddItemToArray(regs, reg);
+  request(s, "client/registerCapability", params, REQ_REGISTER);
+}
+
+/* The answer to a request of ours. */
+static void on_response(Server *s, const cJSON *msg) {
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+  size_t k = 0;
+  while (k < s->npending && !(cJSON_IsNumber(id) && (long)id->valuedouble == s->pending[k].id)) k++;
+  if (k == s->npending) return; /* not ours, or answered twice */
+  Pending p = s->pending[k];
+  s->pending[k] = s->pending[--s->npending];
+  const cJSON *err = cJSON_GetObjectItemCaseSensitive(msg, "error");
+  if (err)
+    fprintf(stderr, "redislint server: the client refused our request %ld: %s\n", p.id,
+            str_at(err, "message") ? str_at(err, "message") : "(no message)");
+  if (p.kind == REQ_CONFIG) {
+    /* one item per scope asked; an error or a short answer: the base */
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(msg, "result");
+    for (size_t i = 0; i < p.n; i++) {
+      Scope *sc = scope_find(s, p.uris[i]);
+      if (!sc) continue; /* closed, or the folder removed, meanwhile */
+      const cJSON *o = cJSON_IsArray(items) ? cJSON_GetArrayItem(items, (int)i) : NULL;
+      char where[600] = "";
+      if (s->nscopes > 1) snprintf(where, sizeof where, " for %.500s", sc->path ? sc->path : sc->uri);
+      /* a relative configFile: from the folder, or a lone document's directory */
+      char *dir = sc->path ? xstrdup(sc->path) : NULL;
+      if (dir && !sc->folder) dir[base_name(dir) - dir > 1 ? base_name(dir) - dir - 1 : 1] = '\0';
+      Settings set;
+      settings_read(s, o, &s->base, dir, where, &set);
+      free(dir);
+      sc = scope_find(s, p.uris[i]); /* the same: reading settings adds no scope */
+      settings_free(&sc->set);
+      sc->set = set;
+      sc->state = CFG_HAVE;
+    }
+    mark_settings_changed(s);
+    lint_dirty(s);
+  }
+  pending_free(&p);
+}
+
+static void on_change_configuration(Server *s, const cJSON *params) {
+  if (s->can_configure) { /* pull: ask again, re-lint what changed when the answer comes */
+    for (size_t i = 0; i < s->nscopes; i++) s->scopes[i].state = CFG_NONE;
+    ask_settings(s);
+    return;
+  }
+  /* push: the settings come with the notification */
+  const cJSON *set = cJSON_GetObjectItemCaseSensitive(params, "settings");
+  if (!cJSON_IsObject(set)) return;
+  Settings base;
+  settings_read(s, our_section(set), &s->base, NULL, "", &base);
+  settings_free(&s->base);
+  s->base = base;
+  for (size_t i = 0; i < s->nscopes; i++) {
+    settings_free(&s->scopes[i].set);
+    settings_copy(&s->scopes[i].set, &s->base);
+  }
+  mark_settings_changed(s);
+  lint_dirty(s);
+}
+
+static void on_change_folders(Server *s, const cJSON *params) {
+  const cJSON *ev = cJSON_GetObjectItemCaseSensitive(params, "event"), *e;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(ev, "removed")) {
+    Scope *sc = str_at(e, "uri") ? scope_find(s, str_at(e, "uri")) : NULL;
+    if (sc && sc->folder) scope_remove(s, sc);
+  }
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(ev, "added")) {
+    const char *uri = str_at(e, "uri");
+    if (uri && !scope_find(s, uri)) scope_add(s, uri, true);
+  }
+  ask_settings(s);
+  mark_settings_changed(s); /* documents now in another folder */
+  lint_dirty(s);
 }
 
 static void on_open(Server *s, const cJSON *params) {
@@ -378,7 +1399,12 @@ static void on_open(Server *s, const cJSON *params) {
   d->len = strlen(text);
   d->text = xmalloc(d->len + 1);
   memcpy(d->text, text, d->len + 1);
+  if (!scope_of(s, d) && s->can_configure) scope_add(s, uri, false); /* outside every folder */
+  ask_settings(s);
   lint_doc(s, d);
+  /* what its file holds on disk now: a save of the same bytes changes
+     nothing for the documents that import it */
+  disk_changed(s, d->path);
 }
 
 static void on_change(Server *s, const cJSON *params) {
@@ -414,7 +1440,33 @@ static void on_change(Server *s, const cJSON *params) {
     d->text = t;
     d->len = len;
   }
+  /* only this document: the others read its file from disk, unchanged */
   lint_doc(s, d);
+}
+
+static void on_save(Server *s, const cJSON *params) {
+  const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
+  const Doc *d = doc_find(s, str_at(td, "uri") ? str_at(td, "uri") : "");
+  char *path = d ? xstrdup(d->path) : str_at(td, "uri") ? uri_to_path(str_at(td, "uri")) : NULL;
+  if (!path) return;
+  bool known = false; /* a new file's module is not in its project's graph yet */
+  for (size_t i = 0; i < s->nseen && !known; i++) known = !strcmp(s->seen[i].path, path);
+  disk_event(s, path, !known);
+  free(path);
+  lint_dirty(s);
+}
+
+static void on_watched_files(Server *s, const cJSON *params) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(params, "changes")) {
+    const char *uri = str_at(e, "uri");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(e, "type"); /* 1 created 2 changed 3 deleted */
+    char *path = uri ? uri_to_path(uri) : NULL;
+    if (!path) continue;
+    disk_event(s, path, !cJSON_IsNumber(type) || type->valuedouble != 2);
+    free(path);
+  }
+  lint_dirty(s);
 }
 
 static bool overlaps(const Action *a, const cJSON *range) {
@@ -458,6 +1510,8 @@ static void on_code_action(Server *s, const cJSON *id, const cJSON *params) {
           cJSON_AddItemToArray(out, code_action(d, d->actions[i].title, "quickfix",
                                                 d->actions[i].edits,
                                                 d->actions[i].safe && !d->actions[i].suppress));
+    /* safe fixes only, whatever unsafeFixes says: a fix-all runs unreviewed
+       (on save, often) */
     cJSON *all = cJSON_CreateArray();
     for (size_t i = 0; want_all && i < d->nactions; i++) {
       if (!d->actions[i].safe || d->actions[i].suppress) continue;
@@ -524,11 +1578,31 @@ static int read_message(Server *s, char **body, size_t *len) {
   return 1;
 }
 
+static void server_free(Server *s) {
+  while (s->ndocs) doc_close(s, s->docs[0].uri);
+  free(s->docs);
+  while (s->nscopes) scope_remove(s, &s->scopes[0]);
+  free(s->scopes);
+  for (size_t i = 0; i < s->npending; i++) pending_free(&s->pending[i]);
+  free(s->pending);
+  for (size_t i = 0; i < s->ngraphs; i++) {
+    for (size_t k = 0; k < s->graphs[i].n; k++) modfile_free(&s->graphs[i].mods[k]);
+    free(s->graphs[i].mods);
+    free(s->graphs[i].suf);
+    free(s->graphs[i].root);
+  }
+  free(s->graphs);
+  for (size_t i = 0; i < s->nseen; i++) free(s->seen[i].path);
+  free(s->seen);
+  settings_free(&s->base);
+}
+
 int server_main(FILE *in, FILE *out) {
   Server s;
   memset(&s, 0, sizeof s);
   s.in = in;
   s.out = out;
+  s.base.enable = true; /* the defaults: every other setting is "not set" */
   int code = 1;
   for (;;) {
     char *body = NULL;
@@ -551,8 +1625,11 @@ int server_main(FILE *in, FILE *out) {
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
     bool request = id && !cJSON_IsNull(id);
     if (!method) {
-      if (request) reply_error(&s, id, E_INVALID, "no method");
-      cJSON_Delete(msg); /* a response to us, or garbage: nothing to do */
+      if (cJSON_HasObjectItem(msg, "result") || cJSON_HasObjectItem(msg, "error"))
+        on_response(&s, msg); /* the client's answer to a request of ours */
+      else if (request)
+        reply_error(&s, id, E_INVALID, "no method");
+      cJSON_Delete(msg); /* otherwise garbage: nothing to do */
       continue;
     }
     if (!strcmp(method, "exit")) {
@@ -566,6 +1643,8 @@ int server_main(FILE *in, FILE *out) {
       on_initialize(&s, id, params);
     } else if (!s.initialized) {
       if (request) reply_error(&s, id, E_NOT_INIT, "not initialized");
+    } else if (!strcmp(method, "initialized")) {
+      on_initialized(&s);
     } else if (!strcmp(method, "shutdown")) {
       s.shutdown = true;
       reply(&s, id, NULL);
@@ -574,28 +1653,28 @@ int server_main(FILE *in, FILE *out) {
     } else if (!strcmp(method, "textDocument/didChange")) {
       on_change(&s, params);
     } else if (!strcmp(method, "textDocument/didSave")) {
-      for (size_t i = 0; i < s.ndocs; i++) lint_doc(&s, &s.docs[i]); /* the project changed */
+      on_save(&s, params);
     } else if (!strcmp(method, "textDocument/didClose")) {
       const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
       const char *uri = str_at(td, "uri");
       if (uri) {
         doc_close(&s, uri);
-        cJSON *m = cJSON_CreateObject(); /* clear its diagnostics */
-        cJSON_AddStringToObject(m, "method", "textDocument/publishDiagnostics");
-        cJSON *p = cJSON_AddObjectToObject(m, "params");
-        cJSON_AddStringToObject(p, "uri", uri);
-        cJSON_AddArrayToObject(p, "diagnostics");
-        send_json(&s, m);
+        publish(&s, uri, cJSON_CreateArray()); /* clear its diagnostics */
       }
     } else if (!strcmp(method, "textDocument/codeAction")) {
       if (request) on_code_action(&s, id, params);
+    } else if (!strcmp(method, "workspace/didChangeConfiguration")) {
+      on_change_configuration(&s, params);
+    } else if (!strcmp(method, "workspace/didChangeWatchedFiles")) {
+      on_watched_files(&s, params);
+    } else if (!strcmp(method, "workspace/didChangeWorkspaceFolders")) {
+      on_change_folders(&s, params);
     } else if (request) {
       reply_error(&s, id, E_METHOD, "method not supported");
-    } /* other notifications ($/..., initialized, workspace/...): nothing to do */
+    } /* other notifications ($/...): nothing to do */
     (void)E_PARAMS;
     cJSON_Delete(msg);
   }
-  while (s.ndocs) doc_close(&s, s.docs[0].uri);
-  free(s.docs);
+  server_free(&s);
   return code;
 }

@@ -27,11 +27,11 @@
 /* Used only when the registry is empty (early builds). */
 static const Rule FALLBACK[] = {
     {"RL901", "test-warning", "A warning rule", "memory", SEV_WARNING, FIX_UNSAFE, true,
-     false, false, NULL},
+     false, false, ROLE_SAME, ROLE_SAME, ROLE_SAME, NULL},
     {"RL902", "test-error", "An error rule", "commands", SEV_ERROR, FIX_SAFE, true, false,
-     false, NULL},
+     false, ROLE_SAME, ROLE_SAME, ROLE_SAME, NULL},
     {"RL903", "test-info", "An info rule", "memory", SEV_INFO, FIX_DISPLAY, true, false,
-     false, NULL},
+     false, ROLE_SAME, ROLE_SAME, ROLE_SAME, NULL},
 };
 
 static const Rule *rule_n(size_t i) {

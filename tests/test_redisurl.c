@@ -211,6 +211,76 @@ static void test_errors(void **state) {
   assert_null(strstr(e, "Hunter2Secret"));
 }
 
+/* rediss://'s query parameters, with redis-py's names and meanings. */
+static void test_tls_params(void **state) {
+  (void)state;
+  RedisUrl u;
+  parse_ok("rediss://h:6390", &u); /* the safe defaults */
+  assert_true(u.tls);
+  assert_int_equal(u.ssl_cert_reqs, RL_CERT_REQUIRED);
+  assert_true(u.ssl_check_hostname);
+  assert_null(u.ssl_ca_certs);
+  assert_null(u.ssl_certfile);
+  assert_null(u.ssl_keyfile);
+  redis_url_free(&u);
+
+  parse_ok("rediss://:pw@h:6390/2?ssl_ca_certs=/etc/redis/ca%20bundle.pem&ssl_certfile=/c/client.pem"
+           "&ssl_keyfile=/c/client.key&ssl_cert_reqs=optional&db=2", &u);
+  assert_string_equal(u.ssl_ca_certs, "/etc/redis/ca bundle.pem");
+  assert_string_equal(u.ssl_certfile, "/c/client.pem");
+  assert_string_equal(u.ssl_keyfile, "/c/client.key");
+  assert_int_equal(u.ssl_cert_reqs, RL_CERT_OPTIONAL);
+  assert_true(u.ssl_check_hostname);
+  assert_int_equal(u.db, 2);
+  assert_string_equal(u.password, "pw");
+  redis_url_free(&u);
+  assert_null(u.ssl_ca_certs); /* freed and reset */
+
+  parse_ok("rediss://h?ssl_cert_reqs=NONE", &u); /* none verifies nothing, names included */
+  assert_int_equal(u.ssl_cert_reqs, RL_CERT_NONE);
+  assert_false(u.ssl_check_hostname);
+  redis_url_free(&u);
+  parse_ok("rediss://h?ssl_cert_reqs=none&ssl_check_hostname=false", &u);
+  assert_false(u.ssl_check_hostname);
+  redis_url_free(&u);
+  parse_ok("rediss://h?ssl_cert_reqs=required&ssl_check_hostname=False", &u);
+  assert_int_equal(u.ssl_cert_reqs, RL_CERT_REQUIRED);
+  assert_false(u.ssl_check_hostname);
+  redis_url_free(&u);
+  static const char *const falses[] = {"0", "f", "no", "N", "FALSE"}, *const trues[] = {"1", "t", "yes", "Y", "True"};
+  for (size_t i = 0; i < 5; i++) {
+    char url[96];
+    snprintf(url, sizeof url, "rediss://h?ssl_check_hostname=%s", falses[i]);
+    parse_ok(url, &u);
+    assert_false(u.ssl_check_hostname);
+    redis_url_free(&u);
+    snprintf(url, sizeof url, "rediss://h?ssl_check_hostname=%s", trues[i]);
+    parse_ok(url, &u);
+    assert_true(u.ssl_check_hostname);
+    redis_url_free(&u);
+  }
+  parse_ok("rediss://h?ssl_certfile=/c/both.pem", &u); /* the key in the same file */
+  assert_string_equal(u.ssl_certfile, "/c/both.pem");
+  assert_null(u.ssl_keyfile);
+  redis_url_free(&u);
+
+  assert_non_null(strstr(parse_err("redis://h?ssl_cert_reqs=none"), "use a rediss:// URL"));
+  assert_non_null(strstr(parse_err("unix:///r.sock?ssl_ca_certs=/ca.pem"), "use a rediss:// URL"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_cert_reqs=maybe"), "none, optional or required"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_check_hostname=perhaps"), "true or false"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_check_hostname=true&ssl_cert_reqs=none"), "verifies none"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_keyfile=/k.pem"), "without ssl_certfile"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_ca_certs="), "empty"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_ca_certs=/a&ssl_ca_certs=/b"), "twice"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_cert_reqs=none&ssl_cert_reqs=none"), "twice"));
+  assert_non_null(strstr(parse_err("rediss://h?ssl_ca_certs=/a%zz"), "percent-escape"));
+  const char *e = parse_err("rediss://h?ssl_ca_path=/etc/ssl/certs");
+  assert_non_null(strstr(e, "unknown URL parameter 'ssl_ca_path'"));
+  assert_non_null(strstr(e, "ssl_ca_certs")); /* the ones understood are listed */
+  e = parse_err("rediss://:Hunter2Secret@h?ssl_cert_reqs=bad");
+  assert_null(strstr(e, "Hunter2Secret"));
+}
+
 static void test_free_twice(void **state) {
   (void)state;
   RedisUrl u;
@@ -225,7 +295,7 @@ int main(void) {
       cmocka_unit_test(test_defaults),        cmocka_unit_test(test_forms),
       cmocka_unit_test(test_percent_decoding), cmocka_unit_test(test_env_password),
       cmocka_unit_test(test_display_masks),   cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_free_twice),
+      cmocka_unit_test(test_tls_params),      cmocka_unit_test(test_free_twice),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

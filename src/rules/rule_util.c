@@ -287,6 +287,70 @@ bool in_example_code(const Source *src, const Options *opt, bool with_scripts) {
   return in;
 }
 
+CodeRole code_role(const Source *src, const Options *opt) {
+  if (in_test_code(src, opt)) return CODE_TEST;
+  const char *path = src->path ? src->path : "";
+  if (opt && opt->nexample_globs && path_excluded(path, opt->example_globs, opt->nexample_globs))
+    return CODE_EXAMPLE;
+  if (opt && opt->nscript_globs && path_excluded(path, opt->script_globs, opt->nscript_globs))
+    return CODE_SCRIPT;
+  char *rel = opt ? project_relative(opt->project, path) : NULL;
+  if (rel) path = rel;
+  static const char *const examples[] = {"examples", "example", "demo", "demos", "docs", "doc",
+                                         "tutorial", "tutorials", "bench", "benchmarks"};
+  CodeRole role = CODE_PRODUCTION;
+  for (size_t i = 0; i < sizeof examples / sizeof *examples && !role; i++)
+    if (path_has_dir(path, examples[i])) role = CODE_EXAMPLE;
+  if (!role && (path_has_dir(path, "scripts") || path_has_dir(path, "bin"))) role = CODE_SCRIPT;
+  free(rel);
+  return role;
+}
+
+/* Does the line at text[i..] start `if __name__ == "__main__":` (either
+ * quote, either order, any spacing)? */
+static bool main_guard(const char *t, uint32_t i, uint32_t end) {
+  uint32_t e = i;
+  while (e < end && t[e] != '\n') e++;
+  if (e - i < 3 || strncmp(t + i, "if ", 3)) return false;
+  char line[160];
+  size_t k = 0;
+  for (uint32_t j = i + 3; j < e && k + 1 < sizeof line; j++)
+    if (t[j] != ' ' && t[j] != '\t' && t[j] != '(' && t[j] != ')') line[k++] = t[j] == '\'' ? '"' : t[j];
+  line[k] = '\0';
+  return !strncmp(line, "__name__==\"__main__\":", 21) || !strncmp(line, "\"__main__\"==__name__:", 21);
+}
+
+size_t main_blocks(const Source *src, uint32_t (**ranges)[2]) {
+  *ranges = NULL;
+  const char *t = src->text;
+  uint32_t n = src->len;
+  if (!n || !source_contains(src, "__main__")) return 0;
+  size_t count = 0, cap = 0;
+  for (uint32_t i = 0; i < n;) { /* line by line */
+    if (main_guard(t, i, n)) {
+      uint32_t start = i, j = i;
+      while (j < n && t[j] != '\n') j++;
+      /* the block: every following line that is blank, a comment, or indented */
+      while (j < n) {
+        uint32_t next = j + 1;
+        if (next < n && t[next] != '\n' && t[next] != ' ' && t[next] != '\t' && t[next] != '#' &&
+            t[next] != '\r')
+          break;
+        j = next;
+        while (j < n && t[j] != '\n') j++;
+      }
+      if (count == cap) *ranges = xrealloc(*ranges, (cap = cap * 2 + 2) * sizeof **ranges);
+      (*ranges)[count][0] = start;
+      (*ranges)[count][1] = j;
+      count++;
+      i = j;
+    }
+    while (i < n && t[i] != '\n') i++;
+    i++;
+  }
+  return count;
+}
+
 bool result_unused(const CallSite *cs) {
   if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
     return false;

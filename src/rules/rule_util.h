@@ -49,6 +49,19 @@ bool in_test_code(const Source *src, const Options *opt);
  * and with_scripts, scripts/ too. Code that runs once per invocation, or
  * shows a shape. */
 bool in_example_code(const Source *src, const Options *opt, bool with_scripts);
+/* Where code runs, for the engine's per-rule policies (front matter
+ * `examples:` and `scripts:`): example code is a file under an examples/,
+ * example/, demo/, demos/, docs/, doc/, tutorial/, tutorials/, bench/ or
+ * benchmarks/ directory of its project or an options.example-paths glob;
+ * a one-off script is a file under scripts/ or bin/, an options.script-paths
+ * glob, or a module's `if __name__ == "__main__":` block (code_role_at).
+ * Test code (in_test_code) comes first and is each rule's own decision. */
+typedef enum { CODE_PRODUCTION, CODE_TEST, CODE_EXAMPLE, CODE_SCRIPT } CodeRole;
+CodeRole code_role(const Source *src, const Options *opt);
+/* The `if __name__ == "__main__":` blocks of a module (top level, found in
+ * the text): n ranges [start, end) into *ranges (malloc'ed; NULL when none). */
+size_t main_blocks(const Source *src, uint32_t (**ranges)[2]);
+
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument (on a line

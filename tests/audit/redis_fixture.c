@@ -40,19 +40,21 @@ static void sleep_ms(long ms) {
   }
 }
 
-bool redis_server_installed(void) {
+bool tool_installed(const char *name) {
   const char *path = getenv("PATH");
   if (!path) return false;
   char *copy = strdup(path), *save = NULL;
   bool found = false;
   for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
     char f[4096];
-    snprintf(f, sizeof f, "%s/redis-server", *d ? d : ".");
+    snprintf(f, sizeof f, "%s/%s", *d ? d : ".", name);
     found = access(f, X_OK) == 0;
   }
   free(copy);
   return found;
 }
+
+bool redis_server_installed(void) { return tool_installed("redis-server"); }
 
 static char tmpdir[512];
 
@@ -118,6 +120,77 @@ int free_port(bool cluster_bus) {
   return -1;
 }
 
+const char *fixture_path(const char *name, char *buf, size_t size) {
+  snprintf(buf, size, "%s/%s", fixture_tmpdir(), name);
+  return buf;
+}
+
+/* Elliptic-curve keys (fast to make), valid for two days, every file in the
+ * fixture's directory. The server certificate has no extended key usage, so
+ * a cluster node may also show it as a client on the TLS cluster bus. */
+static const char cert_script[] =
+    "set -e\n"
+    "K='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes'\n"
+    "ca() { openssl req -x509 $K -keyout \"$1.key\" -out \"$1.pem\" -days 2 -subj \"/CN=$2\"; }\n"
+    "leaf() { printf '%s\\n' \"$3\" basicConstraints=CA:FALSE > \"$1.ext\"\n"
+    "  openssl req $K -keyout \"$1.key\" -out \"$1.csr\" -subj \"/CN=$2\"\n"
+    "  openssl x509 -req -in \"$1.csr\" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+    "-extfile \"$1.ext\" -out \"$1.pem\"; }\n"
+    "ca ca 'redislint test CA'\n"
+    "ca other-ca 'redislint other CA'\n"
+    "leaf server localhost subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+    "leaf other-name redis.other.test subjectAltName=DNS:redis.other.test\n"
+    "leaf client redislint-client extendedKeyUsage=clientAuth\n";
+
+int fixture_make_certs(void) {
+  static int made; /* 0 not yet, 1 made, -1 failed */
+  if (made) return made > 0 ? 0 : -1;
+  char log[600];
+  fixture_path("certs.log", log, sizeof log);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    if (chdir(fixture_tmpdir())) _exit(126);
+    execlp("sh", "sh", "-c", cert_script, (char *)NULL);
+    _exit(127);
+  }
+  int st = 0;
+  made = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 1 : -1;
+  if (made < 0) fprintf(stderr, "making the test certificates failed (see %s)\n", log);
+  return made > 0 ? 0 : -1;
+}
+
+/* The test side's TLS settings: the server's certificate not checked (the
+ * tests of the checks are the audit's), the test client certificate shown
+ * to a server that asks for one. */
+static RConnTls *test_tls(void) {
+  static char cert[600], key[600];
+  static RConnTls tls = {.verify = RCONN_VERIFY_NONE, .cert_file = cert, .key_file = key};
+  fixture_path("client.pem", cert, sizeof cert);
+  fixture_path("client.key", key, sizeof key);
+  return &tls;
+}
+
+/* A TLS server: PING over TLS (whether it is up is the question here, not
+ * who it is). */
+static bool answers_tls(int port) {
+  RConnAuth a = {.timeout_ms = 5000, .tls = test_tls()};
+  RConn rc;
+  if (rconn_open(&rc, "127.0.0.1", port, NULL, &a)) return false;
+  const char *argv[] = {"PING"};
+  redisReply *r = rconn_command(&rc, 1, argv, NULL);
+  bool ok = r && (r->type == REDIS_REPLY_STATUS ||
+                  (r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOAUTH", 6)));
+  if (r) freeReplyObject(r);
+  rconn_close(&rc);
+  return ok;
+}
+
 /* Does the server at port answer (PONG, or NOAUTH when it has a password)? */
 static bool answers(int port) {
   struct timeval tv = {1, 0};
@@ -134,21 +207,32 @@ static bool answers(int port) {
 }
 
 static pid_t spawn(RedisProc *p, const char *const *extra, bool cluster) {
-  char port[16], conf[64];
+  char port[16], conf[64], ca[600];
   snprintf(port, sizeof port, "%d", p->port);
   snprintf(conf, sizeof conf, "nodes-%d.conf", p->port);
-  const char *argv[64];
+  fixture_path("ca.pem", ca, sizeof ca);
+  const char *argv[80];
   int argc = 0;
   const char *base[] = {"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--daemonize", "no", "--dir", p->dir, "--logfile", ""};
   for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) argv[argc++] = base[i];
+  if (p->tls) { /* TLS only: the plaintext port off */
+    argv[2] = "0";
+    const char *t[] = {"--tls-port", port, "--tls-cert-file", p->cert, "--tls-key-file", p->key,
+                       "--tls-ca-cert-file", ca, "--tls-auth-clients", "no"};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) argv[argc++] = t[i];
+    if (cluster) {
+      argv[argc++] = "--tls-cluster";
+      argv[argc++] = "yes";
+    }
+  }
   if (cluster) {
     const char *cl[] = {"--cluster-enabled", "yes", "--cluster-config-file", conf,
                         /* a killed node stays a primary for the test's duration */
                         "--cluster-node-timeout", "60000"};
     for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++) argv[argc++] = cl[i];
   }
-  for (int i = 0; extra && extra[i] && argc < 62; i++) argv[argc++] = extra[i];
+  for (int i = 0; extra && extra[i] && argc < 78; i++) argv[argc++] = extra[i];
   argv[argc] = NULL;
   pid_t parent = getpid();
   pid_t pid = fork();
@@ -168,8 +252,7 @@ static pid_t spawn(RedisProc *p, const char *const *extra, bool cluster) {
   _exit(127);
 }
 
-int redis_start(RedisProc *p, const char *const *extra, bool cluster) {
-  memset(p, 0, sizeof *p);
+static int start(RedisProc *p, const char *const *extra, bool cluster) {
   snprintf(p->dir, sizeof p->dir, "%s", fixture_tmpdir());
   for (int attempt = 0; attempt < 5; attempt++) { /* another process may take the port meanwhile */
     p->port = free_port(cluster);
@@ -180,7 +263,7 @@ int redis_start(RedisProc *p, const char *const *extra, bool cluster) {
     long long deadline = fx_now_ms() + START_DEADLINE_MS;
     bool exited = false;
     while (fx_now_ms() < deadline) {
-      if (answers(p->port)) return 0;
+      if (p->tls ? answers_tls(p->port) : answers(p->port)) return 0;
       int st;
       if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
         exited = true;
@@ -198,6 +281,23 @@ int redis_start(RedisProc *p, const char *const *extra, bool cluster) {
     p->pid = 0;
   }
   return -1;
+}
+
+int redis_start(RedisProc *p, const char *const *extra, bool cluster) {
+  memset(p, 0, sizeof *p);
+  return start(p, extra, cluster);
+}
+
+int redis_start_tls(RedisProc *p, const char *cert, const char *const *extra, bool cluster) {
+  memset(p, 0, sizeof *p);
+  if (fixture_make_certs()) return -1;
+  p->tls = true;
+  char name[64];
+  snprintf(name, sizeof name, "%s.pem", cert);
+  fixture_path(name, p->cert, sizeof p->cert);
+  snprintf(name, sizeof name, "%s.key", cert);
+  fixture_path(name, p->key, sizeof p->key);
+  return start(p, extra, cluster);
 }
 
 static void reap(RedisProc *p, int sig, long wait_ms) {
@@ -252,5 +352,39 @@ void fx_ok(redisContext *c, const char *fmt, ...) {
   redisReply *r = vcmd(c, fmt, ap);
   va_end(ap);
   if (r->type == REDIS_REPLY_ERROR) fail_msg("%s: %s", fmt, r->str);
+  freeReplyObject(r);
+}
+
+void fixture_connect_tls(RConn *rc, int port, const char *password) {
+  RConnAuth a = {.password = password, .timeout_ms = 10000, .tls = test_tls()};
+  if (rconn_open(rc, "127.0.0.1", port, NULL, &a)) fail_msg("%s", rc->err);
+}
+
+static redisReply *tls_vcmd(RConn *rc, const char *arg, va_list ap) {
+  const char *argv[RCMD_MAX_ARGS];
+  int argc = 0;
+  for (const char *a = arg; a; a = va_arg(ap, const char *)) {
+    if (argc == RCMD_MAX_ARGS) fail_msg("fx_tls: more than %d arguments", RCMD_MAX_ARGS);
+    argv[argc++] = a;
+  }
+  redisReply *r = rconn_command(rc, argc, argv, NULL);
+  if (!r) fail_msg("%s: %s", arg, rc->err);
+  return r;
+}
+
+redisReply *fx_tls_cmd(RConn *rc, const char *arg, ...) {
+  va_list ap;
+  va_start(ap, arg);
+  redisReply *r = tls_vcmd(rc, arg, ap);
+  va_end(ap);
+  return r;
+}
+
+void fx_tls_ok(RConn *rc, const char *arg, ...) {
+  va_list ap;
+  va_start(ap, arg);
+  redisReply *r = tls_vcmd(rc, arg, ap);
+  va_end(ap);
+  if (r->type == REDIS_REPLY_ERROR) fail_msg("%s: %s", arg, r->str);
   freeReplyObject(r);
 }

@@ -1,53 +1,46 @@
-// Code actions as plain descriptors; extension.ts turns them into
-// vscode.CodeAction objects.
+// Code actions of the extension's own, as plain descriptors; extension.ts
+// turns them into vscode.CodeAction objects. Fixes and fix-all come from the
+// language server; these are for the results of SARIF files and of
+// Lint workspace (suppress, rule documentation), and the documentation of the
+// server's diagnostics.
 
-import { planFixAll } from './edits';
-import { DiagnosticData, EditData } from './types';
-
-export const FIX_ALL_TITLE = 'Fix all safe redislint problems';
-
-export type ActionKind = 'quickfix' | 'source.fixAll.redislint';
+import { DiagnosticData } from './types';
 
 export interface ActionDescriptor {
   title: string;
-  kind: ActionKind;
-  isPreferred?: boolean;
-  edits?: EditData[];
-  command?: { id: string; title: string; args: unknown[] };
+  kind: 'quickfix';
+  command: { id: string; title: string; args: unknown[] };
   /** The diagnostics the action resolves. */
   diagnostics: DiagnosticData[];
 }
 
 export const COMMAND_SUPPRESS = 'redislint.suppress';
 export const COMMAND_SHOW_RULE = 'redislint.showRuleDocumentation';
+/** Selects the word `reason` after the server's suppression action inserted its comment. */
+export const COMMAND_SELECT_REASON = 'redislint.selectReason';
 
 export interface QuickFixOptions {
-  /** The fixes match the document's current text (same version). */
-  fixesUsable: boolean;
   /** The document's URI, passed to the suppress command. */
   documentUri: string;
 }
 
+/** "Show rule documentation for RL310 (deprecated-command)". */
+export function docsAction(ruleId: string, slug?: string): ActionDescriptor {
+  return {
+    title: `Show rule documentation for ${ruleId}${slug ? ` (${slug})` : ''}`,
+    kind: 'quickfix',
+    command: { id: COMMAND_SHOW_RULE, title: 'Show rule documentation', args: [ruleId] },
+    diagnostics: [],
+  };
+}
+
 /**
- * Quick fixes for the diagnostics at the cursor: each diagnostic's fixes
- * (safe ones preferred, unsafe ones labelled), then one "Suppress" per rule
- * and line, then one "Show rule documentation" per rule.
+ * Quick fixes for diagnostics at the cursor that came from a SARIF log: one
+ * "Suppress" per rule and line, then one "Show rule documentation" per rule.
+ * No fixes: the text may have changed since the log was written.
  */
 export function quickFixes(diags: readonly DiagnosticData[], opts: QuickFixOptions): ActionDescriptor[] {
   const out: ActionDescriptor[] = [];
-  if (opts.fixesUsable) {
-    for (const d of diags) {
-      for (const f of d.fixes) {
-        out.push({
-          title: f.applicability === 'unsafe' ? `${f.title} (unsafe)` : f.title,
-          kind: 'quickfix',
-          isPreferred: f.applicability === 'safe',
-          edits: f.edits,
-          diagnostics: [d],
-        });
-      }
-    }
-  }
   const seenSuppress = new Set<string>();
   for (const d of diags) {
     if (!d.ruleSlug) continue;
@@ -69,28 +62,7 @@ export function quickFixes(diags: readonly DiagnosticData[], opts: QuickFixOptio
   for (const d of diags) {
     if (seenRule.has(d.ruleId)) continue;
     seenRule.add(d.ruleId);
-    out.push({
-      title: `Show rule documentation for ${d.ruleId}${d.ruleSlug ? ` (${d.ruleSlug})` : ''}`,
-      kind: 'quickfix',
-      command: { id: COMMAND_SHOW_RULE, title: 'Show rule documentation', args: [d.ruleId] },
-      diagnostics: [],
-    });
+    out.push(docsAction(d.ruleId, d.ruleSlug));
   }
   return out;
-}
-
-/** The "fix all" action for one file, or null when no safe fix applies. */
-export function fixAllAction(
-  diags: readonly DiagnosticData[],
-  location: string,
-  kind: ActionKind = 'source.fixAll.redislint',
-): ActionDescriptor | null {
-  const plan = planFixAll(diags, location);
-  if (plan.edits.length === 0) return null;
-  return {
-    title: FIX_ALL_TITLE,
-    kind,
-    edits: plan.edits,
-    diagnostics: diags.filter((d) => d.fixes.some((f) => plan.applied.includes(f))),
-  };
 }

@@ -1,7 +1,6 @@
-// Text edits on plain strings: positions → offsets, applying a set of edits,
-// overlap tests and the selection of fixes for "fix all".
+// Text edits on plain strings: positions → offsets and applying a set of edits.
 
-import { comparePos, DiagnosticData, EditData, FixData, Pos, Rng } from './types';
+import { EditData, Pos } from './types';
 
 /** Start offsets of each line of `text` (after `\n`, `\r\n` or `\r`). */
 export function lineStarts(text: string): number[] {
@@ -36,24 +35,6 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-export function isEmpty(r: Rng): boolean {
-  return comparePos(r.start, r.end) === 0;
-}
-
-/**
- * Whether two edits conflict. Ranges are half-open; two edits that only touch
- * do not conflict, except when an insertion sits at the very position of
- * another edit's start or end, where the order of the two would be ambiguous.
- */
-export function editsConflict(a: Rng, b: Rng): boolean {
-  if (comparePos(a.start, b.end) < 0 && comparePos(b.start, a.end) < 0) return true;
-  if (isEmpty(a) || isEmpty(b)) {
-    const [p, other] = isEmpty(a) ? [a.start, b] : [b.start, a];
-    return comparePos(p, other.start) >= 0 && comparePos(p, other.end) <= 0;
-  }
-  return false;
-}
-
 export class EditConflictError extends Error {}
 
 /** Applies edits (all to the same text) and returns the new text. */
@@ -72,58 +53,4 @@ export function applyEdits(text: string, edits: ReadonlyArray<Pick<EditData, 'ra
     at = Math.max(at, s.to);
   }
   return out + text.slice(at);
-}
-
-/** A fix whose own edits overlap cannot be applied. */
-export function fixIsConsistent(f: FixData): boolean {
-  for (let i = 0; i < f.edits.length; i++) {
-    for (let j = i + 1; j < f.edits.length; j++) {
-      const a = f.edits[i].range;
-      const b = f.edits[j].range;
-      if (f.edits[i].location === f.edits[j].location && comparePos(a.start, b.end) < 0 && comparePos(b.start, a.end) < 0) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-export interface FixAllPlan {
-  edits: EditData[];
-  applied: FixData[];
-  /** Safe fixes left out because they overlap an earlier one. */
-  skipped: FixData[];
-}
-
-/**
- * The safe fixes of the diagnostics of one file whose edits do not overlap,
- * in document order; a fix that overlaps an already chosen one is skipped
- * (a second pass of the linter will offer it again).
- */
-export function planFixAll(diags: readonly DiagnosticData[], location: string): FixAllPlan {
-  const candidates: FixData[] = [];
-  for (const d of diags) {
-    for (const f of d.fixes) {
-      if (f.applicability !== 'safe' || f.edits.length === 0) continue;
-      if (f.edits.some((e) => e.location !== location)) continue;
-      if (!fixIsConsistent(f)) continue;
-      candidates.push(f);
-    }
-  }
-  const first = (f: FixData): Pos =>
-    f.edits.reduce((m, e) => (comparePos(e.range.start, m) < 0 ? e.range.start : m), f.edits[0].range.start);
-  candidates.sort((a, b) => comparePos(first(a), first(b)));
-  const edits: EditData[] = [];
-  const applied: FixData[] = [];
-  const skipped: FixData[] = [];
-  for (const f of candidates) {
-    const clash = f.edits.some((e) => edits.some((x) => editsConflict(e.range, x.range)));
-    if (clash) {
-      skipped.push(f);
-      continue;
-    }
-    applied.push(f);
-    edits.push(...f.edits);
-  }
-  return { edits, applied, skipped };
 }

@@ -1,34 +1,49 @@
-// VS Code wiring only: events, commands, providers and conversions between the
-// plain data of the other modules and the VS Code API types.
+// VS Code wiring only: the language client (live diagnostics, quick fixes
+// and fix-all come from `redislint server`), code review with SARIF files,
+// Lint workspace, commands, and conversions between the plain data of the
+// other modules and the VS Code API types.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ActionDescriptor, COMMAND_SHOW_RULE, COMMAND_SUPPRESS, fixAllAction, quickFixes } from './actions';
+import {
+  CodeActionRequest,
+  CodeActionTriggerKind,
+  DidChangeConfigurationNotification,
+  Executable,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  State,
+} from 'vscode-languageclient/node';
+import { ActionDescriptor, COMMAND_SELECT_REASON, COMMAND_SHOW_RULE, COMMAND_SUPPRESS, docsAction, quickFixes } from './actions';
 import { splitLines } from './edits';
+import { answerConfiguration, editsOverlap, findFixAll, FIX_ALL_KIND, slugFromHref, textEditsFor } from './lsp';
 import { OnceReporter } from './notify';
 import { ReviewStore, loadSarifText } from './review';
 import { formatCommandLine, interpretLintRun, LintOutcome, RunResult, runProcess, SpawnError } from './runner';
 import { convertLog, groupByLocation, RuleInfo } from './sarif';
-import { LintScheduler } from './scheduler';
 import {
+  checkOptionArgs,
   folderCheckArgs,
   readSettings,
   ReadSettings,
   resolveCommand,
   ResolvedCommand,
-  sanitizeArgs,
-  stdinCheckArgs,
+  SERVER_ARGS,
+  serverConfiguration,
+  ServerConfiguration,
 } from './settings';
-import { planSuppression } from './suppress';
+import { placeholderAfterEdit, planSuppression } from './suppress';
 import { DiagnosticData, rangesIntersect, Rng } from './types';
-import { stdinFileName } from './uris';
 
-const DEBOUNCE_MS = 300;
 const BUFFER_TIMEOUT_MS = 30_000;
 const WORKSPACE_TIMEOUT_MS = 10 * 60_000;
 const RULE_SCHEME = 'redislint-rule';
-const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('redislint');
+/** The language client's collection: the server's diagnostics. */
+const LIVE_COLLECTION = 'redislint';
+const WORKSPACE_COLLECTION = 'redislint-workspace';
+const REVIEW_COLLECTION = 'redislint-sarif';
 const LIVE_SOURCE = 'redislint';
 const REVIEW_SOURCE = 'redislint (SARIF)';
 
@@ -39,26 +54,31 @@ const SEVERITY: Record<DiagnosticData['severity'], vscode.DiagnosticSeverity> = 
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
+/** Results of a `redislint check` run (Lint workspace) or of SARIF files, for one file. */
 interface Entry {
-  /** Document version the results are for; -1 when from a workspace run. */
-  version: number;
   items: Array<{ data: DiagnosticData; diag: vscode.Diagnostic }>;
+}
+
+/** Stops the language client (deactivate). */
+let shutdown: (() => Promise<void>) | undefined;
+
+/** Python files saved on disk: what the language server lints. */
+function isLive(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'python' && doc.uri.scheme === 'file';
 }
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('redislint');
-  const live = vscode.languages.createDiagnosticCollection('redislint');
-  const review = vscode.languages.createDiagnosticCollection('redislint-sarif');
-  const liveEntries = new Map<string, Entry>();
+  const workspaceResults = vscode.languages.createDiagnosticCollection(WORKSPACE_COLLECTION);
+  const review = vscode.languages.createDiagnosticCollection(REVIEW_COLLECTION);
+  const workspaceEntries = new Map<string, Entry>();
   const reviewEntries = new Map<string, Entry>();
   const reviewStore = new ReviewStore();
   const reporter = new OnceReporter();
   const loggedNotes = new Set<string>();
   const ruleCache = new Map<string, RuleInfo>();
-  const tracked = new Map<string, vscode.TextDocument>();
-  let workspaceLinted = new Set<string>();
   let sarifWatchers: vscode.Disposable[] = [];
-  context.subscriptions.push(output, live, review, { dispose: () => sarifWatchers.forEach((w) => w.dispose()) });
+  context.subscriptions.push(output, workspaceResults, review, { dispose: () => sarifWatchers.forEach((w) => w.dispose()) });
 
   const log = (msg: string): void => output.appendLine(`[${new Date().toISOString()}] ${msg}`);
 
@@ -75,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     return rs;
   };
+
+  const enabledFor = (uri: vscode.Uri): boolean => settingsFor(uri).settings.enable;
 
   /** Shows a problem once until the settings change; `always` for explicit commands. */
   const report = (key: string, message: string, always = false): void => {
@@ -99,6 +121,216 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     return cmd;
   };
+
+  /** The configuration the server asks for with `workspace/configuration`. */
+  const configurationFor = (scopeUri: string | undefined): ServerConfiguration => {
+    const resource = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
+    const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
+    return serverConfiguration(settingsFor(resource).settings, folder?.uri.fsPath);
+  };
+
+  // ---- conversions ---------------------------------------------------------------
+
+  const toRange = (r: Rng, doc?: vscode.TextDocument): vscode.Range => {
+    const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+    return doc ? doc.validateRange(range) : range;
+  };
+
+  const toRng = (r: vscode.Range): Rng => ({
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  });
+
+  const toDiagnostic = (d: DiagnosticData, source: string, doc?: vscode.TextDocument): vscode.Diagnostic => {
+    const diag = new vscode.Diagnostic(toRange(d.range, doc), d.message, SEVERITY[d.severity]);
+    diag.source = source;
+    diag.code = d.helpUri ? { value: d.ruleId, target: vscode.Uri.parse(d.helpUri) } : d.ruleId;
+    diag.tags = d.tags.map((t) => (t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary));
+    const related = d.related.filter((r) => r.location !== null);
+    if (related.length > 0) {
+      diag.relatedInformation = related.map(
+        (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location!), toRange(r.range)), r.message),
+      );
+    }
+    return diag;
+  };
+
+  const openDocument = (uri: vscode.Uri): vscode.TextDocument | undefined =>
+    vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+
+  const rememberRules = (rules: Map<string, RuleInfo>): void => {
+    for (const [id, info] of rules) ruleCache.set(id, info);
+  };
+
+  // ---- the language client ------------------------------------------------------
+
+  let client: LanguageClient | undefined;
+  let clientCommand: string | undefined;
+  /** The server's last diagnostics per document, to show or hide them when redislint.enable changes. */
+  const published = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+  // Starts and stops run one after the other.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = queue.then(fn);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+
+  /** After the server's suppression action inserted its comment, select the word "reason". */
+  const withReasonSelection = (a: vscode.Command | vscode.CodeAction): vscode.Command | vscode.CodeAction => {
+    if (typeof a.command === 'string' || !('edit' in a) || !a.edit || a.command) return a;
+    const entries = a.edit.entries();
+    if (entries.length !== 1 || entries[0][1].length !== 1) return a;
+    const [uri, [edit]] = entries[0];
+    const at = placeholderAfterEdit({ range: toRng(edit.range), newText: edit.newText });
+    if (at) {
+      a.command = {
+        command: COMMAND_SELECT_REASON,
+        title: 'Select the reason',
+        arguments: [uri.toString(), at.start.line, at.start.character, at.end.character],
+      };
+    }
+    return a;
+  };
+
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'python' }],
+    diagnosticCollectionName: LIVE_COLLECTION,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (diagnostics.length > 0) published.set(uri.toString(), { uri, diagnostics });
+        else published.delete(uri.toString());
+        next(uri, enabledFor(uri) ? diagnostics : []);
+      },
+      provideCodeActions: async (document, range, ctx, token, next) => {
+        if (!enabledFor(document.uri)) return [];
+        const actions = await next(document, range, ctx, token);
+        return actions?.map(withReasonSelection);
+      },
+      workspace: {
+        configuration: (params, token, next) =>
+          answerConfiguration(params.items, configurationFor, async (items) => {
+            const answer = await next({ items }, token);
+            return Array.isArray(answer) ? answer : [];
+          }),
+        // Settings are pulled (workspace/configuration); notifyConfiguration() says when they change.
+        didChangeConfiguration: async () => undefined,
+      },
+    },
+  };
+
+  const stopClient = async (): Promise<void> => {
+    const c = client;
+    client = undefined;
+    clientCommand = undefined;
+    published.clear();
+    if (!c) return;
+    try {
+      await c.dispose();
+    } catch (e) {
+      // A client whose start failed cannot be stopped; its collection is left over.
+      log(`stopping the server: ${(e as Error).message}`);
+      c.diagnostics?.dispose();
+    }
+  };
+
+  const startClient = async (always: boolean): Promise<void> => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const cmd = commandFor(settingsFor(folder?.uri), folder?.uri.fsPath, always);
+    if (!cmd.ok) return;
+    // No `transport`: with TransportKind.stdio the client would add `--stdio`.
+    const server: Executable = { command: cmd.command, args: [...SERVER_ARGS], options: { cwd: folder?.uri.fsPath } };
+    const c = new LanguageClient('redislint', 'redislint', server, clientOptions);
+    client = c;
+    clientCommand = cmd.command;
+    log(`starting ${formatCommandLine(cmd.command, SERVER_ARGS)}  (cwd ${folder?.uri.fsPath ?? '-'})`);
+    try {
+      await c.start();
+      const info = c.initializeResult?.serverInfo;
+      log(`language server running: ${info ? `${info.name} ${info.version ?? ''}`.trim() : 'no server info'}`);
+    } catch (e) {
+      // The client has shown the error and logged it.
+      log(`the language server did not start: ${(e as Error).message}`);
+    }
+  };
+
+  /** Starts the client, or restarts it when the executable changed (or `restart`). */
+  const ensureClient = (opts: { restart?: boolean; always?: boolean } = {}): Promise<void> =>
+    serialized(async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const cmd = resolveCommand(settingsFor(folder?.uri).settings.path, { trusted: vscode.workspace.isTrusted, cwd: folder?.uri.fsPath });
+      const running = client !== undefined && client.state !== State.Stopped;
+      if (!opts.restart && running && cmd.ok && cmd.command === clientCommand) return;
+      await stopClient();
+      await startClient(opts.always ?? false);
+    });
+
+  /** Tells the server that the settings changed; it asks for them again (pull model). */
+  const notifyConfiguration = (): void => {
+    const c = client;
+    if (!c || c.state !== State.Running) return;
+    c.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch((e) =>
+      log(`workspace/didChangeConfiguration failed: ${(e as Error).message}`),
+    );
+  };
+
+  /** Shows or hides the server's diagnostics after redislint.enable changed. */
+  const reapplyEnable = (): void => {
+    const collection = client?.diagnostics;
+    if (!collection) return;
+    for (const { uri, diagnostics } of published.values()) collection.set(uri, enabledFor(uri) ? diagnostics : []);
+  };
+
+  const stopAll = (): Promise<void> => serialized(stopClient);
+  shutdown = stopAll;
+  context.subscriptions.push({ dispose: () => void stopAll() });
+
+  // ---- Lint workspace results -------------------------------------------------
+
+  let workspaceLinted = new Set<string>();
+
+  const setWorkspaceResult = (uri: vscode.Uri, data: DiagnosticData[]): void => {
+    const items = data.map((d) => ({ data: d, diag: toDiagnostic(d, LIVE_SOURCE) }));
+    workspaceEntries.set(uri.toString(), { items });
+    workspaceResults.set(
+      uri,
+      items.map((i) => i.diag),
+    );
+  };
+
+  const clearWorkspaceResult = (uri: vscode.Uri): void => {
+    workspaceEntries.delete(uri.toString());
+    workspaceResults.delete(uri);
+  };
+
+  context.subscriptions.push(
+    // An opened file gets the server's diagnostics: its workspace results go.
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (isLive(doc) && workspaceEntries.has(doc.uri.toString())) clearWorkspaceResult(doc.uri);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('redislint')) return;
+      reporter.reset();
+      loggedNotes.clear();
+      if (e.affectsConfiguration('redislint.enable')) reapplyEnable();
+      if (e.affectsConfiguration('redislint.sarifFolder')) void setupSarifFolders();
+      void ensureClient().then(notifyConfiguration);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log('workspace trusted: the workspace value of redislint.path now applies');
+      reporter.reset();
+      loggedNotes.clear();
+      void ensureClient();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      void setupSarifFolders();
+      void ensureClient();
+    }),
+  );
+
+  // ---- running the CLI (Lint workspace, rule documentation) ----------------------
 
   /** Runs redislint, logging the command line, exit status and time. */
   const exec = async (
@@ -128,237 +360,62 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
-  /** A `check` run: its outcome, with problems reported once. */
+  /** A `check` run: its outcome, with problems reported. */
   const check = async (
     command: string,
     args: string[],
     cwd: string | undefined,
-    input: string,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-    always = false,
   ): Promise<LintOutcome> => {
-    const r = await exec(command, args, cwd, input, signal, timeoutMs);
+    const r = await exec(command, args, cwd, '', signal, timeoutMs);
     if ('startError' in r) {
-      report('start', r.startError, always);
+      report('start', r.startError, true);
       return { kind: 'error', message: r.startError };
     }
     const outcome = interpretLintRun(r);
-    if (outcome.kind === 'error') report('failed', outcome.message, always);
+    if (outcome.kind === 'error') report('failed', outcome.message, true);
     if (outcome.kind === 'ok' && outcome.warning) log(`warning: ${outcome.warning}`);
     return outcome;
   };
 
-  // ---- diagnostics -------------------------------------------------------------
+  // ---- code actions of the extension ----------------------------------------------
 
-  const toRange = (r: Rng, doc?: vscode.TextDocument): vscode.Range => {
-    const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-    return doc ? doc.validateRange(range) : range;
-  };
-
-  const toDiagnostic = (d: DiagnosticData, source: string, doc?: vscode.TextDocument): vscode.Diagnostic => {
-    const diag = new vscode.Diagnostic(toRange(d.range, doc), d.message, SEVERITY[d.severity]);
-    diag.source = source;
-    diag.code = d.helpUri ? { value: d.ruleId, target: vscode.Uri.parse(d.helpUri) } : d.ruleId;
-    diag.tags = d.tags.map((t) => (t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary));
-    const related = d.related.filter((r) => r.location !== null);
-    if (related.length > 0) {
-      diag.relatedInformation = related.map(
-        (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location!), toRange(r.range)), r.message),
-      );
-    }
-    return diag;
-  };
-
-  const setLive = (uri: vscode.Uri, version: number, data: DiagnosticData[], doc?: vscode.TextDocument): void => {
-    const items = data.map((d) => ({ data: d, diag: toDiagnostic(d, LIVE_SOURCE, doc) }));
-    liveEntries.set(uri.toString(), { version, items });
-    live.set(
-      uri,
-      items.map((i) => i.diag),
-    );
-  };
-
-  const clearLive = (uri: vscode.Uri): void => {
-    liveEntries.delete(uri.toString());
-    live.delete(uri);
-  };
-
-  const rememberRules = (rules: Map<string, RuleInfo>): void => {
-    for (const [id, info] of rules) ruleCache.set(id, info);
-  };
-
-  // ---- live linting -------------------------------------------------------------
-
-  const shouldLint = (doc: vscode.TextDocument): boolean => doc.languageId === 'python' && doc.uri.scheme === 'file';
-
-  const lintDocument = async (doc: vscode.TextDocument, version: number, signal: AbortSignal): Promise<DiagnosticData[] | null> => {
-    if (doc.isClosed || doc.version !== version) return null;
-    const rs = settingsFor(doc.uri);
-    if (!rs.settings.enable) return null;
-    const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
-    const cmd = commandFor(rs, folder);
-    if (!cmd.ok) return null;
-    const { args: userArgs, dropped } = sanitizeArgs(rs.settings.args);
-    if (dropped.length > 0) log(`ignored in redislint.args (set by the extension): ${dropped.join(' ')}`);
-    const file = doc.uri.fsPath;
-    const cwd = folder ?? path.dirname(file);
-    const args = stdinCheckArgs(userArgs, stdinFileName(file, folder));
-    const outcome = await check(cmd.command, args, cwd, doc.getText(), signal, BUFFER_TIMEOUT_MS);
-    if (outcome.kind !== 'ok') return null;
-    const conv = convertLog(outcome.log, {
-      roots: [cwd],
-      forceLocation: file,
-      exists: fs.existsSync,
-      lineText: (loc, line) => (loc === file && line < doc.lineCount ? doc.lineAt(line).text : undefined),
-    });
-    rememberRules(conv.rules);
-    for (const n of conv.notifications) log(`redislint: ${n}`);
-    return conv.diagnostics;
-  };
-
-  const scheduler = new LintScheduler<DiagnosticData[] | null>({
-    delayMs: DEBOUNCE_MS,
-    run: (key, version, signal) => {
-      const doc = tracked.get(key);
-      return doc ? lintDocument(doc, version, signal) : Promise.resolve(null);
-    },
-    currentVersion: (key) => tracked.get(key)?.version,
-    deliver: (key, version, data) => {
-      const doc = tracked.get(key);
-      if (doc && data) setLive(doc.uri, version, data, doc);
-    },
-    onError: (key, e) => log(`lint of ${key} failed: ${(e as Error).stack ?? e}`),
-  });
-  context.subscriptions.push({ dispose: () => scheduler.dispose() });
-
-  const track = (doc: vscode.TextDocument, delay = 0): void => {
-    if (!shouldLint(doc)) return;
-    const key = doc.uri.toString();
-    tracked.set(key, doc);
-    if (!settingsFor(doc.uri).settings.enable) {
-      scheduler.cancel(key);
-      clearLive(doc.uri);
-      return;
-    }
-    scheduler.schedule(key, doc.version, delay);
-  };
-
-  const relintAll = (): void => {
-    for (const doc of vscode.workspace.textDocuments) track(doc);
-  };
-
-  context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((doc) => track(doc)),
-    vscode.workspace.onDidSaveTextDocument((doc) => track(doc)),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      const doc = e.document;
-      if (!tracked.has(doc.uri.toString()) || e.contentChanges.length === 0) return;
-      if (settingsFor(doc.uri).settings.run === 'onType') track(doc, DEBOUNCE_MS);
-    }),
-    vscode.workspace.onDidCloseTextDocument((doc) => {
-      const key = doc.uri.toString();
-      if (!tracked.has(key)) return;
-      tracked.delete(key);
-      scheduler.cancel(key);
-      clearLive(doc.uri);
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('redislint')) return;
-      reporter.reset();
-      loggedNotes.clear();
-      relintAll();
-      if (e.affectsConfiguration('redislint.sarifFolder')) void setupSarifFolders();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      log('workspace trusted: workspace values of redislint.path and redislint.args now apply');
-      reporter.reset();
-      loggedNotes.clear();
-      relintAll();
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void setupSarifFolders()),
-  );
-
-  /** Live results matching the document's current text, linting it first if needed. */
-  const currentResults = async (doc: vscode.TextDocument, runIfStale: boolean): Promise<Entry | undefined> => {
-    const key = doc.uri.toString();
-    let entry = liveEntries.get(key);
-    if ((!entry || entry.version !== doc.version) && runIfStale && tracked.has(key) && settingsFor(doc.uri).settings.enable) {
-      await scheduler.runNow(key, doc.version);
-      entry = liveEntries.get(key);
-    }
-    return entry && entry.version === doc.version ? entry : undefined;
-  };
-
-  // ---- code actions ---------------------------------------------------------------
-
-  const toCodeAction = (a: ActionDescriptor, doc: vscode.TextDocument, entries: Entry[]): vscode.CodeAction => {
-    const kind = a.kind === 'quickfix' ? vscode.CodeActionKind.QuickFix : FIX_ALL_KIND;
-    const action = new vscode.CodeAction(a.title, kind);
-    if (a.isPreferred) action.isPreferred = true;
-    if (a.edits) {
-      const edit = new vscode.WorkspaceEdit();
-      for (const e of a.edits) {
-        const uri = e.location ? vscode.Uri.file(e.location) : doc.uri;
-        const same = uri.toString() === doc.uri.toString();
-        edit.replace(uri, toRange(e.range, same ? doc : undefined), e.newText);
-      }
-      action.edit = edit;
-    }
-    if (a.command) action.command = { command: a.command.id, title: a.command.title, arguments: a.command.args };
+  const toCodeAction = (a: ActionDescriptor, entries: Entry[]): vscode.CodeAction => {
+    const action = new vscode.CodeAction(a.title, vscode.CodeActionKind.QuickFix);
+    action.command = { command: a.command.id, title: a.command.title, arguments: a.command.args };
     const diags: vscode.Diagnostic[] = [];
     for (const entry of entries) for (const i of entry.items) if (a.diagnostics.includes(i.data)) diags.push(i.diag);
     if (diags.length > 0) action.diagnostics = diags;
     return action;
   };
 
+  // Fixes, suppressions and fix-all of the live diagnostics come from the
+  // server (through the language client). Here: suppress and documentation
+  // for the results of SARIF files and of Lint workspace, and documentation
+  // for the server's diagnostics.
   const provider: vscode.CodeActionProvider = {
-    async provideCodeActions(doc, range, ctx) {
-      const out: vscode.CodeAction[] = [];
-      const only = ctx.only;
-      // Source actions only when asked for (Source Action menu, code actions on save).
-      const wantFixAll = only ? only.contains(FIX_ALL_KIND) : false;
-      const wantQuick = only ? only.contains(vscode.CodeActionKind.QuickFix) : true;
-      const file = doc.uri.fsPath;
+    provideCodeActions(doc, range, ctx) {
+      if (ctx.only && !ctx.only.contains(vscode.CodeActionKind.QuickFix)) return [];
       const key = doc.uri.toString();
-      if (wantFixAll) {
-        // Lint first when the results are stale (fix all on save).
-        const entry = await currentResults(doc, true);
-        const fa = entry && fixAllAction(entry.items.map((i) => i.data), file);
-        if (entry && fa) out.push(toCodeAction(fa, doc, [entry]));
+      const sel = toRng(range);
+      const entries = [workspaceEntries.get(key), reviewEntries.get(key)].filter((e): e is Entry => e !== undefined);
+      const at = entries.flatMap((e) => e.items.map((i) => i.data)).filter((d) => rangesIntersect(d.range, sel));
+      const actions = quickFixes(at, { documentUri: key });
+      const documented = new Set(at.map((d) => d.ruleId));
+      for (const d of ctx.diagnostics) {
+        if (d.source !== LIVE_SOURCE || d.code === undefined) continue;
+        const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+        if (documented.has(code)) continue;
+        documented.add(code);
+        actions.push(docsAction(code, typeof d.code === 'object' ? slugFromHref(d.code.target.toString()) : undefined));
       }
-      if (wantQuick) {
-        const sel: Rng = {
-          start: { line: range.start.line, character: range.start.character },
-          end: { line: range.end.line, character: range.end.character },
-        };
-        const liveEntry = liveEntries.get(key);
-        const reviewEntry = reviewEntries.get(key);
-        const entries = [liveEntry, reviewEntry].filter((e): e is Entry => e !== undefined);
-        const at = (e: Entry | undefined): DiagnosticData[] =>
-          e ? e.items.map((i) => i.data).filter((d) => rangesIntersect(d.range, sel)) : [];
-        const fixesUsable = liveEntry !== undefined && liveEntry.version === doc.version;
-        const actions = [
-          ...quickFixes(at(liveEntry), { fixesUsable, documentUri: key }),
-          ...quickFixes(at(reviewEntry), { fixesUsable: false, documentUri: key }),
-        ];
-        if (fixesUsable) {
-          const fa = fixAllAction(liveEntry.items.map((i) => i.data), file, 'quickfix');
-          if (fa && fa.diagnostics.length > 1 && actions.some((a) => a.isPreferred)) actions.push(fa);
-        }
-        const titles = new Set<string>();
-        for (const a of actions) {
-          if (titles.has(a.title) && !a.edits) continue;
-          titles.add(a.title);
-          out.push(toCodeAction(a, doc, entries));
-        }
-      }
-      return out;
+      return actions.map((a) => toCodeAction(a, entries));
     },
   };
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, provider, {
-      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
     }),
   );
 
@@ -400,9 +457,9 @@ export function activate(context: vscode.ExtensionContext): void {
     reviewEntries.clear();
     for (const [loc, list] of reviewStore.byLocation()) {
       const uri = vscode.Uri.file(loc);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const doc = openDocument(uri);
       const items = list.map((d) => ({ data: d, diag: toDiagnostic(d, REVIEW_SOURCE, doc) }));
-      reviewEntries.set(uri.toString(), { version: -1, items });
+      reviewEntries.set(uri.toString(), { items });
       review.set(
         uri,
         items.map((i) => i.diag),
@@ -453,6 +510,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // ---- commands -----------------------------------------------------------------
 
+  /** One `redislint check --format sarif <folder>` per workspace folder (the CLI, not the server). */
   const lintWorkspace = async (): Promise<void> => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) {
@@ -466,14 +524,14 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!rs.settings.enable) continue;
       const cmd = commandFor(rs, folder.uri.fsPath, true);
       if (!cmd.ok) return;
-      const userArgs = sanitizeArgs(rs.settings.args).args;
-      const args = folderCheckArgs(userArgs, folder.uri.fsPath);
+      const options = checkOptionArgs(serverConfiguration(rs.settings, folder.uri.fsPath));
+      const args = folderCheckArgs(options, folder.uri.fsPath);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `redislint: linting ${folder.name}`, cancellable: true },
         (_progress, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
-          return check(cmd.command, args, folder.uri.fsPath, '', ac.signal, WORKSPACE_TIMEOUT_MS, true);
+          return check(cmd.command, args, folder.uri.fsPath, ac.signal, WORKSPACE_TIMEOUT_MS);
         },
       );
       if (outcome.kind !== 'ok') return;
@@ -483,17 +541,28 @@ export function activate(context: vscode.ExtensionContext): void {
         const uri = vscode.Uri.file(loc);
         seen.add(uri.toString());
         findings += list.length;
-        if (tracked.has(uri.toString())) continue; // open: live results win
-        setLive(uri, -1, list);
+        const doc = openDocument(uri);
+        if (doc && isLive(doc)) continue; // open: the server's results win
+        setWorkspaceResult(uri, list);
       }
     }
     for (const key of workspaceLinted) {
-      if (!seen.has(key) && !tracked.has(key)) clearLive(vscode.Uri.parse(key));
+      if (!seen.has(key)) clearWorkspaceResult(vscode.Uri.parse(key));
     }
     workspaceLinted = seen;
     void vscode.window.showInformationMessage(`redislint: ${findings} finding(s) in ${seen.size} file(s).`);
   };
 
+  /** Selects the word "reason" of a suppression comment, so that typing replaces it. */
+  const selectReason = (uriString: string, line: number, start: number, end: number): void => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.toString() !== uriString) return;
+    const r = new vscode.Range(line, start, line, end);
+    editor.selection = new vscode.Selection(r.start, r.end);
+    editor.revealRange(r);
+  };
+
+  /** Suppress a result of a SARIF file or of Lint workspace (the server has its own action). */
   const suppress = async (uriString: string, line: number, slug: string): Promise<void> => {
     const uri = vscode.Uri.parse(uriString);
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -506,13 +575,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, toRange(plan.edit.range, doc), plan.edit.newText);
     if (!(await vscode.workspace.applyEdit(edit))) return;
-    // Select the word "reason" so that typing replaces it.
-    const editor = vscode.window.activeTextEditor;
-    if (editor && editor.document.uri.toString() === uri.toString()) {
-      const r = toRange(plan.placeholder);
-      editor.selection = new vscode.Selection(r.start, r.end);
-      editor.revealRange(r);
-    }
+    selectReason(uriString, plan.placeholder.start.line, plan.placeholder.start.character, plan.placeholder.end.character);
   };
 
   const showRuleDocumentation = async (code?: string): Promise<void> => {
@@ -526,18 +589,51 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   };
 
+  /** The server's `source.fixAll.redislint` action for the active file, applied. */
   const fixAllInEditor = async (): Promise<void> => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !shouldLint(editor.document)) return;
+    if (!editor || !isLive(editor.document)) return;
     const doc = editor.document;
-    const entry = await currentResults(doc, true);
-    const fa = entry && fixAllAction(entry.items.map((i) => i.data), doc.uri.fsPath);
-    if (!fa || !entry) {
+    if (!enabledFor(doc.uri)) {
+      void vscode.window.showInformationMessage('redislint: linting is turned off for this file (redislint.enable).');
+      return;
+    }
+    const c = client;
+    if (!c || c.state !== State.Running) {
+      report('not-running', 'the language server is not running; see the log', true);
+      return;
+    }
+    const uri = c.code2ProtocolConverter.asUri(doc.uri);
+    const version = doc.version;
+    const last = doc.lineCount - 1;
+    let answer;
+    try {
+      answer = await c.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: last, character: doc.lineAt(last).text.length } },
+        context: { diagnostics: [], only: [FIX_ALL_KIND], triggerKind: CodeActionTriggerKind.Invoked },
+      });
+    } catch (e) {
+      report('fix-all', `fix all failed: ${(e as Error).message}`, true);
+      return;
+    }
+    const action = findFixAll(answer);
+    const edits = action?.edit ? textEditsFor(action.edit, uri).edits : [];
+    if (edits.length === 0) {
       void vscode.window.showInformationMessage('redislint: no safe fix to apply.');
       return;
     }
-    const action = toCodeAction(fa, doc, [entry]);
-    if (action.edit) await vscode.workspace.applyEdit(action.edit);
+    if (doc.version !== version) {
+      void vscode.window.showInformationMessage('redislint: the file changed while the fixes were computed; run Fix all again.');
+      return;
+    }
+    if (editsOverlap(edits)) {
+      report('fix-all', 'the fixes of the language server overlap; nothing was applied', true);
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of edits) edit.replace(doc.uri, toRange(e.range, doc), e.newText);
+    if (!(await vscode.workspace.applyEdit(edit))) log(`fix all: VS Code did not apply the edits to ${doc.uri.toString()}`);
   };
 
   context.subscriptions.push(
@@ -562,16 +658,18 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('redislint.lintWorkspace', lintWorkspace),
     vscode.commands.registerCommand('redislint.fixAll', fixAllInEditor),
+    vscode.commands.registerCommand('redislint.restartServer', () => ensureClient({ restart: true, always: true })),
     vscode.commands.registerCommand('redislint.showOutput', () => output.show(true)),
     vscode.commands.registerCommand(COMMAND_SHOW_RULE, showRuleDocumentation),
     vscode.commands.registerCommand(COMMAND_SUPPRESS, suppress),
+    vscode.commands.registerCommand(COMMAND_SELECT_REASON, selectReason),
   );
 
   log(`redislint extension started (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
-  relintAll();
+  void ensureClient();
   void setupSarifFolders();
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  return shutdown?.();
 }

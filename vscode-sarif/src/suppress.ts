@@ -63,6 +63,25 @@ export function scanLine(text: string, state: StringState): LineScan {
   return { commentAt: -1, continues: backslash || s !== null, state: s };
 }
 
+/** A suppression comment whose reason is still the placeholder. */
+const PLACEHOLDER_COMMENT = /# redislint: ignore\[[^\]\r\n]*\] -- (reason)(?:\r?\n)?$/;
+
+/**
+ * Where the word `reason` of a suppression comment ends up once `edit` is
+ * applied (the edit inserts the comment, e.g. a code action of the language
+ * server), or null when the edit is not such an insertion.
+ */
+export function placeholderAfterEdit(edit: Pick<EditData, 'range' | 'newText'>): Rng | null {
+  const m = PLACEHOLDER_COMMENT.exec(edit.newText);
+  if (!m) return null;
+  const at = m.index + m[0].indexOf(REASON_PLACEHOLDER, m[0].indexOf(' -- '));
+  const before = edit.newText.slice(0, at);
+  const breaks = before.split(/\r\n|\r|\n/);
+  const line = edit.range.start.line + breaks.length - 1;
+  const character = (breaks.length === 1 ? edit.range.start.character : 0) + breaks[breaks.length - 1].length;
+  return { start: { line, character }, end: { line, character: character + REASON_PLACEHOLDER.length } };
+}
+
 function slugsIn(comment: string): string[] {
   const m = /redislint:\s*ignore\[([^\]]*)\]/.exec(comment);
   return m ? m[1].split(',').map((x) => x.trim()) : [];

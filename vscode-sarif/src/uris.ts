@@ -125,16 +125,6 @@ export function resolveArtifact(loc: ArtifactLocation | undefined, opts: Resolve
   return candidates[0];
 }
 
-/** The name given to `--stdin-filename`: relative to the folder (with `/`)
- *  when the file is inside it, absolute otherwise. */
-export function stdinFileName(filePath: string, folder: string | undefined): string {
-  if (folder) {
-    const rel = path.relative(folder, filePath);
-    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
-  }
-  return filePath;
-}
-
 /** Key for comparing paths (case-insensitive file systems aside). */
 export function samePath(a: string, b: string): boolean {
   return path.normalize(a) === path.normalize(b);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits, EditConflictError, editsConflict, fixIsConsistent, lineStarts, offsetAt, planFixAll } from '../src/edits';
+import { applyEdits, EditConflictError, lineStarts, offsetAt } from '../src/edits';
 import { END_OF_LINE } from '../src/sarif';
-import { DiagnosticData, FixData, Rng } from '../src/types';
+import { Rng } from '../src/types';
 
 const r = (sl: number, sc: number, el: number, ec: number): Rng => ({
   start: { line: sl, character: sc },
@@ -57,58 +57,5 @@ describe('applyEdits', () => {
       ]),
       'a12b',
     );
-  });
-});
-
-describe('editsConflict', () => {
-  it('detects overlap but not mere contact of replacements', () => {
-    assert.equal(editsConflict(r(0, 0, 0, 3), r(0, 2, 0, 5)), true);
-    assert.equal(editsConflict(r(0, 0, 0, 3), r(0, 3, 0, 5)), false);
-    assert.equal(editsConflict(r(0, 0, 1, 0), r(1, 0, 1, 1)), false);
-  });
-  it('treats an insertion at the edge of another edit as a conflict', () => {
-    assert.equal(editsConflict(r(0, 3, 0, 3), r(0, 3, 0, 5)), true);
-    assert.equal(editsConflict(r(0, 5, 0, 5), r(0, 3, 0, 5)), true);
-    assert.equal(editsConflict(r(0, 2, 0, 2), r(0, 2, 0, 2)), true);
-    assert.equal(editsConflict(r(0, 2, 0, 2), r(0, 3, 0, 5)), false);
-  });
-});
-
-function diag(fixes: FixData[]): DiagnosticData {
-  return {
-    location: '/f.py',
-    rawUri: 'f.py',
-    range: r(0, 0, 0, 1),
-    severity: 'warning',
-    message: 'm',
-    ruleId: 'RL1',
-    tags: [],
-    related: [],
-    fixes,
-  };
-}
-
-const fix = (title: string, applicability: FixData['applicability'], ...ranges: Rng[]): FixData => ({
-  title,
-  applicability,
-  edits: ranges.map((range) => ({ location: '/f.py', range, newText: title })),
-});
-
-describe('planFixAll', () => {
-  it('takes safe fixes in document order and skips overlapping ones', () => {
-    const a = fix('a', 'safe', r(2, 0, 2, 4));
-    const b = fix('b', 'safe', r(0, 0, 0, 2), r(1, 0, 1, 1));
-    const c = fix('c', 'safe', r(2, 2, 2, 6)); // overlaps a
-    const u = fix('u', 'unsafe', r(5, 0, 5, 1));
-    const plan = planFixAll([diag([a]), diag([c]), diag([b, u])], '/f.py');
-    assert.deepEqual(plan.applied.map((f) => f.title), ['b', 'a']);
-    assert.deepEqual(plan.skipped.map((f) => f.title), ['c']);
-    assert.equal(plan.edits.length, 3);
-  });
-  it('leaves out fixes that touch other files or overlap themselves', () => {
-    const other: FixData = { title: 'o', applicability: 'safe', edits: [{ location: '/g.py', range: r(0, 0, 0, 1), newText: '' }] };
-    const broken = fix('x', 'safe', r(0, 0, 0, 4), r(0, 2, 0, 6));
-    assert.equal(fixIsConsistent(broken), false);
-    assert.deepEqual(planFixAll([diag([other, broken])], '/f.py').edits, []);
   });
 });

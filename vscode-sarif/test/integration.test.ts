@@ -1,21 +1,22 @@
-// Runs the real redislint binary (path in $REDISLINT) the way the extension
-// does and checks diagnostics and fix edits character by character, on lines
-// with non-ASCII (é, ë) and astral (😀, two UTF-16 code units) characters
-// before the finding.
+// Runs the real redislint CLI (path in $REDISLINT) and checks what the
+// extension makes of its SARIF (the format of code review and of
+// Lint workspace) character by character, on lines with non-ASCII (é, ë) and
+// astral (😀, two UTF-16 code units) characters before the finding; and that
+// the options the settings give `check` are accepted. The language server is
+// tested in server.test.ts.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it, TestContext } from 'node:test';
-import { fixAllAction, quickFixes } from '../src/actions';
 import { applyEdits, splitLines } from '../src/edits';
 import { interpretLintRun, runProcess } from '../src/runner';
 import { convertLog, groupByLocation, SarifLog } from '../src/sarif';
-import { folderCheckArgs, stdinCheckArgs } from '../src/settings';
+import { checkOptionArgs, DEFAULTS, folderCheckArgs, serverConfiguration } from '../src/settings';
 import { planSuppression } from '../src/suppress';
 import { DiagnosticData, Rng } from '../src/types';
-import { FIXTURES, fixture, ROOT } from './helpers';
+import { FIXTURES, fixture } from './helpers';
 
 const BINARY = process.env.REDISLINT;
 const missing = !BINARY ? 'REDISLINT is not set' : !fs.existsSync(BINARY) ? `REDISLINT=${BINARY} does not exist` : '';
@@ -30,12 +31,13 @@ if (missing && process.env.CI) {
 const skip = missing ? `${missing}; set REDISLINT to the built binary to run the integration test` : false;
 
 // Only the rules under test: new rules of the linter must not change these
-// expectations (this also passes user arguments the way the extension does).
-const SELECT = ['--select', 'RL202,RL310'];
+// expectations (given the way the extension turns settings into options).
+const SELECT = checkOptionArgs(serverConfiguration({ ...DEFAULTS, select: ['RL202', 'RL310'] }, undefined));
 
-/** What the extension does for one buffer: stdin run, then conversion. */
+/** A buffer on stdin (as pre-commit hooks and CI logs of changed files see it), then conversion. */
 async function lintBuffer(text: string, stdinName: string, cwd: string): Promise<DiagnosticData[]> {
-  const r = await runProcess({ command: BINARY!, args: stdinCheckArgs(SELECT, stdinName), cwd, input: text, timeoutMs: 30000 });
+  const args = ['check', '--format', 'sarif', ...SELECT, '--stdin-filename', stdinName, '-'];
+  const r = await runProcess({ command: BINARY!, args, cwd, input: text, timeoutMs: 30000 });
   const o = interpretLintRun(r);
   assert.equal(o.kind, 'ok', JSON.stringify(o));
   const doc = path.join(cwd, stdinName);
@@ -94,10 +96,7 @@ describe('integration with the redislint binary', () => {
     );
     assert.equal(slice(text, fix.edits[0].range), 'hmset');
     assert.equal(applyEdits(text, fix.edits), 'import redis\n\nr = redis.Redis()\nr.hset("k😀", mapping={"a": 1})\n');
-
-    const actions = quickFixes(diags, { fixesUsable: true, documentUri: 'file:///x' });
-    assert.equal(actions[0].title, 'Use `r.hset(<key>, mapping=<dict>)`');
-    assert.equal(actions[0].isPreferred, true);
+    assert.equal(fix.title, 'Use `r.hset(<key>, mapping=<dict>)`');
   });
 
   it_('RL202 after "café": range, related location, and the two-part fix', async () => {
@@ -128,28 +127,6 @@ describe('integration with the redislint binary', () => {
       applyEdits(text, fix.edits),
       'import redis\n\nr = redis.Redis()\nx = "café"; r.set("x", 1, ex=10)\nprint(x)\n',
     );
-  });
-
-  it_('fix all on an indented file with both findings, LF and CRLF', async () => {
-    const lf = fixture('combined.py');
-    const expected =
-      'import redis\n\nr = redis.Redis()\n\n\ndef save(user):\n' +
-      '    name = "Zoë 😀"; r.hset(f"user:{user}", mapping={"name": name})  # legacy\n' +
-      '    x = "café"; r.set("x", 1, ex=10)\n    return x\n';
-    for (const [text, want] of [
-      [lf, expected],
-      [lf.replace(/\n/g, '\r\n'), expected.replace(/\n/g, '\r\n')],
-    ]) {
-      const diags = await lintBuffer(text, 'app/combined.py', work);
-      assert.deepEqual(diags.map((d) => d.ruleId), ['RL310', 'RL202']);
-      assert.equal(slice(text, diags[0].range), 'r.hmset(f"user:{user}", {"name": name})');
-      assert.deepEqual(diags[0].range.start, { line: 6, character: 21 });
-      const action = fixAllAction(diags, path.join(work, 'app', 'combined.py'));
-      assert.ok(action?.edits);
-      assert.equal(applyEdits(text, action.edits), want);
-      // The fixed text is clean.
-      assert.deepEqual(await lintBuffer(want, 'app/combined.py', work), []);
-    }
   });
 
   it_('suppression comments land on the finding line or above it, and silence the finding', async () => {
@@ -187,53 +164,42 @@ describe('integration with the redislint binary', () => {
     }
   });
 
-  it_("fix all gives the repository's *.fixed.py of every fix pair", async (t) => {
-    // tests/fixtures/<slug>/X.py + X.fixed.py of the linter's own test suite.
-    const fixtures = path.join(ROOT, '..', 'tests', 'fixtures');
-    if (!fs.existsSync(fixtures)) {
-      t.skip('no tests/fixtures next to the extension');
-      return;
-    }
-    const pairs: string[] = [];
-    const walk = (dir: string): void => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        // `*unsafe*` pairs are about --unsafe-fixes, which fix-all never applies
-        else if (e.name.endsWith('.fixed.py') && !e.name.includes('unsafe')) pairs.push(p);
-      }
-    };
-    walk(fixtures);
-    assert.ok(pairs.length > 0);
-    for (const fixed of pairs.sort()) {
-      const src = fixed.slice(0, -'.fixed.py'.length) + '.py';
-      const ruleDir = path.join(fixtures, path.relative(fixtures, src).split(path.sep)[0]);
-      const name = path.relative(ruleDir, src).split(path.sep).join('/');
-      const text = fs.readFileSync(src, 'utf8');
-      const want = fs.readFileSync(fixed, 'utf8');
-      // All rules: the pairs are about every safe fix of the file. Each fixture
-      // is a file of its own, not a part of the repository's project.
-      const r = await runProcess({ command: BINARY!, args: stdinCheckArgs(['--no-project'], name), cwd: ruleDir, input: text, timeoutMs: 30000 });
-      const o = interpretLintRun(r);
-      assert.equal(o.kind, 'ok', `${src}: ${JSON.stringify(o)}`);
-      const doc = path.join(ruleDir, name);
-      const diags = convertLog((o as { log: SarifLog }).log, { roots: [ruleDir], forceLocation: doc }).diagnostics;
-      const action = fixAllAction(diags, doc);
-      const safe = diags.filter((d) => d.fixes.some((f) => f.applicability === 'safe')).length;
-      assert.ok(action?.edits, `${src}: no safe fix`);
-      assert.equal(action.diagnostics.length, safe, `${src}: some safe fixes were left out`);
-      assert.equal(applyEdits(text, action.edits), want, `${src}: fix all does not give ${path.basename(fixed)}`);
-    }
-    t.diagnostic(`${pairs.length} fix pairs checked`);
-  });
-
   it_('rule documentation and usage errors', async () => {
     const doc = await runProcess({ command: BINARY!, args: ['rule', 'RL310'], timeoutMs: 30000 });
     assert.equal(doc.exitCode, 0);
     assert.match(doc.stdout, /deprecated-command/);
-    const bad = await runProcess({ command: BINARY!, args: stdinCheckArgs(['--select', 'RL999'], 'a.py'), input: 'x = 1\n', timeoutMs: 30000 });
+    const dir = path.join(work, 'usage');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'a.py'), 'x = 1\n');
+    const options = checkOptionArgs(serverConfiguration({ ...DEFAULTS, select: ['RL999'] }, dir));
+    const bad = await runProcess({ command: BINARY!, args: folderCheckArgs(options, dir), cwd: dir, timeoutMs: 30000 });
     const o = interpretLintRun(bad);
     assert.equal(o.kind, 'error');
     assert.match((o as { message: string }).message, /exit status 2.*RL999/);
+  });
+
+  it_('every setting turns into options that `check` accepts (Lint workspace)', async () => {
+    const root = path.join(work, 'options');
+    fs.mkdirSync(path.join(root, 'app'), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'combined.py'), path.join(root, 'app', 'combined.py'));
+    fs.writeFileSync(path.join(root, 'other.json'), '{"severity": {"RL310": "error"}}\n');
+    const settings = {
+      ...DEFAULTS,
+      select: ['RL2', 'RL3'],
+      extendSelect: ['RL402'],
+      ignore: ['RL309'],
+      unsafeFixes: true,
+      configFile: 'other.json',
+      redisPyVersion: '5.0',
+      targetRedisVersion: '7.2',
+    };
+    const options = checkOptionArgs(serverConfiguration(settings, root));
+    assert.equal(options.length, 13);
+    const r = await runProcess({ command: BINARY!, args: folderCheckArgs(options, root), cwd: root, timeoutMs: 60000 });
+    const o = interpretLintRun(r);
+    assert.equal(o.kind, 'ok', JSON.stringify(o));
+    const diags = convertLog((o as { log: SarifLog }).log, { roots: [root], exists: fs.existsSync }).diagnostics;
+    // RL202 and RL310 selected, RL402 added; the configuration file given makes RL310 an error.
+    assert.deepEqual([...new Set(diags.map((d) => `${d.ruleId} ${d.severity}`))].sort(), ['RL202 warning', 'RL310 error', 'RL402 warning']);
   });
 });

@@ -2,14 +2,18 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  checkOptionArgs,
   DEFAULTS,
   effectiveValue,
   folderCheckArgs,
   Inspected,
+  normalizeRules,
   readSettings,
   resolveCommand,
-  sanitizeArgs,
-  stdinCheckArgs,
+  SERVER_ARGS,
+  SERVER_CONFIGURATION_KEYS,
+  serverConfiguration,
+  Settings,
 } from '../src/settings';
 
 function inspector(values: Record<string, Inspected<unknown>>) {
@@ -36,54 +40,145 @@ describe('effectiveValue', () => {
 describe('readSettings', () => {
   const values = {
     path: { globalValue: '/usr/local/bin/redislint', workspaceValue: './evil' },
-    args: { workspaceValue: ['--select', 'RL3'] },
-    run: { workspaceValue: 'onSave' },
+    select: { workspaceValue: ['RL3, RL1', ' per-field-keys '] },
+    ignore: { globalValue: ['RL309'] },
+    configFile: { workspaceValue: ' conf/redislint.json ' },
+    redisPyVersion: { workspaceValue: '5.0.1' },
     sarifFolder: { workspaceFolderValue: 'ci-results' },
   };
   it('takes every value from the workspace when it is trusted', () => {
     const rs = readSettings(inspector(values), true);
-    assert.deepEqual(rs.settings, { enable: true, path: './evil', args: ['--select', 'RL3'], run: 'onSave', sarifFolder: 'ci-results' });
+    assert.deepEqual(rs.settings, {
+      ...DEFAULTS,
+      path: './evil',
+      select: ['RL3', 'RL1', 'per-field-keys'],
+      ignore: ['RL309'],
+      configFile: 'conf/redislint.json',
+      redisPyVersion: '5.0.1',
+      sarifFolder: 'ci-results',
+    } satisfies Settings);
     assert.deepEqual(rs.notes, []);
   });
-  it('ignores workspace path and args when it is not trusted, and says so', () => {
+  it('ignores the workspace path when it is not trusted, and says so; other settings apply', () => {
     const rs = readSettings(inspector(values), false);
     assert.equal(rs.settings.path, '/usr/local/bin/redislint');
     assert.equal(rs.pathSource, 'user');
-    assert.deepEqual(rs.settings.args, []);
-    // Unrestricted settings still apply.
-    assert.equal(rs.settings.run, 'onSave');
+    assert.deepEqual(rs.settings.select, ['RL3', 'RL1', 'per-field-keys']);
+    assert.equal(rs.settings.configFile, 'conf/redislint.json');
     assert.equal(rs.settings.sarifFolder, 'ci-results');
-    assert.equal(rs.notes.length, 2);
-    assert.match(rs.notes[0], /redislint\.path .* not trusted/);
+    assert.deepEqual(rs.notes, ['redislint.path from the workspace settings is ignored: the workspace is not trusted']);
   });
   it('replaces invalid values by the defaults', () => {
-    const rs = readSettings(inspector({ args: { globalValue: [1, 2] }, run: { globalValue: 'sometimes' }, path: { globalValue: ' ' } }), true);
-    assert.deepEqual(rs.settings.args, []);
-    assert.equal(rs.settings.run, 'onType');
-    assert.equal(rs.settings.path, 'redislint');
-    assert.equal(rs.notes.length, 3);
+    const rs = readSettings(
+      inspector({
+        select: { globalValue: [1, 2] },
+        ignore: { globalValue: ['RL1; rm -rf /'] },
+        extendSelect: { globalValue: 'RL1' },
+        unsafeFixes: { globalValue: 'yes' },
+        targetRedisVersion: { globalValue: 'latest' },
+        path: { globalValue: ' ' },
+      }),
+      true,
+    );
+    assert.deepEqual(rs.settings, DEFAULTS);
+    assert.equal(rs.notes.length, 6);
+    assert.match(rs.notes[0], /redislint\.path has an invalid value " "; using "redislint"/);
+  });
+  it('notes settings of earlier versions that are set', () => {
+    const rs = readSettings(inspector({ args: { globalValue: ['--select', 'RL3'] }, run: { workspaceValue: 'onSave' } }), true);
+    assert.equal(rs.notes.length, 2);
+    assert.match(rs.notes[0], /redislint\.args is no longer used: .*redislint\.select/);
+    assert.match(rs.notes[1], /redislint\.run is no longer used/);
   });
 });
 
-describe('arguments', () => {
-  it('drops the options the extension sets itself', () => {
-    assert.deepEqual(sanitizeArgs(['--select', 'RL3', '--format', 'text', '-o', 'f', '--output=x', '-oy', '--ignore=RL309', '--color', 'always']), {
-      args: ['--select', 'RL3', '--ignore=RL309'],
-      dropped: ['--format', 'text', '-o', 'f', '--output=x', '-oy', '--color', 'always'],
-    });
+describe('normalizeRules', () => {
+  it('splits commas, trims and drops empty entries', () => {
+    assert.deepEqual(normalizeRules(['RL1,RL3 ', '', ' , x']), ['RL1', 'RL3', 'x']);
+    assert.equal(normalizeRules('RL1'), null);
+    assert.equal(normalizeRules([1]), null);
   });
-  it('builds the check command lines', () => {
-    assert.deepEqual(stdinCheckArgs(['--select', 'RL3'], 'app/x.py'), [
-      'check',
-      '--format',
-      'sarif',
+});
+
+describe('serverConfiguration', () => {
+  const ws = path.resolve('/ws');
+  it('sends null for what is not set', () => {
+    assert.deepEqual(serverConfiguration(DEFAULTS, ws), {
+      enable: true,
+      select: null,
+      ignore: null,
+      extendSelect: null,
+      unsafeFixes: false,
+      configFile: null,
+      redisPyVersion: null,
+      targetRedisVersion: null,
+    });
+    assert.deepEqual(Object.keys(serverConfiguration(DEFAULTS, ws)).sort(), [...SERVER_CONFIGURATION_KEYS].sort());
+  });
+  it('passes the values, with the configuration file made absolute', () => {
+    const s: Settings = {
+      ...DEFAULTS,
+      enable: false,
+      select: ['RL3'],
+      ignore: ['RL309', 'per-field-keys'],
+      extendSelect: ['RL5'],
+      unsafeFixes: true,
+      configFile: 'conf/redislint.json',
+      redisPyVersion: '4.6',
+      targetRedisVersion: '7.2',
+    };
+    const c = serverConfiguration(s, ws);
+    assert.deepEqual(c, {
+      enable: false,
+      select: ['RL3'],
+      ignore: ['RL309', 'per-field-keys'],
+      extendSelect: ['RL5'],
+      unsafeFixes: true,
+      configFile: path.join(ws, 'conf', 'redislint.json'),
+      redisPyVersion: '4.6',
+      targetRedisVersion: '7.2',
+    });
+    assert.equal(serverConfiguration({ ...s, configFile: '~/rl.toml' }, ws, '/home/u').configFile, path.join('/home/u', 'rl.toml'));
+    assert.equal(serverConfiguration({ ...s, configFile: '/etc/rl.json' }, ws).configFile, '/etc/rl.json');
+    assert.equal(serverConfiguration({ ...s, configFile: 'rl.json' }, undefined).configFile, 'rl.json');
+  });
+});
+
+describe('command lines', () => {
+  it('runs the server with no other argument', () => {
+    assert.deepEqual(SERVER_ARGS, ['server']);
+  });
+  it('turns the configuration into check options', () => {
+    assert.deepEqual(checkOptionArgs(serverConfiguration(DEFAULTS, '/ws')), []);
+    const c = serverConfiguration(
+      {
+        ...DEFAULTS,
+        select: ['RL3', 'RL1'],
+        ignore: ['RL309'],
+        extendSelect: ['per-field-keys'],
+        unsafeFixes: true,
+        configFile: '/ws/rl.json',
+        redisPyVersion: '5.0',
+        targetRedisVersion: '7.2',
+      },
+      '/ws',
+    );
+    assert.deepEqual(checkOptionArgs(c), [
       '--select',
-      'RL3',
-      '--stdin-filename',
-      'app/x.py',
-      '-',
+      'RL3,RL1',
+      '--extend-select',
+      'per-field-keys',
+      '--ignore',
+      'RL309',
+      '--unsafe-fixes',
+      '--config',
+      '/ws/rl.json',
+      '--redis-py-version',
+      '5.0',
+      '--target-redis-version',
+      '7.2',
     ]);
-    assert.deepEqual(folderCheckArgs([], '/ws'), ['check', '--format', 'sarif', '/ws']);
+    assert.deepEqual(folderCheckArgs(['--select', 'RL3'], '/ws'), ['check', '--format', 'sarif', '--select', 'RL3', '/ws']);
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { resolveArtifact, stdinFileName } from '../src/uris';
+import { resolveArtifact } from '../src/uris';
 
 const WS = path.resolve('/ws/project');
 const WS2 = path.resolve('/ws/other');
@@ -82,13 +82,5 @@ describe('resolveArtifact', () => {
     assert.equal(resolveArtifact({}, { roots: [WS] }), null);
     assert.equal(resolveArtifact(undefined, { roots: [WS] }), null);
     assert.equal(resolveArtifact({ uri: 'a.py' }, { roots: [] }), null);
-  });
-});
-
-describe('stdinFileName', () => {
-  it('is relative with forward slashes inside the folder, absolute outside', () => {
-    assert.equal(stdinFileName(path.join(WS, 'app', 'x.py'), WS), 'app/x.py');
-    assert.equal(stdinFileName(path.join(WS2, 'y.py'), WS), path.join(WS2, 'y.py'));
-    assert.equal(stdinFileName(path.join(WS2, 'y.py'), undefined), path.join(WS2, 'y.py'));
   });
 });
