@@ -286,6 +286,9 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0]) continue;
+    /* a module-level write outside a loop runs once per process: one key,
+       not a cache that fills with the traffic */
+    if (w->func < 0 && w->loop < 0) continue;
     if (!strcmp(w->method, "set") && !ts_node_is_null(call_kwarg(ctx->src, w->args, "nx")))
       continue; /* SET NX: a lock or an idempotency marker */
     const char *kw = key_words_text(ctx, w);

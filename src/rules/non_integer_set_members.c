@@ -41,7 +41,7 @@ static void check(RuleCtx *ctx) {
           ctx, mem, SEV_INFO,
           "set member is an integer with the constant prefix \"%s\": members that are all "
           "integers are stored as an intset (up to set-max-intset-entries, %ld); one prefixed "
-          "member makes `%s` a hashtable (128 members: 696 B as integers, 6,256 B prefixed)",
+          "member makes `%s` a hashtable, several times its size as an intset",
           prefix, ctx->opt->th.set_max_intset_entries, call_key_display(ctx, cs));
       finding_fix(ctx, f, FIX_DISPLAY,
                   "Store the bare integer id (the key already says what it is), e.g. "

@@ -35,8 +35,8 @@ static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
   if (pairs > (uint32_t)limit) {
     Finding *f = rule_report(ctx, arg, SEV_WARNING,
                              "mapping has %u fields, over hash-max-listpack-entries (%ld): hash "
-                             "`%s` is stored as a hashtable (512 fields: 16,440 B; 513 fields: "
-                             "41,136 B)",
+                             "`%s` is stored as a hashtable, which takes about twice the memory "
+                             "of the listpack it would be",
                              pairs, limit, call_key_display(ctx, cs));
     fix(ctx, f, cs);
     return;
@@ -60,7 +60,8 @@ static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
   if (b != ITER_UNBOUNDED) return;
   Finding *f = rule_report(ctx, arg, SEV_WARNING,
                            "mapping has a field per item of %s: past hash-max-listpack-entries "
-                           "(%ld) the hash converts to a hashtable (512 fields: 16,440 B; 513 fields: 41,136 B)",
+                           "(%ld) the hash converts to a hashtable, about twice the memory of "
+                           "a listpack",
                            bound_text(ctx, b, count, it), limit);
   fix(ctx, f, cs);
 }
@@ -85,7 +86,7 @@ static void check_loop(RuleCtx *ctx, const CallSite *cs) {
   Finding *f = rule_report(
       ctx, cs->node, SEV_WARNING,
       "hash `%s` gets a field per item of %s: past hash-max-listpack-entries (%ld) it converts "
-      "to a hashtable (512 fields: 16,440 B; 513 fields: 41,136 B)",
+      "to a hashtable, about twice the memory of a listpack",
       call_key_display(ctx, cs), bound_text(ctx, b, count, l->iterable),
       ctx->opt->th.hash_max_listpack_entries);
   fix(ctx, f, cs);

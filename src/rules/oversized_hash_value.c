@@ -46,8 +46,8 @@ static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
 static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, Verdict *v) {
   Finding *f = rule_report(ctx, at, v->sev,
                            "%s over hash-max-listpack-value (%ld): one such field converts "
-                           "the whole hash `%s` from listpack to hashtable encoding "
-                           "(a 3-field hash: 120 B; with one 65-byte value: 408 B)",
+                           "the whole hash `%s` from listpack to hashtable encoding, several "
+                           "times the memory of its other fields",
                            v->why, ctx->opt->th.hash_max_listpack_value,
                            call_key_display(ctx, cs));
   finding_fix(ctx, f, FIX_DISPLAY,

@@ -47,11 +47,26 @@ static const char *value_object(RuleCtx *ctx, TSNode v) {
   return NULL;
 }
 
+bool per_entity_prefix(const char *p, size_t n) {
+  if (memchr(p, KEY_HOLE, n)) return true; /* user:{uid} */
+  /* a literal id as the last segment: user:1, session:8f3a9c01 (the seed
+     document's own `user:1:name`, `user:1:email`) */
+  size_t s = n;
+  while (s > 0 && p[s - 1] != ':') s--;
+  if (s == 0 || s == n) return false;
+  size_t digits = 0, hex = 0;
+  for (size_t i = s; i < n; i++) {
+    digits += isdigit((unsigned char)p[i]) != 0;
+    hex += isxdigit((unsigned char)p[i]) != 0 || p[i] == '-';
+  }
+  return digits == n - s || (hex == n - s && n - s >= 8 && digits > 0);
+}
+
 static bool split_key(RuleCtx *ctx, const KeyTpl *k, Write *w) {
   if (!k->text || k->opaque) return false;
   const char *colon = strrchr(k->text, ':');
   if (!colon || !per_field_like(colon + 1)) return false;
-  if (!memchr(k->text, KEY_HOLE, (size_t)(colon - k->text))) return false; /* per entity */
+  if (!per_entity_prefix(k->text, (size_t)(colon - k->text))) return false; /* per entity */
   w->prefix = arena_strndup(ctx->arena, k->text, (size_t)(colon - k->text));
   w->field = colon + 1;
   return true;
@@ -212,8 +227,7 @@ static void report_group(RuleCtx *ctx, Write *g[], size_t n) {
   Finding *f = rule_report(ctx, g[0]->cs->node, SEV_WARNING, /* the call, also for an mset */
                            "%zu string keys hold fields of one `%s` entity (%s): every key pays "
                            "Redis' per-key overhead; one hash `%s` stays listpack-encoded up to "
-                           "hash-max-listpack-entries (%ld) fields (3 fields: 232 B as keys, "
-                           "120 B as a hash)",
+                           "hash-max-listpack-entries (%ld) fields",
                            n, pd, fields, pd, ctx->opt->th.hash_max_listpack_entries);
   for (size_t i = 1; i < n; i++)
     finding_related(ctx, f, NULL, nstart(g[i]->at), nend(g[i]->at),
@@ -274,8 +288,7 @@ static void check_loop_writes(RuleCtx *ctx) {
     pk.text = arena_strndup(ctx->arena, k->text, len - 2);
     Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
                              "one string key per field of `%s` (`%s`): every key pays Redis' "
-                             "per-key overhead (3 fields: 232 B as keys, 120 B as a hash); store "
-                             "the fields in one hash `%s`",
+                             "per-key overhead; store the fields in one hash `%s`",
                              ctx_text(ctx, src), key_display(ctx, k), key_display(ctx, &pk));
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Write the dict as one hash: `%s.hset(<key %s>, mapping=%s)` (readers must "

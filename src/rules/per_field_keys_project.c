@@ -49,7 +49,7 @@ static size_t collect_project(ProjectCtx *ctx, Use **out) {
       bool write = false;
       for (const char *const *w = PER_FIELD_STRING_WRITES; *w && !write; w++) write = !strcmp(*w, ku->method);
       const char *colon = write ? strrchr(ku->key, ':') : NULL;
-      if (!colon || !per_field_like(colon + 1) || !memchr(ku->key, KEY_HOLE, (size_t)(colon - ku->key)))
+      if (!colon || !per_field_like(colon + 1) || !per_entity_prefix(ku->key, (size_t)(colon - ku->key)))
         continue;
       if (n == cap) u = xrealloc(u, (cap = cap ? cap * 2 : 64) * sizeof(Use));
       u[n].prefix = arena_strndup(fr->arena, ku->key, (size_t)(colon - ku->key));
@@ -102,8 +102,7 @@ static void project_group(ProjectCtx *ctx, const Use *g, size_t n) {
   Finding *f = project_report(ctx, g[0].file, g[0].start, g[0].end, SEV_WARNING,
                               "%zu string keys across the project hold fields of one `%s` entity "
                               "(%s): every key pays Redis' per-key overhead; one hash `%s` stays "
-                              "listpack-encoded up to hash-max-listpack-entries (%ld) fields "
-                              "(3 fields: 232 B as keys, 120 B as a hash)",
+                              "listpack-encoded up to hash-max-listpack-entries (%ld) fields",
                               nf, pd, fields, pd, ctx->opt->th.hash_max_listpack_entries);
   for (size_t k = 1; k < nf; k++) {
     char msg[160];

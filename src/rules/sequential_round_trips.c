@@ -61,7 +61,7 @@ static bool same_run(const CallSite *a, const CallSite *b) {
 static const char *entity_prefix(RuleCtx *ctx, const KeyTpl *k) {
   if (!k->text || k->opaque) return NULL;
   const char *colon = strrchr(k->text, ':');
-  if (!colon || !per_field_like(colon + 1) || !memchr(k->text, KEY_HOLE, (size_t)(colon - k->text)))
+  if (!colon || !per_field_like(colon + 1) || !per_entity_prefix(k->text, (size_t)(colon - k->text)))
     return NULL;
   return arena_strndup(ctx->arena, k->text, (size_t)(colon - k->text));
 }
