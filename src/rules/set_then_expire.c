@@ -120,12 +120,47 @@ static void check_write(RuleCtx *ctx, const CallSite *cs, bool tests) {
   finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
 }
 
+/* Hash writes: an object (a session, a task, a profile) is usually written
+ * once and then read, so a lost EXPIRE is never healed by the next write.
+ * Pushes and counters expired on every write (LPUSH, SADD, INCR then EXPIRE)
+ * heal on their next write and are left alone. */
+static const char *const COLLECTION_WRITES[] = {"hset", "hmset", NULL};
+
+/* HSET then EXPIRE of the same key in the next statement, outside a
+ * pipeline and outside a loop (command-in-loop's pipeline covers that):
+ * two round trips, and the object keeps no TTL if the EXPIRE is lost. */
+static void check_collection_then_expire(RuleCtx *ctx, const CallSite *cs, bool tests) {
+  if (!call_method_in(cs, COLLECTION_WRITES) || !result_unused(cs) || cs->loop >= 0) return;
+  /* a client known only from the commands called on it may be a pipeline
+     (`conn = pipe if pipe else r.pipeline()`): then both are one round trip */
+  if (value_is_pipeline(cs->recv) || cs->recv.kind == OBJ_CLIENT_OR_PIPELINE || cs->recv.inferred)
+    return;
+  TSNode next = statement_next(cs->stmt, NULL);
+  TSNode call = statement_call(next);
+  bool px;
+  if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) return;
+  char *cmd = arena_strdup(ctx->arena, cs->method);
+  for (char *c = cmd; *c; c++) *c = (char)toupper((unsigned char)*c);
+  Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                           "%s then %s on `%s`: two round trips, and if the second command is "
+                           "lost (timeout, crash, failover) the key keeps no TTL until it is "
+                           "written again, for good if it never is",
+                           cmd, px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs));
+  finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Send both in one MULTI/EXEC: `with %s.pipeline() as pipe:` then `pipe.%s(...)`, "
+              "`pipe.%s(...)`, `pipe.execute()` (one round trip, and the key never exists "
+              "without its TTL)",
+              cs->recv_text, cs->method, px ? "pexpire" : "expire");
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "set")) {
       check_write(ctx, cs, tests);
+      check_collection_then_expire(ctx, cs, tests);
       continue;
     }
     if (!result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
