@@ -56,6 +56,8 @@ typedef struct Cli {
   bool no_cache;           /* --no-cache */
   Config cfg;
   bool exit_zero;
+  bool baseline_done;      /* --fix filtered the run by the baseline already */
+  BaselineStats bstats;    /* ... and what it found */
   /* audit */
   const char *url, *match;
   AuditScanOptions scan;
@@ -563,6 +565,17 @@ static int write_report(Cli *cli, const LintRun *run) {
   return rc;
 }
 
+/* The findings the user silenced outside the code, dropped from a run the
+ * fixer works on: per-file-ignores and severity overrides, then the
+ * baseline's entries (its "no longer found" count comes from the final
+ * run, in check_main). */
+static void cli_filter(LintRun *run, void *data) {
+  Cli *cli = data;
+  apply_config_results(cli, run);
+  /* the last pass's count of entries no longer found is the one to report */
+  if (cli->baseline) cli->baseline_done = baseline_apply(cli->baseline, run, &cli->bstats) == 0;
+}
+
 static int collect_paths(int argc, char **argv, FileList *files, Diags *diags, bool *has_stdin) {
   const char *def = ".";
   const char *const *paths = (const char *const *)argv + optind;
@@ -646,9 +659,11 @@ static int lint_paths(int argc, char **argv, const Options *opt_in, const char *
   }
   lint_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>");
   if (cli && cli->fixing) {
+    /* silenced findings are not fixed: filter first, and on every pass */
+    cli_filter(run, (void *)cli);
     FixerOptions fo = {cli->unsafe_fixes ? FIX_UNSAFE : FIX_SAFE, !cli->diff,
                        cli->diff ? stdout : NULL, has_stdin && !cli->diff ? stdout : NULL,
-                       cli->show_fixes ? stderr : NULL};
+                       cli->show_fixes ? stderr : NULL, cli_filter, (void *)cli};
     fixer_run(run, &files, opt, stdin_buf, stdin_len, stdin_name ? stdin_name : "<stdin>", &fo,
               &((Cli *)cli)->fixed);
   }
@@ -865,8 +880,8 @@ static int check_main(int argc, char **argv, char ***owned) {
     return code;
   }
   if (cli.baseline) {
-    BaselineStats bs;
-    if (baseline_apply(cli.baseline, &run, &bs) != 0) {
+    BaselineStats bs = cli.bstats; /* --fix applied it already, on every pass */
+    if (!cli.baseline_done && baseline_apply(cli.baseline, &run, &bs) != 0) {
       lint_run_free(&run);
       config_free(&cli.cfg);
       return EXIT_ERROR;

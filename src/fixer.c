@@ -267,6 +267,7 @@ static void relint(Fixer *fx, LintRun *run) {
   o.noverrides = nov;
   lint_run_free(run);
   lint_run(run, fx->files, &o, fx->stdin_buf, fx->stdin_len, fx->stdin_name);
+  if (fx->fo->filter) fx->fo->filter(run, fx->fo->filter_data);
   free(ov);
 }
 

@@ -32,6 +32,11 @@ typedef struct FixerOptions {
   FILE *diff;        /* print a unified diff here (--diff), or NULL */
   FILE *stdout_fixed; /* stdin input: the fixed source goes here, or NULL */
   FILE *show;         /* --show-fixes: one line per applied fix, or NULL */
+  /* What the user silenced outside the code (per-file-ignores, severity
+   * overrides, the baseline): applied to every run the fixer lints, so a
+   * silenced finding is never fixed. NULL: none. */
+  void (*filter)(LintRun *run, void *data);
+  void *filter_data;
 } FixerOptions;
 
 typedef struct FixerStats {

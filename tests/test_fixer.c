@@ -49,7 +49,7 @@ static void fix_after(const char *path, void (*meddle)(const char *), LintRun *r
   assert_int_equal(lint_run(run, &fl, &opt, NULL, 0, NULL), 0);
   assert_true(run->nfindings > 0);
   meddle(path);
-  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  FixerOptions fo = {.min = FIX_SAFE, .write = true};
   fixer_run(run, &fl, &opt, NULL, 0, NULL, &fo, st);
   filelist_free(&fl);
 }
@@ -134,7 +134,7 @@ static void run_doctored(const char *edit_text, const char *why, bool *file_fixe
   Finding *f = &run.files[0].findings[0]; /* RL310 on line 3 */
   assert_true(f->fix.nedits >= 1);
   f->fix.edits[0].text = edit_text;
-  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  FixerOptions fo = {.min = FIX_SAFE, .write = true};
   FixerStats st;
   fixer_run(&run, &fl, &opt, NULL, 0, NULL, &fo, &st);
   assert_int_equal(st.bugs, 1);
@@ -179,7 +179,7 @@ static void test_fix_unencodable(void **state) {
   Finding *f = &run.files[0].findings[0]; /* RL310 on line 4 */
   assert_true(f->fix.nedits >= 1);
   f->fix.edits[0].text = "hset\xC5\x81"; /* Ł: not in Latin-1 */
-  FixerOptions fo = {FIX_SAFE, true, NULL, NULL, NULL};
+  FixerOptions fo = {.min = FIX_SAFE, .write = true};
   FixerStats st;
   fixer_run(&run, &fl, &opt, NULL, 0, NULL, &fo, &st);
   assert_int_equal(st.bugs, 0);

@@ -249,6 +249,40 @@ static const char *key_words_text(RuleCtx *ctx, const CallSite *w) {
   return t;
 }
 
+/* An object hash: the HSET and its new EXPIRE in one MULTI/EXEC pipeline
+ * (set-then-expire reports an HSET followed by a separate EXPIRE):
+ *     with r.pipeline() as pipe:
+ *         pipe.hset(...)
+ *         pipe.expire(key, ttl)
+ *         pipe.execute()
+ * False when the statement is not the call alone or the key is not simple. */
+static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *w, const char *key, long ttl) {
+  if (!result_unused(w) || value_is_pipeline(w->recv) || w->recv.kind == OBJ_CLIENT_OR_PIPELINE ||
+      ts_node_is_null(call_key_arg(ctx, w)) || strchr(key, '(') || strchr(key, '\n'))
+    return false;
+  uint32_t at;
+  if (!statement_own_lines(ctx->src, w->stmt, &at)) return false;
+  const char *ind = ctx_indent(ctx, nstart(w->stmt));
+  const char *p = source_contains(ctx->src, "pipe") ? "ttl_pipe" : "pipe";
+  /* the arguments as written, their continuation lines one level deeper */
+  const char *args = ctx_text(ctx, w->args), *moved = "";
+  for (const char *c = args; *c; c++)
+    moved = *c == '\n' ? arena_printf(ctx->arena, "%s\n    ", moved)
+                       : arena_printf(ctx->arena, "%s%c", moved, *c);
+  const char *aw = w->awaited ? "await " : "", *as = w->awaited ? "async " : "";
+  const char *text = arena_printf(ctx->arena,
+                                  "%swith %s.pipeline() as %s:\n%s    %s.%s%s\n%s    %s.expire(%s, "
+                                  "%ld)\n%s    %s%s.execute()",
+                                  as, w->recv_text, p, ind, p, w->method, moved, ind, p, key, ttl, ind,
+                                  aw, p);
+  finding_fix(ctx, f, FIX_UNSAFE,
+              "Give it a TTL in the same MULTI/EXEC: `with %s.pipeline() as %s:` with the "
+              "%s, `%s.expire(%s, %ld)` and `%s.execute()`",
+              w->recv_text, p, w->method, p, key, ttl, p);
+  finding_edit(ctx, f, nstart(w->stmt), nend(w->stmt), text);
+  return true;
+}
+
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
   long ttl = ctx->opt->default_ttl;
   if (!strcmp(w->method, "mset")) {
@@ -267,6 +301,9 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
     if (edits) fix_add_kwarg(ctx, f, w, arena_printf(ctx->arena, "ex=%ld", ttl));
     return;
   }
+  if ((!strcmp(w->method, "hset") || !strcmp(w->method, "hmset")) && w->loop < 0 &&
+      !w->recv.inferred && pipeline_fix(ctx, f, w, key, ttl))
+    return;
   const char *call = arena_printf(ctx->arena, "%s%s.expire(%s, %ld)", w->awaited ? "await " : "",
                                   w->recv_text, key, ttl);
   /* On a pipeline an extra command would shift the replies of execute(). */

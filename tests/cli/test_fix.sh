@@ -80,6 +80,23 @@ rl check --statistics --config sev.json fo2.py
 check "--statistics shows the severity actually reported (a config override)" \
   grep -qE '^1  RL301  keys-command +info$' out
 
+SECTION="what the user silenced is not fixed"
+mkdir -p silenced/.git silenced/legacy && cd silenced || exit 2
+printf 'import redis\nr = redis.Redis(socket_timeout=5)\nr.hmset("h", {"a": 1})\n' >legacy/a.py
+cp legacy/a.py a.orig
+printf '{"per-file-ignores": {"legacy/": ["RL310"]}}\n' >redislint.json
+rl check --fix .
+check "per-file-ignores: the file is not touched" same legacy/a.py a.orig
+rm redislint.json
+rl check --write-baseline b.json .
+rl check --fix --baseline b.json .
+check "baseline: the recorded finding is not fixed" same legacy/a.py a.orig
+check "  and not reported as gone ($(cat err))" eval '! grep -q "no longer found" err'
+check "  exit 0: nothing new (got $RC)" [ "$RC" -eq 0 ]
+rl check --fix .
+check "without them, --fix fixes it" grep -q 'r.hset("h", mapping=' legacy/a.py
+cd .. || exit 2
+
 SECTION="CRLF and no trailing newline"
 printf 'import redis\r\nr = redis.Redis()\r\nr.set("k", 1)\r\nr.expire("k", 5)\r\n' >crlf.py
 rl check --fix crlf.py
