@@ -36,6 +36,51 @@ static bool feeds_worker(RuleCtx *ctx) {
          source_contains(ctx->src, "from rq.");
 }
 
+/* What a `**name` argument of the construction holds, when `name` is a dict
+ * literal this code builds (`opts = {"host": h}` in the function or the
+ * module): SPLAT_WITH_TIMEOUT when it has a "socket_timeout" key, SPLAT_NONE
+ * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
+typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
+
+static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
+  SplatKnown verdict = SPLAT_NONE;
+  for (uint32_t i = 0; i < ts_node_named_child_count(c->args); i++) {
+    TSNode a = ts_node_named_child(c->args, i);
+    if (node_is(a, SYM.list_splat)) return SPLAT_UNKNOWN;
+    if (!node_is(a, SYM.dictionary_splat)) continue;
+    TSNode name = ts_node_named_child(a, 0);
+    if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
+    const char *t = ctx_text(ctx, name);
+    Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
+    if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
+    for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
+      TSNode pair = ts_node_named_child(rc.expr, k);
+      if (!node_is(pair, SYM.pair)) return SPLAT_UNKNOWN; /* **more inside */
+      TSNode key = ts_node_child_by_field_id(pair, SYM.f_key);
+      if (!node_is(key, SYM.string)) return SPLAT_UNKNOWN;
+      const char *kt = ctx_text(ctx, key);
+      if (strstr(kt, "socket_timeout") && !strstr(kt, "socket_connect_timeout")) verdict = SPLAT_WITH_TIMEOUT;
+    }
+    /* a dict changed between where it is built and the construction
+       (`opts["socket_timeout"] = 5`, `opts.update(...)`) */
+    uint32_t from = nend(rc.expr), to = nstart(c->node);
+    const char *ops[] = {"[", ".update(", ".setdefault(", ".pop(", "|="};
+    for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
+      const char *needle = arena_printf(ctx->arena, "%s%s", t, ops[o]);
+      size_t nl = strlen(needle);
+      for (uint32_t at = from; at + nl <= to; at++)
+        if (!memcmp(ctx->src->text + at, needle, nl)) return SPLAT_UNKNOWN;
+    }
+  }
+  return verdict;
+}
+
+/* A unix socket: `unix_socket_path=` or a unix:// URL. */
+static bool unix_socket(RuleCtx *ctx, const Ctor *c, const char *url) {
+  return !ts_node_is_null(ctor_kwarg(ctx, c, "unix_socket_path")) ||
+         (url && !strncmp(url, "unix://", 7));
+}
+
 /* What RL402 needs to know of the file once, not per construction. */
 typedef struct Blocking {
   const CallSite *call;  /* a blocking command or pubsub() of this file, or NULL */
@@ -57,16 +102,30 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
                (url && url_query_has(url, "socket_connect_timeout"));
   if (st_ok) return;
   bool splat = call_has_splat(c->args);
+  if (splat) {
+    SplatKnown k = known_splat(ctx, c);
+    if (k == SPLAT_WITH_TIMEOUT) return; /* the dict this code builds sets it */
+    splat = k == SPLAT_UNKNOWN;        /* a known dict without it: no hedge */
+  }
+  bool local = unix_socket(ctx, c, url);
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
   /* an example or a one-off script that hangs is stopped by hand: a note */
   bool example = in_example_code(ctx->src, ctx->opt, true);
-  Finding *f = rule_report(
-      ctx, c->node, splat || example ? SEV_INFO : SEV_WARNING,
-      "`%s` has no socket timeout%s%s: %s a command sent to a server that stops answering "
-      "(failover, network partition) waits forever and blocks its caller%s",
-      what, explicit_none, ct_ok ? "" : " and no connect timeout", version_said(ctx),
-      splat ? "; the `**` arguments may set one" : "");
+  /* a unix socket has no network to partition, but a server that stops
+     answering (a long command, a paused process) still blocks forever */
+  Finding *f = local
+      ? rule_report(ctx, c->node, SEV_INFO,
+                    "`%s` has no socket timeout on a unix socket: no network partition can "
+                    "strand it, but %s a server that stops answering (a long script, a paused "
+                    "process) blocks its caller forever%s",
+                    what, version_said(ctx), splat ? "; the `**` arguments may set one" : "")
+      : rule_report(
+            ctx, c->node, splat || example ? SEV_INFO : SEV_WARNING,
+            "`%s` has no socket timeout%s%s: %s a command sent to a server that stops answering "
+            "(failover, network partition) waits forever and blocks its caller%s",
+            what, explicit_none, ct_ok ? "" : " and no connect timeout", version_said(ctx),
+            splat ? "; the `**` arguments may set one" : "");
   const char *add_st = arena_printf(ctx->arena, "socket_timeout=%ld", ctx->opt->socket_timeout);
   const char *add_ct =
       arena_printf(ctx->arena, "socket_connect_timeout=%ld", ctx->opt->socket_timeout);
