@@ -54,6 +54,16 @@ static const char *origin_words(uint8_t src) {
   }
 }
 
+/* The same, in a word or two, for a list of keys. */
+static const char *origin_short(uint8_t src) {
+  switch (src) {
+  case LUA_SRC_LITERAL: return "hardcoded";
+  case LUA_SRC_ARGV: return "from ARGV";
+  case LUA_SRC_DATA: return "from data read in the script";
+  default: return "derived from a KEYS element";
+  }
+}
+
 /* The first key argument of the call that does not come from KEYS. */
 static const LuaArg *bad_key(const LuaCall *c) {
   uint32_t idx[LUA_MAX_ARGS];
@@ -73,6 +83,8 @@ static bool seen(uint32_t *at, size_t *n, size_t cap, uint32_t pos) {
   return false;
 }
 
+/* One finding per script (not per redis.call): at its first key that is not
+ * in KEYS, listing them all, the others as related locations. */
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   uint32_t reported[512];
@@ -81,33 +93,55 @@ static void check(RuleCtx *ctx) {
     const CallSite *cs = model_call(ctx->model, i);
     ScriptText st;
     if (!call_method_in(cs, LUA_SCRIPT_METHODS) || !script_of_call(ctx, cs, &st)) continue;
-    for (size_t k = 0; k < st.ncalls; k++) {
-      const LuaCall *c = &st.calls[k];
-      const LuaArg *arg = bad_key(c);
-      if (!arg) continue;
-      uint32_t s, e;
-      script_span(&st, arg->start, arg->end, &s, &e);
-      if (seen(reported, &nrep, 512, s)) continue; /* one script sent by several calls */
-      bool cluster = cs->recv.cluster || ctx->opt->cluster;
-      Severity sev = tests ? SEV_INFO : cluster ? SEV_ERROR : SEV_WARNING;
-      const char *extra = arg->src == LUA_SRC_KEYS_DERIVED
-                              ? "Redis Cluster accepts it only while it hashes to the slot of the "
-                                "declared keys (a shared {hash tag})"
-                              : "Redis Cluster runs a script on the node that owns its KEYS (any "
-                                "node when there are none) and fails it when a key lives on "
-                                "another node";
-      Finding *f = rule_report_span(ctx, s, e, sev,
-                                    "key `%s` of %s in the Lua script sent with %s() %s: %s",
-                                    lua_text(ctx, &st, arg->start, arg->end),
-                                    upper(ctx, c->command), cs->method, origin_words(arg->src),
-                                    extra);
-      if (!tests && !cluster) f->key = PENDING;
-      finding_related(ctx, f, NULL, nstart(cs->node), nend(cs->node), "the script is sent here");
-      finding_fix(ctx, f, FIX_DISPLAY,
-                  "Pass every key the script touches in KEYS (`keys=[...]` for a registered "
-                  "script, numkeys and the keys for eval) and use KEYS[n] in the script; a key "
-                  "the script must compute needs the {hash tag} of a declared key");
+    const LuaArg *bad[64];
+    const LuaCall *in[64];
+    size_t nbad = 0;
+    for (size_t k = 0; k < st.ncalls && nbad < 64; k++) {
+      const LuaArg *arg = bad_key(&st.calls[k]);
+      if (arg) {
+        bad[nbad] = arg;
+        in[nbad++] = &st.calls[k];
+      }
     }
+    if (!nbad) continue;
+    uint32_t s, e;
+    script_span(&st, bad[0]->start, bad[0]->end, &s, &e);
+    if (seen(reported, &nrep, 512, s)) continue; /* one script sent by several calls */
+    bool cluster = cs->recv.cluster || ctx->opt->cluster;
+    Severity sev = tests ? SEV_INFO : cluster ? SEV_ERROR : SEV_WARNING;
+    bool derived_only = true;
+    const char *list = "";
+    for (size_t k = 0; k < nbad; k++) {
+      derived_only &= bad[k]->src == LUA_SRC_KEYS_DERIVED;
+      if (k < 5)
+        list = arena_printf(ctx->arena, "%s%s`%s` of %s (%s)", list, k ? ", " : "",
+                            lua_text(ctx, &st, bad[k]->start, bad[k]->end),
+                            upper(ctx, in[k]->command),
+                            nbad == 1 ? origin_words(bad[k]->src) : origin_short(bad[k]->src));
+    }
+    if (nbad > 5) list = arena_printf(ctx->arena, "%s and %zu more", list, nbad - 5);
+    const char *extra = derived_only
+                            ? "Redis Cluster accepts it only while it hashes to the slot of the "
+                              "declared keys (a shared {hash tag})"
+                            : "Redis Cluster runs a script on the node that owns its KEYS (any "
+                              "node when there are none) and fails it when a key lives on "
+                              "another node";
+    Finding *f = rule_report_span(ctx, s, e, sev,
+                                  "%s in the Lua script sent with %s(): %s; %s",
+                                  nbad == 1 ? "a key that is not in KEYS"
+                                            : arena_printf(ctx->arena, "%zu keys that are not in KEYS", nbad),
+                                  cs->method, list, extra);
+    if (!tests && !cluster) f->key = PENDING;
+    finding_related(ctx, f, NULL, nstart(cs->node), nend(cs->node), "the script is sent here");
+    for (size_t k = 1; k < nbad; k++) {
+      uint32_t ks, ke;
+      script_span(&st, bad[k]->start, bad[k]->end, &ks, &ke);
+      if (ks != s) finding_related(ctx, f, NULL, ks, ke, "another key not in KEYS");
+    }
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Pass every key the script touches in KEYS (`keys=[...]` for a registered "
+                "script, numkeys and the keys for eval) and use KEYS[n] in the script; a key "
+                "the script must compute needs the {hash tag} of a declared key");
   }
 }
 
