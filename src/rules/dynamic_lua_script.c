@@ -110,6 +110,46 @@ static const char *how_built(RuleCtx *ctx, TSNode script, int scope) {
   return "run-time values";
 }
 
+/* The text under `.encode()`, `.strip()` and `textwrap.dedent(...)`: they
+ * change the bytes, not whether the script is constant (a bytes script built
+ * from an f-string is as dynamic as the f-string). */
+static TSNode unwrap_script(RuleCtx *ctx, TSNode n, int *scope) {
+  for (int depth = 0; depth < 4; depth++) {
+    TSNode r = model_resolve(ctx->model, n, scope);
+    if (!node_is(r, SYM.call)) return n;
+    TSNode fn = ts_node_child_by_field_id(r, SYM.f_function);
+    TSNode args = ts_node_child_by_field_id(r, SYM.f_arguments);
+    if (node_is(fn, SYM.attribute)) {
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      if (!node_text_eq(ctx->src, attr, "encode") && !node_text_eq(ctx->src, attr, "strip") &&
+          !node_text_eq(ctx->src, attr, "dedent"))
+        return n;
+      if (node_text_eq(ctx->src, attr, "dedent")) { /* textwrap.dedent(x) */
+        n = call_arg(args, 0);
+        if (ts_node_is_null(n)) return r;
+      } else {
+        n = ts_node_child_by_field_id(fn, SYM.f_object);
+      }
+    } else if (node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "dedent")) {
+      n = call_arg(args, 0);
+      if (ts_node_is_null(n)) return r;
+    } else {
+      return n;
+    }
+  }
+  return n;
+}
+
+/* `self.job_class.key_prefix`: an attribute chain off self or cls, without
+ * calls or subscripts: a setting of the object (a key namespace), one text
+ * per class rather than per call. Not injection (no caller data), and not a
+ * script cache filling up: left alone unless a parameter flows in too. */
+static bool self_setting(RuleCtx *ctx, TSNode n) {
+  while (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_object);
+  return node_is(n, SYM.identifier) &&
+         (node_text_eq(ctx->src, n, "self") || node_text_eq(ctx->src, n, "cls"));
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
@@ -118,14 +158,18 @@ static void check(RuleCtx *ctx) {
     TSNode script = call_arg(cs->args, 0);
     if (ts_node_is_null(script)) script = call_kwarg(ctx->src, cs->args, "script");
     if (ts_node_is_null(script)) continue;
-    KeyTpl t = keytpl_eval(ctx->model, script, cs->scope, 0);
+    int sscope = cs->scope;
+    script = unwrap_script(ctx, script, &sscope);
+    KeyTpl t = keytpl_eval(ctx->model, script, sscope, 0);
     if (!t.text || t.opaque || !t.nholes) continue; /* constant, or unknown as a whole */
     const char *params[64];
     size_t np = func_params(ctx, cs->func, params, 64);
     const char *injected = NULL, *shown = NULL;
+    bool varies = false; /* a hole other than configuration read off self/cls */
     uint8_t nh = t.nholes < KEY_MAX_HOLES ? t.nholes : KEY_MAX_HOLES;
     for (uint8_t h = 0; h < nh; h++) {
-      if (expr_constant(ctx, t.holes[h], cs->scope, 0)) continue;
+      if (expr_constant(ctx, t.holes[h], sscope, 0)) continue;
+      varies |= !self_setting(ctx, t.holes[h]);
       if (!shown) shown = short_text(ctx, t.holes[h]);
       const char *p = expr_mentions_any(ctx, t.holes[h], params, np);
       if (p && !injected) {
@@ -133,9 +177,9 @@ static void check(RuleCtx *ctx) {
         shown = short_text(ctx, t.holes[h]);
       }
     }
-    if (!shown) continue;
+    if (!shown || (!injected && !varies)) continue;
     Severity sev = tests ? SEV_INFO : injected ? SEV_ERROR : SEV_WARNING;
-    const char *how = how_built(ctx, script, cs->scope);
+    const char *how = how_built(ctx, script, sscope);
     Finding *f;
     if (injected)
       f = rule_report(ctx, cs->node, sev,
