@@ -610,7 +610,7 @@ static void scan_node(Scanner *s, RConn *rc, int ni) {
 
 /* One primary of a cluster as CLUSTER SHARDS / NODES describe it. */
 typedef struct Primary {
-  char ip[64];
+  char ip[256]; /* an IP, or the host name the cluster announces as the node's endpoint */
   int port;
   char id[48];
   bool myself, failed;
@@ -693,7 +693,11 @@ static int parse_shards(const redisReply *r, const char *myid, bool tls, Primari
       const redisReply *nd = nodes->element[j];
       if (!reply_is(map_get(nd, "role"), "master")) continue;
       Primary *p = add_primary(ps);
-      copy_str(p->ip, sizeof p->ip, map_get(nd, "ip"));
+      /* The node's preferred endpoint: its IP, or with cluster-preferred-
+       * endpoint-type hostname the name its clients use, which is also what
+       * its TLS certificate names; "?" or none: the IP. */
+      copy_str(p->ip, sizeof p->ip, map_get(nd, "endpoint"));
+      if (!p->ip[0] || !strcmp(p->ip, "?")) copy_str(p->ip, sizeof p->ip, map_get(nd, "ip"));
       copy_str(p->id, sizeof p->id, map_get(nd, "id"));
       const redisReply *port = tls ? map_get(nd, "tls-port") : NULL;
       p->port = (int)reply_long(port ? port : map_get(nd, "port"));
@@ -924,7 +928,7 @@ static int scan_all(Scanner *s, const RedisUrl *url) {
     for (size_t i = 0; i < ps.n; i++) {
       Primary *p = &ps.v[i];
       if (!p->ip[0]) snprintf(p->ip, sizeof p->ip, "%s", url->host ? url->host : "127.0.0.1");
-      char addr[128];
+      char addr[300];
       snprintf(addr, sizeof addr, strchr(p->ip, ':') ? "[%s]:%d" : "%s:%d", p->ip, p->port);
       add_node(res, addr);
       if (p->myself && !seed_used) {

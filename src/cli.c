@@ -128,7 +128,26 @@ static const char SERVER_USAGE[] =
     "and its findings are published as diagnostics (code, link to the rule, severity,\n"
     "related locations); fixes are code actions (quick fixes, source.fixAll.redislint\n"
     "for the safe ones), and each finding can be suppressed with a reason.\n"
-    "Positions are UTF-16 unless the client offers UTF-8.\n";
+    "Positions are UTF-16 unless the client offers UTF-8.\n\n"
+    "Settings, section \"redislint\" (asked per workspace folder with\n"
+    "workspace/configuration and again on didChangeConfiguration; a client that\n"
+    "cannot be asked passes them as initializationOptions). They act as the flags of\n"
+    "'check' and win over the configuration file as the flags do:\n"
+    "  select, ignore, extendSelect  lists of rule codes, prefixes or slugs\n"
+    "                                (--select, --ignore, --extend-select)\n"
+    "  configFile                    a redislint.json or pyproject.toml, relative to\n"
+    "                                the workspace folder (--config)\n"
+    "  redisPyVersion                the redis-py version (--redis-py-version)\n"
+    "  targetRedisVersion            the Redis server (--target-redis-version)\n"
+    "  unsafeFixes                   offer unsafe fixes as quick fixes (default false;\n"
+    "                                source.fixAll.redislint applies safe ones only)\n"
+    "  enable                        false: no diagnostics (default true)\n"
+    "A bad value is a warning naming the setting, which keeps its default.\n\n"
+    "An unsaved edit re-lints its own document. A file saved, or changed outside the\n"
+    "editor (the server watches **/*.py and the configuration and pin files when the\n"
+    "client allows it), re-lints the open documents that import it, directly or\n"
+    "through other modules; a configuration or pin file, every open document below\n"
+    "it.\n";
 
 /* The Usage lines, check's options (from the option table) and the tail. */
 static void print_usage(FILE *out) {

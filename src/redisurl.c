@@ -106,7 +106,7 @@ static int parse_bool(const char *s, size_t n, bool *out) {
 
 /* What the query string said, for the checks that need all of it. */
 typedef struct QuerySeen {
-  bool db, any_ssl, cert_reqs, check_hostname;
+  bool db, cert_reqs, check_hostname;
 } QuerySeen;
 
 /* A path parameter (ssl_ca_certs=, ssl_certfile=, ssl_keyfile=): given once,
@@ -143,7 +143,8 @@ static int parse_query(const char *q, size_t n, int *db, RedisUrl *out, QuerySee
         return fail(err, errsize, "bad database number in the URL's ?db= (want 0, 1, 2...)");
       seen->db = true;
     } else if (klen > 4 && !strncmp(k, "ssl_", 4) && !out->tls) {
-      return fail(err, errsize, "the URL parameter %.*s is for TLS: use a rediss:// URL", (int)(klen > 40 ? 40 : klen), k);
+      return fail(err, errsize, "the URL parameter %.*s is for TLS: use a rediss:// URL",
+                  (int)(klen > 40 ? 40 : klen), k);
     } else if (key_is(k, klen, "ssl_cert_reqs")) {
       if (seen->cert_reqs) return fail(err, errsize, "the URL gives ssl_cert_reqs twice");
       if (vlen == 4 && !strncasecmp(v, "none", 4)) out->ssl_cert_reqs = RL_CERT_NONE;

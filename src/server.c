@@ -459,6 +459,12 @@ static char *rule_list(const cJSON *v) {
   return out;
 }
 
+static const cJSON *first_non_string(const cJSON *list) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, list) if (!cJSON_IsString(e)) return e;
+  return list;
+}
+
 /* A version: a string, or a number as the user typed it (7.2, 8). */
 static char *version_of(const cJSON *v) {
   if (cJSON_IsString(v)) return xstrdup(v->valuestring);
@@ -515,8 +521,10 @@ static void settings_read(Server *s, const cJSON *o, const Settings *base, const
     if (!v || cJSON_IsNull(v)) continue;
     char *list = rule_list(v), why[512];
     if (!list) {
-      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s is %s, not a list of "
-                   "rule codes or slugs: it is ignored", lists[i], where, json_type(v));
+      show_message(s, MSG_WARNING, "redislint: the setting redislint.%s%s must be a list of rule "
+                   "codes, prefixes or slugs (strings), not %s%s: it is ignored", lists[i], where,
+                   cJSON_IsArray(v) ? "a list holding " : "",
+                   json_type(cJSON_IsArray(v) ? first_non_string(v) : v));
     } else if (!list[strspn(list, ", \t")]) {
       /* [] is "not set" (an editor's default), not "no rules" */
     } else if (cli_check_setting(lflags[i], list, why, sizeof why)) {
@@ -1005,25 +1013,39 @@ static bool doc_depends_on(const Doc *d, const char *path) {
   return dep;
 }
 
-/* Records what path holds on disk now; false when it held the same bytes
- * when last seen (nothing changed for whoever reads it). */
-static bool disk_changed(Server *s, const char *path) {
+/* Records what path holds on disk now (*exists: whether it does); false
+ * when it held the same bytes when last seen (nothing changed for whoever
+ * reads it). */
+static bool disk_changed(Server *s, const char *path, bool *exists) {
   size_t len = 0;
   char *text = fs_read(path, SIZE_MAX >> 1, &len);
   uint64_t h = text ? cache_hash(text, len) : 0;
-  bool exists = text != NULL;
+  *exists = text != NULL;
   free(text);
   for (size_t i = 0; i < s->nseen; i++) {
     DiskSeen *e = &s->seen[i];
     if (strcmp(e->path, path)) continue;
-    bool same = e->exists == exists && e->hash == h;
-    e->exists = exists;
+    bool same = e->exists == *exists && e->hash == h;
+    e->exists = *exists;
     e->hash = h;
     return !same;
   }
   s->seen = xrealloc(s->seen, (s->nseen + 1) * sizeof *s->seen);
-  s->seen[s->nseen++] = (DiskSeen){xstrdup(path), exists, h};
+  s->seen[s->nseen++] = (DiskSeen){xstrdup(path), *exists, h};
   return true;
+}
+
+/* Is path a module of the graph (as last walked)? */
+static bool graph_has(const ProjectGraph *g, const char *path) {
+  size_t a = 0, b = g->n;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    int c = strcmp(g->mods[mid].path, path);
+    if (!c) return true;
+    if (c < 0) a = mid + 1;
+    else b = mid;
+  }
+  return false;
 }
 
 /* ---------------------------------------------------------------- suppressions */
@@ -1199,35 +1221,45 @@ static void mark_settings_changed(Server *s) {
   }
 }
 
-/* A file changed on disk (created, changed or deleted, or saved from the
- * editor): marks the open documents whose lint reads it. The document of
- * that file itself is not marked: its buffer, not the disk, is what it is
- * linted as. */
-static void disk_event(Server *s, const char *path, bool created_or_deleted) {
-  if (is_config_file(path)) { /* everything below its directory */
-    char *dir = xstrdup(path);
-    size_t cut = (size_t)(base_name(dir) - dir);
-    dir[cut > 1 ? cut - 1 : cut] = '\0'; /* "/a/b/x.toml" -> "/a/b", "/x.toml" -> "/" */
-    for (size_t i = 0; i < s->ndocs; i++)
-      if (path_under(s->docs[i].path, dir) && s->docs[i].linted) s->docs[i].dirty = true;
-    for (size_t i = 0; i < s->ngraphs && created_or_deleted; i++) s->graphs[i].stale = true;
-    free(dir);
-    if (!is_python(path)) return; /* setup.py is a module too */
+/* Files changed on disk (saved from the editor, or created, changed or
+ * deleted outside it): marks the open documents whose lint reads them. A
+ * document is not marked for its own file: its buffer, not the disk, is
+ * what it is linted as. Each document's dependencies are refreshed once
+ * for the whole batch (a checkout changes hundreds of files at once). */
+static void disk_events(Server *s, char *const *paths, size_t n) {
+  const char **changed = xcalloc(n + 1, sizeof *changed);
+  size_t nchanged = 0;
+  for (size_t k = 0; k < n; k++) {
+    const char *path = paths[k];
+    if (is_config_file(path)) { /* everything below its directory */
+      char *dir = xstrdup(path);
+      size_t cut = (size_t)(base_name(dir) - dir);
+      dir[cut > 1 ? cut - 1 : cut] = '\0'; /* "/a/b/x.toml" -> "/a/b", "/x.toml" -> "/" */
+      for (size_t i = 0; i < s->ndocs; i++)
+        if (path_under(s->docs[i].path, dir) && s->docs[i].linted) s->docs[i].dirty = true;
+      free(dir);
+    }
+    if (!is_python(path)) { /* a directory, perhaps: modules may have come or gone */
+      for (size_t i = 0; i < s->ngraphs; i++)
+        if (path_under(path, s->graphs[i].root) || path_under(s->graphs[i].root, path))
+          s->graphs[i].stale = true;
+      continue;
+    }
+    bool exists;
+    if (!disk_changed(s, path, &exists)) continue; /* the same bytes as when last seen */
+    for (size_t i = 0; i < s->ngraphs; i++) /* a module created or deleted: walk again */
+      if (path_under(path, s->graphs[i].root) && graph_has(&s->graphs[i], path) != exists)
+        s->graphs[i].stale = true;
+    changed[nchanged++] = path;
   }
-  if (!is_python(path)) { /* a directory, most likely: its modules come and go */
-    for (size_t i = 0; i < s->ngraphs; i++)
-      if (path_under(path, s->graphs[i].root)) s->graphs[i].stale = true;
-    return;
-  }
-  if (!disk_changed(s, path)) return; /* the same bytes as when last seen */
-  for (size_t i = 0; i < s->ngraphs && created_or_deleted; i++)
-    if (path_under(path, s->graphs[i].root)) s->graphs[i].stale = true;
-  for (size_t i = 0; i < s->ndocs; i++) {
+  for (size_t i = 0; i < s->ndocs && nchanged; i++) {
     Doc *d = &s->docs[i];
-    if (!d->linted || d->dirty || !strcmp(d->path, path) || !d->used.enable) continue;
+    if (!d->linted || d->dirty || !d->used.enable) continue;
     doc_deps(s, d);
-    if (doc_depends_on(d, path)) d->dirty = true;
+    for (size_t k = 0; k < nchanged && !d->dirty; k++)
+      if (strcmp(d->path, changed[k]) && doc_depends_on(d, changed[k])) d->dirty = true;
   }
+  free(changed);
 }
 
 /* ---------------------------------------------------------------- methods */
@@ -1404,7 +1436,8 @@ static void on_open(Server *s, const cJSON *params) {
   lint_doc(s, d);
   /* what its file holds on disk now: a save of the same bytes changes
      nothing for the documents that import it */
-  disk_changed(s, d->path);
+  bool exists;
+  disk_changed(s, d->path, &exists);
 }
 
 static void on_change(Server *s, const cJSON *params) {
@@ -1449,23 +1482,26 @@ static void on_save(Server *s, const cJSON *params) {
   const Doc *d = doc_find(s, str_at(td, "uri") ? str_at(td, "uri") : "");
   char *path = d ? xstrdup(d->path) : str_at(td, "uri") ? uri_to_path(str_at(td, "uri")) : NULL;
   if (!path) return;
-  bool known = false; /* a new file's module is not in its project's graph yet */
-  for (size_t i = 0; i < s->nseen && !known; i++) known = !strcmp(s->seen[i].path, path);
-  disk_event(s, path, !known);
+  /* its dependents; not itself: it was linted as its buffer already */
+  disk_events(s, &path, 1);
   free(path);
   lint_dirty(s);
 }
 
 static void on_watched_files(Server *s, const cJSON *params) {
-  const cJSON *e;
-  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(params, "changes")) {
+  const cJSON *changes = cJSON_GetObjectItemCaseSensitive(params, "changes"), *e;
+  size_t n = 0, cap = (size_t)cJSON_GetArraySize(changes);
+  char **paths = xcalloc(cap + 1, sizeof *paths);
+  /* created, changed or deleted alike: what is on disk now is what counts */
+  cJSON_ArrayForEach(e, changes) {
     const char *uri = str_at(e, "uri");
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(e, "type"); /* 1 created 2 changed 3 deleted */
     char *path = uri ? uri_to_path(uri) : NULL;
-    if (!path) continue;
-    disk_event(s, path, !cJSON_IsNumber(type) || type->valuedouble != 2);
-    free(path);
+    if (path && n < cap) paths[n++] = path;
+    else free(path);
   }
+  disk_events(s, paths, n);
+  for (size_t i = 0; i < n; i++) free(paths[i]);
+  free(paths);
   lint_dirty(s);
 }
 

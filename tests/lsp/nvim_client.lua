@@ -1,6 +1,7 @@
 -- tests/lsp/nvim_client.lua - a headless Neovim (0.7+) as redislint's LSP
 -- client: open FILE, wait for the diagnostics, write their codes to OUT,
 -- ask for the code actions on the RL202 line, apply its quick fix, save.
+-- The server is told to ignore per-field-keys (RL101).
 -- Environment: RL_BIN, RL_FILE, RL_OUT, RL_ROOT.
 local bin, file, out, root = os.getenv('RL_BIN'), os.getenv('RL_FILE'), os.getenv('RL_OUT'),
   os.getenv('RL_ROOT')
@@ -14,7 +15,10 @@ end
 
 vim.cmd('edit ' .. vim.fn.fnameescape(file))
 local buf = vim.api.nvim_get_current_buf()
-local id = vim.lsp.start_client({ name = 'redislint', cmd = { bin, 'server' }, root_dir = root })
+-- settings as initializationOptions: what Neovim 0.7 passes (0.8 and later
+-- also answer workspace/configuration from `settings`)
+local id = vim.lsp.start_client({ name = 'redislint', cmd = { bin, 'server' }, root_dir = root,
+  init_options = { redislint = { ignore = { 'per-field-keys' } } } })
 vim.lsp.buf_attach_client(buf, id)
 
 -- no fixed time limit of our own: the test runner's is the bound

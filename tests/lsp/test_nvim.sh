@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/lsp/test_nvim.sh REDISLINT - a real editor as redislint's LSP client:
 # headless Neovim opens a file of a two-file project, receives diagnostics
-# (one needs the client built in the other file) and applies a quick fix.
+# (one needs the client built in the other file; its settings, passed as
+# init_options, apply) and applies a quick fix.
 # Exit 77 (skipped) when nvim is missing, unless CI is set (then a failure).
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +23,7 @@ N=0 F=0
 check() { N=$((N + 1)); if ! eval "$2"; then F=$((F + 1)); echo "FAIL: $1" >&2; fi; }
 check "a diagnostic that needs extensions.py (RL302): $(tr '\n' ' ' <"$T/out")" 'grep -q "^diagnostic RL302 5" "$T/out"'
 check "RL202 on line 10" 'grep -q "^diagnostic RL202 9" "$T/out"'
+check "the settings (init_options: ignore per-field-keys) apply: no RL101" '! grep -q "^diagnostic RL101" "$T/out"'
 check "a quick fix offered and applied" 'grep -q "^applied" "$T/out"'
 check "the file now sets the TTL in the SET: $(sed -n 10p pkg/views.py)" 'grep -q "store.set(k, 1, ex=60)" pkg/views.py'
 echo "test_nvim.sh: $N checks, $F failed"

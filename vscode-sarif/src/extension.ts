@@ -7,9 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
   CodeActionRequest,
   CodeActionTriggerKind,
   DidChangeConfigurationNotification,
+  ErrorAction,
+  ErrorHandler,
   Executable,
   LanguageClient,
   LanguageClientOptions,
@@ -38,6 +41,9 @@ import { placeholderAfterEdit, planSuppression } from './suppress';
 import { DiagnosticData, rangesIntersect, Rng } from './types';
 
 const BUFFER_TIMEOUT_MS = 30_000;
+/** A server that stops more often than this within RESTART_WINDOW_MS is not restarted. */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60_000;
 const WORKSPACE_TIMEOUT_MS = 10 * 60_000;
 const RULE_SCHEME = 'redislint-rule';
 /** The language client's collection: the server's diagnostics. */
@@ -57,6 +63,24 @@ const SEVERITY: Record<DiagnosticData['severity'], vscode.DiagnosticSeverity> = 
 /** Results of a `redislint check` run (Lint workspace) or of SARIF files, for one file. */
 interface Entry {
   items: Array<{ data: DiagnosticData; diag: vscode.Diagnostic }>;
+}
+
+/**
+ * The language client, except that stopping a client whose start failed is
+ * not an error: vscode-languageclient stops such a client itself without
+ * waiting for it (a server that exits before answering `initialize`, e.g. a
+ * redislint without the `server` command), which would otherwise leave a
+ * rejected promise nobody handles.
+ */
+class RedislintClient extends LanguageClient {
+  override async stop(timeout?: number): Promise<void> {
+    try {
+      await super.stop(timeout);
+    } catch (e) {
+      if (this.state === State.Running) throw e;
+      this.info(`stop: ${(e as Error).message}`);
+    }
+  }
 }
 
 /** Stops the language client (deactivate). */
@@ -236,23 +260,72 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
+  /**
+   * A server that never got running is not restarted (the failed start is
+   * reported once, by the client); one that stops is restarted, at most
+   * MAX_RESTARTS times in RESTART_WINDOW_MS.
+   *
+   * When the server exits during the start, the answer waits until start()
+   * has failed: the client forgets its start promise once it has the answer,
+   * and start() would then resolve as if it had worked.
+   */
+  const errorHandler = (running: () => boolean, startSettled: Promise<void>): ErrorHandler => {
+    const stops: number[] = [];
+    return {
+      error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+      closed: async () => {
+        if (!running()) {
+          await Promise.race([startSettled, new Promise((r) => setTimeout(r, 5000).unref())]);
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        const now = Date.now();
+        stops.push(now);
+        while (now - stops[0] > RESTART_WINDOW_MS) stops.shift();
+        if (stops.length <= MAX_RESTARTS) {
+          log(`the language server stopped; restarting it (${stops.length} of at most ${MAX_RESTARTS})`);
+          return { action: CloseAction.Restart, handled: true };
+        }
+        report(
+          'stopped',
+          `the language server stopped ${stops.length} times in ${RESTART_WINDOW_MS / 60_000} minutes and was not restarted; see the log, and run "redislint: Restart the language server" once it is fixed`,
+          true,
+        );
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  };
+
   const startClient = async (always: boolean): Promise<void> => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const cmd = commandFor(settingsFor(folder?.uri), folder?.uri.fsPath, always);
     if (!cmd.ok) return;
     // No `transport`: with TransportKind.stdio the client would add `--stdio`.
     const server: Executable = { command: cmd.command, args: [...SERVER_ARGS], options: { cwd: folder?.uri.fsPath } };
-    const c = new LanguageClient('redislint', 'redislint', server, clientOptions);
+    let running = false;
+    let settled = (): void => undefined;
+    const startSettled = new Promise<void>((resolve) => (settled = resolve));
+    const c = new RedislintClient('redislint', 'redislint', server, {
+      ...clientOptions,
+      errorHandler: errorHandler(() => running, startSettled),
+      initializationFailedHandler: (e) => {
+        log(`the language server failed to initialize: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      },
+    });
     client = c;
     clientCommand = cmd.command;
     log(`starting ${formatCommandLine(cmd.command, SERVER_ARGS)}  (cwd ${folder?.uri.fsPath ?? '-'})`);
     try {
       await c.start();
+      if (c.state !== State.Running) throw new Error('the connection to the server closed');
+      running = true;
       const info = c.initializeResult?.serverInfo;
       log(`language server running: ${info ? `${info.name} ${info.version ?? ''}`.trim() : 'no server info'}`);
     } catch (e) {
-      // The client has shown the error and logged it.
+      // The client has shown the error; its details (and the server's stderr) are in the log.
       log(`the language server did not start: ${(e as Error).message}`);
+    } finally {
+      settled();
     }
   };
 

@@ -317,9 +317,12 @@ export class FakeDocument {
 
 export class FakeCollection {
   readonly entries = new Map<string, Diagnostic[]>();
+  /** How many times set() was called per document (an empty list counts too). */
+  readonly updates = new Map<string, number>();
   disposed = false;
   constructor(readonly name: string) {}
   set(uri: Uri, diags: readonly Diagnostic[] | undefined): void {
+    this.updates.set(uri.toString(), (this.updates.get(uri.toString()) ?? 0) + 1);
     if (!diags || diags.length === 0) this.entries.delete(uri.toString());
     else this.entries.set(uri.toString(), [...diags]);
   }

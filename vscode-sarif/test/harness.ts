@@ -56,8 +56,14 @@ export async function deactivate(): Promise<void> {
   subscriptions = [];
 }
 
-/** The server's diagnostics: the language client's collection. */
-export const live = () => fake.collection('redislint');
+/** The server's diagnostics: the language client's collection (empty until the client has started). */
+export const live = (): fake.FakeCollection => {
+  try {
+    return fake.collection('redislint');
+  } catch {
+    return new fake.FakeCollection('redislint (not created yet)');
+  }
+};
 
 export const errors = () => fake.state.messages.filter((m) => m.level === 'error');
 
