@@ -9,8 +9,8 @@
 #include "rule_util.h"
 
 static const char *const READS[] = {"get", "hget", NULL};
-static const char *const CHECKS[] = {"exists", "hexists", NULL};
-static const char *const SETS[] = {"set", "setex", "psetex", "hset", "hsetnx", NULL};
+static const char *const CHECKS[] = {"exists", "hexists", "sismember", NULL};
+static const char *const SETS[] = {"set", "setex", "psetex", "hset", "hsetnx", "sadd", NULL};
 static const char *const INCRS[] = {"incr", "incrby", "decr", "decrby", "hincrby",
                                     "incrbyfloat", "hincrbyfloat", NULL};
 /* Commands that make a read and a write atomic, or show the code knows. */
@@ -18,7 +18,14 @@ static const char *const GUARDS[] = {"watch", "multi", "transaction", "lock", NU
 
 #define MAX_TAINT 32
 
-static bool is_hash(const CallSite *cs) { return cs->method[0] == 'h'; }
+/* A command on a part of the key: a hash field, or a set member (SISMEMBER,
+ * SADD of one member): the second argument names it. */
+static bool is_hash(const CallSite *cs) {
+  return cs->method[0] == 'h' || !strcmp(cs->method, "sismember") || !strcmp(cs->method, "sadd");
+}
+static bool is_set(const CallSite *cs) {
+  return !strcmp(cs->method, "sismember") || !strcmp(cs->method, "sadd");
+}
 
 static TSNode field_arg(RuleCtx *ctx, const CallSite *cs) {
   TSNode k = call_arg(cs->args, 1);
@@ -28,7 +35,8 @@ static TSNode field_arg(RuleCtx *ctx, const CallSite *cs) {
 
 /* Same key (and the same field for hash commands). */
 static bool same_target(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
-  if (!calls_same_key(ctx, r, w) || is_hash(r) != is_hash(w)) return false;
+  if (!calls_same_key(ctx, r, w) || is_hash(r) != is_hash(w) || is_set(r) != is_set(w)) return false;
+  if (is_set(w) && ts_node_named_child_count(w->args) != 2) return false; /* one member */
   if (!is_hash(r)) return true;
   TSNode rf = call_arg(r->args, 1), wf = call_arg(w->args, 1);
   if (ts_node_is_null(rf)) rf = call_kwarg(ctx->src, r->args, "key");
@@ -349,6 +357,17 @@ static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *r, const Call
   finding_edit(ctx, f, nstart(value), nend(value), amt);
 }
 
+/* Does the if statement's branch send another Redis command than `w`? */
+static bool branch_does_more(RuleCtx *ctx, TSNode ifs, const CallSite *w) {
+  TSNode body = ts_node_child_by_field_id(ifs, SYM.f_consequence);
+  uint32_t a = nstart(body), b = nend(body);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs != w && cs->cmd && nstart(cs->node) >= a && nend(cs->node) <= b) return true;
+  }
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
@@ -414,6 +433,25 @@ static void check(RuleCtx *ctx) {
         bool negated = node_is(ts_node_child_by_field_id(g.found, SYM.f_condition), SYM.not_operator);
         /* the write runs when the key was missing */
         if (negated == (g.exits || g.in_else)) break;
+        if (is_set(w)) {
+          /* SADD is idempotent: the race is in what else the branch does
+             (a counter, a notification) for a member that was just added */
+          bool more = branch_does_more(ctx, g.found, w);
+          f = rule_report(ctx, w->node, more ? SEV_WARNING : SEV_INFO,
+                          "sadd(`%s`) runs only when the sismember() on line %u did not find "
+                          "the member: %s",
+                          wk, rline,
+                          more ? "two callers can both see it missing, and both run what the "
+                                 "branch does next (a count, a message) for one new member"
+                               : "a second round trip where SADD's own reply says whether it "
+                                 "added the member");
+          finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the check");
+          finding_fix(ctx, f, FIX_DISPLAY,
+                      "Let SADD answer: `if %s.sadd(...):` runs the branch once, for the caller "
+                      "that really added the member",
+                      w->recv_text);
+          break;
+        }
         f = rule_report(ctx, w->node, SEV_WARNING,
                         "%s(`%s`) runs only when the %s() on line %u found no key: two callers "
                         "can both see it missing and both write",
