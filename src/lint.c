@@ -946,6 +946,34 @@ static void apply_code_roles(FileResult *fr, const Options *opt) {
   free(blocks);
 }
 
+/* A client built on every call (RL401) that also has no socket timeout
+ * (RL402) is one construction with two facts: one finding, not two code
+ * frames on one line. The RL402 fact joins RL401's message (the fix that
+ * matters first is to build the client once); after the suppressions, so
+ * that silencing one rule still shows the other. */
+static void merge_construction_findings(FileResult *fr) {
+  size_t out = 0;
+  for (size_t k = 0; k < fr->nfindings; k++) {
+    Finding *f = &fr->findings[k];
+    if (f->rule && !strcmp(f->rule->code, "RL402")) {
+      Finding *pc = NULL;
+      for (size_t j = 0; j < fr->nfindings && !pc; j++) {
+        Finding *g = &fr->findings[j];
+        if (g->rule && !strcmp(g->rule->code, "RL401") && g->start == f->start && g->end == f->end)
+          pc = g;
+      }
+      if (pc) {
+        pc->message = arena_printf(fr->arena, "%s; it has no socket timeout either (%s)",
+                                   pc->message, f->message);
+        if (f->severity > pc->severity) pc->severity = f->severity;
+        continue;
+      }
+    }
+    fr->findings[out++] = *f;
+  }
+  fr->nfindings = out;
+}
+
 /* ---------------------------------------------------------------- cache */
 
 /* The `defined` flags of every file, production and test code apart (as
@@ -1147,6 +1175,7 @@ static int lint_run_once(LintRun *self, const FileList *files, const Options *op
   self->nfindings = 0;
   for (size_t i = 0; i < self->nfiles; i++) {
     suppress_apply(&self->files[i], report, opt->enabled);
+    merge_construction_findings(&self->files[i]);
     self->nfindings += self->files[i].nfindings;
   }
   self->pyver_cache = pv;
