@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "arena.h"
@@ -15,7 +18,10 @@
 #include "suppress.h"
 
 #define CACHE_FORMAT 2
-#define CACHE_FILE "results.jsonl"
+/* One file per key (results-<key>.jsonl): an editor with its own rule
+ * selection and the command line keep their caches side by side instead of
+ * evicting each other; the few most recently written are kept. */
+#define CACHE_KEEP_FILES 4
 #define CACHE_MAX_BYTES (512u << 20)
 
 /* The file is JSON Lines: a header object, then one object per file. An
@@ -118,9 +124,9 @@ ResultCache *cache_open(const char *dir, uint64_t key) {
   ResultCache *c = xcalloc(1, sizeof *c);
   c->dir = xstrdup(dir);
   c->key = key;
-  size_t n = strlen(dir) + sizeof CACHE_FILE + 2, len;
+  size_t n = strlen(dir) + 48, len;
   char *path = xmalloc(n);
-  snprintf(path, n, "%s/%s", dir, CACHE_FILE);
+  snprintf(path, n, "%s/results-%016llx.jsonl", dir, (unsigned long long)key);
   char *buf = fs_read(path, CACHE_MAX_BYTES, &len);
   free(path);
   if (!buf) return c;
@@ -525,6 +531,42 @@ void cache_keep(ResultCache *c, const char *path) {
   o->len = s->len;
 }
 
+typedef struct Aged {
+  char *name;
+  time_t mtime;
+} Aged;
+
+static int aged_newest_first(const void *a, const void *b) {
+  time_t x = ((const Aged *)a)->mtime, y = ((const Aged *)b)->mtime;
+  return x > y ? -1 : x < y;
+}
+
+/* Removes all but the CACHE_KEEP_FILES most recent result files (a file
+ * another run is reading stays readable through its open descriptor). */
+static void prune(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  Aged *files = NULL;
+  size_t n = 0, cap = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t l = strlen(e->d_name);
+    if (strncmp(e->d_name, "results-", 8) || l < 14 || strcmp(e->d_name + l - 6, ".jsonl")) continue;
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (stat(path, &st) != 0) continue;
+    if (n == cap) files = xrealloc(files, (cap = cap * 2 + 8) * sizeof *files);
+    files[n++] = (Aged){xstrdup(path), st.st_mtime};
+  }
+  closedir(d);
+  if (n > 1) qsort(files, n, sizeof *files, aged_newest_first);
+  for (size_t i = 0; i < n; i++) {
+    if (i >= CACHE_KEEP_FILES) unlink(files[i].name);
+    free(files[i].name);
+  }
+  free(files);
+}
+
 /* mkdir -p: the directories of path, then path. */
 static int make_dirs(const char *path) {
   char *p = xstrdup(path);
@@ -587,8 +629,9 @@ int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t 
     free(printed[i]);
   }
   free(printed);
-  snprintf(path, pn, "%s/%s", c->dir, CACHE_FILE);
+  snprintf(path, pn, "%s/results-%016llx.jsonl", c->dir, (unsigned long long)c->key);
   int rc = fs_write_atomic(path, text, len);
+  if (!rc) prune(c->dir);
   if (rc) snprintf(err, errsize, "%s: cannot write the cache: %s", path, strerror(errno));
   free(text);
   free(path);

@@ -1041,7 +1041,9 @@ static void cache_write(Run *r) {
   for (size_t i = 0; i < r->files->len; i++) {
     FileWork *w = &r->work[i];
     if (!w->rel) continue;
-    if (w->hit || !strcmp(r->files->paths[i], "-")) {
+    /* an editor's buffer keeps the entry of the file on disk; without one,
+       it gives its own (else the next run would see a new module) */
+    if (w->hit || (!strcmp(r->files->paths[i], "-") && w->old)) {
       cache_keep(r->cache, w->rel);
       kept += w->old != NULL;
     } else if (w->entry) {

@@ -43,7 +43,9 @@ same() {
 }
 
 check "first run (writes the cache) = no cache" same .
-check "the cache is at the project root" test -s .redislint_cache/results.jsonl
+# one results file per configuration key
+cachefile() { ls "${1:-.redislint_cache}"/results-*.jsonl 2>/dev/null | head -n 1; }
+check "the cache is at the project root" test -s "$(cachefile)"
 check "with a .gitignore that ignores it" grep -qx '\*' .redislint_cache/.gitignore
 check "and a cache directory tag" grep -q 'Signature: 8a477f597d28d172789f06886806bc55' .redislint_cache/CACHEDIR.TAG
 check "a warm run = no cache" same .
@@ -53,7 +55,8 @@ check "it has findings to compare ($(grep -o '"code": *"RL[0-9]*"' cold.json | s
 # the cache is really used: doctor a cached message (same key, same hash)
 python3 - <<'PY'
 import json
-p = ".redislint_cache/results.jsonl"
+import glob
+p = glob.glob(".redislint_cache/results-*.jsonl")[0]
 lines = [json.loads(l) for l in open(p)]
 for e in lines[1:]:
     for f in e.get("findings", []):
@@ -92,9 +95,10 @@ printf 'from app.ext import redis_client\nredis_client.keys("*")\n' | "$BIN" che
 check "stdin standing for a file: its own content is linted ($(head -c 100 out))" has '^app/views.py:2:1: RL301' out
 check "  and the file's entry on disk still answers for it" same app/views.py
 
-echo 'not json {' >.redislint_cache/results.jsonl
+for f in .redislint_cache/results-*.jsonl; do echo 'not json {' >"$f"; done
 check "a broken cache is only a slower run" same .
-check "  and is written again" python3 -c 'import json; [json.loads(l) for l in open(".redislint_cache/results.jsonl")]'
+newest='import glob, json, os; f = max(glob.glob(".redislint_cache/results-*.jsonl"), key=os.path.getmtime); [json.loads(l) for l in open(f)]'
+check "  and is written again (the file of this configuration)" python3 -c "$newest"
 
 # two runs at once: both right, the cache valid afterwards
 printf '\n# touched\n' >>app/plain.py
@@ -104,18 +108,43 @@ wait
 "$BIN" check --format json --no-cache . >p0.json 2>/dev/null
 check "two runs at once: the first right" cmp -s p0.json p1.json
 check "two runs at once: the second right" cmp -s p0.json p2.json
-check "  and the cache is valid JSON" python3 -c 'import json; [json.loads(l) for l in open(".redislint_cache/results.jsonl")]'
+check "  and the cache is valid JSON" python3 -c "$newest"
 check "no temporary file left in the cache" eval '[ -z "$(ls -A .redislint_cache | grep tmp)" ]'
 
 # cache-dir in the configuration, relative to the file
 printf '{"cache-dir": "build/lint-cache"}\n' >redislint.json
 "$BIN" check -q . >/dev/null 2>&1
-check "cache-dir: the cache goes there" test -s build/lint-cache/results.jsonl
+check "cache-dir: the cache goes there" test -s "$(cachefile build/lint-cache)"
 check "cache-dir: redislint config" eval '"$BIN" config . | grep -q "\"cache-dir\": \".*build/lint-cache\""'
 printf '{"cache-dir": 5}\n' >redislint.json
 "$BIN" check -q . >/dev/null 2>err
 check "a bad cache-dir names the key: $(cat err)" has "cache-dir. must be a path" err
 rm redislint.json
+
+# a stdin run on a cold cache warms it (the buffer's own entry stands in)
+rm -rf .redislint_cache
+"$BIN" check -q --stdin-filename app/views.py - <app/views.py >/dev/null 2>&1
+python3 - <<'PY'
+import glob, json
+p = glob.glob(".redislint_cache/results-*.jsonl")[0]
+lines = [json.loads(l) for l in open(p)]
+for e in lines[1:]:
+    for f in e.get("findings", []):
+        f["m"] = "FROM THE CACHE " + f["m"]
+open(p, "w").write("".join(json.dumps(e) + "\n" for e in lines))
+PY
+"$BIN" check -q --stdin-filename app/views.py - <app/views.py >out 2>&1
+check "a second stdin run is answered by the cache" grep -q 'FROM THE CACHE' out
+
+# another configuration keeps its own file: the default one is not evicted
+rm -rf .redislint_cache
+"$BIN" check -q . >/dev/null 2>&1
+"$BIN" check -q --select RL3 . >/dev/null 2>&1
+check "two configurations, two files ($(ls .redislint_cache | tr '\n' ' '))" \
+  [ "$(ls .redislint_cache/results-*.jsonl | wc -l)" -eq 2 ]
+for i in 1 2 3 4 5; do "$BIN" check -q --select "RL30$i" . >/dev/null 2>&1; done
+check "at most four are kept ($(ls .redislint_cache/results-*.jsonl | wc -l))" \
+  [ "$(ls .redislint_cache/results-*.jsonl | wc -l)" -le 4 ]
 
 # a cache that cannot be written: the run is right anyway
 rm -rf .redislint_cache && printf 'not a directory\n' >.redislint_cache
