@@ -94,6 +94,24 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   return USE_NONE;
 }
 
+/* Does the function run a long loop after the construction at `n` (a
+ * `while True:` / `while running:` statement of its own body, not of a
+ * nested function)? Then it is a worker's run loop: it builds its client
+ * once and serves for the life of the process. */
+static bool run_loop_after(TSNode n, TSNode fn_node) {
+  TSNode body = ts_node_child_by_field_id(fn_node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (nstart(st) <= nstart(n) || !node_is(st, SYM.while_statement)) continue;
+    TSNode cond = ts_node_child_by_field_id(st, SYM.f_condition);
+    /* `while True`, `while 1`, `while not self.stopped`, `while running` */
+    if (node_is(cond, SYM.true_) || node_is(cond, SYM.integer) || node_is(cond, SYM.identifier) ||
+        node_is(cond, SYM.attribute) || node_is(cond, SYM.not_operator))
+      return true;
+  }
+  return false;
+}
+
 /* Should the construction at `n` (in function `func`) be reported? */
 static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   const Function *fn = model_function(ctx->model, func);
@@ -106,6 +124,7 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   Use u = use_of(ctx, n, &name);
   if (u == USE_NONE) return false;
   if (u == USE_LOCAL && name_escapes(ctx, func, name)) return false;
+  if (run_loop_after(n, fn->node)) return false;
   return !lazily_guarded(ctx, n, fn->node);
 }
 
