@@ -105,7 +105,9 @@ describe('extension (fake VS Code, real language client, fake redislint)', () =>
     // server is given is a setting with a description; retired ones are gone.
     const props = manifest.contributes.configuration.properties;
     for (const [key, value] of Object.entries(DEFAULTS)) assert.deepEqual(manifestDefaults[`redislint.${key}`], value, key);
-    assert.deepEqual(Object.keys(props).sort(), Object.keys(DEFAULTS).map((k) => `redislint.${k}`).sort());
+    // redislint.trace.server is read by the language client itself.
+    assert.deepEqual(Object.keys(props).sort(), [...Object.keys(DEFAULTS).map((k) => `redislint.${k}`), 'redislint.trace.server'].sort());
+    assert.deepEqual(props['redislint.trace.server'].enum, ['off', 'messages', 'verbose']);
     for (const key of SERVER_CONFIGURATION_KEYS) {
       const p = props[`redislint.${key}`];
       assert.ok(p, `no setting redislint.${key}`);
@@ -314,6 +316,26 @@ describe('extension (fake VS Code, real language client, fake redislint)', () =>
     // The restart command tries again (and fails again).
     await fake.commands.executeCommand('redislint.restartServer');
     assert.deepEqual(calls(), [['server'], ['server']]);
+  });
+
+  it('a server that keeps stopping is restarted 4 times, then reported once', async () => {
+    start();
+    await waitFor('server running', () => fake.state.output.some((l) => l.includes('language server running')));
+    fs.writeFileSync(path.join(ws, 'app', 'crash.py'), 'CRASH\n');
+    try {
+      fake.openDocument(path.join(ws, 'app', 'crash.py'));
+      await waitFor('report', () => errors().length > 0);
+      assert.deepEqual(calls(), [['server'], ['server'], ['server'], ['server'], ['server']]);
+      assert.equal(fake.state.output.filter((l) => l.includes('the language server stopped; restarting it')).length, 4);
+      assert.deepEqual(
+        errors().map((m) => m.text),
+        [
+          'redislint: the language server stopped 5 times in 3 minutes and was not restarted; see the log, and run "redislint: Restart the language server" once it is fixed',
+        ],
+      );
+    } finally {
+      fs.rmSync(path.join(ws, 'app', 'crash.py'));
+    }
   });
 
   it('restartServer starts a new server; deactivation shuts it down', async () => {

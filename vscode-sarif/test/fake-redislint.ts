@@ -12,6 +12,8 @@
 //   that leaves RL310 out gives no diagnostics. It pulls them again on
 //   `workspace/didChangeConfiguration`.
 //
+// A document containing CRASH makes the server exit (status 3).
+//
 // FAKE_LOG receives the arguments of each call; FAKE_LSP_LOG every message
 // the server receives; FAKE_SERVER_FAIL makes `server` fail like a redislint
 // without a language server; FAKE_DELAY_MS delays the answer of `check`.
@@ -218,6 +220,7 @@ function server(): void {
         return;
       case 'textDocument/didOpen': {
         const td = params.textDocument as { uri: string; text: string; version: number };
+        if (td.text.includes('CRASH')) process.exit(3); // a server that dies on some file
         docs.set(td.uri, { text: td.text, version: td.version });
         void lint(td.uri);
         return;
