@@ -1514,6 +1514,24 @@ static bool overlaps(const Action *a, const cJSON *range) {
   return a->sl <= (uint32_t)el->valuedouble && a->el >= (uint32_t)sl->valuedouble;
 }
 
+/* A TextEdit position as one comparable number (line, then character). */
+static double pos_key(const cJSON *range, const char *which) {
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(range, which);
+  const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, "line");
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "character");
+  return (cJSON_IsNumber(l) ? l->valuedouble : 0) * 4294967296.0 + (cJSON_IsNumber(c) ? c->valuedouble : 0);
+}
+
+/* Do two TextEdits touch the same text (insertions at one point included)? */
+static bool edits_overlap(const cJSON *a, const cJSON *b) {
+  const cJSON *ra = cJSON_GetObjectItemCaseSensitive(a, "range");
+  const cJSON *rb = cJSON_GetObjectItemCaseSensitive(b, "range");
+  double as = pos_key(ra, "start"), ae = pos_key(ra, "end");
+  double bs = pos_key(rb, "start"), be = pos_key(rb, "end");
+  if (as == ae && bs == be) return as == bs; /* two insertions at one point */
+  return as < be && bs < ae ? true : (as == ae && as > bs && as < be) || (bs == be && bs > as && bs < ae);
+}
+
 static cJSON *code_action(const Doc *d, const char *title, const char *kind, const cJSON *edits,
                           bool preferred) {
   cJSON *ca = cJSON_CreateObject();
@@ -1551,7 +1569,15 @@ static void on_code_action(Server *s, const cJSON *id, const cJSON *params) {
     cJSON *all = cJSON_CreateArray();
     for (size_t i = 0; want_all && i < d->nactions; i++) {
       if (!d->actions[i].safe || d->actions[i].suppress) continue;
-      const cJSON *e;
+      /* a fix is taken whole or not at all, and only when none of its edits
+         overlaps an edit already taken (an editor rejects overlapping edits;
+         --fix applies the rest on its next pass, the editor on the next save) */
+      const cJSON *e, *t;
+      bool clash = false;
+      cJSON_ArrayForEach(e, d->actions[i].edits) {
+        cJSON_ArrayForEach(t, all) clash |= edits_overlap(e, t);
+      }
+      if (clash) continue;
       cJSON_ArrayForEach(e, d->actions[i].edits) cJSON_AddItemToArray(all, cJSON_Duplicate(e, 1));
     }
     if (cJSON_GetArraySize(all))
