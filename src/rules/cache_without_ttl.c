@@ -142,14 +142,30 @@ static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t w
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
   list_calls(ctx, hs);
-  for (size_t k = first_at_least(&hs->expires, wi + 1); k < hs->expires.len; k++) {
+  /* SET drops a TTL the key had; HSET keeps it, so for a hash an EXPIRE
+     earlier in the function (after the key was created) counts too */
+  bool keeps_ttl = w->method[0] == 'h';
+  for (size_t k = first_at_least(&hs->expires, keeps_ttl ? lo : wi + 1); k < hs->expires.len; k++) {
     size_t i = *(size_t *)vec_at(&hs->expires, k);
     if (i >= hi) break;
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->func == w->func && nstart(cs->node) > nstart(w->node) && calls_same_key(ctx, cs, w))
+    if (cs->func == w->func && (keeps_ttl || nstart(cs->node) > nstart(w->node)) &&
+        calls_same_key(ctx, cs, w))
       return true;
   }
   return false;
+}
+
+/* A constant written as a value (`"1"`, `True`, `0`, a short literal): a
+ * marker (seen, done, onboarded, ready), whose whole point is to stay; a
+ * cache holds data computed from somewhere. */
+static bool marker_value(RuleCtx *ctx, const CallSite *w) {
+  if (strcmp(w->method, "set")) return false;
+  TSNode v = written_value(ctx, w);
+  if (ts_node_is_null(v)) return false;
+  if (node_is(v, SYM.integer) || node_is(v, SYM.true_) || node_is(v, SYM.false_)) return true;
+  if (!node_is(v, SYM.string) || (string_prefix(ctx->src, v) & STR_F)) return false;
+  return nend(v) - nstart(v) <= 12; /* "1", "yes", "done", "ready" with quotes */
 }
 
 typedef struct Tested {
@@ -211,6 +227,10 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSit
     const CallSite *r = model_call(ctx->model, i);
     if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
     if (!calls_same_key(ctx, r, w)) continue;
+    /* `if not r.exists(k): r.hset(k, ...)` creates a record once (a
+       coordination entry, a registration): it reads no value to serve. A
+       SET after the same check still fills a cache (`page:/` rendered) */
+    if (!strcmp(r->method, "exists") && w->method[0] == 'h') continue;
     TSNode value = written_value(ctx, w);
     if (!ts_node_is_null(value) && value_from_read(ctx, r, w, value)) {
       *rmw = true; /* a read-modify-write (RL304), not a cache fill */
@@ -364,7 +384,7 @@ static void check(RuleCtx *ctx) {
       why = arena_printf(ctx->arena, "the function `%s` says %s", fn->name, word);
     else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
-    if (!why || (fn && expired_later(ctx, &hs, w, i))) continue;
+    if (!why || (fn && expired_later(ctx, &hs, w, i)) || marker_value(ctx, w)) continue;
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
                              "under the default noeviction policy a full server rejects writes, "

@@ -59,6 +59,22 @@ static bool single_key_call(const CallSite *cs) {
          !call_has_splat(cs->args);
 }
 
+/* `for idx, keys in shards: conn = self.connection(idx); conn.eval(...)`:
+ * the receiver is bound again inside the loop, a connection per item (a
+ * shard, a server): each iteration already sends to its own server, and a
+ * pipeline cannot span them. */
+static bool receiver_rebound(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+  TSNode fn = ts_node_child_by_field_id(cs->node, SYM.f_function);
+  TSNode obj = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_object) : fn;
+  if (!node_is(obj, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, obj);
+  Reaching rc = model_reaching(ctx->model, cs->scope, name, strlen(name), nstart(cs->node));
+  /* rebound from the item (`self.connection(idx)`): another server each time;
+     a client rebuilt the same way every time is the same server (RL401's) */
+  return rc.found && rc.value && !rc.param && nstart(rc.expr) > nstart(l->node) &&
+         nend(rc.expr) <= nstart(cs->node) && mentions_loop_target(ctx->model, l, rc.expr);
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
   const Loop *l = model_loop(ctx->model, cs->loop);
   if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
@@ -68,6 +84,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
+  if (receiver_rebound(ctx, cs, l)) return false;
   *loop_out = l;
   return true;
 }

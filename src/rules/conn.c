@@ -129,7 +129,10 @@ typedef struct Escape {
   const char *name;
   bool escapes;
   TSNode body; /* the function's body: its `global` statements */
+  int depth;   /* locals followed: `broker = Broker(pool=pool); return broker` */
 } Escape;
+
+static bool escapes_from(RuleCtx *ctx, TSNode body, const char *name, int depth);
 
 typedef struct GlobalName {
   RuleCtx *ctx;
@@ -231,16 +234,23 @@ static bool visit_escape(TSNode n, void *data) {
     else if (node_is(left, SYM.identifier) && !is_name(e->ctx, left, e->name) &&
              mentions(e->ctx, right, e->name) && declared_global(e->ctx, e->body, left))
       e->escapes = true; /* global client; client = Redis(connection_pool=pool) */
+    else if (node_is(left, SYM.identifier) && !is_name(e->ctx, left, e->name) &&
+             node_is(right, SYM.call) && mentions(e->ctx, right, e->name) && e->depth < 3 &&
+             escapes_from(e->ctx, e->body, ctx_text(e->ctx, left), e->depth + 1))
+      e->escapes = true; /* broker = Broker(connection_pool=pool); return broker */
   }
   return true;
+}
+
+static bool escapes_from(RuleCtx *ctx, TSNode body, const char *name, int depth) {
+  Escape e = {ctx, name, false, body, depth};
+  for (uint32_t i = 0; i < ts_node_named_child_count(body) && !e.escapes; i++)
+    node_walk(ts_node_named_child(body, i), visit_escape, &e);
+  return e.escapes;
 }
 
 bool name_escapes(RuleCtx *ctx, int func, const char *name) {
   const Function *fn = model_function(ctx->model, func);
   if (!fn) return true;
-  TSNode body = ts_node_child_by_field_id(fn->node, SYM.f_body);
-  Escape e = {ctx, name, false, body};
-  for (uint32_t i = 0; i < ts_node_named_child_count(body) && !e.escapes; i++)
-    node_walk(ts_node_named_child(body, i), visit_escape, &e);
-  return e.escapes;
+  return escapes_from(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), name, 0);
 }

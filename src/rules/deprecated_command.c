@@ -70,7 +70,21 @@ static bool target_has(RuleCtx *ctx, int since) {
   return !ctx->opt->target_redis || ctx->opt->target_redis >= since;
 }
 
+/* Is the call in the branch of an `if` that tests the server's version
+ * (`if version < (6, 2, 0):`, `if self.redis_version >= ...`)? The code
+ * already keeps the old command for old servers on purpose. */
+static bool version_gated(RuleCtx *ctx, const CallSite *cs) {
+  for (TSNode n = ts_node_parent(cs->node); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    if (node_is(n, SYM.function_definition)) return false;
+    if (!node_is(n, SYM.if_statement)) continue;
+    const char *cond = ctx_text(ctx, ts_node_child_by_field_id(n, SYM.f_condition));
+    if (strstr(cond, "version") || strstr(cond, "(6, 2") || strstr(cond, "(6,2")) return true;
+  }
+  return false;
+}
+
 static void on_call(RuleCtx *ctx, const CallSite *cs) {
+  if (version_gated(ctx, cs)) return;
   {
     const char *m = cs->method;
     /* the replacements of GETSET, RPOPLPUSH and BRPOPLPUSH arrived in 6.2 */

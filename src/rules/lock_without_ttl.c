@@ -170,6 +170,12 @@ static bool lock_class_visit(TSNode n, void *data) {
   TSNode client = call_arg(args, 0);
   if (ts_node_is_null(client)) client = call_kwarg(ctx->src, args, "redis");
   if (ts_node_is_null(client) || model_eval(ctx->model, client).kind != OBJ_CLIENT) return true;
+  /* `Lock(r, name).locked()`: built only to look at the lock, never taken */
+  TSNode up = ts_node_parent(n);
+  if (node_is(up, SYM.attribute)) {
+    TSNode attr = ts_node_child_by_field_id(up, SYM.f_attribute);
+    if (node_text_eq(ctx->src, attr, "locked") || node_text_eq(ctx->src, attr, "owned")) return true;
+  }
   const char *what = node_text_squeezed(ctx->arena, ctx->src, n);
   if (strlen(what) > 60) what = arena_printf(ctx->arena, "%s(...)", ctx_text(ctx, fn));
   report_lock(ctx, n, args, timeout_arg(ctx, args, 2), what, w->tests, NULL);

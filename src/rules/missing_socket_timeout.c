@@ -38,7 +38,8 @@ static bool feeds_worker(RuleCtx *ctx) {
 
 /* What a `**name` argument of the construction holds, when `name` is a dict
  * literal this code builds (`opts = {"host": h}` in the function or the
- * module): SPLAT_WITH_TIMEOUT when it has a "socket_timeout" key, SPLAT_NONE
+ * module): SPLAT_WITH_TIMEOUT when it has a "socket_timeout" key (or the
+ * function puts a connection_pool into it), SPLAT_NONE
  * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
 typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
 
@@ -51,6 +52,18 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     TSNode name = ts_node_named_child(a, 0);
     if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
     const char *t = ctx_text(ctx, name);
+    /* `options["connection_pool"] = pool` before the call (in its function):
+       the pool's settings apply, checked where the pool is built */
+    if (c->func >= 0) {
+      TSNode fnode = model_function(ctx->model, c->func)->node;
+      for (int q = 0; q < 2; q++) {
+        const char *needle = arena_printf(ctx->arena, "%s[%cconnection_pool%c]", t, q ? '\'' : '"',
+                                          q ? '\'' : '"');
+        size_t nl = strlen(needle);
+        for (uint32_t at = nstart(fnode); at + nl <= nstart(c->node); at++)
+          if (!memcmp(ctx->src->text + at, needle, nl)) return SPLAT_WITH_TIMEOUT;
+      }
+    }
     Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
     if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
     for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {

@@ -163,7 +163,8 @@ static void check(RuleCtx *ctx) {
       check_collection_then_expire(ctx, cs, tests);
       continue;
     }
-    if (!result_unused(cs) || ttl_text(ctx, cs)[0]) continue;
+    /* `ok = r.set(k, v)` too: set(k, v, ex=n) returns the same reply */
+    if ((!result_unused(cs) && !assigned_name(ctx, cs)) || ttl_text(ctx, cs)[0]) continue;
     TSNode next = statement_next(cs->stmt, NULL);
     TSNode call = statement_call(next);
     bool px;
