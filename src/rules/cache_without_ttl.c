@@ -215,6 +215,19 @@ static bool tested_visit(TSNode n, void *data) {
 
 /* `v = r.get(K)` and v tested before the write (or the read is itself a
  * condition): the write fills the cache on a miss. Returns the read. */
+static bool marker_value(RuleCtx *ctx, const CallSite *w);
+
+/* A marker's value: a constant, or when it happened (`str(time.time())`,
+ * `datetime.now().isoformat()`). */
+static bool stamp_value(RuleCtx *ctx, const CallSite *w) {
+  if (marker_value(ctx, w)) return true;
+  TSNode v = written_value(ctx, w);
+  if (ts_node_is_null(v)) return false;
+  const char *t = ctx_text(ctx, v);
+  return strstr(t, "time.time()") || strstr(t, ".now(") || strstr(t, ".utcnow(") ||
+         strstr(t, "time.monotonic()");
+}
+
 static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t wi,
                                         bool *rmw) {
   const Function *fn = model_function(ctx->model, w->func);
@@ -243,6 +256,10 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSit
       if (node_is(a, SYM.assignment) && node_is(left, SYM.identifier))
         t.name = ctx_text(ctx, left);
     }
+    /* a read tested in place (`if r.get(k): return`) that guards writing a
+       constant or a timestamp: a seen/done marker, not a cache (a page
+       rendered on a miss still is one) */
+    if (!t.name && stamp_value(ctx, w)) continue;
     node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), tested_visit, &t);
     if (t.yes) return r;
   }

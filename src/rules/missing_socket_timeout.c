@@ -50,8 +50,8 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     if (node_is(a, SYM.list_splat)) return SPLAT_UNKNOWN;
     if (!node_is(a, SYM.dictionary_splat)) continue;
     TSNode name = ts_node_named_child(a, 0);
-    if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
-    const char *t = ctx_text(ctx, name);
+    if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
+    const char *t = ctx_text(ctx, name); /* `options`, or `self.options` */
     /* `options["connection_pool"] = pool` before the call (in its function):
        the pool's settings apply, checked where the pool is built */
     if (c->func >= 0) {
@@ -64,6 +64,7 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
           if (!memcmp(ctx->src->text + at, needle, nl)) return SPLAT_WITH_TIMEOUT;
       }
     }
+    if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
     Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
     if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
     for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
