@@ -157,6 +157,39 @@ typedef struct LockWalk {
 } LockWalk;
 
 /* redis.lock.Lock(client, name) / redis.asyncio.lock.Lock(client, name). */
+/* `lock = Lock(r, key)` then only `lock.locked()`: nothing in the function
+ * takes it (acquire, with, or hands it on by returning it). */
+static bool only_inspected(RuleCtx *ctx, TSNode call) {
+  TSNode a = ts_node_parent(call);
+  if (!node_is(a, SYM.assignment)) return false;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  if (!node_is(left, SYM.identifier)) return false;
+  int fi = model_func_at(ctx->model, nstart(call));
+  if (fi < 0) return false;
+  TSNode fn = model_function(ctx->model, fi)->node;
+  const char *name = ctx_text(ctx, left);
+  const char *taken[] = {"%s.acquire(", "with %s", "return %s", "%s.extend(", "%s.do_acquire("};
+  bool inspected = false;
+  for (size_t k = 0; k < sizeof taken / sizeof *taken; k++) {
+    const char *needle = arena_printf(ctx->arena, taken[k], name);
+    size_t nl = strlen(needle);
+    for (uint32_t at = nend(a); at + nl <= nend(fn); at++) {
+      if (memcmp(ctx->src->text + at, needle, nl)) continue;
+      char next = at + nl < ctx->src->len ? ctx->src->text[at + nl] : '\n';
+      /* `return lock` hands it on; `return lock.locked()` does not */
+      if (k == 2 && (next == '.' || next == '_' || (next >= 'a' && next <= 'z') ||
+                     (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')))
+        continue;
+      return false;
+    }
+  }
+  const char *look = arena_printf(ctx->arena, "%s.locked(", name);
+  size_t ll = strlen(look);
+  for (uint32_t at = nend(a); at + ll <= nend(fn) && !inspected; at++)
+    inspected = !memcmp(ctx->src->text + at, look, ll);
+  return inspected;
+}
+
 static bool lock_class_visit(TSNode n, void *data) {
   LockWalk *w = data;
   if (!node_is(n, SYM.call)) return true;
@@ -176,6 +209,7 @@ static bool lock_class_visit(TSNode n, void *data) {
     TSNode attr = ts_node_child_by_field_id(up, SYM.f_attribute);
     if (node_text_eq(ctx->src, attr, "locked") || node_text_eq(ctx->src, attr, "owned")) return true;
   }
+  if (only_inspected(ctx, n)) return true;
   const char *what = node_text_squeezed(ctx->arena, ctx->src, n);
   if (strlen(what) > 60) what = arena_printf(ctx->arena, "%s(...)", ctx_text(ctx, fn));
   report_lock(ctx, n, args, timeout_arg(ctx, args, 2), what, w->tests, NULL);
