@@ -308,6 +308,19 @@ static void exports_free(FileWork *w) {
   w->nex = 0;
 }
 
+/* The model's exports, copied into the work item (they outlive the model). */
+static void keep_exports(FileWork *w, const Model *m) {
+  exports_free(w);
+  w->nex = model_nexports(m);
+  w->ex = xcalloc(w->nex + 1, sizeof(Export));
+  for (size_t k = 0; k < w->nex; k++) {
+    const Export *e = model_export(m, k);
+    w->ex[k] = *e;
+    w->ex[k].name = xstrdup(e->name);
+    w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
+  }
+}
+
 static void job_model(Run *r, TSParser *p, size_t i) {
   FileWork *w = &r->work[i];
   if (w->deferred && (!w->modelled || w->stale)) {
@@ -318,15 +331,7 @@ static void job_model(Run *r, TSParser *p, size_t i) {
     index_deps_record(&w->deps);
     Model *m = model_build(a, &r->out->files[i].src, tree, w->module, r->index);
     index_deps_record(NULL);
-    exports_free(w);
-    w->nex = model_nexports(m);
-    w->ex = xcalloc(w->nex + 1, sizeof(Export));
-    for (size_t k = 0; k < w->nex; k++) {
-      const Export *e = model_export(m, k);
-      w->ex[k] = *e;
-      w->ex[k].name = xstrdup(e->name);
-      w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
-    }
+    keep_exports(w, m);
     w->looked = model_used_index(m);
     w->modelled = true;
     w->fresh = true;
@@ -786,15 +791,7 @@ static void build_index(Run *r) {
       }
       Model *m = w->model;
       if (!m) continue;
-      exports_free(w); /* kept (copied) for the result cache */
-      w->nex = model_nexports(m);
-      w->ex = xcalloc(w->nex + 1, sizeof(Export));
-      for (size_t k = 0; k < w->nex; k++) {
-        const Export *e = model_export(m, k);
-        w->ex[k] = *e;
-        w->ex[k].name = xstrdup(e->name);
-        w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
-      }
+      keep_exports(w, m); /* kept (copied) for the index and the result cache */
       changed |= index_set_exports(r->index, w->module, w->ex, w->nex);
     }
     index_seal(r->index);
