@@ -25,41 +25,11 @@ static const char *const TTL_PARAMS[] = {"ttl", "timeout", "expire", "expires", 
                                          "px", "max_age", "lifetime", "expiration", "expire_in",
                                          "expires_in", "ttl_seconds", "cache_timeout", NULL};
 
-#define WORD_MAX 32
 
 static bool in_list(const char *s, const char *const *list) {
   for (; *list; list++)
     if (!strcmp(s, *list)) return true;
   return false;
-}
-
-static bool word_matches(const char *w, size_t n, const char *p) {
-  size_t pn = strlen(p);
-  if (n < pn || strncmp(w, p, pn)) return false;
-  const char *rest = w + pn;
-  size_t rn = n - pn;
-  if (!rn) return true;
-  if (!strcmp(p, "cache")) return true; /* cached, caches, cachekey */
-  return (rn == 1 && (*rest == 's' || *rest == 'd')) || (rn == 2 && !strncmp(rest, "ed", 2));
-}
-
-/* The first word of `text` (split on non-letters and camelCase) matching a
- * word of `list`, or NULL. */
-static const char *find_word(const char *text, const char *const *list) {
-  char w[WORD_MAX + 1];
-  size_t n = 0;
-  for (const char *p = text;; p++) {
-    bool letter = isalpha((unsigned char)*p);
-    bool boundary = !letter || (n && isupper((unsigned char)*p) && islower((unsigned char)p[-1]));
-    if (boundary && n) {
-      w[n] = '\0';
-      for (const char *const *l = list; *l; l++)
-        if (word_matches(w, n, *l)) return *l;
-      n = 0;
-    }
-    if (!*p) return NULL;
-    if (letter && n < WORD_MAX) w[n++] = (char)tolower((unsigned char)*p);
-  }
 }
 
 /* Calls of a project helper named for an expiry (`self.expire(key)`, `await

@@ -351,6 +351,37 @@ size_t main_blocks(const Source *src, uint32_t (**ranges)[2]) {
   return count;
 }
 
+#define WORD_MAX 32
+
+static bool word_matches(const char *w, size_t n, const char *p) {
+  size_t pn = strlen(p);
+  if (n < pn || strncmp(w, p, pn)) return false;
+  const char *rest = w + pn;
+  size_t rn = n - pn;
+  if (!rn) return true;
+  if (!strcmp(p, "cache")) return true; /* cached, caches, cachekey */
+  return (rn == 1 && (*rest == 's' || *rest == 'd')) || (rn == 2 && !strncmp(rest, "ed", 2));
+}
+
+/* The first word of `text` (split on non-letters and camelCase) matching a
+ * word of `list`, or NULL. */
+const char *find_word(const char *text, const char *const *list) {
+  char w[WORD_MAX + 1];
+  size_t n = 0;
+  for (const char *p = text;; p++) {
+    bool letter = isalpha((unsigned char)*p);
+    bool boundary = !letter || (n && isupper((unsigned char)*p) && islower((unsigned char)p[-1]));
+    if (boundary && n) {
+      w[n] = '\0';
+      for (const char *const *l = list; *l; l++)
+        if (word_matches(w, n, *l)) return *l;
+      n = 0;
+    }
+    if (!*p) return NULL;
+    if (letter && n < WORD_MAX) w[n++] = (char)tolower((unsigned char)*p);
+  }
+}
+
 bool result_unused(const CallSite *cs) {
   if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
     return false;

@@ -62,6 +62,10 @@ CodeRole code_role(const Source *src, const Options *opt);
  * the text): n ranges [start, end) into *ranges (malloc'ed; NULL when none). */
 size_t main_blocks(const Source *src, uint32_t (**ranges)[2]);
 
+/* The first word of `text` (split on non-letters and camelCase) that is, or
+ * starts, a word of `list` ("caches" matches "cache"), or NULL. */
+const char *find_word(const char *text, const char *const *list);
+
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument (on a line

@@ -1,5 +1,6 @@
 /* RL203 unbounded-list: a list or sorted set that code pushes to and nothing
  * in the project ever trims, pops, moves, expires or deletes. */
+#include <ctype.h>
 #include <string.h>
 
 #include "growth.h"
@@ -36,6 +37,27 @@ static void list_fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
   if (edits) fix_add_statement_after(ctx, f, cs->stmt, at, call);
 }
 
+static const char *const QUEUE_WORDS[] = {"queue", "queued", "jobs", "tasks", "inbox", "outbox",
+                                          "mailbox", "work", "pending", NULL};
+
+/* Is the key's last word a queue's (`emails:queue`, `jobs`, `worker:inbox`)?
+ * Not `jobs:dead` (a dead-letter list only grows) nor `job:{}:archive`. */
+static bool queue_named(const char *key) {
+  const char *end = key + strlen(key), *w = end;
+  while (w > key && !isalpha((unsigned char)w[-1])) w--; /* trailing holes, digits */
+  end = w;
+  while (w > key && isalpha((unsigned char)w[-1])) w--;
+  if (w == end) return false;
+  char last[16];
+  size_t n = (size_t)(end - w);
+  if (n >= sizeof last) return false;
+  for (size_t i = 0; i < n; i++) last[i] = (char)tolower((unsigned char)w[i]);
+  last[n] = '\0';
+  for (const char *const *q = QUEUE_WORDS; *q; q++)
+    if (!strcmp(last, *q)) return true;
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests push to throwaway lists */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
@@ -46,6 +68,9 @@ static void check(RuleCtx *ctx) {
     /* a push at module level, outside any loop, runs once per process: the
        list does not grow with the traffic (a snippet, a seed at start-up) */
     if (cs->func < 0 && cs->loop < 0) continue;
+    /* a queue, an inbox, a job list: named for being consumed, by a worker
+       this project may not hold (another service, another language) */
+    if (list && queue_named(cs->key.text)) continue;
     Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
                              "%s `%s` only grows: nothing in the project %s, expires or deletes "
                              "it, so it takes memory without bound",
