@@ -107,9 +107,10 @@ const char *key_type_name(KeyType t); /* "string", "hash", ... */
 typedef enum { AUDIT_TEXT, AUDIT_JSON, AUDIT_SARIF, AUDIT_HTML } AuditFormat;
 
 /* Matches the measured keys to the key templates of `run` (the linted code;
+ * th: the encoding thresholds the estimates use, NULL for the server defaults;
  * most specific template wins), totals them per template and writes the
  * report. `run`'s findings of the memory rules get the measured evidence
  * (the SARIF report carries them). 0, or -1 on a write error. */
 int audit_report(FILE *out, AuditFormat fmt, const AuditResult *res, LintRun *run,
-                 const char *url_display);
+                 const char *url_display, const Thresholds *th);
 #endif

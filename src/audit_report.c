@@ -419,7 +419,7 @@ static int write_sarif(FILE *out, const AuditReport *r) {
 }
 
 int audit_report(FILE *out, AuditFormat fmt, const AuditResult *res, LintRun *run,
-                 const char *url_display) {
+                 const char *url_display, const Thresholds *th) {
   AuditReport r;
   memset(&r, 0, sizeof r);
   r.res = res;
@@ -427,7 +427,7 @@ int audit_report(FILE *out, AuditFormat fmt, const AuditResult *res, LintRun *ru
   r.url = url_display ? url_display : "";
   Options defaults;
   options_defaults(&defaults);
-  r.th = defaults.th;
+  r.th = th ? *th : defaults.th; /* the server's own (--redis-conf), else its defaults */
   build(&r);
   audit_attach_evidence(&r);
   int rc;

@@ -1008,7 +1008,7 @@ static int cmd_audit(int argc, char **argv) {
       fprintf(stderr, "redislint: error: cannot write %s: %s\n", cli.output_path, strerror(errno));
       code = EXIT_ERROR;
     } else {
-      int wrc = audit_report(out, cli.audit_format, &res, &run, shown);
+      int wrc = audit_report(out, cli.audit_format, &res, &run, shown, &cli.opt.th);
       if (fflush(out) != 0) wrc = -1;
       if (out != stdout && fclose(out) != 0) wrc = -1;
       if (wrc) fprintf(stderr, "redislint: error: writing the report failed: %s\n", strerror(errno));

@@ -138,14 +138,19 @@ static void hand_run_free(LintRun *run) {
   diags_free(&run->diags);
 }
 
-static char *report(AuditFormat fmt, const AuditResult *res, LintRun *run) {
+static char *report_th(AuditFormat fmt, const AuditResult *res, LintRun *run,
+                       const Thresholds *th) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   assert_non_null(f);
-  assert_int_equal(audit_report(f, fmt, res, run, "redis://127.0.0.1:6379/0"), 0);
+  assert_int_equal(audit_report(f, fmt, res, run, "redis://127.0.0.1:6379/0", th), 0);
   fclose(f);
   return buf;
+}
+
+static char *report(AuditFormat fmt, const AuditResult *res, LintRun *run) {
+  return report_th(fmt, res, run, NULL);
 }
 
 static cJSON *report_json(const AuditResult *res, LintRun *run) {
@@ -512,6 +517,16 @@ static void test_evidence(void **state) {
   m = message_of(&run, "RL101", 12);
   expect_in(m, "take 210 B");
   assert_null(strstr(strstr(m, "[measured: ") + 1, "[measured: "));
+  free(text);
+
+  /* the server's own limits (--redis-conf): with hash-max-listpack-entries 2
+   * the 3-field entity stays as it is, and the estimate says why */
+  Options o;
+  options_defaults(&o);
+  o.th.hash_max_listpack_entries = 2;
+  text = report_th(AUDIT_TEXT, &res, &run, &o.th);
+  m = message_of(&run, "RL101", 12);
+  expect_in(m, "1 entities would pass the listpack limits (2 fields, 64-byte values)");
   free(text);
   res_free(&res);
   lint_run_free(&run);
