@@ -104,7 +104,8 @@ const CliOpt CLI_OPTS[] = {
      "the Redis server the code runs against (7.2, 6.0): no advice that needs a newer server "
      "(default: a current one)",
      NULL},
-    {"redis-conf", 0, OPT_REDIS_CONF, OPTARG_FILE, "FILE", NULL, CK, "thresholds from redis.conf",
+    {"redis-conf", 0, OPT_REDIS_CONF, OPTARG_FILE, "FILE", NULL, CK | IN_AUDIT,
+     "thresholds from redis.conf",
      "take the encoding thresholds from the server's redis.conf", NULL},
     {"write-baseline", 0, OPT_WRITE_BASELINE, OPTARG_FILE, "FILE", NULL, CK, "record the findings",
      "record the current findings in FILE (and exit 0)", NULL},
