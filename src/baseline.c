@@ -57,7 +57,7 @@ int baseline_apply(const char *path, LintRun *run, BaselineStats *st) {
   size_t len;
   char *text = fs_read(path, BASELINE_MAX_BYTES, &len);
   if (!text) {
-    fprintf(stderr, "redislint: error: %s: cannot read the baseline: %s\n", path, strerror(errno));
+    fprintf(stderr, "redislint: error: %s: cannot read the baseline: %s\n", path, fs_error(errno));
     return -1;
   }
   cJSON *root = cJSON_ParseWithLength(text, len);

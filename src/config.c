@@ -369,7 +369,7 @@ static bool pyproject_has_table(const char *path) {
 static char *config_json(const char *path, size_t *len, Diags *d) {
   char *buf = fs_read(path, CONFIG_MAX_BYTES, len);
   if (!buf) {
-    diags_add(d, DIAG_ERROR, path, 0, "cannot read the configuration: %s", strerror(errno));
+    diags_add(d, DIAG_ERROR, path, 0, "cannot read the configuration: %s", fs_error(errno));
     return NULL;
   }
   if (!is_toml(path)) return buf;

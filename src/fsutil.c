@@ -28,13 +28,43 @@ bool fs_is_repo_root(const char *dir) {
   return fs_exists(probe);
 }
 
+/* what the last non-regular file was: 1 FIFO, 2 character device, 3 block
+ * device, 4 socket, 0 another */
+static _Thread_local int g_last_kind;
+
+int fs_check_regular(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return errno;
+  if (S_ISREG(st.st_mode)) return 0;
+  g_last_kind = S_ISFIFO(st.st_mode)  ? 1
+                : S_ISCHR(st.st_mode) ? 2
+                : S_ISBLK(st.st_mode) ? 3
+                : S_ISSOCK(st.st_mode) ? 4 : 0;
+  return S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+}
+
+const char *fs_error(int err) {
+  if (err == EISDIR) return "is a directory, not a file";
+  if (err == ENODEV)
+    switch (g_last_kind) {
+    case 1: return "is a FIFO (named pipe), not a regular file";
+    case 2: return "is a character device, not a regular file";
+    case 3: return "is a block device, not a regular file";
+    case 4: return "is a socket, not a regular file";
+    default: return "not a regular file";
+    }
+  if (err == EFBIG) return "file too large";
+  return strerror(err);
+}
+
 char *fs_read(const char *path, size_t max, size_t *len) {
   struct stat st;
-  if (stat(path, &st) != 0) return NULL;
-  if (!S_ISREG(st.st_mode)) {
-    errno = EISDIR;
+  int bad = fs_check_regular(path);
+  if (bad) {
+    errno = bad;
     return NULL;
   }
+  if (stat(path, &st) != 0) return NULL;
   if ((unsigned long long)st.st_size > max) {
     errno = EFBIG;
     return NULL;

@@ -12,8 +12,15 @@ bool fs_is_file(const char *path); /* a regular file (after symlinks) */
 bool fs_is_repo_root(const char *dir);
 /* The whole file, NUL-terminated, malloc'ed; NULL when it cannot be read,
  * is not a regular file or holds more than max bytes (errno says why:
- * EFBIG for the size). */
+ * EISDIR a directory, ENODEV a FIFO, device or socket, EFBIG the size;
+ * fs_error words it). */
 char *fs_read(const char *path, size_t max, size_t *len);
+/* Why fs_read (or a stat of a file to read) failed, in words: "is a
+ * directory", "is a FIFO, not a regular file", ..., else strerror. */
+const char *fs_error(int err);
+/* 0 when path is a regular file (after symlinks), else an errno as fs_read
+ * sets it. */
+int fs_check_regular(const char *path);
 /* Writes data to path atomically: a temporary file in the same directory,
  * flushed to disk, renamed over path; a reader sees the old content or the
  * new, never a torn one, and a full disk leaves the old file as it was.

@@ -1,6 +1,8 @@
 /* redisconf.c - thresholds from redis.conf (see redisconf.h). */
 #include "redisconf.h"
 
+#include "fsutil.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -29,9 +31,11 @@ long long redisconf_size(const char *text) {
 }
 
 int redisconf_load(const char *path, Thresholds *th, Diags *d) {
-  FILE *f = fopen(path, "r");
+  /* a directory would read as empty, a FIFO or /dev/zero would never end */
+  int bad = fs_check_regular(path);
+  FILE *f = bad ? NULL : fopen(path, "r");
   if (!f) {
-    diags_add(d, DIAG_ERROR, path, 0, "cannot read the redis.conf: %s", strerror(errno));
+    diags_add(d, DIAG_ERROR, path, 0, "cannot read the redis.conf: %s", fs_error(bad ? bad : errno));
     return -1;
   }
   const struct {

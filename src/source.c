@@ -1,6 +1,7 @@
 /* source.c - read a file, decode it into UTF-8 Python source, index its lines.
  *
- * Checks, in order: readable, not a directory, not larger than
+ * Checks, in order: readable, not a directory or device (a FIFO is read when
+ * a process writes to it, never waited for), not larger than
  * SOURCE_MAX_BYTES, no NUL byte (binary), then, as Python reads source
  * (PEP 263, PEP 3120): a file that declares an encoding other than UTF-8 on
  * line 1 or 2 is converted from it with iconv (an encoding that keeps ASCII
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,16 @@ static int read_all(int fd, size_t hint, char **out, size_t *out_len, int *too_b
     }
     ssize_t n = read(fd, buf + len, cap - len);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      /* a FIFO opened without blocking: its writer is there, wait for it */
+      struct pollfd p = {.fd = fd, .events = POLLIN};
+      if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+        int err = errno;
+        free(buf);
+        return err;
+      }
+      continue;
+    }
     if (n < 0) {
       int err = errno;
       free(buf);
@@ -80,7 +92,8 @@ static int read_all(int fd, size_t hint, char **out, size_t *out_len, int *too_b
 static int read_path(const char *path, const char *display, char **buf, size_t *len,
                      Diags *diags) {
   int is_stdin = strcmp(path, "-") == 0, rc = -1, too_big = 0;
-  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO nobody writes to must not wait forever */
+  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     add_errno_diag(diags, display, errno);
     return -1;
@@ -92,6 +105,11 @@ static int read_path(const char *path, const char *display, char **buf, size_t *
   }
   if (S_ISDIR(st.st_mode)) {
     add_errno_diag(diags, display, EISDIR);
+    goto out;
+  }
+  if (!is_stdin && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))) {
+    diags_add(diags, DIAG_ERROR, display, 0, "is a %s, not a file",
+              S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ? "block device" : "socket");
     goto out;
   }
   size_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
@@ -107,6 +125,11 @@ static int read_path(const char *path, const char *display, char **buf, size_t *
     *buf = NULL;
     diags_add(diags, DIAG_ERROR, display, 0, "input exceeds the limit of %u MB",
               SOURCE_MAX_BYTES / (1024u * 1024u));
+  } else if (!is_stdin && S_ISFIFO(st.st_mode) && *len == 0) {
+    /* no writer (or one that wrote nothing): an empty result would pass */
+    free(*buf);
+    *buf = NULL;
+    diags_add(diags, DIAG_ERROR, display, 0, "is a FIFO (named pipe) and no process was writing to it");
   } else {
     rc = 0;
   }

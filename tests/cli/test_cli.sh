@@ -230,6 +230,33 @@ check "one line naming loop.py: $(show_err)" err_one_line_for loop.py 'loop\.py:
 check "one line naming dangling.py: $(show_err)" err_one_line_for dangling.py 'dangling\.py: '
 check "good.py still linted" out_has '^good\.py:4:22: RL102 '
 
+section "FIFOs, devices and directories where a file is expected"
+# none of these may block: a FIFO with no writer, /dev/zero as redis.conf
+mkfifo fifo.py fifo.conf
+mkdir conf.d
+rl check fifo.py good.py
+check "a FIFO nobody writes to: exit 2 (got $RC)" rc_is 2
+check "one line naming fifo.py: $(show_err)" err_one_line_for fifo.py 'fifo\.py: is a FIFO'
+check "good.py still linted" out_has '^good\.py:4:22: RL102 '
+rl check <(cat good.py)
+check "a pipe with a writer (process substitution) is read: $(show_err)" out_has ':4:22: RL102 '
+rl check /dev/null good.py
+check "a character device: exit 2 (got $RC)" rc_is 2
+check "one line naming /dev/null: $(show_err)" err_one_line_for /dev/null '/dev/null: is a character device'
+for conf in fifo.conf /dev/zero conf.d; do
+  rl check --redis-conf "$conf" good.py
+  check "--redis-conf $conf: exit 2 (got $RC)" rc_is 2
+  check "--redis-conf $conf: one line saying what it is: $(show_err)" \
+    err_one_line_for "$conf" "$conf: cannot read the redis.conf: is a (FIFO|character device|directory)"
+done
+rl check --config fifo.conf good.py
+check "--config FIFO: says FIFO, not directory: $(show_err)" err_has 'fifo\.conf: cannot read the configuration: is a FIFO'
+rl check --baseline fifo.conf good.py
+check "--baseline FIFO: exit 2 (got $RC)" rc_is 2
+check "--baseline FIFO: says FIFO: $(show_err)" err_has 'fifo\.conf: cannot read the baseline: is a FIFO'
+rm -f fifo.py fifo.conf
+rmdir conf.d
+
 section "directory without permission"
 mkdir locked
 write_finding locked/in.py
