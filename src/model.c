@@ -1070,6 +1070,12 @@ static void build_ctors(Model *m) {
         c.v.ctor_end = nend(c.node);
       }
     }
+    /* the throwaway instance of `Redis().from_url(url)`: the outer call is
+     * the construction */
+    TSNode up = ts_node_parent(c.node);
+    if (node_is(up, SYM.attribute) &&
+        node_text_eq(m->src, ts_node_child_by_field_id(up, SYM.f_attribute), "from_url"))
+      continue;
     bool made = c.v.kind == OBJ_CLIENT || c.v.kind == OBJ_POOL || c.v.kind == OBJ_SENTINEL;
     if (!made || c.v.ctor_start != nstart(c.node) || inside_client_library(m, c.cls)) continue;
     /* a class called, from_url, or a sentinel's master_for/slave_for: not a
@@ -1079,6 +1085,9 @@ static void build_ctors(Model *m) {
     if (!c.from_url && !sentinel_child &&
         model_eval_in(m, fn, c.scope, 0).kind != OBJ_CLIENT_CLASS)
       continue;
+    const char *qn = model_qualname(m, c.from_url ? ts_node_child_by_field_id(fn, SYM.f_object) : fn,
+                                    c.scope);
+    c.in_process = qn && (!strncmp(qn, "fakeredis.", 10) || !strcmp(qn, "fakeredis"));
     *(Ctor *)vec_push(&m->ctors) = c;
   }
 }

@@ -343,6 +343,7 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
     ov.kind = OBJ_CLIENT_FACTORY;
     return ov;
   }
+
   return mkval(OBJ_UNKNOWN);
 }
 
@@ -398,6 +399,21 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
     if (c && !(c->flags & CMD_PIPELINE)) return ov; /* p.set(...).get(...) chains */
     return mkval(OBJ_UNKNOWN);
   }
+  /* `redis.StrictRedis().from_url(url)`: the classmethod through a throwaway
+   * instance builds a new client (the instance itself is never used) */
+  if (ov.kind == OBJ_CLIENT && node_text_eq(m->src, attr, "from_url")) {
+    Value v = ov;
+    v.decode = call_decode(m, args, true);
+    v.ctor_start = nstart(n);
+    v.ctor_end = nend(n);
+    v.standalone = !v.cluster;
+    return v;
+  }
+  /* r.bitfield(key) is a builder: its .incrby()/.set() queue subcommands that
+   * .execute() sends as one BITFIELD; not a client */
+  if (value_is_clientish(ov) &&
+      (node_text_eq(m->src, attr, "bitfield") || node_text_eq(m->src, attr, "bitfield_ro")))
+    return mkval(OBJ_OTHER);
   if (value_is_clientish(ov)) return mkval(OBJ_UNKNOWN);
   if (ov.kind == OBJ_CLIENT_MAP && ov.cls == MAP_DICT) { /* CLIENTS.get("cache") */
     if (node_text_eq(m->src, attr, "get") || node_text_eq(m->src, attr, "pop") ||

@@ -25,6 +25,7 @@ typedef struct Source {
                        UTF-8 ("latin-1"); owned; NULL for UTF-8 */
   uint32_t *line_starts; /* byte offset of each line start; owned */
   uint32_t nlines;
+  uint8_t declares_tests; /* memo of rule_util's test-module scan: 0 not yet, 1 no, 2 yes */
 } Source;
 
 typedef struct Position {

@@ -297,6 +297,7 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {
     const Ctor *c = model_ctor(ctx->model, i);
     if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) continue;
+    if (c->in_process) continue; /* fakeredis: no connection to set up */
     if (c->func < 0 || !ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) continue;
     const Function *fn = model_function(ctx->model, c->func);
     if (fn && fn->name && !strcmp(fn->name, "__init__") && fn->cls >= 0 && fn->parent < 0) {

@@ -104,6 +104,7 @@ typedef struct Blocking {
 
 static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
+  if (c->in_process) return; /* fakeredis: no socket to time out */
   if (ctor_is_sentinel_child(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
   TSNode st = ctor_kwarg(ctx, c, "socket_timeout");

@@ -246,12 +246,82 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs) {
   return ts_node_is_null(k) ? "the key" : ctx_text(ctx, k);
 }
 
+/* A key segment that is a literal id: digits (`user:1`), or 8+ hex digits
+ * and dashes with a digit among them (`session:8f3a9c01`). */
+static bool id_segment(const char *p, size_t n) {
+  size_t digits = 0, hex = 0;
+  for (size_t i = 0; i < n; i++) {
+    digits += isdigit((unsigned char)p[i]) != 0;
+    hex += isxdigit((unsigned char)p[i]) != 0 || p[i] == '-';
+  }
+  return n > 0 && (digits == n || (hex == n && n >= 8 && digits > 0));
+}
+
+bool key_is_singleton(const CallSite *cs) {
+  if (!cs->key.text || cs->key.opaque || cs->key.nholes) return false;
+  /* `user:1` is one entity of many written with a literal id (the seed
+   * document's shape), not a singleton */
+  for (const char *seg = cs->key.text;;) {
+    const char *end = strchr(seg, ':');
+    size_t n = end ? (size_t)(end - seg) : strlen(seg);
+    if (id_segment(seg, n)) return false;
+    if (!end) return true;
+    seg = end + 1;
+  }
+}
+
 unsigned line_of(const Source *src, uint32_t byte) { return source_position(src, byte).line; }
 
 static bool path_has_dir(const char *path, const char *dir) {
   size_t n = strlen(dir);
   for (const char *p = path; (p = strstr(p, dir)); p += n)
     if ((p == path || p[-1] == '/') && p[n] == '/') return true;
+  return false;
+}
+
+/* Does line i of src start with `prefix`? Sets *rest to the rest of it. */
+static bool line_starts_with(const Source *src, uint32_t i, const char *prefix, const char **rest,
+                             size_t *rest_len) {
+  uint32_t a = src->line_starts[i], b = i + 1 < src->nlines ? src->line_starts[i + 1] : src->len;
+  size_t n = strlen(prefix);
+  if (b - a < n || memcmp(src->text + a, prefix, n)) return false;
+  *rest = src->text + a + n;
+  *rest_len = b - a - n;
+  return true;
+}
+
+/* A test module by its content: a top-level class deriving from a TestCase
+ * (unittest's, Django's, DRF's, IsolatedAsyncioTestCase), or a module that
+ * imports pytest and defines a top-level test_ function. Django keeps its
+ * tests in `tests.py` files nothing else names. */
+static bool declares_tests_scan(const Source *src);
+
+static bool declares_tests(const Source *src) {
+  /* asked by many rules, per call site too: one scan per file, kept in the
+   * file's Source (written only by the thread that lints the file) */
+  if (!src->declares_tests) ((Source *)src)->declares_tests = declares_tests_scan(src) ? 2 : 1;
+  return src->declares_tests == 2;
+}
+
+static bool declares_tests_scan(const Source *src) {
+  bool pytest = false, test_fn = false;
+  for (uint32_t i = 0; i < src->nlines; i++) {
+    const char *r;
+    size_t n;
+    if (line_starts_with(src, i, "class ", &r, &n)) {
+      const char *open = memchr(r, '(', n), *end = memchr(r, ':', n);
+      if (open && end && open < end)
+        for (const char *q = open; q + 8 <= end; q++)
+          if (!memcmp(q, "TestCase", 8)) return true;
+    } else if (line_starts_with(src, i, "import pytest", &r, &n) ||
+               line_starts_with(src, i, "from pytest ", &r, &n)) {
+      pytest = true;
+    } else if (line_starts_with(src, i, "def test_", &r, &n) ||
+               line_starts_with(src, i, "async def test_", &r, &n)) {
+      test_fn = true;
+    }
+    if (pytest && test_fn) return true;
+  }
   return false;
 }
 
@@ -263,6 +333,11 @@ bool in_test_code(const Source *src, const Options *opt) {
   size_t n = strlen(base);
   if (!strncmp(base, "test_", 5) || !strcmp(base, "conftest.py")) return true;
   if (n > 8 && !strcmp(base + n - 8, "_test.py")) return true;
+  /* Django's app/tests.py, and test.py / testing.py helper modules */
+  if (!strcmp(base, "tests.py") || !strcmp(base, "test.py") || !strcmp(base, "testing.py") ||
+      (n > 9 && !strcmp(base + n - 9, "_tests.py")))
+    return true;
+  if (src->line_starts && declares_tests(src)) return true;
   /* the directories inside the project only: a checkout under /builds/test/
    * (a CI runner) is not test code */
   char *rel = opt ? project_relative(opt->project, path) : NULL;

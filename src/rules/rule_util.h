@@ -41,7 +41,10 @@ const char *call_key_display(RuleCtx *ctx, const CallSite *cs);
  * else the call (a mapping built on an earlier line). */
 TSNode report_node(const CallSite *cs, TSNode n);
 /* Is the file test code? A `tests/`, `test/`, `testing/` or `t/` directory on its
- * path, `test_*.py`, `*_test.py`, `conftest.py`, or a configured test-paths glob.
+ * path, `test_*.py`, `*_test.py`, `*_tests.py`, `tests.py`, `test.py`,
+ * `testing.py`, `conftest.py`, a configured test-paths glob, or a module
+ * declaring tests (a top-level `class X(...TestCase)`, or `import pytest` and
+ * a top-level `def test_...`).
  * Rules document their policy. */
 bool in_test_code(const Source *src, const Options *opt);
 /* Example, benchmark or one-off script code: a file under an examples/,
@@ -66,6 +69,10 @@ size_t main_blocks(const Source *src, uint32_t (**ranges)[2]);
  * starts, a word of `list` ("caches" matches "cache"), or NULL. */
 const char *find_word(const char *text, const char *const *list);
 
+/* The call's key is one constant name ("myapp_status", a module constant)
+ * with no literal id in it (`user:1` is not): the code writes a single key
+ * there, not one per entity, so a per-key cost is paid once. */
+bool key_is_singleton(const CallSite *cs);
 /* The call is a statement of its own (its result is not used). */
 bool result_unused(const CallSite *cs);
 /* Adds an edit inserting `kw=value` as the call's last argument (on a line

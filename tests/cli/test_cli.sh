@@ -126,7 +126,7 @@ py_is() {
 
 # One RL102 finding: line 4, columns 22-31 (the value "x" * 100).
 write_finding() {
-  printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\n' >"$1"
+  printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset(uid, "f", "x" * 100)\n' >"$1"
 }
 write_finding good.py
 
@@ -274,7 +274,7 @@ chmod 755 locked
 # ---- positions ------------------------------------------------------------------
 
 section "CRLF line endings"
-printf 'import redis\r\nr = redis.Redis()\r\ndef f(uid, rows):\r\n    r.hset("k", "f", "x" * 100)\r\n' >crlf.py
+printf 'import redis\r\nr = redis.Redis()\r\ndef f(uid, rows):\r\n    r.hset(uid, "f", "x" * 100)\r\n' >crlf.py
 rl check --format json crlf.py
 check "exit 1 (got $RC)" rc_is 1
 check "one finding" py_is 'len(d["findings"])' 1
@@ -287,12 +287,12 @@ check "text output carries no carriage return" no_cr
 check "text caret under the value" caret_aligned '"x" * 100'
 
 section "UTF-8 BOM"
-printf '\357\273\277import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\n' >bom.py
+printf '\357\273\277import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset(uid, "f", "x" * 100)\n' >bom.py
 rl check --format json bom.py
 check "exit 1 (got $RC)" rc_is 1
 check "line 4 column 22" py_is '(d["findings"][0]["start"]["line"], d["findings"][0]["start"]["column"])' '(4, 22)'
 check "byte offsets count the BOM (file offsets)" span_bytes_are bom.py '"x" * 100'
-printf '\357\273\277import redis; r = redis.Redis(); r.hset("k", "f", "x" * 100)\n' >bom1.py
+printf '\357\273\277import redis; r = redis.Redis(); r.hset("1", "f", "x" * 100)\n' >bom1.py
 rl check --format json bom1.py
 check "finding on line 1 of a BOM file: column 51 (the BOM is not a character)" \
   py_is '(d["findings"][0]["start"]["line"], d["findings"][0]["start"]["column"])' '(1, 51)'
@@ -303,7 +303,7 @@ check "SARIF startColumn 51 on line 1" \
 
 section "tabs and non-ASCII before a finding"
 # tab, é (2 bytes, 1 code point, 1 UTF-16 unit), 😀 (4 bytes, 1 code point, 2 UTF-16 units)
-printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset("\303\251\360\237\230\200", "f", "x" * 100)\n' >uni.py
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset(uid, "\303\251\360\237\230\200", "x" * 100)\n' >uni.py
 rl check --format json uni.py
 check "exit 1 (got $RC)" rc_is 1
 check "JSON start column 20 (code points)" py_is 'd["findings"][0]["start"]["column"]' 20
@@ -319,7 +319,7 @@ rl check --format github uni.py
 check "github col=20: $(head -c 200 "$T/out")" out_has 'line=4,col=20,endLine=4,endColumn=29'
 rl check uni.py
 check "text header column 20" out_has '^uni\.py:4:20: RL102 '
-printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset("caf\303\251", "f", "x" * 100)\n' >tab.py
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n\tr.hset(uid, "caf\303\251", "x" * 100)\n' >tab.py
 rl check tab.py
 check "text caret under the value after a tab and é" caret_aligned '"x" * 100'
 rl check uni.py
@@ -329,7 +329,7 @@ check "text caret under the value after a wide character (😀 is two columns wi
 # ---- files that parse badly or are unusual --------------------------------------
 
 section "syntax error"
-printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset("k", "f", "x" * 100)\ndef broken(:\n    pass\n' >syn.py
+printf 'import redis\nr = redis.Redis()\ndef f(uid, rows):\n    r.hset(uid, "f", "x" * 100)\ndef broken(:\n    pass\n' >syn.py
 rl check syn.py
 check "exit 1, not 2 (got $RC)" rc_is 1
 check "finding before the error reported" out_has '^syn\.py:4:22: RL102 '
@@ -390,7 +390,7 @@ section "deep nesting"
 "$PY" - <<'EOF'
 n = 3000
 open("deep.py", "w").write(
-    "import redis\nr = redis.Redis()\nr.hset(\"k\", \"f\", \"x\" * 100)\n"
+    "import redis\nr = redis.Redis()\nr.hset(\"1\", \"f\", \"x\" * 100)\n"
     + "a = " + "[" * n + "]" * n + "\n"
     + "b = " + "(" * n + "1" + ")" * n + "\n"
     + "c = " + "{" * n + "}" * n + "\n"
@@ -599,7 +599,7 @@ for i in range(30):
         "    r.set(f\"user:{uid}:age\", user.age)\n"
         "    redis_client.set(f\"orders:{uid}\", json.dumps([o.to_dict() for o in rows]))\n"
         "    r.sadd(\"ids\", f\"user:{uid}\")\n" % (i, 65 + i))
-open("proj/jobs/syntax.py", "w").write("import redis\nr = redis.Redis()\nr.hset('k', 'f', 'x' * 99)\ndef (:\n")
+open("proj/jobs/syntax.py", "w").write("import redis\nr = redis.Redis()\nr.hset('1', 'f', 'x' * 99)\ndef (:\n")
 open("proj/jobs/binary.py", "wb").write(b"import redis\n\x00\x01")
 EOF
 for fmt in text json sarif github; do

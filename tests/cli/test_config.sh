@@ -21,7 +21,7 @@ cat >redislint.json <<'JSON'
   "options": {"default-ttl": 600}
 }
 JSON
-printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.smembers("s")\nr.flushall()\nr.hset("h", "f", "x" * 100)\n' >app/deep/a.py
+printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.smembers("s")\nr.flushall()\nr.hset("h:1", "f", "x" * 100)\n' >app/deep/a.py
 cp app/deep/a.py scripts/b.py
 cp app/deep/a.py app/site_admin.py
 printf 'import redis\nr = redis.Redis()\n\n\ndef cached(k):\n    v = r.get(f"cache:{k}")\n    if v is None:\n        r.set(f"cache:{k}", "x")  # noqa\n    return v\n' >app/bare.py
@@ -127,7 +127,7 @@ severity = { RL301 = "warning" }
 [tool.redislint.options]
 default-ttl = 90
 TOML
-printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.flushall()\nr.hset("h", "f", "x" * 100)\n' >pkg/sub/a.py
+printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.flushall()\nr.hset("h:1", "f", "x" * 100)\n' >pkg/sub/a.py
 rl check --format json pkg/sub/a.py
 check "the table applies: RL301 a warning" \
   python3 -c 'import json,sys; d=json.load(open("out")); f=[x for x in d["findings"] if x["code"]=="RL301"]; sys.exit(0 if f and f[0]["severity"]=="warning" else 1)'
