@@ -172,13 +172,33 @@ static bool miss_test(Tested *t, TSNode c, int depth) {
   return false;
 }
 
+/* Is the value compared with data (`v != str(new)`, `v == expected`) in the
+ * condition? A write when the stored value is missing *or differs* keeps a
+ * setting in sync with its source: durable state, not a cache fill. */
+static bool compares_value(Tested *t, TSNode c, int depth) {
+  while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
+  if (depth > 4 || ts_node_is_null(c)) return false;
+  if (node_is(c, SYM.not_operator)) return compares_value(t, ts_node_named_child(c, 0), depth + 1);
+  if (node_is(c, SYM.boolean_operator))
+    return compares_value(t, ts_node_child_by_field_id(c, SYM.f_left), depth + 1) ||
+           compares_value(t, ts_node_child_by_field_id(c, SYM.f_right), depth + 1);
+  if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2) {
+    TSNode a = ts_node_named_child(c, 0), b = ts_node_named_child(c, 1);
+    const char *op = ctx_text(t->ctx, c);
+    bool eq = strstr(op, "==") || strstr(op, "!=");
+    return eq && ((is_value(t, a) && !node_is(b, SYM.none)) || (is_value(t, b) && !node_is(a, SYM.none)));
+  }
+  return false;
+}
+
 static bool tested_visit(TSNode n, void *data) {
   Tested *t = data;
   if (t->yes || nstart(n) >= t->to) return false;
   if (nend(n) < t->from) return true;
-  if (node_is(n, SYM.if_statement))
-    t->yes = miss_test(t, ts_node_child_by_field_id(n, SYM.f_condition), 0);
-  else if (node_is(n, SYM.conditional_expression))
+  if (node_is(n, SYM.if_statement)) {
+    TSNode c = ts_node_child_by_field_id(n, SYM.f_condition);
+    t->yes = miss_test(t, c, 0) && !compares_value(t, c, 0);
+  } else if (node_is(n, SYM.conditional_expression))
     t->yes = miss_test(t, ts_node_named_child(n, 1), 0);
   return true;
 }
