@@ -175,6 +175,21 @@ static bool miss_test(Tested *t, TSNode c, int depth) {
 /* Is the value compared with data (`v != str(new)`, `v == expected`) in the
  * condition? A write when the stored value is missing *or differs* keeps a
  * setting in sync with its source: durable state, not a cache fill. */
+/* `str(v)`, `int(v)`, `v.decode()`: v itself, for a comparison */
+static TSNode unwrap_conversion(Tested *t, TSNode e) {
+  if (!node_is(e, SYM.call)) return e;
+  TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(e, SYM.f_arguments);
+  if (node_is(fn, SYM.identifier) && ts_node_named_child_count(args) == 1 &&
+      (node_text_eq(t->ctx->src, fn, "str") || node_text_eq(t->ctx->src, fn, "int") ||
+       node_text_eq(t->ctx->src, fn, "float") || node_text_eq(t->ctx->src, fn, "bytes")))
+    return ts_node_named_child(args, 0);
+  if (node_is(fn, SYM.attribute) &&
+      node_text_eq(t->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "decode"))
+    return ts_node_child_by_field_id(fn, SYM.f_object);
+  return e;
+}
+
 static bool compares_value(Tested *t, TSNode c, int depth) {
   while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
   if (depth > 4 || ts_node_is_null(c)) return false;
@@ -183,7 +198,8 @@ static bool compares_value(Tested *t, TSNode c, int depth) {
     return compares_value(t, ts_node_child_by_field_id(c, SYM.f_left), depth + 1) ||
            compares_value(t, ts_node_child_by_field_id(c, SYM.f_right), depth + 1);
   if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2) {
-    TSNode a = ts_node_named_child(c, 0), b = ts_node_named_child(c, 1);
+    TSNode a = unwrap_conversion(t, ts_node_named_child(c, 0));
+    TSNode b = unwrap_conversion(t, ts_node_named_child(c, 1));
     const char *op = ctx_text(t->ctx, c);
     bool eq = strstr(op, "==") || strstr(op, "!=");
     return eq && ((is_value(t, a) && !node_is(b, SYM.none)) || (is_value(t, b) && !node_is(a, SYM.none)));
