@@ -33,15 +33,18 @@ int baseline_write(const char *path, const LintRun *run) {
     }
     free(fps);
   }
-  FILE *f = fopen(path, "w");
-  int rc = -1;
-  if (!f) {
-    fprintf(stderr, "redislint: error: cannot write the baseline %s: %s\n", path, strerror(errno));
-  } else {
-    rc = output_print_json(f, root);
-    if (fclose(f) != 0) rc = -1;
-    if (rc) fprintf(stderr, "redislint: error: writing the baseline %s failed\n", path);
-  }
+  /* built in memory, then written atomically: a full disk keeps the
+   * previous baseline whole */
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  int rc = f ? output_print_json(f, root) : -1;
+  if (f && fclose(f) != 0) rc = -1;
+  if (rc == 0 && fs_write_atomic(path, buf, len) != 0) rc = -1;
+  if (rc)
+    fprintf(stderr, "redislint: error: cannot write the baseline %s: %s; the previous file is unchanged\n",
+            path, strerror(errno));
+  free(buf);
   cJSON_Delete(root);
   return rc;
 }

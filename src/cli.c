@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -15,6 +16,7 @@
 #include "diffbase.h"
 #include "discover.h"
 #include "fixer.h"
+#include "fsutil.h"
 #include "baseline.h"
 #include "config.h"
 #include "hook.h"
@@ -563,6 +565,10 @@ static void fix_summary(const Cli *cli, const LintRun *run) {
     fprintf(stderr, "redislint:");
   else
     return;
+  if (cli->fixed.write_errors)
+    fprintf(stderr, "; %zu fix%s in %zu file%s not written (see the errors above)",
+            cli->fixed.unwritten, cli->fixed.unwritten == 1 ? "" : "es", cli->fixed.write_errors,
+            cli->fixed.write_errors == 1 ? "" : "s");
   if (safe) fprintf(stderr, "%s %zu remaining with a safe fix (--fix)", cli->fixing ? ";" : "", safe);
   if (unsafe && !cli->unsafe_fixes)
     fprintf(stderr, "%s %zu with an unsafe fix (--fix --unsafe-fixes applies them)",
@@ -570,18 +576,59 @@ static void fix_summary(const Cli *cli, const LintRun *run) {
   fputc('\n', stderr);
 }
 
-static int write_report(Cli *cli, const LintRun *run) {
-  FILE *out = stdout;
-  if (cli->output_path && !(out = fopen(cli->output_path, "w"))) {
-    fprintf(stderr, "redislint: error: cannot write %s: %s\n", cli->output_path, strerror(errno));
+/* The report's stream: stdout, or for -o FILE a buffer that report_close
+ * writes over FILE atomically (a full disk or an error keeps the previous
+ * report whole). */
+typedef struct ReportOut {
+  FILE *f;
+  char *buf;
+  size_t len;
+  const char *path;
+  bool direct; /* not a regular file: written to as it goes */
+} ReportOut;
+
+static void report_open(ReportOut *r, const char *path) {
+  memset(r, 0, sizeof *r);
+  r->path = path;
+  struct stat st;
+  if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    r->direct = true; /* /dev/stderr, a FIFO: written as a stream */
+    r->f = fopen(path, "w");
+    return;
+  }
+  r->f = path ? open_memstream(&r->buf, &r->len) : stdout;
+}
+
+/* Flushes or writes the report; rc of the writer in, 0 or -1 out (said on
+ * stderr). */
+static int report_close(ReportOut *r, int rc) {
+  if (!r->f) {
+    fprintf(stderr, "redislint: error: cannot write %s: %s\n", r->path, strerror(errno));
     return -1;
   }
-  cli->out.color = use_color(cli, out);
-  int rc = output_write(out, run, &cli->out);
-  if (fflush(out) != 0) rc = -1;
-  if (out != stdout && fclose(out) != 0) rc = -1;
+  if (fflush(r->f) != 0) rc = -1;
+  if (r->direct) {
+    if (fclose(r->f) != 0) rc = -1;
+  } else if (r->path) {
+    if (fclose(r->f) != 0) rc = -1;
+    if (rc == 0 && fs_write_atomic(r->path, r->buf, r->len) != 0) {
+      fprintf(stderr, "redislint: error: cannot write %s: %s; the previous file is unchanged\n",
+              r->path, strerror(errno));
+      free(r->buf);
+      return -1;
+    }
+    free(r->buf);
+  }
   if (rc) fprintf(stderr, "redislint: error: writing the report failed: %s\n", strerror(errno));
   return rc;
+}
+
+static int write_report(Cli *cli, const LintRun *run) {
+  ReportOut r;
+  report_open(&r, cli->output_path);
+  if (!r.f) return report_close(&r, -1);
+  cli->out.color = use_color(cli, r.path ? NULL : r.f);
+  return report_close(&r, output_write(r.f, run, &cli->out));
 }
 
 /* The findings the user silenced outside the code, dropped from a run the
@@ -1003,17 +1050,11 @@ static int cmd_audit(int argc, char **argv) {
         fprintf(stderr, "redislint: warning: %s: %s\n", res.nodes[i].addr, res.nodes[i].error);
         partial = true;
       }
-    FILE *out = stdout;
-    if (cli.output_path && !(out = fopen(cli.output_path, "w"))) {
-      fprintf(stderr, "redislint: error: cannot write %s: %s\n", cli.output_path, strerror(errno));
-      code = EXIT_ERROR;
-    } else {
-      int wrc = audit_report(out, cli.audit_format, &res, &run, shown, &cli.opt.th);
-      if (fflush(out) != 0) wrc = -1;
-      if (out != stdout && fclose(out) != 0) wrc = -1;
-      if (wrc) fprintf(stderr, "redislint: error: writing the report failed: %s\n", strerror(errno));
-      code = wrc ? EXIT_ERROR : partial ? EXIT_FINDINGS : EXIT_CLEAN;
-    }
+    ReportOut out;
+    report_open(&out, cli.output_path);
+    int wrc = out.f ? audit_report(out.f, cli.audit_format, &res, &run, shown, &cli.opt.th) : -1;
+    wrc = report_close(&out, wrc);
+    code = wrc ? EXIT_ERROR : partial ? EXIT_FINDINGS : EXIT_CLEAN;
   }
   audit_result_free(&res);
   lint_run_free(&run);
@@ -1037,6 +1078,7 @@ static int cmd_calls(int argc, char **argv) {
     switch (c) {
     case OPT_UNRESOLVED: opt.list_unresolved = true; break;
     case OPT_NO_PROJECT: no_project = true; break;
+    case OPT_NO_CACHE: break; /* accepted as for check: calls never reads the result cache */
     case 'j':
       if (parse_jobs(optarg, &opt.jobs)) return EXIT_ERROR;
       break;
@@ -1088,6 +1130,7 @@ static int cmd_keys(int argc, char **argv) {
       usage_error("'keys' writes text or json, not '%s'", optarg);
       return EXIT_ERROR;
     }
+    if (c == OPT_NO_CACHE) continue; /* accepted as for check: keys never reads the cache */
     if (c == 'j') {
       if (parse_jobs(optarg, &opt.jobs)) return EXIT_ERROR;
       continue;

@@ -94,7 +94,7 @@ const CliOpt CLI_OPTS[] = {
      "built in another module are known; findings are reported for the named paths only",
      "A file gets the same findings alone as in a run on its whole project. The root is never / "
      "or $HOME."},
-    {"no-cache", 0, OPT_NO_CACHE, OPTARG_NONE, NULL, NULL, CK | IN_AUDIT,
+    {"no-cache", 0, OPT_NO_CACHE, OPTARG_NONE, NULL, NULL, CK | IN_AUDIT | IN_CALLS | IN_KEYS,
      "do not read or write the result cache",
      "do not read or write the result cache (.redislint_cache at the project root, or the "
      "configuration's cache-dir), which spares unchanged files the parse and the rules",

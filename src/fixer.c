@@ -12,6 +12,7 @@
 #include <tree_sitter/api.h>
 
 #include "arena.h"
+#include "fsutil.h"
 #include "model.h"
 #include "rule.h"
 
@@ -42,6 +43,7 @@ typedef struct FileFix {
   bool had_errors; /* the original did not parse cleanly: no syntax check */
   bool encoded;    /* the file declares an encoding other than UTF-8 */
   bool no_fixes;   /* ... whose bytes do not convert back unchanged: never fixed */
+  size_t napplied; /* fixes kept in cur, over all passes */
 } FileFix;
 
 typedef struct Fixer {
@@ -415,6 +417,7 @@ static size_t pass(Fixer *fx, LintRun *run, FixerStats *st, bool *retry) {
       relint(fx, run);
       *retry = true;
     }
+    for (size_t i = 0; i < nf; i++) fx->ff[i].napplied += napplied[i];
     if (fx->fo->show)
       for (size_t i = 0; i < nf; i++)
         for (size_t k = 0; k < napplied[i]; k++)
@@ -521,46 +524,9 @@ static bool write_atomic(const char *path, const FileFix *ff, const char **why) 
     *why = "it is read-only";
     return false;
   }
-  /* changed on disk since it was read? compare the bytes */
-  FILE *fp = fopen(target, "rb");
-  if (!fp) {
-    *why = "it cannot be read again";
-    return false;
-  }
-  char *now = xmalloc(ff->orig_len + 2);
-  size_t got = fread(now, 1, ff->orig_len + 1, fp);
-  fclose(fp);
-  bool same = got == ff->orig_len && !memcmp(now, ff->orig, ff->orig_len);
-  free(now);
-  if (!same) {
-    *why = "it changed on disk during the run";
-    return false;
-  }
-  char tmp[8400];
-  const char *slash = strrchr(target, '/');
-  snprintf(tmp, sizeof tmp, "%.*s.%s.redislint-XXXXXX", slash ? (int)(slash - target + 1) : 0,
-           target, slash ? slash + 1 : target);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    *why = "its directory is not writable";
-    return false;
-  }
-  bool ok = fchmod(fd, st.st_mode & 07777) == 0;
-  size_t off = 0;
-  while (ok && off < ff->cur_len) {
-    ssize_t w = write(fd, ff->cur + off, ff->cur_len - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) ok = false;
-    else off += (size_t)w;
-  }
-  ok = ok && fsync(fd) == 0;
-  ok = (close(fd) == 0) && ok;
-  if (!ok || rename(tmp, target) != 0) {
-    unlink(tmp);
-    *why = "writing it failed (disk full?); the original is unchanged";
-    return false;
-  }
-  return true;
+  /* the compare with what was read happens at the last moment, under a
+   * lock; owner, attributes and hard links are kept (fsutil.h) */
+  return fs_replace(target, ff->cur, ff->cur_len, ff->orig, ff->orig_len, why) == 0;
 }
 
 void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *stdin_buf,
@@ -586,6 +552,7 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
     if (!n && !retry) break;
   }
   git_libgit2_init();
+  bool rerun = false;
   for (size_t i = 0; i < fx.n; i++) {
     FileFix *ff = &fx.ff[i];
     const char *path = files->paths[i];
@@ -604,9 +571,16 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
     if (!write_atomic(path, ff, &why)) {
       diags_add(&fx.bugs, DIAG_ERROR, path, 0, "fixes not written: %s", why);
       st->write_errors++;
+      /* the summary counts what reached the disk */
+      st->applied -= ff->napplied < st->applied ? ff->napplied : st->applied;
+      st->unwritten += ff->napplied;
+      st->files_changed--;
+      ff->changed = false; /* the run reports the file as it is on disk */
+      rerun = true;
     }
   }
   git_libgit2_shutdown();
+  if (rerun) relint(&fx, run);
   diags_move(&run->diags, &fx.bugs);
   for (size_t i = 0; i < fx.n; i++) {
     free(fx.ff[i].orig);

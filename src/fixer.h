@@ -44,6 +44,7 @@ typedef struct FixerStats {
   size_t files_changed;
   size_t bugs;          /* fixes dropped: broken syntax or finding not gone */
   size_t write_errors;  /* files that could not be written (reported) */
+  size_t unwritten;     /* fixes of those files (not counted in applied) */
 } FixerStats;
 
 /* Runs the passes from the findings of `run` (linted from `files` with

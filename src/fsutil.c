@@ -92,35 +92,3 @@ char *fs_read(const char *path, size_t max, size_t *len) {
   *len = n;
   return buf;
 }
-
-int fs_write_atomic(const char *path, const void *data, size_t len) {
-  size_t n = strlen(path);
-  char *tmp = xmalloc(n + 16);
-  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    free(tmp);
-    return -1;
-  }
-  const char *p = data;
-  size_t left = len;
-  bool ok = true;
-  while (ok && left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) p += w, left -= (size_t)w;
-  }
-  ok = ok && fsync(fd) == 0;
-  int saved = errno;
-  ok = close(fd) == 0 && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    if (ok) saved = errno;
-    unlink(tmp);
-    free(tmp);
-    errno = saved ? saved : EIO;
-    return -1;
-  }
-  free(tmp);
-  return 0;
-}

@@ -21,9 +21,24 @@ const char *fs_error(int err);
 /* 0 when path is a regular file (after symlinks), else an errno as fs_read
  * sets it. */
 int fs_check_regular(const char *path);
-/* Writes data to path atomically: a temporary file in the same directory,
- * flushed to disk, renamed over path; a reader sees the old content or the
- * new, never a torn one, and a full disk leaves the old file as it was.
- * 0, or -1 with errno set (the temporary file removed). */
+/* Writes data to path atomically (fs_replace without a compare; the file at
+ * the end of a symbolic link chain is the one written): a reader sees the
+ * old content or the new, never a torn one, and a full disk leaves the old
+ * file as it was. 0, or -1 with errno set (nothing left behind). */
 int fs_write_atomic(const char *path, const void *data, size_t len);
+/* Replaces the content of the regular file `target` with data[0..len)
+ * (fsreplace.c): a new unnamed file in its directory takes its mode, owner
+ * and extended attributes and is renamed over it; a file with several hard
+ * links, or whose owner or attributes a new file cannot take, is rewritten
+ * in place (space reserved first). With `expect`, the target must still be
+ * the inode it was and hold exactly expect[0..elen) at the last moment
+ * before the rename ("changed on disk during the run" otherwise). The file
+ * is locked (flock) meanwhile, so concurrent runs never mix. A target that
+ * does not exist is created (without `expect`). 0, or -1 with errno and
+ * *why (a phrase: "it changed on disk during the run"). */
+int fs_replace(const char *target, const void *data, size_t len, const void *expect, size_t elen,
+               const char **why);
+/* Tests only: called once the new content is on disk, just before the last
+ * compare (a user's save in the window must be kept). */
+extern void (*fs_replace_hook)(const char *target);
 #endif

@@ -543,6 +543,31 @@ check "report written to the file, same as stdout" cmp -s report.json expected.j
 rl check -o nodir/sub/report.txt good.py
 check "unwritable -o: exit 2 (got $RC)" rc_is 2
 check "message names the file: $(show_err)" err_has 'nodir/sub/report\.txt'
+# a write that fails midway (the file size limit stands in for a full disk:
+# writes fail with EFBIG) keeps the previous report and baseline whole
+printf '{"previous": true}\n' >keep.json
+cp keep.json keep-baseline.json
+for i in 1 2 3 4 5 6 7 8; do write_finding "many$i.py"; done
+fsize_limited() { (trap '' XFSZ; ulimit -f 1; "$BIN" "$@" >"$T/out" 2>"$T/err"); RC=$?; }
+fsize_limited check --no-cache --format json -o keep.json many1.py many2.py many3.py many4.py many5.py many6.py many7.py many8.py
+check "-o on a full disk: exit 2 (got $RC)" rc_is 2
+check "-o on a full disk: says the previous file is unchanged: $(show_err)" err_has 'keep\.json: .*previous file is unchanged'
+check "-o on a full disk: the previous report is whole" grep -qx '{"previous": true}' keep.json
+fsize_limited check --no-cache --write-baseline keep-baseline.json many1.py many2.py many3.py many4.py many5.py many6.py many7.py many8.py
+check "--write-baseline on a full disk: exit 2 (got $RC)" rc_is 2
+check "--write-baseline on a full disk: the previous baseline is whole" grep -qx '{"previous": true}' keep-baseline.json
+check "no temporary file left behind" test -z "$(ls -A | grep redislint- || true)"
+rm -f many?.py keep.json keep-baseline.json
+# -o keeps a symbolic link and writes its target; a new report gets the umask's mode
+printf 'old\n' >real-report.json
+ln -s real-report.json link-report.json
+rl check --no-cache --format json -o link-report.json good.py
+check "-o through a symlink: the link stays" test -L link-report.json
+check "-o through a symlink: the target gets the report" grep -q '"findings"' real-report.json
+rm -f link-report.json real-report.json
+(umask 022; "$BIN" check --no-cache -o fresh-report.txt good.py >/dev/null 2>&1)
+check "a new report is 0644 under umask 022 (got $(stat -c %a fresh-report.txt))" test "$(stat -c %a fresh-report.txt)" = 644
+rm -f fresh-report.txt
 
 # ---- subcommands -------------------------------------------------------------------
 

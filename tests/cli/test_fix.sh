@@ -174,4 +174,26 @@ check "b.py is still a link" [ -L b.py ]
 check "c.py, the file at the end, is fixed" grep -q 'r.set(k, 1, ex=10)' c.py
 cd .. || exit 2
 
+SECTION="two --fix runs on one tree at once never lose or mix content"
+mkdir -p par && cd par || exit 2
+printf 'redis>=8\n' >requirements.txt
+for i in $(seq 1 40); do
+  printf 'import redis\nr = redis.Redis()\n\n\ndef f%d(k):\n    r.set(k, %d)\n    r.expire(k, 10)\n    r.hmset("h%d", {"a": 1})\n' "$i" "$i" "$i" >"m$i.py"
+  printf 'import redis\nr = redis.Redis()\n\n\ndef f%d(k):\n    r.set(k, %d, ex=10)\n    r.hset("h%d", mapping={"a": 1})\n' "$i" "$i" "$i" >"m$i.want"
+done
+for round in 1 2 3; do
+  for i in $(seq 1 40); do cp "m$i.want" "m$i.py"; sed -i 's/, ex=10)/)\n    r.expire(k, 10)/; s/hset(\(.*\), mapping=/hmset(\1, /; s/hmset(\(.*\), {/hmset(\1, {/' "m$i.py"; done
+  "$BIN" check --no-cache -j 2 --fix . >/dev/null 2>err1 &
+  p1=$!
+  "$BIN" check --no-cache -j 2 --fix . >/dev/null 2>err2 &
+  p2=$!
+  wait $p1
+  wait $p2
+  bad=0
+  for i in $(seq 1 40); do cmp -s "m$i.py" "m$i.want" || bad=$((bad + 1)); done
+  check "round $round: every file is exactly the fixed text ($bad differ)" [ "$bad" -eq 0 ]
+  check "round $round: no temporary file is left" [ -z "$(ls -A | grep redislint)" ]
+done
+cd .. || exit 2
+
 finish test_fix.sh
