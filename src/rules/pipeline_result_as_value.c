@@ -27,27 +27,37 @@ typedef struct WatchScan {
   const char *recv;
   uint32_t before;
   uint32_t last_watch, last_multi; /* last positions before `before`, 0 none */
+  bool multi_after;                 /* a p.multi() after `before` */
 } WatchScan;
 
 static bool visit(TSNode n, void *data) {
   WatchScan *q = data;
-  if (nsym(n) != SYM.call || nstart(n) >= q->before) return true;
+  if (nsym(n) != SYM.call) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   if (!node_is(fn, SYM.attribute)) return true;
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
   if (!node_text_eq(q->ctx->src, obj, q->recv)) return true;
   TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  if (nstart(n) >= q->before) {
+    if (node_text_eq(q->ctx->src, attr, "multi")) q->multi_after = true;
+    return true;
+  }
   if (node_text_eq(q->ctx->src, attr, "watch")) q->last_watch = nstart(n) + 1;
   if (node_text_eq(q->ctx->src, attr, "multi")) q->last_multi = nstart(n) + 1;
   return true;
 }
 
-/* After p.watch() and before p.multi() a pipeline executes immediately. */
+/* After p.watch() and before p.multi() a pipeline executes immediately. A
+ * p.multi() later in the function with none before the command says the same
+ * when the WATCH is elsewhere: a helper (`with self._watch() as p:`) that
+ * hands out a watching pipeline; only a watching pipeline needs an explicit
+ * MULTI. */
 static bool immediate_mode(RuleCtx *ctx, const CallSite *cs) {
   const Function *fn = model_function(ctx->model, cs->func);
-  WatchScan q = {ctx, cs->recv_text, nstart(cs->node), 0, 0};
+  WatchScan q = {ctx, cs->recv_text, nstart(cs->node), 0, 0, false};
   node_walk(fn ? fn->node : model_root(ctx->model), visit, &q);
-  return q.last_watch && q.last_watch > q.last_multi;
+  if (q.last_watch && q.last_watch > q.last_multi) return true;
+  return !q.last_multi && q.multi_after;
 }
 
 static void check(RuleCtx *ctx) {
