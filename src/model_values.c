@@ -265,6 +265,14 @@ static ValueFact vf_call(const Model *m, TSNode n, int scope, int depth) {
     }
     return fact(0, n);
   }
+  /* dict(host=..., port=...): one record written out by its fields, like a
+   * dict display, not a collection built from data */
+  if (!strcmp(p->name, "dict") && ts_node_named_child_count(args) > 0) {
+    bool keywords = true;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args) && keywords; i++)
+      keywords = node_is(ts_node_named_child(args, i), SYM.keyword_argument);
+    if (keywords) return fact(0, n);
+  }
   ValueFact f = fact(p->flags, n);
   f.what = p->name[0] == '.' ? arena_printf(m->arena, "%s()", p->name) : arena_printf(m->arena, "%s()", p->name);
   TSNode a0 = call_arg(args, 0);

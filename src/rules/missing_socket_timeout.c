@@ -66,6 +66,18 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     }
     if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
     Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
+    /* the enclosing function's own `**kwargs`: a wrapper that forwards its
+       caller's options; the callers decide (like a TTL parameter) */
+    if (c->func >= 0 && !(rc.found && rc.value && !rc.param)) { /* not rebound locally */
+      TSNode params = ts_node_child_by_field_id(model_function(ctx->model, c->func)->node,
+                                                SYM.f_parameters);
+      for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+        TSNode pk = ts_node_named_child(params, k);
+        if (node_is(pk, SYM.dictionary_splat_pattern) &&
+            node_text_eq(ctx->src, ts_node_named_child(pk, 0), t))
+          return SPLAT_WITH_TIMEOUT;
+      }
+    }
     if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
     for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
       TSNode pair = ts_node_named_child(rc.expr, k);
@@ -102,9 +114,26 @@ typedef struct Blocking {
   bool worker;           /* the file hands connections to an rq worker */
 } Blocking;
 
+/* `AppRedis()`, a client subclass of this file whose __init__ handles the
+ * socket timeout (a default it passes to super().__init__). */
+static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  if (!node_is(fn, SYM.identifier)) return false;
+  for (size_t i = 0; i < model_nfunctions(ctx->model); i++) {
+    const Function *f = model_function(ctx->model, i);
+    if (f->cls < 0 || f->parent >= 0 || !f->name || strcmp(f->name, "__init__")) continue;
+    const Class *k = model_class(ctx->model, f->cls);
+    if (!k->is_client_class || !node_text_eq(ctx->src, fn, k->name)) continue;
+    const char *body = ctx_text(ctx, f->node);
+    if (strstr(body, "socket_timeout")) return true;
+  }
+  return false;
+}
+
 static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   if (c->in_process) return; /* fakeredis: no socket to time out */
+  if (subclass_sets_timeout(ctx, c)) return;
   if (ctor_is_sentinel_child(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
   TSNode st = ctor_kwarg(ctx, c, "socket_timeout");

@@ -156,18 +156,30 @@ static bool fill_visit(TSNode n, void *data) {
  * before the write is from something else (`v = compute()` after a miss)
  * does not, unless it is then filled from the read (`updates = {}` then
  * `updates[f] = convert(data[f])`). */
-static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
+/* `value` evaluated at `at`: its tainted names are followed to their last
+ * assignment before `at`, and from there on (`payload = json.dumps(result)`
+ * carries the read only if that `result` still does: not after `result =
+ * func()` on a miss). */
+static bool carries_at(RuleCtx *ctx, TSNode value, uint32_t at, const Taint *t, TSNode body,
+                       int depth) {
   for (size_t i = 0; i < t->n; i++) {
     const char *one[1] = {t->names[i]};
     if (!expr_mentions_any(ctx, value, one, 1)) continue;
-    Last l = {.ctx = ctx, .name = t->names[i], .from = t->from, .to = t->to};
+    Last l = {.ctx = ctx, .name = t->names[i], .from = t->from, .to = at};
     node_walk(body, last_visit, &l);
-    if (ts_node_is_null(l.right) || expr_mentions_any(ctx, l.right, t->names, t->n)) return true;
-    Fill f = {.ctx = ctx, .t = t, .name = t->names[i], .from = nend(l.right), .to = t->to};
+    if (ts_node_is_null(l.right)) return true; /* the read's own target */
+    if (expr_mentions_any(ctx, l.right, t->names, t->n) &&
+        (depth >= 4 || carries_at(ctx, l.right, nstart(l.right), t, body, depth + 1)))
+      return true;
+    Fill f = {.ctx = ctx, .t = t, .name = t->names[i], .from = nend(l.right), .to = at};
     node_walk(body, fill_visit, &f);
     if (f.yes) return true;
   }
   return false;
+}
+
+static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
+  return carries_at(ctx, value, t->to, t, body, 0);
 }
 
 /* Names whose value comes from `v` between the read and the write. */

@@ -659,8 +659,17 @@ bool same_expr_text(RuleCtx *ctx, TSNode a, TSNode b) {
                  node_text_squeezed(ctx->arena, ctx->src, b));
 }
 
+/* A template with no letters or digits of its own (`{}:{}`, the prefix in a
+ * setting): equal templates then say nothing about the keys being equal. */
+static bool template_blank(const char *t) {
+  for (; *t; t++)
+    if (isalnum((unsigned char)*t)) return false;
+  return true;
+}
+
 bool calls_same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
-  if (a->key.text && b->key.text && !a->key.opaque && !b->key.opaque)
+  if (a->key.text && b->key.text && !a->key.opaque && !b->key.opaque &&
+      !(template_blank(a->key.text) && a->key.nholes))
     return !strcmp(a->key.text, b->key.text);
   return same_expr_text(ctx, call_key_arg(ctx, a), call_key_arg(ctx, b));
 }
