@@ -112,6 +112,147 @@ static bool run_loop_after(TSNode n, TSNode fn_node) {
   return false;
 }
 
+/* Is function `fn` (module level) only called, in its file, where code runs
+ * once per process: at module level (a startup registration), or in a
+ * function that itself runs once (main, a command's handle(), a startup
+ * hook, or a plain function called only from such places)? At least one
+ * caller, none elsewhere. Callers in other files are not seen: a miss there
+ * stays silent rather than wrong. The file's calls by name are collected
+ * once (sorted), so each question costs a binary search. */
+typedef struct CallRec {
+  const char *name;
+  uint32_t len;
+  int caller; /* enclosing function index, -1 at module level */
+} CallRec;
+
+typedef struct CallIndex {
+  CallRec *recs;
+  size_t n, cap;
+  int8_t *memo; /* per function: 0 unknown, 1 no, 2 yes, 3 being computed */
+} CallIndex;
+
+static _Thread_local CallIndex *g_calls; /* of the file being checked (set in check) */
+
+static int cmp_rec(const void *a, const void *b) {
+  const CallRec *x = a, *y = b;
+  uint32_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->name, y->name, n);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+typedef struct CollectCalls {
+  RuleCtx *ctx;
+  CallIndex *ci;
+  const uint32_t *starts, *ends; /* function nodes, by function index */
+  size_t nfuncs;                 /* 0 when they are not in source order */
+  size_t next, depth;            /* next function to open; open ones on stack */
+  size_t *stack;
+} CollectCalls;
+
+static bool collect_visit(TSNode n, void *data) {
+  CollectCalls *cc = data;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode f = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(f, SYM.identifier)) return true;
+  /* the enclosing function: calls come in source order, so a stack of the
+     functions open at this point (model functions are in source order)
+     gives the innermost one without walking up the tree */
+  uint32_t at = nstart(n);
+  while (cc->next < cc->nfuncs && cc->starts[cc->next] <= at) {
+    while (cc->depth && cc->ends[cc->stack[cc->depth - 1]] <= cc->starts[cc->next]) cc->depth--;
+    cc->stack[cc->depth++] = cc->next++;
+  }
+  while (cc->depth && cc->ends[cc->stack[cc->depth - 1]] < nend(n)) cc->depth--;
+  int caller = cc->nfuncs == 0 ? -2 : cc->depth ? (int)cc->stack[cc->depth - 1] : -1;
+  CallIndex *ci = cc->ci;
+  if (ci->n == ci->cap) {
+    ci->cap = ci->cap ? ci->cap * 2 : 64;
+    CallRec *grown = arena_alloc(cc->ctx->arena, ci->cap * sizeof *grown);
+    if (ci->n) memcpy(grown, ci->recs, ci->n * sizeof *grown);
+    ci->recs = grown;
+  }
+  ci->recs[ci->n++] = (CallRec){cc->ctx->src->text + nstart(f), nend(f) - nstart(f), caller};
+  return true;
+}
+
+static bool called_once_at(RuleCtx *ctx, int fi, int depth);
+
+static bool runs_once(RuleCtx *ctx, const Function *g) {
+  return once_name(g->name) || once_decorated(ctx, g) || command_handle(ctx, g);
+}
+
+static bool called_once_at(RuleCtx *ctx, int fi, int depth) {
+  const Function *fn = model_function(ctx->model, fi);
+  CallIndex *ci = g_calls;
+  if (!ci || fn->cls >= 0 || fn->parent >= 0 || !fn->name) return false;
+  if (ci->memo[fi]) return ci->memo[fi] == 2;
+  if (depth > 3) return false;
+  ci->memo[fi] = 3; /* a cycle reads as "not once" */
+  CallRec key = {fn->name, (uint32_t)strlen(fn->name), 0};
+  size_t lo = 0, hi = ci->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cmp_rec(&ci->recs[mid], &key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t seen = 0;
+  bool once = true;
+  for (size_t k = lo; k < ci->n && !cmp_rec(&ci->recs[k], &key) && once; k++) {
+    int c = ci->recs[k].caller;
+    if (c == fi) continue; /* recursion: no new evidence */
+    if (++seen > 64 || c == -2) once = false;
+    if (c < 0 || !once) continue; /* module level runs once */
+    bool cond = false;
+    for (int g = c; g >= 0 && !cond; g = model_function(ctx->model, g)->parent)
+      cond = runs_once(ctx, model_function(ctx->model, g));
+    if (!cond) cond = called_once_at(ctx, c, depth + 1);
+    once = cond;
+  }
+  once = once && seen > 0;
+  ci->memo[fi] = once ? 2 : 1;
+  return once;
+}
+
+static bool called_once_per_process(RuleCtx *ctx, int func) {
+  return called_once_at(ctx, func, 0);
+}
+
+/* A reconnect loop: the loop that builds the client catches the failure and
+ * waits (`except ConnectionError: await asyncio.sleep(5)`) or serves a
+ * subscription inside (`async for msg in pubsub.listen()`): one client per
+ * connection attempt, not per item. */
+typedef struct Reconnect {
+  RuleCtx *ctx;
+  bool yes;
+} Reconnect;
+
+static bool reconnect_visit(TSNode n, void *data) {
+  Reconnect *r = data;
+  if (r->yes) return false;
+  if (node_is(n, SYM.function_definition) || node_is(n, SYM.lambda)) return false;
+  if (node_is(n, SYM.except_clause)) {
+    const char *t = ctx_text(r->ctx, n);
+    if (strstr(t, "sleep(")) r->yes = true;
+    return !r->yes;
+  }
+  if (node_is(n, SYM.call)) {
+    TSNode f = ts_node_child_by_field_id(n, SYM.f_function);
+    if (node_is(f, SYM.attribute) &&
+        node_text_eq(r->ctx->src, ts_node_child_by_field_id(f, SYM.f_attribute), "listen"))
+      r->yes = true;
+  }
+  return !r->yes;
+}
+
+static bool reconnect_loop(RuleCtx *ctx, int loop) {
+  if (loop < 0) return false;
+  const Loop *l = model_loop(ctx->model, loop);
+  if (!node_is(l->node, SYM.while_statement) && !node_is(l->node, SYM.for_statement)) return false;
+  Reconnect r = {ctx, false};
+  node_walk(ts_node_child_by_field_id(l->node, SYM.f_body), reconnect_visit, &r);
+  return r.yes;
+}
+
 /* Should the construction at `n` (in function `func`) be reported? */
 static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   const Function *fn = model_function(ctx->model, func);
@@ -125,6 +266,7 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   if (u == USE_NONE) return false;
   if (u == USE_LOCAL && name_escapes(ctx, func, name)) return false;
   if (run_loop_after(n, fn->node)) return false;
+  if (called_once_per_process(ctx, func)) return false;
   return !lazily_guarded(ctx, n, fn->node);
 }
 
@@ -292,6 +434,23 @@ static void check(RuleCtx *ctx) {
   fc->ctx = ctx;
   node_walk(model_root(ctx->model), visit_factory_call, fc);
   report_factory_uses(fc);
+  CallIndex ci = {0};
+  ci.memo = arena_alloc(ctx->arena, model_nfunctions(ctx->model) + 1);
+  memset(ci.memo, 0, model_nfunctions(ctx->model) + 1);
+  size_t nf = model_nfunctions(ctx->model);
+  uint32_t *starts = arena_alloc(ctx->arena, (nf + 1) * sizeof *starts);
+  uint32_t *ends = arena_alloc(ctx->arena, (nf + 1) * sizeof *ends);
+  bool sorted = true;
+  for (size_t k = 0; k < nf; k++) {
+    starts[k] = nstart(model_function(ctx->model, (int)k)->node);
+    ends[k] = nend(model_function(ctx->model, (int)k)->node);
+    if (k && starts[k] < starts[k - 1]) sorted = false;
+  }
+  CollectCalls cc = {ctx, &ci, starts, ends, sorted ? nf : 0, 0, 0,
+                     arena_alloc(ctx->arena, (nf + 1) * sizeof(size_t))};
+  node_walk(model_root(ctx->model), collect_visit, &cc);
+  if (ci.n) qsort(ci.recs, ci.n, sizeof *ci.recs, cmp_rec);
+  g_calls = &ci;
   Wrapper w[16];
   size_t nw = 0;
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {
@@ -311,8 +470,10 @@ static void check(RuleCtx *ctx) {
     if (!per_call(ctx, c->node, c->func)) continue;
     int loop = c->loop;
     if (loop >= 0 && model_loop(ctx->model, loop)->func != c->func) loop = -1;
+    if (reconnect_loop(ctx, loop)) continue;
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
+  g_calls = NULL;
   if (!nw) return;
   Inst in = {ctx, w, nw};
   node_walk(model_root(ctx->model), visit_inst, &in);

@@ -75,6 +75,19 @@ static bool receiver_rebound(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
          nend(rc.expr) <= nstart(cs->node) && mentions_loop_target(ctx->model, l, rc.expr);
 }
 
+/* Items that arrive over time: `as_completed(futures)`, `pubsub.listen()`,
+ * a generator of events. Each command answers one arrival (a progress
+ * event a UI polls); a pipeline would hold them until the last one. */
+static bool arrives_over_time(RuleCtx *ctx, const Loop *l) {
+  if (ts_node_is_null(l->iterable) || !node_is(l->iterable, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(l->iterable, SYM.f_function);
+  TSNode name = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  static const char *const LIVE[] = {"as_completed", "listen", "imap_unordered", "watch", NULL};
+  for (size_t i = 0; LIVE[i]; i++)
+    if (node_text_eq(ctx->src, name, LIVE[i])) return true;
+  return false;
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
   const Loop *l = model_loop(ctx->model, cs->loop);
   if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
@@ -84,7 +97,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
-  if (receiver_rebound(ctx, cs, l)) return false;
+  if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l)) return false;
   *loop_out = l;
   return true;
 }
