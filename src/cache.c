@@ -17,7 +17,7 @@
 #include "rule.h"
 #include "suppress.h"
 
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 /* One file per key (results-<key>.jsonl): an editor with its own rule
  * selection and the command line keep their caches side by side instead of
  * evicting each other; the few most recently written are kept. */
@@ -215,17 +215,17 @@ static cJSON *export_json(const Export *x) {
   cJSON_AddItemToArray(a, x->base ? cJSON_CreateString(x->base) : cJSON_CreateNull());
   const double f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
                       v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
-                      v->standalone, v->fresh};
+                      v->standalone, v->fresh, v->timeout_set};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
   return a;
 }
 
 static bool export_from(const cJSON *a, Export *x) {
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 14) return false;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 15) return false;
   const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
   if (!name) return false;
-  long long f[12];
-  for (int i = 0; i < 12; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
+  long long f[13];
+  for (int i = 0; i < 13; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
   memset(x, 0, sizeof *x);
   x->name = xstrdup(name);
   const char *base = str_or_null(cJSON_GetArrayItem(a, 1));
@@ -243,6 +243,7 @@ static bool export_from(const cJSON *a, Export *x) {
   v->cls = (int16_t)f[9];
   v->standalone = f[10];
   v->fresh = f[11];
+  v->timeout_set = f[12];
   return true;
 }
 

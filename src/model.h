@@ -66,6 +66,8 @@ typedef struct Value {
   bool fresh;        /* OBJ_CLIENT_FACTORY: each call builds a new client with its own
                         connection pool (`def get_client(): return Redis(...)`, not
                         cached, not from a shared pool); what it produces keeps it */
+  bool timeout_set;  /* a client subclass of the project that handles socket_timeout
+                        itself (a default passed to super().__init__), and what it builds */
 } Value;
 
 bool value_is_clientish(Value v); /* client, pipeline, transaction or either */

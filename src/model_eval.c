@@ -821,6 +821,13 @@ static Value class_value(Model *m, int ci) {
       c->client_async = b.is_async;
       c->client_cluster = b.cluster;
       b.ctor_start = b.ctor_end = 0;
+      /* `def __init__(self, ..., socket_timeout=5): super().__init__(...,
+         socket_timeout=socket_timeout)`: instances get a timeout (or the
+         base's, when it says so itself) */
+      const char *t = m->src->text + nstart(c->node);
+      size_t len = nend(c->node) - nstart(c->node);
+      for (size_t k = 0; k + 14 <= len && !b.timeout_set; k++)
+        b.timeout_set = !memcmp(t + k, "socket_timeout", 14);
       return b;
     }
   }

@@ -359,13 +359,40 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
   if (edits) fix_add_statement_after(ctx, f, w->stmt, at, call);
 }
 
+/* The write sits in the branch taken when a configured TTL is unset: `if
+ * settings.CACHE_TTL: r.setex(k, ttl, v) else: r.set(k, v)`. No expiry is
+ * then the configuration's choice, like a TTL parameter's caller's. */
+static bool ttl_unset_branch(RuleCtx *ctx, const CallSite *w) {
+  TSNode prev = w->node;
+  for (TSNode p = ts_node_parent(w->node); !ts_node_is_null(p); prev = p, p = ts_node_parent(p)) {
+    if (node_is(p, SYM.function_definition)) return false;
+    TSNode cond = {0};
+    bool in_else = false;
+    if (node_is(p, SYM.if_statement)) {
+      cond = ts_node_child_by_field_id(p, SYM.f_condition);
+      in_else = !ts_node_eq(prev, ts_node_child_by_field_id(p, SYM.f_consequence)) &&
+                !ts_node_eq(prev, cond);
+    } else if (node_is(p, SYM.conditional_expression)) {
+      cond = ts_node_named_child(p, 1);
+      in_else = ts_node_eq(prev, ts_node_named_child(p, 2));
+    }
+    if (ts_node_is_null(cond)) continue;
+    const char *t = ctx_text(ctx, cond);
+    bool negated = !strncmp(t, "not ", 4) || strstr(t, " is None") || strstr(t, "== 0");
+    static const char *const TTL_WORDS[] = {"ttl", "timeout", "expire", "expiry", "expiration",
+                                            "lifetime", NULL};
+    if (in_else != negated && find_word(t, TTL_WORDS)) return true;
+  }
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
   Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
-    if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0]) continue;
+    if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0] || ttl_unset_branch(ctx, w)) continue;
     /* a module-level write outside a loop runs once per process: one key,
        not a cache that fills with the traffic */
     if (w->func < 0 && w->loop < 0) continue;

@@ -98,11 +98,20 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
  * `while True:` / `while running:` statement of its own body, not of a
  * nested function)? Then it is a worker's run loop: it builds its client
  * once and serves for the life of the process. */
-static bool run_loop_after(TSNode n, TSNode fn_node) {
+static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node) {
   TSNode body = ts_node_child_by_field_id(fn_node, SYM.f_body);
   for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
     TSNode st = ts_node_named_child(body, i);
-    if (nstart(st) <= nstart(n) || !node_is(st, SYM.while_statement)) continue;
+    if (nstart(st) <= nstart(n)) continue;
+    if (node_is(st, SYM.for_statement)) { /* `async for msg in pubsub.listen():` serves for good */
+      TSNode it = ts_node_child_by_field_id(st, SYM.f_right);
+      TSNode f = node_is(it, SYM.call) ? ts_node_child_by_field_id(it, SYM.f_function) : (TSNode){0};
+      if (node_is(f, SYM.attribute) &&
+          node_text_eq(ctx->src, ts_node_child_by_field_id(f, SYM.f_attribute), "listen"))
+        return true;
+      continue;
+    }
+    if (!node_is(st, SYM.while_statement)) continue;
     TSNode cond = ts_node_child_by_field_id(st, SYM.f_condition);
     /* `while True`, `while 1`, `while not self.stopped`, `while running` */
     if (node_is(cond, SYM.true_) || node_is(cond, SYM.integer) || node_is(cond, SYM.identifier) ||
@@ -265,7 +274,7 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   Use u = use_of(ctx, n, &name);
   if (u == USE_NONE) return false;
   if (u == USE_LOCAL && name_escapes(ctx, func, name)) return false;
-  if (run_loop_after(n, fn->node)) return false;
+  if (run_loop_after(ctx, n, fn->node)) return false;
   if (called_once_per_process(ctx, func)) return false;
   return !lazily_guarded(ctx, n, fn->node);
 }

@@ -133,7 +133,7 @@ static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
 static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   if (c->in_process) return; /* fakeredis: no socket to time out */
-  if (subclass_sets_timeout(ctx, c)) return;
+  if (c->v.timeout_set || subclass_sets_timeout(ctx, c)) return;
   if (ctor_is_sentinel_child(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
   TSNode st = ctor_kwarg(ctx, c, "socket_timeout");
