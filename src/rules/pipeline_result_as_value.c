@@ -60,13 +60,57 @@ static bool immediate_mode(RuleCtx *ctx, const CallSite *cs) {
   return !q.last_multi && q.multi_after;
 }
 
+/* Was the receiver built in sight, `p = r.pipeline(...)` or `with
+ * r.pipeline() as p:` in the function (or the module)? A pipeline handed
+ * out by a helper (`with self._watch() as p:`) or passed in may already be
+ * WATCHing, where commands return real replies: its mode is not known. */
+typedef struct Origin {
+  RuleCtx *ctx;
+  const char *recv;
+  uint32_t before;
+  bool built;
+} Origin;
+
+static bool pipeline_call(RuleCtx *ctx, TSNode v) {
+  while (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
+  if (!node_is(v, SYM.call)) return false;
+  TSNode f = ts_node_child_by_field_id(v, SYM.f_function);
+  return node_is(f, SYM.attribute) &&
+         node_text_eq(ctx->src, ts_node_child_by_field_id(f, SYM.f_attribute), "pipeline");
+}
+
+static bool origin_visit(TSNode n, void *data) {
+  Origin *o = data;
+  if (o->built || nstart(n) >= o->before) return false;
+  if (node_is(n, SYM.assignment)) {
+    TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+    if (node_text_eq(o->ctx->src, left, o->recv) &&
+        pipeline_call(o->ctx, ts_node_child_by_field_id(n, SYM.f_right)))
+      o->built = true;
+  } else if (node_is(n, SYM.as_pattern)) { /* with r.pipeline() as p */
+    TSNode target = ts_node_child_by_field_id(n, SYM.f_alias);
+    if (ts_node_is_null(target)) target = ts_node_named_child(n, 1);
+    if (node_is(target, SYM.as_pattern_target)) target = ts_node_named_child(target, 0);
+    if (node_text_eq(o->ctx->src, target, o->recv) && pipeline_call(o->ctx, ts_node_named_child(n, 0)))
+      o->built = true;
+  }
+  return !o->built;
+}
+
+static bool built_in_sight(RuleCtx *ctx, const CallSite *cs) {
+  const Function *fn = model_function(ctx->model, cs->func);
+  Origin o = {ctx, cs->recv_text, nstart(cs->node), false};
+  node_walk(fn ? fn->node : model_root(ctx->model), origin_visit, &o);
+  return o.built;
+}
+
 static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!value_is_pipeline(cs->recv) || !cs->cmd || !(cs->cmd->flags & CMD_READ)) continue;
     TSNode use = cs->node;
     if (node_is(ts_node_parent(use), SYM.await)) use = ts_node_parent(use);
-    if (!used_as_data(ctx, use) || immediate_mode(ctx, cs)) continue;
+    if (!used_as_data(ctx, use) || immediate_mode(ctx, cs) || !built_in_sight(ctx, cs)) continue;
     Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
                              "`%s.%s(...)` on a pipeline only queues the command and returns the "
                              "pipeline itself; the reply comes from `%s.execute()`",
