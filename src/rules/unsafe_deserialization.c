@@ -89,6 +89,51 @@ static const CallSite *read_within(const Model *m, uint32_t start, uint32_t end)
   return NULL;
 }
 
+/* The call site of `<client>.pubsub()` that `ps` holds in `ps.listen()` /
+ * `ps.get_message()` inside [e]: its messages are published by any client of
+ * the server, data read from Redis. NULL when there is none. */
+typedef struct PubsubScan {
+  const Model *m;
+  const CallSite *found;
+} PubsubScan;
+
+static const CallSite *call_at(const Model *m, TSNode call) {
+  size_t lo = 0, hi = model_ncalls(m);
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (nstart(model_call(m, mid)->node) < nstart(call)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < model_ncalls(m) && nstart(model_call(m, lo)->node) == nstart(call); lo++)
+    if (ts_node_eq(model_call(m, lo)->node, call)) return model_call(m, lo);
+  return NULL;
+}
+
+static bool pubsub_visit(TSNode n, void *data) {
+  PubsubScan *p = data;
+  if (p->found) return false;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return true;
+  const Source *src = model_source(p->m);
+  TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  if (!node_text_eq(src, attr, "listen") && !node_text_eq(src, attr, "get_message")) return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if (!node_is(obj, SYM.identifier)) return true;
+  Reaching rc = model_reaching(p->m, model_scope_at(p->m, nstart(n)), src->text + nstart(obj),
+                               nend(obj) - nstart(obj), nstart(n));
+  if (!rc.found || !rc.value || !node_is(rc.expr, SYM.call)) return true;
+  const CallSite *cs = call_at(p->m, rc.expr);
+  if (cs && cs->recv.kind == OBJ_CLIENT && !strcmp(cs->method, "pubsub")) p->found = cs;
+  return !p->found;
+}
+
+static const CallSite *pubsub_within(const Model *m, TSNode e) {
+  PubsubScan p = {m, NULL};
+  node_walk(e, pubsub_visit, &p);
+  return p.found;
+}
+
 typedef struct Taint {
   RuleCtx *ctx;
   const char *names[MAX_TAINT];
@@ -109,6 +154,7 @@ static const CallSite *source_of(Taint *t, TSNode e) {
   if (ts_node_is_null(e)) return NULL;
   const CallSite *r = read_within(t->ctx->model, nstart(e), nend(e));
   if (r) return r;
+  if ((r = pubsub_within(t->ctx->model, e))) return r;
   const char *name = expr_mentions_any(t->ctx, e, t->names, t->n);
   return name ? t->origin[taint_find(t, name)] : NULL;
 }
