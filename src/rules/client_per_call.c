@@ -94,31 +94,44 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   return USE_NONE;
 }
 
-/* Does the function run a long loop after the construction at `n` (a
- * `while True:` / `while running:` statement of its own body, not of a
- * nested function)? Then it is a worker's run loop: it builds its client
- * once and serves for the life of the process. */
-static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node) {
-  TSNode body = ts_node_child_by_field_id(fn_node, SYM.f_body);
-  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-    TSNode st = ts_node_named_child(body, i);
-    if (nstart(st) <= nstart(n)) continue;
-    if (node_is(st, SYM.for_statement)) { /* `async for msg in pubsub.listen():` serves for good */
-      TSNode it = ts_node_child_by_field_id(st, SYM.f_right);
-      TSNode f = node_is(it, SYM.call) ? ts_node_child_by_field_id(it, SYM.f_function) : (TSNode){0};
-      if (node_is(f, SYM.attribute) &&
-          node_text_eq(ctx->src, ts_node_child_by_field_id(f, SYM.f_attribute), "listen"))
-        return true;
-      continue;
+/* Is statement `st` a loop that serves for good: `while True:` (`while 1`,
+ * `while running`, `while not self.stopped`) or `async for msg in
+ * pubsub.listen():`? */
+static bool serving_loop(RuleCtx *ctx, TSNode st) {
+  if (node_is(st, SYM.for_statement)) {
+    TSNode it = ts_node_child_by_field_id(st, SYM.f_right);
+    TSNode f = node_is(it, SYM.call) ? ts_node_child_by_field_id(it, SYM.f_function) : (TSNode){0};
+    return node_is(f, SYM.attribute) &&
+           node_text_eq(ctx->src, ts_node_child_by_field_id(f, SYM.f_attribute), "listen");
+  }
+  if (!node_is(st, SYM.while_statement)) return false;
+  TSNode cond = ts_node_child_by_field_id(st, SYM.f_condition);
+  return node_is(cond, SYM.true_) || node_is(cond, SYM.integer) || node_is(cond, SYM.identifier) ||
+         node_is(cond, SYM.attribute) || node_is(cond, SYM.not_operator);
+}
+
+/* A serving loop after `n` among the statements of `block`, or inside the
+ * `try:` / `with` block of it that holds `n` (a run loop restarted on
+ * failure). */
+static bool loop_after_in(RuleCtx *ctx, TSNode n, TSNode block, int depth) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    if (nstart(st) > nstart(n)) {
+      if (serving_loop(ctx, st)) return true;
+    } else if (nend(st) > nstart(n) && depth < 3 &&
+               (node_is(st, SYM.try_statement) || node_is(st, SYM.with_statement))) {
+      TSNode body = ts_node_child_by_field_id(st, SYM.f_body);
+      if (!ts_node_is_null(body) && loop_after_in(ctx, n, body, depth + 1)) return true;
     }
-    if (!node_is(st, SYM.while_statement)) continue;
-    TSNode cond = ts_node_child_by_field_id(st, SYM.f_condition);
-    /* `while True`, `while 1`, `while not self.stopped`, `while running` */
-    if (node_is(cond, SYM.true_) || node_is(cond, SYM.integer) || node_is(cond, SYM.identifier) ||
-        node_is(cond, SYM.attribute) || node_is(cond, SYM.not_operator))
-      return true;
   }
   return false;
+}
+
+/* Does the function run a long loop after the construction at `n` (of its
+ * own body, not of a nested function)? Then it is a worker's run loop: it
+ * builds its client once and serves for the life of the process. */
+static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node) {
+  return loop_after_in(ctx, n, ts_node_child_by_field_id(fn_node, SYM.f_body), 0);
 }
 
 /* Is function `fn` (module level) only called, in its file, where code runs

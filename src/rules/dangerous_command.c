@@ -47,10 +47,22 @@ static const Danger *by_command(RuleCtx *ctx, const CallSite *cs) {
   return NULL;
 }
 
+/* A module that launches a Redis server of its own (a process started with
+ * `redis-server` or a run_redis script) stops it with SHUTDOWN, the clean
+ * way. */
+static bool launches_processes(RuleCtx *ctx) {
+  bool spawns = source_contains(ctx->src, "Popen(") || source_contains(ctx->src, "subprocess.") ||
+                source_contains(ctx->src, "os.system(") || source_contains(ctx->src, "check_call(");
+  return spawns && (source_contains(ctx->src, "redis-server") || source_contains(ctx->src, "run_redis") ||
+                    source_contains(ctx->src, "start_redis") || source_contains(ctx->src, "launch_redis"));
+}
+
 static void on_call(RuleCtx *ctx, const CallSite *cs) {
   const Danger *d = by_method(cs->method);
   if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
   if (!d || in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases */
+  bool shutdown = !strcmp(d->command, "SHUTDOWN");
+  if (shutdown && launches_processes(ctx)) return; /* its own server's lifecycle */
   /* a benchmark or a demo resets its own database on purpose: still worth a
    * note (pointed at the wrong server it wipes it), not an error */
   bool example = in_example_code(ctx->src, ctx->opt, false); /* a deploy script is not a demo */
@@ -61,9 +73,15 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
                                      "purpose; pointed at a shared server it wipes that one"
                                    : "one call in application code is an outage or data loss "
                                      "waiting to happen");
-  finding_fix(ctx, f, FIX_DISPLAY,
-              "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
-              "permission away from the application user: `ACL SETUSER app -@dangerous`");
+  if (shutdown)
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Stop the server from its service manager (systemd, the container runtime), not "
+                "from application code, and take the permission away from the application user: "
+                "`ACL SETUSER app -shutdown`");
+  else
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
+                "permission away from the application user: `ACL SETUSER app -@dangerous`");
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -12,6 +12,7 @@ typedef struct PipeUse {
   TSNode binding;   /* the identifier where it is bound (not a use) */
   size_t queued;    /* commands queued on it */
   bool executed, escapes;
+  bool watched, multi; /* p.watch(...) / p.multi() seen */
 } PipeUse;
 
 /* The leftmost identifier of p / p.set(...) / p.set(...).expire(...). */
@@ -47,6 +48,8 @@ static bool visit(TSNode n, void *data) {
     if (node_is(fn, SYM.attribute) && !ts_node_is_null(base) && node_same_text(src, base, q->name)) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
       if (node_text_eq(src, attr, "execute")) q->executed = true;
+      if (node_text_eq(src, attr, "watch")) q->watched = true;
+      if (node_text_eq(src, attr, "multi")) q->multi = true;
       const Command *c = commands_find(src->text + nstart(attr), nend(attr) - nstart(attr));
       if (c && !(c->flags & CMD_PIPELINE)) q->queued++;
     }
@@ -80,9 +83,11 @@ static void check(RuleCtx *ctx) {
     if (strcmp(cs->method, "pipeline") || cs->recv.kind != OBJ_CLIENT || !fn) continue;
     TSNode name = bound_name(cs);
     if (ts_node_is_null(name)) continue;
-    PipeUse q = {ctx, name, name, 0, false, false};
+    PipeUse q = {ctx, name, name, 0, false, false, false, false};
     node_walk(fn->node, visit, &q);
     if (!q.queued || q.executed || q.escapes) continue;
+    /* after watch() and without multi() every command is sent at once */
+    if (q.watched && !q.multi) continue;
     const char *nm = ctx_text(ctx, name);
     bool with = node_is(ts_node_parent(cs->node), SYM.as_pattern);
     Finding *f = rule_report(ctx, cs->node, SEV_ERROR,

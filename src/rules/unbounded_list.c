@@ -10,6 +10,13 @@ static const char *const LIST_SHRINKERS[] = {
     "ltrim", "lpop", "rpop", "blpop", "brpop", "lmove", "blmove", "rpoplpush", "brpoplpush",
     "lrem", "lmpop", "blmpop", "delete", "unlink", "getdel", "rename", "renamenx", "expire",
     "pexpire", "expireat", "pexpireat", "setex", NULL};
+/* Reads that use a sorted set as an index (by score range, by member):
+ * `captures of a domain between two dates`. Such a set holds what it
+ * indexes, and trimming it would drop search results. A set read only by
+ * rank windows (the latest N of a feed) or not at all is what grows. */
+static const char *const ZSET_INDEX_READS[] = {
+    "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zscore", "zmscore",
+    "zrank", "zrevrank", "zcount", "zlexcount", NULL};
 static const char *const ZSET_SHRINKERS[] = {
     "zremrangebyscore", "zremrangebyrank", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin",
     "bzpopmax", "zrem", "delete", "unlink", "rename", "renamenx", "expire", "pexpire",
@@ -90,20 +97,66 @@ static void check(RuleCtx *ctx) {
 
 static bool is_zset_finding(const Finding *f) { return strstr(f->message, "sorted set") != NULL; }
 
+#define MAX_GENERIC 64
+
 typedef struct Shrunk {
   StrSet zsets, lists; /* templates the project trims, as sorted sets and as lists */
+  /* shrinking templates whose first part is a hole (`{index}|{entry}|captures`,
+     the prefix chosen at run time): matched with holes as wildcards */
+  const char *generic[MAX_GENERIC];
+  bool generic_zset[MAX_GENERIC];
+  size_t ngeneric;
 } Shrunk;
+
+/* Does template `pat` (holes match one or more characters) match `key`
+ * (its holes are text like any other)? Bounded backtracking. */
+static bool tpl_match(const char *pat, const char *key, int depth) {
+  if (depth > 16) return false;
+  for (; *pat; pat++, key++) {
+    if (*pat == KEY_HOLE) {
+      if (!*key) return false;
+      for (const char *k = key + 1; ; k++) {
+        if (tpl_match(pat + 1, k, depth + 1)) return true;
+        if (!*k) return false;
+      }
+    }
+    if (*pat != *key) return false;
+  }
+  return !*key;
+}
+
+static void collect_generic(const LintRun *run, const char *const *methods, bool zset, Shrunk *s) {
+  for (size_t f = 0; f < run->nfiles; f++)
+    for (size_t k = 0; k < run->files[f].nkeys && s->ngeneric < MAX_GENERIC; k++) {
+      const KeyUse *u = &run->files[f].keys[k];
+      if (u->key[0] != KEY_HOLE || !growth_key_specific(u->key)) continue;
+      for (const char *const *m = methods; *m; m++)
+        if (!strcmp(u->method, *m)) {
+          s->generic_zset[s->ngeneric] = zset;
+          s->generic[s->ngeneric++] = u->key;
+          break;
+        }
+    }
+}
 
 static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
   (void)file;
   (void)ctx;
   const Shrunk *s = data;
-  return !f->key || !growth_has(is_zset_finding(f) ? &s->zsets : &s->lists, f->key);
+  if (!f->key) return true;
+  bool zset = is_zset_finding(f);
+  if (growth_has(zset ? &s->zsets : &s->lists, f->key)) return false;
+  for (size_t i = 0; i < s->ngeneric; i++)
+    if (s->generic_zset[i] == zset && tpl_match(s->generic[i], f->key, 0)) return false;
+  return true;
 }
 
 static void check_project(ProjectCtx *ctx) {
-  Shrunk s = {{0}, {0}};
+  Shrunk s = {{0}, {0}, {0}, {0}, 0};
+  collect_generic(ctx->run, ZSET_SHRINKERS, true, &s);
+  collect_generic(ctx->run, LIST_SHRINKERS, false, &s);
   growth_keys_used_by(ctx->run, ZSET_SHRINKERS, &s.zsets);
+  growth_keys_used_by(ctx->run, ZSET_INDEX_READS, &s.zsets);
   growth_keys_used_by(ctx->run, LIST_SHRINKERS, &s.lists);
   project_filter(ctx, keep, &s);
   strset_free(&s.zsets);
