@@ -130,7 +130,9 @@ static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t w
  * marker (seen, done, onboarded, ready), whose whole point is to stay; a
  * cache holds data computed from somewhere. */
 static bool marker_value(RuleCtx *ctx, const CallSite *w) {
-  if (strcmp(w->method, "set")) return false;
+  /* SET k "1", or HSET k field 1: a flag on a record (a job's "not_queued") */
+  if (strcmp(w->method, "set") && !(!strcmp(w->method, "hset") && call_npositional(w->args) == 3))
+    return false;
   TSNode v = written_value(ctx, w);
   if (ts_node_is_null(v)) return false;
   if (node_is(v, SYM.integer) || node_is(v, SYM.true_) || node_is(v, SYM.false_)) return true;
@@ -213,7 +215,12 @@ static bool tested_visit(TSNode n, void *data) {
   if (nend(n) < t->from) return true;
   if (node_is(n, SYM.if_statement)) {
     TSNode c = ts_node_child_by_field_id(n, SYM.f_condition);
-    t->yes = miss_test(t, c, 0) && !compares_value(t, c, 0);
+    /* the write must be on the miss path: inside the if, or after an if
+       whose branch leaves (`if v: return v`); `if old: <clean up>` followed
+       by an unconditional write is an update of a record, not a fill */
+    bool on_path = t->to < nend(n) ||
+                   block_exits(ts_node_child_by_field_id(n, SYM.f_consequence));
+    t->yes = on_path && miss_test(t, c, 0) && !compares_value(t, c, 0);
   } else if (node_is(n, SYM.conditional_expression))
     t->yes = miss_test(t, ts_node_named_child(n, 1), 0);
   return true;

@@ -88,6 +88,17 @@ static bool arrives_over_time(RuleCtx *ctx, const Loop *l) {
   return false;
 }
 
+/* `for offset in range(0, n, chunk):` walks in chunks: each iteration
+ * already reads or writes a batch (LRANGE offset..offset+chunk-1), which is
+ * how a big list is read without one huge reply. */
+static bool chunked_range(RuleCtx *ctx, const Loop *l) {
+  if (ts_node_is_null(l->iterable) || !node_is(l->iterable, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(l->iterable, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(l->iterable, SYM.f_arguments);
+  return node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "range") &&
+         call_npositional(args) == 3;
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
   const Loop *l = model_loop(ctx->model, cs->loop);
   if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
@@ -97,7 +108,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
-  if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l)) return false;
+  if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
   *loop_out = l;
   return true;
 }

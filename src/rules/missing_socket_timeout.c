@@ -3,6 +3,7 @@
  * a server that stopped answering (a failover, a network partition, a
  * paused VM) waits forever, and so does the thread or request holding it.
  * The verdict depends on the redis-py version the project pins (pyver.h). */
+#include <ctype.h>
 #include <string.h>
 
 #include "conn.h"
@@ -43,6 +44,24 @@ static bool feeds_worker(RuleCtx *ctx) {
  * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
 typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
 
+typedef struct LastDict {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t before;
+  TSNode dict;
+} LastDict;
+
+static bool last_dict_visit(TSNode n, void *data) {
+  LastDict *l = data;
+  if (nstart(n) >= l->before) return false;
+  if (!node_is(n, SYM.assignment)) return true;
+  TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+  TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
+  if (node_is(left, SYM.identifier) && node_text_eq(l->ctx->src, left, l->name))
+    l->dict = node_is(right, SYM.dictionary) ? right : (TSNode){0}; /* rebound to something else */
+  return true;
+}
+
 static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
   SplatKnown verdict = SPLAT_NONE;
   for (uint32_t i = 0; i < ts_node_named_child_count(c->args); i++) {
@@ -78,6 +97,28 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
           return SPLAT_WITH_TIMEOUT;
       }
     }
+    /* `kwargs = connection_kwargs(...)`, a function of this file whose
+       returned dict names socket_timeout */
+    if (rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.call)) {
+      TSNode callee = ts_node_child_by_field_id(rc.expr, SYM.f_function);
+      for (size_t fi = 0; node_is(callee, SYM.identifier) && fi < model_nfunctions(ctx->model); fi++) {
+        const Function *g = model_function(ctx->model, (int)fi);
+        if (g->name && g->parent < 0 && g->cls < 0 && node_text_eq(ctx->src, callee, g->name) &&
+            strstr(ctx_text(ctx, g->node), "\"socket_timeout\""))
+          return SPLAT_WITH_TIMEOUT;
+      }
+    }
+    if (!(rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.dictionary)) && c->func >= 0) {
+      /* `opts[...] = x` after `opts = {...}` hides the dict from the
+         reaching definition: take the last plain `opts = {...}` before */
+      LastDict ld = {ctx, t, nstart(c->node), {{0}, 0, 0}};
+      node_walk(model_function(ctx->model, c->func)->node, last_dict_visit, &ld);
+      if (!ts_node_is_null(ld.dict)) {
+        rc.found = rc.value = true;
+        rc.param = false;
+        rc.expr = ld.dict;
+      }
+    }
     if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
     for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
       TSNode pair = ts_node_named_child(rc.expr, k);
@@ -94,8 +135,23 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
       const char *needle = arena_printf(ctx->arena, "%s%s", t, ops[o]);
       size_t nl = strlen(needle);
-      for (uint32_t at = from; at + nl <= to; at++)
-        if (!memcmp(ctx->src->text + at, needle, nl)) return SPLAT_UNKNOWN;
+      for (uint32_t at = from; at + nl <= to; at++) {
+        if (memcmp(ctx->src->text + at, needle, nl)) continue;
+        /* `kwargs["password"] = pw`: another literal key leaves the timeout
+           as it was (the name must end there: not `xkwargs[`) */
+        if (at > 0 && (isalnum((unsigned char)ctx->src->text[at - 1]) || ctx->src->text[at - 1] == '_'))
+          continue;
+        if (o == 0 && verdict == SPLAT_WITH_TIMEOUT) {
+          const char *k = ctx->src->text + at + nl;
+          size_t rest = to - (at + nl);
+          if (rest > 1 && (*k == '"' || *k == '\'')) {
+            const char *close = memchr(k + 1, *k, rest - 1);
+            if (close && close[1] == ']' && !(close - k - 1 == 14 && !memcmp(k + 1, "socket_timeout", 14)))
+              continue;
+          }
+        }
+        return SPLAT_UNKNOWN;
+      }
     }
   }
   return verdict;

@@ -300,6 +300,26 @@ static bool increment_of(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body
   return true;
 }
 
+/* Is there an `if` between the guard `g` (or the function, for an early
+ * exit) and the write, other than the guard itself? */
+static bool extra_condition(TSNode write, TSNode guard, TSNode func) {
+  for (TSNode p = ts_node_parent(write); !ts_node_is_null(p) && !ts_node_eq(p, func);
+       p = ts_node_parent(p)) {
+    if (ts_node_eq(p, guard)) return false;
+    if (node_is(p, SYM.if_statement)) return true;
+  }
+  return false;
+}
+
+/* The value written is a short constant: "1", 1, True, "done". */
+static bool constant_value(RuleCtx *ctx, const CallSite *w) {
+  TSNode v = written_value(ctx, w);
+  if (ts_node_is_null(v)) return false;
+  if (node_is(v, SYM.integer) || node_is(v, SYM.true_) || node_is(v, SYM.false_)) return true;
+  if (!node_is(v, SYM.string) || (string_prefix(ctx->src, v) & STR_F)) return false;
+  return nend(v) - nstart(v) <= 12;
+}
+
 bool value_from_read(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode value) {
   const Function *fn = model_function(ctx->model, w->func);
   if (!fn) return false;
@@ -445,6 +465,9 @@ static void check(RuleCtx *ctx) {
         bool negated = node_is(ts_node_child_by_field_id(g.found, SYM.f_condition), SYM.not_operator);
         /* the write runs when the key was missing */
         if (negated == (g.exits || g.in_else)) break;
+        /* under a further condition of its own (`if not har_files:
+           r.sadd(...)`), the write is not the check's answer */
+        if (extra_condition(w->node, g.found, fn->node)) break;
         if (is_set(w)) {
           /* SADD is idempotent: the race is in what else the branch does
              (a counter, a notification) for a member that was just added */
@@ -464,6 +487,9 @@ static void check(RuleCtx *ctx) {
                       w->recv_text);
           break;
         }
+        /* a constant marker (`setex(flag, ttl, "1")`) as the branch's last
+           act: two callers write the same thing, nothing is lost */
+        if (constant_value(ctx, w) && !branch_does_more(ctx, g.found, w)) break;
         f = rule_report(ctx, w->node, SEV_WARNING,
                         "%s(`%s`) runs only when the %s() on line %u found no key: two callers "
                         "can both see it missing and both write",
