@@ -17,12 +17,15 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_lint fuzz_fix fuzz_config fuzz_baseline fuzz_lsp)
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${RL_FUZZ_BUILD:-$src/build-fuzz}
-command -v clang >/dev/null || { echo "fuzz.sh: clang is needed (apt-get install clang)" >&2; exit 2; }
-CC=clang cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DREDISLINT_FUZZ=ON -DREDISLINT_SANITIZE=ON >"$build.log" 2>&1 ||
-  { echo "fuzz.sh: configure failed, see $build.log" >&2; exit 2; }
-cmake --build "$build" --target "${targets[@]}" >>"$build.log" 2>&1 ||
-  { echo "fuzz.sh: build failed, see $build.log" >&2; exit 2; }
+command -v clang >/dev/null && command -v clang++ >/dev/null ||
+  { echo "fuzz.sh: clang and clang++ are needed (apt-get install clang)" >&2; exit 2; }
+mkdir -p "$build"
+blog="$build/build.log"
+CC=clang CXX=clang++ cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DREDISLINT_FUZZ=ON -DREDISLINT_SANITIZE=ON >"$blog" 2>&1 ||
+  { echo "fuzz.sh: configure failed, see $blog" >&2; exit 2; }
+cmake --build "$build" --target "${targets[@]}" >>"$blog" 2>&1 ||
+  { echo "fuzz.sh: build failed, see $blog" >&2; exit 2; }
 seeds() {
   case $1 in
   fuzz_lint) find "$src/tests/fixtures" "$src/examples" -name '*.py'; find "$src/tests/fuzz/regressions" -type f ;;

@@ -299,7 +299,8 @@ static int parse(Config *cfg, cJSON *root, const char *dir, Diags *d) {
           continue;
         }
         double v = e->valuedouble;
-        if (!cJSON_IsNumber(e) || v != (double)(long)v || v < ok_key->min || v > ok_key->max) {
+        /* the range first: casting 1e300 to long is undefined */
+        if (!cJSON_IsNumber(e) || !(v >= ok_key->min && v <= ok_key->max) || v != (double)(long)v) {
           char range[96];
           snprintf(range, sizeof range, "a whole number from %ld to %ld", ok_key->min, ok_key->max);
           bad(d, cfg, "`options.%s` must be %s", e->string, range);
