@@ -37,13 +37,8 @@ static bool feeds_worker(RuleCtx *ctx) {
          source_contains(ctx->src, "from rq.");
 }
 
-/* What a `**name` argument of the construction holds, when `name` is a dict
- * literal this code builds (`opts = {"host": h}` in the function or the
- * module): SPLAT_WITH_TIMEOUT when it has a "socket_timeout" key (or the
- * function puts a connection_pool into it), SPLAT_NONE
- * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
-typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
-
+/* The last plain `name = {...}` before `before` in a function (a later
+ * `name = <other>` clears it). */
 typedef struct LastDict {
   RuleCtx *ctx;
   const char *name;
@@ -61,6 +56,13 @@ static bool last_dict_visit(TSNode n, void *data) {
     l->dict = node_is(right, SYM.dictionary) ? right : (TSNode){0}; /* rebound to something else */
   return true;
 }
+
+/* What a `**name` argument of the construction holds, when `name` is a dict
+ * literal this code builds (`opts = {"host": h}` in the function or the
+ * module): SPLAT_WITH_TIMEOUT when it has a "socket_timeout" key (or the
+ * function puts a connection_pool into it), SPLAT_NONE
+ * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
+typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
 
 static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
   SplatKnown verdict = SPLAT_NONE;
