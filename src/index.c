@@ -40,6 +40,7 @@ struct ProjectIndex {
   const char *blocking; /* the first module (by name) that sends a blocking command */
   bool aioredis1;       /* some module uses aioredis 1.x ("#aioredis1") */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
+  StrSet builders; /* functions and classes that build clients when called ("#builds.") */
   StrSet hot;   /* "MOD:Cls" of classes and instances with client members, through bases */
   Fact *facts;
   size_t nfacts, factcap; /* open addressing, power of two */
@@ -74,6 +75,7 @@ static void mod_clear(ModExports *m) {
 void index_delete(ProjectIndex *self) {
   if (!self) return;
   strset_free(&self->heads);
+  strset_free(&self->builders);
   strset_free(&self->hot);
   for (size_t i = 0; i < self->len; i++) {
     mod_clear(&self->mods[i]);
@@ -318,6 +320,27 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) 
   return false;
 }
 
+size_t index_nbuilders(const ProjectIndex *self) { return self ? self->builders.n : 0; }
+
+bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len) {
+  if (!self || !self->builders.n) return false;
+  for (size_t i = 0; i < len;) {
+    char c = text[i];
+    if (!ident_char(c)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < len && ident_char(text[j])) j++;
+    /* a call of it: the name, then `(` */
+    if (!(c >= '0' && c <= '9') && j < len && text[j] == '(' &&
+        strset_has(&self->builders, text + i, j - i))
+      return true;
+    i = j;
+  }
+  return false;
+}
+
 bool index_is_module(const ProjectIndex *self, const char *qualname) {
   return self && self->len && resolve_module(self, qualname, strlen(qualname)) != NULL;
 }
@@ -461,11 +484,17 @@ static size_t hot_key(char *buf, size_t cap, size_t mod, const char *cls, size_t
  * project nearly every file names one, and modelling it finds nothing. */
 static void seal_mentions(ProjectIndex *self) {
   strset_free(&self->heads);
+  strset_free(&self->builders);
   strset_free(&self->hot);
   char key[300];
   for (size_t i = 0; i < self->len; i++)
     for (size_t k = 0; k < self->mods[i].n; k++) {
       const char *nm = self->mods[i].names[k], *dot = strchr(nm, '.');
+      if (!strncmp(nm, "#builds.", 8)) { /* a function that builds clients: its callers matter */
+        const char *last = strrchr(nm, '.') + 1; /* "Cls.method": the method's name */
+        strset_add(&self->builders, last, strlen(last)); /* build_index models their callers */
+        continue;
+      }
       if (nm[0] == '#' || self->mods[i].bases[k]) continue;
       if (!dot) {
         strset_add(&self->heads, nm, strlen(nm));

@@ -52,6 +52,11 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname);
 /* Does text mention any exported name? A file that mentions neither "redis"
  * nor an exported name cannot reach a client, so it needs no model. */
 bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);
+/* Does text mention a function or class of the project that builds a client
+ * when called ("#builds." exports)? Such a file says where it calls it from
+ * (RL401's "runs once per process"), so the index needs its model. */
+bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len);
+size_t index_nbuilders(const ProjectIndex *self);
 
 /* Method names only a Redis client has (commands_distinctive) that a class
  * of the project defines: a wrapper's own `hset` is not evidence of a client.

@@ -32,6 +32,7 @@ typedef struct FileWork {
   bool relevant;
   bool stale;      /* the index changed since its model was analysed */
   bool deferred;   /* relevant, but its tree is not kept between rounds (memory) */
+  bool caller_checked; /* a file not relevant by itself, looked at for builder names */
   bool modelled;   /* a deferred file's model was built and its exports recorded */
   bool looked;     /* ... and that model consulted the index */
   bool fresh;      /* ... exports copied this round, not yet in the index */
@@ -795,6 +796,21 @@ static void build_index(Run *r) {
       changed |= index_set_exports(r->index, w->module, w->ex, w->nex);
     }
     index_seal(r->index);
+    /* files that call a function of the project that builds clients are
+       modelled too: where they call it from is an index fact */
+    for (size_t i = 0; i < r->files->len && index_nbuilders(r->index); i++) {
+      FileWork *w = &r->work[i];
+      FileResult *fr = &r->out->files[i];
+      if (w->caller_checked || w->relevant || w->hit || !fr->loaded) continue;
+      w->caller_checked = true;
+      if (!reload(r, i)) continue;
+      if (index_mentions_builder(r->index, fr->src.text, fr->src.len)) {
+        w->relevant = w->deferred = true;
+        changed = true;
+      } else if (strcmp(r->files->paths[i], "-") != 0) {
+        source_release(&fr->src);
+      }
+    }
     if (!changed) break;
     /* the index changed: models that looked at it must be analysed again */
     for (size_t i = 0; i < r->files->len; i++) {

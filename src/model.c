@@ -1197,10 +1197,45 @@ static void build_exports(Model *m) {
     e->value.kind = OBJ_OTHER;
     break;
   }
+  /* "#builds.<name>": a function (or a class, for its methods) that builds
+     a client or pool when called; files that mention the name are modelled,
+     so that they say where they call it from (model_callers.c "#ctx") */
+  for (size_t i = 0; i < m->ctors.len; i++) {
+    const Ctor *c = vec_at(&m->ctors, i);
+    if (c->func < 0) continue;
+    int fi = c->func;
+    while (((const Function *)vec_at(&m->funcs, (size_t)fi))->parent >= 0)
+      fi = ((const Function *)vec_at(&m->funcs, (size_t)fi))->parent;
+    const Function *f = vec_at(&m->funcs, (size_t)fi);
+    int cls = model_function_owner(m, fi);
+    /* __init__ and other dunders are called through the class or the
+       language: RL401 follows those constructions in the class itself */
+    if (!f->name || !strncmp(f->name, "__", 2)) continue;
+    const char *ex = cls >= 0 ? arena_printf(m->arena, "#builds.%s.%s",
+                                             ((const Class *)vec_at(&m->classes, (size_t)cls))->name, f->name)
+                              : arena_printf(m->arena, "#builds.%s", f->name);
+    bool dup = false;
+    for (size_t k = 0; k < m->exports.len && !dup; k++)
+      dup = !strcmp(((const Export *)vec_at(&m->exports, k))->name, ex);
+    if (dup) continue;
+    Export *e = vec_push(&m->exports);
+    memset(e, 0, sizeof *e);
+    e->name = ex;
+    e->value.kind = OBJ_OTHER;
+  }
   model_callers_export(m);
 }
 
 /* ---------------------------------------------------------------- public */
+
+int model_function_owner(const Model *m, int fi) {
+  if (fi < 0 || (size_t)fi >= m->funcs.len) return -1;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  if (f->cls >= 0) return f->cls;
+  if (f->scope < 0) return -1;
+  int up = scope_at(m, f->scope)->parent; /* a @staticmethod keeps its class here */
+  return up >= 0 && scope_at(m, up)->kind == SCOPE_CLASS ? scope_at(m, up)->cls : -1;
+}
 
 static const char *package_of(Arena *a, const char *module, const char *path) {
   size_t n = strlen(path);

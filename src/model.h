@@ -232,6 +232,13 @@ size_t model_nctors(const Model *m);
 const Ctor *model_ctor(const Model *m, size_t i);
 const Loop *model_loop(const Model *m, int i);
 const Function *model_function(const Model *m, int i);
+/* Where the rest of the project calls `name` (a function of this module, or
+ * "Class.method") from: 0 nowhere seen, 1 only from places that run once per
+ * process (module level, entry points, management commands, scripts), 2
+ * from somewhere else too. */
+int model_call_context(const Model *m, const char *name);
+/* The class a function is defined in (a @staticmethod too), or -1. */
+int model_function_owner(const Model *m, int fi);
 size_t model_nfunctions(const Model *m);
 const Class *model_class(const Model *m, int i);
 

@@ -143,6 +143,16 @@ static void resolve_callee(Model *m, FCall *c) {
   }
   if (!m->index) return;
   const char *qn = model_qualname(m, fn, c->scope);
+  /* `Control("x").status()`: a method of a project class on a fresh instance */
+  if (!qn && node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    if (node_is(obj, SYM.call)) {
+      const char *cls = model_qualname(m, ts_node_child_by_field_id(obj, SYM.f_function), c->scope);
+      if (cls)
+        qn = arena_printf(m->arena, "%s.%s", cls,
+                          node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
+    }
+  }
   if (qn && index_matches_module(m->index, qn)) c->remote = index_canonical(m->index, m->arena, qn);
 }
 
@@ -363,6 +373,49 @@ static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
   merge_fact(m, o->facts, name, v);
 }
 
+/* Does function fi run once per process: an entry point by its name (main,
+ * cli, a management command's handle(), a startup hook), or a click/typer
+ * command? (The callee side, RL401, weighs the same words.) */
+static bool entry_function(const Model *m, int fi) {
+  if (fi < 0 || (size_t)fi >= m->funcs.len) return false;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  if (!f->name) return false;
+  static const char *const names[] = {"main", "cli", "run", "startup", "on_startup", "lifespan",
+                                      "create_app", "setup", "__main__"};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+    if (!strcmp(f->name, names[k])) return true;
+  if (!strcmp(f->name, "handle") && f->cls >= 0) { /* a Django management command */
+    const Class *c = vec_at(&m->classes, (size_t)f->cls);
+    TSNode bases = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+    if (!ts_node_is_null(bases) && strstr(node_text(m->arena, m->src, bases), "Command")) return true;
+  }
+  TSNode parent = ts_node_parent(f->node);
+  if (node_is(parent, SYM.decorated_definition)) {
+    for (uint32_t k = 0; k < ts_node_named_child_count(parent); k++) {
+      TSNode d = ts_node_named_child(parent, k);
+      if (node_is(d, SYM.decorator) && strstr(node_text(m->arena, m->src, d), "command")) return true;
+    }
+  }
+  return false;
+}
+
+/* The context of a call: once per process (module level, an entry point, a
+ * file of management commands, bin/ or scripts/), else hot. */
+static bool call_runs_once(const Model *m, const FCall *c) {
+  const char *path = m->src->path ? m->src->path : "";
+  static const char *const dirs[] = {"management/commands/", "bin/", "scripts/", "tools/"};
+  for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+    const char *at = strstr(path, dirs[k]);
+    if (at && (at == path || at[-1] == '/')) return true;
+  }
+  for (int sc = c->scope; sc >= 0; sc = scope_at(m, sc)->parent) {
+    const Scope *s = scope_at(m, sc);
+    if (s->kind == SCOPE_FUNCTION && s->func >= 0 && (size_t)s->func < m->funcs.len)
+      return entry_function(m, s->func); /* the innermost function decides */
+  }
+  return true; /* module level */
+}
+
 void model_callers_export(Model *m) {
   Vec facts;
   vec_init(&facts, sizeof(Export));
@@ -371,8 +424,23 @@ void model_callers_export(Model *m) {
     if (!c->remote) continue;
     Out o = {&facts, c->remote};
     each_arg(m, c, out_arg, &o);
+    /* "#call.<callee>#ctx": where the project calls it from; OBJ_MODULE
+       for a place that runs once, OBJ_OTHER for any other (merged: one hot
+       caller anywhere makes it unknown) */
+    Value ctx = {0};
+    ctx.kind = call_runs_once(m, c) ? OBJ_MODULE : OBJ_OTHER;
+    merge_fact(m, &facts, arena_printf(m->arena, "#call.%s#ctx", c->remote), ctx);
   }
   for (size_t i = 0; i < facts.len; i++) *(Export *)vec_push(&m->exports) = *(Export *)vec_at(&facts, i);
   vec_free(&facts);
 }
 
+
+int model_call_context(const Model *m, const char *name) {
+  if (!m->index || !m->module[0] || !name) return 0;
+  const char *qn = arena_printf(m->arena, "%s.%s", m->module, name);
+  const char *canon = index_canonical(m->index, m->arena, qn);
+  Value v;
+  if (!index_call_fact(m->index, canon ? canon : qn, "ctx", &v)) return 0;
+  return v.kind == OBJ_MODULE ? 1 : 2;
+}

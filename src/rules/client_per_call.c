@@ -206,7 +206,16 @@ static bool runs_once(RuleCtx *ctx, const Function *g) {
 static bool called_once_at(RuleCtx *ctx, int fi, int depth) {
   const Function *fn = model_function(ctx->model, fi);
   CallIndex *ci = g_calls;
-  if (!ci || fn->cls >= 0 || fn->parent >= 0 || !fn->name) return false;
+  if (!ci || fn->parent >= 0 || !fn->name) return false;
+  /* callers in other modules (the project index): none, all run once, or
+     some hot */
+  int owner = model_function_owner(ctx->model, fi);
+  const char *name = owner >= 0 ? arena_printf(ctx->arena, "%s.%s",
+                                               model_class(ctx->model, owner)->name, fn->name)
+                                : fn->name;
+  int remote = model_call_context(ctx->model, name);
+  if (remote == 2) return false;
+  if (owner >= 0) return remote == 1; /* methods: only what the index says */
   if (ci->memo[fi]) return ci->memo[fi] == 2;
   if (depth > 3) return false;
   ci->memo[fi] = 3; /* a cycle reads as "not once" */
@@ -230,7 +239,7 @@ static bool called_once_at(RuleCtx *ctx, int fi, int depth) {
     if (!cond) cond = called_once_at(ctx, c, depth + 1);
     once = cond;
   }
-  once = once && seen > 0;
+  once = once && (seen > 0 || remote == 1);
   ci->memo[fi] = once ? 2 : 1;
   return once;
 }
