@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh [SECONDS] [TARGET...] - a libFuzzer campaign on each fuzz
-# target (clang, ASan + UBSan): fuzz_lint (the per-file pipeline), fuzz_fix
+# target (clang, ASan + UBSan): fuzz_lint (the per-file pipeline),
+# fuzz_project (four files linted as one project: index, call facts), fuzz_fix
 # (--fix --unsafe-fixes: the result parses, a second --fix changes nothing),
 # fuzz_config (redislint.json and pyproject.toml), fuzz_baseline and
 # fuzz_lsp (the Language Server's input stream). SECONDS per target (default
@@ -14,7 +15,7 @@ set -euo pipefail
 secs=${1:-3600}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_lint fuzz_fix fuzz_config fuzz_baseline fuzz_lsp)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_lint fuzz_project fuzz_fix fuzz_config fuzz_baseline fuzz_lsp)
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${RL_FUZZ_BUILD:-$src/build-fuzz}
 command -v clang >/dev/null && command -v clang++ >/dev/null ||
@@ -33,6 +34,7 @@ seeds() {
   fuzz_config) find "$src/tests/fuzz/seeds/config" -type f ;;
   fuzz_baseline) find "$src/tests/fuzz/seeds/baseline" -type f ;;
   fuzz_lsp) find "$src/tests/fuzz/seeds/lsp" -type f ;;
+  fuzz_project) find "$src/tests/fuzz/seeds/project" -type f ;;
   esac
 }
 status=0

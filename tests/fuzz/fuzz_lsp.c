@@ -15,13 +15,20 @@
 
 const char FUZZ_TARGET_NAME[] = "fuzz_lsp";
 
+static char lsp_dir[4096];
+
+static void cleanup(void) {
+  if (chdir("/") == 0) rmdir(lsp_dir); /* empty unless the stream wrote into it */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static FILE *sink;
   static int cwd_set;
   if (!cwd_set) {
     const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/rl-fuzz-lsp-%ld", dir && *dir ? dir : "/tmp", (long)getpid());
+    char *path = lsp_dir;
+    snprintf(lsp_dir, sizeof lsp_dir, "%s/rl-fuzz-lsp-%ld", dir && *dir ? dir : "/tmp", (long)getpid());
+    atexit(cleanup);
     mkdir(path, 0700);
     if (chdir(path) != 0) abort();
     cwd_set = 1;
