@@ -104,13 +104,68 @@ static bool built_in_sight(RuleCtx *ctx, const CallSite *cs) {
   return o.built;
 }
 
+/* `added = p.sadd(...)` then `if added:`: the name, assigned the queued
+ * command's return value, is used as data later in the function (before
+ * it is assigned again). */
+typedef struct LaterUse {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t from;
+  bool data, rebound;
+} LaterUse;
+
+static bool later_visit(TSNode n, void *data) {
+  LaterUse *u = data;
+  if (u->data || u->rebound) return false;
+  if (nend(n) <= u->from) return true;
+  if (node_is(n, SYM.assignment) && nstart(n) >= u->from) {
+    TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
+    if (node_is(left, SYM.identifier) && node_text_eq(u->ctx->src, left, u->name)) {
+      /* the right side is read before the name is bound again */
+      node_walk(ts_node_child_by_field_id(n, SYM.f_right), later_visit, u);
+      u->rebound = true;
+      return false;
+    }
+  }
+  if (node_is(n, SYM.identifier) && nstart(n) >= u->from && node_text_eq(u->ctx->src, n, u->name)) {
+    TSNode p = ts_node_parent(n);
+    /* `client.pipeline()`, `f(pipeline=x)`: a member or keyword, not the name */
+    if ((node_is(p, SYM.attribute) && !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n)) ||
+        (node_is(p, SYM.keyword_argument) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_name), n)))
+      return true;
+    if (node_is(p, SYM.attribute)) { /* `pipeline = p.lrange(...)` then `pipeline.execute()` */
+      TSNode attr = ts_node_child_by_field_id(p, SYM.f_attribute);
+      static const char *const PIPE[] = {"execute", "multi", "watch", "unwatch", "reset",
+                                         "discard", "immediate_execute_command", NULL};
+      for (size_t k = 0; PIPE[k]; k++)
+        if (node_text_eq(u->ctx->src, attr, PIPE[k])) return true;
+    }
+    u->data = used_as_data(u->ctx, n);
+  }
+  return true;
+}
+
+static bool assigned_then_used(RuleCtx *ctx, const CallSite *cs, TSNode use) {
+  TSNode p = ts_node_parent(use);
+  if (!node_is(p, SYM.assignment)) return false;
+  TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+  if (!node_is(left, SYM.identifier) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), use))
+    return false;
+  const Function *fn = model_function(ctx->model, cs->func);
+  LaterUse u = {ctx, ctx_text(ctx, left), nend(p), false, false};
+  node_walk(fn ? fn->node : model_root(ctx->model), later_visit, &u);
+  return u.data;
+}
+
 static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (!value_is_pipeline(cs->recv) || !cs->cmd || !(cs->cmd->flags & CMD_READ)) continue;
+    /* any command: a queued SADD or SET NX returns the pipeline as well */
+    if (!value_is_pipeline(cs->recv) || !cs->cmd || (cs->cmd->flags & CMD_PIPELINE)) continue;
     TSNode use = cs->node;
     if (node_is(ts_node_parent(use), SYM.await)) use = ts_node_parent(use);
-    if (!used_as_data(ctx, use) || immediate_mode(ctx, cs) || !built_in_sight(ctx, cs)) continue;
+    if (!used_as_data(ctx, use) && !assigned_then_used(ctx, cs, use)) continue;
+    if (immediate_mode(ctx, cs) || !built_in_sight(ctx, cs)) continue;
     Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
                              "`%s.%s(...)` on a pipeline only queues the command and returns the "
                              "pipeline itself; the reply comes from `%s.execute()`",
