@@ -13,6 +13,7 @@ typedef struct PipeUse {
   size_t queued;    /* commands queued on it */
   bool executed, escapes;
   bool watched, multi; /* p.watch(...) / p.multi() seen */
+  TSNode first_write;  /* the first write command after watch(), or null */
 } PipeUse;
 
 /* The leftmost identifier of p / p.set(...) / p.set(...).expire(...). */
@@ -52,6 +53,9 @@ static bool visit(TSNode n, void *data) {
       if (node_text_eq(src, attr, "multi")) q->multi = true;
       const Command *c = commands_find(src->text + nstart(attr), nend(attr) - nstart(attr));
       if (c && !(c->flags & CMD_PIPELINE)) q->queued++;
+      if (c && (c->flags & CMD_WRITE) && !(c->flags & CMD_PIPELINE) && q->watched && !q->multi &&
+          ts_node_is_null(q->first_write))
+        q->first_write = n;
     }
   } else if (nsym(n) == SYM.identifier && !ts_node_eq(n, q->binding) &&
              node_same_text(src, n, q->name) && escaping_use(n)) {
@@ -83,8 +87,23 @@ static void check(RuleCtx *ctx) {
     if (strcmp(cs->method, "pipeline") || cs->recv.kind != OBJ_CLIENT || !fn) continue;
     TSNode name = bound_name(cs);
     if (ts_node_is_null(name)) continue;
-    PipeUse q = {ctx, name, name, 0, false, false, false, false};
+    PipeUse q = {ctx, name, name, 0, false, false, false, false, {{0}, 0, 0}};
     node_walk(fn->node, visit, &q);
+    if (q.watched && !q.multi && !q.escapes && !ts_node_is_null(q.first_write)) {
+      /* WATCH and then a write with no MULTI: the write runs at once, on its
+         own; nothing makes it conditional on the watched keys */
+      const char *nm = ctx_text(ctx, name);
+      Finding *f = rule_report(ctx, q.first_write, SEV_WARNING,
+                               "`%s` is in WATCH mode and never switched to MULTI: this write runs "
+                               "at once, outside any transaction, and WATCH protects nothing (a "
+                               "concurrent change to the watched keys goes unnoticed)",
+                               nm);
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Call `%s.multi()` after the reads and before the writes, then `%s.execute()` "
+                  "(it raises WatchError when a watched key changed: retry)",
+                  nm, nm);
+      continue;
+    }
     if (!q.queued || q.executed || q.escapes) continue;
     /* after watch() and without multi() every command is sent at once */
     if (q.watched && !q.multi) continue;
