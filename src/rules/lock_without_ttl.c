@@ -122,8 +122,35 @@ static void check_nx(RuleCtx *ctx, size_t i, bool tests) {
 
 /* Reports a lock built without timeout; `timeout` is the argument (null if
  * absent), `call` the call node and `args` its argument list. */
+/* `timeout=lock_timeout` where `lock_timeout` is a parameter of the
+ * enclosing function that defaults to None (and is not assigned again):
+ * unless a caller passes one, the lock never expires. */
+static bool defaults_to_none(RuleCtx *ctx, TSNode timeout) {
+  if (!node_is(timeout, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, timeout);
+  int scope = model_scope_at(ctx->model, nstart(timeout));
+  Reaching rc = model_reaching(ctx->model, scope, name, strlen(name), nstart(timeout));
+  return rc.found && rc.value && rc.param && node_is(rc.expr, SYM.none);
+}
+
 static void report_lock(RuleCtx *ctx, TSNode call, TSNode args, TSNode timeout, const char *what,
                         bool tests, const CallSite *cs) {
+  /* `return client.lock(key, timeout=timeout)`: a wrapper with redis-py's
+     own signature hands the lock and the choice to its caller */
+  TSNode up = ts_node_parent(call);
+  while (node_is(up, SYM.await) || node_is(up, SYM.parenthesized_expression)) up = ts_node_parent(up);
+  bool handed_out = node_is(up, SYM.return_statement);
+  if (!ts_node_is_null(timeout) && !handed_out && defaults_to_none(ctx, timeout)) {
+    Finding *f = rule_report(ctx, call, tests ? SEV_INFO : SEV_WARNING,
+                             "`%s` takes its timeout from `%s`, which defaults to None: unless "
+                             "every caller passes one, the lock never expires, and if the "
+                             "process holding it dies every later acquire() waits forever",
+                             what, ctx_text(ctx, timeout));
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Give `%s` a finite default (e.g. %ld seconds, longer than the work it protects)",
+                ctx_text(ctx, timeout), ctx->opt->lock_ttl);
+    return;
+  }
   if (!ts_node_is_null(timeout) && !node_is(timeout, SYM.none)) return;
   if (ts_node_is_null(timeout) && call_has_splat(args)) return; /* **kwargs may carry it */
   long n = ctx->opt->lock_ttl;
