@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second command: the whole test suite, in a normal build and again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer; the threaded run under
+# ThreadSanitizer (scripts/tsan.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -18,6 +19,8 @@ run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDISLINT_WERROR=ON
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DREDISLINT_SANITIZE=ON -DREDISLINT_WERROR=ON
+echo "== the threaded run (-j 8) under ThreadSanitizer"
+scripts/tsan.sh
 echo "== VS Code extension (vscode-sarif)"
 REDISLINT="$PWD/build-test/redislint" vscode-sarif/scripts/ci.sh
 echo "== all tests passed"
