@@ -302,10 +302,10 @@ char *module_name_for_path(const char *path) {
 
 static bool ident_char(char c);
 
-/* Does the text hold, as a whole identifier, a name whose mention makes the
- * file worth modelling? One pass over the text, a set lookup per identifier. */
-bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) {
-  if (!self || !self->heads.n) return false;
+/* Does the text hold, as a whole identifier, a name of `names` (followed by
+ * `(` when `calls`)? One pass over the text, a set lookup per identifier. */
+static bool text_mentions(const StrSet *names, const char *text, size_t len, bool calls) {
+  if (!names->n) return false;
   for (size_t i = 0; i < len;) {
     char c = text[i];
     if (!ident_char(c)) {
@@ -314,31 +314,24 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) 
     }
     size_t j = i;
     while (j < len && ident_char(text[j])) j++;
-    if (!(c >= '0' && c <= '9') && strset_has(&self->heads, text + i, j - i)) return true;
+    if (!(c >= '0' && c <= '9') && (!calls || (j < len && text[j] == '(')) &&
+        strset_has(names, text + i, j - i))
+      return true;
     i = j;
   }
   return false;
 }
 
+/* A name whose mention makes the file worth modelling. */
+bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) {
+  return self && text_mentions(&self->heads, text, len, false);
+}
+
 size_t index_nbuilders(const ProjectIndex *self) { return self ? self->builders.n : 0; }
 
+/* A call of a function that builds clients: the name, then `(`. */
 bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len) {
-  if (!self || !self->builders.n) return false;
-  for (size_t i = 0; i < len;) {
-    char c = text[i];
-    if (!ident_char(c)) {
-      i++;
-      continue;
-    }
-    size_t j = i;
-    while (j < len && ident_char(text[j])) j++;
-    /* a call of it: the name, then `(` */
-    if (!(c >= '0' && c <= '9') && j < len && text[j] == '(' &&
-        strset_has(&self->builders, text + i, j - i))
-      return true;
-    i = j;
-  }
-  return false;
+  return self && text_mentions(&self->builders, text, len, true);
 }
 
 bool index_is_module(const ProjectIndex *self, const char *qualname) {
