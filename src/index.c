@@ -623,13 +623,36 @@ bool index_call_fact(const ProjectIndex *self, const char *callee, const char *s
   return fact_get(self, buf, out);
 }
 
+/* The name a package's __init__ re-exports as `name` (n bytes): where it
+ * comes from ("#reexport." exports), or NULL. */
+static const char *reexport_of(const ModExports *m, const char *name, size_t n) {
+  for (size_t i = 0; i < m->n; i++) {
+    const char *nm = m->names[i];
+    if (!strncmp(nm, "#reexport.", 10) && strlen(nm + 10) == n && !memcmp(nm + 10, name, n))
+      return m->bases[i];
+  }
+  return NULL;
+}
+
 const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qualname) {
-  size_t n = strlen(qualname);
-  for (size_t k = n; k > 0; k--) {
-    if (k < n && qualname[k] != '.') continue;
-    const ModExports *m = resolve_module(self, qualname, k);
-    if (!m) continue;
+  for (int depth = 0; depth < 4; depth++) {
+    size_t n = strlen(qualname);
+    size_t k = n;
+    const ModExports *m = NULL;
+    for (; k > 0; k--) {
+      if (k < n && qualname[k] != '.') continue;
+      if ((m = resolve_module(self, qualname, k))) break;
+    }
+    if (!m) return NULL;
     if (k == n) return NULL; /* a module, not a name in one */
+    /* `pkg.Name...` where pkg/__init__ imports Name from pkg.mod: follow it */
+    const char *name = qualname + k + 1, *dot = strchr(name, '.');
+    size_t nl = dot ? (size_t)(dot - name) : strlen(name);
+    const char *from = reexport_of(m, name, nl);
+    if (from && depth < 3) {
+      qualname = arena_printf(a, "%s%s", from, dot ? dot : "");
+      continue;
+    }
     return arena_printf(a, "%s%s", m->module, qualname + k);
   }
   return NULL;

@@ -1197,6 +1197,22 @@ static void build_exports(Model *m) {
     e->value.kind = OBJ_OTHER;
     break;
   }
+  /* "#reexport.<Name>" (base: where it comes from): a package's __init__
+     that imports a name from one of its modules, so that `pkg.Name` and
+     `pkg.mod.Name` are one callee for the index (call facts) */
+  size_t plen = m->src->path ? strlen(m->src->path) : 0;
+  if (m->index && plen >= 11 && !strcmp(m->src->path + plen - 11, "__init__.py")) {
+    for (size_t i = 0; i < m->imports.len; i++) {
+      const Import *im = vec_at(&m->imports, i);
+      if (im->scope != 0 || im->module || !im->qualified || !index_matches_module(m->index, im->qualified))
+        continue;
+      Export *e = vec_push(&m->exports);
+      memset(e, 0, sizeof *e);
+      e->name = arena_printf(m->arena, "#reexport.%s", im->local);
+      e->base = im->qualified;
+      e->value.kind = OBJ_OTHER;
+    }
+  }
   /* "#builds.<name>": a function (or a class, for its methods) that builds
      a client or pool when called; files that mention the name are modelled,
      so that they say where they call it from (model_callers.c "#ctx") */

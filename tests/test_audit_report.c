@@ -138,7 +138,9 @@ static void hand_run_free(LintRun *run) {
   diags_free(&run->diags);
 }
 
-static char *report_th(AuditFormat fmt, const AuditResult *res, LintRun *run,
+/* not inlined: GCC's -Wdangling-pointer at -O3 mistakes the open_memstream
+   buffer returned here for the local that receives it */
+__attribute__((noinline)) static char *report_th(AuditFormat fmt, const AuditResult *res, LintRun *run,
                        const Thresholds *th) {
   char *buf = NULL;
   size_t len = 0;

@@ -109,7 +109,9 @@ static void run_free(LintRun *run) {
 }
 
 /* Renders the run; caller frees the result. */
-static char *render(const LintRun *run, OutputFormat format, bool color, bool quiet,
+/* not inlined: GCC's -Wdangling-pointer at -O3 mistakes the open_memstream
+   buffer returned here for the local that receives it */
+__attribute__((noinline)) static char *render(const LintRun *run, OutputFormat format, bool color, bool quiet,
                     bool stats) {
   OutputOptions oo = {.format = format, .color = color, .quiet = quiet, .statistics = stats};
   char *buf = NULL;
