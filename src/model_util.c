@@ -263,8 +263,225 @@ unsigned string_prefix(const Source *src, TSNode s) {
   return flags;
 }
 
+/* Node tables: rules walk the same tree many times (a whole-file walk per
+ * rule, a walk per function per rule) and climb from calls to their
+ * statements, and tree-sitter's cursor and ts_node_parent() are slow at both
+ * (hidden nodes; a parent is found by descending from the root). On a file
+ * where that is worth it, one cursor walk writes every visible node in
+ * pre-order, with its parent and the end of its subtree; node_walk() then
+ * reads a range of that array and rl_ts_parent() one entry. Built when a
+ * walk covers a whole tree, or after PARENT_MISSES parents of one tree were
+ * asked for; freed by rl_ts_tree_delete(). Pre-order start bytes never
+ * decrease, so a node is found by binary search on its start byte. */
+#undef ts_node_parent
+#undef ts_tree_delete
+#undef ts_node_symbol
+#undef ts_node_child_count
+typedef struct {
+  uint32_t ctx[4];
+  const void *id;
+  uint32_t parent, end, nchild;
+  uint16_t sym;
+} NodeRow;
+typedef struct {
+  const TSTree *tree;
+  NodeRow *rows;
+  uint32_t n;
+} NodeTable;
+
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static NodeTable **tables;
+static size_t ntables, captables;
+/* counts deleted trees: a thread's remembered table or parent from before
+ * the last delete is never trusted (a new tree may reuse the addresses) */
+static uint64_t rl_tree_gen = 1;
+
+typedef struct {
+  const void *id;
+  const TSTree *tree;
+  uint64_t gen;
+  TSNode parent;
+} ParentSlot;
+enum { PARENT_SLOTS = 1 << 13, PARENT_MISSES = 512 };
+static _Thread_local ParentSlot parent_cache[PARENT_SLOTS];
+static _Thread_local struct {
+  const TSTree *tree;
+  uint64_t gen;
+  NodeTable *table;
+  uint32_t misses;
+} tl_table;
+
+static _Thread_local struct {
+  const void *id;
+  uint32_t nchild;
+  uint16_t sym;
+} tl_sym;
+
+TSSymbol rl_ts_symbol(TSNode n) {
+  if (n.id && n.id == tl_sym.id) return tl_sym.sym;
+  return ts_node_symbol(n);
+}
+
+uint32_t rl_ts_child_count(TSNode n) {
+  if (ts_node_is_null(n)) return 0;
+  if (n.id == tl_sym.id) return tl_sym.nchild;
+  return ts_node_child_count(n);
+}
+
+static NodeTable *table_build(const TSTree *tree) {
+  NodeTable *t = xcalloc(1, sizeof *t);
+  t->tree = tree;
+  uint32_t cap = 1024, depth = 0, dcap = 64;
+  t->rows = xrealloc(NULL, cap * sizeof *t->rows);
+  uint32_t *stack = xrealloc(NULL, dcap * sizeof *stack);
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
+  for (bool down = true;;) {
+    if (down) { /* a new node: its row, and it is open */
+      TSNode n = ts_tree_cursor_current_node(&c);
+      if (t->n == cap) t->rows = xrealloc(t->rows, (size_t)(cap *= 2) * sizeof *t->rows);
+      NodeRow *r = &t->rows[t->n];
+      memcpy(r->ctx, n.context, sizeof r->ctx);
+      r->id = n.id;
+      r->sym = ts_node_symbol(n);
+      r->nchild = ts_node_child_count(n);
+      r->parent = depth ? stack[depth - 1] : UINT32_MAX;
+      if (depth == dcap) stack = xrealloc(stack, (size_t)(dcap *= 2) * sizeof *stack);
+      stack[depth++] = t->n++;
+      if (ts_tree_cursor_goto_first_child(&c)) continue;
+    }
+    t->rows[stack[--depth]].end = t->n; /* the current node is done */
+    if ((down = ts_tree_cursor_goto_next_sibling(&c))) continue;
+    if (!ts_tree_cursor_goto_parent(&c)) break;
+  }
+  ts_tree_cursor_delete(&c);
+  free(stack);
+  return t;
+}
+
+static void table_free(NodeTable *t) {
+  if (!t) return;
+  free(t->rows);
+  free(t);
+}
+
+/* The table of tree (building it when build), or NULL. */
+static NodeTable *table_of(const TSTree *tree, bool build) {
+  uint64_t gen = __atomic_load_n(&rl_tree_gen, __ATOMIC_ACQUIRE);
+  if (tl_table.tree == tree && tl_table.gen == gen && (tl_table.table || !build)) return tl_table.table;
+  if (tl_table.tree != tree || tl_table.gen != gen) tl_table.misses = 0;
+  NodeTable *found = NULL;
+  pthread_mutex_lock(&tables_lock);
+  for (size_t i = 0; i < ntables && !found; i++)
+    if (tables[i]->tree == tree) found = tables[i];
+  pthread_mutex_unlock(&tables_lock);
+  if (!found && build) {
+    NodeTable *t = table_build(tree);
+    pthread_mutex_lock(&tables_lock);
+    for (size_t i = 0; i < ntables && !found; i++)
+      if (tables[i]->tree == tree) found = tables[i];
+    if (!found) {
+      if (ntables == captables) tables = xrealloc(tables, (captables = captables ? 2 * captables : 8) * sizeof *tables);
+      tables[ntables++] = found = t;
+      t = NULL;
+    }
+    pthread_mutex_unlock(&tables_lock);
+    table_free(t); /* another thread built it first */
+  }
+  tl_table.tree = tree;
+  tl_table.gen = gen;
+  tl_table.table = found;
+  return found;
+}
+
+/* The row of n in t, or UINT32_MAX. */
+static uint32_t table_find(const NodeTable *t, TSNode n) {
+  uint32_t lo = 0, hi = t->n, start = n.context[0];
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (t->rows[mid].ctx[0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < t->n && t->rows[lo].ctx[0] == start; lo++)
+    if (t->rows[lo].id == n.id) return lo;
+  return UINT32_MAX;
+}
+
+static TSNode table_node(const NodeTable *t, uint32_t i) {
+  TSNode n;
+  memcpy(n.context, t->rows[i].ctx, sizeof n.context);
+  n.id = t->rows[i].id;
+  n.tree = t->tree;
+  return n;
+}
+
+TSNode rl_ts_parent(TSNode n) {
+  if (ts_node_is_null(n)) return n;
+  NodeTable *t = table_of(n.tree, tl_table.misses >= PARENT_MISSES);
+  if (t) {
+    uint32_t i = table_find(t, n);
+    if (i != UINT32_MAX) {
+      if (t->rows[i].parent == UINT32_MAX) {
+        TSNode null = {0};
+        return null;
+      }
+      return table_node(t, t->rows[i].parent);
+    }
+  }
+  uint64_t gen = tl_table.gen;
+  uintptr_t h = (uintptr_t)n.id;
+  h ^= h >> 17;
+  h *= 0x9E3779B97F4A7C15ull;
+  ParentSlot *s = &parent_cache[(h >> 32) & (PARENT_SLOTS - 1)];
+  if (s->id == n.id && s->tree == n.tree && s->gen == gen) return s->parent;
+  tl_table.misses++;
+  TSNode p = ts_node_parent(n);
+  *s = (ParentSlot){.id = n.id, .tree = n.tree, .gen = gen, .parent = p};
+  return p;
+}
+
+void rl_ts_tree_delete(TSTree *t) {
+  if (!t) return;
+  NodeTable *gone = NULL;
+  pthread_mutex_lock(&tables_lock);
+  for (size_t i = 0; i < ntables; i++)
+    if (tables[i]->tree == t) {
+      gone = tables[i];
+      tables[i] = tables[--ntables];
+      break;
+    }
+  if (!ntables) {
+    free(tables);
+    tables = NULL;
+    captables = 0;
+  }
+  __atomic_add_fetch(&rl_tree_gen, 1, __ATOMIC_ACQ_REL);
+  pthread_mutex_unlock(&tables_lock);
+  table_free(gone);
+  ts_tree_delete(t);
+}
+#define ts_node_parent rl_ts_parent
+#define ts_tree_delete rl_ts_tree_delete
+#define ts_node_symbol rl_ts_symbol
+#define ts_node_child_count rl_ts_child_count
+
 void node_walk(TSNode root, bool (*visit)(TSNode n, void *data), void *data) {
   if (ts_node_is_null(root)) return;
+  /* a walk of a whole tree builds its table; later walks of it read ranges */
+  bool whole = root.id == ts_tree_root_node(root.tree).id;
+  NodeTable *t = table_of(root.tree, whole);
+  uint32_t i = t ? table_find(t, root) : UINT32_MAX;
+  if (i != UINT32_MAX) {
+    /* the visited node's symbol without a trip to the subtree (a cache miss
+       on big files): rl_ts_symbol() answers it while the walk lasts */
+    for (uint32_t end = t->rows[i].end; i < end; i++) {
+      tl_sym.id = t->rows[i].id;
+      tl_sym.sym = t->rows[i].sym;
+      tl_sym.nchild = t->rows[i].nchild;
+      if (!visit(table_node(t, i), data)) break;
+    }
+    tl_sym.id = NULL;
+    return;
+  }
   TSTreeCursor c = ts_tree_cursor_new(root);
   for (;;) {
     if (!visit(ts_tree_cursor_current_node(&c), data)) break;

@@ -21,10 +21,15 @@ static inline TSNode rl_ts_child(TSNode n, uint32_t i) {
 static inline uint32_t rl_ts_named_child_count(TSNode n) {
   return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
 }
-static inline uint32_t rl_ts_child_count(TSNode n) {
-  return ts_node_is_null(n) ? 0 : ts_node_child_count(n);
-}
-static inline TSNode rl_ts_parent(TSNode n) { return ts_node_is_null(n) ? n : ts_node_parent(n); }
+/* tree-sitter's ts_node_parent() descends from the root every time; ours
+ * remembers parents (model_util.c), which rules ask for again and again
+ * when they climb from a call to its statement, loop or function. Every
+ * ts_tree_delete() of ours goes through rl_ts_tree_delete(), which forgets
+ * them (a new tree may reuse the old one's addresses). */
+TSNode rl_ts_parent(TSNode n);
+void rl_ts_tree_delete(TSTree *t);
+TSSymbol rl_ts_symbol(TSNode n);
+uint32_t rl_ts_child_count(TSNode n); /* 0 for a null node */
 static inline bool rl_ts_is_named(TSNode n) { return !ts_node_is_null(n) && ts_node_is_named(n); }
 
 #define ts_node_child_by_field_id rl_ts_field
@@ -33,5 +38,7 @@ static inline bool rl_ts_is_named(TSNode n) { return !ts_node_is_null(n) && ts_n
 #define ts_node_named_child_count rl_ts_named_child_count
 #define ts_node_child_count rl_ts_child_count
 #define ts_node_parent rl_ts_parent
+#define ts_tree_delete rl_ts_tree_delete
+#define ts_node_symbol rl_ts_symbol
 #define ts_node_is_named rl_ts_is_named
 #endif
