@@ -817,6 +817,20 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
 
 /* The expression an identifier stands for: the reaching assignment in its
  * function, or a module constant assigned exactly once. */
+/* Does the assignment whose value is v run on every path to the use? Its
+ * statement sits in the function's own body, or in a block that holds the
+ * use too (a conditional or loop block that the use is outside of may be
+ * skipped). */
+static bool assign_dominates(TSNode v, TSNode use) {
+  TSNode b = ts_node_parent(v);
+  for (int i = 0; i < 64 && !ts_node_is_null(b) && !node_is(b, SYM.block) && !node_is(b, SYM.module); i++)
+    b = ts_node_parent(b);
+  if (ts_node_is_null(b) || node_is(b, SYM.module)) return true;
+  TSNode owner = ts_node_parent(b);
+  if (node_is(owner, SYM.function_definition)) return true;
+  return nstart(use) >= nstart(b) && nend(use) <= nend(b);
+}
+
 TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) {
   TSNode none = {0};
   const char *name = m->src->text + nstart(id);
@@ -827,10 +841,12 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) 
     if (model_binding_find(m, s, name, len) < 0) continue;
     const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
     if (!a || a->kind != A_VALUE || a->param) return none; /* callers may pass anything */
+    int b = model_binding_find(m, s, name, len), count = 0;
+    for (const Assign *x = model_first_assign(m, b); x; x = model_next_assign(m, x)) count++;
     if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
-      int b = model_binding_find(m, s, name, len), count = 0;
-      for (const Assign *x = model_first_assign(m, b); x; x = model_next_assign(m, x)) count++;
       if (count != 1) return none;
+    } else if (count > 1 && s == scope && !assign_dominates(a->value, id)) {
+      return none; /* `if sub is None: sub = ""` leaves the argument otherwise */
     }
     *scope_out = a->scope;
     return a->value;

@@ -406,7 +406,8 @@ static bool call_runs_once(const Model *m, const FCall *c) {
   static const char *const dirs[] = {"management/commands/", "bin/", "scripts/", "tools/"};
   for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
     const char *at = strstr(path, dirs[k]);
-    if (at && (at == path || at[-1] == '/')) return true;
+    /* bin/: its own files only (an application may keep packages in bin/lib/) */
+    if (at && (at == path || at[-1] == '/') && (k != 1 || !strchr(at + 4, '/'))) return true;
   }
   for (int sc = c->scope; sc >= 0; sc = scope_at(m, sc)->parent) {
     const Scope *s = scope_at(m, sc);

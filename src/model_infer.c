@@ -32,7 +32,20 @@ static size_t nargs(TSNode args) {
 /* Does the call look like redis-py's method of that name? */
 static bool call_shape_ok(const Model *m, const char *meth, TSNode args) {
   size_t n = nargs(args);
-  if (!strncmp(meth, "expire", 6) || !strncmp(meth, "pexpire", 7)) return n >= 2;
+  if (!strncmp(meth, "expire", 6) || !strncmp(meth, "pexpire", 7)) {
+    /* SQLAlchemy's session.expire(obj, ["attr"]) names attributes where
+       redis-py's expire(name, time) takes a time */
+    TSNode t = ts_node_named_child(args, 1);
+    uint16_t s = ts_node_is_null(t) ? 0 : nsym(t);
+    if (s == SYM.list || s == SYM.tuple || s == SYM.set || s == SYM.string) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+      TSNode a = ts_node_named_child(args, i);
+      if (node_is(a, SYM.keyword_argument) &&
+          node_text_eq(m->src, ts_node_child_by_field_id(a, SYM.f_name), "attribute_names"))
+        return false;
+    }
+    return n >= 2;
+  }
   if (!strcmp(meth, "pipeline")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
       TSNode a = ts_node_named_child(args, i);

@@ -846,6 +846,27 @@ static void test_relative_imports(void **state) {
   end_test();
 }
 
+/* SQLAlchemy's session.expire(obj, ["attr"]) is no evidence of a Redis
+ * client; expire(key, seconds) on the same kind of receiver is. */
+static void test_infer_expire_shape(void **state) {
+  (void)state;
+  Ctx *c = ctx_build("def touch(session, obj):\n"
+                     "    session.get(obj)\n"
+                     "    session.expire(obj, ['owner'])\n"
+                     "    session.expire(obj, attribute_names=['a'])\n"
+                     "def keep(conn, key):\n"
+                     "    conn.get(key)\n"
+                     "    conn.expire(key, 60)\n");
+  EXPECT_NO_SITE(c, "session.get(obj)");
+  EXPECT_NO_SITE(c, "session.expire(obj, ['owner'])");
+  EXPECT_NO_SITE(c, "session.expire(obj, attribute_names=['a'])");
+  const CallSite *cs = site(c, "conn.expire(key, 60)");
+  CHECK(cs && cs->recv.inferred, "expire(key, 60) infers a client");
+  CHECK(site(c, "conn.get(key)") != NULL, "and its get() is a command");
+  ctx_free(c);
+  end_test();
+}
+
 /* ======================================================================= */
 /* Look-alikes that are not clients                                         */
 /* ======================================================================= */
@@ -1758,6 +1779,7 @@ int main(void) {
       T(test_optional_import),
       T(test_relative_imports),
       T(test_negatives),
+      T(test_infer_expire_shape),
       T(test_conflicting_bindings),
       T(test_shadowing_scopes),
       T(test_comprehension_variable_does_not_leak),

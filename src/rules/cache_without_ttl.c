@@ -16,6 +16,10 @@ static const char *const EXPIRES[] = {"expire", "pexpire", "expireat", "pexpirea
 /* A word of the key, function or class name that makes the key a cache. */
 static const char *const CACHE_WORDS[] = {"cache", "session", "token", "otp", "tmp", "temp",
                                           NULL};
+/* Words of a function or class name that make its writes a cache's: fewer
+ * than for a key, as a function is named for what it does (`set_user_token`
+ * writes the user's record; `create_user_otp` its secret). */
+static const char *const NAME_CACHE_WORDS[] = {"cache", "session", "tmp", "temp", NULL};
 /* Words of durable state: they win over cache words in the key. */
 static const char *const DURABLE_WORDS[] = {"lock", "counter", "count", "seq", "sequence",
                                             "index", "idx", "queue", "job", "stats", "flag",
@@ -129,15 +133,39 @@ static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t w
 /* A constant written as a value (`"1"`, `True`, `0`, a short literal): a
  * marker (seen, done, onboarded, ready), whose whole point is to stay; a
  * cache holds data computed from somewhere. */
+/* A constant: a literal number, True/False, a short string, a named
+ * constant (ALL_CAPS), or str()/int()/bool()/float() of one: `str(True)` is
+ * a default or a flag, not data computed to be served. */
+static bool constant_value(RuleCtx *ctx, TSNode v) {
+  if (ts_node_is_null(v)) return false;
+  if (node_is(v, SYM.call)) {
+    TSNode fn = ts_node_child_by_field_id(v, SYM.f_function), args = ts_node_child_by_field_id(v, SYM.f_arguments);
+    static const char *const CASTS[] = {"str", "int", "bool", "float", NULL};
+    if (!node_is(fn, SYM.identifier) || !in_list(ctx_text(ctx, fn), CASTS) ||
+        ts_node_named_child_count(args) != 1)
+      return false;
+    v = ts_node_named_child(args, 0);
+  }
+  if (node_is(v, SYM.integer) || node_is(v, SYM.float_) || node_is(v, SYM.true_) || node_is(v, SYM.false_))
+    return true;
+  if (node_is(v, SYM.identifier)) {
+    const char *t = ctx_text(ctx, v);
+    bool upper = false;
+    for (; *t; t++) {
+      if (islower((unsigned char)*t)) return false;
+      upper |= isupper((unsigned char)*t) != 0;
+    }
+    return upper;
+  }
+  if (!node_is(v, SYM.string) || (string_prefix(ctx->src, v) & STR_F)) return false;
+  return nend(v) - nstart(v) <= 12; /* "1", "yes", "done", "ready" with quotes */
+}
+
 static bool marker_value(RuleCtx *ctx, const CallSite *w) {
   /* SET k "1", or HSET k field 1: a flag on a record (a job's "not_queued") */
   if (strcmp(w->method, "set") && !(!strcmp(w->method, "hset") && call_npositional(w->args) == 3))
     return false;
-  TSNode v = written_value(ctx, w);
-  if (ts_node_is_null(v)) return false;
-  if (node_is(v, SYM.integer) || node_is(v, SYM.true_) || node_is(v, SYM.false_)) return true;
-  if (!node_is(v, SYM.string) || (string_prefix(ctx->src, v) & STR_F)) return false;
-  return nend(v) - nstart(v) <= 12; /* "1", "yes", "done", "ready" with quotes */
+  return constant_value(ctx, written_value(ctx, w));
 }
 
 typedef struct Tested {
@@ -393,10 +421,28 @@ static bool ttl_unset_branch(RuleCtx *ctx, const CallSite *w) {
   return false;
 }
 
+/* The constant keys that functions of the file write from two functions or
+ * more (a cache-aside fill and a setter), gathered in one pass. */
+static void multi_writer_keys(RuleCtx *ctx, StrSet *multi) {
+  StrSet keys = {0}, pairs = {0};
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *c = model_call(ctx->model, i);
+    if (!call_method_in(c, WRITES) || !c->key.text || c->key.nholes || c->key.opaque) continue;
+    const char *pair = arena_printf(ctx->arena, "%s\x02%d", c->key.text, c->func);
+    if (!strset_add(&pairs, pair, strlen(pair))) continue; /* this function again */
+    if (!strset_add(&keys, c->key.text, strlen(c->key.text)))
+      strset_add(multi, c->key.text, strlen(c->key.text)); /* a second function */
+  }
+  strset_free(&keys);
+  strset_free(&pairs);
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
   Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
+  StrSet multi = {0};
+  bool multi_done = false;
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0] || ttl_unset_branch(ctx, w)) continue;
@@ -437,11 +483,18 @@ static void check(RuleCtx *ctx) {
                          ctx->opt->cache_globs[g]);
     else if (names && (word = find_word(kw, CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the key name says %s", word);
-    else if (names && fn && (word = find_word(fn->name, CACHE_WORDS)))
+    else if (names && fn && (word = find_word(fn->name, NAME_CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the function `%s` says %s", fn->name, word);
-    else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, CACHE_WORDS)))
+    else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, NAME_CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
     if (!why || (fn && expired_later(ctx, &hs, w, i)) || marker_value(ctx, w)) continue;
+    /* one constant key that a setter elsewhere keeps current (write-through):
+       nothing accumulates and it is never stale */
+    if (read && !w->key.nholes && w->key.text && !w->key.opaque) {
+      if (!multi_done) multi_writer_keys(ctx, &multi);
+      multi_done = true;
+      if (strset_has(&multi, w->key.text, strlen(w->key.text))) continue;
+    }
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
                              "under the default noeviction policy a full server rejects writes, "
@@ -455,6 +508,7 @@ static void check(RuleCtx *ctx) {
   vec_free(&hs.calls);
   vec_free(&hs.reads);
   vec_free(&hs.expires);
+  strset_free(&multi);
 }
 
 /* INCR and friends: a key the project increments is a counter or an id
@@ -463,9 +517,27 @@ static void check(RuleCtx *ctx) {
 static const char *const COUNTERS[] = {"incr", "incrby", "decr", "decrby", "incrbyfloat", NULL};
 
 /* Drops findings whose key template some file expires, or increments. */
+/* A key the project deletes explicitly has a lifecycle of its own (a
+ * registry entry removed when its process stops): a name alone does not make
+ * it a cache. A cache-aside fill stays reported: invalidation on update does
+ * not remove the keys nobody updates. */
+static const char *const DELETES[] = {"delete", "unlink", "getdel", NULL};
+
+static bool keep_unless_deleted(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
+  (void)ctx;
+  (void)file;
+  if (!f->key || strstr(f->message, "TTL (cache-aside:") || strstr(f->message, "configured cache key pattern"))
+    return true;
+  return !growth_has(data, f->key);
+}
+
 static void check_project(ProjectCtx *ctx) {
   growth_filter(ctx, EXPIRES, false);
   growth_filter(ctx, COUNTERS, false);
+  StrSet deleted = {0};
+  growth_keys_used_by(ctx->run, DELETES, &deleted);
+  project_filter(ctx, keep_unless_deleted, &deleted);
+  strset_free(&deleted);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -100,13 +100,28 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
       }
     }
     /* `kwargs = connection_kwargs(...)`, a function of this file whose
-       returned dict names socket_timeout */
+       returned dict names socket_timeout; or a method of the class
+       (`options = cls.redis_options(config)`, `self._conn_kwargs()`) */
     if (rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.call)) {
       TSNode callee = ts_node_child_by_field_id(rc.expr, SYM.f_function);
+      bool method = node_is(callee, SYM.attribute);
+      if (method) {
+        TSNode obj = ts_node_child_by_field_id(callee, SYM.f_object);
+        method = c->cls >= 0 && node_is(obj, SYM.identifier) &&
+                 (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls") ||
+                  node_text_eq(ctx->src, obj, model_class(ctx->model, c->cls)->name));
+        callee = method ? ts_node_child_by_field_id(callee, SYM.f_attribute) : (TSNode){0};
+      }
       for (size_t fi = 0; node_is(callee, SYM.identifier) && fi < model_nfunctions(ctx->model); fi++) {
         const Function *g = model_function(ctx->model, (int)fi);
-        if (g->name && g->parent < 0 && g->cls < 0 && node_text_eq(ctx->src, callee, g->name) &&
-            strstr(ctx_text(ctx, g->node), "\"socket_timeout\""))
+            if (!g->name || !node_text_eq(ctx->src, callee, g->name)) continue;
+        /* through self/cls: a method of this class or of a base class in this
+           file (any of the file's functions of that name: a @staticmethod's
+           cls is -1) */
+        if (!method && (g->parent >= 0 || g->cls >= 0)) continue;
+        const char *body = ctx_text(ctx, g->node);
+        if (strstr(body, "\"socket_timeout\"") || strstr(body, "'socket_timeout'") ||
+            strstr(body, "socket_timeout="))
           return SPLAT_WITH_TIMEOUT;
       }
     }

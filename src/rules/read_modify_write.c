@@ -400,6 +400,107 @@ static bool branch_does_more(RuleCtx *ctx, TSNode ifs, const CallSite *w) {
   return false;
 }
 
+/* Work between the check and the write: a call that is neither a Redis
+ * command nor logging or a conversion (`run_delete(table, part)` between
+ * `if r.sismember(done, m): continue` and `r.sadd(done, m)`). Then the write
+ * records that the work succeeded: SADD first would mark a failed attempt
+ * done. */
+typedef struct Work {
+  RuleCtx *ctx;
+  uint32_t from, to;
+  size_t lo, hi; /* the function's call sites */
+  bool found;
+} Work;
+
+static bool work_visit(TSNode n, void *data) {
+  Work *wk = data;
+  if (wk->found) return false;
+  if (!node_is(n, SYM.call) || nstart(n) < wk->from || nend(n) > wk->to) return true;
+  for (size_t i = wk->lo; i < wk->hi; i++)
+    if (nstart(model_call(wk->ctx->model, i)->node) == nstart(n) &&
+        model_call(wk->ctx->model, i)->cmd)
+      return true; /* a Redis command: branch_does_more() weighs those */
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  const char *name = ctx_text(wk->ctx, node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn);
+  static const char *const PASSIVE[] = {"print", "str", "int", "float", "bool", "len", "repr",
+                                        "format", "isinstance", "debug", "info", "warning",
+                                        "warn", "error", "exception", "critical", "log",
+                                        "append", "get", "encode", "decode", "join", "now",
+                                        "time", NULL};
+  for (const char *const *p = PASSIVE; *p; p++)
+    if (!strcmp(name, *p)) return true;
+  wk->found = true;
+  return false;
+}
+
+static bool work_between(RuleCtx *ctx, TSNode body, uint32_t from, uint32_t to, size_t lo, size_t hi) {
+  Work wk = {ctx, from, to, lo, hi, false};
+  node_walk(body, work_visit, &wk);
+  return wk.found;
+}
+
+/* Is `c` a test that the value named `name` is missing: `not v`, `v is
+ * None`, `v == None`, or such a test on one side of `or`? */
+static bool missing_test(RuleCtx *ctx, TSNode c, const char *name, int depth) {
+  while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
+  if (depth > 4 || ts_node_is_null(c)) return false;
+  if (node_is(c, SYM.not_operator)) {
+    TSNode v = ts_node_named_child(c, 0);
+    while (node_is(v, SYM.parenthesized_expression)) v = ts_node_named_child(v, 0);
+    return node_is(v, SYM.identifier) && node_text_eq(ctx->src, v, name);
+  }
+  if (node_is(c, SYM.boolean_operator) && node_text_eq(ctx->src, ts_node_child_by_field_id(c, SYM.f_operator), "or"))
+    return missing_test(ctx, ts_node_child_by_field_id(c, SYM.f_left), name, depth + 1) ||
+           missing_test(ctx, ts_node_child_by_field_id(c, SYM.f_right), name, depth + 1);
+  if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2) {
+    const char *t = ctx_text(ctx, c);
+    TSNode a = ts_node_named_child(c, 0), b = ts_node_named_child(c, 1);
+    bool eq = strstr(t, " is not ") == NULL && strstr(t, "!=") == NULL;
+    return eq && ((node_is(a, SYM.identifier) && node_text_eq(ctx->src, a, name) && node_is(b, SYM.none)) ||
+                  (node_is(b, SYM.identifier) && node_text_eq(ctx->src, b, name) && node_is(a, SYM.none)));
+  }
+  return false;
+}
+
+/* Is the write in the branch taken when the read found nothing (`v =
+ * r.get(k); if not v: v = compute(); r.set(k, v)`)? That fills a cache on
+ * a miss (cache-without-ttl's shape): the value written does not come from
+ * what was read. */
+static bool on_miss_path(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode fn) {
+  TSNode target = read_target(r);
+  if (ts_node_is_null(target)) return false;
+  const char *name = ctx_text(ctx, target);
+  TSNode prev = w->node;
+  for (TSNode p = ts_node_parent(w->node); !ts_node_is_null(p) && !ts_node_eq(p, fn); p = ts_node_parent(p)) {
+    if (node_is(p, SYM.if_statement) && nstart(p) > nstart(r->node) &&
+        ts_node_eq(prev, ts_node_child_by_field_id(p, SYM.f_consequence)) &&
+        missing_test(ctx, ts_node_child_by_field_id(p, SYM.f_condition), name, 0))
+      return true;
+    prev = p;
+  }
+  return false;
+}
+
+/* Read and write through two clients built differently in this file
+ * (`old_db = Redis(host="ardb")`, `new_db = Redis(host="kvrocks")`): a copy
+ * between servers or databases, not an update of one key. */
+static bool other_server(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
+  if (!strcmp(r->recv_text, w->recv_text)) return false;
+  Value a = r->recv, b = w->recv;
+  if (a.ctor_end && b.ctor_end && a.ctor_start != b.ctor_start) {
+    uint32_t na = a.ctor_end - a.ctor_start, nb = b.ctor_end - b.ctor_start;
+    return na != nb || memcmp(ctx->src->text + a.ctor_start, ctx->src->text + b.ctor_start, na);
+  }
+  /* or two names bound to different factory calls
+     (`get_db_conn("Kvrocks_DB")`, `get_redis_conn("ARDB_DB")`) */
+  if (!node_is(r->receiver, SYM.identifier) || !node_is(w->receiver, SYM.identifier)) return false;
+  int sa = r->scope, sb = w->scope;
+  TSNode va = model_resolve_name(ctx->model, r->receiver, r->scope, &sa);
+  TSNode vb = model_resolve_name(ctx->model, w->receiver, w->scope, &sb);
+  return node_is(va, SYM.call) && node_is(vb, SYM.call) && !ts_node_eq(va, vb) &&
+         !node_same_text(ctx->src, va, vb);
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
@@ -436,7 +537,7 @@ static void check(RuleCtx *ctx) {
       if ((!read && !check) || value_is_pipeline(r->recv) || r->recv.kind == OBJ_CLIENT_OR_PIPELINE)
         continue;
       if (check && (!set || ts_node_named_child_count(r->args) != (is_hash(r) ? 2u : 1u))) continue;
-      if (!same_target(ctx, r, w)) continue;
+      if (!same_target(ctx, r, w) || other_server(ctx, r, w)) continue;
       if (func_guarded(ctx, w->func, fn->node, lo, hi) || in_lock(ctx, w->node, fn->node)) break;
       Taint t = {.ctx = ctx, .from = nend(r->node), .to = nstart(w->node)};
       TSNode v = read_target(r);
@@ -445,6 +546,7 @@ static void check(RuleCtx *ctx) {
       unsigned rline = line_of(ctx->src, nstart(r->node));
       const char *wk = call_key_display(ctx, w);
       if (read && set) {
+        if (on_miss_path(ctx, r, w, fn->node)) break; /* a cache fill */
         TSNode value = written_value(ctx, w);
         if (!t.n || !carries(ctx, value, &t, ts_node_child_by_field_id(fn->node, SYM.f_body))) break;
         Finding *f = rule_report(ctx, w->node, SEV_WARNING,
@@ -469,6 +571,9 @@ static void check(RuleCtx *ctx) {
            r.sadd(...)`), the write is not the check's answer */
         if (extra_condition(w->node, g.found, fn->node)) break;
         if (is_set(w)) {
+          if (work_between(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), nend(r->node),
+                           nstart(w->node), lo, hi))
+            break; /* SADD records that the work before it succeeded */
           /* SADD is idempotent: the race is in what else the branch does
              (a counter, a notification) for a member that was just added */
           bool more = branch_does_more(ctx, g.found, w);

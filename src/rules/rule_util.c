@@ -279,6 +279,16 @@ static bool path_has_dir(const char *path, const char *dir) {
   return false;
 }
 
+/* Is `dir` the directory that holds the file itself (`bin/tool.py`, not
+ * `bin/lib/store.py`)? */
+static bool path_parent_is(const char *path, const char *dir) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return false;
+  size_t n = strlen(dir);
+  return (size_t)(slash - path) >= n && !memcmp(slash - n, dir, n) &&
+         (slash - n == path || slash[-(long)n - 1] == '/');
+}
+
 /* Does line i of src start with `prefix`? Sets *rest to the rest of it. */
 static bool line_starts_with(const Source *src, uint32_t i, const char *prefix, const char **rest,
                              size_t *rest_len) {
@@ -376,7 +386,9 @@ CodeRole code_role(const Source *src, const Options *opt) {
   CodeRole role = CODE_PRODUCTION;
   for (size_t i = 0; i < sizeof examples / sizeof *examples && !role; i++)
     if (path_has_dir(path, examples[i])) role = CODE_EXAMPLE;
-  if (!role && (path_has_dir(path, "scripts") || path_has_dir(path, "bin"))) role = CODE_SCRIPT;
+  /* bin/: the scripts directly in it; an application that keeps its
+     packages under bin/ (bin/lib/, bin/modules/) is not one-off code */
+  if (!role && (path_has_dir(path, "scripts") || path_parent_is(path, "bin"))) role = CODE_SCRIPT;
   free(rel);
   return role;
 }
