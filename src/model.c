@@ -1066,7 +1066,7 @@ static bool inside_client_library(const Model *m, int cls) {
   if (cls < 0 || !m->module[0]) return false;
   const Class *c = vec_at(&m->classes, (size_t)cls);
   Value v = model_qualname_value(m, arena_printf(m->arena, "%s.%s", m->module, c->name));
-  return v.kind == OBJ_CLIENT_CLASS;
+  return v.kind == OBJ_CLIENT_CLASS && !v.inferred; /* a facade builds its inner client */
 }
 
 /* Keeps the pending constructions that build a client, pool or sentinel. */
@@ -1192,6 +1192,23 @@ static void build_exports(Model *m) {
       e->name = b->name;
       e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
       continue;
+    }
+    if (b->val.kind == OBJ_CLIENT && b->val.inferred) {
+      /* `REDIS_CONN = RedisDB()` of a facade class: a client, and also an
+       * instance of its class, so that `REDIS_CONN.REDIS` in another module
+       * finds the facade's members (index_member follows the base entry) */
+      const Assign *a = model_first_assign(m, (int)i);
+      TSNode fn = a && a->kind == A_VALUE && node_is(a->value, SYM.call)
+                      ? ts_node_child_by_field_id(a->value, SYM.f_function)
+                      : (TSNode){0};
+      for (size_t k = 0; node_is(fn, SYM.identifier) && k < m->classes.len; k++) {
+        const Class *c = vec_at(&m->classes, k);
+        if (!node_text_eq(m->src, fn, c->name) || scope_at(m, c->scope)->parent != 0) continue;
+        Export *e = vec_push(&m->exports);
+        e->name = b->name;
+        e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
+        break;
+      }
     }
     if (!exportable(b->val, false)) continue;
     Export *e = vec_push(&m->exports);

@@ -497,6 +497,14 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
       return v;
     }
   }
+  if (fv.kind == OBJ_CLIENT_CLASS && fv.inferred) {
+    /* a facade of the project (class_value): a client in use, but not a
+       construction (its inner client is built, and checked, elsewhere) */
+    Value v = produce(fv);
+    v.decode = TRI_UNKNOWN;
+    v.ctor_start = v.ctor_end = 0;
+    return v;
+  }
   if (fv.kind == OBJ_CLIENT_CLASS) {
     Value v = produce(fv);
     if (v.kind == OBJ_CLIENT || v.kind == OBJ_SENTINEL) {
@@ -809,6 +817,53 @@ static bool fresh_factory(Model *m, int fi) {
   return true;
 }
 
+/* Is class ci a facade over a Redis client: at least FACADE_MIN methods
+ * named after Redis commands (one of them a command only Redis has, such as
+ * hset or zadd) that each call the method of the same name on one attribute
+ * of self (`def hget(self, name, key): return self.client.hget(prefix(name),
+ * key)`)? Such a class (a tenant-prefixing wrapper, a reconnecting one) is
+ * how many applications hand their client around. */
+enum { FACADE_MIN = 3 };
+
+static bool facade_class(const Model *m, int ci) {
+  const char *attr = NULL;
+  size_t attr_len = 0;
+  int count = 0;
+  bool distinctive = false;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls != ci || !f->name || !f->self_name || f->name[0] == '_') continue;
+    uint32_t nl = (uint32_t)strlen(f->name);
+    if (!commands_find(f->name, nl)) continue;
+    /* `self.<attr>.<name>(` in the method's text */
+    const char *t = m->src->text + nstart(f->node), *end = m->src->text + nend(f->node);
+    size_t sl = strlen(f->self_name);
+    bool found = false;
+    for (const char *p = t; p + sl + 1 < end && !found; p++) {
+      if (memcmp(p, f->self_name, sl) || p[sl] != '.' || (p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+        continue;
+      const char *a = p + sl + 1, *e = a;
+      while (e < end && (isalnum((unsigned char)*e) || *e == '_')) e++;
+      if (e == a || e + 1 + nl + 1 > end || *e != '.' || memcmp(e + 1, f->name, nl) || e[1 + nl] != '(')
+        continue;
+      if (attr && ((size_t)(e - a) != attr_len || memcmp(a, attr, attr_len))) continue;
+      attr = a;
+      attr_len = (size_t)(e - a);
+      found = true;
+    }
+    if (!found) continue;
+    count++;
+    distinctive |= commands_distinctive_index(f->name, nl) >= 0;
+  }
+  if (count < FACADE_MIN || !distinctive) return false;
+  /* and that attribute holds a Redis client (built, annotated or inferred):
+     a cache backend forwarding to a client of its own API (Django's
+     RedisCache over DefaultClient, set(key, value, timeout)) is not one */
+  const Class *c = vec_at(&m->classes, (size_t)ci);
+  int b = model_binding_find(m, c->inst_scope, attr, attr_len);
+  return b >= 0 && lookup_binding(m, b).kind == OBJ_CLIENT;
+}
+
 static Value class_value(Model *m, int ci) {
   Class *c = vec_at(&m->classes, (size_t)ci);
   TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
@@ -830,6 +885,14 @@ static Value class_value(Model *m, int ci) {
         b.timeout_set = !memcmp(t + k, "socket_timeout", 14);
       return b;
     }
+  }
+  if (facade_class(m, ci)) {
+    /* its instances are clients known from use (inferred): commands on them
+       are reported by the rules that accept that, never as constructions */
+    Value v = mkval(OBJ_CLIENT_CLASS);
+    v.makes = OBJ_CLIENT;
+    v.inferred = true;
+    return v;
   }
   return mkval(OBJ_OTHER);
 }
@@ -952,7 +1015,15 @@ static Value assign_value(Model *m, const Assign *a) {
   }
 }
 
-static bool value_eq(Value a, Value b) { return memcmp(&a, &b, sizeof a) == 0; }
+/* Field by field: a memcmp would also compare padding bytes, which copies
+ * of a Value need not keep (valgrind saw the fixpoint test read them). */
+static bool value_eq(Value a, Value b) {
+  return a.kind == b.kind && a.makes == b.makes && a.via_property == b.via_property &&
+         a.is_async == b.is_async && a.cluster == b.cluster && a.decode == b.decode &&
+         a.inferred == b.inferred && a.ctor_start == b.ctor_start && a.ctor_end == b.ctor_end &&
+         a.cls == b.cls && a.standalone == b.standalone && a.fresh == b.fresh &&
+         a.timeout_set == b.timeout_set;
+}
 
 static bool is_bitor(TSNode n) {
   TSNode op = ts_node_child_by_field_id(n, SYM.f_operator);

@@ -51,6 +51,7 @@ static void init_symbols(const TSLanguage *l) {
   S(subscript, "subscript"); S(global_statement, "global_statement");
   S(try_statement, "try_statement"); S(lambda, "lambda"); S(comment, "comment");
   S(except_clause, "except_clause");
+  S(finally_clause, "finally_clause");
   S(block, "block"); S(module, "module"); S(type, "type"); S(if_statement, "if_statement");
   S(unary_operator, "unary_operator"); S(keyword_separator, "keyword_separator");
   S(list_splat_pattern, "list_splat_pattern");

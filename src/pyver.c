@@ -256,9 +256,8 @@ static void scan_lines(const char *text, size_t n, Found *f) {
   }
 }
 
-/* Quoted requirement strings ("redis>=4.5" in pyproject.toml, setup.py) and
- * TOML `redis = "^4.5"` / `redis = { version = "^4.5" }` lines (poetry,
- * Pipfile). */
+/* Quoted requirement strings ("redis>=4.5" in setup.py) and TOML
+ * `redis = "^4.5"` / `redis = { version = "^4.5" }` lines (Pipfile). */
 static void scan_toml_like(const char *text, size_t n, Found *f) {
   for (size_t i = 0; i < n; i++) {
     char q = text[i];
@@ -297,6 +296,200 @@ static void scan_toml_like(const char *text, size_t n, Found *f) {
     if (!qe) continue;
     *qe = '\0';
     if (spec_like(qs + 1)) found_set(f, qs + 1, false); /* not `redis = ["redis>=4"]` */
+  }
+}
+
+/* ---- pyproject.toml: only the tables that say what gets installed. Any
+ * other table may hold requirement-looking strings that install nothing the
+ * code runs with (`[tool.lint-python] extra-requirements = "redis<5.0.0"`,
+ * a linter's stub pin), and reading them gave wrong pins in both directions. */
+
+/* After the TOML string that starts at p (a quote; basic, literal, and their
+ * multi-line forms). *s,*e get its content (a single-line string only: the
+ * multi-line ones hold prose, never a requirement). */
+static const char *toml_string(const char *p, const char *end, const char **s, const char **e) {
+  char q = *p;
+  bool triple = end - p >= 3 && p[1] == q && p[2] == q;
+  *s = *e = NULL;
+  p += triple ? 3 : 1;
+  const char *start = p;
+  while (p < end) {
+    if (q == '"' && *p == '\\') {
+      p += end - p >= 2 ? 2 : 1;
+      continue;
+    }
+    if (*p == q) {
+      if (!triple) {
+        *s = start, *e = p;
+        return p + 1;
+      }
+      if (end - p >= 3 && p[1] == q && p[2] == q) {
+        p += 3;
+        for (int extra = 0; extra < 2 && p < end && *p == q; extra++) p++; /* `""""` ends in a quote */
+        return p;
+      }
+    } else if (*p == '\n' && !triple) {
+      return p; /* unterminated: the line ends it */
+    }
+    p++;
+  }
+  return end;
+}
+
+/* A TOML key or table header (`project.optional-dependencies`,
+ * `tool.poetry.group."dev".dependencies`) from [p, end) with the blanks and
+ * quotes left out, appended to out after a dot when out is not empty. */
+static void toml_key(const char *p, const char *end, char *out, size_t cap) {
+  size_t n = strlen(out);
+  if (n && n + 1 < cap) out[n++] = '.';
+  for (; p < end && n + 1 < cap; p++)
+    if (*p != ' ' && *p != '\t' && *p != '"' && *p != '\'') out[n++] = *p;
+  out[n] = '\0';
+}
+
+/* Is `path` the table `base` or inside it? */
+static bool toml_under(const char *path, const char *base) {
+  size_t n = strlen(base);
+  return !strncmp(path, base, n) && (path[n] == '\0' || path[n] == '.');
+}
+
+static bool ends_with(const char *s, const char *tail) {
+  size_t a = strlen(s), b = strlen(tail);
+  return a >= b && !strcmp(s + a - b, tail);
+}
+
+/* A key whose value lists PEP 508 requirement strings: PEP 621 runtime and
+ * optional dependencies, PEP 735 dependency groups (uv, PDM), PDM's older
+ * dev-dependencies, uv's dev/constraint/override lists, Rye's
+ * dev-dependencies and Hatch environments' dependencies. */
+static bool pep508_key(const char *path) {
+  if (!strcmp(path, "project.dependencies") || toml_under(path, "project.optional-dependencies") ||
+      toml_under(path, "dependency-groups") || toml_under(path, "tool.pdm.dev-dependencies") ||
+      !strcmp(path, "tool.uv.dev-dependencies") || !strcmp(path, "tool.uv.constraint-dependencies") ||
+      !strcmp(path, "tool.uv.override-dependencies") || !strcmp(path, "tool.rye.dev-dependencies"))
+    return true;
+  return !strncmp(path, "tool.hatch.envs.", 16) &&
+         (ends_with(path, ".dependencies") || ends_with(path, ".extra-dependencies"));
+}
+
+/* `redis` in a Poetry dependency table: [tool.poetry.dependencies],
+ * [tool.poetry.dev-dependencies], [tool.poetry.group.<name>.dependencies]. */
+static bool poetry_redis_key(const char *path) {
+  const char *dot = strrchr(path, '.');
+  if (!dot || strcasecmp(dot + 1, "redis")) return false;
+  size_t n = (size_t)(dot - path);
+  char table[256];
+  if (n >= sizeof table) return false;
+  memcpy(table, path, n);
+  table[n] = '\0';
+  return !strcmp(table, "tool.poetry.dependencies") || !strcmp(table, "tool.poetry.dev-dependencies") ||
+         (!strncmp(table, "tool.poetry.group.", 18) && ends_with(table, ".dependencies"));
+}
+
+/* The requirement strings in a value: `["django>=4.2", "redis[hiredis]>=5"]`. */
+static void scan_pep508_value(const char *p, const char *end, Found *f) {
+  while (p < end) {
+    if (*p == '#') {
+      while (p < end && *p != '\n') p++;
+    } else if (*p == '"' || *p == '\'') {
+      const char *s, *e;
+      p = toml_string(p, end, &s, &e);
+      const char *after = s ? redis_name(s) : NULL;
+      char spec[128];
+      if (after && after <= e && req_spec(after, (size_t)(e - after), spec, sizeof spec))
+        found_set(f, spec, false);
+    } else {
+      p++;
+    }
+  }
+}
+
+/* Poetry's `redis = "^5.0"`, `redis = { version = "^5.0", extras = [...] }`
+ * (a `git`/`path`/`url` source without a version gives none). */
+static void scan_poetry_value(const char *p, const char *end, Found *f) {
+  const char *from = p;
+  while (from < end && (*from == ' ' || *from == '\t')) from++;
+  if (from < end && *from != '"' && *from != '\'') {
+    from = NULL;
+    for (const char *k = p; k + 7 <= end; k++)
+      if (!strncmp(k, "version", 7) && (k == p || !name_char(k[-1])) && !name_char(k[7])) {
+        from = k + 7;
+        break;
+      }
+    while (from && from < end && *from != '"' && *from != '\'') from++;
+  }
+  if (!from || from >= end) return;
+  const char *s, *e;
+  toml_string(from, end, &s, &e);
+  char spec[128];
+  if (!s || (size_t)(e - s) >= sizeof spec) return;
+  memcpy(spec, s, (size_t)(e - s));
+  spec[e - s] = '\0';
+  if (spec_like(spec)) found_set(f, spec, false);
+}
+
+static void scan_pyproject(const char *text, size_t n, Found *f) {
+  const char *p = text, *end = text + n;
+  char table[256] = "";
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    if (p >= end) break;
+    if (*p == '#') {
+      while (p < end && *p != '\n') p++;
+      continue;
+    }
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (*p == '[') { /* [table] or [[array.of.tables]] */
+      const char *h = p + 1 + (p + 1 < eol && p[1] == '[');
+      const char *close = memchr(h, ']', (size_t)(eol - h));
+      table[0] = '\0';
+      if (close) toml_key(h, close, table, sizeof table);
+      p = eol;
+      continue;
+    }
+    /* key = value: the key ends at the `=` outside quotes */
+    const char *k = p, *eq = NULL;
+    while (k < eol) {
+      if (*k == '"' || *k == '\'') {
+        const char *s, *e;
+        k = toml_string(k, eol, &s, &e);
+      } else if (*k == '=') {
+        eq = k;
+        break;
+      } else {
+        k++;
+      }
+    }
+    if (!eq) { /* not TOML this scanner knows: skip the line */
+      p = eol;
+      continue;
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s", table);
+    toml_key(p, eq, path, sizeof path);
+    /* the value runs to the end of its line, or over several lines while an
+     * array or inline table is open */
+    const char *v = eq + 1, *q = v;
+    int depth = 0;
+    while (q < end) {
+      if (*q == '"' || *q == '\'') {
+        const char *s, *e;
+        q = toml_string(q, end, &s, &e);
+        continue;
+      }
+      if (*q == '#') {
+        while (q < end && *q != '\n') q++;
+        continue;
+      }
+      if (*q == '[' || *q == '{') depth++;
+      else if ((*q == ']' || *q == '}') && depth > 0) depth--;
+      else if (*q == '\n' && depth == 0) break;
+      q++;
+    }
+    if (pep508_key(path)) scan_pep508_value(v, q, f);
+    else if (poetry_redis_key(path)) scan_poetry_value(v, q, f);
+    p = q;
   }
 }
 
@@ -470,7 +663,7 @@ static bool decide_dir(PyVerCache *c, const char *dir, PyVer *out) {
     Scanner scan;
   } files[] = {{"uv.lock", scan_lock},           {"poetry.lock", scan_lock},
                {"pdm.lock", scan_lock},          {"Pipfile.lock", scan_pipfile_lock},
-               {"pyproject.toml", scan_toml_like}, {"setup.cfg", scan_lines},
+               {"pyproject.toml", scan_pyproject}, {"setup.cfg", scan_lines},
                {"setup.py", scan_toml_like},     {"Pipfile", scan_toml_like}};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
     if (try_file(dir, files[i].name, files[i].scan, &f, which, sizeof which)) break;

@@ -846,6 +846,44 @@ static void test_relative_imports(void **state) {
   end_test();
 }
 
+/* A facade class of the project over a client: its instances are clients
+ * known from use (inferred), never constructions; a class forwarding to an
+ * attribute that is not a Redis client is no facade. */
+static void test_facade_class(void **state) {
+  (void)state;
+  Ctx *c = ctx_build("import redis\n"
+                     "class Facade:\n"
+                     "    def __init__(self, client: redis.Redis):\n"
+                     "        self.client = client\n"
+                     "    def get(self, name):\n"
+                     "        return self.client.get('t:' + name)\n"
+                     "    def hset(self, name, key, value):\n"
+                     "        return self.client.hset('t:' + name, key, value)\n"
+                     "    def zadd(self, name, mapping):\n"
+                     "        return self.client.zadd('t:' + name, mapping)\n"
+                     "class Other:\n"
+                     "    def __init__(self, make):\n"
+                     "        self.client = make()\n"
+                     "    def get(self, name):\n"
+                     "        return self.client.get(name)\n"
+                     "    def hset(self, name, key, value):\n"
+                     "        return self.client.hset(name, key, value)\n"
+                     "    def zadd(self, name, mapping):\n"
+                     "        return self.client.zadd(name, mapping)\n"
+                     "f = Facade(redis.Redis(socket_timeout=5))\n"
+                     "f.hset('u', 'a', 1)\n"
+                     "o = Other(object)\n"
+                     "o.get('u')\n");
+  const CallSite *cs = site(c, "f.hset('u', 'a', 1)");
+  CHECK(cs && cs->recv.kind == OBJ_CLIENT && cs->recv.inferred && cs->cmd,
+        "a facade's instance is an inferred client and hset a command");
+  CHECK(cs && !cs->recv.ctor_end, "a facade is not a construction");
+  EXPECT_NO_SITE(c, "o.get('u')");
+  CHECK(model_nctors(c->m) == 1, "one construction (the inner Redis), got %zu", model_nctors(c->m));
+  ctx_free(c);
+  end_test();
+}
+
 /* SQLAlchemy's session.expire(obj, ["attr"]) is no evidence of a Redis
  * client; expire(key, seconds) on the same kind of receiver is. */
 static void test_infer_expire_shape(void **state) {
@@ -1780,6 +1818,7 @@ int main(void) {
       T(test_relative_imports),
       T(test_negatives),
       T(test_infer_expire_shape),
+      T(test_facade_class),
       T(test_conflicting_bindings),
       T(test_shadowing_scopes),
       T(test_comprehension_variable_does_not_leak),

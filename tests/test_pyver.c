@@ -292,6 +292,41 @@ static void test_pyproject_poetry(void **state) {
   EXPECT("b/app.py", PYV_8_OR_LATER, "b/pyproject.toml: redis^8.0");
 }
 
+/* Only the tables that say what gets installed give the pin: a requirement
+ * string in any other table (a linter's stub pin, a tool's setting) does not,
+ * nor does one in a comment or in a multi-line string. */
+static void test_pyproject_other_tables(void **state) {
+  (void)state;
+  put("a/pyproject.toml", "[project]\nname = \"worker\"\ndynamic = [\"dependencies\"]\n\n"
+                          "[tool.lint-python]\nsource = \"worker/\"\n"
+                          "extra-requirements = \"redis>=8 botocore-stubs\"\n");
+  put("a/requirements.txt", "redis<5\n");
+  put("b/pyproject.toml", "[tool.lint-python]\nextra-requirements = \"redis<5.0.0 botocore-stubs\"\n"
+                          "[tool.mypy]\nplugins = [\"redis>=8\"]\n"
+                          "[project]\ndescription = \"\"\"\nredis>=8\n[tool.poetry.dependencies]\n"
+                          "redis = \"^8.0\"\n\"\"\"\n"
+                          "# dependencies = [\"redis>=8\"]\n"
+                          "dependencies = [\n  \"click\",  # \"redis>=8\" once the cluster moves\n]\n");
+  put("c/pyproject.toml", "[tool.something]\nredis = \"^8.0\"\n"
+                          "[tool.poetry]\nname = \"x\"\n"
+                          "[tool.poetry.group.test.dependencies]\nRedis = { version = \"^5.0\" }\n");
+  put("d/pyproject.toml", "[project]\nname = \"d\"\n[dependency-groups]\n"
+                          "dev = [\"pytest\", {include-group = \"lint\"}, 'redis==7.4.0']\n");
+  put("e/pyproject.toml", "[tool.hatch.envs.default]\ndependencies = [\"redis~=8.0\"]\n");
+  put("f/pyproject.toml", "[tool.uv]\ndev-dependencies = [\"redis<6\"]\n");
+  put("g/pyproject.toml", "[project]\noptional-dependencies.cache = [\"redis>=8.1\"]\n");
+  put("h/pyproject.toml", "[tool.rye]\nmanaged = true\ndev-dependencies = [\"pytest\", \"redis==5.0.3\"]\n");
+  /* the tool table is not read: requirements.txt in the same directory decides */
+  EXPECT("a/app.py", PYV_BEFORE_8, "a/requirements.txt: redis<5");
+  EXPECT("b/app.py", PYV_UNKNOWN, "(none)");
+  EXPECT("c/app.py", PYV_BEFORE_8, "c/pyproject.toml: redis^5.0");
+  EXPECT("d/app.py", PYV_BEFORE_8, "d/pyproject.toml: redis==7.4.0");
+  EXPECT("e/app.py", PYV_8_OR_LATER, "e/pyproject.toml: redis~=8.0");
+  EXPECT("f/app.py", PYV_BEFORE_8, "f/pyproject.toml: redis<6");
+  EXPECT("g/app.py", PYV_8_OR_LATER, "g/pyproject.toml: redis>=8.1");
+  EXPECT("h/app.py", PYV_BEFORE_8, "h/pyproject.toml: redis==5.0.3");
+}
+
 static void test_setup_cfg_py(void **state) {
   (void)state;
   put("a/setup.cfg", "[metadata]\nname = worker\n\n[options]\ninstall_requires =\n"
@@ -426,6 +461,7 @@ int main(void) {
       TREE_TEST(test_pyproject_pep621),
       TREE_TEST(test_pyproject_optional),
       TREE_TEST(test_pyproject_poetry),
+      TREE_TEST(test_pyproject_other_tables),
       TREE_TEST(test_setup_cfg_py),
       TREE_TEST(test_pipfile),
       TREE_TEST(test_pipfile_lock),

@@ -42,6 +42,120 @@ static bool param_default_zero(RuleCtx *ctx, const CallSite *cs, TSNode id, bool
   return zero_like(ctx, a.expr, a.scope, ms);
 }
 
+/* ---- callers that always pass the timeout --------------------------------
+ *
+ * `def consume(self, queues, timeout=0): return self.redis.blpop(queues,
+ * timeout=timeout)` mirrors redis-py's own default; when every call of it
+ * passes a finite timeout the 0 is never used. Only the calls in this file
+ * are seen (the project index knows what callers in other files pass only
+ * as client values, and files that never name redis are not modelled), so a
+ * call elsewhere that omits it is missed; a function this file never calls,
+ * or names without calling (`Thread(target=self.consume)`), keeps the
+ * report: its callers are unknown, and a library's public default of 0 used
+ * by outside callers blocks forever. */
+
+/* Where parameter `name` of function fn sits: *pos its index among the
+ * parameters that can be passed by position (-1 when keyword-only), *offset
+ * 1 when calls through an attribute bind the first parameter (self, cls).
+ * False when fn has no such parameter. */
+static bool param_slot(RuleCtx *ctx, const Function *fn, const char *name, int *pos, int *offset) {
+  TSNode ps = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
+  bool positional = true;
+  int at = 0;
+  *offset = fn->cls >= 0 && fn->self_name ? 1 : 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++) {
+    TSNode p = ts_node_named_child(ps, i);
+    TSNode id = p;
+    if (node_is(p, SYM.typed_parameter)) id = ts_node_named_child(p, 0);
+    else if (node_is(p, SYM.default_parameter) || node_is(p, SYM.typed_default_parameter))
+      id = ts_node_child_by_field_id(p, SYM.f_name);
+    else if (node_is(p, SYM.list_splat_pattern) || node_is(p, SYM.keyword_separator) ||
+             node_is(p, SYM.dictionary_splat_pattern)) {
+      positional = false;
+      continue;
+    }
+    if (!node_is(id, SYM.identifier)) continue; /* the `/` marker */
+    if (node_text_eq(ctx->src, id, name)) {
+      *pos = positional ? at : -1;
+      return true;
+    }
+    at++;
+  }
+  return false;
+}
+
+/* Is the argument a positive number: a literal or constant (number_value),
+ * or a parameter of the calling function that defaults to one and reaches
+ * the call unchanged (`def next_task(self, timeout=5): self.consume(q,
+ * timeout=timeout)`)? */
+static bool positive_arg(RuleCtx *ctx, TSNode arg) {
+  if (ts_node_is_null(arg)) return false;
+  int scope = model_scope_at(ctx->model, nstart(arg));
+  double v;
+  if (number_value(ctx, arg, scope, &v)) return v > 0;
+  if (!node_is(arg, SYM.identifier)) return false;
+  Reaching a = model_reaching(ctx->model, scope, ctx->src->text + nstart(arg), nend(arg) - nstart(arg),
+                              nstart(arg));
+  return a.value && a.param && number_value(ctx, a.expr, a.scope, &v) && v > 0;
+}
+
+typedef struct Callers {
+  RuleCtx *ctx;
+  const char *fname, *param;
+  int pos, offset;
+  int calls;
+  bool unknown; /* a call that may omit it, or a use that is not a call */
+} Callers;
+
+static bool callers_visit(TSNode n, void *data) {
+  Callers *c = data;
+  if (!node_is(n, SYM.identifier) || !node_text_eq(c->ctx->src, n, c->fname)) return true;
+  TSNode parent = ts_node_parent(n), call = {0};
+  bool attr = false;
+  if (node_is(parent, SYM.function_definition) &&
+      ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_name), n))
+    return true; /* its own definition, or an override's */
+  if (node_is(parent, SYM.keyword_argument) &&
+      ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_name), n))
+    return true; /* `f(consume=...)`: a keyword, not the function */
+  if (node_is(parent, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_attribute), n)) {
+    TSNode gp = ts_node_parent(parent);
+    if (node_is(gp, SYM.call) && ts_node_eq(ts_node_child_by_field_id(gp, SYM.f_function), parent))
+      call = gp;
+    attr = true;
+  } else if (node_is(parent, SYM.call) && ts_node_eq(ts_node_child_by_field_id(parent, SYM.f_function), n)) {
+    call = parent;
+  }
+  if (ts_node_is_null(call)) { /* passed around, aliased, decorated: callers unknown */
+    c->unknown = true;
+    return false;
+  }
+  c->calls++;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode a = call_kwarg(c->ctx->src, args, c->param);
+  /* by position: `self.consume(q, 5)` binds self first, `consume(q, 5)` not;
+   * a method called by its bare name is some other function */
+  if (ts_node_is_null(a) && c->pos >= 0 && (attr ? c->offset <= c->pos : c->offset == 0)) {
+    uint32_t i = (uint32_t)(c->pos - (attr ? c->offset : 0));
+    if (i < call_npositional(args)) a = call_arg(args, i);
+  }
+  if (!positive_arg(c->ctx, a)) {
+    c->unknown = true;
+    return false;
+  }
+  return true;
+}
+
+/* Does every call of function fn in this file pass parameter `param` a
+ * positive number, with at least one call and no other use of the name? */
+static bool callers_pass(RuleCtx *ctx, const Function *fn, const char *param) {
+  if (!fn->name) return false;
+  Callers c = {.ctx = ctx, .fname = fn->name, .param = param};
+  if (!param_slot(ctx, fn, param, &c.pos, &c.offset)) return false;
+  node_walk(model_root(ctx->model), callers_visit, &c);
+  return c.calls > 0 && !c.unknown;
+}
+
 /* `x or 0`, `d.get("k", 0)`, `getattr(o, "k", 0)`: falls back to forever. */
 static bool fallback_zero(RuleCtx *ctx, const CallSite *cs, TSNode t, bool ms, TSNode *lit) {
   TSNode dflt = {0};
@@ -148,6 +262,12 @@ static bool blocks_forever(RuleCtx *ctx, const CallSite *cs, Forever *f) {
     return true;
   }
   if (param_default_zero(ctx, cs, t, ms, &fname, &dv)) {
+    /* the default is never used when every caller passes a finite timeout */
+    if (callers_pass(ctx, model_function(ctx->model, cs->func), ctx_text(ctx, t))) return false;
+    /* `def blpop(self, keys, timeout=0): return self._r.blpop(keys,
+       timeout=timeout)`: a facade method of the same name mirrors
+       redis-py's default and leaves the choice to its callers */
+    if (!strcmp(fname, cs->method)) return false;
     f->why = arena_printf(ctx->arena, "parameter `%s` of %s() defaults to %s", ctx_text(ctx, t),
                           fname, dv);
     return true;

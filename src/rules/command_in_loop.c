@@ -45,8 +45,76 @@ static bool in_except_handler(const CallSite *cs, const Loop *l) {
   return false;
 }
 
+typedef struct Returns {
+  RuleCtx *ctx;
+  TSNode body; /* the function's body: nested definitions are not its returns */
+  int scope;
+  bool any, big; /* a return seen; one that is not a small literal (or a yield) */
+} Returns;
+
+static bool visit_return(TSNode n, void *data) {
+  Returns *q = data;
+  if (nsym(n) == SYM.yield) {
+    q->big = true;
+  } else if (nsym(n) == SYM.return_statement) {
+    /* only the function's own returns: not those of a def or lambda inside it */
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, q->body);
+         p = ts_node_parent(p))
+      if (nsym(p) == SYM.function_definition || nsym(p) == SYM.lambda) return true;
+    int64_t count;
+    TSNode v = ts_node_named_child(n, 0);
+    q->any = true;
+    q->big = ts_node_is_null(v) ||
+             iterable_bound(q->ctx->model, v, q->scope, &count, SMALL_LITERAL - 1) != ITER_BOUNDED ||
+             count < 0 || count >= SMALL_LITERAL;
+  }
+  return !q->big;
+}
+
+/* `for t in domain_types():` where `def domain_types(): return ["i2p",
+ * "onion", "web"]` is a function of this module: every return is a literal
+ * of fewer than 4 items (or a name bound to one), so the loop is as small as
+ * a literal one. Checked before iterable_bound, whose name heuristics call a
+ * `get_all_*()` unbounded. */
+static bool small_helper_loop(RuleCtx *ctx, const Loop *l) {
+  TSNode it = l->iterable;
+  if (!node_is(it, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(it, SYM.f_function);
+  /* sorted(domain_types()), enumerate(domain_types()) */
+  static const char *const WRAP[] = {"enumerate", "sorted", "list", "tuple", "set", "reversed", NULL};
+  TSNode inner = call_arg(ts_node_child_by_field_id(it, SYM.f_arguments), 0);
+  for (size_t i = 0; WRAP[i] && node_is(fn, SYM.identifier) && node_is(inner, SYM.call); i++)
+    if (node_text_eq(ctx->src, fn, WRAP[i])) {
+      it = inner;
+      fn = ts_node_child_by_field_id(it, SYM.f_function);
+      break;
+    }
+  if (!node_is(fn, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, fn);
+  /* a local or a parameter of that name is not the module's function */
+  int scope = model_scope_at(ctx->model, nstart(it));
+  Reaching rc = model_reaching(ctx->model, scope, name, strlen(name), nstart(it));
+  if (rc.found && rc.value) return false;
+  const char *params[32];
+  size_t np = func_params(ctx, l->func, params, 32);
+  for (size_t i = 0; i < np; i++)
+    if (!strcmp(params[i], name)) return false;
+  bool seen = false;
+  for (size_t fi = 0; fi < model_nfunctions(ctx->model); fi++) {
+    const Function *f = model_function(ctx->model, (int)fi);
+    if (f->parent != -1 || f->cls != -1 || strcmp(f->name, name)) continue;
+    /* every definition of that name (a module may define it twice, under an `if`) */
+    Returns q = {ctx, ts_node_child_by_field_id(f->node, SYM.f_body), f->scope, false, false};
+    node_walk(q.body, visit_return, &q);
+    if (!q.any || q.big) return false;
+    seen = true;
+  }
+  return seen;
+}
+
 static bool small_literal_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
   int64_t count;
+  if (small_helper_loop(ctx, l)) return true;
   IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count, SMALL_LITERAL - 1);
   return b == ITER_BOUNDED && count >= 0 && count < SMALL_LITERAL;
 }
@@ -302,6 +370,136 @@ static size_t first_call_from(const Model *m, uint32_t at) {
   return lo;
 }
 
+/* Does a block do something for its effect: a call that is a statement of
+ * its own (`notify(chat)`, `bot.send_message(...)`, `r.delete(k)`), or a
+ * raise? Collecting the reply (`found.append(x)`, `seen.add(x)`, `d[k] = v`)
+ * is not: a batch collects the same. */
+typedef struct Effect {
+  RuleCtx *ctx;
+  bool found;
+} Effect;
+
+static bool visit_effect(TSNode n, void *data) {
+  Effect *q = data;
+  if (nsym(n) == SYM.raise_statement) {
+    q->found = true;
+  } else if (nsym(n) == SYM.expression_statement) {
+    TSNode e = ts_node_named_child(n, 0);
+    if (node_is(e, SYM.await)) e = ts_node_named_child(e, 0);
+    if (node_is(e, SYM.call)) {
+      static const char *const COLLECT[] = {"append", "extend", "add", "update", "insert",
+                                            "setdefault", "appendleft", NULL};
+      TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);
+      bool collect = false;
+      if (node_is(fn, SYM.attribute)) {
+        TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+        for (size_t i = 0; COLLECT[i] && !collect; i++)
+          collect = node_text_eq(q->ctx->src, attr, COLLECT[i]);
+      }
+      q->found = !collect;
+    }
+  }
+  return !q->found;
+}
+
+/* The branches an `if`/`elif` decides: its consequence and every elif/else
+ * body, without the conditions. */
+static bool branches_have_effect(RuleCtx *ctx, TSNode ifs) {
+  Effect q = {ctx, false};
+  node_walk(ts_node_child_by_field_id(ifs, SYM.f_consequence), visit_effect, &q);
+  for (uint32_t k = 0; k < ts_node_named_child_count(ifs) && !q.found; k++) {
+    TSNode c = ts_node_named_child(ifs, k);
+    const char *type = ts_node_type(c);
+    if (!strcmp(type, "elif_clause")) node_walk(ts_node_child_by_field_id(c, SYM.f_consequence), visit_effect, &q);
+    else if (!strcmp(type, "else_clause")) node_walk(ts_node_child_by_field_id(c, SYM.f_body), visit_effect, &q);
+  }
+  return q.found;
+}
+
+static bool is_if(TSNode n) {
+  return node_is(n, SYM.if_statement) || !strcmp(ts_node_type(n), "elif_clause");
+}
+
+/* The `if` (or `elif`) inside the loop body whose condition is `n` or holds it. */
+static TSNode tested_by(TSNode n, TSNode body) {
+  for (TSNode c = n, p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(c, body);
+       c = p, p = ts_node_parent(p)) {
+    if (is_if(p) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_condition), c))
+      return node_is(p, SYM.if_statement) ? p : ts_node_parent(p);
+    if (nsym(p) == SYM.block || nsym(p) == SYM.function_definition || nsym(p) == SYM.lambda) break;
+  }
+  return (TSNode){0};
+}
+
+typedef struct NameTest {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t after;
+  bool found;
+} NameTest;
+
+static bool visit_name_test(TSNode n, void *data) {
+  NameTest *q = data;
+  if (nstart(n) >= q->after && is_if(n) &&
+      expr_mentions_any(q->ctx, ts_node_child_by_field_id(n, SYM.f_condition), &q->name, 1)) {
+    TSNode ifs = node_is(n, SYM.if_statement) ? n : ts_node_parent(n);
+    q->found = branches_have_effect(q->ctx, ifs);
+  }
+  return !q->found;
+}
+
+/* Is the reply of `o` tested by an `if` of the loop body that then does
+ * something for its effect? Directly (`if r.scard(key) == limit:`), or
+ * through a name assigned from it (`n = str(r.scard(key))` ... `if int(n)
+ * == limit:`). */
+static bool reply_decides(RuleCtx *ctx, const CallSite *o, TSNode body) {
+  TSNode ifs = tested_by(o->node, body);
+  if (!ts_node_is_null(ifs)) return branches_have_effect(ctx, ifs);
+  TSNode st = o->stmt;
+  TSNode a = node_is(st, SYM.expression_statement) ? ts_node_named_child(st, 0) : st;
+  if (!node_is(a, SYM.assignment)) return false;
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  if (!node_is(left, SYM.identifier)) return false;
+  NameTest q = {ctx, ctx_text(ctx, left), nend(st), false};
+  node_walk(body, visit_name_test, &q);
+  return q.found;
+}
+
+/* `for m in new_members: r.sadd(key, m); if r.scard(key) == limit:
+ * notify()`: a key every iteration shares is written in the loop and a
+ * reply about it decides, in the same iteration, something done for its
+ * effect. The reply depends on what the earlier iterations wrote (the
+ * threshold is crossed at one item): a variadic SADD or a batch of the writes
+ * first would skip the crossing or move the effect. Not a batching miss.
+ * Replies only collected (appended, stored) are still reported. */
+static bool reply_dependent_loop(RuleCtx *ctx, const Loop *l, size_t first) {
+  if (!node_is(l->node, SYM.for_statement)) return false;
+  TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
+  size_t end = first_call_from(ctx->model, nend(l->node));
+  for (size_t t = first; t < end; t++) {
+    const CallSite *o = model_call(ctx->model, t);
+    if (o->recv.kind != OBJ_CLIENT || !o->cmd || !(o->cmd->flags & (CMD_READ | CMD_WRITE)) ||
+        nstart(o->node) < nstart(body))
+      continue;
+    /* a per-item key: each iteration reads its own state, which batches */
+    TSNode key = call_key_arg(ctx, o);
+    if (ts_node_is_null(key) || mentions_loop_target(ctx->model, l, key)) continue;
+    bool own = false; /* `key = f"c:{x}"` in the body, then r.get(key) */
+    for (uint8_t h = 0; h < o->key.nholes && h < KEY_MAX_HOLES && !own; h++)
+      own = mentions_loop_target(ctx->model, l, o->key.holes[h]);
+    if (own) continue;
+    bool written = false;
+    for (size_t w = first; w < end && !written; w++) {
+      const CallSite *x = model_call(ctx->model, w);
+      /* a write queued on a pipeline executed in the iteration counts too */
+      written = value_is_clientish(x->recv) && x->cmd && (x->cmd->flags & CMD_WRITE) &&
+                nstart(x->node) >= nstart(body) && calls_same_key(ctx, o, x);
+    }
+    if (written && reply_decides(ctx, o, body)) return true;
+  }
+  return false;
+}
+
 /* One pass each, then a lookup per loop: nested loops each reported made
  * the scans per loop quadratic in the nesting depth. */
 static void check(RuleCtx *ctx) {
@@ -328,7 +526,8 @@ static void check(RuleCtx *ctx) {
     if (reported[li] || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
     reported[li] = true;
     size_t first = first_call_from(ctx->model, nstart(l->node));
-    if (guarded_in(&g, nstart(l->node), nend(l->node))) continue;
+    if (guarded_in(&g, nstart(l->node), nend(l->node)) || reply_dependent_loop(ctx, l, first))
+      continue;
     Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
                              "%zu Redis command%s per item of `%s` (%s first): one network round "
                              "trip each, so the loop costs N x the latency instead of one batch",

@@ -1,4 +1,5 @@
 /* RL305 dangerous-command: destructive or admin commands in application code. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,22 +58,125 @@ static bool launches_processes(RuleCtx *ctx) {
                     source_contains(ctx->src, "start_redis") || source_contains(ctx->src, "launch_redis"));
 }
 
+/* A flag that is true only in a debug or test deployment: `app.debug`,
+ * `settings.DEBUG`, `TESTING`, `app.config["TESTING"]`,
+ * `os.environ.get("DEBUG")`, `ENV == "test"`, `ENV in ("dev", "test")`. */
+static bool flag_word(RuleCtx *ctx, TSNode n) {
+  static const char *const WORDS[] = {"debug", "testing", "test", "test_mode", "testing_mode",
+                                      "debug_mode", "is_test", "is_testing", "is_debug",
+                                      "dev_mode", "is_dev", "development", NULL};
+  const char *t;
+  if (node_is(n, SYM.string)) {
+    KeyTpl k = model_key(ctx->model, n);
+    if (!k.text || k.nholes) return false;
+    t = k.text;
+  } else if (node_is(n, SYM.identifier)) {
+    t = ctx_text(ctx, n);
+  } else {
+    return false;
+  }
+  for (size_t i = 0; WORDS[i]; i++)
+    if (!strcasecmp(t, WORDS[i])) return true;
+  return !strcasecmp(t, "dev");
+}
+
+static bool debug_flag(RuleCtx *ctx, TSNode c) {
+  uint16_t s = nsym(c);
+  if (s == SYM.parenthesized_expression) return debug_flag(ctx, ts_node_named_child(c, 0));
+  if (s == SYM.identifier) return flag_word(ctx, c);
+  if (s == SYM.attribute) return flag_word(ctx, ts_node_child_by_field_id(c, SYM.f_attribute));
+  if (s == SYM.subscript) /* app.config["TESTING"] */
+    return flag_word(ctx, ts_node_named_child(c, 1));
+  if (s == SYM.call) { /* settings.get("DEBUG"), getattr(settings, "TESTING", False) */
+    TSNode fn = ts_node_child_by_field_id(c, SYM.f_function), args = ts_node_child_by_field_id(c, SYM.f_arguments);
+    if (node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "getattr"))
+      return flag_word(ctx, call_arg(args, 1));
+    return node_is(fn, SYM.attribute) &&
+           node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "get") &&
+           flag_word(ctx, call_arg(args, 0));
+  }
+  if (s == SYM.boolean_operator) {
+    /* `a or b`: each side a flag; `a and b`: one side suffices */
+    bool l = debug_flag(ctx, ts_node_child_by_field_id(c, SYM.f_left));
+    bool r = debug_flag(ctx, ts_node_child_by_field_id(c, SYM.f_right));
+    TSNode op = ts_node_child_by_field_id(c, SYM.f_operator);
+    return node_text_eq(ctx->src, op, "and") ? l || r : l && r;
+  }
+  if (s == SYM.comparison_operator && ts_node_named_child_count(c) == 2) {
+    /* ENV == "test", ENV in ("dev", "test"): not `!=` nor `not in` */
+    TSNode rhs = ts_node_named_child(c, 1);
+    const char *text = ctx_text(ctx, c);
+    if (strstr(text, "!=") || strstr(text, " not in ") || strstr(text, " is not ")) return false;
+    if (node_is(rhs, SYM.string)) return flag_word(ctx, rhs);
+    if (!node_is(rhs, SYM.tuple) && !node_is(rhs, SYM.list) && !node_is(rhs, SYM.set)) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(rhs); i++)
+      if (!flag_word(ctx, ts_node_named_child(rhs, i))) return false;
+    return ts_node_named_child_count(rhs) > 0;
+  }
+  return false;
+}
+
+/* Is the call inside the body of an `if`/`elif` whose condition holds only
+ * in debug or test deployments (`if app.debug or app.testing:` around a
+ * `/tests/reset` route, `if settings.DEBUG:` in a view)? That code is test
+ * scaffolding, not production. The `else` of such an `if` is production. */
+static bool under_debug_guard(RuleCtx *ctx, TSNode n) {
+  for (TSNode c = n, p = ts_node_parent(n); !ts_node_is_null(p); c = p, p = ts_node_parent(p)) {
+    bool elif = !strcmp(ts_node_type(p), "elif_clause");
+    if ((node_is(p, SYM.if_statement) || elif) &&
+        ts_node_eq(ts_node_child_by_field_id(p, SYM.f_consequence), c) &&
+        debug_flag(ctx, ts_node_child_by_field_id(p, SYM.f_condition)))
+      return true;
+  }
+  return false;
+}
+
+/* A one-off upgrade or migration step of the project (a file under
+ * update/, updates/, upgrade/, upgrades/, migrations/ or migration/): run by
+ * an operator once per version, like a script. */
+static bool in_upgrade_step(const Source *src) {
+  static const char *const DIRS[] = {"update", "updates", "upgrade", "upgrades", "migrations",
+                                     "migration", NULL};
+  const char *path = src->path ? src->path : "";
+  for (size_t i = 0; DIRS[i]; i++) {
+    size_t n = strlen(DIRS[i]);
+    for (const char *p = path; (p = strstr(p, DIRS[i])); p += n)
+      if ((p == path || p[-1] == '/') && p[n] == '/') return true;
+  }
+  return false;
+}
+
+/* Is the call in a module's `if __name__ == "__main__":` block? */
+static bool in_main_block(RuleCtx *ctx, TSNode n) {
+  uint32_t(*blocks)[2] = NULL;
+  size_t nb = main_blocks(ctx->src, &blocks);
+  bool in = false;
+  for (size_t b = 0; b < nb && !in; b++) in = nstart(n) >= blocks[b][0] && nstart(n) < blocks[b][1];
+  free(blocks);
+  return in;
+}
+
 static void on_call(RuleCtx *ctx, const CallSite *cs) {
   const Danger *d = by_method(cs->method);
   if (!d && !strcmp(cs->method, "execute_command")) d = by_command(ctx, cs);
   if (!d || in_test_code(ctx->src, ctx->opt)) return; /* tests flush their own databases */
+  if (under_debug_guard(ctx, cs->node)) return;        /* test scaffolding of the app */
   bool shutdown = !strcmp(d->command, "SHUTDOWN");
   if (shutdown && launches_processes(ctx)) return; /* its own server's lifecycle */
-  /* a benchmark or a demo resets its own database on purpose: still worth a
-   * note (pointed at the wrong server it wipes it), not an error */
-  bool example = in_example_code(ctx->src, ctx->opt, false); /* a deploy script is not a demo */
-  Finding *f = rule_report(ctx, cs->node, example ? SEV_INFO : SEV_ERROR,
+  /* a one-off script or an upgrade step resets a database on purpose, run by
+   * hand: still worth a note (pointed at the wrong server it wipes it), not
+   * an error. The engine lowers scripts/, bin/ and `__main__` blocks to info
+   * (front matter `scripts: info`); upgrade directories are this rule's own. */
+  bool upgrade = in_upgrade_step(ctx->src);
+  bool script = upgrade || code_role(ctx->src, ctx->opt) == CODE_SCRIPT || in_main_block(ctx, cs->node);
+  Finding *f = rule_report(ctx, cs->node, upgrade ? SEV_INFO : SEV_ERROR,
                            "%s%s%s %s: %s",
                            d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why,
-                           example ? "in an example or a benchmark it resets a database on "
-                                     "purpose; pointed at a shared server it wipes that one"
-                                   : "one call in application code is an outage or data loss "
-                                     "waiting to happen");
+                           script ? "in a one-off script or upgrade step it is run on purpose, by "
+                                    "hand; pointed at a shared server or the wrong database it "
+                                    "wipes that one"
+                                  : "one call in application code is an outage or data loss "
+                                    "waiting to happen");
   if (shutdown)
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Stop the server from its service manager (systemd, the container runtime), not "

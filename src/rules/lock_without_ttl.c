@@ -140,6 +140,11 @@ static void report_lock(RuleCtx *ctx, TSNode call, TSNode args, TSNode timeout, 
   TSNode up = ts_node_parent(call);
   while (node_is(up, SYM.await) || node_is(up, SYM.parenthesized_expression)) up = ts_node_parent(up);
   bool handed_out = node_is(up, SYM.return_statement);
+  /* or a facade method named like the call (`def lock(self, name,
+     timeout=None): return Wrapped(self._r.lock(name, timeout=timeout))`) */
+  int fi = cs ? cs->func : -1;
+  const Function *fn = fi >= 0 ? model_function(ctx->model, fi) : NULL;
+  if (fn && fn->name && cs && !strcmp(fn->name, cs->method)) handed_out = true;
   if (!ts_node_is_null(timeout) && !handed_out && defaults_to_none(ctx, timeout)) {
     Finding *f = rule_report(ctx, call, tests ? SEV_INFO : SEV_WARNING,
                              "`%s` takes its timeout from `%s`, which defaults to None: unless "

@@ -106,6 +106,15 @@ const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
   if (!ts_node_is_null(t) && !node_is(t, SYM.none))
     return arena_printf(ctx->arena, "ex=%s", ctx_text(ctx, t));
   if (call_has_splat(cs->args)) return "**";
+  /* a project facade's own keyword (`REDIS_CONN.set(k, v, exp=ttl)`):
+     redis-py's set has none of these, so it can only be the facade's TTL */
+  static const char *const own[] = {"exp", "expire", "expires", "expiry", "expiration", "ttl",
+                                    "timeout", "expire_in", "expires_in"};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    TSNode o = call_kwarg(ctx->src, cs->args, own[i]);
+    if (!ts_node_is_null(o) && !node_is(o, SYM.none))
+      return arena_printf(ctx->arena, "%s=%s", own[i], ctx_text(ctx, o));
+  }
   return "";
 }
 

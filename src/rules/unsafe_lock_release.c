@@ -173,9 +173,50 @@ static int acq_cmp(const void *a, const void *b) {
 
 /* Reports `d` as the plain release of acquire `a`, when it is one: `a` took
  * the lock with a constant value, or with a token in d's own function. */
+/* Does the delete undo a marker rather than release a lock: in an `except`
+ * handler or an `if not ...:` branch of its function (the work failed: "let
+ * the next attempt retry")? */
+static bool rollback(RuleCtx *ctx, const CallSite *d) {
+  const Function *fn = d->func >= 0 ? model_function(ctx->model, d->func) : NULL;
+  TSNode prev = d->node;
+  for (TSNode p = ts_node_parent(d->node); !ts_node_is_null(p) && !(fn && ts_node_eq(p, fn->node));
+       p = ts_node_parent(p)) {
+    if (node_is(p, SYM.finally_clause)) return false;
+    if (node_is(p, SYM.except_clause)) return true;
+    if (node_is(p, SYM.if_statement) &&
+        ts_node_eq(prev, ts_node_child_by_field_id(p, SYM.f_consequence)) &&
+        node_is(ts_node_child_by_field_id(p, SYM.f_condition), SYM.not_operator))
+      return true;
+    prev = p;
+  }
+  return false;
+}
+
+/* Is a constant-value NX key a lock: named for one (key or value:
+ * "lock:{}", "locked"), or released in a `finally:`, or else not rolled
+ * back on a failure path (an `except` handler, `if not ...:`) and not named
+ * for a marker (cooldown, debounce, queued, emitted...)? A dedupe or
+ * cooldown marker holds nobody out of shared work: deleting a newer one
+ * only allows a retry. */
+static bool const_lock(RuleCtx *ctx, const CallSite *d, const CallSite *a, TSNode v) {
+  if ((d->key.text && text_names_lock(d->key.text)) || text_names_lock(ctx_text(ctx, v)) ||
+      text_names_lock(ctx_text(ctx, call_arg(d->args, 0))))
+    return true;
+  for (TSNode p = ts_node_parent(d->node); !ts_node_is_null(p); p = ts_node_parent(p))
+    if (node_is(p, SYM.finally_clause)) return true;
+  if (rollback(ctx, d)) return false;
+  /* a key named for a marker that only spaces out or dedupes work */
+  static const char *const MARKERS[] = {"cooldown", "debounce", "throttle", "queued", "emitted",
+                                        "dedup", "idempot", "notified", "sent", "replay", NULL};
+  const char *k = d->key.text ? d->key.text : ctx_text(ctx, call_arg(d->args, 0));
+  (void)a;
+  return !find_word(k, MARKERS) && !find_word(ctx_text(ctx, call_arg(d->args, 0)), MARKERS);
+}
+
 static bool report_plain(RuleCtx *ctx, const CallSite *d, const CallSite *a, bool tests) {
   TSNode v = constant_value(ctx, a);
   Finding *f;
+  if (!ts_node_is_null(v) && !const_lock(ctx, d, a, v)) return false;
   if (!ts_node_is_null(v))
     f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
                     "`%s` releases a lock taken with the constant value `%s` (line %u): with no "
