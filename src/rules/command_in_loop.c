@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rule_util.h"
+#include "../strset.h"
 
 #define SMALL_LITERAL 4 /* loops over fewer literal items are not worth batching */
 
@@ -161,13 +162,34 @@ static bool arrives_over_time(RuleCtx *ctx, const Loop *l) {
  * how a big list is read without one huge reply. */
 static bool chunked_range(RuleCtx *ctx, const Loop *l) {
   if (ts_node_is_null(l->iterable) || !node_is(l->iterable, SYM.call)) return false;
+  /* `for keys in iter_chunks(...)`, `for batch in batched(ids, 100)`: each
+     item is already a batch */
+  const char *it = ctx_text(ctx, ts_node_child_by_field_id(l->iterable, SYM.f_function));
+  if (strstr(it, "chunk") || strstr(it, "batch")) return true;
   TSNode fn = ts_node_child_by_field_id(l->iterable, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(l->iterable, SYM.f_arguments);
   return node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "range") &&
          call_npositional(args) == 3;
 }
 
-static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out) {
+/* An inferred client that is a pipeline after all: the function calls
+ * `.execute()` on the same receiver, or binds it from an expression that
+ * names a pipeline (`conn = pipeline if pipeline is not None else
+ * worker.connection`, `conn = self.redis.pipeline()`). */
+static bool inferred_pipeline(RuleCtx *ctx, const CallSite *cs, const StrSet *executed) {
+  if (!cs->recv.inferred) return false;
+  const char *k = arena_printf(ctx->arena, "%d\x02%s", cs->func, cs->recv_text);
+  if (strset_has(executed, k, strlen(k))) return true;
+  if (!node_is(cs->receiver, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, cs->receiver);
+  Reaching rc = model_reaching(ctx->model, cs->scope, name, strlen(name), nstart(cs->node));
+  if (!rc.found || !rc.value || ts_node_is_null(rc.expr)) return false;
+  const char *t = ctx_text(ctx, rc.expr);
+  return strstr(t, "pipeline") != NULL || strstr(t, "pipe") != NULL;
+}
+
+static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out,
+                             const StrSet *executed) {
   const Loop *l = model_loop(ctx->model, cs->loop);
   if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
       !strcmp(cs->method, "lock")) /* locks cannot be batched */
@@ -177,6 +199,11 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
+  if (inferred_pipeline(ctx, cs, executed)) return false;
+  /* `r.xack(stream, group, *done)`, `r.srem(key, *expired)`: the item
+     brings a batch of its own, sent in one command */
+  for (uint32_t a = 0; a < ts_node_named_child_count(cs->args); a++)
+    if (node_is(ts_node_named_child(cs->args, a), SYM.list_splat)) return false;
   *loop_out = l;
   return true;
 }
@@ -511,9 +538,16 @@ static void check(RuleCtx *ctx) {
   bool *reported = xcalloc((size_t)maxloop + 2, sizeof(bool)); /* by loop index */
   size_t *per = xcalloc((size_t)maxloop + 2, sizeof(size_t));  /* per-item commands by loop */
   bool *item = xcalloc(n + 1, sizeof(bool));
+  StrSet executed = {0}; /* "func\x02receiver" of every execute() call */
+  for (size_t i = 0; i < n; i++) {
+    const CallSite *o = model_call(ctx->model, i);
+    if (strcmp(o->method, "execute")) continue;
+    const char *k = arena_printf(ctx->arena, "%d\x02%s", o->func, o->recv_text);
+    strset_add(&executed, k, strlen(k));
+  }
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
-    item[i] = per_item_command(ctx, model_call(ctx->model, i), &l);
+    item[i] = per_item_command(ctx, model_call(ctx->model, i), &l, &executed);
     if (item[i]) per[model_call(ctx->model, i)->loop]++;
   }
   Guards g = {0};
@@ -537,6 +571,7 @@ static void check(RuleCtx *ctx) {
   }
   free(g.at);
   free(item);
+  strset_free(&executed);
   free(per);
   free(reported);
 }

@@ -238,8 +238,46 @@ static bool target_mentioned(const Model *m, TSNode target, TSNode expr, int dep
   return false;
 }
 
+/* Does a name in expr hold a value the loop body derived from the loop
+ * target (`k = f"user:{uid}"` before `r.hget(k, ...)`)? Its reaching
+ * assignment lies in the loop and mentions the target (or such a name). */
+typedef struct Derived {
+  const Model *m;
+  const Loop *loop;
+  int depth;
+  bool found;
+} Derived;
+
+static bool derived_visit(TSNode n, void *data) {
+  Derived *d = data;
+  if (d->found) return false;
+  if (!node_is(n, SYM.identifier)) return true;
+  TSNode up = ts_node_parent(n);
+  if (node_is(up, SYM.attribute) && !ts_node_eq(ts_node_child_by_field_id(up, SYM.f_object), n))
+    return true; /* obj.attr: the attribute names no variable */
+  if (node_is(up, SYM.keyword_argument) && ts_node_eq(ts_node_child_by_field_id(up, SYM.f_name), n))
+    return true;
+  const char *name = model_source(d->m)->text + nstart(n);
+  size_t len = nend(n) - nstart(n);
+  Reaching rc = model_reaching(d->m, model_scope_at(d->m, nstart(n)), name, len, nstart(n));
+  if (!rc.found || !rc.value || rc.param || ts_node_is_null(rc.expr)) return true;
+  if (nstart(rc.expr) <= nstart(d->loop->node) || nend(rc.expr) > nstart(n)) return true;
+  if (target_mentioned(d->m, d->loop->target, rc.expr, 0)) d->found = true;
+  else if (d->depth < 3) { /* k = base + ":x" where base = f"u:{uid}" */
+    Derived sub = {d->m, d->loop, d->depth + 1, false};
+    node_walk(rc.expr, derived_visit, &sub);
+    d->found = sub.found;
+  }
+  return !d->found;
+}
+
 bool mentions_loop_target(const Model *m, const Loop *loop, TSNode expr) {
-  return loop && target_mentioned(m, loop->target, expr, 0);
+  if (!loop) return false;
+  if (target_mentioned(m, loop->target, expr, 0)) return true;
+  if (ts_node_is_null(expr) || ts_node_is_null(loop->node) || nstart(expr) < nstart(loop->node)) return false;
+  Derived d = {m, loop, 0, false};
+  node_walk(expr, derived_visit, &d);
+  return d.found;
 }
 
 TSNode report_node(const CallSite *cs, TSNode n) {
