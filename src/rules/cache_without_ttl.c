@@ -421,6 +421,32 @@ static bool ttl_unset_branch(RuleCtx *ctx, const CallSite *w) {
   return false;
 }
 
+/* Is w's key a loop variable over the keyspace's own keys: `for key in
+ * r.keys(...)` / `r.scan_iter(...)`, directly or through a name assigned
+ * from such a call? */
+static bool key_from_keyspace(RuleCtx *ctx, const CallSite *w) {
+  TSNode k = call_arg(w->args, 0);
+  if (ts_node_is_null(k)) k = call_kwarg(ctx->src, w->args, "name");
+  if (!node_is(k, SYM.identifier)) return false;
+  for (int li = w->loop; li >= 0;) {
+    const Loop *l = model_loop(ctx->model, li);
+    if (!l) break;
+    if (node_is(l->target, SYM.identifier) && node_same_text(ctx->src, l->target, k) &&
+        !ts_node_is_null(l->iterable)) {
+      TSNode it = l->iterable;
+      if (node_is(it, SYM.identifier)) { /* keys = await r.keys(...) */
+        const char *nm = ctx_text(ctx, it);
+        Reaching rc = model_reaching(ctx->model, w->scope, nm, strlen(nm), nstart(l->node));
+        if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr)) it = rc.expr;
+      }
+      const char *t = ctx_text(ctx, it);
+      return strstr(t, ".keys(") || strstr(t, "scan_iter(") || strstr(t, ".scan(");
+    }
+    li = l->parent;
+  }
+  return false;
+}
+
 /* The constant keys that functions of the file write from two functions or
  * more (a cache-aside fill and a setter), gathered in one pass. */
 static void multi_writer_keys(RuleCtx *ctx, StrSet *multi) {
@@ -488,6 +514,10 @@ static void check(RuleCtx *ctx) {
     else if (names && fn && fn->cls >= 0 && (word = find_word(model_class(m, fn->cls)->name, NAME_CACHE_WORDS)))
       why = arena_printf(ctx->arena, "the class `%s` says %s", model_class(m, fn->cls)->name, word);
     if (!why || (fn && expired_later(ctx, &hs, w, i)) || marker_value(ctx, w)) continue;
+    /* a key found by walking the keyspace (`for key in r.keys("memory:*")`,
+       scan_iter): an existing record backfilled by a migration, not a cache
+       entry created for an item; a TTL would expire the whole record */
+    if (read && key_from_keyspace(ctx, w)) continue;
     /* one constant key that a setter elsewhere keeps current (write-through):
        nothing accumulates and it is never stale */
     if (read && !w->key.nholes && w->key.text && !w->key.opaque) {

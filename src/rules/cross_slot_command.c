@@ -380,6 +380,11 @@ static void fix_multi(RuleCtx *ctx, Finding *f, const CallSite *cs) {
 static void check_multi(RuleCtx *ctx, size_t i, const CallSite *cs, const Multi *mk) {
   bool cluster_client = cs->recv.cluster && cs->recv.kind == OBJ_CLIENT;
   if (mk->split && cluster_client) return; /* RedisCluster splits DEL/EXISTS/... by slot */
+  /* Nor where the project merely has cluster clients somewhere: the client
+     that reaches a cluster there is a RedisCluster, which splits (a plain
+     client on a cluster node fails on MOVED for any key). Only --cluster
+     (a proxy in front of a cluster) makes a plain client's DEL k1 k2 risky. */
+  if (mk->split && !ctx->opt->cluster) return;
   Keys ks = {0};
   multi_keys(ctx, cs, mk, i, &ks);
   Severity sev = mk->split && cs->recv.kind == OBJ_CLIENT ? SEV_WARNING : SEV_ERROR;

@@ -73,6 +73,9 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     TSNode name = ts_node_named_child(a, 0);
     if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
     const char *t = ctx_text(ctx, name); /* `options`, or `self.options` */
+    /* `**client.connection_pool.connection_kwargs`: a copy of another
+       client's settings, its timeout included (checked where it is built) */
+    if (strstr(t, ".connection_kwargs")) return SPLAT_WITH_TIMEOUT;
     /* `options["connection_pool"] = pool` before the call (in its function):
        the pool's settings apply, checked where the pool is built */
     if (c->func >= 0) {
@@ -87,6 +90,24 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     }
     if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
     Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
+    if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
+        strstr(ctx_text(ctx, rc.expr), ".connection_kwargs"))
+      return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
+    if (c->func >= 0) { /* the same, then changed (`kwargs["parser_class"] = ...`) */
+      TSNode fnode = model_function(ctx->model, c->func)->node;
+      const char *needle = arena_printf(ctx->arena, "%s = ", t);
+      size_t nl = strlen(needle);
+      for (uint32_t at = nstart(fnode); at + nl <= nstart(c->node); at++) {
+        if (memcmp(ctx->src->text + at, needle, nl) || (at > 0 && ctx->src->text[at - 1] != ' ')) continue;
+        uint32_t e = at;
+        while (e < nstart(c->node) && ctx->src->text[e] != '\n') e++;
+        char line[256];
+        size_t ll = e - at < sizeof line - 1 ? e - at : sizeof line - 1;
+        memcpy(line, ctx->src->text + at, ll);
+        line[ll] = '\0';
+        if (strstr(line + nl, ".connection_kwargs")) return SPLAT_WITH_TIMEOUT;
+      }
+    }
     /* the enclosing function's own `**kwargs`: a wrapper that forwards its
        caller's options; the callers decide (like a TTL parameter) */
     if (c->func >= 0 && !(rc.found && rc.value && !rc.param)) { /* not rebound locally */

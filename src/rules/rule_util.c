@@ -290,6 +290,7 @@ const char *key_display(RuleCtx *ctx, const KeyTpl *k) { return keytpl_display(c
 const char *call_key_display(RuleCtx *ctx, const CallSite *cs) {
   if (cs->key.text && !cs->key.opaque) return key_display(ctx, &cs->key);
   TSNode k = call_arg(cs->args, 0);
+  if (ts_node_is_null(k)) k = call_kwarg(ctx->src, cs->args, "name"); /* hset(name=key, ...) */
   return ts_node_is_null(k) ? "the key" : ctx_text(ctx, k);
 }
 
@@ -433,6 +434,12 @@ CodeRole code_role(const Source *src, const Options *opt) {
   CodeRole role = CODE_PRODUCTION;
   for (size_t i = 0; i < sizeof examples / sizeof *examples && !role; i++)
     if (path_has_dir(path, examples[i])) role = CODE_EXAMPLE;
+  /* a benchmark by its file name: bench.py, benchmark_x.py, x_bench.py,
+     forgetful-bench.py */
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (!role && (!strncmp(base, "bench", 5) || strstr(base, "_bench") || strstr(base, "-bench")))
+    role = CODE_EXAMPLE;
   /* bin/: the scripts directly in it; an application that keeps its
      packages under bin/ (bin/lib/, bin/modules/) is not one-off code */
   if (!role && (path_has_dir(path, "scripts") || path_parent_is(path, "bin"))) role = CODE_SCRIPT;
