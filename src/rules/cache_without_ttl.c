@@ -421,6 +421,21 @@ static bool ttl_unset_branch(RuleCtx *ctx, const CallSite *w) {
   return false;
 }
 
+/* Another write of w's key in its function after the read, or an HDEL of
+ * it anywhere in the file (for a hash). Function ranges keep it linear. */
+static bool written_twice_or_hdel(RuleCtx *ctx, const CallSite *w, size_t wi, const Vec *hdels) {
+  size_t lo, hi;
+  func_calls(ctx->model, wi, w->func, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
+    const CallSite *o = model_call(ctx->model, i);
+    if (i != wi && call_method_in(o, WRITES) && calls_same_key(ctx, o, w)) return true;
+  }
+  if (w->method[0] != 'h') return false;
+  for (size_t k = 0; k < hdels->len; k++)
+    if (calls_same_key(ctx, model_call(ctx->model, *(size_t *)vec_at(hdels, k)), w)) return true;
+  return false;
+}
+
 /* Is w's key a loop variable over the keyspace's own keys: `for key in
  * r.keys(...)` / `r.scan_iter(...)`, directly or through a name assigned
  * from such a call? */
@@ -469,6 +484,9 @@ static void check(RuleCtx *ctx) {
   Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
   StrSet multi = {0};
   bool multi_done = false;
+  Vec hdels = VEC_INIT(size_t); /* the file's HDEL call sites */
+  for (size_t i = 0; i < model_ncalls(m); i++)
+    if (!strcmp(model_call(m, i)->method, "hdel")) *(size_t *)vec_push(&hdels) = i;
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0] || ttl_unset_branch(ctx, w)) continue;
@@ -518,6 +536,12 @@ static void check(RuleCtx *ctx) {
        scan_iter): an existing record backfilled by a migration, not a cache
        entry created for an item; a TTL would expire the whole record */
     if (read && key_from_keyspace(ctx, w)) continue;
+    /* the key is written on the hit path too (`if not history: hset(...)
+       elif history[...] != new: hset(...)`): the code keeps it in sync, it
+       does not fill a cache on a miss; and a hash whose fields the file
+       removes one by one (HDEL when their owner goes) is managed entry by
+       entry */
+    if (read && written_twice_or_hdel(ctx, w, i, &hdels)) continue;
     /* one constant key that a setter elsewhere keeps current (write-through):
        nothing accumulates and it is never stale */
     if (read && !w->key.nholes && w->key.text && !w->key.opaque) {
@@ -539,6 +563,7 @@ static void check(RuleCtx *ctx) {
   vec_free(&hs.reads);
   vec_free(&hs.expires);
   strset_free(&multi);
+  vec_free(&hdels);
 }
 
 /* INCR and friends: a key the project increments is a counter or an id

@@ -115,6 +115,7 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
                                                 SYM.f_parameters);
       for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
         TSNode pk = ts_node_named_child(params, k);
+        if (node_is(pk, SYM.typed_parameter)) pk = ts_node_named_child(pk, 0); /* **kw: Any */
         if (node_is(pk, SYM.dictionary_splat_pattern) &&
             node_text_eq(ctx->src, ts_node_named_child(pk, 0), t))
           return SPLAT_WITH_TIMEOUT;

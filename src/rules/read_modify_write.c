@@ -481,6 +481,21 @@ static bool on_miss_path(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSN
   return false;
 }
 
+/* Does a write of w's key sit in the other branch of the if statement
+ * `ifs` (its else/elif), among the function's calls [lo, hi)? */
+static bool other_branch_writes(RuleCtx *ctx, TSNode ifs, const CallSite *w, size_t lo, size_t hi) {
+  TSNode cons = ts_node_child_by_field_id(ifs, SYM.f_consequence);
+  bool w_in_cons = nstart(w->node) >= nstart(cons) && nend(w->node) <= nend(cons);
+  for (size_t i = lo; i < hi; i++) {
+    const CallSite *o = model_call(ctx->model, i);
+    if (o == w || !call_method_in(o, SETS) || nstart(o->node) < nstart(ifs) || nend(o->node) > nend(ifs))
+      continue;
+    bool o_in_cons = nstart(o->node) >= nstart(cons) && nend(o->node) <= nend(cons);
+    if (o_in_cons != w_in_cons && calls_same_key(ctx, o, w)) return true;
+  }
+  return false;
+}
+
 /* Read and write through two clients built differently in this file
  * (`old_db = Redis(host="ardb")`, `new_db = Redis(host="kvrocks")`): a copy
  * between servers or databases, not an update of one key. */
@@ -570,6 +585,10 @@ static void check(RuleCtx *ctx) {
         /* under a further condition of its own (`if not har_files:
            r.sadd(...)`), the write is not the check's answer */
         if (extra_condition(w->node, g.found, fn->node)) break;
+        /* both branches write the key (`if r.exists(k): set(k, v,
+           keepttl=True) else: set(k, v, ex=ttl)`): the check only picks an
+           option, every call writes; NX would stop overwrites */
+        if (other_branch_writes(ctx, g.found, w, lo, hi)) break;
         if (is_set(w)) {
           if (work_between(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), nend(r->node),
                            nstart(w->node), lo, hi))
