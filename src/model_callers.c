@@ -117,6 +117,7 @@ static const Assign *sole_def(const Model *m, TSNode id, int scope) {
 static void resolve_callee(Model *m, FCall *c) {
   TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
   c->callee = -1;
+  c->remote = NULL;
   if (nsym(fn) == SYM.identifier) {
     const Assign *a = sole_def(m, fn, c->scope);
     if (a && a->kind == A_FUNC) {
@@ -168,9 +169,13 @@ void model_callers_prepare(Model *m) {
 }
 
 void model_callers_refresh(Model *m) {
-  for (size_t i = 0; i < m->fcalls.len && !m->any_callers; i++) {
-    const FCall *c = vec_at(&m->fcalls, i);
-    m->any_callers = c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset;
+  /* the index changed since the walk: a callee in another module may have a
+     new canonical name now (a package __init__ re-exporting it) */
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    FCall *c = vec_at(&m->fcalls, i);
+    if (c->callee < 0) resolve_callee(m, c);
+    if (!m->any_callers)
+      m->any_callers = c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset;
   }
   gather_remote(m);
 }
