@@ -110,10 +110,14 @@ const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
      redis-py's set has none of these, so it can only be the facade's TTL */
   static const char *const own[] = {"exp", "expire", "expires", "expiry", "expiration", "ttl",
                                     "timeout", "expire_in", "expires_in"};
-  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-    TSNode o = call_kwarg(ctx->src, cs->args, own[i]);
-    if (!ts_node_is_null(o) && !node_is(o, SYM.none))
-      return arena_printf(ctx->arena, "%s=%s", own[i], ctx_text(ctx, o));
+  uint32_t na = ts_node_named_child_count(cs->args);
+  for (uint32_t a = 0; a < na && a < 8; a++) { /* one pass over the keywords */
+    TSNode kw = ts_node_named_child(cs->args, a);
+    if (!node_is(kw, SYM.keyword_argument)) continue;
+    TSNode name = ts_node_child_by_field_id(kw, SYM.f_name), o = ts_node_child_by_field_id(kw, SYM.f_value);
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+      if (node_text_eq(ctx->src, name, own[i]) && !node_is(o, SYM.none))
+        return arena_printf(ctx->arena, "%s=%s", own[i], ctx_text(ctx, o));
   }
   return "";
 }
