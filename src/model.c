@@ -1201,13 +1201,16 @@ static void build_exports(Model *m) {
       TSNode fn = a && a->kind == A_VALUE && node_is(a->value, SYM.call)
                       ? ts_node_child_by_field_id(a->value, SYM.f_function)
                       : (TSNode){0};
-      for (size_t k = 0; node_is(fn, SYM.identifier) && k < m->classes.len; k++) {
-        const Class *c = vec_at(&m->classes, k);
-        if (!node_text_eq(m->src, fn, c->name) || scope_at(m, c->scope)->parent != 0) continue;
+      /* the callee's own binding at module level says which class it is */
+      int cb = node_is(fn, SYM.identifier)
+                   ? model_binding_find(m, 0, m->src->text + nstart(fn), nend(fn) - nstart(fn))
+                   : -1;
+      const Assign *ca = cb >= 0 ? model_first_assign(m, cb) : NULL;
+      if (ca && ca->kind == A_CLASS && !model_next_assign(m, ca)) {
+        const Class *c = vec_at(&m->classes, (size_t)ca->index);
         Export *e = vec_push(&m->exports);
         e->name = b->name;
         e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
-        break;
       }
     }
     if (!exportable(b->val, false)) continue;

@@ -830,8 +830,18 @@ static bool facade_class(const Model *m, int ci) {
   size_t attr_len = 0;
   int count = 0;
   bool distinctive = false;
-  for (size_t i = 0; i < m->funcs.len; i++) {
+  /* the class's own functions: funcs are in tree order, so they are the run
+     that starts inside the class node (found by binary search) */
+  TSNode cn = ((const Class *)vec_at(&m->classes, (size_t)ci))->node;
+  size_t lo = 0, hi = m->funcs.len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (nstart(((const Function *)vec_at(&m->funcs, mid))->node) < nstart(cn)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < m->funcs.len; i++) {
     const Function *f = vec_at(&m->funcs, i);
+    if (nstart(f->node) >= nend(cn)) break;
     if (f->cls != ci || !f->name || !f->self_name || f->name[0] == '_') continue;
     uint32_t nl = (uint32_t)strlen(f->name);
     if (!commands_find(f->name, nl)) continue;

@@ -440,6 +440,8 @@ TSNode rl_ts_parent(TSNode n) {
   return p;
 }
 
+uint64_t rl_tree_generation(void) { return __atomic_load_n(&rl_tree_gen, __ATOMIC_ACQUIRE); }
+
 void rl_ts_tree_delete(TSTree *t) {
   if (!t) return;
   NodeTable *gone = NULL;

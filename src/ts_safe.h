@@ -28,6 +28,9 @@ static inline uint32_t rl_ts_named_child_count(TSNode n) {
  * them (a new tree may reuse the old one's addresses). */
 TSNode rl_ts_parent(TSNode n);
 void rl_ts_tree_delete(TSTree *t);
+/* Counts deleted trees: what a thread remembers of a file is stale once it
+ * changes (a new file may reuse the old one's addresses). */
+uint64_t rl_tree_generation(void);
 TSSymbol rl_ts_symbol(TSNode n);
 uint32_t rl_ts_child_count(TSNode n); /* 0 for a null node */
 static inline bool rl_ts_is_named(TSNode n) { return !ts_node_is_null(n) && ts_node_is_named(n); }

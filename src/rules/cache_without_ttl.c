@@ -421,27 +421,61 @@ static bool ttl_unset_branch(RuleCtx *ctx, const CallSite *w) {
   return false;
 }
 
-/* Another write of w's key in its function after the read, or an HDEL of
- * it anywhere in the file (for a hash). Function ranges keep it linear. */
-static bool written_twice_or_hdel(RuleCtx *ctx, const CallSite *w, size_t wi, const Vec *hdels) {
-  size_t lo, hi;
-  func_calls(ctx->model, wi, w->func, &lo, &hi);
-  for (size_t i = lo; i < hi; i++) {
-    const CallSite *o = model_call(ctx->model, i);
-    if (i != wi && call_method_in(o, WRITES) && calls_same_key(ctx, o, w)) return true;
+/* What a file does to its keys, gathered in one pass when a cache-aside
+ * write first needs it: the keys written twice in one function ("func\x02key")
+ * and the keys whose fields it HDELs. Keys by their template text, or the
+ * key expression as written. */
+typedef struct KeyFacts {
+  bool done;
+  StrSet twice; /* "func\x02key" written twice in that function */
+  StrSet hdel;  /* keys whose fields the file HDELs */
+  StrSet multi; /* constant keys written from two functions or more */
+} KeyFacts;
+
+static const char *key_id(RuleCtx *ctx, const CallSite *c) {
+  if (c->key.text && !c->key.opaque) return c->key.text;
+  TSNode k = call_key_arg(ctx, c);
+  return ts_node_is_null(k) ? NULL : ctx_text(ctx, k);
+}
+
+static void key_facts(RuleCtx *ctx, KeyFacts *kf) {
+  if (kf->done) return;
+  kf->done = true;
+  StrSet once = {0}, keys = {0};
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *c = model_call(ctx->model, i);
+    const char *k = key_id(ctx, c);
+    if (!k) continue;
+    if (!strcmp(c->method, "hdel")) strset_add(&kf->hdel, k, strlen(k));
+    if (!call_method_in(c, WRITES)) continue;
+    const char *fk = arena_printf(ctx->arena, "%d\x02%s", c->func, k);
+    if (!strset_add(&once, fk, strlen(fk))) {
+      strset_add(&kf->twice, fk, strlen(fk)); /* this function again */
+    } else if (c->key.text && !c->key.opaque && !c->key.nholes &&
+               !strset_add(&keys, k, strlen(k))) {
+      strset_add(&kf->multi, k, strlen(k)); /* a constant key, from a second function */
+    }
   }
-  if (w->method[0] != 'h') return false;
-  for (size_t k = 0; k < hdels->len; k++)
-    if (calls_same_key(ctx, model_call(ctx->model, *(size_t *)vec_at(hdels, k)), w)) return true;
-  return false;
+  strset_free(&once);
+  strset_free(&keys);
+}
+
+/* Another write of w's key in its function (the hit path writes it too),
+ * or an HDEL of it anywhere in the file (for a hash). */
+static bool written_twice_or_hdel(RuleCtx *ctx, const CallSite *w, KeyFacts *kf) {
+  key_facts(ctx, kf);
+  const char *k = key_id(ctx, w);
+  if (!k) return false;
+  const char *fk = arena_printf(ctx->arena, "%d\x02%s", w->func, k);
+  if (strset_has(&kf->twice, fk, strlen(fk))) return true;
+  return w->method[0] == 'h' && strset_has(&kf->hdel, k, strlen(k));
 }
 
 /* Is w's key a loop variable over the keyspace's own keys: `for key in
  * r.keys(...)` / `r.scan_iter(...)`, directly or through a name assigned
  * from such a call? */
 static bool key_from_keyspace(RuleCtx *ctx, const CallSite *w) {
-  TSNode k = call_arg(w->args, 0);
-  if (ts_node_is_null(k)) k = call_kwarg(ctx->src, w->args, "name");
+  TSNode k = call_key_arg(ctx, w);
   if (!node_is(k, SYM.identifier)) return false;
   for (int li = w->loop; li >= 0;) {
     const Loop *l = model_loop(ctx->model, li);
@@ -462,31 +496,11 @@ static bool key_from_keyspace(RuleCtx *ctx, const CallSite *w) {
   return false;
 }
 
-/* The constant keys that functions of the file write from two functions or
- * more (a cache-aside fill and a setter), gathered in one pass. */
-static void multi_writer_keys(RuleCtx *ctx, StrSet *multi) {
-  StrSet keys = {0}, pairs = {0};
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *c = model_call(ctx->model, i);
-    if (!call_method_in(c, WRITES) || !c->key.text || c->key.nholes || c->key.opaque) continue;
-    const char *pair = arena_printf(ctx->arena, "%s\x02%d", c->key.text, c->func);
-    if (!strset_add(&pairs, pair, strlen(pair))) continue; /* this function again */
-    if (!strset_add(&keys, c->key.text, strlen(c->key.text)))
-      strset_add(multi, c->key.text, strlen(c->key.text)); /* a second function */
-  }
-  strset_free(&keys);
-  strset_free(&pairs);
-}
-
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
   Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
-  StrSet multi = {0};
-  bool multi_done = false;
-  Vec hdels = VEC_INIT(size_t); /* the file's HDEL call sites */
-  for (size_t i = 0; i < model_ncalls(m); i++)
-    if (!strcmp(model_call(m, i)->method, "hdel")) *(size_t *)vec_push(&hdels) = i;
+  KeyFacts kf = {0};
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0] || ttl_unset_branch(ctx, w)) continue;
@@ -541,13 +555,12 @@ static void check(RuleCtx *ctx) {
        does not fill a cache on a miss; and a hash whose fields the file
        removes one by one (HDEL when their owner goes) is managed entry by
        entry */
-    if (read && written_twice_or_hdel(ctx, w, i, &hdels)) continue;
+    if (read && written_twice_or_hdel(ctx, w, &kf)) continue;
     /* one constant key that a setter elsewhere keeps current (write-through):
        nothing accumulates and it is never stale */
     if (read && !w->key.nholes && w->key.text && !w->key.opaque) {
-      if (!multi_done) multi_writer_keys(ctx, &multi);
-      multi_done = true;
-      if (strset_has(&multi, w->key.text, strlen(w->key.text))) continue;
+      key_facts(ctx, &kf);
+      if (strset_has(&kf.multi, w->key.text, strlen(w->key.text))) continue;
     }
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
@@ -562,8 +575,9 @@ static void check(RuleCtx *ctx) {
   vec_free(&hs.calls);
   vec_free(&hs.reads);
   vec_free(&hs.expires);
-  strset_free(&multi);
-  vec_free(&hdels);
+  strset_free(&kf.multi);
+  strset_free(&kf.twice);
+  strset_free(&kf.hdel);
 }
 
 /* INCR and friends: a key the project increments is a counter or an id

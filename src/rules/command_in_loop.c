@@ -113,38 +113,9 @@ static bool small_helper_loop(RuleCtx *ctx, const Loop *l) {
   return seen;
 }
 
-/* A name bound to a literal, then filled before the loop (`users = []`,
- * `users.append(...)` in another loop): its literal says nothing of its
- * size. */
-static bool grown_before_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
-  TSNode it = l->iterable;
-  while (node_is(it, SYM.call)) { /* list(users), sorted(users), enumerate(users) */
-    TSNode args = ts_node_child_by_field_id(it, SYM.f_arguments);
-    it = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : (TSNode){0};
-  }
-  if (!node_is(it, SYM.identifier)) return false;
-  const char *name = ctx_text(ctx, it);
-  Reaching rc = model_reaching(ctx->model, cs->scope, name, strlen(name), nstart(l->node));
-  if (!rc.found || !rc.value || ts_node_is_null(rc.expr)) return false;
-  static const char *const GROW[] = {".append(", ".extend(", ".add(", ".insert(", ".update(",
-                                     " += ", ".setdefault("};
-  size_t nl = strlen(name);
-  const char *t = ctx->src->text;
-  for (uint32_t at = nend(rc.expr); at + nl < nstart(l->node); at++) {
-    if (memcmp(t + at, name, nl) || (at > 0 && (isalnum((unsigned char)t[at - 1]) || t[at - 1] == '_' || t[at - 1] == '.')))
-      continue;
-    for (size_t g = 0; g < sizeof GROW / sizeof *GROW; g++) {
-      size_t gl = strlen(GROW[g]);
-      if (at + nl + gl <= nstart(l->node) && !memcmp(t + at + nl, GROW[g], gl)) return true;
-    }
-  }
-  return false;
-}
-
 static bool small_literal_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
   int64_t count;
   if (small_helper_loop(ctx, l)) return true;
-  if (grown_before_loop(ctx, cs, l)) return false;
   IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count, SMALL_LITERAL - 1);
   return b == ITER_BOUNDED && count >= 0 && count < SMALL_LITERAL;
 }
@@ -412,18 +383,6 @@ static bool guarded_in(const Guards *g, uint32_t start, uint32_t end) {
     else hi = mid;
   }
   return lo < g->n && g->at[lo] < end;
-}
-
-/* The first call site starting at or after byte `at` (call sites are in
- * tree order). */
-static size_t first_call_from(const Model *m, uint32_t at) {
-  size_t lo = 0, hi = model_ncalls(m);
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (nstart(model_call(m, mid)->node) < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /* Does a block do something for its effect: a call that is a statement of

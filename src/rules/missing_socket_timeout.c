@@ -44,6 +44,7 @@ typedef struct LastDict {
   const char *name;
   uint32_t before;
   TSNode dict;
+  bool copied; /* the last binding copies a client's settings (`dict(c.connection_pool.connection_kwargs)`) */
 } LastDict;
 
 static bool last_dict_visit(TSNode n, void *data) {
@@ -52,8 +53,10 @@ static bool last_dict_visit(TSNode n, void *data) {
   if (!node_is(n, SYM.assignment)) return true;
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
-  if (node_is(left, SYM.identifier) && node_text_eq(l->ctx->src, left, l->name))
+  if (node_is(left, SYM.identifier) && node_text_eq(l->ctx->src, left, l->name)) {
     l->dict = node_is(right, SYM.dictionary) ? right : (TSNode){0}; /* rebound to something else */
+    l->copied = strstr(ctx_text(l->ctx, right), ".connection_kwargs") != NULL;
+  }
   return true;
 }
 
@@ -93,21 +96,6 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
         strstr(ctx_text(ctx, rc.expr), ".connection_kwargs"))
       return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
-    if (c->func >= 0) { /* the same, then changed (`kwargs["parser_class"] = ...`) */
-      TSNode fnode = model_function(ctx->model, c->func)->node;
-      const char *needle = arena_printf(ctx->arena, "%s = ", t);
-      size_t nl = strlen(needle);
-      for (uint32_t at = nstart(fnode); at + nl <= nstart(c->node); at++) {
-        if (memcmp(ctx->src->text + at, needle, nl) || (at > 0 && ctx->src->text[at - 1] != ' ')) continue;
-        uint32_t e = at;
-        while (e < nstart(c->node) && ctx->src->text[e] != '\n') e++;
-        char line[256];
-        size_t ll = e - at < sizeof line - 1 ? e - at : sizeof line - 1;
-        memcpy(line, ctx->src->text + at, ll);
-        line[ll] = '\0';
-        if (strstr(line + nl, ".connection_kwargs")) return SPLAT_WITH_TIMEOUT;
-      }
-    }
     /* the enclosing function's own `**kwargs`: a wrapper that forwards its
        caller's options; the callers decide (like a TTL parameter) */
     if (c->func >= 0 && !(rc.found && rc.value && !rc.param)) { /* not rebound locally */
@@ -150,8 +138,9 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
     if (!(rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.dictionary)) && c->func >= 0) {
       /* `opts[...] = x` after `opts = {...}` hides the dict from the
          reaching definition: take the last plain `opts = {...}` before */
-      LastDict ld = {ctx, t, nstart(c->node), {{0}, 0, 0}};
+      LastDict ld = {ctx, t, nstart(c->node), {{0}, 0, 0}, false};
       node_walk(model_function(ctx->model, c->func)->node, last_dict_visit, &ld);
+      if (ld.copied) return SPLAT_WITH_TIMEOUT; /* then changed: `kwargs["parser_class"] = ...` */
       if (!ts_node_is_null(ld.dict)) {
         rc.found = rc.value = true;
         rc.param = false;

@@ -408,7 +408,6 @@ static bool branch_does_more(RuleCtx *ctx, TSNode ifs, const CallSite *w) {
 typedef struct Work {
   RuleCtx *ctx;
   uint32_t from, to;
-  size_t lo, hi; /* the function's call sites */
   bool found;
 } Work;
 
@@ -416,10 +415,11 @@ static bool work_visit(TSNode n, void *data) {
   Work *wk = data;
   if (wk->found) return false;
   if (!node_is(n, SYM.call) || nstart(n) < wk->from || nend(n) > wk->to) return true;
-  for (size_t i = wk->lo; i < wk->hi; i++)
-    if (nstart(model_call(wk->ctx->model, i)->node) == nstart(n) &&
-        model_call(wk->ctx->model, i)->cmd)
-      return true; /* a Redis command: branch_does_more() weighs those */
+  /* a Redis command (branch_does_more() weighs those): the call sites that
+     start where n does, found by binary search */
+  for (size_t i = first_call_from(wk->ctx->model, nstart(n));
+       i < model_ncalls(wk->ctx->model) && nstart(model_call(wk->ctx->model, i)->node) == nstart(n); i++)
+    if (model_call(wk->ctx->model, i)->cmd) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   const char *name = ctx_text(wk->ctx, node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn);
   static const char *const PASSIVE[] = {"print", "str", "int", "float", "bool", "len", "repr",
@@ -433,9 +433,13 @@ static bool work_visit(TSNode n, void *data) {
   return false;
 }
 
-static bool work_between(RuleCtx *ctx, TSNode body, uint32_t from, uint32_t to, size_t lo, size_t hi) {
-  Work wk = {ctx, from, to, lo, hi, false};
-  node_walk(body, work_visit, &wk);
+/* Walks the smallest node holding both ends (the loop body or the `if`),
+ * not the whole function: one such check per SADD stays local. */
+static bool work_between(RuleCtx *ctx, TSNode from_node, TSNode to_node) {
+  TSNode lca = ts_node_parent(to_node);
+  while (!ts_node_is_null(lca) && nstart(lca) > nstart(from_node)) lca = ts_node_parent(lca);
+  Work wk = {ctx, nend(from_node), nstart(to_node), false};
+  node_walk(lca, work_visit, &wk);
   return wk.found;
 }
 
@@ -482,14 +486,14 @@ static bool on_miss_path(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSN
 }
 
 /* Does a write of w's key sit in the other branch of the if statement
- * `ifs` (its else/elif), among the function's calls [lo, hi)? */
-static bool other_branch_writes(RuleCtx *ctx, TSNode ifs, const CallSite *w, size_t lo, size_t hi) {
+ * `ifs` (its else/elif)? */
+static bool other_branch_writes(RuleCtx *ctx, TSNode ifs, const CallSite *w) {
   TSNode cons = ts_node_child_by_field_id(ifs, SYM.f_consequence);
   bool w_in_cons = nstart(w->node) >= nstart(cons) && nend(w->node) <= nend(cons);
-  for (size_t i = lo; i < hi; i++) {
+  size_t hi = first_call_from(ctx->model, nend(ifs)); /* the calls inside the if statement */
+  for (size_t i = first_call_from(ctx->model, nstart(ifs)); i < hi; i++) {
     const CallSite *o = model_call(ctx->model, i);
-    if (o == w || !call_method_in(o, SETS) || nstart(o->node) < nstart(ifs) || nend(o->node) > nend(ifs))
-      continue;
+    if (o == w || !call_method_in(o, SETS)) continue;
     bool o_in_cons = nstart(o->node) >= nstart(cons) && nend(o->node) <= nend(cons);
     if (o_in_cons != w_in_cons && calls_same_key(ctx, o, w)) return true;
   }
@@ -588,10 +592,9 @@ static void check(RuleCtx *ctx) {
         /* both branches write the key (`if r.exists(k): set(k, v,
            keepttl=True) else: set(k, v, ex=ttl)`): the check only picks an
            option, every call writes; NX would stop overwrites */
-        if (other_branch_writes(ctx, g.found, w, lo, hi)) break;
+        if (other_branch_writes(ctx, g.found, w)) break;
         if (is_set(w)) {
-          if (work_between(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), nend(r->node),
-                           nstart(w->node), lo, hi))
+          if (work_between(ctx, r->node, w->node))
             break; /* SADD records that the work before it succeeded */
           /* SADD is idempotent: the race is in what else the branch does
              (a counter, a notification) for a member that was just added */

@@ -169,6 +169,46 @@ static IterBound call_bound(const Model *m, TSNode n, int scope, int64_t *count,
   return ITER_UNKNOWN;
 }
 
+/* Is `name` filled between `from` and `to` in text (`users.append(...)`,
+ * `users += ...`)? Then the literal it was bound to says nothing of its
+ * size. Scans are remembered per binding (a few per thread), so many loops
+ * over one name cost one pass over the text between them. */
+typedef struct GrowMemo {
+  const char *text;
+  uint64_t gen;  /* rl_tree_generation() when filled */
+  size_t nl;
+  uint32_t from, scanned, grown; /* grown: first fill at or after from, UINT32_MAX if none yet */
+} GrowMemo;
+enum { GROW_MEMO = 8 };
+static _Thread_local GrowMemo grow_memo[GROW_MEMO];
+static _Thread_local unsigned grow_next;
+
+static bool grown_between(const Source *src, const char *name, size_t nl, uint32_t from, uint32_t to) {
+  GrowMemo *e = NULL;
+  uint64_t gen = rl_tree_generation();
+  for (unsigned i = 0; i < GROW_MEMO && !e; i++)
+    if (grow_memo[i].text == src->text && grow_memo[i].gen == gen && grow_memo[i].from == from &&
+        grow_memo[i].nl == nl)
+      e = &grow_memo[i];
+  if (!e) {
+    e = &grow_memo[grow_next++ % GROW_MEMO];
+    *e = (GrowMemo){src->text, gen, nl, from, from, UINT32_MAX};
+  }
+  static const char *const GROW[] = {".append(", ".extend(", ".add(", ".insert(", ".update(",
+                                     " += ", ".setdefault("};
+  const char *t = src->text;
+  for (uint32_t at = e->scanned; e->grown == UINT32_MAX && at + nl < to && at + nl < src->len; at++) {
+    e->scanned = at + 1;
+    if (memcmp(t + at, name, nl) || (at > 0 && (isalnum((unsigned char)t[at - 1]) || t[at - 1] == '_' || t[at - 1] == '.')))
+      continue;
+    for (size_t g = 0; g < sizeof GROW / sizeof *GROW; g++) {
+      size_t gl = strlen(GROW[g]);
+      if (at + nl + gl <= src->len && !memcmp(t + at + nl, GROW[g], gl)) e->grown = at;
+    }
+  }
+  return e->grown < to;
+}
+
 IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, long limit) {
   *count = -1;
   for (int depth = 0; depth < 8 && !ts_node_is_null(n); depth++) {
@@ -210,6 +250,11 @@ IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, lo
     size_t len = nend(n) - nstart(n);
     Reaching a = model_reaching(m, scope, name, len, nstart(n));
     if (!a.value) return ITER_UNKNOWN;
+    /* `users = []`, then `users.append(...)` before the loop: not small */
+    uint16_t as = ts_node_is_null(a.expr) ? 0 : nsym(a.expr);
+    if ((as == SYM.list || as == SYM.set || as == SYM.dictionary) &&
+        grown_between(model_source(m), name, len, nend(a.expr), nstart(n)))
+      return ITER_UNKNOWN;
     n = a.expr;
     scope = a.scope;
   }
@@ -293,8 +338,7 @@ const char *key_display(RuleCtx *ctx, const KeyTpl *k) { return keytpl_display(c
 
 const char *call_key_display(RuleCtx *ctx, const CallSite *cs) {
   if (cs->key.text && !cs->key.opaque) return key_display(ctx, &cs->key);
-  TSNode k = call_arg(cs->args, 0);
-  if (ts_node_is_null(k)) k = call_kwarg(ctx->src, cs->args, "name"); /* hset(name=key, ...) */
+  TSNode k = call_key_arg(ctx, cs); /* also hset(name=key, ...) */
   return ts_node_is_null(k) ? "the key" : ctx_text(ctx, k);
 }
 
@@ -699,7 +743,7 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
 
 /* The first call site starting at or after `byte` (call sites are in tree
  * order, so by start byte). */
-static size_t first_call_from(const Model *m, uint32_t byte) {
+size_t first_call_from(const Model *m, uint32_t byte) {
   size_t lo = 0, hi = model_ncalls(m);
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;

@@ -106,6 +106,9 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
 call site i (which must be in it): call sites come in tree order, so the
 ones of a function are contiguous. */
 void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi);
+/* The first call site starting at or after `byte` (call sites are in tree
+ * order): with it, the calls inside a node are a range [from(start), from(end)). */
+size_t first_call_from(const Model *m, uint32_t byte);
 /* The key argument of a call: first positional, or `name=`. */
 TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs);
 /* Do two expressions read the same, ignoring whitespace? False if either is null. */
