@@ -301,7 +301,8 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSit
        constant or a timestamp: a seen/done marker, not a cache (a page
        rendered on a miss still is one) */
     if (!t.name && stamp_value(ctx, w)) continue;
-    node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), tested_visit, &t);
+    /* the test lies between the read and the write */
+    range_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), t.from, t.to + 1, tested_visit, &t);
     if (t.yes) return r;
   }
   return NULL;

@@ -166,13 +166,13 @@ static bool carries_at(RuleCtx *ctx, TSNode value, uint32_t at, const Taint *t, 
     const char *one[1] = {t->names[i]};
     if (!expr_mentions_any(ctx, value, one, 1)) continue;
     Last l = {.ctx = ctx, .name = t->names[i], .from = t->from, .to = at};
-    node_walk(body, last_visit, &l);
+    range_walk(body, l.from, l.to, last_visit, &l);
     if (ts_node_is_null(l.right)) return true; /* the read's own target */
     if (expr_mentions_any(ctx, l.right, t->names, t->n) &&
         (depth >= 4 || carries_at(ctx, l.right, nstart(l.right), t, body, depth + 1)))
       return true;
     Fill f = {.ctx = ctx, .t = t, .name = t->names[i], .from = nend(l.right), .to = at};
-    node_walk(body, fill_visit, &f);
+    range_walk(body, f.from, f.to, fill_visit, &f);
     if (f.yes) return true;
   }
   return false;
@@ -186,7 +186,7 @@ static bool carries(RuleCtx *ctx, TSNode value, const Taint *t, TSNode body) {
 static void taint_spread(Taint *t, TSNode func_body) {
   for (int pass = 0; pass < 4; pass++) {
     t->grew = false;
-    node_walk(func_body, taint_visit, t);
+    range_walk(func_body, t->from, t->to, taint_visit, t);
     if (!t->grew) break;
   }
 }
@@ -433,13 +433,11 @@ static bool work_visit(TSNode n, void *data) {
   return false;
 }
 
-/* Walks the smallest node holding both ends (the loop body or the `if`),
- * not the whole function: one such check per SADD stays local. */
-static bool work_between(RuleCtx *ctx, TSNode from_node, TSNode to_node) {
-  TSNode lca = ts_node_parent(to_node);
-  while (!ts_node_is_null(lca) && nstart(lca) > nstart(from_node)) lca = ts_node_parent(lca);
+/* Walks only what lies between the check and the write (range_walk):
+ * one such check per SADD stays local. */
+static bool work_between(RuleCtx *ctx, TSNode span, TSNode from_node, TSNode to_node) {
   Work wk = {ctx, nend(from_node), nstart(to_node), false};
-  node_walk(lca, work_visit, &wk);
+  range_walk(span, nend(from_node), nstart(to_node), work_visit, &wk);
   return wk.found;
 }
 
@@ -557,17 +555,18 @@ static void check(RuleCtx *ctx) {
         continue;
       if (check && (!set || ts_node_named_child_count(r->args) != (is_hash(r) ? 2u : 1u))) continue;
       if (!same_target(ctx, r, w) || other_server(ctx, r, w)) continue;
-      if (func_guarded(ctx, w->func, fn->node, lo, hi) || in_lock(ctx, w->node, fn->node)) break;
+      if (func_atomic_guarded(ctx, wi)) break; /* the function's guard is worked out once */
       Taint t = {.ctx = ctx, .from = nend(r->node), .to = nstart(w->node)};
       TSNode v = read_target(r);
       if (!ts_node_is_null(v)) taint_add(&t, ctx_text(ctx, v));
-      if (t.n) taint_spread(&t, ts_node_child_by_field_id(fn->node, SYM.f_body));
+      TSNode span = ts_node_child_by_field_id(fn->node, SYM.f_body);
+      if (t.n) taint_spread(&t, span); /* range walks: what lies between read and write */
       unsigned rline = line_of(ctx->src, nstart(r->node));
       const char *wk = call_key_display(ctx, w);
       if (read && set) {
         if (on_miss_path(ctx, r, w, fn->node)) break; /* a cache fill */
         TSNode value = written_value(ctx, w);
-        if (!t.n || !carries(ctx, value, &t, ts_node_child_by_field_id(fn->node, SYM.f_body))) break;
+        if (!t.n || !carries(ctx, value, &t, span)) break;
         Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                                  "%s(`%s`) writes a value computed from the %s() on line %u: two "
                                  "clients running this at once both read the old value and one "
@@ -578,7 +577,10 @@ static void check(RuleCtx *ctx) {
         break;
       }
       Guard g = {.t = &t, .read = r->node, .write = w->node, .after = nstart(r->node)};
-      node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), guard_visit, &g);
+      /* the guard lies in the smallest node holding the read and the write:
+         walking that, not the function body, keeps a function of many
+         check-then-write pairs linear */
+      range_walk(span, nstart(r->node), nstart(w->node) + 1, guard_visit, &g);
       if (ts_node_is_null(g.found)) break;
       Finding *f;
       if (check) {
@@ -594,7 +596,7 @@ static void check(RuleCtx *ctx) {
            option, every call writes; NX would stop overwrites */
         if (other_branch_writes(ctx, g.found, w)) break;
         if (is_set(w)) {
-          if (work_between(ctx, r->node, w->node))
+          if (work_between(ctx, span, r->node, w->node))
             break; /* SADD records that the work before it succeeded */
           /* SADD is idempotent: the race is in what else the branch does
              (a counter, a notification) for a member that was just added */

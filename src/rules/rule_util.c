@@ -743,6 +743,26 @@ const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *name
 
 /* The first call site starting at or after `byte` (call sites are in tree
  * order, so by start byte). */
+static void range_walk_in(TSNode n, uint32_t from, uint32_t to,
+                          bool (*visit)(TSNode n, void *data), void *data, int depth) {
+  if (!visit(n, data)) return;
+  TSTreeCursor c = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child_for_byte(&c, from) >= 0) {
+    do {
+      TSNode ch = ts_tree_cursor_current_node(&c);
+      if (nstart(ch) >= to) break;
+      if ((nstart(ch) >= from && nend(ch) <= to) || depth > 200) node_walk(ch, visit, data);
+      else range_walk_in(ch, from, to, visit, data, depth + 1);
+    } while (ts_tree_cursor_goto_next_sibling(&c));
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+void range_walk(TSNode root, uint32_t from, uint32_t to, bool (*visit)(TSNode n, void *data),
+                void *data) {
+  if (!ts_node_is_null(root)) range_walk_in(root, from, to, visit, data, 0);
+}
+
 size_t first_call_from(const Model *m, uint32_t byte) {
   size_t lo = 0, hi = model_ncalls(m);
   while (lo < hi) {

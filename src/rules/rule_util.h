@@ -109,6 +109,13 @@ void func_calls(const Model *m, size_t i, int func, size_t *lo, size_t *hi);
 /* The first call site starting at or after `byte` (call sites are in tree
  * order): with it, the calls inside a node are a range [from(start), from(end)). */
 size_t first_call_from(const Model *m, uint32_t byte);
+/* node_walk of root restricted to [from, to): root and each node on the way
+ * down that overlaps the range are visited, the nodes inside it are walked,
+ * the rest is skipped (a cursor finds the first child by byte). A check
+ * between a read and its write costs what lies between them, not the whole
+ * function: many pairs in one function stay linear. */
+void range_walk(TSNode root, uint32_t from, uint32_t to, bool (*visit)(TSNode n, void *data),
+                void *data);
 /* The key argument of a call: first positional, or `name=`. */
 TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs);
 /* Do two expressions read the same, ignoring whitespace? False if either is null. */
