@@ -779,6 +779,19 @@ const Assign *model_next_assign(const Model *m, const Assign *a) {
   return a->next_same < 0 ? NULL : vec_at(&m->assigns, (size_t)a->next_same);
 }
 
+typedef struct AssignAt {
+  int binding;
+  uint32_t at;
+  int index;
+} AssignAt;
+
+static int assign_at_cmp(const void *x, const void *y) {
+  const AssignAt *a = x, *b = y;
+  if (a->binding != b->binding) return a->binding < b->binding ? -1 : 1;
+  if (a->at != b->at) return a->at < b->at ? -1 : 1;
+  return (a->index > b->index) - (a->index < b->index);
+}
+
 /* After the walk: per-binding assignment lists (in source order) and the
  * returns of each function as one contiguous run. */
 static void index_walk(Model *m) {
@@ -788,6 +801,25 @@ static void index_walk(Model *m) {
     a->next_same = b->first_assign;
     b->first_assign = (int)i;
   }
+  /* each binding's assignments as one run, ordered by where they take
+     effect (then by index, the list order a tie kept before) */
+  size_t na = m->assigns.len;
+  AssignAt *order = xcalloc(na + 1, sizeof(AssignAt));
+  for (size_t i = 0; i < na; i++) {
+    const Assign *a = vec_at(&m->assigns, i);
+    order[i] = (AssignAt){a->binding, a->at, (int)i};
+  }
+  qsort(order, na, sizeof(AssignAt), assign_at_cmp);
+  for (size_t bi = 0; bi < m->bindings.len; bi++) binding_at(m, (int)bi)->nassign = 0;
+  free(m->assign_by_at);
+  m->assign_by_at = xcalloc(na + 1, sizeof(int));
+  for (size_t i = 0; i < na; i++) {
+    Binding *b = binding_at(m, order[i].binding);
+    if (!b->nassign) b->by_at = (int)i;
+    b->nassign++;
+    m->assign_by_at[i] = order[i].index;
+  }
+  free(order);
   size_t nf = m->funcs.len;
   m->ret_start = xcalloc(nf + 2, sizeof(int));
   for (size_t i = 0; i < m->rets.len; i++) m->ret_start[((Ret *)vec_at(&m->rets, i))->func + 1]++;
@@ -806,13 +838,20 @@ static void index_walk(Model *m) {
 const Assign *model_reaching_assign(const Model *m, int scope, const char *name, size_t len,
                                     uint32_t before) {
   int b = model_binding_find(m, scope, name, len);
-  if (b < 0) return NULL;
-  const Assign *best = NULL;
-  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a)) {
-    if (a->at >= before || a->kind == A_TYPE) continue;
-    if (!best || a->at >= best->at) best = a;
+  if (b < 0 || !m->assign_by_at) return NULL;
+  const Binding *bd = binding_at(m, b);
+  const int *run = m->assign_by_at + bd->by_at;
+  int lo = 0, hi = bd->nassign; /* the first taking effect at or after `before` */
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (((const Assign *)vec_at(&m->assigns, (size_t)run[mid]))->at < before) lo = mid + 1;
+    else hi = mid;
   }
-  return best;
+  while (lo-- > 0) { /* the latest before it that is not an annotation */
+    const Assign *a = vec_at(&m->assigns, (size_t)run[lo]);
+    if (a->kind != A_TYPE) return a;
+  }
+  return NULL;
 }
 
 /* The expression an identifier stands for: the reaching assignment in its
@@ -841,8 +880,7 @@ TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out) 
     if (model_binding_find(m, s, name, len) < 0) continue;
     const Assign *a = model_reaching_assign(m, s, name, len, s == scope ? nstart(id) : UINT32_MAX);
     if (!a || a->kind != A_VALUE || a->param) return none; /* callers may pass anything */
-    int b = model_binding_find(m, s, name, len), count = 0;
-    for (const Assign *x = model_first_assign(m, b); x; x = model_next_assign(m, x)) count++;
+    int count = binding_at(m, model_binding_find(m, s, name, len))->nassign;
     if (sc->kind == SCOPE_MODULE) { /* constants: exactly one assignment */
       if (count != 1) return none;
     } else if (count > 1 && s == scope && !assign_dominates(a->value, id)) {
@@ -1378,6 +1416,8 @@ void model_free(Model *m) {
   m->table = NULL;
   free(m->ret_start);
   m->ret_start = NULL;
+  free(m->assign_by_at);
+  m->assign_by_at = NULL;
 }
 
 const Source *model_source(const Model *m) { return m->src; }

@@ -33,6 +33,7 @@ typedef struct Binding {
   bool fixture_done;
   bool has_next, has_typed, has_inferred, has_callers, callers_ok, has_remote;
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
+  int by_at, nassign; /* its assignments in Model.assign_by_at[by_at ..+ nassign) */
 } Binding;
 
 typedef enum {
@@ -107,6 +108,8 @@ struct Model {
   bool used_index;      /* some name resolved against a project module */
   uint8_t aioredis1;    /* model_uses_aioredis1, worked out once: 0 not yet, 1 no, 2 yes */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
+  int *assign_by_at;    /* per binding a run of assignment indices sorted by Assign.at:
+                           the reaching one is a binary search, not a walk */
   size_t table_cap;
 };
 

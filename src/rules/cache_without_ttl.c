@@ -44,6 +44,9 @@ typedef struct Helpers {
   Vec calls; /* TSNode */
   bool listed;
   Vec reads, expires; /* size_t: indices of the READS and EXPIRES call sites */
+  KeyGroups read_keys, expire_keys; /* the same, grouped by key */
+  Vec found;                        /* size_t: a key_groups_find() answer */
+  int pipe_named;    /* -1 not yet known; else whether the file mentions "pipe" */
 } Helpers;
 
 /* The READS and EXPIRES call sites of the file, listed once (the checks per
@@ -56,17 +59,8 @@ static void list_calls(RuleCtx *ctx, Helpers *hs) {
     if (call_method_in(cs, READS)) *(size_t *)vec_push(&hs->reads) = i;
     if (call_method_in(cs, EXPIRES)) *(size_t *)vec_push(&hs->expires) = i;
   }
-}
-
-/* Position in an ascending index list of the first entry >= i. */
-static size_t first_at_least(const Vec *v, size_t i) {
-  size_t lo = 0, hi = v->len;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (*(size_t *)vec_at(v, mid) < i) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  key_groups_build(ctx, &hs->read_keys, hs->reads.data, hs->reads.len);
+  key_groups_build(ctx, &hs->expire_keys, hs->expires.data, hs->expires.len);
 }
 
 typedef struct HelperScan {
@@ -119,9 +113,9 @@ static bool expired_later(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t w
   /* SET drops a TTL the key had; HSET keeps it, so for a hash an EXPIRE
      earlier in the function (after the key was created) counts too */
   bool keeps_ttl = w->method[0] == 'h';
-  for (size_t k = first_at_least(&hs->expires, keeps_ttl ? lo : wi + 1); k < hs->expires.len; k++) {
-    size_t i = *(size_t *)vec_at(&hs->expires, k);
-    if (i >= hi) break;
+  key_groups_find(ctx, &hs->expire_keys, w, keeps_ttl ? lo : wi + 1, hi, &hs->found);
+  for (size_t k = 0; k < hs->found.len; k++) {
+    size_t i = *(size_t *)vec_at(&hs->found, k);
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->func == w->func && (keeps_ttl || nstart(cs->node) > nstart(w->node)) &&
         calls_same_key(ctx, cs, w))
@@ -275,9 +269,9 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSit
   size_t lo, hi;
   func_calls(ctx->model, wi, w->func, &lo, &hi);
   list_calls(ctx, hs);
-  for (size_t k = first_at_least(&hs->reads, lo); k < hs->reads.len; k++) {
-    size_t i = *(size_t *)vec_at(&hs->reads, k);
-    if (i >= wi) break;
+  key_groups_find(ctx, &hs->read_keys, w, lo, wi, &hs->found);
+  for (size_t k = 0; k < hs->found.len; k++) {
+    size_t i = *(size_t *)vec_at(&hs->found, k);
     const CallSite *r = model_call(ctx->model, i);
     if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
     if (!calls_same_key(ctx, r, w)) continue;
@@ -335,19 +329,26 @@ static const char *key_words_text(RuleCtx *ctx, const CallSite *w) {
  *         pipe.expire(key, ttl)
  *         pipe.execute()
  * False when the statement is not the call alone or the key is not simple. */
-static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *w, const char *key, long ttl) {
+static bool pipeline_fix(RuleCtx *ctx, Helpers *hs, Finding *f, const CallSite *w, const char *key,
+                         long ttl) {
   if (!result_unused(w) || value_is_pipeline(w->recv) || w->recv.kind == OBJ_CLIENT_OR_PIPELINE ||
       ts_node_is_null(call_key_arg(ctx, w)) || strchr(key, '(') || strchr(key, '\n'))
     return false;
   uint32_t at;
   if (!statement_own_lines(ctx->src, w->stmt, &at)) return false;
   const char *ind = ctx_indent(ctx, nstart(w->stmt));
-  const char *p = source_contains(ctx->src, "pipe") ? "ttl_pipe" : "pipe";
+  if (hs->pipe_named < 0) hs->pipe_named = source_contains(ctx->src, "pipe"); /* once a file */
+  const char *p = hs->pipe_named ? "ttl_pipe" : "pipe";
   /* the arguments as written, their continuation lines one level deeper */
-  const char *args = ctx_text(ctx, w->args), *moved = "";
-  for (const char *c = args; *c; c++)
-    moved = *c == '\n' ? arena_printf(ctx->arena, "%s\n    ", moved)
-                       : arena_printf(ctx->arena, "%s%c", moved, *c);
+  const char *args = ctx_text(ctx, w->args);
+  size_t len = 0, lines = 0;
+  for (const char *c = args; *c; c++, len++) lines += *c == '\n';
+  char *moved = arena_alloc(ctx->arena, len + 4 * lines + 1), *o = moved;
+  for (const char *c = args; *c; c++) {
+    *o++ = *c;
+    if (*c == '\n') o = memcpy(o, "    ", 4), o += 4;
+  }
+  *o = 0;
   const char *aw = w->awaited ? "await " : "", *as = w->awaited ? "async " : "";
   const char *text = arena_printf(ctx->arena,
                                   "%swith %s.pipeline() as %s:\n%s    %s.%s%s\n%s    %s.expire(%s, "
@@ -362,7 +363,7 @@ static bool pipeline_fix(RuleCtx *ctx, Finding *f, const CallSite *w, const char
   return true;
 }
 
-static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
+static void add_fix(RuleCtx *ctx, Helpers *hs, Finding *f, const CallSite *w) {
   long ttl = ctx->opt->default_ttl;
   if (!strcmp(w->method, "mset")) {
     finding_fix(ctx, f, FIX_DISPLAY,
@@ -381,7 +382,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *w) {
     return;
   }
   if ((!strcmp(w->method, "hset") || !strcmp(w->method, "hmset")) && w->loop < 0 &&
-      !w->recv.inferred && pipeline_fix(ctx, f, w, key, ttl))
+      !w->recv.inferred && pipeline_fix(ctx, hs, f, w, key, ttl))
     return;
   const char *call = arena_printf(ctx->arena, "%s%s.expire(%s, %ld)", w->awaited ? "await " : "",
                                   w->recv_text, key, ttl);
@@ -500,7 +501,11 @@ static bool key_from_keyspace(RuleCtx *ctx, const CallSite *w) {
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* test keys die with the test database */
   const Model *m = ctx->model;
-  Helpers hs = {false, VEC_INIT(TSNode), false, VEC_INIT(size_t), VEC_INIT(size_t)};
+  Helpers hs = {.calls = VEC_INIT(TSNode),
+                .reads = VEC_INIT(size_t),
+                .expires = VEC_INIT(size_t),
+                .found = VEC_INIT(size_t),
+                .pipe_named = -1};
   KeyFacts kf = {0};
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
@@ -571,11 +576,14 @@ static void check(RuleCtx *ctx) {
     if (read) finding_related(ctx, f, NULL, nstart(read->node), nend(read->node), "the cache read");
     if (w->key.text && !w->key.opaque && growth_key_specific(w->key.text))
       f->key = arena_strdup(ctx->arena, w->key.text);
-    add_fix(ctx, f, w);
+    add_fix(ctx, &hs, f, w);
   }
   vec_free(&hs.calls);
   vec_free(&hs.reads);
   vec_free(&hs.expires);
+  vec_free(&hs.found);
+  key_groups_free(&hs.read_keys);
+  key_groups_free(&hs.expire_keys);
   strset_free(&kf.multi);
   strset_free(&kf.twice);
   strset_free(&kf.hdel);

@@ -526,6 +526,9 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(m); i++)
     if (call_method_in(model_call(m, i), READS) || call_method_in(model_call(m, i), CHECKS))
       *(size_t *)vec_push(&reads) = i;
+  KeyGroups by_key; /* the same, grouped by key: a write asks only its key's */
+  key_groups_build(ctx, &by_key, reads.data, reads.len);
+  Vec found = VEC_INIT(size_t);
   for (size_t wi = 0; wi < model_ncalls(m); wi++) {
     const CallSite *w = model_call(m, wi);
     bool set = call_method_in(w, SETS), incr = call_method_in(w, INCRS);
@@ -538,16 +541,10 @@ static void check(RuleCtx *ctx) {
     const Function *fn = model_function(m, w->func);
     size_t lo, hi;
     func_calls(m, wi, w->func, &lo, &hi);
-    /* the reads and checks before the write, newest first (listed once) */
-    size_t k = 0, hi_k = reads.len; /* first listed read at or after the write */
-    while (k < hi_k) {
-      size_t mid = k + (hi_k - k) / 2;
-      if (*(size_t *)vec_at(&reads, mid) < wi) k = mid + 1;
-      else hi_k = mid;
-    }
-    for (; k-- > 0;) {
-      size_t ri = *(size_t *)vec_at(&reads, k);
-      if (ri < lo) break;
+    /* the reads and checks of the write's key before it, newest first */
+    key_groups_find(ctx, &by_key, w, lo, wi, &found);
+    for (size_t k = found.len; k-- > 0;) {
+      size_t ri = *(size_t *)vec_at(&found, k);
       const CallSite *r = model_call(m, ri);
       if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
       bool read = call_method_in(r, READS), check = call_method_in(r, CHECKS);
@@ -642,6 +639,8 @@ static void check(RuleCtx *ctx) {
     }
   }
   vec_free(&reads);
+  vec_free(&found);
+  key_groups_free(&by_key);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -3,6 +3,7 @@
 
 #include "../discover.h"
 #include "../project.h"
+#include "../strset.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -806,6 +807,83 @@ bool calls_same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b) {
       !(template_blank(a->key.text) && a->key.nholes))
     return !strcmp(a->key.text, b->key.text);
   return same_expr_text(ctx, call_key_arg(ctx, a), call_key_arg(ctx, b));
+}
+
+/* ---- Calls grouped by key -------------------------------------------------- */
+
+typedef struct KeyEntry {
+  uint64_t hash;
+  size_t index;
+} KeyEntry;
+
+/* The two texts calls_same_key() compares: the template when it decides
+ * (part 0), else the key expression's text (part 1); NULL when absent. */
+static const char *key_part(RuleCtx *ctx, const CallSite *cs, int part) {
+  if (part == 0)
+    return cs->key.text && !cs->key.opaque && !(template_blank(cs->key.text) && cs->key.nholes)
+               ? cs->key.text
+               : NULL;
+  TSNode k = call_key_arg(ctx, cs);
+  return ts_node_is_null(k) ? NULL : node_text_squeezed(ctx->arena, ctx->src, k);
+}
+
+static int entry_cmp(const void *a, const void *b) {
+  const KeyEntry *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+void key_groups_build(RuleCtx *ctx, KeyGroups *g, const size_t *calls, size_t n) {
+  for (int p = 0; p < 2; p++) {
+    g->by[p] = n ? malloc(n * sizeof(KeyEntry)) : NULL;
+    g->n[p] = 0;
+    if (n && !g->by[p]) abort();
+    for (size_t i = 0; i < n; i++) {
+      const char *t = key_part(ctx, model_call(ctx->model, calls[i]), p);
+      if (t) g->by[p][g->n[p]++] = (KeyEntry){strset_hash(t, strlen(t)), calls[i]};
+    }
+    if (g->n[p]) qsort(g->by[p], g->n[p], sizeof(KeyEntry), entry_cmp);
+  }
+}
+
+/* First entry of `e` not before (hash, index). */
+static size_t entry_lower(const KeyEntry *e, size_t n, uint64_t hash, size_t index) {
+  size_t lo = 0, hi = n;
+  KeyEntry k = {hash, index};
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (entry_cmp(&e[mid], &k) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+void key_groups_find(RuleCtx *ctx, const KeyGroups *g, const CallSite *cs, size_t lo, size_t hi,
+                     Vec *out) {
+  out->len = 0;
+  const KeyEntry *run[2] = {NULL, NULL}, *end[2] = {NULL, NULL};
+  for (int p = 0; p < 2; p++) {
+    const char *t = key_part(ctx, cs, p);
+    if (!t || !g->n[p]) continue;
+    uint64_t h = strset_hash(t, strlen(t));
+    run[p] = g->by[p] + entry_lower(g->by[p], g->n[p], h, lo);
+    end[p] = g->by[p] + entry_lower(g->by[p], g->n[p], h, hi);
+  }
+  /* merge the two ascending runs, each index once */
+  while (run[0] < end[0] || run[1] < end[1]) {
+    int p = run[0] >= end[0] ? 1 : run[1] >= end[1] ? 0 : run[0]->index <= run[1]->index ? 0 : 1;
+    size_t i = run[p]->index;
+    run[p]++;
+    if (p == 0 && run[1] < end[1] && run[1]->index == i) run[1]++;
+    if (out->len && *(size_t *)vec_at(out, out->len - 1) == i) continue;
+    *(size_t *)vec_push(out) = i;
+  }
+}
+
+void key_groups_free(KeyGroups *g) {
+  free(g->by[0]);
+  free(g->by[1]);
+  g->by[0] = g->by[1] = NULL;
 }
 
 TSNode statement_next(TSNode stmt, bool *comment) {

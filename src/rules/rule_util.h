@@ -116,6 +116,22 @@ size_t first_call_from(const Model *m, uint32_t byte);
  * function: many pairs in one function stay linear. */
 void range_walk(TSNode root, uint32_t from, uint32_t to, bool (*visit)(TSNode n, void *data),
                 void *data);
+/* Call sites grouped by key, for checks that pair each write with the
+ * reads (or expires) of the same key in its function: asking the groups
+ * costs the calls that may share the key, not every call before it, so a
+ * function of many keys stays linear. Built once a file from a list of call
+ * indices (ascending). */
+typedef struct KeyGroups {
+  struct KeyEntry *by[2]; /* [0] by key template, [1] by the key's text */
+  size_t n[2];
+} KeyGroups;
+void key_groups_build(RuleCtx *ctx, KeyGroups *g, const size_t *calls, size_t n);
+/* The listed calls in [lo, hi) that may have cs's key, ascending, into out
+ * (a Vec of size_t, cleared first): candidates for calls_same_key(), which
+ * decides. */
+void key_groups_find(RuleCtx *ctx, const KeyGroups *g, const CallSite *cs, size_t lo, size_t hi,
+                     Vec *out);
+void key_groups_free(KeyGroups *g);
 /* The key argument of a call: first positional, or `name=`. */
 TSNode call_key_arg(RuleCtx *ctx, const CallSite *cs);
 /* Do two expressions read the same, ignoring whitespace? False if either is null. */

@@ -83,43 +83,53 @@ static void check_comparison(RuleCtx *ctx, const CallSite *cs, TSNode use, TSNod
   }
 }
 
-typedef struct NameUses {
-  RuleCtx *ctx;
-  const CallSite *cs;
-  TSNode name;
-  bool value;
-} NameUses;
+/* A read of a bytes reply this rule checks: `value` says a single value
+ * (compared with ==/!=) rather than a collection (compared with in). */
+static bool checked_read(const CallSite *cs, bool *value) {
+  if (cs->recv.decode != TRI_FALSE || !cs->recv.ctor_end || cs->recv.kind != OBJ_CLIENT)
+    return false; /* a pipeline's command returns the pipeline, not a reply (RL308's business) */
+  *value = call_method_in(cs, VALUE_READS);
+  return *value || call_method_in(cs, COLLECTION_READS);
+}
 
-/* node_walk visitor: a comparison after the read whose operand is `name`
- * still bound to the read's reply. */
+/* The call site whose node is `call`, or NULL: call sites are in tree order,
+ * so it is among those starting at its first byte (a chain shares it). */
+static const CallSite *call_site_of(const Model *m, TSNode call) {
+  for (size_t i = first_call_from(m, nstart(call)); i < model_ncalls(m); i++) {
+    const CallSite *cs = model_call(m, i);
+    if (nstart(cs->node) != nstart(call)) break;
+    if (ts_node_eq(cs->node, call)) return cs;
+  }
+  return NULL;
+}
+
+/* node_walk visitor: a comparison one of whose operands is a name bound to
+ * a checked read (`v = r.get(k)` ... `if v == "x":`). Each comparison
+ * resolves its names once, so a function with many reads and many
+ * comparisons costs their sum, not their product. */
 static bool visit_comparison(TSNode n, void *data) {
-  NameUses *q = data;
-  if (nsym(n) != SYM.comparison_operator || nstart(n) <= nend(q->cs->node)) return true;
+  RuleCtx *ctx = data;
+  if (nsym(n) != SYM.comparison_operator) return true;
   for (uint32_t i = 0; i < 2; i++) {
     TSNode op = ts_node_named_child(n, i);
-    if (!node_is(op, SYM.identifier) || !node_same_text(q->ctx->src, op, q->name)) continue;
-    int scope = model_scope_at(q->ctx->model, nstart(op)), sc = scope;
-    TSNode v = model_resolve_name(q->ctx->model, op, scope, &sc);
+    if (!node_is(op, SYM.identifier)) continue;
+    int scope = model_scope_at(ctx->model, nstart(op)), sc = scope;
+    TSNode v = model_resolve_name(ctx->model, op, scope, &sc);
     if (node_is(v, SYM.await)) v = ts_node_named_child(v, 0);
-    if (ts_node_eq(v, q->cs->node)) check_comparison(q->ctx, q->cs, op, n, q->value);
+    if (!node_is(v, SYM.call) || nstart(n) <= nend(v)) continue;
+    const CallSite *cs = call_site_of(ctx->model, v);
+    bool value;
+    if (cs && checked_read(cs, &value)) check_comparison(ctx, cs, op, n, value);
   }
   return true;
 }
 
-/* Comparisons of `name` (assigned from the read) later in the function. */
-static void check_name_uses(RuleCtx *ctx, const CallSite *cs, TSNode name, bool value) {
-  const Function *fn = model_function(ctx->model, cs->func);
-  NameUses q = {ctx, cs, name, value};
-  node_walk(fn ? fn->node : model_root(ctx->model), visit_comparison, &q);
-}
-
 static void check(RuleCtx *ctx) {
+  bool named = false; /* some checked read is stored in a name */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->recv.decode != TRI_FALSE || !cs->recv.ctor_end || cs->recv.kind != OBJ_CLIENT)
-      continue; /* a pipeline's command returns the pipeline, not a reply (RL308's business) */
-    bool value = call_method_in(cs, VALUE_READS);
-    if (!value && !call_method_in(cs, COLLECTION_READS)) continue;
+    bool value;
+    if (!checked_read(cs, &value)) continue;
     TSNode use = cs->node, parent = ts_node_parent(use);
     if (node_is(parent, SYM.await)) {
       use = parent;
@@ -128,8 +138,9 @@ static void check(RuleCtx *ctx) {
     if (node_is(parent, SYM.comparison_operator)) check_comparison(ctx, cs, use, parent, value);
     else if (node_is(parent, SYM.assignment) &&
              node_is(ts_node_child_by_field_id(parent, SYM.f_left), SYM.identifier))
-      check_name_uses(ctx, cs, ts_node_child_by_field_id(parent, SYM.f_left), value);
+      named = true;
   }
+  if (named) node_walk(model_root(ctx->model), visit_comparison, ctx);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""bench/shapes.py - cost of many statement pairs in one function, at n and 4n.
+
+    python3 bench/shapes.py [--redislint BIN] [--n N]
+
+Rules pair calls with each other: a write with the reads of its key, a check
+with the write it guards, a read with the comparisons of its reply. A Redis-
+dense function holds thousands of such pairs; each shape below puts n of one
+kind in one function (or n classes in one module), and runs the release
+binary on n and 4n (default n = 1500) with -j 1. Printed per shape: CPU
+seconds (best of 3) and peak memory at n and 4n, and their ratios: both must
+stay near 4 (linear). A shape is marked SUPERLINEAR when time grows more
+than 6x or memory more than 5x. Exit 1 when one does, 2 when the binary
+fails.
+"""
+import argparse
+import os
+import sys
+import tempfile
+
+SHAPES = {
+    # loops over a list filled before them: iterable_bound() once per loop
+    "grown": lambda n: ["def f(src):", "    items = []", "    for s in src:",
+                        "        items.append(s)"] +
+    sum(([f"    for x in items:", f"        r.get(f'k{i}:{{x}}')"] for i in range(n)), []),
+    # facade classes: the facade test per class
+    "facade": lambda n: sum(([f"class F{i}:", "    def __init__(self, c: redis.Redis):",
+                               "        self.c = c", "    def hset(self, k, f, v):",
+                               "        return self.c.hset(k, f, v)", "    def zadd(self, k, m):",
+                               "        return self.c.zadd(k, m)", "    def get(self, k):",
+                               "        return self.c.get(k)", f"inst{i} = F{i}(r)",
+                               f"def use{i}():", f"    inst{i}.hset('a', 'b', 1)"]
+                              for i in range(n)), []),
+    # check-then-SADD pairs (RL304's guard)
+    "sadd": lambda n: ["def f(done, work):"] +
+    sum(([f"    if not r.sismember(done, 'm{i}'):", f"        work({i})",
+          f"        r.sadd(done, 'm{i}')"] for i in range(n)), []),
+    # cache fills: HGET, test, HSET (RL201 pairs, RL304 reads, RL311 names)
+    "hcache": lambda n: ["def f(fpr, export):"] +
+    sum(([f"    v{i} = r.hget('h{i}', fpr)", f"    if v{i} is None:",
+          f"        r.hset('h{i}', fpr, export(fpr))", f"    r.hdel('x{i}', fpr)"]
+         for i in range(n)), []),
+    # one name reassigned in n loops (reaching assignments)
+    "derived": lambda n: ["def f(ids):"] +
+    sum((["    for i in ids:", f"        k = f'u{i}:{{i}}'", "        b = k + ':m'",
+          "        r.get(b)"] for i in range(n)), []),
+    # EXISTS with both branches writing (RL304's other-branch test)
+    "branch": lambda n: ["def f(k, v, keep):"] +
+    sum(([f"    if keep and r.exists(k + '{i}'):", f"        r.set(k + '{i}', v, keepttl=True)",
+          "    else:", f"        r.set(k + '{i}', v, ex=5)"] for i in range(n)), []),
+    # one reply name compared n times (RL311)
+    "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
+    [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],
+}
+
+
+def run(binary, path):
+    """CPU seconds (best of 3) and peak RSS in KB of one lint."""
+    best, rss = None, 0
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.execv(binary, [binary, "check", "--no-cache", "-q", "-j", "1", path])
+        _, status, ru = os.wait4(pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) > 1:
+            sys.exit(f"shapes: {binary} failed on {path} (status {status})")
+        t = ru.ru_utime + ru.ru_stime
+        best = t if best is None else min(best, t)
+        rss = max(rss, ru.ru_maxrss)
+    return best, rss
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--redislint", default=os.path.join(os.environ.get("BUILD", "build"), "redislint"))
+    ap.add_argument("--n", type=int, default=1500)
+    a = ap.parse_args()
+    if not os.access(a.redislint, os.X_OK):
+        sys.exit(f"shapes: build {a.redislint} first")
+    bad = 0
+    print(f"{'shape':8} {'n':>6} {'time':>7} {'mem MB':>7} {'4n':>6} {'time':>7} {'mem MB':>7} "
+          f"{'time x':>7} {'mem x':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, gen in SHAPES.items():
+            res = []
+            for n in (a.n, 4 * a.n):
+                path = os.path.join(tmp, f"{name}_{n}.py")
+                with open(path, "w") as f:
+                    f.write("\n".join(["import redis", "r = redis.Redis(socket_timeout=5)", ""] +
+                                      gen(n)) + "\n")
+                res.append(run(a.redislint, path))
+            (t1, m1), (t4, m4) = res
+            tx, mx = t4 / max(t1, 0.01), m4 / max(m1, 1)
+            flag = "  SUPERLINEAR" if tx > 6 or mx > 5 else ""
+            bad |= bool(flag)
+            print(f"{name:8} {a.n:6} {t1:7.2f} {m1 / 1024:7.0f} {4 * a.n:6} {t4:7.2f} {m4 / 1024:7.0f} "
+                  f"{tx:7.1f} {mx:6.1f}{flag}", flush=True)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
