@@ -59,6 +59,9 @@ PY
   CHANGED=./app/svc/s7.py
 fi
 NFILES=$(find "$PROJ" -name '*.py' | wc -l)
+# a checkout is older than the last 2 seconds: the cache trusts a file's stat
+# signature only then (cache_stat_sig); a project made just now must settle
+sleep 3
 
 now() { echo "$EPOCHREALTIME"; }
 cold=() warm=() one=()

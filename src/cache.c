@@ -532,6 +532,54 @@ void cache_keep(ResultCache *c, const char *path) {
   o->len = s->len;
 }
 
+void cache_keep_stat(ResultCache *c, const char *path, const char *sig) {
+  if (!c || !c->nslots) return;
+  Slot key = {.path = path};
+  const Slot *s = bsearch(&key, c->slots, c->nslots, sizeof(Slot), slot_cmp);
+  if (!s) return;
+  cJSON *dup = cJSON_Duplicate(s->item, 1);
+  if (!dup) return cache_keep(c, path);
+  cache_entry_set_stat((CacheEntry *)dup, sig);
+  out_push(c)->item = dup;
+}
+
+/* ---- stat signatures ------------------------------------------------------ */
+
+#define SETTLED_SECONDS 2
+
+bool cache_stat_sig(const char *path, char *out, size_t n) {
+  struct stat st;
+  struct timespec now;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || clock_gettime(CLOCK_REALTIME, &now) != 0)
+    return false;
+  if (st.st_mtim.tv_sec > now.tv_sec - SETTLED_SECONDS ||
+      st.st_ctim.tv_sec > now.tv_sec - SETTLED_SECONDS)
+    return false; /* touched just now: the same timestamp may hide a second write */
+  int k = snprintf(out, n, "%lld:%lld.%09ld:%lld.%09ld:%llu:%llu", (long long)st.st_size,
+                   (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                   (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec,
+                   (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+  return k > 0 && (size_t)k < n;
+}
+
+const char *cache_entry_stat(const CacheEntry *e) { return str_or_null(get(e, "stat")); }
+
+bool cache_entry_hash(const CacheEntry *e, uint64_t *hash) {
+  const char *h = str_or_null(get(e, "hash"));
+  if (!h || strlen(h) != 16) return false;
+  char *end;
+  unsigned long long v = strtoull(h, &end, 16);
+  if (*end) return false;
+  *hash = (uint64_t)v;
+  return true;
+}
+
+void cache_entry_set_stat(CacheEntry *e, const char *sig) {
+  cJSON *o = (cJSON *)e;
+  cJSON_DeleteItemFromObjectCaseSensitive(o, "stat");
+  cJSON_AddStringToObject(o, "stat", sig);
+}
+
 typedef struct Aged {
   char *name;
   time_t mtime;

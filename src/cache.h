@@ -74,6 +74,22 @@ void cache_entry_defined(const CacheEntry *e, bool *defined, size_t n);
 void cache_add(ResultCache *c, CacheEntry *e);
 /* Keeps the old entry of a path unchanged (a cache hit). */
 void cache_keep(ResultCache *c, const char *path);
+/* The same, with the file's stat signature recorded (or replaced). */
+void cache_keep_stat(ResultCache *c, const char *path, const char *sig);
+
+/* A file's stat signature (size, mtime, ctime, inode, device) as an entry
+ * records it: when the file on disk still has it, its bytes are the ones the
+ * entry was computed from, and the run need not read them. Only a file left
+ * alone for 2 seconds gets one (a write within the file system's timestamp
+ * granularity would otherwise go unseen). False for anything but a settled
+ * regular file. */
+bool cache_stat_sig(const char *path, char *out, size_t n);
+/* The entry's recorded signature, or NULL. */
+const char *cache_entry_stat(const CacheEntry *e);
+/* The entry's hash of the file's bytes; false when it has none. */
+bool cache_entry_hash(const CacheEntry *e, uint64_t *hash);
+/* Records a signature on a new entry. */
+void cache_entry_set_stat(CacheEntry *e, const char *sig);
 /* Writes the entries put or kept, with the defined flags; 0, or -1 with a
  * reason in err. */
 int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t errsize);

@@ -51,6 +51,7 @@ typedef struct FileWork {
   const CacheEntry *old; /* the entry of this path from the last run, if any */
   const CacheEntry *hit; /* ... when it holds this very file: nothing to compute */
   CacheEntry *entry;     /* what this run found, for the next run */
+  char sig[112];         /* the stat signature of the bytes read (cache_stat_sig), or "" */
 } FileWork;
 
 typedef struct Run {
@@ -218,12 +219,30 @@ static bool cache_fast_hit(Run *r, size_t i) {
     free(rel);
     return false;
   }
-  size_t len;
-  char *buf = fs_read(path, SOURCE_MAX_BYTES, &len);
   char *pv = pyver_key(&fr->pyver);
-  uint64_t h = buf ? cache_hash(buf, len) : 0;
-  free(buf);
-  if (!buf || !cache_entry_matches(e, h, pv)) {
+  uint64_t h = 0;
+  char before[sizeof w->sig], after[sizeof w->sig];
+  bool settled = cache_stat_sig(path, before, sizeof before);
+  const char *was = cache_entry_stat(e);
+  bool same = settled && was && !strcmp(was, before) && cache_entry_hash(e, &h);
+  if (same) { /* the file the entry was computed from, untouched: not even read */
+    snprintf(w->sig, sizeof w->sig, "%s", before);
+  } else {
+    size_t len;
+    char *buf = fs_read(path, SOURCE_MAX_BYTES, &len);
+    h = buf ? cache_hash(buf, len) : 0;
+    /* the signature describes these bytes only if nothing moved meanwhile */
+    if (buf && settled && cache_stat_sig(path, after, sizeof after) && !strcmp(before, after))
+      snprintf(w->sig, sizeof w->sig, "%s", before);
+    if (!buf) {
+      free(rel);
+      free(pv);
+      return false; /* load it the usual way (which reports what is wrong) */
+    }
+    free(buf);
+  }
+  if (!cache_entry_matches(e, h, pv)) {
+    w->sig[0] = '\0';
     free(rel);
     free(pv);
     return false; /* load it the usual way (which reports what is wrong) */
@@ -249,8 +268,13 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   bool overridden = false;
   for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
   if (!overridden && strcmp(path, "-") && cache_fast_hit(r, i)) return;
+  char before[sizeof w->sig], after[sizeof w->sig];
+  bool settled = r->cache && !overridden && strcmp(path, "-") &&
+                 cache_stat_sig(path, before, sizeof before);
   if (overridden || strcmp(path, "-")) {
     rc = load_file(r, i, &fr->src, &w->diags);
+    if (rc == 0 && settled && cache_stat_sig(path, after, sizeof after) && !strcmp(before, after))
+      snprintf(w->sig, sizeof w->sig, "%s", before); /* these bytes, untouched since */
   } else {
     char *buf = xmalloc(r->stdin_len + 1);
     memcpy(buf, r->stdin_buf ? r->stdin_buf : "", r->stdin_len);
@@ -635,9 +659,11 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   lint_file(r, p, i);
   /* the per-file results, before the project rules weigh them: the entry is
      the same whether the file was named or context (both are computed) */
-  if (w->rel)
+  if (w->rel) {
     cache_entry_free_later(w, cache_entry_new(w->rel, w->hash, w->pyver, fr, &w->diags, w->ex,
                                               w->nex, w->defined, INDEX_MAX_DISTINCT));
+    if (w->sig[0]) cache_entry_set_stat(w->entry, w->sig);
+  }
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
 }
@@ -1056,7 +1082,13 @@ static void cache_write(Run *r) {
     if (!w->rel) continue;
     /* an editor's buffer keeps the entry of the file on disk; without one,
        it gives its own (else the next run would see a new module) */
-    if (w->hit || (!strcmp(r->files->paths[i], "-") && w->old)) {
+    if (w->hit && w->sig[0] &&
+        (!cache_entry_stat(w->hit) || strcmp(cache_entry_stat(w->hit), w->sig))) {
+      /* the same bytes, now settled (or moved, as a checkout does): the
+         entry records the new signature, so the next run need not read them */
+      cache_keep_stat(r->cache, w->rel, w->sig);
+      added++;
+    } else if (w->hit || (!strcmp(r->files->paths[i], "-") && w->old)) {
       cache_keep(r->cache, w->rel);
       kept += w->old != NULL;
     } else if (w->entry) {

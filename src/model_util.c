@@ -52,6 +52,7 @@ static void init_symbols(const TSLanguage *l) {
   S(try_statement, "try_statement"); S(lambda, "lambda"); S(comment, "comment");
   S(except_clause, "except_clause");
   S(finally_clause, "finally_clause");
+  S(named_expression, "named_expression");
   S(block, "block"); S(module, "module"); S(type, "type"); S(if_statement, "if_statement");
   S(unary_operator, "unary_operator"); S(keyword_separator, "keyword_separator");
   S(list_splat_pattern, "list_splat_pattern");
@@ -252,8 +253,10 @@ size_t string_content_decode(const Source *src, TSNode content, bool raw, bool b
 
 /* String prefix letters (f, r, b, u) of a string node. */
 unsigned string_prefix(const Source *src, TSNode s) {
-  TSNode st = ts_node_child(s, 0);
   unsigned flags = 0;
+  /* a string the parser recovered from an error may have no children */
+  if (ts_node_is_null(s) || ts_node_child_count(s) == 0) return flags;
+  TSNode st = ts_node_child(s, 0);
   for (uint32_t i = ts_node_start_byte(st); i < ts_node_end_byte(st); i++) {
     char c = src->text[i];
     if (c == '"' || c == '\'') break;

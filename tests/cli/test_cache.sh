@@ -146,6 +146,23 @@ for i in 1 2 3 4 5; do "$BIN" check -q --select "RL30$i" . >/dev/null 2>&1; done
 check "at most four are kept ($(ls .redislint_cache/results-*.jsonl | wc -l))" \
   [ "$(ls .redislint_cache/results-*.jsonl | wc -l)" -le 4 ]
 
+# stat signatures: a file left alone for 2 s is not read again while its
+# size, mtime, ctime and inode stay; any write changes its ctime
+rm -rf .redislint_cache
+sleep 3 # settled: the ctime of every file 2 s behind the clock (not a timeout)
+"$BIN" check -q . >/dev/null 2>&1
+check "a settled file's entry records its stat signature" \
+  grep -q '"path":"app/views.py".*"stat":"' "$(cachefile)"
+check "a warm run on settled files = no cache" same .
+mtime=$(stat -c %Y app/views.py)
+sed -i 's/redis_client.keys("tmp:\*")/redis_client.kexs("tmp:*")/' app/views.py
+touch -d "@$mtime" app/views.py # same size, same mtime: only the ctime tells
+check "an edit that keeps size and mtime is still seen" same .
+check "... (the KEYS finding is gone)" eval '! grep -q "RL301" cold.json'
+sed -i 's/redis_client.kexs("tmp:\*")/redis_client.keys("tmp:*")/' app/views.py
+check "a file written just now gets no signature, and is read" same .
+check "... its entry has none yet" eval '! grep -q "\"path\":\"app/views.py\".*\"stat\":\"" "$(cachefile)"'
+
 # a cache that cannot be written: the run is right anyway
 rm -rf .redislint_cache && printf 'not a directory\n' >.redislint_cache
 check "an unwritable cache location = no cache" same .
