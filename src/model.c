@@ -352,6 +352,17 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nend(n));
 }
 
+/* `(name := value)`: binds name in the enclosing function (a
+ * comprehension's walrus too, PEP 572), from where the expression ends:
+ * `if blob := r.get(k): pickle.loads(blob)` reads the reply. */
+static void walk_named_expression(Model *m, const Walk *w, TSNode n) {
+  TSNode name = ts_node_child_by_field_id(n, SYM.f_name);
+  TSNode value = ts_node_child_by_field_id(n, SYM.f_value);
+  if (nsym(name) != SYM.identifier || ts_node_is_null(value)) return;
+  int scope, b = target_binding(m, w, name, &scope);
+  if (b >= 0) assign_add(m, A_VALUE, b, scope, value, nend(n));
+}
+
 static bool has_decorator(Model *m, TSNode decorated, const char *name) {
   if (!node_is(decorated, SYM.decorated_definition)) return false;
   uint32_t n = ts_node_named_child_count(decorated);
@@ -705,6 +716,7 @@ static void walk_enter(Model *m, Walk *w, TSNode n) {
   }
   if (s == SYM.call) walk_call(m, w, n);
   else if (s == SYM.assignment) walk_assignment(m, w, n);
+  else if (s == SYM.named_expression) walk_named_expression(m, w, n);
   else if (s == SYM.augmented_assignment)
     bind_opaque_names(m, w, ts_node_child_by_field_id(n, SYM.f_left));
   else if (s == SYM.function_definition) enter_function(m, w, n);
@@ -1230,6 +1242,34 @@ static void build_exports(Model *m) {
       e->name = b->name;
       e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
       continue;
+    }
+    if (!value_is_clientish(b->val) && b->val.kind != OBJ_INSTANCE) {
+      /* `store = Store()` of a class imported from another module: exported
+       * as deriving from that class, so its attributes (`store.replica`,
+       * set in Store.__init__) are found by index_member, here and in the
+       * modules that import `store`. A callee that is a function, not a
+       * class, has no members there: nothing is found. */
+      const Assign *a = model_first_assign(m, (int)i);
+      TSNode fn = a && a->kind == A_VALUE && !model_next_assign(m, a) && node_is(a->value, SYM.call)
+                      ? ts_node_child_by_field_id(a->value, SYM.f_function)
+                      : (TSNode){0};
+      const char *qn = nsym(fn) == SYM.identifier || nsym(fn) == SYM.attribute
+                           ? model_qualname(m, fn, 0)
+                           : NULL;
+      /* the callee is imported (not this module's own class or function:
+         those are exported as instances above, or are factories) */
+      TSNode root = fn;
+      while (nsym(root) == SYM.attribute) root = ts_node_child_by_field_id(root, SYM.f_object);
+      int rb = nsym(root) == SYM.identifier
+                   ? model_binding_find(m, 0, m->src->text + nstart(root), nend(root) - nstart(root))
+                   : -1;
+      const Assign *ra = rb >= 0 ? model_first_assign(m, rb) : NULL;
+      if (qn && strchr(qn, '.') && ra && ra->kind == A_IMPORT && !model_next_assign(m, ra)) {
+        Export *e = vec_push(&m->exports);
+        e->name = b->name;
+        e->base = qn;
+        continue;
+      }
     }
     if (b->val.kind == OBJ_CLIENT && b->val.inferred) {
       /* `REDIS_CONN = RedisDB()` of a facade class: a client, and also an

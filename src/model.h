@@ -344,7 +344,7 @@ typedef struct Syms {
       list_splat_pattern, dictionary_splat_pattern, pattern_list, tuple_pattern,
       async_kw, format_specifier, comparison_operator, not_operator, expression_list,
       return_kw, slice, future_import_statement, delete_statement, raise_statement, assert_statement, pass_statement, yield,
-      except_clause, finally_clause;
+      except_clause, finally_clause, named_expression;
   uint16_t f_function, f_arguments, f_object, f_attribute, f_name, f_value, f_left,
       f_right, f_body, f_parameters, f_superclasses, f_module_name, f_alias,
       f_operator, f_type, f_condition, f_alternative, f_consequence, f_key,

@@ -338,6 +338,28 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   Value ov = known ? *known : model_eval_in(m, obj, scope, depth + 1);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
+  if (nsym(obj) == SYM.identifier && m->index && !value_is_clientish(ov)) {
+    /* `store = Store()` with Store imported from another module:
+       `store.replica` is what Store.__init__ sets (the index has it) */
+    int sc = scope;
+    TSNode val = model_resolve_name(m, obj, scope, &sc);
+    TSNode callee = node_is(val, SYM.call) ? ts_node_child_by_field_id(val, SYM.f_function)
+                                          : (TSNode){0};
+    const char *cq = nsym(callee) == SYM.identifier || nsym(callee) == SYM.attribute
+                         ? model_qualname(m, callee, sc)
+                         : NULL;
+    Value v;
+    if (cq && strchr(cq, '.')) {
+      if (index_member(m->index, cq, arena_strndup(m->arena, m->src->text + nstart(attr),
+                                                   nend(attr) - nstart(attr)), &v)) {
+        ((Model *)m)->used_index = true;
+        v = member_value(v);
+        if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
+      } else if (index_matches_module(m->index, cq)) {
+        ((Model *)m)->used_index = true; /* may appear in a later round */
+      }
+    }
+  }
   if (ov.kind == OBJ_CLIENT_CLASS && ov.makes == OBJ_CLIENT &&
       (node_text_eq(m->src, attr, "from_url") || node_text_eq(m->src, attr, "from_pool"))) {
     ov.kind = OBJ_CLIENT_FACTORY;
@@ -658,6 +680,17 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
   }
   if (s == SYM.dictionary || s == SYM.list || s == SYM.tuple)
     return eval_container(m, n, scope, depth);
+  if (s == SYM.list_comprehension) { /* [redis.Redis(db=d) for d in range(4)] */
+    TSNode body = ts_node_child_by_field_id(n, SYM.f_body);
+    Value iv = model_eval_in(m, body, model_scope_at(m, nstart(body)), depth + 1);
+    if (iv.kind == OBJ_NONE) return iv; /* not resolved yet */
+    if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
+    iv.makes = iv.kind;
+    iv.kind = OBJ_CLIENT_MAP;
+    iv.cls = MAP_SEQ;
+    iv.ctor_start = iv.ctor_end = 0;
+    return iv;
+  }
   if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
       s == SYM.false_ ||
       s == SYM.set || s == SYM.list_comprehension || s == SYM.dictionary_comprehension ||
@@ -1046,6 +1079,10 @@ static bool is_literal(TSNode v) {
   uint16_t s = nsym(v);
   if ((s == SYM.dictionary || s == SYM.list || s == SYM.tuple) && model_container_may_hold(v))
     return false;
+  if (s == SYM.list_comprehension) { /* [make_client(d) for d in ...] may be a registry */
+    uint16_t b = nsym(ts_node_child_by_field_id(v, SYM.f_body));
+    if (b == SYM.call || b == SYM.identifier || b == SYM.attribute) return false;
+  }
   return s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
          s == SYM.false_ || s == SYM.none || s == SYM.dictionary || s == SYM.list ||
          s == SYM.tuple || s == SYM.set || s == SYM.list_comprehension ||

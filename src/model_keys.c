@@ -219,6 +219,30 @@ static void kb_expr(KB *kb, TSNode n, int depth) {
       return kb_percent(kb, l, r, depth);
   }
   if (s == SYM.call && kb_call(kb, n, depth)) return;
+  if (s == SYM.attribute) {
+    /* `self.done`, assigned once in the class (`self.done = run_id + "_done"`
+       in __init__): the key is that expression's template */
+    TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
+    TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
+    const Function *meth = model_enclosing_method(kb->m, kb->scope);
+    if (meth && node_is(obj, SYM.identifier) && meth->self_name &&
+        node_text_eq(kb->m->src, obj, meth->self_name)) {
+      const Class *c = vec_at(&kb->m->classes, (size_t)meth->cls);
+      int b = model_binding_find(kb->m, c->inst_scope, kb->m->src->text + nstart(attr),
+                                 nend(attr) - nstart(attr));
+      const Assign *a = b >= 0 ? model_first_assign(kb->m, b) : NULL;
+      uint16_t vs = a ? nsym(a->value) : 0;
+      if (a && a->kind == A_VALUE && !a->param && !model_next_assign(kb->m, a) &&
+          (vs == SYM.string || vs == SYM.binary_operator || vs == SYM.concatenated_string)) {
+        KB sub = *kb;
+        sub.scope = a->scope;
+        kb_expr(&sub, a->value, depth + 1);
+        kb->len = sub.len;
+        memcpy(kb->buf, sub.buf, sub.len);
+        return;
+      }
+    }
+  }
   if (s == SYM.identifier) {
     int sc = kb->scope;
     TSNode v = model_resolve_name(kb->m, n, kb->scope, &sc);

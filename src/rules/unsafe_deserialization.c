@@ -184,6 +184,9 @@ static bool taint_visit(TSNode n, void *data) {
   if (node_is(n, SYM.assignment) || node_is(n, SYM.augmented_assignment)) {
     left = ts_node_child_by_field_id(n, SYM.f_left);
     right = ts_node_child_by_field_id(n, SYM.f_right);
+  } else if (node_is(n, SYM.named_expression)) { /* `if blob := r.get(k):` */
+    left = ts_node_child_by_field_id(n, SYM.f_name);
+    right = ts_node_child_by_field_id(n, SYM.f_value);
   } else if (node_is(n, SYM.for_statement) || node_is(n, SYM.for_in_clause)) {
     left = ts_node_child_by_field_id(n, SYM.f_left);
     right = ts_node_child_by_field_id(n, SYM.f_right);
