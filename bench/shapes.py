@@ -48,6 +48,13 @@ SHAPES = {
     "branch": lambda n: ["def f(k, v, keep):"] +
     sum(([f"    if keep and r.exists(k + '{i}'):", f"        r.set(k + '{i}', v, keepttl=True)",
           "    else:", f"        r.set(k + '{i}', v, ex=5)"] for i in range(n)), []),
+    # loops whose items each make an HTTP call first (RL302's network test)
+    "netloop": lambda n: ["import requests", "def f(items, u):"] +
+    sum(([f"    for x in items:", f"        resp = requests.post(u, json=x)",
+          f"        r.set(f'k{i}:{{x}}', resp.text)"] for i in range(n)), []),
+    # one loop with n commands each under `if i == <const>` (runs once each)
+    "ifeq": lambda n: ["def f(items):", "    for i, x in enumerate(items):"] +
+    sum(([f"        if i == {i}:", f"            r.sadd('s{i}', x)"] for i in range(n)), []),
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

@@ -74,23 +74,43 @@ static PyVerClass classify_alternatives(const char *spec) {
   return all;
 }
 
-static PyVerClass classify_range(const char *spec, int64_t *hi_out);
+static PyVerClass classify_range(const char *spec, int64_t *hi_out, int64_t *lo_out);
 
 PyVerClass pyver_classify(const char *spec) {
-  int64_t hi;
-  return classify_range(spec, &hi);
+  int64_t hi, lo;
+  return classify_range(spec, &hi, &lo);
 }
 
 long long pyver_upper(const char *spec) {
-  int64_t hi;
-  classify_range(spec, &hi);
+  int64_t hi, lo;
+  classify_range(spec, &hi, &lo);
   return hi == V_INF ? 0 : hi;
 }
 
-/* The class, and in *hi_out the exclusive upper bound of the versions the
- * spec allows (V_INF: none; alternatives: none). */
-static PyVerClass classify_range(const char *spec, int64_t *hi_out) {
+long long pyver_lower(const PyVer *v) {
+  if (!v || !v->source) return 0;
+  /* an override ("--redis-py-version 4.6", "redislint.json: redis-py-version
+     4.6") names one version: below is just after it */
+  if (strstr(v->source, "redis-py-version ")) return v->below > 0 ? v->below - 1 : 0;
+  /* "<file>: redis==4.6.0", or a lock's "<file>: redis 5.0.1" (decide_dir) */
+  const char *at = NULL;
+  for (const char *p = strstr(v->source, ": redis"); p; p = strstr(p + 1, ": redis")) at = p;
+  if (!at) return 0;
+  at += 7;
+  char spec[160];
+  snprintf(spec, sizeof spec, "%s%s", *at == ' ' ? "==" : "", *at == ' ' ? at + 1 : at);
+  if (strchr(spec, '(')) return 0; /* "redis (no version)" */
+  int64_t hi, lo;
+  classify_range(spec, &hi, &lo);
+  return lo;
+}
+
+/* The class, in *hi_out the exclusive upper bound of the versions the spec
+ * allows (V_INF: none; alternatives: none), and in *lo_out the inclusive
+ * lower bound (0: none; alternatives: none). */
+static PyVerClass classify_range(const char *spec, int64_t *hi_out, int64_t *lo_out) {
   *hi_out = V_INF;
+  *lo_out = 0;
   if (strchr(spec, '|')) return classify_alternatives(spec);
   int64_t lo = 0, hi = V_INF;
   const char *p = spec;
@@ -146,6 +166,7 @@ static PyVerClass classify_range(const char *spec, int64_t *hi_out) {
   }
   if (!any) return PYV_UNKNOWN;
   *hi_out = hi;
+  *lo_out = lo;
   if (hi <= V_8) return PYV_BEFORE_8;
   if (lo >= V_8) return PYV_8_OR_LATER;
   return PYV_UNKNOWN;

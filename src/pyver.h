@@ -41,6 +41,12 @@ PyVerClass pyver_classify(const char *spec);
  * PyVer.below; 0 when it has none. */
 long long pyver_upper(const char *spec);
 
+/* The inclusive lower bound of the versions the pin v allows (encoded as
+ * PyVer.below), read back from v->source: 4004004 for "redis==4.4.4" or a
+ * lock's "redis 4.4.4", 4005000 for ">=4.5,<6"; 0 when the pin has none (a
+ * bare `redis`, "<5", no pin). */
+long long pyver_lower(const PyVer *v);
+
 /* A version given on the command line ("8", "7.4.0"): 0 and *out, or -1. */
 int pyver_parse_override(const char *text, PyVer *out);
 

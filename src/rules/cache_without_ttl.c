@@ -196,11 +196,13 @@ static bool miss_test(Tested *t, TSNode c, int depth) {
   return false;
 }
 
-/* Is the value compared with data (`v != str(new)`, `v == expected`) in the
- * condition? A write when the stored value is missing *or differs* keeps a
- * setting in sync with its source: durable state, not a cache fill. */
+/* Is the value compared with data (`v != str(new)`, `v == expected`, `new >
+ * v`) in the condition? A write when the stored value is missing *or
+ * differs* keeps a setting in sync with its source, and one when it is
+ * missing *or smaller* keeps a running maximum (a loader's "latest date
+ * loaded" marker): durable state, not a cache fill; a TTL would drop it. */
 /* `str(v)`, `int(v)`, `v.decode()`: v itself, for a comparison */
-static TSNode unwrap_conversion(Tested *t, TSNode e) {
+static TSNode unwrap_conversion_once(Tested *t, TSNode e) {
   if (!node_is(e, SYM.call)) return e;
   TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);
   TSNode args = ts_node_child_by_field_id(e, SYM.f_arguments);
@@ -214,6 +216,27 @@ static TSNode unwrap_conversion(Tested *t, TSNode e) {
   return e;
 }
 
+/* `int(v.decode())`: a few conversions deep */
+static TSNode unwrap_conversion(Tested *t, TSNode e) {
+  for (int i = 0; i < 3; i++) {
+    TSNode u = unwrap_conversion_once(t, e);
+    if (ts_node_eq(u, e)) break;
+    e = u;
+  }
+  return e;
+}
+
+/* The comparison's operator is an ordering or an equality (`<`, `>=`, `==`,
+ * `!=`), not `is`, `in`: those test presence or membership, not the data. */
+static bool value_operator(TSNode c) {
+  static const char *const OPS[] = {"==", "!=", "<", ">", "<=", ">=", "<>", NULL};
+  for (uint32_t i = 0; i < ts_node_child_count(c); i++) {
+    TSNode k = ts_node_child(c, i);
+    if (!ts_node_is_named(k)) return in_list(ts_node_type(k), OPS);
+  }
+  return false;
+}
+
 static bool compares_value(Tested *t, TSNode c, int depth) {
   while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
   if (depth > 4 || ts_node_is_null(c)) return false;
@@ -224,9 +247,7 @@ static bool compares_value(Tested *t, TSNode c, int depth) {
   if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2) {
     TSNode a = unwrap_conversion(t, ts_node_named_child(c, 0));
     TSNode b = unwrap_conversion(t, ts_node_named_child(c, 1));
-    const char *op = ctx_text(t->ctx, c);
-    bool eq = strstr(op, "==") || strstr(op, "!=");
-    return eq && ((is_value(t, a) && !node_is(b, SYM.none)) || (is_value(t, b) && !node_is(a, SYM.none)));
+    return value_operator(c) && ((is_value(t, a) && !node_is(b, SYM.none)) || (is_value(t, b) && !node_is(a, SYM.none)));
   }
   return false;
 }

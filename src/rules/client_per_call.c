@@ -6,6 +6,7 @@
  * call. Clients meant to live long are left alone: module level, stored on
  * self/globals/attributes, returned by factories, lazily created singletons,
  * entry points and fixtures. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -306,14 +307,65 @@ static const char *const FIX =
     "thread-safe and pools its connections. Where a client per call is needed, pass a shared "
     "`connection_pool=`";
 
+/* Decorated by something other than staticmethod/classmethod/abstractmethod
+ * (a route, a task, a signal receiver): a framework calls it. */
+static bool framework_decorated(RuleCtx *ctx, const Function *fn) {
+  TSNode parent = ts_node_parent(fn->node);
+  if (!node_is(parent, SYM.decorated_definition)) return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (!node_is(d, SYM.decorator)) continue;
+    const char *t = ctx_text(ctx, d);
+    if (!strstr(t, "staticmethod") && !strstr(t, "classmethod") && !strstr(t, "abstractmethod"))
+      return true;
+  }
+  return false;
+}
+
+/* Nothing shows how often a module function or static method runs: no
+ * call of its name in this file (`name(`, `.name(`) other than its own
+ * definition, none known to the project index, and no framework decorator. An operator's helper of a
+ * manager class (`clear_running()`, `force_shutdown()`) looks like this;
+ * the finding then says so, at info. */
+static bool no_known_caller(RuleCtx *ctx, int func) {
+  const Function *fn = model_function(ctx->model, func);
+  if (!fn->name || fn->parent >= 0 || framework_decorated(ctx, fn)) return false;
+  int owner = model_function_owner(ctx->model, func);
+  /* a method is reached through instances the project hands around, which
+     a text search does not see; a static method is called by its class */
+  TSNode dec = ts_node_parent(fn->node);
+  if (owner >= 0 && !(node_is(dec, SYM.decorated_definition) &&
+                      strstr(ctx_text(ctx, ts_node_named_child(dec, 0)), "staticmethod")))
+    return false;
+  const char *qn = owner >= 0 ? arena_printf(ctx->arena, "%s.%s",
+                                             model_class(ctx->model, owner)->name, fn->name)
+                              : fn->name;
+  if (model_call_context(ctx->model, qn)) return false;
+  size_t k = strlen(fn->name);
+  const char *t = ctx->src->text, *end = t + ctx->src->len;
+  for (const char *p = t; p + k < end && (p = memchr(p, fn->name[0], (size_t)(end - p - k))); p++) {
+    if (memcmp(p, fn->name, k) || (p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+      continue;
+    const char *q = p + k;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q >= end || (*q != '(' && *q != ',' && *q != ')' && *q != '=' && *q != '\n'))
+      continue; /* a longer name, or an attribute read with another use */
+    if (p - t >= 4 && !memcmp(p - 4, "def ", 4)) continue; /* its own definition */
+    return false; /* called, or passed on as a callback */
+  }
+  return true;
+}
+
 static void report(RuleCtx *ctx, TSNode at, int func, int loop, const char *what,
                    const char *extra) {
   const Function *fn = model_function(ctx->model, func);
+  bool unknown = loop < 0 && no_known_caller(ctx, func);
   Finding *f = rule_report(
-      ctx, at, loop >= 0 ? SEV_ERROR : SEV_WARNING,
+      ctx, at, loop >= 0 ? SEV_ERROR : unknown ? SEV_INFO : SEV_WARNING,
       "`%s` %s on every %s `%s()`: each time a new connection pool opens a TCP connection (and "
-      "TLS/AUTH/SELECT) before the first command, and throws it away",
-      what, extra, loop >= 0 ? "iteration of a loop in" : "call of", fn->name);
+      "TLS/AUTH/SELECT) before the first command, and throws it away%s",
+      what, extra, loop >= 0 ? "iteration of a loop in" : "call of", fn->name,
+      unknown ? " (no caller in the project shows how often it runs)" : "");
   finding_fix(ctx, f, FIX_DISPLAY, "%s", FIX);
 }
 

@@ -116,7 +116,17 @@ static bool small_helper_loop(RuleCtx *ctx, const Loop *l) {
 static bool small_literal_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
   int64_t count;
   if (small_helper_loop(ctx, l)) return true;
-  IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count, SMALL_LITERAL - 1);
+  TSNode it = l->iterable;
+  /* `for i in range(len(attrs)):` walks as many items as attrs has */
+  if (node_is(it, SYM.call) &&
+      node_text_eq(ctx->src, ts_node_child_by_field_id(it, SYM.f_function), "range")) {
+    TSNode args = ts_node_child_by_field_id(it, SYM.f_arguments), n = call_arg(args, 0);
+    if (call_npositional(args) == 1 && node_is(n, SYM.call) &&
+        node_text_eq(ctx->src, ts_node_child_by_field_id(n, SYM.f_function), "len") &&
+        call_npositional(ts_node_child_by_field_id(n, SYM.f_arguments)) == 1)
+      it = call_arg(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
+  }
+  IterBound b = iterable_bound(ctx->model, it, cs->scope, &count, SMALL_LITERAL - 1);
   return b == ITER_BOUNDED && count >= 0 && count < SMALL_LITERAL;
 }
 
@@ -188,8 +198,532 @@ static bool inferred_pipeline(RuleCtx *ctx, const CallSite *cs, const StrSet *ex
   return strstr(t, "pipeline") != NULL || strstr(t, "pipe") != NULL;
 }
 
+/* ---- Per-item commands that follow something else per item ---------------- */
+
+static bool is_if(TSNode n);
+
+/* What the file says once, asked per loop: the first own `yield` of each
+ * loop's body, and the calls that talk to another network service. */
+typedef struct Facts {
+  uint32_t *yield_at; /* by loop index: end of the first own yield; 0 not asked, UINT32_MAX none */
+  TSNode *net;        /* calls to another network service, in source order */
+  size_t nnet, capnet;
+  uint8_t *param;     /* by loop index: ParamVerdict + 1; 0 not asked */
+  struct FuncRefs *refs; /* mentions of the module-level functions, gathered when first asked */
+} Facts;
+
+typedef struct YieldSearch {
+  TSNode loop;
+  uint32_t at;
+} YieldSearch;
+
+static bool visit_yield(TSNode n, void *data) {
+  YieldSearch *q = data;
+  if (nsym(n) != SYM.yield) return true;
+  /* the loop's own: not a yield of a def or lambda inside it */
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, q->loop);
+       p = ts_node_parent(p))
+    if (nsym(p) == SYM.function_definition || nsym(p) == SYM.lambda) return true;
+  q->at = nend(n);
+  return false;
+}
+
+/* Where the first `yield` of a for loop's body ends, or UINT32_MAX. */
+static uint32_t loop_yield_at(Facts *fx, int li, const Loop *l) {
+  if (!fx->yield_at[li]) {
+    YieldSearch q = {l->node, UINT32_MAX};
+    if (node_is(l->node, SYM.for_statement))
+      node_walk(ts_node_child_by_field_id(l->node, SYM.f_body), visit_yield, &q);
+    fx->yield_at[li] = q.at; /* never 0: a yield ends inside the loop */
+  }
+  return fx->yield_at[li];
+}
+
+/* A generator that hands each item to its caller (`yield fields`) and then
+ * acknowledges it (`xack`), or claims it (`xclaim`) right before: each
+ * command follows the consumer's work on one item. Batching would ack items
+ * not yet processed, or claim items that then wait: the per-item commands
+ * are the delivery design. A command after the loop's yield, or any write,
+ * is exempt; a read whose reply is yielded (`yield r.hgetall(k)`) still
+ * batches. */
+static bool around_yield(Facts *fx, const CallSite *cs, const Loop *l) {
+  uint32_t at = loop_yield_at(fx, cs->loop, l);
+  return at != UINT32_MAX && ((cs->cmd->flags & CMD_WRITE) || nstart(cs->node) >= at);
+}
+
+/* A constant a loop counter can equal: `1`, `-1`, `"admin"`, `None`. */
+static bool is_constant(TSNode n) {
+  if (node_is(n, SYM.unary_operator)) n = ts_node_named_child(n, 0);
+  if (node_is(n, SYM.string)) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+      if (node_is(ts_node_named_child(n, i), SYM.interpolation)) return false;
+    return true;
+  }
+  return node_is(n, SYM.integer) || node_is(n, SYM.float_) || node_is(n, SYM.true_) ||
+         node_is(n, SYM.false_) || node_is(n, SYM.none);
+}
+
+/* Is `id` one of the names the loop's target binds (`i` of `for i, w in
+ * enumerate(ws)`)? */
+static bool is_target_name(RuleCtx *ctx, TSNode target, TSNode id, int depth) {
+  if (ts_node_is_null(target) || depth > 8) return false;
+  if (node_is(target, SYM.identifier)) return node_same_text(ctx->src, target, id);
+  for (uint32_t i = 0; i < ts_node_named_child_count(target); i++)
+    if (is_target_name(ctx, ts_node_named_child(target, i), id, depth + 1)) return true;
+  return false;
+}
+
+/* `i == 1`, `1 == i`, `i == 1 and not w.disabled`: the condition holds for
+ * one value of a loop target. */
+static bool target_equals_constant(RuleCtx *ctx, const Loop *l, TSNode cond) {
+  while (node_is(cond, SYM.parenthesized_expression)) cond = ts_node_named_child(cond, 0);
+  if (node_is(cond, SYM.boolean_operator)) {
+    TSNode op = ts_node_child_by_field_id(cond, SYM.f_operator);
+    return node_text_eq(ctx->src, op, "and") &&
+           (target_equals_constant(ctx, l, ts_node_child_by_field_id(cond, SYM.f_left)) ||
+            target_equals_constant(ctx, l, ts_node_child_by_field_id(cond, SYM.f_right)));
+  }
+  if (!node_is(cond, SYM.comparison_operator) || ts_node_named_child_count(cond) != 2 ||
+      ts_node_child_count(cond) != 3 || strcmp(ts_node_type(ts_node_child(cond, 1)), "=="))
+    return false;
+  TSNode a = ts_node_named_child(cond, 0), b = ts_node_named_child(cond, 1);
+  return (node_is(a, SYM.identifier) && is_target_name(ctx, l->target, a, 0) && is_constant(b)) ||
+         (node_is(b, SYM.identifier) && is_target_name(ctx, l->target, b, 0) && is_constant(a));
+}
+
+/* `for i in range(1, replicas + 1): ... if i == 1: r.sadd("enabled", m)`:
+ * the command runs in the `if` (or `elif`) branch of a test that a loop
+ * target equals a constant: on one iteration, not once per item. The
+ * `else` branch of such a test runs for the others, and is reported. */
+static bool runs_once(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+  if (!node_is(l->node, SYM.for_statement)) return false;
+  for (TSNode c = cs->node, p = ts_node_parent(c); !ts_node_is_null(p) && !ts_node_eq(p, l->node);
+       c = p, p = ts_node_parent(p)) {
+    if (!is_if(p) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_consequence), c)) continue;
+    if (target_equals_constant(ctx, l, ts_node_child_by_field_id(p, SYM.f_condition))) return true;
+  }
+  return false;
+}
+
+/* Calls that talk to another network service, proven by name: a function
+ * of an HTTP library, a client whose construction connects (SMTP, IMAP,
+ * POP3, FTP), or a method of a client object built in this file. Bare
+ * `.get(`/`.post(` on an unknown object is not evidence. */
+static const char *const NET_FUNCS[] = {
+    "requests.get", "requests.post", "requests.put", "requests.patch", "requests.delete",
+    "requests.head", "requests.options", "requests.request", "httpx.get", "httpx.post",
+    "httpx.put", "httpx.patch", "httpx.delete", "httpx.head", "httpx.options", "httpx.request",
+    "httpx.stream", "urllib.request.urlopen", "urllib2.urlopen", "urllib.urlopen",
+    "aiohttp.request", "socket.create_connection", NULL};
+/* constructions that connect */
+static const char *const NET_CONNECT[] = {
+    "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "imaplib.IMAP4", "imaplib.IMAP4_SSL",
+    "poplib.POP3", "poplib.POP3_SSL", "ftplib.FTP", "ftplib.FTP_TLS", "imapclient.IMAPClient",
+    "imapclient.imapclient.IMAPClient", NULL};
+/* constructions whose methods send requests */
+static const char *const NET_CLIENTS[] = {
+    "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
+    "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
+    "http.client.HTTPConnection", "http.client.HTTPSConnection", "pymisp.PyMISP",
+    "pymisp.ExpandedPyMISP", NULL};
+static const char *const NET_MODULES[] = {"requests", "httpx", "urllib", "urllib2", "urllib3",
+                                          "aiohttp", "smtplib", "imaplib", "poplib", "ftplib",
+                                          "imapclient", "pymisp", "http", "socket", NULL};
+
+static bool str_in(const char *s, const char *const *list) {
+  for (size_t i = 0; s && list[i]; i++)
+    if (!strcmp(s, list[i])) return true;
+  return false;
+}
+
+/* Does a call build a network client (`smtplib.SMTP(host)`, `requests.Session()`)? */
+static bool builds_net_client(RuleCtx *ctx, TSNode call) {
+  if (!node_is(call, SYM.call)) return false;
+  const char *qn = model_qualname(ctx->model, ts_node_child_by_field_id(call, SYM.f_function),
+                                  model_scope_at(ctx->model, nstart(call)));
+  return str_in(qn, NET_CONNECT) || str_in(qn, NET_CLIENTS);
+}
+
+typedef struct NetGather {
+  RuleCtx *ctx;
+  Facts *fx;
+  StrSet bound; /* "scope\x02name" of `with SMTP(...) as name`; "self.attr" of `self.attr = PyMISP(...)` */
+} NetGather;
+
+static bool visit_net_binding(TSNode n, void *data) {
+  NetGather *g = data;
+  RuleCtx *ctx = g->ctx;
+  if (node_is(n, SYM.as_pattern) && node_is(ts_node_parent(n), SYM.with_item) &&
+      builds_net_client(ctx, ts_node_named_child(n, 0))) {
+    TSNode alias = ts_node_child_by_field_id(n, SYM.f_alias);
+    if (node_is(alias, SYM.as_pattern_target)) alias = ts_node_named_child(alias, 0);
+    if (node_is(alias, SYM.identifier)) {
+      const char *k = arena_printf(ctx->arena, "%d\x02%s", model_scope_at(ctx->model, nstart(n)),
+                                   ctx_text(ctx, alias));
+      strset_add(&g->bound, k, strlen(k));
+    }
+  } else if (node_is(n, SYM.assignment) &&
+             node_is(ts_node_child_by_field_id(n, SYM.f_left), SYM.attribute) &&
+             builds_net_client(ctx, ts_node_child_by_field_id(n, SYM.f_right))) {
+    const char *k = ctx_text(ctx, ts_node_child_by_field_id(n, SYM.f_left));
+    strset_add(&g->bound, k, strlen(k));
+  }
+  return true;
+}
+
+/* Is the object a network client: a name assigned or `with`-bound from a
+ * construction of one, or `self.misp` assigned `PyMISP(...)` in this file? */
+static bool net_client_object(NetGather *g, TSNode obj) {
+  RuleCtx *ctx = g->ctx;
+  const char *t = ctx_text(ctx, obj);
+  if (node_is(obj, SYM.attribute)) return strset_has(&g->bound, t, strlen(t));
+  if (!node_is(obj, SYM.identifier)) return false;
+  int scope = model_scope_at(ctx->model, nstart(obj));
+  Reaching rc = model_reaching(ctx->model, scope, t, strlen(t), nstart(obj));
+  if (rc.found && rc.value && !rc.param) return builds_net_client(ctx, rc.expr);
+  const char *k = arena_printf(ctx->arena, "%d\x02%s", scope, t);
+  return strset_has(&g->bound, k, strlen(k));
+}
+
+static bool visit_net_call(TSNode n, void *data) {
+  NetGather *g = data;
+  RuleCtx *ctx = g->ctx;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  const char *qn = model_qualname(ctx->model, fn, model_scope_at(ctx->model, nstart(n)));
+  bool net = str_in(qn, NET_FUNCS) || str_in(qn, NET_CONNECT);
+  if (!net && node_is(fn, SYM.attribute)) {
+    /* client.add_flags(uid, ...), smtp.send_message(m), self.misp.add_event(e) */
+    static const char *const LOCAL[] = {"close", "mount", "prepare_request", "build_request", NULL};
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    net = !str_in(ctx_text(ctx, attr), LOCAL) &&
+          net_client_object(g, ts_node_child_by_field_id(fn, SYM.f_object));
+  }
+  if (net) {
+    Facts *fx = g->fx;
+    if (fx->nnet == fx->capnet)
+      fx->net = xrealloc(fx->net, (fx->capnet = fx->capnet ? 2 * fx->capnet : 16) * sizeof(TSNode));
+    fx->net[fx->nnet++] = n; /* a pre-order walk: in source order */
+  }
+  return true;
+}
+
+static void net_gather(RuleCtx *ctx, Facts *fx) {
+  bool any = false;
+  for (size_t i = 0; NET_MODULES[i] && !any; i++) any = model_imports(ctx->model, NET_MODULES[i]);
+  if (!any) return;
+  NetGather g = {ctx, fx, {0}};
+  node_walk(model_root(ctx->model), visit_net_binding, &g);
+  node_walk(model_root(ctx->model), visit_net_call, &g);
+  strset_free(&g.bound);
+}
+
+/* Does the step from child c to its parent p keep c's code running
+ * whenever p runs (no branch, loop, handler or nested definition)? */
+static bool step_unconditional(TSNode c, TSNode p) {
+  uint16_t s = nsym(p);
+  if (s == SYM.if_statement) return ts_node_eq(ts_node_child_by_field_id(p, SYM.f_condition), c);
+  if (s == SYM.boolean_operator) return ts_node_eq(ts_node_child_by_field_id(p, SYM.f_left), c);
+  if (s == SYM.for_statement) return ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), c);
+  static const char *const BRANCH[] = {"elif_clause", "else_clause", "except_clause", "case_clause",
+                                       "match_statement", "conditional_expression", "lambda",
+                                       "function_definition", "class_definition", "while_statement",
+                                       "list_comprehension", "set_comprehension", "dictionary_comprehension",
+                                       "generator_expression", NULL};
+  return !str_in(ts_node_type(p), BRANCH);
+}
+
+/* Does network call e run in the iteration before command c on every path
+ * to c (c null: on every iteration that gets that far)? Up from e: a step
+ * into a branch stops it; a block (or any construct) holding c after e's
+ * part, or c's own arguments, means e came first. */
+static bool net_runs_before(TSNode e, TSNode c, TSNode body) {
+  for (TSNode k = e, p = ts_node_parent(e); !ts_node_is_null(p); k = p, p = ts_node_parent(p)) {
+    if (!step_unconditional(k, p)) return false;
+    if (!ts_node_is_null(c) && (ts_node_eq(p, c) || (nstart(c) >= nend(k) && nend(c) <= nend(p))))
+      return true;
+    if (ts_node_eq(p, body)) return ts_node_is_null(c);
+  }
+  return false;
+}
+
+/* The network calls inside [start, end): an index range of fx->net. */
+static size_t net_from(const Facts *fx, uint32_t start) {
+  size_t lo = 0, hi = fx->nnet;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (nstart(fx->net[mid]) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* `for rid in r.zscan_iter(done): resp = requests.post(api, ...); ...
+ * r.hset(k, "remote", resp.json()["id"])`: each iteration talks to another
+ * service over the network (HTTP, SMTP, IMAP, a REST client), proven by the
+ * call's name. Its round trip, often tens of milliseconds, dwarfs Redis's,
+ * and the commands follow from its reply: batching them saves little and
+ * needs the loop restructured. With c, is c behind such a call in its
+ * iteration; with c null, does every iteration make one? */
+static bool behind_network(const Facts *fx, const Loop *l, TSNode c) {
+  if (!fx->nnet || !node_is(l->node, SYM.for_statement)) return false;
+  TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
+  for (size_t i = net_from(fx, nstart(body)); i < fx->nnet && nstart(fx->net[i]) < nend(body); i++)
+    if (net_runs_before(fx->net[i], c, body)) return true;
+  return false;
+}
+
+/* ---- A loop over a parameter: what the project's callers pass ----------- */
+
+/* `def create_events(e_array): for e in e_array: r.set(...)` called only as
+ * `create_events(__events__)`, `__events__` a literal of 3 items, or
+ * `def index(obj, attrs=FACETS)` whose callers never pass attrs: the loop is
+ * as small as one over the literal itself. One pass over the file collects
+ * every mention of a module-level function's name; each question is then a
+ * binary search. */
+typedef struct FuncMention {
+  const char *name; /* arena text of the identifier */
+  TSNode node;
+} FuncMention;
+
+typedef struct FuncRefs {
+  bool done;
+  FuncMention *v;
+  size_t n, cap;
+} FuncRefs;
+
+typedef enum { PARAM_NA = 0, PARAM_SMALL, PARAM_BIG } ParamVerdict;
+
+typedef struct RefGather {
+  RuleCtx *ctx;
+  StrSet funcs; /* names of the module-level functions */
+  FuncRefs *out;
+} RefGather;
+
+static bool visit_func_ref(TSNode n, void *data) {
+  RefGather *g = data;
+  if (!node_is(n, SYM.identifier)) return true;
+  const char *t = g->ctx->src->text + nstart(n);
+  size_t len = nend(n) - nstart(n);
+  if (!strset_has(&g->funcs, t, len)) return true;
+  TSNode up = ts_node_parent(n);
+  /* the def itself, `obj.name`, a keyword's name: not the function */
+  if ((node_is(up, SYM.function_definition) && ts_node_eq(ts_node_child_by_field_id(up, SYM.f_name), n)) ||
+      (node_is(up, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(up, SYM.f_attribute), n)) ||
+      (node_is(up, SYM.keyword_argument) && ts_node_eq(ts_node_child_by_field_id(up, SYM.f_name), n)))
+    return true;
+  FuncRefs *r = g->out;
+  if (r->n == r->cap) r->v = xrealloc(r->v, (r->cap = r->cap ? 2 * r->cap : 16) * sizeof *r->v);
+  r->v[r->n++] = (FuncMention){ctx_text(g->ctx, n), n};
+  return true;
+}
+
+static int cmp_mention(const void *a, const void *b) {
+  const FuncMention *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (nstart(x->node) > nstart(y->node)) - (nstart(x->node) < nstart(y->node));
+}
+
+static void refs_gather(RuleCtx *ctx, FuncRefs *r) {
+  r->done = true;
+  RefGather g = {ctx, {0}, r};
+  for (size_t fi = 0; fi < model_nfunctions(ctx->model); fi++) {
+    const Function *f = model_function(ctx->model, (int)fi);
+    if (f->name && f->cls < 0 && f->parent < 0) strset_add(&g.funcs, f->name, strlen(f->name));
+  }
+  if (g.funcs.n) node_walk(model_root(ctx->model), visit_func_ref, &g);
+  strset_free(&g.funcs);
+  if (r->n > 1) qsort(r->v, r->n, sizeof *r->v, cmp_mention);
+}
+
+/* The name a loop walks, through `range(len(x))`, `enumerate(x)`,
+ * `sorted(x)`, `x.items()`: x, or a null node. */
+static TSNode walked_name(RuleCtx *ctx, TSNode it) {
+  static const char *const WRAP[] = {"enumerate", "sorted", "list",  "tuple", "set",
+                                     "reversed",  "len",    "range", NULL};
+  for (int depth = 0; depth < 4 && node_is(it, SYM.call); depth++) {
+    TSNode fn = ts_node_child_by_field_id(it, SYM.f_function);
+    TSNode args = ts_node_child_by_field_id(it, SYM.f_arguments);
+    if (node_is(fn, SYM.attribute)) { /* x.items(), x.values(), x.keys() */
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      if (call_npositional(args) || !(node_text_eq(ctx->src, attr, "items") ||
+                                       node_text_eq(ctx->src, attr, "values") ||
+                                       node_text_eq(ctx->src, attr, "keys")))
+        return (TSNode){0};
+      it = ts_node_child_by_field_id(fn, SYM.f_object);
+      continue;
+    }
+    bool wrap = false;
+    for (size_t i = 0; WRAP[i] && !wrap; i++)
+      wrap = node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, WRAP[i]);
+    /* range(len(x)) only: range(n) counts, it walks nothing */
+    uint32_t npos = call_npositional(args);
+    if (!wrap || !(npos == 1 || (npos == 2 && node_text_eq(ctx->src, fn, "enumerate"))) ||
+        call_has_splat(args) ||
+        (node_text_eq(ctx->src, fn, "range") && !node_is(call_arg(args, 0), SYM.call)))
+      return (TSNode){0};
+    it = call_arg(args, 0);
+    if (node_text_eq(ctx->src, fn, "range") &&
+        !node_text_eq(ctx->src, ts_node_child_by_field_id(it, SYM.f_function), "len"))
+      return (TSNode){0};
+  }
+  return node_is(it, SYM.identifier) ? it : (TSNode){0};
+}
+
+/* Does the function body bind `name` again or grow it (`name = ...`, `for
+ * name in`, `name += ...`, `name.append(...)`, `name[k] = v`)? Then what the
+ * callers pass is not what the loop walks. */
+typedef struct Rebind {
+  RuleCtx *ctx;
+  const char *name;
+  bool found;
+} Rebind;
+
+static bool visit_rebind(TSNode n, void *data) {
+  Rebind *q = data;
+  if (!node_is(n, SYM.identifier) || !node_text_eq(q->ctx->src, n, q->name)) return !q->found;
+  TSNode up = ts_node_parent(n);
+  uint16_t s = nsym(up);
+  if (s == SYM.attribute && ts_node_eq(ts_node_child_by_field_id(up, SYM.f_object), n)) {
+    static const char *const GROW[] = {"append", "extend", "insert", "add", "update", "setdefault", NULL};
+    TSNode attr = ts_node_child_by_field_id(up, SYM.f_attribute);
+    q->found = str_in(ctx_text(q->ctx, attr), GROW);
+    return !q->found;
+  }
+  if (s == SYM.subscript) { /* name[k] = v, name[k] += v */
+    TSNode st = ts_node_parent(up);
+    q->found = (node_is(st, SYM.assignment) || node_is(st, SYM.augmented_assignment)) &&
+               ts_node_eq(ts_node_child_by_field_id(st, SYM.f_left), up);
+    return !q->found;
+  }
+  /* a binding position: the left of an assignment or for, an alias, a
+     walrus, `global`/`nonlocal`/`del` (in a pattern or directly) */
+  for (TSNode c = n, p = up; !ts_node_is_null(p); c = p, p = ts_node_parent(p)) {
+    uint16_t ps = nsym(p);
+    if (ps == SYM.pattern_list || ps == SYM.tuple_pattern || ps == SYM.list_splat_pattern ||
+        !strcmp(ts_node_type(p), "list_pattern"))
+      continue;
+    if (ps == SYM.assignment || ps == SYM.augmented_assignment || ps == SYM.for_statement ||
+        !strcmp(ts_node_type(p), "for_in_clause"))
+      q->found = ts_node_eq(ts_node_child_by_field_id(p, SYM.f_left), c);
+    else if (ps == SYM.as_pattern_target || ps == SYM.named_expression || ps == SYM.global_statement ||
+             ps == SYM.delete_statement || !strcmp(ts_node_type(p), "nonlocal_statement"))
+      q->found = true;
+    break;
+  }
+  return !q->found;
+}
+
+/* Is the argument a small literal (fewer than 4 items), directly or through
+ * a name bound to one? A parameter of the caller is not followed. */
+static bool small_argument(RuleCtx *ctx, TSNode arg, int scope) {
+  if (node_is(arg, SYM.identifier)) {
+    const char *t = ctx_text(ctx, arg);
+    Reaching rc = model_reaching(ctx->model, scope, t, strlen(t), nstart(arg));
+    if (!rc.found || !rc.value || rc.param) return false;
+  }
+  int64_t count;
+  return iterable_bound(ctx->model, arg, scope, &count, SMALL_LITERAL - 1) == ITER_BOUNDED &&
+         count >= 0 && count < SMALL_LITERAL;
+}
+
+/* What a call of the function passes for parameter `name` (positional slot
+ * `pos`, -1 after `*`): small, or anything else (a splat, a value not proven
+ * small). Missing: the default, which must then be small. */
+static bool call_passes_small(RuleCtx *ctx, TSNode call, const char *name, int pos, TSNode dflt) {
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  if (!node_is(args, SYM.argument_list)) return false; /* f(x for x in xs): a generator */
+  int at = 0;
+  TSNode given = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (node_is(a, SYM.comment)) continue;
+    if (node_is(a, SYM.list_splat) || node_is(a, SYM.dictionary_splat)) return false;
+    if (node_is(a, SYM.keyword_argument)) {
+      if (node_text_eq(ctx->src, ts_node_child_by_field_id(a, SYM.f_name), name))
+        given = ts_node_child_by_field_id(a, SYM.f_value);
+      continue;
+    }
+    if (pos >= 0 && at++ == pos) given = a;
+  }
+  int scope = model_scope_at(ctx->model, nstart(call));
+  if (!ts_node_is_null(given)) return small_argument(ctx, given, scope);
+  return !ts_node_is_null(dflt) && small_argument(ctx, dflt, 0);
+}
+
+/* The loop walks parameter `name` of a module-level function of this file
+ * (not rebound in it): PARAM_SMALL when every call of the function in the
+ * project passes a literal of fewer than 4 items for it (or, with none
+ * passing it, its default is one), PARAM_BIG when a call in this file passes
+ * anything else, PARAM_NA when the callers are not all known (the function
+ * is decorated, handed around as a value, called from another module).
+ * PARAM_NA leaves the verdict to iterable_bound, which trusts a default. */
+static ParamVerdict param_walk(RuleCtx *ctx, FuncRefs *refs, const Loop *l) {
+  TSNode x = walked_name(ctx, l->iterable);
+  const Function *f = l->func >= 0 ? model_function(ctx->model, l->func) : NULL;
+  if (ts_node_is_null(x) || !f || !f->name || f->cls >= 0 || f->parent >= 0 ||
+      node_is(ts_node_parent(f->node), SYM.decorated_definition))
+    return PARAM_NA;
+  const char *name = ctx_text(ctx, x);
+  /* the parameter: its positional slot and default */
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters), dflt = {0};
+  int pos = -1, at = 0;
+  bool found = false, positional = true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(ps) && !found; i++) {
+    TSNode p = ts_node_named_child(ps, i), id = p, d = {0};
+    uint16_t s = nsym(p);
+    if (!strcmp(ts_node_type(p), "positional_separator")) continue; /* `/`: still positional after it */
+    if (s == SYM.typed_parameter) id = ts_node_named_child(p, 0);
+    else if (s == SYM.default_parameter || s == SYM.typed_default_parameter) {
+      id = ts_node_child_by_field_id(p, SYM.f_name);
+      d = ts_node_child_by_field_id(p, SYM.f_value);
+    }
+    if (s == SYM.keyword_separator || node_is(id, SYM.list_splat_pattern) ||
+        node_is(id, SYM.dictionary_splat_pattern)) {
+      positional = false;
+      if (!node_is(id, SYM.keyword_separator) && node_text_eq(ctx->src, ts_node_named_child(id, 0), name))
+        return PARAM_NA; /* the loop walks *items: a tuple of whatever the callers pass */
+      continue;
+    }
+    if (!node_is(id, SYM.identifier)) continue;
+    if (node_text_eq(ctx->src, id, name)) {
+      found = true;
+      pos = positional ? at : -1;
+      dflt = d;
+    }
+    at++;
+  }
+  if (!found) return PARAM_NA;
+  Rebind rb = {ctx, name, false};
+  node_walk(ts_node_child_by_field_id(f->node, SYM.f_body), visit_rebind, &rb);
+  if (rb.found || model_call_context(ctx->model, f->name)) return PARAM_NA;
+  if (!refs->done) refs_gather(ctx, refs);
+  /* the mentions of the function's name: a binary search for the first */
+  size_t lo = 0, hi = refs->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(refs->v[mid].name, f->name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t ncalls = 0;
+  for (size_t i = lo; i < refs->n && !strcmp(refs->v[i].name, f->name); i++) {
+    TSNode n = refs->v[i].node, call = ts_node_parent(n);
+    int scope = model_scope_at(ctx->model, nstart(n));
+    Reaching rc = model_reaching(ctx->model, scope, f->name, strlen(f->name), nstart(n));
+    if (rc.found && rc.value) continue; /* a local of that name, not the function */
+    /* handed around as a value (`map(load, xs)`, `Thread(target=load)`) */
+    if (!node_is(call, SYM.call) || !ts_node_eq(ts_node_child_by_field_id(call, SYM.f_function), n))
+      return PARAM_NA;
+    if (!call_passes_small(ctx, call, name, pos, dflt)) return PARAM_BIG;
+    ncalls++;
+  }
+  /* no caller: only the default can reach */
+  if (!ncalls && !(!ts_node_is_null(dflt) && small_argument(ctx, dflt, 0))) return PARAM_NA;
+  return PARAM_SMALL;
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out,
-                             const StrSet *executed) {
+                             const StrSet *executed, Facts *fx) {
   const Loop *l = model_loop(ctx->model, cs->loop);
   if (!l || l->func != cs->func || !is_loop_kind(l) || cs->recv.kind != OBJ_CLIENT || !cs->cmd ||
       !strcmp(cs->method, "lock")) /* locks cannot be batched */
@@ -197,9 +731,15 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   uint32_t f = cs->cmd->flags;
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
-  if (!mentions_loop_target(ctx->model, l, cs->args) || small_literal_loop(ctx, cs, l)) return false;
+  if (!mentions_loop_target(ctx->model, l, cs->args)) return false;
+  /* a loop over a parameter: what the callers pass decides, before a default does */
+  if (!fx->param[cs->loop]) fx->param[cs->loop] = (uint8_t)(param_walk(ctx, fx->refs, l) + 1);
+  ParamVerdict pv = (ParamVerdict)(fx->param[cs->loop] - 1);
+  if (pv == PARAM_SMALL || (pv == PARAM_NA && small_literal_loop(ctx, cs, l))) return false;
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
   if (inferred_pipeline(ctx, cs, executed)) return false;
+  if (runs_once(ctx, cs, l) || around_yield(fx, cs, l) || behind_network(fx, l, cs->node))
+    return false;
   /* `r.xack(stream, group, *done)`, `r.srem(key, *expired)`: the item
      brings a batch of its own, sent in one command */
   for (uint32_t a = 0; a < ts_node_named_child_count(cs->args); a++)
@@ -533,9 +1073,13 @@ static void check(RuleCtx *ctx) {
     const char *k = arena_printf(ctx->arena, "%d\x02%s", o->func, o->recv_text);
     strset_add(&executed, k, strlen(k));
   }
+  FuncRefs refs = {0};
+  Facts fx = {xcalloc((size_t)maxloop + 2, sizeof(uint32_t)), NULL, 0, 0,
+              xcalloc((size_t)maxloop + 2, sizeof(uint8_t)), &refs};
+  net_gather(ctx, &fx);
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
-    item[i] = per_item_command(ctx, model_call(ctx->model, i), &l, &executed);
+    item[i] = per_item_command(ctx, model_call(ctx->model, i), &l, &executed, &fx);
     if (item[i]) per[model_call(ctx->model, i)->loop]++;
   }
   Guards g = {0};
@@ -548,7 +1092,8 @@ static void check(RuleCtx *ctx) {
     if (reported[li] || polls_or_searches(ctx, l) || in_except_handler(cs, l)) continue;
     reported[li] = true;
     size_t first = first_call_from(ctx->model, nstart(l->node));
-    if (guarded_in(&g, nstart(l->node), nend(l->node)) || reply_dependent_loop(ctx, l, first))
+    if (guarded_in(&g, nstart(l->node), nend(l->node)) || reply_dependent_loop(ctx, l, first) ||
+        behind_network(&fx, l, (TSNode){0}))
       continue;
     Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
                              "%zu Redis command%s per item of `%s` (%s first): one network round "
@@ -558,6 +1103,10 @@ static void check(RuleCtx *ctx) {
     if (!pipeline_fix(ctx, f, cs, l, first)) comprehension_fix(ctx, f, cs, l);
   }
   free(g.at);
+  free(fx.yield_at);
+  free(fx.param);
+  free(refs.v);
+  free(fx.net);
   free(item);
   strset_free(&executed);
   free(per);

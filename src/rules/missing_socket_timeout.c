@@ -4,6 +4,7 @@
  * paused VM) waits forever, and so does the thread or request holding it.
  * The verdict depends on the redis-py version the project pins (pyver.h). */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conn.h"
@@ -67,11 +68,36 @@ static bool last_dict_visit(TSNode n, void *data) {
  * when it has none (and no `**` of its own), SPLAT_UNKNOWN otherwise. */
 typedef enum { SPLAT_NONE, SPLAT_WITH_TIMEOUT, SPLAT_UNKNOWN } SplatKnown;
 
+/* Is `name` (of `*name` or `**name` in the construction) the enclosing
+ * function's own `*args` (pattern list_splat_pattern) or `**kwargs`
+ * (dictionary_splat_pattern), not rebound before? */
+static bool own_splat_param(RuleCtx *ctx, const Ctor *c, TSNode name, uint16_t pattern) {
+  if (c->func < 0 || !node_is(name, SYM.identifier)) return false;
+  const char *t = ctx_text(ctx, name);
+  Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
+  if (rc.found && rc.value && !rc.param) return false; /* rebound locally */
+  TSNode params = ts_node_child_by_field_id(model_function(ctx->model, c->func)->node, SYM.f_parameters);
+  for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
+    TSNode pk = ts_node_named_child(params, k);
+    if (node_is(pk, SYM.typed_parameter)) pk = ts_node_named_child(pk, 0); /* **kw: Any */
+    if (node_is(pk, pattern) && node_text_eq(ctx->src, ts_node_named_child(pk, 0), t)) return true;
+  }
+  return false;
+}
+
 static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
   SplatKnown verdict = SPLAT_NONE;
+  bool star_args = false; /* the enclosing function's own *args, forwarded */
   for (uint32_t i = 0; i < ts_node_named_child_count(c->args); i++) {
     TSNode a = ts_node_named_child(c->args, i);
-    if (node_is(a, SYM.list_splat)) return SPLAT_UNKNOWN;
+    if (node_is(a, SYM.list_splat)) {
+      /* `Redis(*args, **kwargs)` in `def configure(*args, **kwargs)`: the
+         positional options are the caller's too (socket_timeout is the
+         fifth); only with its own **kwargs below is it a forwarder */
+      if (!own_splat_param(ctx, c, ts_node_named_child(a, 0), SYM.list_splat_pattern)) return SPLAT_UNKNOWN;
+      star_args = true;
+      continue;
+    }
     if (!node_is(a, SYM.dictionary_splat)) continue;
     TSNode name = ts_node_named_child(a, 0);
     if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
@@ -98,17 +124,7 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
       return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
     /* the enclosing function's own `**kwargs`: a wrapper that forwards its
        caller's options; the callers decide (like a TTL parameter) */
-    if (c->func >= 0 && !(rc.found && rc.value && !rc.param)) { /* not rebound locally */
-      TSNode params = ts_node_child_by_field_id(model_function(ctx->model, c->func)->node,
-                                                SYM.f_parameters);
-      for (uint32_t k = 0; k < ts_node_named_child_count(params); k++) {
-        TSNode pk = ts_node_named_child(params, k);
-        if (node_is(pk, SYM.typed_parameter)) pk = ts_node_named_child(pk, 0); /* **kw: Any */
-        if (node_is(pk, SYM.dictionary_splat_pattern) &&
-            node_text_eq(ctx->src, ts_node_named_child(pk, 0), t))
-          return SPLAT_WITH_TIMEOUT;
-      }
-    }
+    if (own_splat_param(ctx, c, name, SYM.dictionary_splat_pattern)) return SPLAT_WITH_TIMEOUT;
     /* `kwargs = connection_kwargs(...)`, a function of this file whose
        returned dict names socket_timeout; or a method of the class
        (`options = cls.redis_options(config)`, `self._conn_kwargs()`) */
@@ -182,7 +198,312 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
       }
     }
   }
-  return verdict;
+  /* *args with no forwarded **kwargs: the positional options may hold one */
+  return star_args && verdict != SPLAT_WITH_TIMEOUT ? SPLAT_UNKNOWN : verdict;
+}
+
+/* ---- A branch only some redis-py versions run -------------------------- */
+
+#define V_MAJOR 1000000LL
+#define V_NONE 0x7fffffffffffffffLL
+
+/* How a condition reads the installed redis-py version: as the VERSION
+ * tuple (`redis.VERSION`, `redis.VERSION[:2]`), its major number
+ * (`redis.VERSION[0]`, `int(redis.__version__.split(".")[0])`) or a parsed
+ * version (`StrictVersion(redis.__version__)`, `version.parse(...)`). */
+typedef enum { VS_NONE, VS_TUPLE, VS_MAJOR, VS_PARSED } VersionSide;
+
+static bool redis_version_attr(RuleCtx *ctx, TSNode n, const char *which) {
+  if (!node_is(n, SYM.attribute) && !node_is(n, SYM.identifier)) return false;
+  const char *qn = model_qualname(ctx->model, n, model_scope_at(ctx->model, nstart(n)));
+  return qn && !strncmp(qn, "redis.", 6) && !strcmp(qn + 6, which);
+}
+
+static bool is_int(RuleCtx *ctx, TSNode n, long want) {
+  return node_is(n, SYM.integer) && strtol(ctx_text(ctx, n), NULL, 0) == want;
+}
+
+/* `x.split(".")` with x redis.__version__ */
+static bool version_split(RuleCtx *ctx, TSNode n) {
+  if (!node_is(n, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  return node_is(fn, SYM.attribute) &&
+         node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "split") &&
+         redis_version_attr(ctx, ts_node_child_by_field_id(fn, SYM.f_object), "__version__");
+}
+
+static VersionSide version_side(RuleCtx *ctx, TSNode n) {
+  while (node_is(n, SYM.parenthesized_expression)) n = ts_node_named_child(n, 0);
+  if (redis_version_attr(ctx, n, "VERSION")) return VS_TUPLE;
+  if (node_is(n, SYM.subscript)) { /* VERSION[0], VERSION[:2] */
+    TSNode v = ts_node_named_child(n, 0), i = ts_node_named_child(n, 1);
+    if (!redis_version_attr(ctx, v, "VERSION")) return VS_NONE;
+    if (is_int(ctx, i, 0)) return VS_MAJOR;
+    return node_is(i, SYM.slice) && !strncmp(ctx_text(ctx, i), ":", 1) ? VS_TUPLE : VS_NONE;
+  }
+  if (!node_is(n, SYM.call)) return VS_NONE;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  TSNode a0 = call_arg(args, 0);
+  TSNode name = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (call_npositional(args) != 1 || !node_is(name, SYM.identifier)) return VS_NONE;
+  if (node_text_eq(ctx->src, name, "int")) { /* int(__version__.split(".")[0]), int(__version__[0]) */
+    if (!node_is(a0, SYM.subscript) || !is_int(ctx, ts_node_named_child(a0, 1), 0)) return VS_NONE;
+    TSNode v = ts_node_named_child(a0, 0);
+    return version_split(ctx, v) || redis_version_attr(ctx, v, "__version__") ? VS_MAJOR : VS_NONE;
+  }
+  if (node_text_eq(ctx->src, name, "tuple")) { /* tuple(map(int, __version__.split("."))) */
+    TSNode mfn = node_is(a0, SYM.call) ? ts_node_child_by_field_id(a0, SYM.f_function) : (TSNode){0};
+    TSNode margs = ts_node_child_by_field_id(a0, SYM.f_arguments);
+    return node_text_eq(ctx->src, mfn, "map") && node_text_eq(ctx->src, call_arg(margs, 0), "int") &&
+                   version_split(ctx, call_arg(margs, 1))
+               ? VS_TUPLE
+               : VS_NONE;
+  }
+  static const char *const PARSERS[] = {"StrictVersion", "LooseVersion", "Version", "parse",
+                                        "parse_version", NULL};
+  for (size_t i = 0; PARSERS[i]; i++)
+    if (node_text_eq(ctx->src, name, PARSERS[i]))
+      return redis_version_attr(ctx, a0, "__version__") ? VS_PARSED : VS_NONE;
+  return VS_NONE;
+}
+
+/* "2.8.1" -> 2008001; *parts the numbers written; -1 when not a version. */
+static long long version_text(const char *s, int *parts) {
+  long long v[3] = {0, 0, 0};
+  int n = 0;
+  while (n < 3 && isdigit((unsigned char)*s)) {
+    long long x = 0;
+    for (; isdigit((unsigned char)*s); s++)
+      if (x < 100000) x = x * 10 + (*s - '0');
+    v[n++] = x > 999 ? 999 : x;
+    if (*s != '.') break;
+    s++;
+  }
+  *parts = n;
+  return n ? v[0] * V_MAJOR + v[1] * 1000 + v[2] : -1;
+}
+
+/* What the other side of the comparison says, for that reading: the least
+ * version where `V >= T` holds (*ge) and the least where `V > T` does
+ * (*gt). A tuple shorter than 3 is a prefix ((2, 8, 0) > (2, 8)). */
+static bool version_bound(RuleCtx *ctx, TSNode t, VersionSide side, long long *ge, long long *gt) {
+  while (node_is(t, SYM.parenthesized_expression)) t = ts_node_named_child(t, 0);
+  if (side == VS_MAJOR) {
+    if (!node_is(t, SYM.integer)) return false;
+    long long m = strtoll(ctx_text(ctx, t), NULL, 0);
+    if (m < 0 || m > 999) return false;
+    *ge = m * V_MAJOR;
+    *gt = (m + 1) * V_MAJOR;
+    return true;
+  }
+  if (side == VS_TUPLE) {
+    uint32_t n = ts_node_named_child_count(t);
+    if (!node_is(t, SYM.tuple) || n < 1 || n > 3) return false;
+    long long v = 0, scale[3] = {V_MAJOR, 1000, 1};
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode c = ts_node_named_child(t, i);
+      if (!node_is(c, SYM.integer)) return false;
+      long long x = strtoll(ctx_text(ctx, c), NULL, 0);
+      if (x < 0 || x > 999) return false;
+      v += x * scale[i];
+    }
+    *ge = v;
+    *gt = n < 3 ? v : v + 1;
+    return true;
+  }
+  /* VS_PARSED: "2.8", StrictVersion("2.8"), parse("2.8.0") (padded with zeros) */
+  if (node_is(t, SYM.call)) t = call_arg(ts_node_child_by_field_id(t, SYM.f_arguments), 0);
+  if (!node_is(t, SYM.string) || ts_node_named_child_count(t) > 3) return false;
+  const char *s = ctx_text(ctx, t);
+  while (*s == '"' || *s == '\'') s++;
+  int parts;
+  long long v = version_text(s, &parts);
+  if (v < 0) return false;
+  *ge = v;
+  *gt = v + 1;
+  return true;
+}
+
+/* The versions [*lo, *hi) under which `cond` (negated with `neg`) holds,
+ * when it is a comparison of the installed redis-py version with a
+ * constant (or an `and` holding one, not negated). False otherwise. */
+static bool version_range(RuleCtx *ctx, TSNode cond, bool neg, long long *lo, long long *hi) {
+  while (node_is(cond, SYM.parenthesized_expression)) cond = ts_node_named_child(cond, 0);
+  if (node_is(cond, SYM.not_operator))
+    return version_range(ctx, ts_node_named_child(cond, 0), !neg, lo, hi);
+  if (node_is(cond, SYM.boolean_operator) && !neg &&
+      node_text_eq(ctx->src, ts_node_child_by_field_id(cond, SYM.f_operator), "and"))
+    return version_range(ctx, ts_node_child_by_field_id(cond, SYM.f_left), false, lo, hi) ||
+           version_range(ctx, ts_node_child_by_field_id(cond, SYM.f_right), false, lo, hi);
+  if (!node_is(cond, SYM.comparison_operator) || ts_node_named_child_count(cond) != 2 ||
+      ts_node_child_count(cond) != 3)
+    return false;
+  TSNode a = ts_node_named_child(cond, 0), b = ts_node_named_child(cond, 1);
+  const char *op = ts_node_type(ts_node_child(cond, 1));
+  VersionSide side = version_side(ctx, a);
+  bool flip = false;
+  if (side == VS_NONE) {
+    side = version_side(ctx, b);
+    flip = true;
+    TSNode t = a;
+    a = b;
+    b = t;
+  }
+  long long ge, gt;
+  if (side == VS_NONE || !version_bound(ctx, b, side, &ge, &gt)) return false;
+  /* as `V op T`: `T < V` is `V > T` */
+  int k = !strcmp(op, ">=") ? 0 : !strcmp(op, ">") ? 1 : !strcmp(op, "<") ? 2 : !strcmp(op, "<=") ? 3 : -1;
+  if (k < 0) return false;
+  if (flip) k = (int[]){3, 2, 1, 0}[k];
+  if (neg) k = (int[]){2, 3, 0, 1}[k];
+  *lo = 0;
+  *hi = V_NONE;
+  if (k == 0) *lo = ge;
+  else if (k == 1) *lo = gt;
+  else if (k == 2) *hi = ge;
+  else *hi = gt;
+  return true;
+}
+
+typedef struct Gate {
+  TSNode other; /* the branch the code is not in, or null */
+  long long lo, hi;
+} Gate;
+
+/* The version tests the construction sits under: each `if`/`elif` (or
+ * conditional expression) on its way up whose condition compares the
+ * redis-py version, with the versions its branch runs under and the other
+ * branch. Up to cap; returns how many. */
+static size_t version_gates(RuleCtx *ctx, const Ctor *c, Gate *out, size_t cap) {
+  size_t n = 0;
+  for (TSNode ch = c->node, p = ts_node_parent(ch); !ts_node_is_null(p) && n < cap;
+       ch = p, p = ts_node_parent(p)) {
+    Gate g = {.lo = 0, .hi = V_NONE};
+    if (node_is(p, SYM.conditional_expression)) {
+      TSNode part[3]; /* body, condition, alternative (comments aside) */
+      part[0] = part[1] = part[2] = (TSNode){0};
+      for (uint32_t k = 0, j = 0; k < ts_node_named_child_count(p) && j < 3; k++)
+        if (!node_is(ts_node_named_child(p, k), SYM.comment)) part[j++] = ts_node_named_child(p, k);
+      TSNode body = part[0], alt = part[2];
+      bool in_body = ts_node_eq(ch, body);
+      if ((in_body || ts_node_eq(ch, alt)) && version_range(ctx, part[1], !in_body, &g.lo, &g.hi)) {
+        g.other = in_body ? alt : body;
+        out[n++] = g;
+      }
+      continue;
+    }
+    /* `if`/`elif` consequence: the test holds; the `else` of an `if`
+       without elif: it does not */
+    bool elif = !strcmp(ts_node_type(p), "elif_clause");
+    if ((node_is(p, SYM.if_statement) || elif) &&
+        ts_node_eq(ts_node_child_by_field_id(p, SYM.f_consequence), ch)) {
+      if (version_range(ctx, ts_node_child_by_field_id(p, SYM.f_condition), false, &g.lo, &g.hi)) {
+        TSNode alt = elif ? (TSNode){0} : ts_node_child_by_field_id(p, SYM.f_alternative);
+        g.other = !ts_node_is_null(alt) && !strcmp(ts_node_type(alt), "else_clause") ? alt : (TSNode){0};
+        out[n++] = g;
+      }
+    } else if (!strcmp(ts_node_type(p), "else_clause") && node_is(ts_node_parent(p), SYM.if_statement)) {
+      TSNode ifs = ts_node_parent(p);
+      bool elifs = false;
+      for (uint32_t k = 0; k < ts_node_named_child_count(ifs); k++)
+        elifs |= !strcmp(ts_node_type(ts_node_named_child(ifs, k)), "elif_clause");
+      if (!elifs && version_range(ctx, ts_node_child_by_field_id(ifs, SYM.f_condition), true, &g.lo, &g.hi)) {
+        g.other = ts_node_child_by_field_id(ifs, SYM.f_consequence);
+        out[n++] = g;
+      }
+    }
+  }
+  return n;
+}
+
+/* `if redis.VERSION >= (2, 8): CONN = Redis.from_url(url) else: CONN =
+ * Redis()`: a construction in a branch that no redis-py the project
+ * installs runs. Dead when the branch's versions and the pin's range do not
+ * meet; when the branch runs only on redis-py 8 or later (5 s defaults
+ * there); or, with no lower bound in the pin (none found, a bare `redis`),
+ * when it runs only on a redis-py older than 3.0 (2018, unmaintained: an
+ * install without a pin gets the latest) and the gate's other branch builds
+ * the client this rule checks instead. */
+static bool version_dead(RuleCtx *ctx, const Ctor *c) {
+  Gate gates[8];
+  size_t n = version_gates(ctx, c, gates, 8);
+  if (!n) return false;
+  long long plo = pyver_lower(ctx->pyver);
+  long long phi = ctx->pyver && ctx->pyver->below > 0 ? ctx->pyver->below : V_NONE;
+  for (size_t i = 0; i < n; i++) {
+    const Gate *g = &gates[i];
+    if (g->lo >= 8 * V_MAJOR || g->hi <= plo || g->lo >= phi) return true;
+    if (plo == 0 && g->hi <= 3 * V_MAJOR && !ts_node_is_null(g->other))
+      for (size_t k = 0; k < model_nctors(ctx->model); k++) {
+        const Ctor *o = model_ctor(ctx->model, k);
+        if (nstart(o->node) >= nstart(g->other) && nend(o->node) <= nend(g->other) &&
+            (o->v.kind == OBJ_CLIENT || o->v.kind == OBJ_POOL))
+          return true;
+      }
+  }
+  return false;
+}
+
+/* ---- A Flask extension's placeholder ----------------------------------- */
+
+/* Does the block assign `self.<attr>` on every path through it: a statement
+ * of its own (also in a `with` or `try` body), or an if/elif/else whose every
+ * branch does? */
+static bool assigns_always(RuleCtx *ctx, TSNode block, const char *target, int depth) {
+  if (depth > 6) return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
+    TSNode st = ts_node_named_child(block, i);
+    if (node_is(st, SYM.expression_statement)) {
+      TSNode a = ts_node_named_child(st, 0);
+      if (node_is(a, SYM.assignment) &&
+          node_text_eq(ctx->src, ts_node_child_by_field_id(a, SYM.f_left), target))
+        return true;
+    } else if (node_is(st, SYM.with_statement) || node_is(st, SYM.try_statement)) {
+      if (assigns_always(ctx, ts_node_child_by_field_id(st, SYM.f_body), target, depth + 1)) return true;
+    } else if (node_is(st, SYM.if_statement)) {
+      bool all = assigns_always(ctx, ts_node_child_by_field_id(st, SYM.f_consequence), target, depth + 1);
+      bool has_else = false;
+      for (uint32_t k = 0; k < ts_node_named_child_count(st) && all; k++) {
+        TSNode cl = ts_node_named_child(st, k);
+        const char *ty = ts_node_type(cl);
+        if (!strcmp(ty, "elif_clause"))
+          all = assigns_always(ctx, ts_node_child_by_field_id(cl, SYM.f_consequence), target, depth + 1);
+        else if (!strcmp(ty, "else_clause")) {
+          has_else = true;
+          all = assigns_always(ctx, ts_node_child_by_field_id(cl, SYM.f_body), target, depth + 1);
+        }
+      }
+      if (all && has_else) return true;
+    }
+  }
+  return false;
+}
+
+/* `def __init__(self, app=None): self.master = StrictRedis()` in a Flask
+ * extension whose `init_app(self, app)` assigns `self.master` on every
+ * path: the client built in __init__ is a placeholder, replaced by the
+ * configured one before any command is sent. The one init_app builds is
+ * checked. */
+static bool init_app_placeholder(RuleCtx *ctx, const Ctor *c) {
+  if (c->func < 0 || c->cls < 0) return false;
+  const Function *init = model_function(ctx->model, c->func);
+  if (!init->name || strcmp(init->name, "__init__") || init->cls != c->cls || !init->self_name) return false;
+  TSNode a = node_is(c->stmt, SYM.expression_statement) ? ts_node_named_child(c->stmt, 0) : (TSNode){0};
+  TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+  if (!node_is(a, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(a, SYM.f_right), c->node) ||
+      !node_is(left, SYM.attribute) ||
+      !node_text_eq(ctx->src, ts_node_child_by_field_id(left, SYM.f_object), init->self_name))
+    return false;
+  const char *attr = ctx_text(ctx, ts_node_child_by_field_id(left, SYM.f_attribute));
+  for (size_t fi = 0; fi < model_nfunctions(ctx->model); fi++) {
+    const Function *f = model_function(ctx->model, (int)fi);
+    if (f->cls != c->cls || f->parent >= 0 || !f->name || strncmp(f->name, "init_app", 8) || !f->self_name)
+      continue;
+    const char *target = arena_printf(ctx->arena, "%s.%s", f->self_name, attr);
+    if (assigns_always(ctx, ts_node_child_by_field_id(f->node, SYM.f_body), target, 0)) return true;
+  }
+  return false;
 }
 
 /* A unix socket: `unix_socket_path=` or a unix:// URL. */
@@ -226,6 +547,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->func >= 0 && strstr(ctx_text(ctx, model_function(ctx->model, c->func)->node), ".shutdown("))
     return;
   if (ctor_is_sentinel_child(ctx, c)) return;
+  if (version_dead(ctx, c) || init_app_placeholder(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
   TSNode st = ctor_kwarg(ctx, c, "socket_timeout");
   TSNode ct = ctor_kwarg(ctx, c, "socket_connect_timeout");

@@ -43,6 +43,48 @@ static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
   return false;
 }
 
+/* Is the field name an entity's id (`item_id`, `job.id`, `taskid`,
+ * `f"{uuid}"`), not a literal attribute name? Then the hash maps ids to
+ * values of one kind (a queue's message store, `{job_id: payload}`): it has
+ * a field per entity and no small fields whose cost a big value would raise;
+ * with a real population it passes hash-max-listpack-entries and is a
+ * hashtable whatever its values, and a key per value costs more. */
+static bool field_is_id(RuleCtx *ctx, TSNode n) {
+  while (node_is(n, SYM.parenthesized_expression)) n = ts_node_named_child(n, 0);
+  if (node_is(n, SYM.string) && ts_node_named_child_count(n) > 0) {
+    /* f"{job_id}": an f-string of one interpolation and nothing else */
+    TSNode in = {0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode c = ts_node_named_child(n, i);
+      if (node_is(c, SYM.interpolation)) {
+        if (!ts_node_is_null(in)) return false;
+        in = ts_node_named_child(c, 0);
+      } else if (node_is(c, SYM.string_content)) {
+        return false;
+      }
+    }
+    n = in;
+  }
+  if (node_is(n, SYM.call)) { /* str(job_id) */
+    TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+    TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+    if (!node_is(fn, SYM.identifier) || !node_text_eq(ctx->src, fn, "str") ||
+        ts_node_named_child_count(args) != 1)
+      return false;
+    n = ts_node_named_child(args, 0);
+  }
+  if (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_attribute);
+  if (!node_is(n, SYM.identifier)) return false;
+  const char *t = ctx_text(ctx, n);
+  size_t len = strlen(t);
+  static const char *const SUFFIXES[] = {"id", "Id", "ID", "pk", "uuid", "Uuid", "UUID", "guid", NULL};
+  for (const char *const *sfx = SUFFIXES; *sfx; sfx++) {
+    size_t k = strlen(*sfx);
+    if (len >= k && !strcmp(t + len - k, *sfx)) return true;
+  }
+  return false;
+}
+
 static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, Verdict *v) {
   Finding *f = rule_report(ctx, at, v->sev,
                            "%s over hash-max-listpack-value (%ld): one such field converts "
@@ -69,6 +111,7 @@ static void check(RuleCtx *ctx) {
     size_t n = stored_values(ctx->model, cs, st, MAX_VALUES, NULL);
     for (size_t k = 0; k < n; k++) {
       Verdict v;
+      if (!ts_node_is_null(st[k].field) && field_is_id(ctx, st[k].field)) continue;
       if (judge(ctx, st[k].field, "field name", &v)) report(ctx, cs, report_node(cs, st[k].field), &v);
       if (judge(ctx, st[k].value, "value", &v)) report(ctx, cs, report_node(cs, st[k].value), &v);
     }

@@ -210,6 +210,87 @@ static bool grown_between(const Source *src, const char *name, size_t nl, uint32
   return e->grown < to;
 }
 
+/* Does the assignment whose value is v run on every path to `use`? Its
+ * statement sits in the function's (or module's) own body, in a `with` or
+ * `try` body on the way there, or in a block that holds the use too. */
+static bool assign_reaches_always(TSNode v, TSNode use) {
+  for (TSNode b = ts_node_parent(v); !ts_node_is_null(b); b = ts_node_parent(b)) {
+    if (nsym(b) == SYM.module) return true;
+    if (nsym(b) != SYM.block) continue;
+    if (nstart(use) >= nstart(b) && nend(use) <= nend(b)) return true;
+    uint16_t owner = nsym(ts_node_parent(b));
+    if (owner == SYM.function_definition || owner == SYM.class_definition) return true;
+    if (owner != SYM.with_statement && owner != SYM.try_statement &&
+        strcmp(ts_node_type(ts_node_parent(b)), "finally_clause"))
+      return false;
+  }
+  return true;
+}
+
+/* Do the assignments (their values) fill every branch of one
+ * `if`/`elif`/`else` chain that always runs before the use, each as a
+ * statement of the branch's own block? Then no other value gets past it. */
+static bool fills_if_chain(const TSNode *vals, int n, TSNode use) {
+  TSNode blk = ts_node_parent(ts_node_parent(ts_node_parent(vals[0])));
+  TSNode els = ts_node_parent(blk);
+  if (!node_is(blk, SYM.block) || strcmp(ts_node_type(els), "else_clause")) return false;
+  TSNode ifs = ts_node_parent(els);
+  if (!node_is(ifs, SYM.if_statement) || !assign_reaches_always(ifs, use)) return false;
+  for (uint32_t k = 0; k < ts_node_named_child_count(ifs); k++) {
+    TSNode c = ts_node_named_child(ifs, k);
+    TSNode b = node_is(c, SYM.block) ? c
+               : !strcmp(ts_node_type(c), "elif_clause") ? ts_node_child_by_field_id(c, SYM.f_consequence)
+               : ts_node_eq(c, els) ? blk : (TSNode){0};
+    if (ts_node_is_null(b)) continue; /* the condition */
+    bool filled = false;
+    for (int j = 0; j < n && !filled; j++)
+      filled = ts_node_eq(ts_node_parent(ts_node_parent(ts_node_parent(vals[j]))), b);
+    if (!filled) return false;
+  }
+  return true;
+}
+
+/* `if only: asns = {only}` / `else: asns = r.smembers(day)`: the reaching
+ * assignment sits in a branch, and the other branch's value reaches the
+ * loop too. Every assignment before it, back to one that always runs, must
+ * be bounded as well; the largest count is the bound. Without one that
+ * always runs, the branches must fill an if/elif/else chain; else unknown
+ * (a parameter may reach). */
+static IterBound branch_bound(const Model *m, TSNode use, Reaching a, int64_t *count, long limit) {
+  const char *name = model_source(m)->text + nstart(use);
+  size_t len = nend(use) - nstart(use);
+  int64_t most = 0;
+  TSNode seen[8];
+  for (int i = 0; i < 8 && a.value && !a.param; i++) {
+    seen[i] = a.expr;
+    int64_t c;
+    uint16_t as = nsym(a.expr);
+    if ((as == SYM.list || as == SYM.set || as == SYM.dictionary) &&
+        grown_between(model_source(m), name, len, nend(a.expr), nstart(use)))
+      return ITER_UNKNOWN;
+    IterBound b = iterable_bound(m, a.expr, a.scope, &c, limit);
+    if (b != ITER_BOUNDED) return b;
+    if (c < 0) return ITER_UNKNOWN;
+    if (c > most) most = c;
+    if (assign_reaches_always(a.expr, use)) {
+      *count = most;
+      return most > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
+    }
+    TSNode st = ts_node_parent(a.expr); /* the assignment: the one before it */
+    Reaching prev = model_reaching(m, a.scope, name, len, nstart(st));
+    if (prev.value && nstart(prev.expr) >= nstart(a.expr)) break;
+    if (!prev.value) {
+      /* no value before (none, or a parameter without a default): only a
+         chain whose every branch assigns keeps it from reaching */
+      if (!fills_if_chain(seen, i + 1, use)) break;
+      *count = most;
+      return most > limit ? ITER_UNBOUNDED : ITER_BOUNDED;
+    }
+    a = prev;
+  }
+  return ITER_UNKNOWN;
+}
+
 IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, long limit) {
   *count = -1;
   for (int depth = 0; depth < 8 && !ts_node_is_null(n); depth++) {
@@ -251,6 +332,7 @@ IterBound iterable_bound(const Model *m, TSNode n, int scope, int64_t *count, lo
     size_t len = nend(n) - nstart(n);
     Reaching a = model_reaching(m, scope, name, len, nstart(n));
     if (!a.value) return ITER_UNKNOWN;
+    if (!a.param && !assign_reaches_always(a.expr, n)) return branch_bound(m, n, a, count, limit);
     /* `users = []`, then `users.append(...)` before the loop: not small */
     uint16_t as = ts_node_is_null(a.expr) ? 0 : nsym(a.expr);
     if ((as == SYM.list || as == SYM.set || as == SYM.dictionary) &&
@@ -469,6 +551,54 @@ bool in_example_code(const Source *src, const Options *opt, bool with_scripts) {
   return in;
 }
 
+/* Does the file hold a loop or a call that keeps a process running (a
+ * daemon, a consumer, a server, a poller)? Text markers: these are what
+ * such programs are made of, and a one-off command has none of them. */
+static bool runs_on(const Source *src) {
+  static const char *const markers[] = {
+      "while True", "while 1:", "while not ", "while self.", "while running", ".listen",
+      "serve(", "serve_forever", "run_forever", "start_server", "reactor.", "app.run(",
+      "uvicorn.run", "web.run_app", "Flask(", "FastAPI(", "Application(", "sleep(",
+      "blpop(", "brpop(", "brpoplpush(", "blmove(", "bzpopmin(", "bzpopmax(", "xread(",
+      "xreadgroup(", ".subscribe(", ".psubscribe(", "start_consuming", ".work(", "Thread(",
+      "Process(", "schedule", "signal.signal("};
+  for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
+    if (source_contains(src, markers[i])) return true;
+  return false;
+}
+
+/* `name(` called as a builtin: not an attribute (`x.input(`) or part of a
+ * longer name (`raw_input(`, `user_input(`). */
+static bool calls_builtin(const Source *src, const char *name) {
+  size_t k = strlen(name);
+  const char *t = src->text, *end = t + src->len;
+  for (const char *p = t; p + k < end && (p = memchr(p, name[0], (size_t)(end - p - k))); p++) {
+    if (memcmp(p, name, k) || p[k] != '(') continue;
+    char b = p > t ? p[-1] : ' ';
+    if (!isalnum((unsigned char)b) && b != '_' && b != '.') return true;
+  }
+  return false;
+}
+
+/* A one-off command-line program by its content: a `__main__` block, and
+ * either it asks its user for input, or it reads its arguments (argparse,
+ * sys.argv, click, ...) and nothing in it keeps the process running (a
+ * daemon with a CLI is production code). Cleanup tools, migrations and
+ * admin commands at a repository's top level look like this. */
+static bool one_off_cli(const Source *src) {
+  if (!source_contains(src, "__main__")) return false;
+  uint32_t(*blocks)[2];
+  size_t n = main_blocks(src, &blocks);
+  free(blocks);
+  if (!n) return false;
+  if (calls_builtin(src, "input")) return true; /* interactive */
+  static const char *const args[] = {"argparse", "sys.argv", "import click", "from click",
+                                     "import typer", "optparse", "getopt", "docopt"};
+  bool cli = false;
+  for (size_t i = 0; i < sizeof args / sizeof *args && !cli; i++) cli = source_contains(src, args[i]);
+  return cli && !runs_on(src);
+}
+
 CodeRole code_role(const Source *src, const Options *opt) {
   if (in_test_code(src, opt)) return CODE_TEST;
   const char *path = src->path ? src->path : "";
@@ -492,6 +622,12 @@ CodeRole code_role(const Source *src, const Options *opt) {
   /* bin/: the scripts directly in it; an application that keeps its
      packages under bin/ (bin/lib/, bin/modules/) is not one-off code */
   if (!role && (path_has_dir(path, "scripts") || path_parent_is(path, "bin"))) role = CODE_SCRIPT;
+  /* a top-level tools/ directory and Django management commands hold
+     maintenance commands, unless the command is a worker that runs on */
+  if (!role && (!strncmp(path, "tools/", 6) || path_has_dir(path, "management/commands")) &&
+      !runs_on(src))
+    role = CODE_SCRIPT;
+  if (!role && one_off_cli(src)) role = CODE_SCRIPT;
   free(rel);
   return role;
 }

@@ -13,6 +13,90 @@ typedef struct Verdict {
   ValueFact fact;
 } Verdict;
 
+/* ---- Visibly small serializer input ----
+ * `json.dumps({"name": "probe", "content": "probe " + json.dumps(c)})`: a
+ * display of a few entries, each a scalar, a short string, or itself the
+ * serialization of a small display, is a message of a few hundred bytes at
+ * most; zlib gains nothing on it (and its consumer would have to change). */
+#define SMALL_ENTRIES 16
+#define SMALL_ENTRY_BYTES 64
+
+static bool small_display(RuleCtx *ctx, TSNode n, int depth);
+static bool small_input(RuleCtx *ctx, TSNode call, int depth);
+
+static TSNode resolved(RuleCtx *ctx, TSNode e) {
+  while (node_is(e, SYM.parenthesized_expression)) e = ts_node_named_child(e, 0);
+  if (!node_is(e, SYM.identifier)) return e;
+  int scope = model_scope_at(ctx->model, nstart(e));
+  return model_resolve(ctx->model, e, &scope);
+}
+
+static bool is_display(TSNode e) {
+  return node_is(e, SYM.dictionary) || node_is(e, SYM.list) || node_is(e, SYM.tuple) ||
+         node_is(e, SYM.set);
+}
+
+/* One entry of a display: small when the model says so, or a display /
+ * concatenation / serialization made only of small parts. Collections and
+ * bodies of unknown size are not. */
+static bool small_entry(RuleCtx *ctx, TSNode e, int depth) {
+  if (depth > 4 || ts_node_is_null(e)) return false;
+  e = resolved(ctx, e);
+  if (ts_node_is_null(e)) return true; /* a parameter: a field, not a collection */
+  if (is_display(e)) return small_display(ctx, e, depth + 1);
+  if (node_is(e, SYM.binary_operator) &&
+      node_text_eq(ctx->src, ts_node_child_by_field_id(e, SYM.f_operator), "+"))
+    return small_entry(ctx, ts_node_child_by_field_id(e, SYM.f_left), depth + 1) &&
+           small_entry(ctx, ts_node_child_by_field_id(e, SYM.f_right), depth + 1);
+  ValueFact f = model_value(ctx->model, e);
+  if (f.flags & VF_SMALL_LITERAL) return true;
+  if (f.flags & (VF_COLLECTION | VF_BULK)) return false;
+  if (f.flags & VF_SERIALIZED) return node_is(e, SYM.call) && small_input(ctx, e, depth + 1);
+  return f.min_size <= SMALL_ENTRY_BYTES;
+}
+
+static bool small_display(RuleCtx *ctx, TSNode n, int depth) {
+  uint32_t cnt = ts_node_named_child_count(n);
+  if (cnt > SMALL_ENTRIES) return false;
+  for (uint32_t i = 0; i < cnt; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (node_is(c, SYM.pair)) c = ts_node_child_by_field_id(c, SYM.f_value);
+    if (node_is(c, SYM.dictionary_splat) || node_is(c, SYM.list_splat)) return false;
+    if (!small_entry(ctx, c, depth + 1)) return false;
+  }
+  return true;
+}
+
+/* A web session (`session`, `self.session`, `user_session`; not `sessions`):
+ * a user's login, a CSRF token, a few flash messages; its size is bounded by
+ * what a request puts there, not by data. */
+static bool names_session(RuleCtx *ctx, TSNode e) {
+  if (node_is(e, SYM.attribute)) e = ts_node_child_by_field_id(e, SYM.f_attribute);
+  if (!node_is(e, SYM.identifier)) return false;
+  const char *t = ctx_text(ctx, e);
+  size_t n = strlen(t);
+  return n >= 7 && (!strcmp(t + n - 7, "session") || !strcmp(t + n - 7, "Session"));
+}
+
+/* The serializer call's input is visibly small: a small display (through a
+ * name too), or a web session, as is or copied (`dict(session)`). */
+static bool small_input(RuleCtx *ctx, TSNode call, int depth) {
+  if (!node_is(call, SYM.call) || depth > 4) return false;
+  TSNode a0 = call_arg(ts_node_child_by_field_id(call, SYM.f_arguments), 0);
+  if (ts_node_is_null(a0)) return false;
+  TSNode in = resolved(ctx, a0);
+  if (ts_node_is_null(in)) in = a0; /* a parameter */
+  if (is_display(in)) return small_display(ctx, in, depth + 1);
+  if (node_is(in, SYM.call)) { /* dict(session) */
+    TSNode fn = ts_node_child_by_field_id(in, SYM.f_function);
+    TSNode args = ts_node_child_by_field_id(in, SYM.f_arguments);
+    if (node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "dict") &&
+        ts_node_named_child_count(args) == 1)
+      in = ts_node_named_child(args, 0);
+  }
+  return names_session(ctx, in);
+}
+
 static bool judge(RuleCtx *ctx, TSNode n, Verdict *v) {
   ValueFact f = model_value(ctx->model, n);
   v->fact = f;
@@ -24,6 +108,9 @@ static bool judge(RuleCtx *ctx, TSNode n, Verdict *v) {
     return true;
   }
   if ((f.flags & VF_SERIALIZED) && (f.flags & VF_COLLECTION)) {
+    /* a serialized collection that is visibly small: a message of a few
+       fields, a web session; nothing says it can be large */
+    if (small_input(ctx, f.origin, 0)) return false;
     v->sev = SEV_WARNING;
     v->why = arena_printf(ctx->arena, "%s output of a collection", f.what);
     return true;

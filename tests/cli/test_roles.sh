@@ -24,6 +24,21 @@ def flag(k):
 '
 for d in app tests examples docs scripts samples ops; do printf '%s' "$body" >"$d/mod.py"; done
 printf '%s\n\nif __name__ == "__main__":\n    for k in r.keys("x:*"):\n        r.delete(k)\n' "$body" >app/cli.py
+# one-off commands known by their content: a __main__ block that reads its
+# arguments (or asks its user), and nothing that keeps the process running
+main='
+if __name__ == "__main__":
+    import argparse
+    argparse.ArgumentParser().parse_args()
+    purge()
+'
+printf '%s%s' "$body" "$main" >clean.py
+printf '%s\n\ndef serve():\n    while True:\n        purge()\n%s' "$body" "$main" >daemon.py
+printf '%s\n\ndef ask():\n    while True:\n        if input("more? ") != "y":\n            break\n%s' "$body" "$main" >interactive.py
+mkdir -p tools app/management/commands
+printf '%s' "$body" >tools/reset.py
+printf '%s\n\ndef consume():\n    while True:\n        r.blpop(["q"], timeout=5)\n' "$body" >tools/consumer.py
+printf '%s' "$body" >app/management/commands/fix_keys.py
 
 "$BIN" check -q --no-cache . >out 2>err
 check "production code: KEYS (error)" has '^app/mod.py:7:14: RL301' out
@@ -40,10 +55,29 @@ check "scripts/: the loop as info ($(sev scripts/mod.py RL302))" [ "$(sev script
 check "scripts/: the timeout as info ($(sev scripts/mod.py RL402))" [ "$(sev scripts/mod.py RL402)" = info ]
 check "a __main__ block is a script: its loop as info ($(sev app/cli.py RL302))" [ "$(sev app/cli.py RL302)" = "info,warning" ]
 check "the same module's functions stay production" has '"path": "app/cli.py"' out.json
+check "a top-level CLI with argparse is a script ($(sev clean.py RL302))" [ "$(sev clean.py RL302)" = info ]
+check "a CLI with a while-True loop is a daemon: production ($(sev daemon.py RL302))" \
+  [ "$(sev daemon.py RL302)" = warning ]
+check "an interactive program (input()) is a script ($(sev interactive.py RL302))" \
+  [ "$(sev interactive.py RL302)" = info ]
+check "tools/ at the top is a script ($(sev tools/reset.py RL402))" [ "$(sev tools/reset.py RL402)" = info ]
+check "... unless it runs on, a consumer ($(sev tools/consumer.py RL402))" \
+  [ "$(sev tools/consumer.py RL402)" = warning ]
+check "a Django management command is a script ($(sev app/management/commands/fix_keys.py RL302))" \
+  [ "$(sev app/management/commands/fix_keys.py RL302)" = info ]
 check "a str compared with bytes in test code is still reported (tests: same)" \
   [ "$(sev tests/mod.py RL311)" = error ]
 check "a configured glob: samples/ is production until named ($(sev samples/mod.py RL301))" \
   [ "$(sev samples/mod.py RL301)" = error ]
+# how often code runs: a static helper nothing calls is reported at info
+mkdir -p mgr && cp "$SRC/tests/fixtures/client-per-call/static_admin_helper.py" mgr/
+"$BIN" check --format json --no-cache --select RL401 mgr >mgr.json 2>/dev/null
+lsev() { python3 -c 'import json,sys; print(",".join(f["severity"] for f in json.load(open("mgr.json"))["findings"] if f["start"]["line"]==int(sys.argv[1])))' "$1"; }
+check "RL401: a static method nothing calls is info ($(lsev 12))" [ "$(lsev 12)" = info ]
+check "RL401: ... called from a handler, warning ($(lsev 17))" [ "$(lsev 17)" = warning ]
+check "RL401: a module function nothing calls is info ($(lsev 26))" [ "$(lsev 26)" = info ]
+check "RL401: the message says why" has 'no caller in the project shows how often it runs' mgr.json
+rm -rf mgr mgr.json
 printf '{"options": {"example-paths": ["samples/"], "script-paths": ["ops/*.py"]}}\n' >redislint.json
 "$BIN" check --format json --no-cache . >out.json 2>/dev/null
 check "options.example-paths: samples/ is example code" eval '[ -z "$(sev samples/mod.py RL301)" ]'
