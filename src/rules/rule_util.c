@@ -531,9 +531,13 @@ bool in_test_code(const Source *src, const Options *opt) {
    * (a CI runner) is not test code */
   char *rel = opt ? project_relative(opt->project, path) : NULL;
   if (rel) path = rel;
-  /* "t/": celery and kombu keep their tests there */
-  bool in = path_has_dir(path, "tests") || path_has_dir(path, "test") ||
-            path_has_dir(path, "testing") || path_has_dir(path, "t");
+  /* "t/": celery and kombu keep their tests there; e2e/, chaos/ (a chaos
+     harness that runs against a throwaway server), integration_tests/ and
+     functional_tests/ are tests by name */
+  static const char *const dirs[] = {"tests", "test", "testing", "t", "e2e", "chaos",
+                                     "integration_tests", "functional_tests"};
+  bool in = false;
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs && !in; i++) in = path_has_dir(path, dirs[i]);
   free(rel);
   return in;
 }
@@ -608,8 +612,10 @@ CodeRole code_role(const Source *src, const Options *opt) {
     return CODE_SCRIPT;
   char *rel = opt ? project_relative(opt->project, path) : NULL;
   if (rel) path = rel;
-  static const char *const examples[] = {"examples", "example", "demo", "demos", "docs", "doc",
-                                         "tutorial", "tutorials", "bench", "benchmarks"};
+  static const char *const examples[] = {"examples", "example", "demo",     "demos",
+                                         "docs",     "doc",     "tutorial", "tutorials",
+                                         "bench",    "benchmarks", "loadtest", "loadtests",
+                                         "load_tests", "stress", "locust"};
   CodeRole role = CODE_PRODUCTION;
   for (size_t i = 0; i < sizeof examples / sizeof *examples && !role; i++)
     if (path_has_dir(path, examples[i])) role = CODE_EXAMPLE;
