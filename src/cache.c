@@ -215,17 +215,17 @@ static cJSON *export_json(const Export *x) {
   cJSON_AddItemToArray(a, x->base ? cJSON_CreateString(x->base) : cJSON_CreateNull());
   const double f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
                       v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
-                      v->standalone, v->fresh, v->timeout_set};
+                      v->standalone, v->fresh, v->timeout_set, v->facade};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
   return a;
 }
 
 static bool export_from(const cJSON *a, Export *x) {
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 15) return false;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 16) return false;
   const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
   if (!name) return false;
-  long long f[13];
-  for (int i = 0; i < 13; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
+  long long f[14];
+  for (int i = 0; i < 14; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
   memset(x, 0, sizeof *x);
   x->name = xstrdup(name);
   const char *base = str_or_null(cJSON_GetArrayItem(a, 1));
@@ -244,6 +244,7 @@ static bool export_from(const cJSON *a, Export *x) {
   v->standalone = f[10];
   v->fresh = f[11];
   v->timeout_set = f[12];
+  v->facade = f[13];
   return true;
 }
 

@@ -1019,7 +1019,7 @@ static void add_call(Model *m, const PendingCall *p, Value v) {
   cs->awaited = p->awaited;
   TSNode k = key_arg(m, cs->cmd, cs->args);
   if (!ts_node_is_null(k)) cs->key = keytpl_eval(m, k, p->scope, 0);
-  if (!v.inferred) *(size_t *)vec_push(&m->proven) = m->calls.len - 1;
+  if (value_kind_proven(v)) *(size_t *)vec_push(&m->proven) = m->calls.len - 1;
 }
 
 /* A receiver inferred at one call site (not a binding: `self.conn()`,

@@ -68,7 +68,18 @@ typedef struct Value {
                         cached, not from a shared pool); what it produces keeps it */
   bool timeout_set;  /* a client subclass of the project that handles socket_timeout
                         itself (a default passed to super().__init__), and what it builds */
+  uint8_t facade;    /* FACADE_* bits of an instance (or class) of a facade class */
 } Value;
+
+enum {
+  FACADE_KIND = 1, /* inferred, but over a proven client: its sync/async and cluster kind
+                      are the client's, proven */
+  FACADE_TTL = 2   /* its methods set expiries themselves (expire, setex, ex=, a TTL
+                      parameter): a write through it may get one the call does not show */
+};
+/* Is the value's sync/async and cluster kind proven (a construction, or a
+ * facade over one)? */
+static inline bool value_kind_proven(Value v) { return !v.inferred || (v.facade & FACADE_KIND); }
 
 bool value_is_clientish(Value v); /* client, pipeline, transaction or either */
 bool value_is_pipeline(Value v);  /* pipeline or transaction (commands are buffered) */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model_internal.h"
 
@@ -143,7 +144,10 @@ static Value merge(Value a, Value b) {
   if (a.kind == OBJ_NONE) return b;
   if (b.kind == OBJ_NONE) return a;
   if (a.kind == OBJ_UNKNOWN || b.kind == OBJ_UNKNOWN) return mkval(OBJ_UNKNOWN);
+  bool kind_proven = value_kind_proven(a) && value_kind_proven(b);
+  uint8_t ttl = (a.facade | b.facade) & FACADE_TTL;
   a.inferred = a.inferred || b.inferred;
+  a.facade = (uint8_t)((a.inferred && kind_proven ? FACADE_KIND : 0) | ttl);
   if (a.kind == b.kind) {
     if (a.kind == OBJ_INSTANCE && a.cls != b.cls) return mkval(OBJ_CONFLICT);
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
@@ -858,7 +862,7 @@ static bool fresh_factory(Model *m, int fi) {
  * how many applications hand their client around. */
 enum { FACADE_MIN = 3 };
 
-static bool facade_class(const Model *m, int ci) {
+static bool facade_class(const Model *m, int ci, Value *inner, bool *ttl) {
   const char *attr = NULL;
   size_t attr_len = 0;
   int count = 0;
@@ -896,6 +900,11 @@ static bool facade_class(const Model *m, int ci) {
     }
     if (!found) continue;
     count++;
+    /* a method that sets expiries itself: `def rpush(self, key, value,
+       expiration=3600)` then `self.expire_key(key, expiration)` */
+    for (const char *p = t; p + 3 <= end && !*ttl; p++)
+      *ttl = !strncasecmp(p, "expir", 5) || !strncasecmp(p, "ttl", 3) || !strncmp(p, "setex", 5) ||
+             !strncmp(p, "ex=", 3) || !strncmp(p, "px=", 3);
     distinctive |= commands_distinctive_index(f->name, nl) >= 0;
   }
   if (count < FACADE_MIN || !distinctive) return false;
@@ -904,7 +913,9 @@ static bool facade_class(const Model *m, int ci) {
      RedisCache over DefaultClient, set(key, value, timeout)) is not one */
   const Class *c = vec_at(&m->classes, (size_t)ci);
   int b = model_binding_find(m, c->inst_scope, attr, attr_len);
-  return b >= 0 && lookup_binding(m, b).kind == OBJ_CLIENT;
+  if (b < 0) return false;
+  *inner = lookup_binding(m, b);
+  return inner->kind == OBJ_CLIENT;
 }
 
 static Value class_value(Model *m, int ci) {
@@ -929,12 +940,20 @@ static Value class_value(Model *m, int ci) {
       return b;
     }
   }
-  if (facade_class(m, ci)) {
+  Value inner;
+  bool ttl = false;
+  if (facade_class(m, ci, &inner, &ttl)) {
     /* its instances are clients known from use (inferred): commands on them
-       are reported by the rules that accept that, never as constructions */
+       are reported by the rules that accept that, never as constructions;
+       over a proven client, whether they block (sync) or must be awaited
+       (asyncio), and whether they go to a cluster, is the client's, proven */
     Value v = mkval(OBJ_CLIENT_CLASS);
     v.makes = OBJ_CLIENT;
     v.inferred = true;
+    v.is_async = inner.is_async;
+    v.cluster = inner.cluster;
+    v.standalone = inner.standalone;
+    v.facade = (uint8_t)((value_kind_proven(inner) ? FACADE_KIND : 0) | (ttl ? FACADE_TTL : 0));
     return v;
   }
   return mkval(OBJ_OTHER);
@@ -1065,7 +1084,7 @@ static bool value_eq(Value a, Value b) {
          a.is_async == b.is_async && a.cluster == b.cluster && a.decode == b.decode &&
          a.inferred == b.inferred && a.ctor_start == b.ctor_start && a.ctor_end == b.ctor_end &&
          a.cls == b.cls && a.standalone == b.standalone && a.fresh == b.fresh &&
-         a.timeout_set == b.timeout_set;
+         a.timeout_set == b.timeout_set && a.facade == b.facade;
 }
 
 static bool is_bitor(TSNode n) {

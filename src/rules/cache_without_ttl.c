@@ -531,6 +531,10 @@ static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *w = model_call(m, i);
     if (!call_method_in(w, WRITES) || ttl_text(ctx, w)[0] || ttl_unset_branch(ctx, w)) continue;
+    /* a facade that sets expiries itself (`def mset(self, mapping,
+       expiration=None)`, `self.expire_key(key, expiration)`): its write is
+       not the bare command */
+    if (w->recv.facade & FACADE_TTL) continue;
     /* a module-level write outside a loop runs once per process: one key,
        not a cache that fills with the traffic */
     if (w->func < 0 && w->loop < 0) continue;

@@ -382,6 +382,9 @@ static void check(RuleCtx *ctx) {
     /* a push at module level, outside any loop, runs once per process: the
        list does not grow with the traffic (a snippet, a seed at start-up) */
     if (cs->func < 0 && cs->loop < 0) continue;
+    /* through a facade whose methods set expiries themselves (`def
+       rpush(self, key, value, expiration=3600)`): the list may expire */
+    if (cs->recv.facade & FACADE_TTL) continue;
     /* a queue, an inbox, a job list: named for being consumed, by a worker
        this project may not hold (another service, another language) */
     if (list && queue_named(cs->key.text)) continue;
