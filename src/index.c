@@ -552,7 +552,8 @@ void index_seal(ProjectIndex *self) {
       if (nm[0] != '#') continue;
       if (!strncmp(nm, "#call.", 6))
         mark_called(self, nm + 6, fact_sum(nm, self->mods[i].values[k]));
-      if (!strcmp(nm, "#aioredis1")) overrides += fact_sum(nm, self->mods[i].values[k]);
+      if (!strcmp(nm, "#aioredis1") || !strncmp(nm, "#state.", 7))
+        overrides += fact_sum(nm, self->mods[i].values[k]);
       if (!strncmp(nm, "#override.", 10)) {
         overrides += fact_sum(nm, self->mods[i].values[k]);
         const Command *c = commands_find(nm + 10, (uint32_t)strlen(nm + 10));
@@ -617,6 +618,11 @@ static bool fact_get(const ProjectIndex *self, const char *name, Value *out) {
         found = true;
       }
   return found;
+}
+
+bool index_state_fact(const ProjectIndex *self, const char *name, Value *out) {
+  record(-1); /* state facts are part of the override checksum (index_seal) */
+  return fact_get(self, name, out);
 }
 
 bool index_call_fact(const ProjectIndex *self, const char *callee, const char *slot, Value *out) {

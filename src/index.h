@@ -57,6 +57,9 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);
  * (RL401's "runs once per process"), so the index needs its model. */
 bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len);
 size_t index_nbuilders(const ProjectIndex *self);
+/* A "#state.<name>" fact: what the project assigns to `app.state.<name>`
+ * (merged over every module that does). */
+bool index_state_fact(const ProjectIndex *self, const char *name, Value *out);
 
 /* Method names only a Redis client has (commands_distinctive) that a class
  * of the project defines: a wrapper's own `hset` is not evidence of a client.

@@ -146,6 +146,13 @@ static void assign_add(Model *m, AssignKind kind, int binding, int scope, TSNode
                        uint32_t at);
 static int binding_get(Model *m, int scope, const char *name, size_t len);
 
+bool model_state_attr(const Model *m, TSNode t) {
+  if (nsym(t) != SYM.attribute) return false;
+  TSNode obj = ts_node_child_by_field_id(t, SYM.f_object);
+  return nsym(obj) == SYM.attribute &&
+         node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_attribute), "state");
+}
+
 
 /* An import is also a binding: `Redis = None` in an `except ImportError`
  * branch merges with it instead of hiding it. */
@@ -286,6 +293,12 @@ static int target_binding(Model *m, const Walk *w, TSNode t, int *scope_out) {
     const Function *f = func_at(m, w->func);
     TSNode obj = ts_node_child_by_field_id(t, SYM.f_object);
     TSNode attr = ts_node_child_by_field_id(t, SYM.f_attribute);
+    if (model_state_attr(m, t)) { /* app.state.redis = ...: Starlette's State */
+      *scope_out = scope;
+      const char *nm = arena_printf(m->arena, "#state.%.*s", (int)(nend(attr) - nstart(attr)),
+                                    m->src->text + nstart(attr));
+      return binding_get(m, 0, nm, strlen(nm));
+    }
     if (!f || !f->self_name || f->cls < 0 || !node_text_eq(m->src, obj, f->self_name))
       return -1;
     const Class *c = vec_at(&m->classes, (size_t)f->cls);
@@ -1243,7 +1256,7 @@ static void build_exports(Model *m) {
       e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
       continue;
     }
-    if (!value_is_clientish(b->val) && b->val.kind != OBJ_INSTANCE) {
+    if (!value_is_clientish(b->val) && b->val.kind != OBJ_INSTANCE && b->name[0] != '#') {
       /* `store = Store()` of a class imported from another module: exported
        * as deriving from that class, so its attributes (`store.replica`,
        * set in Store.__init__) are found by index_member, here and in the

@@ -334,6 +334,21 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
                        != OBJ_UNKNOWN)
       return class_member(m, ci, attr);
   }
+  if (model_state_attr(m, n)) { /* request.app.state.redis: what an app.state.redis = ... set */
+    const char *nm = arena_printf(m->arena, "#state.%.*s", (int)(nend(attr) - nstart(attr)),
+                                  m->src->text + nstart(attr));
+    int b = model_binding_find(m, 0, nm, strlen(nm));
+    Value v = b >= 0 ? lookup_binding(m, b) : mkval(OBJ_UNKNOWN);
+    if (value_is_clientish(v) && !v.inferred) return v;
+    Value f;
+    if (m->index && index_state_fact(m->index, nm, &f)) {
+      ((Model *)m)->used_index = true;
+      if (value_is_clientish(f) && !f.inferred) return f;
+    } else if (m->index) {
+      ((Model *)m)->used_index = true; /* may appear in a later round */
+    }
+    return mkval(OBJ_UNKNOWN);
+  }
   const char *qn = model_qualname(m, n, scope);
   if (qn) {
     Value v = model_qualname_value(m, qn);

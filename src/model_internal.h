@@ -163,6 +163,10 @@ int model_name_binding(const Model *m, int scope, const char *name, size_t len);
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
 const Function *model_enclosing_method(const Model *m, int scope);
+/* `<x>.state.<name>`: an attribute of a Starlette/FastAPI State (`app.state`,
+ * `request.app.state`), one object per application; its attributes are the
+ * module-level binding "#state.<name>", exported project-wide. */
+bool model_state_attr(const Model *m, TSNode t);
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
 

@@ -47,6 +47,9 @@ typedef struct Helpers {
   KeyGroups read_keys, expire_keys; /* the same, grouped by key */
   Vec found;                        /* size_t: a key_groups_find() answer */
   int pipe_named;    /* -1 not yet known; else whether the file mentions "pipe" */
+  int del_func;      /* deleted_before(): the function whose first DEL/UNLINK is known */
+  bool del_known;
+  size_t first_del;  /* ... its index, SIZE_MAX for none */
 } Helpers;
 
 /* The READS and EXPIRES call sites of the file, listed once (the checks per
@@ -453,6 +456,7 @@ typedef struct KeyFacts {
   StrSet twice; /* "func\x02key" written twice in that function */
   StrSet hdel;  /* keys whose fields the file HDELs */
   StrSet multi; /* constant keys written from two functions or more */
+  StrSet multi_tpl; /* key templates (holes too) written from two functions or more */
 } KeyFacts;
 
 static const char *key_id(RuleCtx *ctx, const CallSite *c) {
@@ -474,9 +478,9 @@ static void key_facts(RuleCtx *ctx, KeyFacts *kf) {
     const char *fk = arena_printf(ctx->arena, "%d\x02%s", c->func, k);
     if (!strset_add(&once, fk, strlen(fk))) {
       strset_add(&kf->twice, fk, strlen(fk)); /* this function again */
-    } else if (c->key.text && !c->key.opaque && !c->key.nholes &&
-               !strset_add(&keys, k, strlen(k))) {
-      strset_add(&kf->multi, k, strlen(k)); /* a constant key, from a second function */
+    } else if (c->key.text && !c->key.opaque && !strset_add(&keys, k, strlen(k))) {
+      strset_add(&kf->multi_tpl, k, strlen(k)); /* a template, from a second function */
+      if (!c->key.nholes) strset_add(&kf->multi, k, strlen(k)); /* a constant key */
     }
   }
   strset_free(&once);
@@ -492,6 +496,24 @@ static bool written_twice_or_hdel(RuleCtx *ctx, const CallSite *w, KeyFacts *kf)
   const char *fk = arena_printf(ctx->arena, "%d\x02%s", w->func, k);
   if (strset_has(&kf->twice, fk, strlen(fk))) return true;
   return w->method[0] == 'h' && strset_has(&kf->hdel, k, strlen(k));
+}
+
+/* A DEL or UNLINK earlier in w's function (call sites come in tree order):
+ * the function's first one is found once, when its first write asks. */
+static bool deleted_before(RuleCtx *ctx, Helpers *hs, const CallSite *w, size_t wi) {
+  if (hs->del_func != w->func || !hs->del_known) {
+    size_t lo, hi;
+    func_calls(ctx->model, wi, w->func, &lo, &hi);
+    hs->del_func = w->func;
+    hs->del_known = true;
+    hs->first_del = SIZE_MAX;
+    for (size_t k = lo; k < hi && hs->first_del == SIZE_MAX; k++) {
+      const CallSite *c = model_call(ctx->model, k);
+      if (c->func == w->func && (!strcmp(c->method, "delete") || !strcmp(c->method, "unlink")))
+        hs->first_del = k;
+    }
+  }
+  return hs->first_del < wi;
 }
 
 /* Is w's key a loop variable over the keyspace's own keys: `for key in
@@ -593,6 +615,19 @@ static void check(RuleCtx *ctx) {
       key_facts(ctx, &kf);
       if (strset_has(&kf.multi, w->key.text, strlen(w->key.text))) continue;
     }
+    /* only a function's or class's name says cache, and another function
+       writes the same keys too (`warm_cache_settings` rebuilds what
+       `on_setting_saved` keeps current): a write-through mirror of a table,
+       whose readers may have nothing to fall back on; a TTL would lose it */
+    if (!read && !configured && fn && !find_word(kw, CACHE_WORDS) && w->key.text && !w->key.opaque) {
+      key_facts(ctx, &kf);
+      if (strset_has(&kf.multi_tpl, w->key.text, strlen(w->key.text))) continue;
+    }
+    /* ... or the function first deletes what it then writes back (`keys =
+       r.keys("sys_config:*")`, `r.delete(*keys)`, then a SET per row): it
+       rebuilds a mirror of a table at start-up or on a refresh */
+    if (!read && !configured && fn && !find_word(kw, CACHE_WORDS) && deleted_before(ctx, &hs, w, i))
+      continue;
     Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                              "cache key `%s` is written without a TTL (%s): it never expires; "
                              "under the default noeviction policy a full server rejects writes, "
@@ -610,6 +645,7 @@ static void check(RuleCtx *ctx) {
   key_groups_free(&hs.read_keys);
   key_groups_free(&hs.expire_keys);
   strset_free(&kf.multi);
+  strset_free(&kf.multi_tpl);
   strset_free(&kf.twice);
   strset_free(&kf.hdel);
 }

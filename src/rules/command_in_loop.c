@@ -722,6 +722,26 @@ static ParamVerdict param_walk(RuleCtx *ctx, FuncRefs *refs, const Loop *l) {
   return PARAM_SMALL;
 }
 
+static bool count_calls(TSNode n, void *data) {
+  if (nsym(n) == SYM.call) ++*(size_t *)data;
+  return true;
+}
+
+/* A stream consumer that acknowledges each entry once it is processed
+ * (`handle(fields)` then `r.xack(stream, group, entry_id)`): at-least-once
+ * delivery, entry by entry; acknowledging the batch after the loop would
+ * redeliver every processed entry after a crash. Some work that is not a
+ * Redis command comes before the XACK in the iteration. */
+static bool acks_after_processing(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+  if (strcmp(cs->method, "xack") != 0) return false;
+  TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
+  if (ts_node_is_null(body) || nstart(cs->node) <= nstart(body)) return false;
+  size_t calls = 0;
+  range_walk(body, nstart(body), nstart(cs->node), count_calls, &calls);
+  size_t redis = first_call_from(ctx->model, nstart(cs->node)) - first_call_from(ctx->model, nstart(body));
+  return calls > redis;
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out,
                              const StrSet *executed, Facts *fx) {
   const Loop *l = model_loop(ctx->model, cs->loop);
@@ -738,7 +758,8 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (pv == PARAM_SMALL || (pv == PARAM_NA && small_literal_loop(ctx, cs, l))) return false;
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
   if (inferred_pipeline(ctx, cs, executed)) return false;
-  if (runs_once(ctx, cs, l) || around_yield(fx, cs, l) || behind_network(fx, l, cs->node))
+  if (runs_once(ctx, cs, l) || around_yield(fx, cs, l) || behind_network(fx, l, cs->node) ||
+      acks_after_processing(ctx, cs, l))
     return false;
   /* `r.xack(stream, group, *done)`, `r.srem(key, *expired)`: the item
      brings a batch of its own, sent in one command */

@@ -92,10 +92,28 @@ static bool guard_visit(TSNode n, void *data) {
   if (!ts_node_is_null(gd->found) || nstart(n) >= nstart(gd->d->node)) return false;
   if (!node_is(n, SYM.if_statement) || nend(n) < nstart(gd->g->node)) return true;
   TSNode cond = ts_node_child_by_field_id(n, SYM.f_condition);
-  if (ts_node_is_null(comparison_in(gd->ctx, cond, gd->g, gd->name))) return true;
+  TSNode cmp = comparison_in(gd->ctx, cond, gd->g, gd->name);
+  if (ts_node_is_null(cmp)) return true;
+  TSNode then = ts_node_child_by_field_id(n, SYM.f_consequence);
   bool holds = inside(gd->d->node, n) && !inside(gd->d->node, cond);
-  bool exits = nend(n) <= nstart(gd->d->node) &&
-               block_exits(ts_node_child_by_field_id(n, SYM.f_consequence));
+  bool exits = nend(n) <= nstart(gd->d->node) && block_exits(then);
+  /* which way the comparison goes where the delete runs: a release deletes
+     when the value is the owner's token (`== token` then delete, `!= token`
+     then leave); deleting on a mismatch (`if code == stored: ... else:
+     delete(k)`) invalidates a one-time code, it releases nothing */
+  bool eq = false, ne = false;
+  for (uint32_t i = 0; i < ts_node_child_count(cmp); i++) {
+    TSNode c = ts_node_child(cmp, i);
+    if (ts_node_is_named(c)) continue;
+    eq |= node_text_eq(gd->ctx->src, c, "==");
+    ne |= node_text_eq(gd->ctx->src, c, "!=");
+  }
+  bool negated = node_is(cond, SYM.not_operator);
+  if (eq != ne && !negated) { /* one plain comparison: its polarity is known */
+    bool in_then = inside(gd->d->node, then);
+    bool deletes_on_match = holds ? (in_then == eq) : ne; /* exits: the if left on a mismatch */
+    if (!deletes_on_match) return true;
+  }
   if (holds || exits) gd->found = n;
   return true;
 }
