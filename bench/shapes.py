@@ -55,6 +55,9 @@ SHAPES = {
     # one loop with n commands each under `if i == <const>` (runs once each)
     "ifeq": lambda n: ["def f(items):", "    for i, x in enumerate(items):"] +
     sum(([f"        if i == {i}:", f"            r.sadd('s{i}', x)"] for i in range(n)), []),
+    # a client built in each of n functions nothing calls (RL401's caller search)
+    "ctor": lambda n: sum(([f"def f{i}(k):", "    c = redis.Redis(socket_timeout=5)",
+                           "    return c.get(k)"] for i in range(n)), []),
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

@@ -17,6 +17,7 @@ typedef struct ModExports {
   Value *values;
   char **bases; /* per export: NULL, or the qualified base class of class `names[i]` */
   size_t n;
+  size_t nreexports; /* how many are "#reexport." (a package's __init__): none, no scan */
 } ModExports;
 
 /* Every module name and each of its dotted suffixes ("src.app.ext",
@@ -211,6 +212,8 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
     m->values[i].ctor_start = m->values[i].ctor_end = 0;
   }
   m->n = n;
+  m->nreexports = 0;
+  for (size_t i = 0; i < n; i++) m->nreexports += !strncmp(m->names[i], "#reexport.", 10);
   return true;
 }
 
@@ -635,6 +638,7 @@ bool index_call_fact(const ProjectIndex *self, const char *callee, const char *s
 /* The name a package's __init__ re-exports as `name` (n bytes): where it
  * comes from ("#reexport." exports), or NULL. */
 static const char *reexport_of(const ModExports *m, const char *name, size_t n) {
+  if (!m->nreexports) return NULL; /* most modules: answered without a scan */
   for (size_t i = 0; i < m->n; i++) {
     const char *nm = m->names[i];
     if (!strncmp(nm, "#reexport.", 10) && strlen(nm + 10) == n && !memcmp(nm + 10, name, n))

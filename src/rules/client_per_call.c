@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "conn.h"
+#include "../strset.h"
 
 /* Function names that run once per process or hand the client to a caller. */
 static bool once_name(const char *name) {
@@ -155,6 +156,35 @@ typedef struct CallIndex {
 } CallIndex;
 
 static _Thread_local CallIndex *g_calls; /* of the file being checked (set in check) */
+
+/* The names the file uses as a callee or a value (`name(`, `.name(`,
+ * `target=name,`), its `def name` excluded: gathered in one pass over the
+ * text when first asked, so each "called from anywhere?" is one lookup. */
+typedef struct UsedNames {
+  bool built;
+  StrSet names;
+} UsedNames;
+static _Thread_local UsedNames *g_used;
+
+static bool ident_byte(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+static void used_names_build(RuleCtx *ctx, UsedNames *u) {
+  u->built = true;
+  const char *t = ctx->src->text, *end = t + ctx->src->len;
+  for (const char *p = t; p < end;) {
+    if (!ident_byte(*p) || isdigit((unsigned char)*p)) {
+      p++;
+      continue;
+    }
+    const char *s = p;
+    while (p < end && ident_byte(*p)) p++;
+    const char *q = p;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q >= end || (*q != '(' && *q != ',' && *q != ')' && *q != '=' && *q != '\n')) continue;
+    if (s - t >= 4 && !memcmp(s - 4, "def ", 4)) continue; /* its own definition */
+    strset_add(&u->names, s, (size_t)(p - s));
+  }
+}
 
 static int cmp_rec(const void *a, const void *b) {
   const CallRec *x = a, *y = b;
@@ -341,19 +371,10 @@ static bool no_known_caller(RuleCtx *ctx, int func) {
                                              model_class(ctx->model, owner)->name, fn->name)
                               : fn->name;
   if (model_call_context(ctx->model, qn)) return false;
-  size_t k = strlen(fn->name);
-  const char *t = ctx->src->text, *end = t + ctx->src->len;
-  for (const char *p = t; p + k < end && (p = memchr(p, fn->name[0], (size_t)(end - p - k))); p++) {
-    if (memcmp(p, fn->name, k) || (p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
-      continue;
-    const char *q = p + k;
-    while (q < end && (*q == ' ' || *q == '\t')) q++;
-    if (q >= end || (*q != '(' && *q != ',' && *q != ')' && *q != '=' && *q != '\n'))
-      continue; /* a longer name, or an attribute read with another use */
-    if (p - t >= 4 && !memcmp(p - 4, "def ", 4)) continue; /* its own definition */
-    return false; /* called, or passed on as a callback */
-  }
-  return true;
+  if (!g_used) return false;
+  if (!g_used->built) used_names_build(ctx, g_used);
+  /* called, or passed on as a callback, anywhere in the file */
+  return !strset_has(&g_used->names, fn->name, strlen(fn->name));
 }
 
 static void report(RuleCtx *ctx, TSNode at, int func, int loop, const char *what,
@@ -515,6 +536,8 @@ static void check(RuleCtx *ctx) {
   FactoryCalls *fc = arena_alloc(ctx->arena, sizeof(FactoryCalls));
   memset(fc, 0, sizeof *fc);
   fc->ctx = ctx;
+  UsedNames used = {0};
+  g_used = &used; /* until the end of the check: every report() may ask it */
   node_walk(model_root(ctx->model), visit_factory_call, fc);
   report_factory_uses(fc);
   CallIndex ci = {0};
@@ -557,9 +580,12 @@ static void check(RuleCtx *ctx) {
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
-  if (!nw) return;
-  Inst in = {ctx, w, nw};
-  node_walk(model_root(ctx->model), visit_inst, &in);
+  if (nw) {
+    Inst in = {ctx, w, nw};
+    node_walk(model_root(ctx->model), visit_inst, &in);
+  }
+  g_used = NULL;
+  strset_free(&used.names);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

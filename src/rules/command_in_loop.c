@@ -210,6 +210,7 @@ typedef struct Facts {
   size_t nnet, capnet;
   uint8_t *param;     /* by loop index: ParamVerdict + 1; 0 not asked */
   struct FuncRefs *refs; /* mentions of the module-level functions, gathered when first asked */
+  StrSet param_seen;     /* "func\x02name\x02verdict" of each (function, parameter) worked out */
 } Facts;
 
 typedef struct YieldSearch {
@@ -742,6 +743,24 @@ static bool acks_after_processing(RuleCtx *ctx, const CallSite *cs, const Loop *
   return calls > redis;
 }
 
+/* param_walk() once per (function, name): a function of many loops over
+ * one parameter walks its body once, not once per loop. */
+static ParamVerdict param_memo(RuleCtx *ctx, Facts *fx, const Loop *l) {
+  TSNode x = walked_name(ctx, l->iterable);
+  if (ts_node_is_null(x) || l->func < 0) return param_walk(ctx, fx->refs, l);
+  char key[160];
+  int n = snprintf(key, sizeof key, "%d\x02%s\x02", l->func, ctx_text(ctx, x));
+  if (n < 0 || (size_t)n + 2 > sizeof key) return param_walk(ctx, fx->refs, l);
+  for (int v = PARAM_NA; v <= PARAM_BIG; v++) {
+    key[n] = (char)('0' + v);
+    if (strset_has(&fx->param_seen, key, (size_t)n + 1)) return (ParamVerdict)v;
+  }
+  ParamVerdict v = param_walk(ctx, fx->refs, l);
+  key[n] = (char)('0' + v);
+  strset_add(&fx->param_seen, key, (size_t)n + 1);
+  return v;
+}
+
 static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop_out,
                              const StrSet *executed, Facts *fx) {
   const Loop *l = model_loop(ctx->model, cs->loop);
@@ -753,7 +772,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args)) return false;
   /* a loop over a parameter: what the callers pass decides, before a default does */
-  if (!fx->param[cs->loop]) fx->param[cs->loop] = (uint8_t)(param_walk(ctx, fx->refs, l) + 1);
+  if (!fx->param[cs->loop]) fx->param[cs->loop] = (uint8_t)(param_memo(ctx, fx, l) + 1);
   ParamVerdict pv = (ParamVerdict)(fx->param[cs->loop] - 1);
   if (pv == PARAM_SMALL || (pv == PARAM_NA && small_literal_loop(ctx, cs, l))) return false;
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
@@ -1095,8 +1114,9 @@ static void check(RuleCtx *ctx) {
     strset_add(&executed, k, strlen(k));
   }
   FuncRefs refs = {0};
-  Facts fx = {xcalloc((size_t)maxloop + 2, sizeof(uint32_t)), NULL, 0, 0,
-              xcalloc((size_t)maxloop + 2, sizeof(uint8_t)), &refs};
+  Facts fx = {.yield_at = xcalloc((size_t)maxloop + 2, sizeof(uint32_t)),
+              .param = xcalloc((size_t)maxloop + 2, sizeof(uint8_t)),
+              .refs = &refs};
   net_gather(ctx, &fx);
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
@@ -1126,6 +1146,7 @@ static void check(RuleCtx *ctx) {
   free(g.at);
   free(fx.yield_at);
   free(fx.param);
+  strset_free(&fx.param_seen);
   free(refs.v);
   free(fx.net);
   free(item);
