@@ -42,6 +42,7 @@ typedef struct Out {
 } Out;
 
 struct ResultCache {
+  Arena *parsed;  /* the memory of header and slots (see cache_open) */
   char *dir;
   uint64_t key;
   char *text;     /* the file read, or NULL */
@@ -56,17 +57,23 @@ struct ResultCache {
 
 uint64_t cache_hash(const void *data, size_t len) { return XXH3_64bits(data, len); }
 
-/* The hash of the running binary (Linux: /proc/self/exe), computed once: a
- * rebuild with other rules or another grammar never reuses old results. 0
- * when it cannot be read (then only the version tells builds apart). */
+/* The identity of the running binary (Linux: /proc/self/exe), computed
+ * once: a rebuild with other rules or another grammar never reuses old
+ * results. Its stat signature, not its bytes: any write to the file or a copy
+ * of it changes the change time or the inode, and reading 2 MB on every run
+ * cost a warm run more than the rest of its I/O. 0 when it cannot be read
+ * (then only the version tells builds apart). */
 static uint64_t binary_identity(void) {
   static uint64_t id;
   static bool done;
   if (done) return id;
-  size_t len;
-  char *buf = fs_read("/proc/self/exe", 256u << 20, &len);
-  id = buf ? XXH3_64bits(buf, len) : 0;
-  free(buf);
+  struct stat st;
+  if (stat("/proc/self/exe", &st) == 0) {
+    const long long f[] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                           (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+                           (long long)st.st_ino, (long long)st.st_dev};
+    id = XXH3_64bits(f, sizeof f);
+  }
   done = true;
   return id;
 }
@@ -112,12 +119,39 @@ uint64_t cache_options_key(const Options *o, const char *cwd_rel) {
   return h;
 }
 
-static void hex64(uint64_t v, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)v); }
+/* 16 lowercase hex digits (what "%016llx" prints, without printf: this runs
+ * for every file of every run) */
+static void hex64(uint64_t v, char out[17]) {
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; i--, v >>= 4) out[i] = digits[v & 15];
+  out[16] = '\0';
+}
 
 /* ---- reading ------------------------------------------------------------ */
 
 static int slot_cmp(const void *a, const void *b) {
   return strcmp(((const Slot *)a)->path, ((const Slot *)b)->path);
+}
+
+/* The entries read are parsed into one arena, freed at once by cache_close:
+ * a warm run's cost was mostly cJSON's malloc and free, one call per value of
+ * every entry. cJSON's hooks are process-wide, so they point at the arena only
+ * while this (single-threaded: no worker runs yet) function parses; items
+ * made later (new entries, copies of kept ones) use malloc as usual, and no
+ * item of the arena is ever given to cJSON_Delete after that. */
+static _Thread_local Arena *parse_arena;
+static void *parse_alloc(size_t n) { return arena_alloc(parse_arena, n); }
+static void parse_free(void *p) { (void)p; /* the arena goes at once */ }
+
+static void parse_into(Arena *a) {
+  parse_arena = a;
+  cJSON_Hooks h = {parse_alloc, parse_free};
+  cJSON_InitHooks(&h);
+}
+
+static void parse_done(void) {
+  cJSON_InitHooks(NULL);
+  parse_arena = NULL;
 }
 
 ResultCache *cache_open(const char *dir, uint64_t key) {
@@ -130,13 +164,15 @@ ResultCache *cache_open(const char *dir, uint64_t key) {
   char *buf = fs_read(path, CACHE_MAX_BYTES, &len);
   free(path);
   if (!buf) return c;
+  c->parsed = arena_new();
+  parse_into(c->parsed);
   const char *nl = memchr(buf, '\n', len);
   cJSON *head = nl ? cJSON_ParseWithLength(buf, (size_t)(nl - buf)) : NULL;
   char want[17];
   hex64(key, want);
   const cJSON *k = cJSON_GetObjectItemCaseSensitive(head, "key");
   if (!cJSON_IsString(k) || strcmp(k->valuestring, want)) { /* another version or options */
-    cJSON_Delete(head);
+    parse_done();
     free(buf);
     return c;
   }
@@ -151,20 +187,18 @@ ResultCache *cache_open(const char *dir, uint64_t key) {
     if (cJSON_IsString(ip)) {
       if (c->nslots == cap) c->slots = xrealloc(c->slots, (cap = cap * 2 + 64) * sizeof(Slot));
       c->slots[c->nslots++] = (Slot){ip->valuestring, item, p, (size_t)(e - p)};
-    } else {
-      cJSON_Delete(item);
     }
     p = e + 1;
   }
+  parse_done();
   if (c->nslots > 1) qsort(c->slots, c->nslots, sizeof(Slot), slot_cmp);
   return c;
 }
 
 void cache_close(ResultCache *c) {
   if (!c) return;
-  for (size_t i = 0; i < c->nslots; i++) cJSON_Delete(c->slots[i].item);
   for (size_t i = 0; i < c->nout; i++) cJSON_Delete(c->out[i].item);
-  cJSON_Delete(c->header);
+  if (c->parsed) arena_delete(c->parsed); /* the header and the slots' items */
   free(c->out);
   free(c->slots);
   free(c->text);
@@ -556,11 +590,15 @@ bool cache_stat_sig(const char *path, char *out, size_t n) {
   if (st.st_mtim.tv_sec > now.tv_sec - SETTLED_SECONDS ||
       st.st_ctim.tv_sec > now.tv_sec - SETTLED_SECONDS)
     return false; /* touched just now: the same timestamp may hide a second write */
-  int k = snprintf(out, n, "%lld:%lld.%09ld:%lld.%09ld:%llu:%llu", (long long)st.st_size,
-                   (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
-                   (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec,
-                   (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
-  return k > 0 && (size_t)k < n;
+  /* size, both times to the nanosecond, inode and device, as one hash: the
+   * string is compared, never read back, and formatting five numbers per
+   * file was a measurable part of a warm run */
+  const long long f[] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                         (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+                         (long long)st.st_ino, (long long)st.st_dev};
+  if (n < 17) return false;
+  hex64(XXH3_64bits(f, sizeof f), out);
+  return true;
 }
 
 const char *cache_entry_stat(const CacheEntry *e) { return str_or_null(get(e, "stat")); }

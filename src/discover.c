@@ -4,7 +4,8 @@
  * bounded only by memory. Entries are classified with fstatat(AT_SYMLINK_NOFOLLOW)
  * relative to the open directory: symlinked directories are never entered
  * (so symlink loops cannot hang the walk), symlinked files are linted only
- * when they resolve to a regular file. */
+ * when they resolve to a regular file. The type readdir reports spares that
+ * stat for plain files and directories. */
 #include "discover.h"
 
 #include <dirent.h>
@@ -142,6 +143,11 @@ static void add_errno_diag(Diags *diags, const char *path, const char *what, int
 typedef struct IgnorePat {
   char *pat;     /* without `!`, leading `/` and trailing `/` */
   bool negate, dir_only, anchored;
+  /* how an unanchored pattern is matched against a name: most lines of a
+   * .gitignore are a plain name or `*` and a suffix, and fnmatch for every
+   * pattern and every entry of a large tree cost more than the walk */
+  enum { PAT_GLOB, PAT_NAME, PAT_SUFFIX } shape;
+  size_t tail_len; /* PAT_SUFFIX: strlen(pat + 1) */
 } IgnorePat;
 
 typedef struct IgnoreFile {
@@ -197,6 +203,8 @@ static void ignores_load(Ignores *ig, const char *base, const char *file) {
     if (*p == '/') p++;
     if (!*p) continue;
     ip.pat = xstrdup(p);
+    if (!strpbrk(p, "*?[\\")) ip.shape = PAT_NAME;
+    else if (p[0] == '*' && !strpbrk(p + 1, "*?[\\")) ip.shape = PAT_SUFFIX, ip.tail_len = strlen(p + 1);
     if (gf.n == cap) gf.pats = xrealloc(gf.pats, (cap = cap ? cap * 2 : 8) * sizeof *gf.pats);
     gf.pats[gf.n++] = ip;
   }
@@ -293,7 +301,13 @@ static bool pat_matches(const IgnorePat *ip, const char *rel, bool is_dir) {
     return fnmatch(ip->pat, rel, flags) == 0;
   }
   const char *base = strrchr(rel, '/');
-  return fnmatch(ip->pat, base ? base + 1 : rel, 0) == 0;
+  base = base ? base + 1 : rel;
+  if (ip->shape == PAT_NAME) return !strcmp(ip->pat, base);
+  if (ip->shape == PAT_SUFFIX) { /* `*` matches any run of characters, `/` included: none here */
+    size_t n = strlen(base);
+    return n >= ip->tail_len && !memcmp(base + n - ip->tail_len, ip->pat + 1, ip->tail_len);
+  }
+  return fnmatch(ip->pat, base, 0) == 0;
 }
 
 /* Is the entry (absolute path) ignored? */
@@ -313,10 +327,15 @@ static bool ignored(const Ignores *ig, const char *abs, bool is_dir) {
 /* Classifies one directory entry: lints files, queues subdirectories.
  * Returns 0, or an errno if the entry could not be examined. */
 static int visit_entry(int dfd, const char *dir, const char *abs_dir, const char *name,
-                       FileList *out, DirStack *todo, const Ignores *ig) {
+                       unsigned char type, FileList *out, DirStack *todo, const Ignores *ig) {
   struct stat st;
-  if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+  /* the type readdir gives (most file systems do) spares a stat per entry;
+   * symlinks and DT_UNKNOWN are looked at */
+  if (type == DT_REG || type == DT_DIR) {
+    st.st_mode = type == DT_REG ? S_IFREG : S_IFDIR;
+  } else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
     return errno == ENOENT ? 0 : errno; /* ENOENT: removed since readdir */
+  }
   bool is_dir = S_ISDIR(st.st_mode);
   if (!is_dir && !is_python_name(name)) return 0;
   if (ig->n) {
@@ -357,7 +376,7 @@ static int walk_one(const char *dir, FileList *out, DirStack *todo, Diags *diags
       break;
     }
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    int entry_err = visit_entry(dfd, dir, abs_dir, e->d_name, out, todo, ig);
+    int entry_err = visit_entry(dfd, dir, abs_dir, e->d_name, e->d_type, out, todo, ig);
     if (entry_err && !err) err = entry_err;
   }
   closedir(d);
