@@ -230,9 +230,34 @@ static void record(int dep) {
   d->ids[d->n++] = dep;
 }
 
+/* The module whose model is built on this thread (index_importer). */
+static _Thread_local const char *importer;
+
+void index_importer(const char *module) { importer = module; }
+
+/* A name two modules share (`util.connection` in src/util/ and in
+ * src/week4/util/) is the one next to the importing file: a script's own
+ * directory comes first on sys.path, and a package's sibling is what a
+ * reader assumes. Only that directory is tried; else it stays ambiguous. */
+static const Slot *sibling_of_importer(const ProjectIndex *self, const char *want, size_t wlen) {
+  const char *dot = importer ? strrchr(importer, '.') : NULL;
+  if (!dot) return NULL;
+  size_t plen = (size_t)(dot - importer), n = plen + 1 + wlen;
+  char buf[512];
+  if (n >= sizeof buf) return NULL;
+  memcpy(buf, importer, plen + 1);
+  memcpy(buf + plen + 1, want, wlen);
+  const Slot *sl = slot_find(self, buf, n);
+  return sl && sl->exact ? sl : NULL;
+}
+
 static const ModExports *resolve_module(const ProjectIndex *self, const char *want,
                                         size_t wlen) {
   const Slot *sl = slot_find(self, want, wlen);
+  if (sl && sl->mod == AMBIGUOUS) {
+    const Slot *near = sibling_of_importer(self, want, wlen);
+    if (near) sl = near;
+  }
   if (sl && sl->mod >= 0) record(2 * sl->mod);
   return sl && sl->mod >= 0 ? &self->mods[sl->mod] : NULL;
 }

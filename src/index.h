@@ -84,6 +84,9 @@ typedef struct IndexDeps {
   size_t n, cap;
 } IndexDeps;
 void index_deps_record(IndexDeps *d);
+/* The module whose file this thread models or checks (NULL: none): a module
+ * name two project modules share resolves to the one beside it. */
+void index_importer(const char *module);
 void index_deps_free(IndexDeps *d);
 void index_changes_reset(ProjectIndex *self);
 bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d);

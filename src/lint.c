@@ -346,7 +346,15 @@ static void keep_exports(FileWork *w, const Model *m) {
   }
 }
 
+static void job_model_file(Run *r, TSParser *p, size_t i);
+
 static void job_model(Run *r, TSParser *p, size_t i) {
+  index_importer(r->work[i].module);
+  job_model_file(r, p, i);
+  index_importer(NULL);
+}
+
+static void job_model_file(Run *r, TSParser *p, size_t i) {
   FileWork *w = &r->work[i];
   if (w->deferred && (!w->modelled || w->stale)) {
     /* parse, model, keep the exports, drop the rest: one file at a time */
@@ -656,7 +664,9 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     if (!fr->nfindings && !fr->nkeys && !fr->nsupp) source_release(&fr->src);
     return;
   }
+  index_importer(w->module);
   lint_file(r, p, i);
+  index_importer(NULL);
   /* the per-file results, before the project rules weigh them: the entry is
      the same whether the file was named or context (both are computed) */
   if (w->rel) {

@@ -1030,6 +1030,12 @@ static void add_call(Model *m, const PendingCall *p, Value v) {
   cs->scope = p->scope;
   cs->in_async = p->in_async;
   cs->awaited = p->awaited;
+  if (cs->cmd && (!strcmp(cs->method, "xread") || !strcmp(cs->method, "xreadgroup"))) {
+    /* xread(streams, count, block), xreadgroup(group, consumer, streams, count, block) */
+    TSNode b = call_kwarg(m->src, cs->args, "block");
+    if (ts_node_is_null(b)) b = call_arg(cs->args, cs->method[1] == 'r' ? 2 : 4);
+    cs->block_arg = !ts_node_is_null(b) && !node_is(b, SYM.none);
+  }
   TSNode k = key_arg(m, cs->cmd, cs->args);
   if (!ts_node_is_null(k)) cs->key = keytpl_eval(m, k, p->scope, 0);
   if (value_kind_proven(v)) *(size_t *)vec_push(&m->proven) = m->calls.len - 1;
@@ -1498,6 +1504,7 @@ const Class *model_class(const Model *m, int i) {
 size_t model_nexports(const Model *m) { return m->exports.len; }
 
 bool model_call_blocks(const CallSite *cs) {
+  if (cs->block_arg) return true; /* XREAD BLOCK, XREADGROUP BLOCK */
   if (cs->cmd) return (cs->cmd->flags & CMD_BLOCKING) != 0;
   /* r.pubsub(): its listen() waits on the connection for the next message */
   return cs->method && !strcmp(cs->method, "pubsub");

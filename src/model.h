@@ -179,6 +179,7 @@ typedef struct CallSite {
   int scope;           /* scope the call is in (for model queries) */
   bool in_async;
   bool awaited;
+  bool block_arg;     /* XREAD/XREADGROUP given a BLOCK that is not None: it waits */
   KeyTpl key;         /* template of the first key argument */
 } CallSite;
 

@@ -89,6 +89,27 @@ size_t stored_values(const Model *m, const CallSite *cs, Stored *out, size_t cap
   return 0;
 }
 
+/* A TTL keyword that redis-py does not have (`REDIS_CONN.set(k, v, exp=ttl)`,
+ * `bus.rpush(k, msg, expiration=86400)`): it can only be a project wrapper's,
+ * and a wrapper takes it to expire the key. `timeout=` counts on `set` alone:
+ * blocking commands and locks have a `timeout` of their own. */
+static const char *wrapper_ttl_kw(RuleCtx *ctx, const CallSite *cs) {
+  static const char *const own[] = {"exp", "expire", "expires", "expiry", "expiration", "ttl",
+                                    "timeout", "expire_in", "expires_in", "ttl_seconds"};
+  bool set = !strcmp(cs->method, "set");
+  uint32_t na = ts_node_named_child_count(cs->args);
+  for (uint32_t a = 0; a < na && a < 8; a++) { /* one pass over the keywords */
+    TSNode kw = ts_node_named_child(cs->args, a);
+    if (!node_is(kw, SYM.keyword_argument)) continue;
+    TSNode name = ts_node_child_by_field_id(kw, SYM.f_name), o = ts_node_child_by_field_id(kw, SYM.f_value);
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+      if ((set || strcmp(own[i], "timeout")) && node_text_eq(ctx->src, name, own[i]) &&
+          !node_is(o, SYM.none))
+        return arena_printf(ctx->arena, "%s=%s", own[i], ctx_text(ctx, o));
+  }
+  return "";
+}
+
 const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
   const char *me = cs->method;
   if (!strcmp(me, "setex") || !strcmp(me, "psetex")) {
@@ -96,7 +117,7 @@ const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
     if (ts_node_is_null(t)) t = call_kwarg(ctx->src, cs->args, "time");
     return ts_node_is_null(t) ? "?" : ctx_text(ctx, t);
   }
-  if (strcmp(me, "set") != 0) return "";
+  if (strcmp(me, "set") != 0) return wrapper_ttl_kw(ctx, cs);
   static const char *const kws[] = {"ex", "px", "exat", "pxat", "keepttl"};
   for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
     TSNode t = call_kwarg(ctx->src, cs->args, kws[i]);
@@ -107,20 +128,7 @@ const char *ttl_text(RuleCtx *ctx, const CallSite *cs) {
   if (!ts_node_is_null(t) && !node_is(t, SYM.none))
     return arena_printf(ctx->arena, "ex=%s", ctx_text(ctx, t));
   if (call_has_splat(cs->args)) return "**";
-  /* a project facade's own keyword (`REDIS_CONN.set(k, v, exp=ttl)`):
-     redis-py's set has none of these, so it can only be the facade's TTL */
-  static const char *const own[] = {"exp", "expire", "expires", "expiry", "expiration", "ttl",
-                                    "timeout", "expire_in", "expires_in"};
-  uint32_t na = ts_node_named_child_count(cs->args);
-  for (uint32_t a = 0; a < na && a < 8; a++) { /* one pass over the keywords */
-    TSNode kw = ts_node_named_child(cs->args, a);
-    if (!node_is(kw, SYM.keyword_argument)) continue;
-    TSNode name = ts_node_child_by_field_id(kw, SYM.f_name), o = ts_node_child_by_field_id(kw, SYM.f_value);
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-      if (node_text_eq(ctx->src, name, own[i]) && !node_is(o, SYM.none))
-        return arena_printf(ctx->arena, "%s=%s", own[i], ctx_text(ctx, o));
-  }
-  return "";
+  return wrapper_ttl_kw(ctx, cs);
 }
 
 static const char *const UNBOUNDED_METHODS[] = {

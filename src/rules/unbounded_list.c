@@ -385,6 +385,9 @@ static void check(RuleCtx *ctx) {
     /* through a facade whose methods set expiries themselves (`def
        rpush(self, key, value, expiration=3600)`): the list may expire */
     if (cs->recv.facade & FACADE_TTL) continue;
+    /* a TTL keyword redis-py's push has not (`bus.rpush(k, m, expiration=86400)`):
+       a wrapper that expires the list, whatever class it is */
+    if (ttl_text(ctx, cs)[0]) continue;
     /* a queue, an inbox, a job list: named for being consumed, by a worker
        this project may not hold (another service, another language) */
     if (list && queue_named(cs->key.text)) continue;

@@ -153,6 +153,17 @@ rl check --format json stream.py
 check "the finding stays, with advice" grep -q 'subscribes through pubsub' out
 cd .. || exit 2
 
+SECTION="RL402 never shortens the timeout of a client that reads a stream with BLOCK"
+mkdir -p xblock && cd xblock || exit 2
+printf 'redis==4.5.4\n' >requirements.txt
+printf 'import redis\n\n\ndef consume():\n    r = redis.Redis(host="streams")\n    wait_ms = 5000\n    while True:\n        for _s, entries in r.xreadgroup("g", "c1", {"jobs": ">"}, None, wait_ms) or []:\n            for entry_id, _fields in entries:\n                r.xack("jobs", "g", entry_id)\n' >consumer.py
+rl check --unsafe-fixes --diff consumer.py
+check "no edit: XREADGROUP blocks 5 s, a positional BLOCK (got: $(cat out))" \
+  eval '! grep -q socket_timeout out'
+rl check --format json consumer.py
+check "the finding stays, naming the blocking read" grep -q 'also sends XREADGROUP' out
+cd .. || exit 2
+
 SECTION="a UTF-16 requirements.txt still pins redis-py"
 mkdir -p u16 && cd u16 || exit 2
 printf 'redis==3.5.3\nflask==2.0\n' | iconv -f UTF-8 -t UTF-16 >requirements.txt
