@@ -14,13 +14,14 @@ static bool is_loop_kind(const Loop *l) { return !node_is(l->node, SYM.while_sta
 typedef struct PollSearch {
   RuleCtx *ctx;
   bool found;
+  bool sleeps_only; /* an early return or break does not count */
 } PollSearch;
 
 static bool visit_poll(TSNode n, void *data) {
   PollSearch *q = data;
   const char *type = ts_node_type(n);
   if (!strcmp(type, "return_statement") || !strcmp(type, "break_statement")) {
-    q->found = true;
+    q->found = !q->sleeps_only;
   } else if (nsym(n) == SYM.call) {
     const char *qn = model_qualname(q->ctx->model, ts_node_child_by_field_id(n, SYM.f_function),
                                     model_scope_at(q->ctx->model, nstart(n)));
@@ -30,10 +31,36 @@ static bool visit_poll(TSNode n, void *data) {
   return !q->found;
 }
 
+/* `range(r.llen(k))`, `range(0, n)` with `n = r.zcard(k)`: the loop walks a
+ * Redis collection by index, one LINDEX/ZRANGE per position. Leaving early
+ * does not make that a search worth its round trips: one LRANGE (or LPOS,
+ * ZSCORE, a companion set) answers it. */
+static bool walks_redis_length(RuleCtx *ctx, const Loop *l) {
+  static const char *const LENGTHS[] = {"llen", "zcard", "scard", "hlen", "xlen"};
+  TSNode it = l->iterable;
+  if (ts_node_is_null(it) || nsym(it) != SYM.call) return false;
+  TSNode fn = ts_node_child_by_field_id(it, SYM.f_function), args = ts_node_child_by_field_id(it, SYM.f_arguments);
+  if (!node_text_eq(ctx->src, fn, "range")) return false;
+  uint32_t na = ts_node_named_child_count(args);
+  if (na < 1 || na > 2) return false;
+  int scope = model_scope_at(ctx->model, nstart(it));
+  TSNode end = model_resolve(ctx->model, ts_node_named_child(args, na - 1), &scope);
+  if (ts_node_is_null(end) || nsym(end) != SYM.call) return false;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!ts_node_eq(cs->node, end)) continue;
+    for (size_t k = 0; k < sizeof LENGTHS / sizeof *LENGTHS; k++)
+      if (!strcmp(cs->method, LENGTHS[k])) return true;
+    return false;
+  }
+  return false;
+}
+
 /* Is the loop a poll or a search rather than bulk work? Its body sleeps
- * (time.sleep, asyncio.sleep) or leaves early (return, break). */
+ * (time.sleep, asyncio.sleep) or leaves early (return, break), unless it
+ * walks a Redis collection by index. */
 static bool polls_or_searches(RuleCtx *ctx, const Loop *l) {
-  PollSearch q = {ctx, false};
+  PollSearch q = {ctx, false, walks_redis_length(ctx, l)};
   node_walk(l->node, visit_poll, &q);
   return q.found;
 }

@@ -135,6 +135,25 @@ static const char *compress_callee(RuleCtx *ctx) {
   return local ? arena_printf(ctx->arena, "%s.compress", local) : NULL;
 }
 
+/* Lines of the file's other commands on the same key template ("12, 40"),
+ * or NULL: writers that stay uncompressed and readers that do not decompress
+ * would break if only this write changed. */
+static const char *other_users(RuleCtx *ctx, const CallSite *cs) {
+  if (!cs->key.text || cs->key.opaque) return NULL;
+  const char *lines = NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *o = model_call(ctx->model, i);
+    if (o == cs || !o->cmd || !o->key.text || o->key.opaque || strcmp(o->key.text, cs->key.text))
+      continue;
+    if (!(o->cmd->flags & (CMD_READ | CMD_WRITE)) || (o->cmd->flags & CMD_KEYSPACE)) continue;
+    unsigned line = ts_node_start_point(o->node).row + 1;
+    if (n++ < 4) lines = lines ? arena_printf(ctx->arena, "%s, %u", lines, line)
+                               : arena_printf(ctx->arena, "%u", line);
+  }
+  return n > 4 ? arena_printf(ctx->arena, "%s, ...", lines) : lines;
+}
+
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, const Verdict *v) {
   const char *expr = ctx_text(ctx, n);
   bool bytes = v->fact.flags & VF_BYTES, str = v->fact.flags & VF_STR;
@@ -157,6 +176,14 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, cons
   if (!bytes && !str) {
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Compress the value, e.g. `%s` (readers must decompress)", wrapped);
+    return;
+  }
+  const char *others = other_users(ctx, cs);
+  if (others) { /* one edit here would leave the key half compressed */
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Compress the value, `%s`, together with the other reads and writes of this "
+                "key in this file (line%s %s): each must compress or `zlib.decompress`",
+                wrapped, strchr(others, ',') ? "s" : "", others);
     return;
   }
   finding_fix(ctx, f, FIX_UNSAFE,

@@ -164,6 +164,15 @@ rl check --format json consumer.py
 check "the finding stays, naming the blocking read" grep -q 'also sends XREADGROUP' out
 cd .. || exit 2
 
+SECTION="RL104 does not compress one write of a key the file also reads"
+mkdir -p blob && cd blob || exit 2
+cp "$SRC/tests/fixtures/uncompressed-blob/shared_key_writers.py" opts.py
+rl check --select RL104 --unsafe-fixes --diff opts.py
+check "no edit: the reader at line 18 would break (got: $(cat out))" eval '! grep -q zlib.compress out'
+rl check --select RL104 --format json opts.py
+check "the fix names the other use of the key" grep -q 'in this file (line 18)' out
+cd .. || exit 2
+
 SECTION="a UTF-16 requirements.txt still pins redis-py"
 mkdir -p u16 && cd u16 || exit 2
 printf 'redis==3.5.3\nflask==2.0\n' | iconv -f UTF-8 -t UTF-16 >requirements.txt
