@@ -58,6 +58,11 @@ SHAPES = {
     # a client built in each of n functions nothing calls (RL401's caller search)
     "ctor": lambda n: sum(([f"def f{i}(k):", "    c = redis.Redis(socket_timeout=5)",
                            "    return c.get(k)"] for i in range(n)), []),
+    # serialized lists stored under one key template in n functions (RL104's
+    # fix looks for the file's other uses of the key)
+    "blobs": lambda n: ["import json"] +
+    sum(([f"def f{i}(uid, rows):", "    r.set(f'orders:{uid}', json.dumps([o for o in rows]))"]
+         for i in range(n)), []),
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

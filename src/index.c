@@ -18,6 +18,7 @@ typedef struct ModExports {
   char **bases; /* per export: NULL, or the qualified base class of class `names[i]` */
   size_t n;
   size_t nreexports; /* how many are "#reexport." (a package's __init__): none, no scan */
+  size_t nstars;     /* how many are "#star" (`from X import *`): none, no scan */
 } ModExports;
 
 /* Every module name and each of its dotted suffixes ("src.app.ext",
@@ -41,6 +42,7 @@ struct ProjectIndex {
   const char *blocking; /* the first module (by name) that sends a blocking command */
   bool aioredis1;       /* some module uses aioredis 1.x ("#aioredis1") */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
+  uint64_t heads_sum; /* order-free checksum of heads: a file checked against it need not be again */
   StrSet builders; /* functions and classes that build clients when called ("#builds.") */
   StrSet hot;   /* "MOD:Cls" of classes and instances with client members, through bases */
   Fact *facts;
@@ -213,7 +215,11 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   }
   m->n = n;
   m->nreexports = 0;
-  for (size_t i = 0; i < n; i++) m->nreexports += !strncmp(m->names[i], "#reexport.", 10);
+  m->nstars = 0;
+  for (size_t i = 0; i < n; i++) {
+    m->nreexports += !strncmp(m->names[i], "#reexport.", 10);
+    m->nstars += !strcmp(m->names[i], "#star");
+  }
   return true;
 }
 
@@ -262,19 +268,41 @@ static const ModExports *resolve_module(const ProjectIndex *self, const char *wa
   return sl && sl->mod >= 0 ? &self->mods[sl->mod] : NULL;
 }
 
+/* `from X import *` in module m: X's names are m's too (bounded chains:
+ * core imports * from extensions, which imports * from clients). */
+#define STAR_DEPTH 4
+static const ModExports *star_source(const ProjectIndex *self, const ModExports *m, size_t *k) {
+  while (*k < m->n) {
+    size_t i = (*k)++;
+    const char *b = m->bases[i];
+    if (!b || strcmp(m->names[i], "#star")) continue;
+    const ModExports *sm = resolve_module(self, b, strlen(b));
+    if (sm && sm != m) return sm;
+  }
+  return NULL;
+}
+
+static bool lookup_in(const ProjectIndex *self, const ModExports *m, const char *name, Value *out,
+                      int depth) {
+  for (size_t i = 0; i < m->n; i++) {
+    if (!m->bases[i] && strcmp(m->names[i], name) == 0) {
+      *out = m->values[i];
+      return true;
+    }
+  }
+  if (depth >= STAR_DEPTH || !m->nstars) return false;
+  const ModExports *sm;
+  for (size_t k = 0; (sm = star_source(self, m, &k));)
+    if (lookup_in(self, sm, name, out, depth + 1)) return true;
+  return false;
+}
+
 bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out) {
   if (!self) return false;
   const char *dot = strrchr(qualname, '.');
   if (!dot) return false;
   const ModExports *m = resolve_module(self, qualname, (size_t)(dot - qualname));
-  if (!m) return false;
-  for (size_t i = 0; i < m->n; i++) {
-    if (!m->bases[i] && strcmp(m->names[i], dot + 1) == 0) {
-      *out = m->values[i];
-      return true;
-    }
-  }
-  return false;
+  return m && lookup_in(self, m, dot + 1, out, 0);
 }
 
 /* Member `attr` of class `cls` of module m, or of its bases (bounded depth). */
@@ -297,6 +325,10 @@ static bool member_in(const ProjectIndex *self, const ModExports *m, const char 
     const ModExports *bm = resolve_module(self, b, (size_t)(dot - b));
     if (bm && member_in(self, bm, dot + 1, strlen(dot + 1), attr, out, depth + 1)) return true;
   }
+  if (!m->nstars) return false;
+  const ModExports *sm; /* `sentinel` of `from app.extensions import *` */
+  for (size_t k = 0; (sm = star_source(self, m, &k));)
+    if (member_in(self, sm, cls, clen, attr, out, depth + 1)) return true;
   return false;
 }
 
@@ -355,7 +387,36 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len) 
   return self && text_mentions(&self->heads, text, len, false);
 }
 
+/* A module-level binding from what the project exports, on one line:
+ * `sentinel = Sentinel()`, `r: Redis = get_redis()`, `cache = ext.redis`.
+ * Only such a file can pass a client on to other modules; the others that
+ * merely use one are modelled in pass 2, once, against the final index. */
+bool index_binds_from_head(const ProjectIndex *self, const char *text, size_t len) {
+  if (!self || !self->heads.n) return false;
+  for (size_t i = 0; i < len;) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    if (ident_char(text[i]) && !(text[i] >= '0' && text[i] <= '9')) {
+      size_t j = i;
+      while (j < e && ident_char(text[j])) j++;
+      while (j < e && text[j] == ' ') j++;
+      if (j < e && text[j] == ':') /* an annotation: up to the `=` */
+        while (j < e && text[j] != '=') j++;
+      if (j + 1 < e && text[j] == '=' && text[j + 1] != '=' &&
+          text_mentions(&self->heads, text + j + 1, e - j - 1, false))
+        return true;
+    }
+    i = e + 1;
+  }
+  return false;
+}
+
+bool index_is_head(const ProjectIndex *self, const char *name, size_t n) {
+  return self && strset_has(&self->heads, name, n);
+}
+
 size_t index_nbuilders(const ProjectIndex *self) { return self ? self->builders.n : 0; }
+uint64_t index_heads_sum(const ProjectIndex *self) { return self ? self->heads_sum : 0; }
 
 /* A call of a function that builds clients: the name, then `(`. */
 bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len) {
@@ -506,8 +567,13 @@ static size_t hot_key(char *buf, size_t cap, size_t mod, const char *cls, size_t
  * module (to a fixpoint, as deep as index_member looks). Call facts and
  * overrides are not names a file mentions. Plain classes are not: in a big
  * project nearly every file names one, and modelling it finds nothing. */
+static void head_add(ProjectIndex *self, const char *nm, size_t n) {
+  if (strset_add(&self->heads, nm, n)) self->heads_sum += hash_str(nm, n) | 1;
+}
+
 static void seal_mentions(ProjectIndex *self) {
   strset_free(&self->heads);
+  self->heads_sum = 0;
   strset_free(&self->builders);
   strset_free(&self->hot);
   char key[300];
@@ -521,10 +587,10 @@ static void seal_mentions(ProjectIndex *self) {
       }
       if (nm[0] == '#' || self->mods[i].bases[k]) continue;
       if (!dot) {
-        strset_add(&self->heads, nm, strlen(nm));
+        head_add(self, nm, strlen(nm));
         continue;
       }
-      strset_add(&self->heads, nm, (size_t)(dot - nm));
+      head_add(self, nm, (size_t)(dot - nm));
       strset_add(&self->hot, key, hot_key(key, sizeof key, i, nm, (size_t)(dot - nm)));
     }
   for (int depth = 0; depth <= 8; depth++) { /* member_in's bound */
@@ -532,14 +598,14 @@ static void seal_mentions(ProjectIndex *self) {
     for (size_t i = 0; i < self->len; i++)
       for (size_t k = 0; k < self->mods[i].n; k++) {
         const char *b = self->mods[i].bases[k], *nm = self->mods[i].names[k];
-        const char *dot = b ? strrchr(b, '.') : NULL;
+        const char *dot = b && nm[0] != '#' ? strrchr(b, '.') : NULL;
         if (!dot) continue;
         const Slot *sl = slot_find(self, b, (size_t)(dot - b));
         if (!sl || sl->mod < 0 ||
             !strset_has(&self->hot, key, hot_key(key, sizeof key, (size_t)sl->mod, dot + 1, strlen(dot + 1))))
           continue;
         if (strset_add(&self->hot, key, hot_key(key, sizeof key, i, nm, strlen(nm)))) {
-          strset_add(&self->heads, nm, strlen(nm));
+          head_add(self, nm, strlen(nm));
           grew = true;
         }
       }

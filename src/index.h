@@ -57,6 +57,14 @@ bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);
  * (RL401's "runs once per process"), so the index needs its model. */
 bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t len);
 size_t index_nbuilders(const ProjectIndex *self);
+/* A checksum of the names index_mentioned_in looks for (0: none): a file
+ * found not to mention them need not be read again while it is unchanged. */
+uint64_t index_heads_sum(const ProjectIndex *self);
+/* Does a module-level line bind a name from what index_mentioned_in looks
+ * for (`sentinel = Sentinel()`)? Such a file may export a client. */
+bool index_binds_from_head(const ProjectIndex *self, const char *text, size_t len);
+/* Is `name` one of the names index_mentioned_in looks for? */
+bool index_is_head(const ProjectIndex *self, const char *name, size_t n);
 /* A "#state.<name>" fact: what the project assigns to `app.state.<name>`
  * (merged over every module that does). */
 bool index_state_fact(const ProjectIndex *self, const char *name, Value *out);

@@ -33,6 +33,11 @@ typedef struct FileWork {
   bool stale;      /* the index changed since its model was analysed */
   bool deferred;   /* relevant, but its tree is not kept between rounds (memory) */
   bool caller_checked; /* a file not relevant by itself, looked at for builder names */
+  uint64_t heads_checked; /* index_heads_sum it was found not to mention (0: never looked) */
+  char *rhs;       /* identifiers right of `=` on its module-level lines, NUL-separated
+                      (pass 1 of a file not modelled): tested against the index's names
+                      without reading the file again; NULL: too many, read it */
+  size_t rhs_len;
   bool modelled;   /* a deferred file's model was built and its exports recorded */
   bool looked;     /* ... and that model consulted the index */
   bool fresh;      /* ... exports copied this round, not yet in the index */
@@ -115,6 +120,137 @@ static bool calls_distinctive(const Source *s) {
     p = q;
   }
   return false;
+}
+
+/* The "#star" exports of a file that is not modelled, read from its text:
+ * each module-level `from X import *` (relative ones resolved against the
+ * file's package) passes X's names on, as a Flask app's core.py does with
+ * `from app.extensions import *`. A modelled file gets the same entries
+ * from its model. Malloc'ed into w->ex. */
+static bool is_init_file(const char *path);
+
+/* The identifiers right of `=` on module-level lines (`sentinel =
+ * Sentinel()`, `cache: Redis = ext.redis`), for index_is_head later. */
+#define RHS_MAX 2048
+static void rhs_names(FileWork *w, const Source *s) {
+  const char *t = s->text;
+  size_t len = s->len, n = 0;
+  char buf[RHS_MAX];
+  for (size_t i = 0; i < len;) {
+    const char *nl = memchr(t + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - t) : len, j = i;
+    bool id0 = t[i] == '_' || ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z');
+    while (id0 && j < e && (t[j] == '_' || ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z') ||
+                            (t[j] >= '0' && t[j] <= '9')))
+      j++;
+    while (id0 && j < e && t[j] == ' ') j++;
+    if (id0 && j < e && t[j] == ':')
+      while (j < e && t[j] != '=') j++;
+    if (id0 && j + 1 < e && t[j] == '=' && t[j + 1] != '=') {
+      for (size_t k = j + 1; k < e;) {
+        if (!(t[k] == '_' || ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z'))) {
+          k++;
+          if (k < e && t[k - 1] >= '0' && t[k - 1] <= '9')
+            while (k < e && (t[k] == '_' || ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z') ||
+                             (t[k] >= '0' && t[k] <= '9')))
+              k++; /* the tail of a number (`1e5`, `0xff`) is no name */
+          continue;
+        }
+        size_t a = k;
+        while (k < e && (t[k] == '_' || ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z') ||
+                         (t[k] >= '0' && t[k] <= '9')))
+          k++;
+        if (n + (k - a) + 1 > sizeof buf) { /* too many: pass 2 style, the text is read again */
+          free(w->rhs);
+          w->rhs = NULL;
+          w->rhs_len = SIZE_MAX;
+          return;
+        }
+        memcpy(buf + n, t + a, k - a);
+        n += k - a;
+        buf[n++] = '\0';
+      }
+    }
+    i = e + 1;
+  }
+  w->rhs = n ? xmalloc(n) : NULL;
+  if (n) memcpy(w->rhs, buf, n);
+  w->rhs_len = n;
+}
+
+static bool reload(Run *r, size_t i);
+
+/* Does a module-level line of the file bind a name from what the index
+ * looks for? From the names kept in pass 1, or from the text. */
+static bool binds_from_head(Run *r, size_t i) {
+  FileWork *w = &r->work[i];
+  if (w->rhs_len != SIZE_MAX) {
+    for (size_t k = 0; k < w->rhs_len;) {
+      size_t n = strlen(w->rhs + k);
+      if (index_is_head(r->index, w->rhs + k, n)) return true;
+      k += n + 1;
+    }
+    return false;
+  }
+  FileResult *fr = &r->out->files[i];
+  return reload(r, i) && index_binds_from_head(r->index, fr->src.text, fr->src.len);
+}
+
+static void star_exports(FileWork *w, const Source *s) {
+  const char *t = s->text;
+  size_t len = s->len;
+  for (size_t i = 0; i < len;) {
+    const char *nl = memchr(t + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - t) : len, j = i + 4;
+    if (e - i > 13 && !memcmp(t + i, "from", 4) && (t[j] == ' ' || t[j] == '\t')) {
+      while (j < e && (t[j] == ' ' || t[j] == '\t')) j++;
+      size_t ms = j;
+      while (j < e && (t[j] == '.' || t[j] == '_' || ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z') ||
+                       (t[j] >= '0' && t[j] <= '9')))
+        j++;
+      size_t me = j;
+      while (j < e && (t[j] == ' ' || t[j] == '\t')) j++;
+      if (me > ms && e - j >= 6 && !memcmp(t + j, "import", 6)) {
+        j += 6;
+        while (j < e && (t[j] == ' ' || t[j] == '\t')) j++;
+        size_t k = j + 1;
+        while (k < e && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r')) k++;
+        if (j < e && t[j] == '*' && (k == e || t[k] == '#')) {
+          /* relative: each leading dot past the first climbs one package */
+          size_t dots = 0;
+          while (ms + dots < me && t[ms + dots] == '.') dots++;
+          char *base = NULL;
+          if (!dots) {
+            base = xmalloc(me - ms + 1);
+            memcpy(base, t + ms, me - ms);
+            base[me - ms] = '\0';
+          } else if (w->module) {
+            char *pkg = xstrdup(w->module);
+            if (!is_init_file(s->path)) { char *d = strrchr(pkg, '.'); if (d) *d = '\0'; else pkg[0] = '\0'; }
+            for (size_t d = 1; d < dots; d++) { char *x = strrchr(pkg, '.'); if (x) *x = '\0'; else pkg[0] = '\0'; }
+            size_t rest = me - ms - dots;
+            size_t n = strlen(pkg) + rest + 2;
+            base = xmalloc(n);
+            if (!rest) snprintf(base, n, "%s", pkg);
+            else if (!pkg[0]) snprintf(base, n, "%.*s", (int)rest, t + ms + dots);
+            else snprintf(base, n, "%s.%.*s", pkg, (int)rest, t + ms + dots);
+            free(pkg);
+          }
+          if (base && base[0]) {
+            w->ex = xrealloc(w->ex, (w->nex + 1) * sizeof(Export));
+            memset(&w->ex[w->nex], 0, sizeof(Export));
+            w->ex[w->nex].name = xstrdup("#star");
+            w->ex[w->nex].base = base;
+            w->ex[w->nex].value.kind = OBJ_OTHER;
+            w->nex++;
+          } else {
+            free(base);
+          }
+        }
+      }
+    }
+    i = e + 1;
+  }
 }
 
 static bool is_init_file(const char *path) {
@@ -287,6 +423,8 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   w->test_code = in_test_code(&fr->src, r->opt);
   w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
                 calls_distinctive(&fr->src);
+  if (!w->relevant && w->module) star_exports(w, &fr->src);
+  if (!w->relevant) rhs_names(w, &fr->src);
   if (r->cache && (w->rel = project_relative(r->opt->project, fr->src.path))) {
     w->hash = cache_hash(fr->src.raw, fr->src.raw_len);
     w->pyver = pyver_key(&fr->pyver);
@@ -373,6 +511,8 @@ static void job_model_file(Run *r, TSParser *p, size_t i) {
     ts_tree_delete(tree);
     return;
   }
+  if (!w->tree && w->relevant && !w->deferred && !w->model && r->out->files[i].src.text)
+    w->tree = parse(p, &r->out->files[i].src); /* promoted during the rounds */
   if (!w->tree || (w->model && !w->stale)) return;
   w->stale = false;
   index_deps_record(&w->deps);
@@ -812,6 +952,8 @@ static void build_index(Run *r) {
     if (w->hit) { /* what it exported last time stands: no model */
       w->nex = cache_entry_exports(w->hit, &w->ex);
       if (w->nex) index_set_exports(r->index, w->module, w->ex, w->nex);
+    } else if (w->nex && !w->relevant) { /* a file not modelled: its `import *` lines */
+      index_set_exports(r->index, w->module, w->ex, w->nex);
     }
   }
   for (int round = 0; round < 4; round++) {
@@ -833,15 +975,29 @@ static void build_index(Run *r) {
     }
     index_seal(r->index);
     /* files that call a function of the project that builds clients are
-       modelled too: where they call it from is an index fact */
-    for (size_t i = 0; i < r->files->len && index_nbuilders(r->index); i++) {
+       modelled too: where they call it from is an index fact; and files
+       that bind a module-level name from what the project exports
+       (`sentinel = Sentinel()` of a class with client members, in a module
+       that never says redis): what they export in turn is one for others */
+    uint64_t heads = index_heads_sum(r->index);
+    bool builders = index_nbuilders(r->index) > 0;
+    for (size_t i = 0; i < r->files->len && (builders || heads); i++) {
       FileWork *w = &r->work[i];
       FileResult *fr = &r->out->files[i];
-      if (w->caller_checked || w->relevant || w->hit || !fr->loaded) continue;
-      w->caller_checked = true;
+      if (w->relevant || w->hit || !fr->loaded) continue;
+      bool for_builders = builders && !w->caller_checked, for_heads = heads && w->heads_checked != heads;
+      if (!for_builders && !for_heads) continue;
+      w->caller_checked |= for_builders;
+      w->heads_checked = heads;
+      bool binds = for_heads && binds_from_head(r, i);
+      if (!binds && !for_builders) continue;
       if (!reload(r, i)) continue;
-      if (index_mentions_builder(r->index, fr->src.text, fr->src.len)) {
-        w->relevant = w->deferred = true;
+      if (binds || index_mentions_builder(r->index, fr->src.text, fr->src.len)) {
+        /* modelled from now on like a file relevant from the start: its tree
+           and model are kept for the rules while they fit the budget (no
+           second parse in pass 2), else it is parsed again when needed */
+        w->relevant = true;
+        w->deferred = !keep_tree(r, fr->src.len);
         changed = true;
       } else if (strcmp(r->files->paths[i], "-") != 0) {
         source_release(&fr->src);
@@ -948,6 +1104,7 @@ static void finish(Run *r) {
     cache_add(NULL, r->work[i].entry); /* frees one the cache did not take */
     exports_free(&r->work[i]);
     index_deps_free(&r->work[i].deps);
+    free(r->work[i].rhs);
     if (r->work[i].tree) ts_tree_delete(r->work[i].tree);
     if (r->work[i].model) model_free(r->work[i].model);
     arena_delete(r->work[i].marena);

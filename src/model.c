@@ -114,7 +114,7 @@ const Import *model_import_find(const Model *m, int scope, const char *name, siz
 const char *model_local_for(const Model *m, const char *qualified) {
   for (size_t i = 0; i < m->imports.len; i++) {
     const Import *im = vec_at(&m->imports, i);
-    if (im->scope == 0 && !strcmp(im->qualified, qualified)) return im->local;
+    if (im->scope == 0 && !im->star && !strcmp(im->qualified, qualified)) return im->local;
   }
   return NULL;
 }
@@ -212,6 +212,18 @@ static void walk_import_from(Model *m, TSNode n, int scope) {
     TSNode c = ts_node_named_child(n, i);
     if (ts_node_eq(c, modnode)) continue;
     TSNode name = c, alias = c;
+    if (nsym(c) == SYM.wildcard_import) {
+      /* `from app.extensions import *` (an aggregator module such as a
+         Flask app's core.py): its names are the other module's, for the
+         index to follow (the "#star" export) */
+      if (scope != 0 || !base[0]) continue;
+      Import *im = vec_push(&m->imports);
+      im->scope = scope;
+      im->local = "*";
+      im->qualified = base;
+      im->module = im->star = true;
+      continue;
+    }
     if (nsym(c) == SYM.aliased_import) {
       name = ts_node_child_by_field_id(c, SYM.f_name);
       alias = ts_node_child_by_field_id(c, SYM.f_alias);
@@ -1262,7 +1274,8 @@ static void build_exports(Model *m) {
       e->base = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, c->name) : c->name;
       continue;
     }
-    if (!value_is_clientish(b->val) && b->val.kind != OBJ_INSTANCE && b->name[0] != '#') {
+    if (!value_is_clientish(b->val) && (b->val.kind != OBJ_INSTANCE || b->val.cls < 0) &&
+        b->name[0] != '#') {
       /* `store = Store()` of a class imported from another module: exported
        * as deriving from that class, so its attributes (`store.replica`,
        * set in Store.__init__) are found by index_member, here and in the
@@ -1333,6 +1346,15 @@ static void build_exports(Model *m) {
   /* "#reexport.<Name>" (base: where it comes from): a package's __init__
      that imports a name from one of its modules, so that `pkg.Name` and
      `pkg.mod.Name` are one callee for the index (call facts) */
+  for (size_t i = 0; m->index && i < m->imports.len; i++) { /* "#star": `from X import *` */
+    const Import *im = vec_at(&m->imports, i);
+    if (!im->star || !index_matches_module(m->index, im->qualified)) continue;
+    Export *e = vec_push(&m->exports);
+    memset(e, 0, sizeof *e);
+    e->name = "#star";
+    e->base = im->qualified;
+    e->value.kind = OBJ_OTHER;
+  }
   size_t plen = m->src->path ? strlen(m->src->path) : 0;
   if (m->index && plen >= 11 && !strcmp(m->src->path + plen - 11, "__init__.py")) {
     for (size_t i = 0; i < m->imports.len; i++) {

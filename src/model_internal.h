@@ -67,6 +67,7 @@ typedef struct Import {
   const char *local;     /* name bound in the scope */
   const char *qualified; /* dotted name it stands for */
   bool module;           /* `import x` / `import x as y`: a module object */
+  bool star;             /* `from x import *` (local "*", binds nothing itself) */
 } Import;
 
 typedef struct PendingCall {

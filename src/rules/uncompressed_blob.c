@@ -135,26 +135,58 @@ static const char *compress_callee(RuleCtx *ctx) {
   return local ? arena_printf(ctx->arena, "%s.compress", local) : NULL;
 }
 
+/* The file's reads and writes by key template, sorted once per file: a
+ * file of thousands of SETs asks for each of them. */
+typedef struct KeyUses {
+  const CallSite **cs;
+  size_t n;
+  bool built;
+} KeyUses;
+
+static int by_key(const void *a, const void *b) {
+  const CallSite *x = *(const CallSite *const *)a, *y = *(const CallSite *const *)b;
+  int c = strcmp(x->key.text, y->key.text);
+  return c ? c : (nstart(x->node) > nstart(y->node)) - (nstart(x->node) < nstart(y->node));
+}
+
+static void key_uses_build(RuleCtx *ctx, KeyUses *ku) {
+  ku->built = true;
+  ku->cs = xmalloc((model_ncalls(ctx->model) + 1) * sizeof *ku->cs);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *o = model_call(ctx->model, i);
+    if (!o->cmd || !o->key.text || o->key.opaque) continue;
+    if (!(o->cmd->flags & (CMD_READ | CMD_WRITE)) || (o->cmd->flags & CMD_KEYSPACE)) continue;
+    ku->cs[ku->n++] = o;
+  }
+  if (ku->n > 1) qsort(ku->cs, ku->n, sizeof *ku->cs, by_key);
+}
+
 /* Lines of the file's other commands on the same key template ("12, 40"),
  * or NULL: writers that stay uncompressed and readers that do not decompress
  * would break if only this write changed. */
-static const char *other_users(RuleCtx *ctx, const CallSite *cs) {
+static const char *other_users(RuleCtx *ctx, KeyUses *ku, const CallSite *cs) {
   if (!cs->key.text || cs->key.opaque) return NULL;
+  if (!ku->built) key_uses_build(ctx, ku);
+  size_t lo = 0, hi = ku->n; /* the first entry with this key */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(ku->cs[mid]->key.text, cs->key.text) < 0) lo = mid + 1;
+    else hi = mid;
+  }
   const char *lines = NULL;
   size_t n = 0;
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *o = model_call(ctx->model, i);
-    if (o == cs || !o->cmd || !o->key.text || o->key.opaque || strcmp(o->key.text, cs->key.text))
-      continue;
-    if (!(o->cmd->flags & (CMD_READ | CMD_WRITE)) || (o->cmd->flags & CMD_KEYSPACE)) continue;
-    unsigned line = ts_node_start_point(o->node).row + 1;
+  for (size_t i = lo; i < ku->n && !strcmp(ku->cs[i]->key.text, cs->key.text); i++) {
+    if (ku->cs[i] == cs) continue;
+    unsigned line = ts_node_start_point(ku->cs[i]->node).row + 1;
     if (n++ < 4) lines = lines ? arena_printf(ctx->arena, "%s, %u", lines, line)
                                : arena_printf(ctx->arena, "%u", line);
+    else break;
   }
   return n > 4 ? arena_printf(ctx->arena, "%s, ...", lines) : lines;
 }
 
-static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, const Verdict *v) {
+static void add_fix(RuleCtx *ctx, KeyUses *ku, Finding *f, const CallSite *cs, TSNode n,
+                    const Verdict *v) {
   const char *expr = ctx_text(ctx, n);
   bool bytes = v->fact.flags & VF_BYTES, str = v->fact.flags & VF_STR;
   const char *callee = compress_callee(ctx);
@@ -178,7 +210,7 @@ static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode n, cons
                 "Compress the value, e.g. `%s` (readers must decompress)", wrapped);
     return;
   }
-  const char *others = other_users(ctx, cs);
+  const char *others = other_users(ctx, ku, cs);
   if (others) { /* one edit here would leave the key half compressed */
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Compress the value, `%s`, together with the other reads and writes of this "
@@ -199,6 +231,7 @@ static void check(RuleCtx *ctx) {
   /* test data lives on a throwaway server, and its format must be the one
    * the code under test reads: compressing it only breaks the test */
   if (in_test_code(ctx->src, ctx->opt)) return;
+  KeyUses ku = {0};
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!call_method_in(cs, BLOB_WRITES)) continue;
@@ -217,10 +250,11 @@ static void check(RuleCtx *ctx) {
                                "RAM, and serialized collections, which repeat their keys, shrink "
                                "several-fold with zlib",
                                v.why, where);
-      if (ts_node_eq(report_node(cs, st[k].value), st[k].value)) add_fix(ctx, f, cs, st[k].value, &v);
+      if (ts_node_eq(report_node(cs, st[k].value), st[k].value)) add_fix(ctx, &ku, f, cs, st[k].value, &v);
       else finding_fix(ctx, f, FIX_DISPLAY, "Compress the value with zlib.compress() where it is built (readers must decompress)");
     }
   }
+  free(ku.cs);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
