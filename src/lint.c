@@ -12,6 +12,7 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cache.h"
 #include "fsutil.h"
@@ -20,6 +21,7 @@
 #include "model.h"
 #include "rule.h"
 #include "rule_ctx.h"
+#include "strset.h"
 #include "suppress.h"
 #include "rules/rule_util.h"
 
@@ -474,13 +476,19 @@ static void exports_free(FileWork *w) {
 /* The model's exports, copied into the work item (they outlive the model). */
 static void keep_exports(FileWork *w, const Model *m) {
   exports_free(w);
-  w->nex = model_nexports(m);
-  w->ex = xcalloc(w->nex + 1, sizeof(Export));
-  for (size_t k = 0; k < w->nex; k++) {
+  size_t n = model_nexports(m);
+  w->ex = xcalloc(n + 1, sizeof(Export));
+  w->nex = 0;
+  for (size_t k = 0; k < n; k++) {
     const Export *e = model_export(m, k);
-    w->ex[k] = *e;
-    w->ex[k].name = xstrdup(e->name);
-    w->ex[k].base = e->base ? xstrdup(e->base) : NULL;
+    /* a test double's methods (`class AsyncMockRedis(AsyncRedis)` with its
+       own `ttl`): they answer for the double in its file, not for every
+       client of the project (that hid all TTL/EXPIRE/DEL calls) */
+    if (w->test_code && !strncmp(e->name, "#override.", 10)) continue;
+    Export *x = &w->ex[w->nex++];
+    *x = *e;
+    x->name = xstrdup(e->name);
+    x->base = e->base ? xstrdup(e->base) : NULL;
   }
 }
 
@@ -1013,6 +1021,59 @@ static void build_index(Run *r) {
   }
 }
 
+/* The directory of the nearest pyproject.toml, setup.py or setup.cfg above
+ * path (malloc'ed; "" when none): a sub-project of a repository of samples
+ * or services, deployed on its own. */
+static char *subproject_of(const char *path) {
+  static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg"};
+  char *d = xstrdup(path);
+  char *s = strrchr(d, '/');
+  if (!s) {
+    d[0] = '\0';
+    return d;
+  }
+  *s = '\0';
+  for (;;) {
+    for (size_t k = 0; k < sizeof markers / sizeof *markers; k++) {
+      size_t n = strlen(d) + strlen(markers[k]) + 2;
+      char *f = xmalloc(n);
+      snprintf(f, n, "%s/%s", d[0] ? d : "/", markers[k]);
+      struct stat st;
+      bool found = stat(f, &st) == 0 && S_ISREG(st.st_mode);
+      free(f);
+      if (found) return d;
+    }
+    if (!(s = strrchr(d, '/'))) break;
+    *s = '\0';
+  }
+  d[0] = '\0';
+  return d;
+}
+
+/* Cluster mode per file: a RedisCluster built in one sub-project (its own
+ * pyproject.toml, setup.py or setup.cfg) says nothing of a sibling's
+ * standalone server. Directories are only looked at when some file builds
+ * a cluster client and --cluster is not given. */
+static void cluster_modes(LintRun *self, const Options *opt) {
+  if (opt->cluster || !self->cluster) {
+    for (size_t i = 0; i < self->nfiles; i++) self->files[i].cluster_mode = self->cluster;
+    return;
+  }
+  char **sub = xcalloc(self->nfiles + 1, sizeof(char *));
+  StrSet clustered = {0};
+  for (size_t i = 0; i < self->nfiles; i++) {
+    const char *p = self->files[i].src.path;
+    sub[i] = subproject_of(p ? p : "");
+    if (self->files[i].cluster_client) strset_add(&clustered, sub[i], strlen(sub[i]));
+  }
+  for (size_t i = 0; i < self->nfiles; i++) {
+    self->files[i].cluster_mode = strset_has(&clustered, sub[i], strlen(sub[i]));
+    free(sub[i]);
+  }
+  free(sub);
+  strset_free(&clustered);
+}
+
 /* ---------------------------------------------------------------- public */
 
 static void run_project_rules(Run *r) {
@@ -1366,6 +1427,7 @@ static int lint_run_once(LintRun *self, const FileList *files, const Options *op
   }
   self->cluster = opt->cluster;
   for (size_t i = 0; i < self->nfiles; i++) self->cluster |= self->files[i].cluster_client;
+  cluster_modes(self, opt);
   run_project_rules(&r);
   if (is_named) { /* the context files go; the named ones in the FileList's order */
     FileResult *kept = xcalloc(nnamed + 1, sizeof(FileResult));

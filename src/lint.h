@@ -36,6 +36,7 @@ typedef struct FileResult {
   size_t nkeys;
   PyVer pyver;        /* the redis-py version its project pins (or --redis-py-version) */
   bool cluster_client; /* the file constructs a Redis Cluster client */
+  bool cluster_mode;   /* --cluster, or a file of its (sub-)project constructs one */
   struct Suppression *supp; /* suppression comments (arena) */
   size_t nsupp;
   Finding *suppressed; /* findings a suppression comment silenced (arena) */
@@ -47,7 +48,8 @@ typedef struct LintRun {
   size_t nfiles;
   size_t nfindings;  /* total */
   Diags diags;       /* run-level diagnostics, sorted by path */
-  bool cluster;      /* cluster mode: --cluster, or some file constructs a cluster client */
+  bool cluster;      /* --cluster, or some file constructs a cluster client (per file:
+                        FileResult.cluster_mode) */
   struct PyVerCache *pyver_cache; /* owns the FileResult.pyver sources */
 } LintRun;
 

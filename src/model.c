@@ -653,14 +653,15 @@ static int body_loop(const Model *m, int l, TSNode n) {
 
 /* Could the callee construct a client, pool or sentinel? A cheap test on
  * its last name before evaluating (Redis, StrictRedis, RedisCluster,
- * ConnectionPool, BlockingConnectionPool, Sentinel, from_url, master_for). */
+ * ConnectionPool, BlockingConnectionPool, Sentinel, from_url, master_for,
+ * and valkey-py's Valkey, StrictValkey, ValkeyCluster). */
 static bool ctor_name(const Source *src, TSNode fn) {
   TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
   if (!node_is(last, SYM.identifier)) return false;
   const char *t = src->text + nstart(last);
   size_t n = nend(last) - nstart(last);
-  static const char *const parts[] = {"Redis", "redis", "Pool", "Sentinel", "from_url",
-                                      "master_for", "slave_for", "Cluster"};
+  static const char *const parts[] = {"Redis", "redis", "Valkey", "valkey", "Pool", "Sentinel",
+                                      "from_url", "master_for", "slave_for", "Cluster"};
   for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
     size_t pl = strlen(parts[k]);
     for (size_t i = 0; i + pl <= n; i++)

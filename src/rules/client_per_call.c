@@ -112,14 +112,20 @@ static bool serving_loop(RuleCtx *ctx, TSNode st) {
          node_is(cond, SYM.attribute) || node_is(cond, SYM.not_operator);
 }
 
-/* A serving loop after `n` among the statements of `block`, or inside the
- * `try:` / `with` block of it that holds `n` (a run loop restarted on
- * failure). */
+/* A serving loop after `n` among the statements of `block`, at the top of
+ * a `try:` / `with` block after `n` (the client is closed in `finally:`),
+ * or inside the `try:` / `with` block of it that holds `n` (a run loop
+ * restarted on failure). */
 static bool loop_after_in(RuleCtx *ctx, TSNode n, TSNode block, int depth) {
   for (uint32_t i = 0; i < ts_node_named_child_count(block); i++) {
     TSNode st = ts_node_named_child(block, i);
     if (nstart(st) > nstart(n)) {
       if (serving_loop(ctx, st)) return true;
+      /* `client = make()` then `try: while True: ... finally: close()` */
+      if (depth < 3 && (node_is(st, SYM.try_statement) || node_is(st, SYM.with_statement))) {
+        TSNode body = ts_node_child_by_field_id(st, SYM.f_body);
+        if (!ts_node_is_null(body) && loop_after_in(ctx, n, body, depth + 1)) return true;
+      }
     } else if (nend(st) > nstart(n) && depth < 3 &&
                (node_is(st, SYM.try_statement) || node_is(st, SYM.with_statement))) {
       TSNode body = ts_node_child_by_field_id(st, SYM.f_body);

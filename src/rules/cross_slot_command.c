@@ -547,8 +547,8 @@ static void check(RuleCtx *ctx) {
 /* ---------------------------------------------------------------- project */
 
 static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
-  (void)file, (void)data;
-  return !f->key || ctx->run->cluster;
+  (void)data;
+  return !f->key || ctx->run->files[file].cluster_mode;
 }
 
 static void check_project(ProjectCtx *ctx) {

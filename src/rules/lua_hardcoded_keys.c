@@ -145,14 +145,15 @@ static void check(RuleCtx *ctx) {
   }
 }
 
-/* Cluster mode is a fact of the whole run: pending warnings become errors. */
+/* Cluster mode is a fact of the file's (sub-)project: pending warnings
+ * become errors. */
 static void check_project(ProjectCtx *ctx) {
   for (size_t fi = 0; fi < ctx->run->nfiles; fi++) {
     FileResult *fr = &ctx->run->files[fi];
     for (size_t k = 0; k < fr->nfindings; k++) {
       Finding *f = &fr->findings[k];
       if (f->rule != ctx->rule || !f->key) continue;
-      if (ctx->run->cluster) f->severity = SEV_ERROR;
+      if (fr->cluster_mode) f->severity = SEV_ERROR;
       f->key = NULL;
     }
   }

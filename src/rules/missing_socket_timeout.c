@@ -45,8 +45,11 @@ typedef struct LastDict {
   const char *name;
   uint32_t before;
   TSNode dict;
+  TSNode copy; /* or the last binding copies another dict (`params.copy()`) */
   bool copied; /* the last binding copies a client's settings (`dict(c.connection_pool.connection_kwargs)`) */
 } LastDict;
+
+static TSNode copied_name(RuleCtx *ctx, TSNode e);
 
 static bool last_dict_visit(TSNode n, void *data) {
   LastDict *l = data;
@@ -56,6 +59,7 @@ static bool last_dict_visit(TSNode n, void *data) {
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
   if (node_is(left, SYM.identifier) && node_text_eq(l->ctx->src, left, l->name)) {
     l->dict = node_is(right, SYM.dictionary) ? right : (TSNode){0}; /* rebound to something else */
+    l->copy = !ts_node_is_null(copied_name(l->ctx, right)) ? right : (TSNode){0};
     l->copied = strstr(ctx_text(l->ctx, right), ".connection_kwargs") != NULL;
   }
   return true;
@@ -85,6 +89,167 @@ static bool own_splat_param(RuleCtx *ctx, const Ctor *c, TSNode name, uint16_t p
   return false;
 }
 
+/* Does the text from `p` to the end of its line name socket_timeout? */
+static bool line_names_timeout(const char *p, const char *end) {
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  size_t n = (size_t)((nl ? nl : end) - p);
+  for (size_t i = 0; i + 14 <= n; i++)
+    if (!memcmp(p + i, "socket_timeout", 14)) return true;
+  return false;
+}
+
+/* `X.copy()`, `dict(X)`, `copy.copy(X)`, `copy.deepcopy(X)`: X, else null. */
+static TSNode copied_name(RuleCtx *ctx, TSNode e) {
+  if (!node_is(e, SYM.call)) return (TSNode){0};
+  TSNode fn = ts_node_child_by_field_id(e, SYM.f_function), args = ts_node_child_by_field_id(e, SYM.f_arguments);
+  if (node_is(fn, SYM.attribute) && node_text_eq(ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "copy") &&
+      ts_node_named_child_count(args) == 0) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    return node_is(obj, SYM.identifier) ? obj : (TSNode){0};
+  }
+  if (ts_node_named_child_count(args) != 1) return (TSNode){0};
+  TSNode x = ts_node_named_child(args, 0);
+  const char *f = ctx_text(ctx, fn);
+  if (node_is(x, SYM.identifier) &&
+      (!strcmp(f, "dict") || !strcmp(f, "copy.copy") || !strcmp(f, "copy.deepcopy") ||
+       !strcmp(f, "deepcopy")))
+    return x;
+  return (TSNode){0};
+}
+
+#define SPLAT_DEPTH 4
+
+/* What `**name` holds where it is used (byte `at` of the construction's
+ * function): SPLAT_WITH_TIMEOUT, SPLAT_NONE or SPLAT_UNKNOWN. A dict built
+ * from another (`{**params, "host": h}`, `params.copy()`, `dict(params)`)
+ * holds what that one holds where it is copied. */
+static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t at, int depth) {
+  if (depth > SPLAT_DEPTH) return SPLAT_UNKNOWN;
+  SplatKnown verdict = SPLAT_NONE;
+  if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
+  const char *t = ctx_text(ctx, name); /* `options`, or `self.options` */
+  /* `**client.connection_pool.connection_kwargs`: a copy of another
+     client's settings, its timeout included (checked where it is built) */
+  if (strstr(t, ".connection_kwargs")) return SPLAT_WITH_TIMEOUT;
+  /* `options["connection_pool"] = pool` before the call (in its function):
+     the pool's settings apply, checked where the pool is built */
+  if (c->func >= 0) {
+    TSNode fnode = model_function(ctx->model, c->func)->node;
+    for (int q = 0; q < 2; q++) {
+      const char *needle = arena_printf(ctx->arena, "%s[%cconnection_pool%c]", t, q ? '\'' : '"',
+                                        q ? '\'' : '"');
+      size_t nl = strlen(needle);
+      for (uint32_t p = nstart(fnode); p + nl <= at; p++)
+        if (!memcmp(ctx->src->text + p, needle, nl)) return SPLAT_WITH_TIMEOUT;
+    }
+  }
+  if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
+  Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), at);
+  if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
+      strstr(ctx_text(ctx, rc.expr), ".connection_kwargs"))
+    return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
+  /* the enclosing function's own `**kwargs`: a wrapper that forwards its
+     caller's options; the callers decide (like a TTL parameter) */
+  if (depth == 0 && own_splat_param(ctx, c, name, SYM.dictionary_splat_pattern)) return SPLAT_WITH_TIMEOUT;
+  /* `kwargs = connection_kwargs(...)`, a function of this file whose
+     returned dict names socket_timeout; or a method of the class
+     (`options = cls.redis_options(config)`, `self._conn_kwargs()`) */
+  if (rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.call)) {
+    TSNode from = copied_name(ctx, rc.expr);
+    if (!ts_node_is_null(from)) { /* a copy: what the original held there */
+      verdict = name_splat(ctx, c, from, nstart(rc.expr), depth + 1);
+      if (verdict == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
+      goto changes;
+    }
+    TSNode callee = ts_node_child_by_field_id(rc.expr, SYM.f_function);
+    bool method = node_is(callee, SYM.attribute);
+    if (method) {
+      TSNode obj = ts_node_child_by_field_id(callee, SYM.f_object);
+      method = c->cls >= 0 && node_is(obj, SYM.identifier) &&
+               (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls") ||
+                node_text_eq(ctx->src, obj, model_class(ctx->model, c->cls)->name));
+      callee = method ? ts_node_child_by_field_id(callee, SYM.f_attribute) : (TSNode){0};
+    }
+    for (size_t fi = 0; node_is(callee, SYM.identifier) && fi < model_nfunctions(ctx->model); fi++) {
+      const Function *g = model_function(ctx->model, (int)fi);
+      if (!g->name || !node_text_eq(ctx->src, callee, g->name)) continue;
+      /* through self/cls: a method of this class or of a base class in this
+         file (any of the file's functions of that name: a @staticmethod's
+         cls is -1) */
+      if (!method && (g->parent >= 0 || g->cls >= 0)) continue;
+      const char *body = ctx_text(ctx, g->node);
+      if (strstr(body, "\"socket_timeout\"") || strstr(body, "'socket_timeout'") ||
+          strstr(body, "socket_timeout="))
+        return SPLAT_WITH_TIMEOUT;
+    }
+  }
+  if (!(rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.dictionary)) && c->func >= 0) {
+    /* `opts[...] = x` after `opts = {...}` hides the dict from the
+       reaching definition: take the last plain `opts = {...}` before */
+    LastDict ld = {ctx, t, at, {{0}, 0, 0}, {{0}, 0, 0}, false};
+    node_walk(model_function(ctx->model, c->func)->node, last_dict_visit, &ld);
+    if (ld.copied) return SPLAT_WITH_TIMEOUT; /* then changed: `kwargs["parser_class"] = ...` */
+    if (!ts_node_is_null(ld.copy)) { /* `raw = params.copy()`, then `raw["x"] = y` */
+      rc.expr = ld.copy;
+      verdict = name_splat(ctx, c, copied_name(ctx, ld.copy), nstart(ld.copy), depth + 1);
+      if (verdict == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
+      goto changes;
+    }
+    if (!ts_node_is_null(ld.dict)) {
+      rc.found = rc.value = true;
+      rc.param = false;
+      rc.expr = ld.dict;
+    }
+  }
+  if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
+  for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
+    TSNode pair = ts_node_named_child(rc.expr, k);
+    if (node_is(pair, SYM.dictionary_splat)) { /* `{**params, "host": h}` */
+      SplatKnown inner = name_splat(ctx, c, ts_node_named_child(pair, 0), nstart(rc.expr), depth + 1);
+      if (inner == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
+      if (inner == SPLAT_WITH_TIMEOUT) verdict = SPLAT_WITH_TIMEOUT;
+      continue;
+    }
+    if (!node_is(pair, SYM.pair)) return SPLAT_UNKNOWN;
+    TSNode key = ts_node_child_by_field_id(pair, SYM.f_key);
+    if (!node_is(key, SYM.string)) return SPLAT_UNKNOWN;
+    const char *kt = ctx_text(ctx, key);
+    if (strstr(kt, "socket_timeout") && !strstr(kt, "socket_connect_timeout")) verdict = SPLAT_WITH_TIMEOUT;
+  }
+changes:;
+  /* a dict changed between where it is built and the construction
+     (`opts["socket_timeout"] = 5`, `opts.update(...)`) */
+  uint32_t from = nend(rc.expr), to = at;
+  const char *ops[] = {"[", ".update(", ".setdefault(", ".pop(", "|="};
+  const char *end = ctx->src->text + to;
+  for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
+    const char *needle = arena_printf(ctx->arena, "%s%s", t, ops[o]);
+    size_t nl = strlen(needle);
+    for (uint32_t p = from; p + nl <= to; p++) {
+      if (memcmp(ctx->src->text + p, needle, nl)) continue;
+      /* `kwargs["password"] = pw`: another literal key leaves the timeout
+         as it was (the name must end there: not `xkwargs[`) */
+      if (p > 0 && (isalnum((unsigned char)ctx->src->text[p - 1]) || ctx->src->text[p - 1] == '_'))
+        continue;
+      if (o == 0 && verdict == SPLAT_WITH_TIMEOUT) {
+        const char *k = ctx->src->text + p + nl;
+        size_t rest = to - (p + nl);
+        if (rest > 1 && (*k == '"' || *k == '\'')) {
+          const char *close = memchr(k + 1, *k, rest - 1);
+          if (close && close[1] == ']' && !(close - k - 1 == 14 && !memcmp(k + 1, "socket_timeout", 14)))
+            continue;
+        }
+      }
+      /* `.update({"host": h})`, `.setdefault(...)`, `|= {...}` that do not
+         name socket_timeout leave the one the dict has */
+      if (o > 0 && verdict == SPLAT_WITH_TIMEOUT && !line_names_timeout(ctx->src->text + p + nl, end))
+        continue;
+      return SPLAT_UNKNOWN;
+    }
+  }
+  return verdict;
+}
+
 static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
   SplatKnown verdict = SPLAT_NONE;
   bool star_args = false; /* the enclosing function's own *args, forwarded */
@@ -99,104 +264,9 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
       continue;
     }
     if (!node_is(a, SYM.dictionary_splat)) continue;
-    TSNode name = ts_node_named_child(a, 0);
-    if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
-    const char *t = ctx_text(ctx, name); /* `options`, or `self.options` */
-    /* `**client.connection_pool.connection_kwargs`: a copy of another
-       client's settings, its timeout included (checked where it is built) */
-    if (strstr(t, ".connection_kwargs")) return SPLAT_WITH_TIMEOUT;
-    /* `options["connection_pool"] = pool` before the call (in its function):
-       the pool's settings apply, checked where the pool is built */
-    if (c->func >= 0) {
-      TSNode fnode = model_function(ctx->model, c->func)->node;
-      for (int q = 0; q < 2; q++) {
-        const char *needle = arena_printf(ctx->arena, "%s[%cconnection_pool%c]", t, q ? '\'' : '"',
-                                          q ? '\'' : '"');
-        size_t nl = strlen(needle);
-        for (uint32_t at = nstart(fnode); at + nl <= nstart(c->node); at++)
-          if (!memcmp(ctx->src->text + at, needle, nl)) return SPLAT_WITH_TIMEOUT;
-      }
-    }
-    if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
-    Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), nstart(c->node));
-    if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
-        strstr(ctx_text(ctx, rc.expr), ".connection_kwargs"))
-      return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
-    /* the enclosing function's own `**kwargs`: a wrapper that forwards its
-       caller's options; the callers decide (like a TTL parameter) */
-    if (own_splat_param(ctx, c, name, SYM.dictionary_splat_pattern)) return SPLAT_WITH_TIMEOUT;
-    /* `kwargs = connection_kwargs(...)`, a function of this file whose
-       returned dict names socket_timeout; or a method of the class
-       (`options = cls.redis_options(config)`, `self._conn_kwargs()`) */
-    if (rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.call)) {
-      TSNode callee = ts_node_child_by_field_id(rc.expr, SYM.f_function);
-      bool method = node_is(callee, SYM.attribute);
-      if (method) {
-        TSNode obj = ts_node_child_by_field_id(callee, SYM.f_object);
-        method = c->cls >= 0 && node_is(obj, SYM.identifier) &&
-                 (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls") ||
-                  node_text_eq(ctx->src, obj, model_class(ctx->model, c->cls)->name));
-        callee = method ? ts_node_child_by_field_id(callee, SYM.f_attribute) : (TSNode){0};
-      }
-      for (size_t fi = 0; node_is(callee, SYM.identifier) && fi < model_nfunctions(ctx->model); fi++) {
-        const Function *g = model_function(ctx->model, (int)fi);
-            if (!g->name || !node_text_eq(ctx->src, callee, g->name)) continue;
-        /* through self/cls: a method of this class or of a base class in this
-           file (any of the file's functions of that name: a @staticmethod's
-           cls is -1) */
-        if (!method && (g->parent >= 0 || g->cls >= 0)) continue;
-        const char *body = ctx_text(ctx, g->node);
-        if (strstr(body, "\"socket_timeout\"") || strstr(body, "'socket_timeout'") ||
-            strstr(body, "socket_timeout="))
-          return SPLAT_WITH_TIMEOUT;
-      }
-    }
-    if (!(rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.dictionary)) && c->func >= 0) {
-      /* `opts[...] = x` after `opts = {...}` hides the dict from the
-         reaching definition: take the last plain `opts = {...}` before */
-      LastDict ld = {ctx, t, nstart(c->node), {{0}, 0, 0}, false};
-      node_walk(model_function(ctx->model, c->func)->node, last_dict_visit, &ld);
-      if (ld.copied) return SPLAT_WITH_TIMEOUT; /* then changed: `kwargs["parser_class"] = ...` */
-      if (!ts_node_is_null(ld.dict)) {
-        rc.found = rc.value = true;
-        rc.param = false;
-        rc.expr = ld.dict;
-      }
-    }
-    if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
-    for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
-      TSNode pair = ts_node_named_child(rc.expr, k);
-      if (!node_is(pair, SYM.pair)) return SPLAT_UNKNOWN; /* **more inside */
-      TSNode key = ts_node_child_by_field_id(pair, SYM.f_key);
-      if (!node_is(key, SYM.string)) return SPLAT_UNKNOWN;
-      const char *kt = ctx_text(ctx, key);
-      if (strstr(kt, "socket_timeout") && !strstr(kt, "socket_connect_timeout")) verdict = SPLAT_WITH_TIMEOUT;
-    }
-    /* a dict changed between where it is built and the construction
-       (`opts["socket_timeout"] = 5`, `opts.update(...)`) */
-    uint32_t from = nend(rc.expr), to = nstart(c->node);
-    const char *ops[] = {"[", ".update(", ".setdefault(", ".pop(", "|="};
-    for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
-      const char *needle = arena_printf(ctx->arena, "%s%s", t, ops[o]);
-      size_t nl = strlen(needle);
-      for (uint32_t at = from; at + nl <= to; at++) {
-        if (memcmp(ctx->src->text + at, needle, nl)) continue;
-        /* `kwargs["password"] = pw`: another literal key leaves the timeout
-           as it was (the name must end there: not `xkwargs[`) */
-        if (at > 0 && (isalnum((unsigned char)ctx->src->text[at - 1]) || ctx->src->text[at - 1] == '_'))
-          continue;
-        if (o == 0 && verdict == SPLAT_WITH_TIMEOUT) {
-          const char *k = ctx->src->text + at + nl;
-          size_t rest = to - (at + nl);
-          if (rest > 1 && (*k == '"' || *k == '\'')) {
-            const char *close = memchr(k + 1, *k, rest - 1);
-            if (close && close[1] == ']' && !(close - k - 1 == 14 && !memcmp(k + 1, "socket_timeout", 14)))
-              continue;
-          }
-        }
-        return SPLAT_UNKNOWN;
-      }
-    }
+    SplatKnown k = name_splat(ctx, c, ts_node_named_child(a, 0), nstart(c->node), 0);
+    if (k == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
+    if (k == SPLAT_WITH_TIMEOUT) verdict = SPLAT_WITH_TIMEOUT;
   }
   /* *args with no forwarded **kwargs: the positional options may hold one */
   return star_args && verdict != SPLAT_WITH_TIMEOUT ? SPLAT_UNKNOWN : verdict;
