@@ -353,10 +353,19 @@ static const char *const NET_CLIENTS[] = {
     "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
     "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
     "http.client.HTTPConnection", "http.client.HTTPSConnection", "pymisp.PyMISP",
-    "pymisp.ExpandedPyMISP", NULL};
+    "pymisp.ExpandedPyMISP",
+    /* cloud and model APIs: every method call is an HTTPS request (an
+       embedding or a completion takes hundreds of milliseconds) */
+    "boto3.client", "boto3.resource", "openai.OpenAI", "openai.AsyncOpenAI",
+    "openai.AzureOpenAI", "openai.AsyncAzureOpenAI", "anthropic.Anthropic",
+    "anthropic.AsyncAnthropic", "langchain_aws.BedrockEmbeddings", "langchain_aws.ChatBedrock",
+    "langchain_openai.OpenAIEmbeddings", "langchain_openai.ChatOpenAI",
+    "langchain_openai.AzureOpenAIEmbeddings", NULL};
 static const char *const NET_MODULES[] = {"requests", "httpx", "urllib", "urllib2", "urllib3",
                                           "aiohttp", "smtplib", "imaplib", "poplib", "ftplib",
-                                          "imapclient", "pymisp", "http", "socket", NULL};
+                                          "imapclient", "pymisp", "http", "socket", "boto3",
+                                          "openai", "anthropic", "langchain_aws",
+                                          "langchain_openai", NULL};
 
 static bool str_in(const char *s, const char *const *list) {
   for (size_t i = 0; s && list[i]; i++)
@@ -436,6 +445,68 @@ static bool visit_net_call(TSNode n, void *data) {
   return true;
 }
 
+static int by_start(const void *a, const void *b) {
+  uint32_t x = nstart(*(const TSNode *)a), y = nstart(*(const TSNode *)b);
+  return (x > y) - (x < y);
+}
+
+/* Calls of the file's own helpers that talk to another service: `fetch(x)`
+ * of a module-level function, `self.fetch_item(x)` of a method of the
+ * enclosing class, whose body makes one of the calls above (one level). */
+typedef struct NetHelpers {
+  RuleCtx *ctx;
+  Facts *fx;
+  StrSet talks; /* "cls\x02name" of the functions that talk (cls -1: module level) */
+  size_t added;
+} NetHelpers;
+
+static bool visit_helper_call(TSNode n, void *data) {
+  NetHelpers *h = data;
+  RuleCtx *ctx = h->ctx;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function), name = fn;
+  int cls = -1;
+  if (node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    int here = model_func_at(ctx->model, nstart(n));
+    const Function *cur = here >= 0 ? model_function(ctx->model, here) : NULL;
+    if (!cur || cur->cls < 0 || !node_is(obj, SYM.identifier) ||
+        !(node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls")))
+      return true;
+    cls = cur->cls;
+    name = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  } else if (!node_is(fn, SYM.identifier)) {
+    return true;
+  }
+  const char *k = arena_printf(ctx->arena, "%d\x02%s", cls, ctx_text(ctx, name));
+  if (!strset_has(&h->talks, k, strlen(k))) return true;
+  Facts *fx = h->fx;
+  if (fx->nnet == fx->capnet)
+    fx->net = xrealloc(fx->net, (fx->capnet = fx->capnet ? 2 * fx->capnet : 16) * sizeof(TSNode));
+  fx->net[fx->nnet++] = n;
+  h->added++;
+  return true;
+}
+
+static size_t net_from(const Facts *fx, uint32_t start);
+
+static void net_helpers(RuleCtx *ctx, Facts *fx) {
+  size_t nf = model_nfunctions(ctx->model);
+  if (!fx->nnet || !nf) return;
+  NetHelpers h = {ctx, fx, {0}, 0};
+  for (size_t fi = 0; fi < nf; fi++) {
+    const Function *g = model_function(ctx->model, (int)fi);
+    size_t k = net_from(fx, nstart(g->node));
+    if (!g->name || (g->cls < 0 && g->parent >= 0) || k >= fx->nnet || nstart(fx->net[k]) >= nend(g->node))
+      continue;
+    const char *key = arena_printf(ctx->arena, "%d\x02%s", g->cls, g->name);
+    strset_add(&h.talks, key, strlen(key));
+  }
+  if (h.talks.n) node_walk(model_root(ctx->model), visit_helper_call, &h);
+  if (h.added) qsort(fx->net, fx->nnet, sizeof(TSNode), by_start);
+  strset_free(&h.talks);
+}
+
 static void net_gather(RuleCtx *ctx, Facts *fx) {
   bool any = false;
   for (size_t i = 0; NET_MODULES[i] && !any; i++) any = model_imports(ctx->model, NET_MODULES[i]);
@@ -444,6 +515,7 @@ static void net_gather(RuleCtx *ctx, Facts *fx) {
   node_walk(model_root(ctx->model), visit_net_binding, &g);
   node_walk(model_root(ctx->model), visit_net_call, &g);
   strset_free(&g.bound);
+  net_helpers(ctx, fx);
 }
 
 /* Does the step from child c to its parent p keep c's code running
