@@ -564,12 +564,16 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     Value v = produce(fv);
     const char *qn = model_qualname(m, fn, scope);
     bool builtin = qn && (strstr(qn, "from_url") || strstr(qn, "get_redis_connection"));
-    if (nsym(fn) == SYM.attribute && !qn) builtin = true; /* Redis.from_url via a local alias */
+    /* Redis.from_url via a local alias; not `self._get_client()`, a method
+       of the project whose returns already say what it builds */
+    bool alias_from_url = nsym(fn) == SYM.attribute && !qn &&
+                          node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "from_url");
+    if (alias_from_url) builtin = true;
     if (builtin) {
       v.decode = call_decode(m, args, true);
       v.ctor_start = nstart(n);
       v.ctor_end = nend(n);
-      v.standalone = v.kind == OBJ_CLIENT && !v.cluster && qn && strstr(qn, "from_url");
+      v.standalone = v.kind == OBJ_CLIENT && !v.cluster && ((qn && strstr(qn, "from_url")) || alias_from_url);
     }
     return v;
   }
