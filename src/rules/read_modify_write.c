@@ -518,6 +518,25 @@ static bool other_server(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
          !node_same_text(ctx->src, va, vb);
 }
 
+/* Is the name the read bound given another value, not made from it, that
+ * reaches the write (`names = r.get(k)`; `if names: return ...`;
+ * `names = load(table)`; `r.set(k, ".".join(names))`)? The write then stores
+ * what was loaded: a cache fill, not an update of what was read. */
+static bool rebound_before(RuleCtx *ctx, const char *name, const CallSite *r, const CallSite *w) {
+  Reaching rc = model_reaching(ctx->model, w->scope, name, strlen(name), nstart(w->node));
+  if (!rc.found || !rc.value || rc.param || ts_node_is_null(rc.expr)) return false;
+  if (nstart(rc.expr) <= nend(r->node)) return false; /* the read's own binding, or older */
+  /* the new value must not be made from the old (`names = names + [x]`) */
+  size_t n = strlen(name);
+  const char *t = ctx_text(ctx, rc.expr);
+  for (const char *p = strstr(t, name); p; p = strstr(p + 1, name)) {
+    bool start = p == t || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+    if (start && end) return false;
+  }
+  return true;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
@@ -563,6 +582,11 @@ static void check(RuleCtx *ctx) {
       if (read && set) {
         if (on_miss_path(ctx, r, w, fn->node)) break; /* a cache fill */
         TSNode value = written_value(ctx, w);
+        if (!ts_node_is_null(v) && t.n && !strcmp(t.names[0], ctx_text(ctx, v)) &&
+            rebound_before(ctx, t.names[0], r, w)) { /* `names = load()` between: not the read's */
+          memmove(t.names, t.names + 1, (t.n - 1) * sizeof *t.names);
+          t.n--;
+        }
         if (!t.n || !carries(ctx, value, &t, span)) break;
         Finding *f = rule_report(ctx, w->node, SEV_WARNING,
                                  "%s(`%s`) writes a value computed from the %s() on line %u: two "
