@@ -111,16 +111,41 @@ typedef struct LaterUse {
   RuleCtx *ctx;
   const char *name;
   uint32_t from;
+  TSNode origin; /* the assignment of the queued command's return value */
+  uint32_t skip_to; /* the walk passes over nodes before this byte (another branch) */
   bool data, rebound;
 } LaterUse;
+
+/* Are a and b in two branches of one `if` (its body, an `elif`, the
+ * `else`)? Then a path through a never runs b. */
+static bool other_branch(TSNode a, TSNode b) {
+  TSNode lca = {0};
+  for (TSNode p = ts_node_parent(a); !ts_node_is_null(p); p = ts_node_parent(p))
+    if (nstart(p) <= nstart(b) && nend(b) <= nend(p)) {
+      lca = p;
+      break;
+    }
+  if (!node_is(lca, SYM.if_statement)) return false;
+  TSNode ca = a, cb = b;
+  while (!ts_node_eq(ts_node_parent(ca), lca)) ca = ts_node_parent(ca);
+  while (!ts_node_eq(ts_node_parent(cb), lca)) cb = ts_node_parent(cb);
+  TSNode cond = ts_node_child_by_field_id(lca, SYM.f_condition);
+  return !ts_node_eq(ca, cb) && !ts_node_eq(ca, cond) && !ts_node_eq(cb, cond);
+}
 
 static bool later_visit(TSNode n, void *data) {
   LaterUse *u = data;
   if (u->data || u->rebound) return false;
-  if (nend(n) <= u->from) return true;
+  if (nend(n) <= u->from || nstart(n) < u->skip_to) return true;
   if (node_is(n, SYM.assignment) && nstart(n) >= u->from) {
     TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
     if (node_is(left, SYM.identifier) && node_text_eq(u->ctx->src, left, u->name)) {
+      /* `else: persisted = r.get(k)` after `if ...: persisted = p.get(k)`:
+         not on the pipeline's path, which goes on to the use */
+      if (other_branch(u->origin, n)) { /* node_walk stops on false: step over it */
+        u->skip_to = nend(n);
+        return true;
+      }
       /* the right side is read before the name is bound again */
       node_walk(ts_node_child_by_field_id(n, SYM.f_right), later_visit, u);
       u->rebound = true;
@@ -152,7 +177,7 @@ static bool assigned_then_used(RuleCtx *ctx, const CallSite *cs, TSNode use) {
   if (!node_is(left, SYM.identifier) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), use))
     return false;
   const Function *fn = model_function(ctx->model, cs->func);
-  LaterUse u = {ctx, ctx_text(ctx, left), nend(p), false, false};
+  LaterUse u = {ctx, ctx_text(ctx, left), nend(p), p, 0, false, false};
   node_walk(fn ? fn->node : model_root(ctx->model), later_visit, &u);
   return u.data;
 }
