@@ -363,9 +363,22 @@ static bool framework_decorated(RuleCtx *ctx, const Function *fn) {
  * definition, none known to the project index, and no framework decorator. An operator's helper of a
  * manager class (`clear_running()`, `force_shutdown()`) looks like this;
  * the finding then says so, at info. */
+/* `def lambda_handler(event, context)`: the platform calls it on every
+ * request; no caller in the project is expected. */
+static bool serverless_entry(RuleCtx *ctx, const Function *fn) {
+  if (!strcmp(fn->name, "lambda_handler")) return true;
+  TSNode params = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
+  if (ts_node_named_child_count(params) != 2) return false;
+  TSNode a = ts_node_named_child(params, 0), b = ts_node_named_child(params, 1);
+  if (node_is(a, SYM.typed_parameter)) a = ts_node_named_child(a, 0);
+  if (node_is(b, SYM.typed_parameter)) b = ts_node_named_child(b, 0);
+  return node_text_eq(ctx->src, a, "event") && node_text_eq(ctx->src, b, "context");
+}
+
 static bool no_known_caller(RuleCtx *ctx, int func) {
   const Function *fn = model_function(ctx->model, func);
   if (!fn->name || fn->parent >= 0 || framework_decorated(ctx, fn)) return false;
+  if (serverless_entry(ctx, fn)) return false; /* called per request, by the platform */
   int owner = model_function_owner(ctx->model, func);
   /* a method is reached through instances the project hands around, which
      a text search does not see; a static method is called by its class */

@@ -611,6 +611,32 @@ static bool one_off_cli(const Source *src) {
   return cli && !runs_on(src);
 }
 
+/* A serverless function's entry point: `def lambda_handler(event,
+ * context)` (AWS Lambda), any `def name(event, context)`. It runs on every
+ * request, wherever the file sits and whatever its shebang says. */
+static bool serverless_handler(const Source *src) {
+  if (source_contains(src, "def lambda_handler(")) return true;
+  const char *t = src->text, *end = t + src->len;
+  for (const char *p = t; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
+    const char *q = p + 1;
+    while (q < end && (*q == ' ' || *q == '\n')) q++;
+    if ((size_t)(end - q) < 5 || memcmp(q, "event", 5)) continue;
+    q += 5;
+    while (q < end && *q != ',' && *q != ')' && *q != '\n') q++; /* `: dict` */
+    if (q >= end || *q != ',') continue;
+    q++;
+    while (q < end && (*q == ' ' || *q == '\n')) q++;
+    if ((size_t)(end - q) < 7 || memcmp(q, "context", 7)) continue;
+    /* the parenthesis closes a `def NAME` on the same line */
+    const char *ls = p;
+    while (ls > t && ls[-1] != '\n') ls--;
+    while (ls < p && (*ls == ' ' || *ls == '\t')) ls++;
+    if (p - ls > 4 && (!memcmp(ls, "def ", 4) || (p - ls > 10 && !memcmp(ls, "async def ", 10))))
+      return true;
+  }
+  return false;
+}
+
 CodeRole code_role(const Source *src, const Options *opt) {
   if (in_test_code(src, opt)) return CODE_TEST;
   const char *path = src->path ? src->path : "";
@@ -633,15 +659,18 @@ CodeRole code_role(const Source *src, const Options *opt) {
   base = base ? base + 1 : path;
   if (!role && (!strncmp(base, "bench", 5) || strstr(base, "_bench") || strstr(base, "-bench")))
     role = CODE_EXAMPLE;
+  /* a Lambda handler runs per request even under tools/ with a shebang */
+  bool serverless = !role && serverless_handler(src);
   /* bin/: the scripts directly in it; an application that keeps its
      packages under bin/ (bin/lib/, bin/modules/) is not one-off code */
-  if (!role && (path_has_dir(path, "scripts") || path_parent_is(path, "bin"))) role = CODE_SCRIPT;
+  if (!role && !serverless && (path_has_dir(path, "scripts") || path_parent_is(path, "bin")))
+    role = CODE_SCRIPT;
   /* a top-level tools/ directory and Django management commands hold
      maintenance commands, unless the command is a worker that runs on */
-  if (!role && (!strncmp(path, "tools/", 6) || path_has_dir(path, "management/commands")) &&
+  if (!role && !serverless && (!strncmp(path, "tools/", 6) || path_has_dir(path, "management/commands")) &&
       !runs_on(src))
     role = CODE_SCRIPT;
-  if (!role && one_off_cli(src)) role = CODE_SCRIPT;
+  if (!role && !serverless && one_off_cli(src)) role = CODE_SCRIPT;
   free(rel);
   return role;
 }
