@@ -670,8 +670,31 @@ static bool ctor_name(const Source *src, TSNode fn) {
   return false;
 }
 
+/* `clients.append(redis.Redis(...))` on a name bound in this scope or an
+ * enclosing one: the list holds what is appended (A_APPEND). */
+static void walk_append(Model *m, const Walk *w, TSNode n, TSNode fn) {
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  if (!node_is(obj, SYM.identifier) || ts_node_named_child_count(args) != 1 ||
+      !node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "append"))
+    return;
+  TSNode item = ts_node_named_child(args, 0);
+  if (nsym(item) == SYM.keyword_argument || nsym(item) == SYM.list_splat) return;
+  const char *name = m->src->text + nstart(obj);
+  size_t len = nend(obj) - nstart(obj);
+  for (int s = w->scope; s >= 0; s = scope_at(m, s)->parent) {
+    if (scope_at(m, s)->kind == SCOPE_CLASS || scope_at(m, s)->kind == SCOPE_INSTANCE) continue;
+    int b = model_binding_find(m, s, name, len);
+    if (b < 0) continue;
+    binding_at(m, b)->appended = true;
+    assign_add(m, A_APPEND, b, w->scope, item, nend(n));
+    return;
+  }
+}
+
 static void walk_call(Model *m, const Walk *w, TSNode n) {
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (node_is(fn, SYM.attribute)) walk_append(m, w, n, fn);
   if (node_is(fn, SYM.identifier) || node_is(fn, SYM.attribute)) model_note_fcall(m, n, w->scope);
   if (ctor_name(m->src, fn)) {
     Ctor *c = vec_push(&m->pending_ctors);
@@ -885,9 +908,9 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
     if (((const Assign *)vec_at(&m->assigns, (size_t)run[mid]))->at < before) lo = mid + 1;
     else hi = mid;
   }
-  while (lo-- > 0) { /* the latest before it that is not an annotation */
+  while (lo-- > 0) { /* the latest before it that is not an annotation or an append */
     const Assign *a = vec_at(&m->assigns, (size_t)run[lo]);
-    if (a->kind != A_TYPE) return a;
+    if (a->kind != A_TYPE && a->kind != A_APPEND) return a;
   }
   return NULL;
 }

@@ -1036,6 +1036,16 @@ static Value return_annotation(Model *m, Function *f) {
 static Value assign_value(Model *m, const Assign *a) {
   switch (a->kind) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
+  case A_APPEND: { /* an item of a list of clients, or the list is data */
+    Value iv = model_eval_in(m, a->value, a->scope, 0);
+    if (iv.kind == OBJ_NONE) return iv; /* not resolved yet */
+    if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
+    iv.makes = iv.kind;
+    iv.kind = OBJ_CLIENT_MAP;
+    iv.cls = MAP_SEQ;
+    iv.ctor_start = iv.ctor_end = 0;
+    return iv;
+  }
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
   case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);
@@ -1175,10 +1185,14 @@ void model_resolve_bindings(Model *m) {
     model_callers_round(m);
     for (size_t i = 0; i < m->assigns.len; i++) {
       const Assign *a = vec_at(&m->assigns, i);
+      Binding *b = binding_at(m, a->binding);
+      /* `clients = []` then `clients.append(...)`: the list is what is appended */
+      if (b->appended && a->kind == A_VALUE && nsym(a->value) == SYM.list &&
+          ts_node_named_child_count(a->value) == 0)
+        continue;
       Value v = (a->kind == A_VALUE && is_literal(a->value))
                     ? mkval(nsym(a->value) == SYM.none ? OBJ_NONE : OBJ_OTHER)
                     : assign_value(m, a);
-      Binding *b = binding_at(m, a->binding);
       if (a->kind == A_TYPE) {
         b->typed = b->has_typed ? merge(b->typed, v) : v;
         b->has_typed = true;

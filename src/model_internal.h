@@ -32,6 +32,7 @@ typedef struct Binding {
   Value fixture;  /* A_FIXTURE: the conftest fixture's value, once looked up */
   bool fixture_done;
   bool has_next, has_typed, has_inferred, has_callers, callers_ok, has_remote;
+  bool appended; /* `name.append(x)` somewhere: `name = []` is then a list being built */
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
   int by_at, nassign; /* its assignments in Model.assign_by_at[by_at ..+ nassign) */
 } Binding;
@@ -48,6 +49,7 @@ typedef enum {
                   then conftest.py of each enclosing package) */
   A_ITER,      /* for name in <expr>: an item of a client registry, else unknown */
   A_ITER_VALUE, /* for key, name in <expr>.items(): likewise */
+  A_APPEND,    /* name.append(<expr>): an item of a list built empty (never reaching) */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 
