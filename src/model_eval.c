@@ -669,6 +669,19 @@ static int super_class(const Model *m, TSNode n, int scope) {
   return meth ? meth->cls : -1;
 }
 
+/* A list whose items are iv (a comprehension's element, what append()
+ * adds): a registry of clients when iv is a proven one, data otherwise;
+ * neutral while iv is not resolved. */
+static Value list_of(Value iv) {
+  if (iv.kind == OBJ_NONE) return iv;
+  if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
+  iv.makes = iv.kind;
+  iv.kind = OBJ_CLIENT_MAP;
+  iv.cls = MAP_SEQ;
+  iv.ctor_start = iv.ctor_end = 0;
+  return iv;
+}
+
 Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
   if (ts_node_is_null(n) || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
   uint16_t s = nsym(n);
@@ -705,14 +718,7 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
     return eval_container(m, n, scope, depth);
   if (s == SYM.list_comprehension) { /* [redis.Redis(db=d) for d in range(4)] */
     TSNode body = ts_node_child_by_field_id(n, SYM.f_body);
-    Value iv = model_eval_in(m, body, model_scope_at(m, nstart(body)), depth + 1);
-    if (iv.kind == OBJ_NONE) return iv; /* not resolved yet */
-    if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
-    iv.makes = iv.kind;
-    iv.kind = OBJ_CLIENT_MAP;
-    iv.cls = MAP_SEQ;
-    iv.ctor_start = iv.ctor_end = 0;
-    return iv;
+    return list_of(model_eval_in(m, body, model_scope_at(m, nstart(body)), depth + 1));
   }
   if (s == SYM.string || s == SYM.integer || s == SYM.float_ || s == SYM.true_ ||
       s == SYM.false_ ||
@@ -1036,16 +1042,7 @@ static Value return_annotation(Model *m, Function *f) {
 static Value assign_value(Model *m, const Assign *a) {
   switch (a->kind) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
-  case A_APPEND: { /* an item of a list of clients, or the list is data */
-    Value iv = model_eval_in(m, a->value, a->scope, 0);
-    if (iv.kind == OBJ_NONE) return iv; /* not resolved yet */
-    if (!value_is_clientish(iv) || iv.inferred) return mkval(OBJ_OTHER);
-    iv.makes = iv.kind;
-    iv.kind = OBJ_CLIENT_MAP;
-    iv.cls = MAP_SEQ;
-    iv.ctor_start = iv.ctor_end = 0;
-    return iv;
-  }
+  case A_APPEND: return list_of(model_eval_in(m, a->value, a->scope, 0));
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
   case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);
