@@ -547,6 +547,205 @@ static bool fn_names_callee(RuleCtx *ctx, TSNode fn, const char *name) {
   return node_text_eq(ctx->src, last, name);
 }
 
+/* ---- one client per target server ---------------------------------------
+ * `def node_memory(addr): host, port = addr.split(":"); c = Redis(host=host,
+ * port=port)` called for each node of a list (`[node_memory(a) for a in
+ * nodes]`): each call talks to another server, named by its caller, and
+ * no shared client could serve them. */
+
+typedef struct Tainted {
+  RuleCtx *ctx;
+  StrSet names; /* the function's parameters and the names made from them */
+  TSNode body;
+  uint32_t before;
+} Tainted;
+
+static bool mentions_tainted(Tainted *t, TSNode n) {
+  if (node_is(n, SYM.identifier)) {
+    const char *x = ctx_text(t->ctx, n);
+    return strset_has(&t->names, x, strlen(x));
+  }
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k && i < 64; i++)
+    if (mentions_tainted(t, ts_node_named_child(n, i))) return true;
+  return false;
+}
+
+static void taint_targets(Tainted *t, TSNode left) {
+  if (node_is(left, SYM.identifier)) {
+    const char *x = ctx_text(t->ctx, left);
+    strset_add(&t->names, x, strlen(x));
+    return;
+  }
+  uint32_t k = ts_node_named_child_count(left);
+  for (uint32_t i = 0; i < k && i < 16; i++) taint_targets(t, ts_node_named_child(left, i));
+}
+
+static bool taint_visit(TSNode n, void *data) {
+  Tainted *t = data;
+  if (nstart(n) >= t->before) return false;
+  if (node_is(n, SYM.assignment)) {
+    TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
+    if (!ts_node_is_null(right) && mentions_tainted(t, right))
+      taint_targets(t, ts_node_child_by_field_id(n, SYM.f_left));
+  }
+  return true;
+}
+
+/* Does the construction's server (host, URL, socket path, first argument,
+ * or the dict its `**` names) come from the function's parameter `param`? */
+static bool server_from_param(RuleCtx *ctx, const Ctor *c, TSNode param) {
+  const Function *fn = model_function(ctx->model, c->func);
+  Tainted t = {ctx, {0}, ts_node_child_by_field_id(fn->node, SYM.f_body), nstart(c->node)};
+  const char *x = ctx_text(ctx, param);
+  strset_add(&t.names, x, strlen(x));
+  node_walk(t.body, taint_visit, &t);
+  bool hit = false;
+  static const char *const where[] = {"host", "url", "unix_socket_path", "address", "startup_nodes"};
+  for (size_t k = 0; k < sizeof where / sizeof *where && !hit; k++) {
+    TSNode a = ctor_kwarg(ctx, c, where[k]);
+    hit = !ts_node_is_null(a) && mentions_tainted(&t, a);
+  }
+  TSNode first = call_arg(c->args, 0);
+  if (!hit && !ts_node_is_null(first) && !node_is(first, SYM.keyword_argument))
+    hit = mentions_tainted(&t, first);
+  for (uint32_t i = 0; !hit && i < ts_node_named_child_count(c->args); i++) {
+    TSNode a = ts_node_named_child(c->args, i);
+    if (node_is(a, SYM.dictionary_splat)) hit = mentions_tainted(&t, ts_node_named_child(a, 0));
+  }
+  strset_free(&t.names);
+  return hit;
+}
+
+/* The parameters (bit i: the i-th, self/cls not counted) that the
+ * construction's server comes from; 0 when none. */
+static uint32_t server_params(RuleCtx *ctx, const Ctor *c) {
+  const Function *fn = model_function(ctx->model, c->func);
+  TSNode params = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
+  uint32_t mask = 0, pos = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(params) && pos < 32; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    if (!node_is(p, SYM.identifier)) p = ts_node_named_child(p, 0); /* typed, default */
+    if (!node_is(p, SYM.identifier)) break; /* *args, **kwargs, `*`: positions end */
+    if (fn->cls >= 0 && pos == 0 && i == 0 &&
+        (node_text_eq(ctx->src, p, "self") || node_text_eq(ctx->src, p, "cls")))
+      continue;
+    if (server_from_param(ctx, c, p)) mask |= 1u << pos;
+    pos++;
+  }
+  return mask;
+}
+
+typedef struct PerItem {
+  RuleCtx *ctx;
+  const char *name;
+  int cls; /* the function's class: calls through self/cls; -1 a module function */
+  uint32_t mask; /* the parameters the server comes from (server_params) */
+  TSNode params;
+  size_t calls, in_loops;
+} PerItem;
+
+/* Does an identifier of `tree` name one bound by `target` (a loop target
+ * pattern)? */
+static bool names_target(RuleCtx *ctx, TSNode tree, TSNode target, int depth) {
+  if (depth > 16) return false;
+  if (node_is(tree, SYM.identifier)) {
+    if (node_is(target, SYM.identifier)) return node_text_eq(ctx->src, tree, ctx_text(ctx, target));
+    for (uint32_t i = 0; i < ts_node_named_child_count(target) && i < 16; i++)
+      if (names_target(ctx, tree, ts_node_named_child(target, i), depth + 1)) return true;
+    return false;
+  }
+  for (uint32_t i = 0; i < ts_node_named_child_count(tree) && i < 64; i++)
+    if (names_target(ctx, ts_node_named_child(tree, i), target, depth + 1)) return true;
+  return false;
+}
+
+/* The arguments of the call that go to the parameters in `mask`:
+ * positional ones by position, keyword ones by the parameter's name. */
+static bool arg_names_target(RuleCtx *ctx, TSNode args, uint32_t mask, TSNode params, int cls,
+                             TSNode target) {
+  uint32_t pos = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (node_is(a, SYM.keyword_argument)) {
+      TSNode kname = ts_node_child_by_field_id(a, SYM.f_name);
+      uint32_t pp = 0;
+      for (uint32_t k = 0; k < ts_node_named_child_count(params) && pp < 32; k++) {
+        TSNode p = ts_node_named_child(params, k);
+        if (!node_is(p, SYM.identifier)) p = ts_node_named_child(p, 0);
+        if (!node_is(p, SYM.identifier)) break;
+        if (cls >= 0 && k == 0 && (node_text_eq(ctx->src, p, "self") || node_text_eq(ctx->src, p, "cls")))
+          continue;
+        if ((mask & (1u << pp)) && node_text_eq(ctx->src, kname, ctx_text(ctx, p)) &&
+            names_target(ctx, ts_node_child_by_field_id(a, SYM.f_value), target, 0))
+          return true;
+        pp++;
+      }
+      continue;
+    }
+    if (node_is(a, SYM.list_splat) || node_is(a, SYM.dictionary_splat)) return false;
+    if (pos < 32 && (mask & (1u << pos)) && names_target(ctx, a, target, 0)) return true;
+    pos++;
+  }
+  return false;
+}
+
+/* Is the call made for each item of a loop or comprehension around it, with
+ * the item in an argument the server comes from (`node_memory(addr)` for
+ * addr in nodes)? */
+static bool called_with_item(PerItem *q, TSNode call) {
+  RuleCtx *ctx = q->ctx;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  for (TSNode p = ts_node_parent(call); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (node_is(p, SYM.function_definition) || node_is(p, SYM.lambda)) return false;
+    TSNode target = {0};
+    if (node_is(p, SYM.for_statement)) {
+      target = ts_node_child_by_field_id(p, SYM.f_left);
+    } else if (node_is(p, SYM.list_comprehension) || node_is(p, SYM.set_comprehension) ||
+               node_is(p, SYM.dictionary_comprehension) || node_is(p, SYM.generator_expression)) {
+      for (uint32_t i = 0; i < ts_node_named_child_count(p); i++) {
+        TSNode c = ts_node_named_child(p, i);
+        if (!strcmp(ts_node_type(c), "for_in_clause")) target = ts_node_child_by_field_id(c, SYM.f_left);
+      }
+    }
+    if (!ts_node_is_null(target) && arg_names_target(ctx, args, q->mask, q->params, q->cls, target))
+      return true;
+  }
+  return false;
+}
+
+static bool per_item_visit(TSNode n, void *data) {
+  PerItem *q = data;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function), name = fn;
+  if (q->cls >= 0) {
+    if (!node_is(fn, SYM.attribute)) return true;
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    if (!node_text_eq(q->ctx->src, obj, "self") && !node_text_eq(q->ctx->src, obj, "cls")) return true;
+    name = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  } else if (!node_is(fn, SYM.identifier)) {
+    return true;
+  }
+  if (!node_text_eq(q->ctx->src, name, q->name)) return true;
+  q->calls++;
+  q->in_loops += called_with_item(q, n);
+  return true;
+}
+
+/* Is every call of the function in this file made for each item of a loop
+ * or comprehension, with the item among its arguments (and there is one)?
+ * `for job in jobs: get_client(settings.URL)` is not: the same server each
+ * time, and a shared client would serve it. */
+static bool called_per_item(RuleCtx *ctx, const Ctor *c) {
+  const Function *fn = model_function(ctx->model, c->func);
+  if (!fn->name || fn->parent >= 0) return false;
+  uint32_t mask = server_params(ctx, c);
+  if (!mask) return false;
+  PerItem q = {ctx, fn->name, fn->cls, mask, ts_node_child_by_field_id(fn->node, SYM.f_parameters), 0, 0};
+  node_walk(model_root(ctx->model), per_item_visit, &q);
+  return q.calls > 0 && q.in_loops == q.calls;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests build throwaway clients on purpose */
   /* examples, benchmarks and scripts run once per invocation (one client per
@@ -596,6 +795,8 @@ static void check(RuleCtx *ctx) {
     int loop = c->loop;
     if (loop >= 0 && model_loop(ctx->model, loop)->func != c->func) loop = -1;
     if (reconnect_loop(ctx, loop)) continue;
+    /* a client per target server, each call naming another one */
+    if (loop < 0 && called_per_item(ctx, c)) continue;
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
