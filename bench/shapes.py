@@ -63,6 +63,10 @@ SHAPES = {
     "blobs": lambda n: ["import json"] +
     sum(([f"def f{i}(uid, rows):", "    r.set(f'orders:{uid}', json.dumps([o for o in rows]))"]
          for i in range(n)), []),
+    # a client built from a parameter in each of n functions (RL401's
+    # one-client-per-target-server test looks for the callers)
+    "hostctor": lambda n: sum(([f"def f{i}(h):", "    c = redis.Redis(host=h, socket_timeout=5)",
+                               "    return c.get('k')"] for i in range(n)), []),
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

@@ -714,21 +714,49 @@ static bool called_with_item(PerItem *q, TSNode call) {
   return false;
 }
 
-static bool per_item_visit(TSNode n, void *data) {
-  PerItem *q = data;
+/* The file's calls by callee name, gathered once per file when first asked
+ * (a file of many such functions asks for each): `name(...)` and
+ * `self.name(...)`/`cls.name(...)`, sorted by (through self, name). */
+typedef struct NamedCall {
+  const char *name;
+  uint32_t len;
+  bool via_self;
+  TSNode node;
+} NamedCall;
+
+typedef struct NamedCalls {
+  RuleCtx *ctx;
+  NamedCall *recs;
+  size_t n, cap;
+  bool built;
+} NamedCalls;
+
+static _Thread_local NamedCalls *g_named; /* of the file being checked (set in check) */
+
+static int cmp_named(const void *a, const void *b) {
+  const NamedCall *x = a, *y = b;
+  if (x->via_self != y->via_self) return x->via_self - y->via_self;
+  uint32_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->name, y->name, n);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static bool named_visit(TSNode n, void *data) {
+  NamedCalls *nc = data;
   if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function), name = fn;
-  if (q->cls >= 0) {
-    if (!node_is(fn, SYM.attribute)) return true;
+  bool via_self = false;
+  if (node_is(fn, SYM.attribute)) {
     TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    if (!node_text_eq(q->ctx->src, obj, "self") && !node_text_eq(q->ctx->src, obj, "cls")) return true;
+    if (!node_text_eq(nc->ctx->src, obj, "self") && !node_text_eq(nc->ctx->src, obj, "cls")) return true;
     name = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    via_self = true;
   } else if (!node_is(fn, SYM.identifier)) {
     return true;
   }
-  if (!node_text_eq(q->ctx->src, name, q->name)) return true;
-  q->calls++;
-  q->in_loops += called_with_item(q, n);
+  if (nc->n == nc->cap)
+    nc->recs = xrealloc(nc->recs, (nc->cap = nc->cap ? 2 * nc->cap : 64) * sizeof *nc->recs);
+  nc->recs[nc->n++] = (NamedCall){nc->ctx->src->text + nstart(name), nend(name) - nstart(name), via_self, n};
   return true;
 }
 
@@ -738,11 +766,28 @@ static bool per_item_visit(TSNode n, void *data) {
  * time, and a shared client would serve it. */
 static bool called_per_item(RuleCtx *ctx, const Ctor *c) {
   const Function *fn = model_function(ctx->model, c->func);
-  if (!fn->name || fn->parent >= 0) return false;
+  NamedCalls *nc = g_named;
+  if (!fn->name || fn->parent >= 0 || !nc) return false;
   uint32_t mask = server_params(ctx, c);
   if (!mask) return false;
+  if (!nc->built) {
+    nc->built = true;
+    node_walk(model_root(ctx->model), named_visit, nc);
+    if (nc->n > 1) qsort(nc->recs, nc->n, sizeof *nc->recs, cmp_named);
+  }
   PerItem q = {ctx, fn->name, fn->cls, mask, ts_node_child_by_field_id(fn->node, SYM.f_parameters), 0, 0};
-  node_walk(model_root(ctx->model), per_item_visit, &q);
+  NamedCall key = {fn->name, (uint32_t)strlen(fn->name), fn->cls >= 0, {{0}, 0, 0}};
+  size_t lo = 0, hi = nc->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_named(&nc->recs[mid], &key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t k = lo; k < nc->n && !cmp_named(&nc->recs[k], &key); k++) {
+    q.calls++;
+    q.in_loops += called_with_item(&q, nc->recs[k].node);
+    if (q.in_loops < q.calls) return false;
+  }
   return q.calls > 0 && q.in_loops == q.calls;
 }
 
@@ -775,6 +820,8 @@ static void check(RuleCtx *ctx) {
   node_walk(model_root(ctx->model), collect_visit, &cc);
   if (ci.n) qsort(ci.recs, ci.n, sizeof *ci.recs, cmp_rec);
   g_calls = &ci;
+  NamedCalls named = {ctx, NULL, 0, 0, false};
+  g_named = &named;
   Wrapper w[16];
   size_t nw = 0;
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {
@@ -800,6 +847,8 @@ static void check(RuleCtx *ctx) {
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
+  g_named = NULL;
+  free(named.recs);
   if (nw) {
     Inst in = {ctx, w, nw};
     node_walk(model_root(ctx->model), visit_inst, &in);
