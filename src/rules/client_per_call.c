@@ -152,7 +152,9 @@ static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node) {
 typedef struct CallRec {
   const char *name;
   uint32_t len;
-  int caller; /* enclosing function index, -1 at module level */
+  int caller;    /* enclosing function index, -1 at module level */
+  bool via_self; /* `self.name(...)`/`cls.name(...)`, after all plain `name(...)` */
+  TSNode node;   /* the call */
 } CallRec;
 
 typedef struct CallIndex {
@@ -194,6 +196,7 @@ static void used_names_build(RuleCtx *ctx, UsedNames *u) {
 
 static int cmp_rec(const void *a, const void *b) {
   const CallRec *x = a, *y = b;
+  if (x->via_self != y->via_self) return x->via_self - y->via_self;
   uint32_t n = x->len < y->len ? x->len : y->len;
   int c = memcmp(x->name, y->name, n);
   return c ? c : (x->len > y->len) - (x->len < y->len);
@@ -212,7 +215,15 @@ static bool collect_visit(TSNode n, void *data) {
   CollectCalls *cc = data;
   if (!node_is(n, SYM.call)) return true;
   TSNode f = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(f, SYM.identifier)) return true;
+  bool via_self = false;
+  if (node_is(f, SYM.attribute)) { /* self.name(...): for the methods' callers */
+    TSNode obj = ts_node_child_by_field_id(f, SYM.f_object);
+    if (!node_text_eq(cc->ctx->src, obj, "self") && !node_text_eq(cc->ctx->src, obj, "cls")) return true;
+    f = ts_node_child_by_field_id(f, SYM.f_attribute);
+    via_self = true;
+  } else if (!node_is(f, SYM.identifier)) {
+    return true;
+  }
   /* the enclosing function: calls come in source order, so a stack of the
      functions open at this point (model functions are in source order)
      gives the innermost one without walking up the tree */
@@ -230,7 +241,7 @@ static bool collect_visit(TSNode n, void *data) {
     if (ci->n) memcpy(grown, ci->recs, ci->n * sizeof *grown);
     ci->recs = grown;
   }
-  ci->recs[ci->n++] = (CallRec){cc->ctx->src->text + nstart(f), nend(f) - nstart(f), caller};
+  ci->recs[ci->n++] = (CallRec){cc->ctx->src->text + nstart(f), nend(f) - nstart(f), caller, via_self, n};
   return true;
 }
 
@@ -256,7 +267,7 @@ static bool called_once_at(RuleCtx *ctx, int fi, int depth) {
   if (ci->memo[fi]) return ci->memo[fi] == 2;
   if (depth > 3) return false;
   ci->memo[fi] = 3; /* a cycle reads as "not once" */
-  CallRec key = {fn->name, (uint32_t)strlen(fn->name), 0};
+  CallRec key = {.name = fn->name, .len = (uint32_t)strlen(fn->name)};
   size_t lo = 0, hi = ci->n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -714,78 +725,27 @@ static bool called_with_item(PerItem *q, TSNode call) {
   return false;
 }
 
-/* The file's calls by callee name, gathered once per file when first asked
- * (a file of many such functions asks for each): `name(...)` and
- * `self.name(...)`/`cls.name(...)`, sorted by (through self, name). */
-typedef struct NamedCall {
-  const char *name;
-  uint32_t len;
-  bool via_self;
-  TSNode node;
-} NamedCall;
-
-typedef struct NamedCalls {
-  RuleCtx *ctx;
-  NamedCall *recs;
-  size_t n, cap;
-  bool built;
-} NamedCalls;
-
-static _Thread_local NamedCalls *g_named; /* of the file being checked (set in check) */
-
-static int cmp_named(const void *a, const void *b) {
-  const NamedCall *x = a, *y = b;
-  if (x->via_self != y->via_self) return x->via_self - y->via_self;
-  uint32_t n = x->len < y->len ? x->len : y->len;
-  int c = memcmp(x->name, y->name, n);
-  return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-static bool named_visit(TSNode n, void *data) {
-  NamedCalls *nc = data;
-  if (!node_is(n, SYM.call)) return true;
-  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function), name = fn;
-  bool via_self = false;
-  if (node_is(fn, SYM.attribute)) {
-    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    if (!node_text_eq(nc->ctx->src, obj, "self") && !node_text_eq(nc->ctx->src, obj, "cls")) return true;
-    name = ts_node_child_by_field_id(fn, SYM.f_attribute);
-    via_self = true;
-  } else if (!node_is(fn, SYM.identifier)) {
-    return true;
-  }
-  if (nc->n == nc->cap)
-    nc->recs = xrealloc(nc->recs, (nc->cap = nc->cap ? 2 * nc->cap : 64) * sizeof *nc->recs);
-  nc->recs[nc->n++] = (NamedCall){nc->ctx->src->text + nstart(name), nend(name) - nstart(name), via_self, n};
-  return true;
-}
-
 /* Is every call of the function in this file made for each item of a loop
  * or comprehension, with the item among its arguments (and there is one)?
  * `for job in jobs: get_client(settings.URL)` is not: the same server each
  * time, and a shared client would serve it. */
 static bool called_per_item(RuleCtx *ctx, const Ctor *c) {
   const Function *fn = model_function(ctx->model, c->func);
-  NamedCalls *nc = g_named;
-  if (!fn->name || fn->parent >= 0 || !nc) return false;
+  CallIndex *ci = g_calls;
+  if (!fn->name || fn->parent >= 0 || !ci) return false;
   uint32_t mask = server_params(ctx, c);
   if (!mask) return false;
-  if (!nc->built) {
-    nc->built = true;
-    node_walk(model_root(ctx->model), named_visit, nc);
-    if (nc->n > 1) qsort(nc->recs, nc->n, sizeof *nc->recs, cmp_named);
-  }
   PerItem q = {ctx, fn->name, fn->cls, mask, ts_node_child_by_field_id(fn->node, SYM.f_parameters), 0, 0};
-  NamedCall key = {fn->name, (uint32_t)strlen(fn->name), fn->cls >= 0, {{0}, 0, 0}};
-  size_t lo = 0, hi = nc->n;
+  CallRec key = {.name = fn->name, .len = (uint32_t)strlen(fn->name), .via_self = fn->cls >= 0};
+  size_t lo = 0, hi = ci->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (cmp_named(&nc->recs[mid], &key) < 0) lo = mid + 1;
+    if (cmp_rec(&ci->recs[mid], &key) < 0) lo = mid + 1;
     else hi = mid;
   }
-  for (size_t k = lo; k < nc->n && !cmp_named(&nc->recs[k], &key); k++) {
+  for (size_t k = lo; k < ci->n && !cmp_rec(&ci->recs[k], &key); k++) {
     q.calls++;
-    q.in_loops += called_with_item(&q, nc->recs[k].node);
+    q.in_loops += called_with_item(&q, ci->recs[k].node);
     if (q.in_loops < q.calls) return false;
   }
   return q.calls > 0 && q.in_loops == q.calls;
@@ -820,8 +780,6 @@ static void check(RuleCtx *ctx) {
   node_walk(model_root(ctx->model), collect_visit, &cc);
   if (ci.n) qsort(ci.recs, ci.n, sizeof *ci.recs, cmp_rec);
   g_calls = &ci;
-  NamedCalls named = {ctx, NULL, 0, 0, false};
-  g_named = &named;
   Wrapper w[16];
   size_t nw = 0;
   for (size_t i = 0; i < model_nctors(ctx->model); i++) {
@@ -847,8 +805,6 @@ static void check(RuleCtx *ctx) {
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
-  g_named = NULL;
-  free(named.recs);
   if (nw) {
     Inst in = {ctx, w, nw};
     node_walk(model_root(ctx->model), visit_inst, &in);

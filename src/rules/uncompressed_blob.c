@@ -136,7 +136,9 @@ static const char *compress_callee(RuleCtx *ctx) {
 }
 
 /* The file's reads and writes by key template, sorted once per file: a
- * file of thousands of SETs asks for each of them. */
+ * file of thousands of SETs asks for each of them. Not KeyGroups: its
+ * lookups hand back every call of the key, where this one stops at the
+ * fifth (thousands of SETs of one key would make that quadratic). */
 typedef struct KeyUses {
   const CallSite **cs;
   size_t n;
