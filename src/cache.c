@@ -249,17 +249,17 @@ static cJSON *export_json(const Export *x) {
   cJSON_AddItemToArray(a, x->base ? cJSON_CreateString(x->base) : cJSON_CreateNull());
   const double f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
                       v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
-                      v->standalone, v->fresh, v->timeout_set, v->facade};
+                      v->standalone, v->fresh, v->timeout_set, v->facade, v->arg_class};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
   return a;
 }
 
 static bool export_from(const cJSON *a, Export *x) {
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 16) return false;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 17) return false;
   const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
   if (!name) return false;
-  long long f[14];
-  for (int i = 0; i < 14; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
+  long long f[15];
+  for (int i = 0; i < 15; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
   memset(x, 0, sizeof *x);
   x->name = xstrdup(name);
   const char *base = str_or_null(cJSON_GetArrayItem(a, 1));
@@ -279,6 +279,7 @@ static bool export_from(const cJSON *a, Export *x) {
   v->fresh = f[11];
   v->timeout_set = f[12];
   v->facade = f[13];
+  v->arg_class = (uint8_t)f[14];
   return true;
 }
 

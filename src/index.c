@@ -167,7 +167,7 @@ static bool same_value(Value a, Value b) {
   return a.kind == b.kind && a.is_async == b.is_async && a.cluster == b.cluster &&
          a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property &&
          a.inferred == b.inferred && a.standalone == b.standalone && a.fresh == b.fresh &&
-         a.timeout_set == b.timeout_set && a.facade == b.facade;
+         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class;
 }
 
 static bool same_exports(const ModExports *m, const Export *ex, size_t n) {
@@ -514,6 +514,7 @@ static Value fact_merge(Value a, Value b) {
   a.standalone = a.standalone && b.standalone;
   a.timeout_set = a.timeout_set && b.timeout_set;
   if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
+  if (a.arg_class != b.arg_class) a.arg_class = 0;
   return a;
 }
 
@@ -527,7 +528,7 @@ static uint64_t fact_sum(const char *name, Value v) {
   uint64_t h = hash_str(name, strlen(name));
   h ^= (uint64_t)v.kind * 0x9e3779b97f4a7c15ull + (uint64_t)v.makes * 31 + (uint64_t)v.is_async * 7 +
        (uint64_t)v.cluster * 3 + (uint64_t)v.decode * 11 + (uint64_t)v.inferred * 13 +
-       (uint64_t)v.standalone * 17 + (uint64_t)v.timeout_set * 19 + (uint64_t)v.facade * 23;
+       (uint64_t)v.standalone * 17 + (uint64_t)v.timeout_set * 19 + (uint64_t)v.facade * 23 + (uint64_t)v.arg_class * 29;
   return h * 1099511628211ull;
 }
 

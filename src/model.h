@@ -69,6 +69,9 @@ typedef struct Value {
   bool timeout_set;  /* a client subclass of the project that handles socket_timeout
                         itself (a default passed to super().__init__), and what it builds */
   uint8_t facade;    /* FACADE_* bits of an instance (or class) of a facade class */
+  uint8_t arg_class; /* OBJ_CLIENT_FACTORY: 1 + the positional parameter whose client class
+                        builds what it returns (`def make(cls): return cls.from_url(URL)`),
+                        so each call makes the kind of the class it passes; 0 when none */
 } Value;
 
 enum {

@@ -61,6 +61,28 @@ static const Known KNOWN[] = {
     {"redis.asyncio.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
     {"redis.asyncio.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
     {"django_redis.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    /* libraries that hand out redis-py clients (their documented API): a
+       proven client, but not a construction this code controls (no
+       client-per-call or socket-timeout verdict on the call) */
+    {"flask_redis.FlaskRedis", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"redisvl.redis.connection.RedisConnectionFactory.get_redis_connection", OBJ_CLIENT_FACTORY,
+     OBJ_CLIENT, false, false},
+    {"redisvl.redis.connection.RedisConnectionFactory.get_async_redis_connection",
+     OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
+    {"rq.get_current_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"rq.connections.get_current_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"django_rq.get_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"django_rq.queues.get_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"scrapy_redis.get_redis", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"scrapy_redis.get_redis_from_settings", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"scrapy_redis.connection.get_redis", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"scrapy_redis.connection.get_redis_from_settings", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"scrapy_redis.connection.from_settings", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"redis_om.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"redis_om.connections.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    /* walrus.Database subclasses redis.Redis: its constructor is redis-py's */
+    {"walrus.Database", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
+    {"walrus.database.Database", OBJ_CLIENT_CLASS, OBJ_CLIENT, false, false},
 };
 
 /* Clients with redis-py's API under other names, as the redis-py name they
@@ -155,6 +177,7 @@ static Value merge(Value a, Value b) {
     a.cluster = a.cluster && b.cluster;
     a.standalone = a.standalone && b.standalone;
     a.fresh = a.fresh && b.fresh;
+    if (a.arg_class != b.arg_class) a.arg_class = 0;
     return a;
   }
   bool ap = value_is_pipeline(a), bp = value_is_pipeline(b);
@@ -229,6 +252,7 @@ static Value produce(Value callee) {
   v.kind = callee.makes;
   v.makes = 0;
   v.via_property = false;
+  v.arg_class = 0;
   return v;
 }
 
@@ -560,10 +584,23 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     v.standalone = v.kind == OBJ_CLIENT && !v.cluster;
     return v;
   }
+  if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property && fv.arg_class) {
+    /* make(redis.asyncio.Redis): the kind of the class passed, proven */
+    Value cv = model_eval_in(m, call_arg(args, fv.arg_class - 1), scope, depth + 1);
+    if (cv.kind == OBJ_CLIENT_CLASS && cv.makes == OBJ_CLIENT && !cv.inferred) {
+      Value v = produce(cv);
+      v.decode = TRI_UNKNOWN;
+      v.ctor_start = v.ctor_end = 0;
+      v.standalone = !v.cluster;
+      v.arg_class = 0;
+      return v;
+    }
+    return mkval(OBJ_UNKNOWN); /* `make(factory)`: whatever that builds */
+  }
   if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property) {
     Value v = produce(fv);
     const char *qn = model_qualname(m, fn, scope);
-    bool builtin = qn && (strstr(qn, "from_url") || strstr(qn, "get_redis_connection"));
+    bool builtin = qn && (strstr(qn, "from_url") || !strcmp(qn, "django_redis.get_redis_connection"));
     /* Redis.from_url via a local alias; not `self._get_client()`, a method
        of the project whose returns already say what it builds */
     bool alias_from_url = nsym(fn) == SYM.attribute && !qn &&
@@ -821,6 +858,54 @@ static Value eval_type(const Model *m, TSNode n, int scope) {
  * import_string(setting)` beside `redis.Redis`), it is taken to return
  * clients, as an inference (`Value.inferred`): proven-only rules and safe
  * fixes do not act on that alone. */
+/* The positional slot (0-based) of parameter `name` of module-level
+ * function fi, when the function never rebinds it; -1 otherwise. */
+static int param_slot(const Model *m, int fi, TSNode name) {
+  const Function *f = func_at(m, fi);
+  if (f->cls >= 0 || !node_is(name, SYM.identifier)) return -1;
+  int b = model_binding_find(m, f->scope, m->src->text + nstart(name), nend(name) - nstart(name));
+  if (b < 0) return -1;
+  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a))
+    if (!a->param) return -1;
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  uint32_t n = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps);
+  for (uint32_t i = 0; i < n && i < 32; i++) {
+    TSNode p = ts_node_named_child(ps, i);
+    uint16_t s = nsym(p);
+    if (s == SYM.typed_parameter) p = ts_node_named_child(p, 0);
+    else if (s == SYM.default_parameter || s == SYM.typed_default_parameter)
+      p = ts_node_child_by_field_id(p, SYM.f_name);
+    else if (s != SYM.identifier) return -1; /* *args, /, *: positions stop mapping */
+    if (node_is(p, SYM.identifier) && nend(p) - nstart(p) == nend(name) - nstart(name) &&
+        !memcmp(m->src->text + nstart(p), m->src->text + nstart(name), nend(p) - nstart(p)))
+      return (int)i;
+  }
+  return -1;
+}
+
+/* Does every return of fi build a client from one parameter, a client class
+ * the caller passes (`return cls(host=H)`, `return cls.from_url(URL)`; None
+ * returns aside)? 1 + that parameter's slot, or 0. A library serving both
+ * redis.Redis and redis.asyncio.Redis through one helper does this. */
+static uint8_t class_param_factory(const Model *m, int fi) {
+  int slot = -1;
+  for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
+    TSNode v = ((const Ret *)vec_at(&m->rets, (size_t)i))->value;
+    if (ts_node_is_null(v) || node_is(v, SYM.none)) continue;
+    if (!node_is(v, SYM.call)) return 0;
+    TSNode fn = ts_node_child_by_field_id(v, SYM.f_function);
+    if (node_is(fn, SYM.attribute)) {
+      TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+      if (!node_text_eq(m->src, attr, "from_url") && !node_text_eq(m->src, attr, "from_pool")) return 0;
+      fn = ts_node_child_by_field_id(fn, SYM.f_object);
+    }
+    int s = param_slot(m, fi, fn);
+    if (s < 0 || (slot >= 0 && s != slot)) return 0;
+    slot = s;
+  }
+  return slot >= 0 && slot < 250 ? (uint8_t)(slot + 1) : 0;
+}
+
 static Value func_returns(const Model *m, int fi) {
   Value r = mkval(OBJ_NONE), known = mkval(OBJ_NONE);
   bool any = false, unknown = false;
@@ -837,6 +922,15 @@ static Value func_returns(const Model *m, int fi) {
     known.inferred = true;
     known.ctor_start = known.ctor_end = 0;
     return known;
+  }
+  if (r.kind == OBJ_UNKNOWN || r.kind == OBJ_CONFLICT) {
+    uint8_t slot = class_param_factory(m, fi);
+    if (slot) { /* a client of whichever kind each call passes: see eval_call */
+      Value c = mkval(OBJ_CLIENT);
+      c.inferred = true;
+      c.arg_class = slot;
+      return c;
+    }
   }
   return r;
 }
@@ -1110,7 +1204,7 @@ static bool value_eq(Value a, Value b) {
          a.is_async == b.is_async && a.cluster == b.cluster && a.decode == b.decode &&
          a.inferred == b.inferred && a.ctor_start == b.ctor_start && a.ctor_end == b.ctor_end &&
          a.cls == b.cls && a.standalone == b.standalone && a.fresh == b.fresh &&
-         a.timeout_set == b.timeout_set && a.facade == b.facade;
+         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class;
 }
 
 static bool is_bitor(TSNode n) {
