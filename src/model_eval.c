@@ -344,6 +344,24 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
   return eval_attribute_known(m, n, scope, depth, NULL);
 }
 
+/* The one value a name is bound to, where its other assignments are only
+ * `None` (`loader = Loader()`, used, then `loader = None` to release it):
+ * the constant itself when there is one (model_resolve_name). */
+static TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc) {
+  TSNode v = model_resolve_name(m, id, scope, sc);
+  if (!ts_node_is_null(v)) return v;
+  int b = model_name_binding(m, scope, m->src->text + nstart(id), nend(id) - nstart(id));
+  TSNode one = {0};
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a)) {
+    if (a->kind != A_VALUE || a->param) return (TSNode){0};
+    if (node_is(a->value, SYM.none)) continue;
+    if (!ts_node_is_null(one)) return (TSNode){0};
+    one = a->value;
+    *sc = a->scope;
+  }
+  return one;
+}
+
 static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
@@ -385,7 +403,7 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
     /* `store = Store()` with Store imported from another module:
        `store.replica` is what Store.__init__ sets (the index has it) */
     int sc = scope;
-    TSNode val = model_resolve_name(m, obj, scope, &sc);
+    TSNode val = sole_value_but_none(m, obj, scope, &sc);
     TSNode callee = node_is(val, SYM.call) ? ts_node_child_by_field_id(val, SYM.f_function)
                                           : (TSNode){0};
     const char *cq = nsym(callee) == SYM.identifier || nsym(callee) == SYM.attribute

@@ -131,21 +131,6 @@ static bool under_debug_guard(RuleCtx *ctx, TSNode n) {
   return false;
 }
 
-/* A one-off upgrade or migration step of the project (a file under
- * update/, updates/, upgrade/, upgrades/, migrations/ or migration/): run by
- * an operator once per version, like a script. */
-static bool in_upgrade_step(const Source *src) {
-  static const char *const DIRS[] = {"update", "updates", "upgrade", "upgrades", "migrations",
-                                     "migration", NULL};
-  const char *path = src->path ? src->path : "";
-  for (size_t i = 0; DIRS[i]; i++) {
-    size_t n = strlen(DIRS[i]);
-    for (const char *p = path; (p = strstr(p, DIRS[i])); p += n)
-      if ((p == path || p[-1] == '/') && p[n] == '/') return true;
-  }
-  return false;
-}
-
 /* Is the call in a module's `if __name__ == "__main__":` block? */
 static bool in_main_block(RuleCtx *ctx, TSNode n) {
   uint32_t(*blocks)[2] = NULL;
@@ -167,7 +152,7 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
    * hand: still worth a note (pointed at the wrong server it wipes it), not
    * an error. The engine lowers scripts/, bin/ and `__main__` blocks to info
    * (front matter `scripts: info`); upgrade directories are this rule's own. */
-  bool upgrade = in_upgrade_step(ctx->src);
+  bool upgrade = path_is_upgrade_step(ctx->src->path);
   bool script = upgrade || code_role(ctx->src, ctx->opt) == CODE_SCRIPT || in_main_block(ctx, cs->node);
   Finding *f = rule_report(ctx, cs->node, upgrade ? SEV_INFO : SEV_ERROR,
                            "%s%s%s %s: %s",

@@ -21,6 +21,40 @@ static void fix(RuleCtx *ctx, Finding *f, const CallSite *cs) {
               ctx->opt->th.hash_max_listpack_entries, call_key_display(ctx, cs));
 }
 
+/* Does the iterable hold the fields of a hash Redis already has: the reply
+ * of HGETALL/HKEYS/HVALS/HSCAN (`for f in src.hgetall(k)`, or a name bound
+ * to it, or its .items()/.keys()/.values())? Copying it makes a hash as big
+ * as that one, whose encoding is already what it is: not new growth. */
+static bool from_hash_reply(RuleCtx *ctx, TSNode it, int scope) {
+  for (int depth = 0; depth < 4 && !ts_node_is_null(it); depth++) {
+    while (node_is(it, SYM.parenthesized_expression)) it = ts_node_named_child(it, 0);
+    if (node_is(it, SYM.identifier)) {
+      int sc = scope;
+      TSNode r = model_resolve(ctx->model, it, &sc);
+      if (ts_node_is_null(r) || ts_node_eq(r, it)) return false;
+      it = r;
+      scope = sc;
+      continue;
+    }
+    if (node_is(it, SYM.await)) {
+      it = ts_node_named_child(it, 0);
+      continue;
+    }
+    if (!node_is(it, SYM.call)) return false;
+    TSNode fn = ts_node_child_by_field_id(it, SYM.f_function);
+    if (!node_is(fn, SYM.attribute)) return false;
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    static const char *const reads[] = {"hgetall", "hkeys", "hvals", "hscan_iter", "hscan", NULL};
+    for (size_t i = 0; reads[i]; i++)
+      if (node_text_eq(ctx->src, attr, reads[i])) return true;
+    if (!node_text_eq(ctx->src, attr, "items") && !node_text_eq(ctx->src, attr, "keys") &&
+        !node_text_eq(ctx->src, attr, "values"))
+      return false;
+    it = ts_node_child_by_field_id(fn, SYM.f_object);
+  }
+  return false;
+}
+
 /* mapping={...} literal with too many entries, or built by a comprehension. */
 static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
   TSNode arg = call_kwarg(ctx->src, cs->args, "mapping");
@@ -57,7 +91,7 @@ static void check_mapping(RuleCtx *ctx, const CallSite *cs) {
   TSNode it = ts_node_child_by_field_id(clause, SYM.f_right);
   int64_t count;
   IterBound b = iterable_bound(ctx->model, it, scope, &count, limit);
-  if (b != ITER_UNBOUNDED) return;
+  if (b != ITER_UNBOUNDED || from_hash_reply(ctx, it, scope)) return;
   Finding *f = rule_report(ctx, arg, SEV_WARNING,
                            "mapping has a field per item of %s: past hash-max-listpack-entries "
                            "(%ld) the hash converts to a hashtable, about twice the memory of "
@@ -83,6 +117,7 @@ static void check_loop(RuleCtx *ctx, const CallSite *cs) {
   IterBound b = iterable_bound(ctx->model, l->iterable, cs->scope, &count,
                                ctx->opt->th.hash_max_listpack_entries);
   if (b != ITER_UNBOUNDED) return; /* RULES.md: unbounded iterables only */
+  if (from_hash_reply(ctx, l->iterable, cs->scope)) return;
   Finding *f = rule_report(
       ctx, cs->node, SEV_WARNING,
       "hash `%s` gets a field per item of %s: past hash-max-listpack-entries (%ld) it converts "

@@ -637,6 +637,18 @@ static bool serverless_handler(const Source *src) {
   return false;
 }
 
+bool path_is_upgrade_step(const char *path) {
+  static const char *const DIRS[] = {"update", "updates", "upgrade", "upgrades", "migrations",
+                                     "migration", NULL};
+  if (!path) return false;
+  for (size_t i = 0; DIRS[i]; i++) {
+    size_t n = strlen(DIRS[i]);
+    for (const char *p = path; (p = strstr(p, DIRS[i])); p += n)
+      if ((p == path || p[-1] == '/') && p[n] == '/') return true;
+  }
+  return false;
+}
+
 CodeRole code_role(const Source *src, const Options *opt) {
   if (in_test_code(src, opt)) return CODE_TEST;
   const char *path = src->path ? src->path : "";
@@ -671,6 +683,7 @@ CodeRole code_role(const Source *src, const Options *opt) {
       !runs_on(src))
     role = CODE_SCRIPT;
   if (!role && !serverless && one_off_cli(src)) role = CODE_SCRIPT;
+  if (!role && !serverless && path_is_upgrade_step(path)) role = CODE_SCRIPT;
   free(rel);
   return role;
 }

@@ -60,6 +60,10 @@ bool in_example_code(const Source *src, const Options *opt, bool with_scripts);
  * glob, or a module's `if __name__ == "__main__":` block (code_role_at).
  * Test code (in_test_code) comes first and is each rule's own decision. */
 typedef enum { CODE_PRODUCTION, CODE_TEST, CODE_EXAMPLE, CODE_SCRIPT } CodeRole;
+/* A one-off upgrade or migration step (a file under an update/, updates/,
+ * upgrade/, upgrades/, migrations/ or migration/ directory): run once per
+ * version by an operator, like a script (code_role says CODE_SCRIPT). */
+bool path_is_upgrade_step(const char *path);
 CodeRole code_role(const Source *src, const Options *opt);
 /* The `if __name__ == "__main__":` blocks of a module (top level, found in
  * the text): n ranges [start, end) into *ranges (malloc'ed; NULL when none). */

@@ -1,4 +1,5 @@
 /* RL104 uncompressed-blob: a large or serialized value stored as is. */
+#include <ctype.h>
 #include <string.h>
 
 #include "rule_util.h"
@@ -95,6 +96,33 @@ static bool small_input(RuleCtx *ctx, TSNode call, int depth) {
       in = ts_node_named_child(args, 0);
   }
   return names_session(ctx, in);
+}
+
+/* ---- Already compressed media ----
+ * A favicon, a screenshot, a PNG/JPEG/PDF or audio/video body read from a
+ * file or a response is compressed by its own format: zlib gains nothing on
+ * it. Told by the names the code gives it: the stored expression, where its
+ * bytes come from, or the key. */
+static bool names_media(const char *t) {
+  static const char *const words[] = {"icon",  "image", "img",   "png",        "jpg",
+                                      "jpeg",  "gif",   "webp",  "thumbnail",  "screenshot",
+                                      "avatar", "photo", "video", "audio",     "mp3",
+                                      "mp4",   "pdf",   "woff",  "gzip",       NULL};
+  if (!t) return false;
+  char low[256];
+  size_t n = 0;
+  for (; t[n] && n + 1 < sizeof low; n++) low[n] = (char)tolower((unsigned char)t[n]);
+  low[n] = '\0';
+  for (size_t i = 0; words[i]; i++)
+    if (strstr(low, words[i])) return true;
+  return false;
+}
+
+static bool media_value(RuleCtx *ctx, const CallSite *cs, const Stored *st, const ValueFact *f) {
+  if (names_media(ctx_text(ctx, st->value))) return true;
+  if (!ts_node_is_null(st->field) && names_media(ctx_text(ctx, st->field))) return true;
+  if (!ts_node_is_null(f->origin) && names_media(ctx_text(ctx, f->origin))) return true;
+  return cs->key.text && names_media(cs->key.text);
 }
 
 static bool judge(RuleCtx *ctx, TSNode n, Verdict *v) {
@@ -242,6 +270,9 @@ static void check(RuleCtx *ctx) {
     for (size_t k = 0; k < n; k++) {
       Verdict v;
       if (!judge(ctx, st[k].value, &v)) continue;
+      if ((v.fact.flags & VF_BULK) && !(v.fact.flags & VF_SERIALIZED) &&
+          media_value(ctx, cs, &st[k], &v.fact))
+        continue; /* a PNG or a PDF does not shrink */
       const char *where = call_key_display(ctx, cs);
       if (cs->cmd->first_key < 0 && !ts_node_is_null(st[k].field)) { /* mset: the pair's key */
         KeyTpl kt = model_key(ctx->model, st[k].field);

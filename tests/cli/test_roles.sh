@@ -40,6 +40,10 @@ mkdir -p tools app/management/commands
 printf '%s' "$body" >tools/reset.py
 printf '%s\n\ndef consume():\n    while True:\n        r.blpop(["q"], timeout=5)\n' "$body" >tools/consumer.py
 printf '%s' "$body" >app/management/commands/fix_keys.py
+mkdir -p update/v5.0 app/migrations app/updates_feed
+printf '%s' "$body" >update/v5.0/migrate.py
+printf '%s' "$body" >app/migrations/0002_keys.py
+printf '%s' "$body" >app/updates_feed/mod.py
 
 "$BIN" check -q --no-cache . >out 2>err
 check "production code: KEYS (error)" has '^app/mod.py:7:14: RL301' out
@@ -68,6 +72,12 @@ check "... unless it runs on, a consumer ($(sev tools/consumer.py RL402))" \
   [ "$(sev tools/consumer.py RL402)" = warning ]
 check "a Django management command is a script ($(sev app/management/commands/fix_keys.py RL302))" \
   [ "$(sev app/management/commands/fix_keys.py RL302)" = info ]
+check "an upgrade step is a script ($(sev update/v5.0/migrate.py RL302))" \
+  [ "$(sev update/v5.0/migrate.py RL302)" = info ]
+check "a migration is a script ($(sev app/migrations/0002_keys.py RL402))" \
+  [ "$(sev app/migrations/0002_keys.py RL402)" = info ]
+check "... but not a directory that merely starts with the word ($(sev app/updates_feed/mod.py RL302))" \
+  [ "$(sev app/updates_feed/mod.py RL302)" = warning ]
 check "a str compared with bytes in test code is still reported (tests: same)" \
   [ "$(sev tests/mod.py RL311)" = error ]
 check "a configured glob: samples/ is production until named ($(sev samples/mod.py RL301))" \
