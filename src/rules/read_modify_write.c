@@ -435,10 +435,31 @@ static bool work_visit(TSNode n, void *data) {
 
 /* Walks only what lies between the check and the write (range_walk):
  * one such check per SADD stays local. */
-static bool work_between(RuleCtx *ctx, TSNode span, TSNode from_node, TSNode to_node) {
-  Work wk = {ctx, nend(from_node), nstart(to_node), false};
-  range_walk(span, nend(from_node), nstart(to_node), work_visit, &wk);
+static bool work_in(RuleCtx *ctx, TSNode span, uint32_t from, uint32_t to) {
+  Work wk = {ctx, from, to, false};
+  range_walk(span, from, to, work_visit, &wk);
   return wk.found;
+}
+
+static bool work_between(RuleCtx *ctx, TSNode span, TSNode from_node, TSNode to_node) {
+  return work_in(ctx, span, nend(from_node), nstart(to_node));
+}
+
+/* Work after the write in the branch (`if not r.exists(k): r.setex(k, ttl,
+ * 1); submit(item)`): the marker claims the item before the work, so two
+ * callers that both saw it missing both do the work. */
+static bool work_after_write(RuleCtx *ctx, const Guard *g, const CallSite *w) {
+  /* the write's branch; after an early exit (`if r.exists(k): return`), the
+     block the write sits in */
+  TSNode body = {0};
+  if (g->exits || g->in_else) {
+    body = ts_node_parent(w->node);
+    while (!ts_node_is_null(body) && !node_is(body, SYM.block) && !node_is(body, SYM.module))
+      body = ts_node_parent(body);
+  } else {
+    body = ts_node_child_by_field_id(g->found, SYM.f_consequence);
+  }
+  return !ts_node_is_null(body) && work_in(ctx, body, nend(w->node), nend(body));
 }
 
 /* Is `c` a test that the value named `name` is missing: `not v`, `v is
@@ -606,7 +627,16 @@ static void check(RuleCtx *ctx) {
       Finding *f;
       if (check) {
         /* `if not r.exists(K): write` or `if r.exists(K): return` then write */
-        bool negated = node_is(ts_node_child_by_field_id(g.found, SYM.f_condition), SYM.not_operator);
+        TSNode cond = ts_node_child_by_field_id(g.found, SYM.f_condition);
+        /* `if ready and not r.exists(K):` the operand holding the check */
+        while (node_is(cond, SYM.boolean_operator) &&
+               !strcmp(ts_node_type(ts_node_child_by_field_id(cond, SYM.f_operator)), "and")) {
+          TSNode l = ts_node_child_by_field_id(cond, SYM.f_left);
+          cond = nstart(r->node) >= nstart(l) && nend(r->node) <= nend(l)
+                     ? l
+                     : ts_node_child_by_field_id(cond, SYM.f_right);
+        }
+        bool negated = node_is(cond, SYM.not_operator);
         /* the write runs when the key was missing */
         if (negated == (g.exits || g.in_else)) break;
         /* under a further condition of its own (`if not har_files:
@@ -639,15 +669,28 @@ static void check(RuleCtx *ctx) {
         }
         /* a constant marker (`setex(flag, ttl, "1")`) as the branch's last
            act: two callers write the same thing, nothing is lost */
-        if (constant_value(ctx, w) && !branch_does_more(ctx, g.found, w)) break;
+        bool claims = constant_value(ctx, w) && !branch_does_more(ctx, g.found, w);
+        if (claims && !work_after_write(ctx, &g, w)) break;
         f = rule_report(ctx, w->node, SEV_WARNING,
-                        "%s(`%s`) runs only when the %s() on line %u found no key: two callers "
-                        "can both see it missing and both write",
+                        claims ? "%s(`%s`) claims the item only when the %s() on line %u found no "
+                                 "key: two callers can both see it missing, and both do the work "
+                                 "that follows"
+                               : "%s(`%s`) runs only when the %s() on line %u found no key: two "
+                                 "callers can both see it missing and both write",
                         w->method, wk, r->method, rline);
         finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the check");
+        const char *ttl = !strcmp(w->method, "setex")    ? ", ex=ttl"
+                          : !strcmp(w->method, "psetex") ? ", px=ttl"
+                          : !ts_node_is_null(call_kwarg(ctx->src, w->args, "ex")) ? ", ex=ttl"
+                          : !ts_node_is_null(call_kwarg(ctx->src, w->args, "px")) ? ", px=ttl"
+                                                                                  : "";
         finding_fix(ctx, f, FIX_DISPLAY, "Check and write in one command: %s",
                     is_hash(w) ? "`hsetnx(key, field, value)`"
-                               : "`set(key, value, nx=True)` (returns None when the key existed)");
+                               : arena_printf(ctx->arena,
+                                              "`set(key, value%s, nx=True)` (returns None when "
+                                              "the key existed)%s",
+                                              ttl, claims ? ", and do the work only when it "
+                                                            "returns True" : ""));
       } else if (incr) {
         f = rule_report(ctx, w->node, SEV_WARNING,
                         "%s(`%s`) is guarded by the value the %s() on line %u read: concurrent "
