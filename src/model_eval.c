@@ -399,11 +399,12 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   Value ov = known ? *known : model_eval_in(m, obj, scope, depth + 1);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
-  if (nsym(obj) == SYM.identifier && m->index && !value_is_clientish(ov)) {
+  if ((nsym(obj) == SYM.identifier || nsym(obj) == SYM.call) && m->index && !value_is_clientish(ov)) {
     /* `store = Store()` with Store imported from another module:
-       `store.replica` is what Store.__init__ sets (the index has it) */
+       `store.replica` is what Store.__init__ sets (the index has it); also
+       on a fresh instance, `ConfigLoader.ConfigLoader().get_db_conn` */
     int sc = scope;
-    TSNode val = sole_value_but_none(m, obj, scope, &sc);
+    TSNode val = nsym(obj) == SYM.call ? obj : sole_value_but_none(m, obj, scope, &sc);
     TSNode callee = node_is(val, SYM.call) ? ts_node_child_by_field_id(val, SYM.f_function)
                                           : (TSNode){0};
     const char *cq = nsym(callee) == SYM.identifier || nsym(callee) == SYM.attribute

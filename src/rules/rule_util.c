@@ -659,7 +659,8 @@ CodeRole code_role(const Source *src, const Options *opt) {
   char *rel = opt ? project_relative(opt->project, path) : NULL;
   if (rel) path = rel;
   static const char *const examples[] = {"examples", "example", "demo",     "demos",
-                                         "docs",     "doc",     "tutorial", "tutorials",
+                                         "docs",     "doc",     "doctests", "doctest",
+                                         "tutorial", "tutorials",
                                          "bench",    "benchmarks", "loadtest", "loadtests",
                                          "load_tests", "stress", "locust"};
   CodeRole role = CODE_PRODUCTION;

@@ -1,6 +1,6 @@
 /* RL303 sequential-round-trips: three or more independent GETs (or plain
- * SETs) in a row on one client, where one MGET (MSET) does the same work in
- * one round trip. */
+ * SETs, or DELs/UNLINKs) in a row on one client, where one MGET (MSET, or one
+ * DEL/UNLINK of all the keys) does the same work in one round trip. */
 #include <string.h>
 
 #include "per_field_keys.h"
@@ -15,16 +15,23 @@ typedef struct Item {
   TSNode target; /* GET: the assigned name */
 } Item;
 
-typedef enum { RUN_NONE, RUN_GET, RUN_SET } RunKind;
+typedef enum { RUN_NONE, RUN_GET, RUN_SET, RUN_DEL } RunKind;
 
 static TSNode unawait(TSNode e) { return node_is(e, SYM.await) ? ts_node_named_child(e, 0) : e; }
 
 /* Is the call site one statement of a run, and of which kind? */
 static RunKind item_kind(RuleCtx *ctx, const CallSite *cs, TSNode *target) {
   if (cs->recv.kind != OBJ_CLIENT || cs->recv.cluster || call_has_splat(cs->args)) return RUN_NONE;
+  /* a facade of the project (`def delete(self, key)` around a client) or a
+     client known from use only may lack MGET or take one key: the rewrite
+     would raise TypeError */
+  if (cs->recv.inferred || cs->recv.facade) return RUN_NONE;
   uint32_t nargs = ts_node_named_child_count(cs->args), npos = call_npositional(cs->args);
   if (nargs != npos) return RUN_NONE; /* keywords: options MGET/MSET do not have */
   if (!strcmp(cs->method, "set") && npos == 2 && result_unused(cs)) return RUN_SET;
+  if ((!strcmp(cs->method, "delete") || !strcmp(cs->method, "unlink")) && npos >= 1 &&
+      result_unused(cs))
+    return RUN_DEL;
   if (strcmp(cs->method, "get") || npos != 1) return RUN_NONE;
   if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
     return RUN_NONE;
@@ -85,6 +92,9 @@ static const char *join_args(RuleCtx *ctx, const Item *it, size_t n, RunKind kin
   const char *b = "";
   for (size_t i = 0; i < n; i++) {
     const char *k = ctx_text(ctx, call_arg(it[i].cs->args, 0));
+    if (kind == RUN_DEL) /* every key of every call, in order */
+      for (uint32_t a = 1; a < call_npositional(it[i].cs->args); a++)
+        k = arena_printf(ctx->arena, "%s, %s", k, ctx_text(ctx, call_arg(it[i].cs->args, a)));
     const char *v = kind == RUN_SET
                         ? arena_printf(ctx->arena, ": %s", ctx_text(ctx, call_arg(it[i].cs->args, 1)))
                         : "";
@@ -101,6 +111,8 @@ static const char *rewrite(RuleCtx *ctx, const Item *it, size_t n, RunKind kind,
   const char *args = join_args(ctx, it, n, kind, wrap, indent);
   if (kind == RUN_SET)
     return arena_printf(ctx->arena, "%s%s.mset({%s})", aw, cs->recv_text, args);
+  if (kind == RUN_DEL)
+    return arena_printf(ctx->arena, "%s%s.%s(%s)", aw, cs->recv_text, cs->method, args);
   const char *t = "";
   for (size_t i = 0; i < n; i++)
     t = arena_printf(ctx->arena, "%s%s%s", t, i ? ", " : "", ctx_text(ctx, it[i].target));
@@ -110,11 +122,16 @@ static const char *rewrite(RuleCtx *ctx, const Item *it, size_t n, RunKind kind,
 static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments,
                    const char *trailing) {
   const CallSite *cs = it[0].cs;
-  bool get = kind == RUN_GET;
+  bool get = kind == RUN_GET, del = kind == RUN_DEL;
+  const char *cmd = get ? "MGET" : del ? (!strcmp(cs->method, "unlink") ? "UNLINK" : "DEL") : "MSET";
   Finding *f = rule_report(ctx, cs->node, SEV_INFO,
                            "%zu %s in a row on `%s`: %zu round trips where one %s %s", n,
-                           get ? "GETs" : "SETs", cs->recv_text, n, get ? "MGET" : "MSET",
-                           get ? "returns the same values" : "writes the same keys");
+                           get ? "GETs" : del ? (!strcmp(cs->method, "unlink") ? "UNLINKs" : "DELs")
+                                              : "SETs",
+                           cs->recv_text, n, cmd,
+                           get ? "returns the same values"
+                           : del ? "of all the keys removes the same keys"
+                                 : "writes the same keys");
   for (size_t i = 1; i < n; i++)
     finding_related(ctx, f, NULL, nstart(it[i].cs->node), nend(it[i].cs->node),
                     "another round trip");
@@ -122,8 +139,9 @@ static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments
   const char *indent = ctx_indent(ctx, nstart(it[0].stmt));
   bool wrap = strlen(indent) + strlen(one) > WRAP_AT;
   if (wrap)
-    finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, "One round trip: `%s%s.%s(...)` with the %zu keys",
-                cs->awaited ? "await " : "", cs->recv_text, get ? "mget" : "mset", n);
+    finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, del ? "One round trip: `%s%s.%s(...)` with the keys of the %zu calls" : "One round trip: `%s%s.%s(...)` with the %zu keys",
+                cs->awaited ? "await " : "", cs->recv_text,
+                get ? "mget" : del ? cs->method : "mset", n);
   else
     finding_fix(ctx, f, comments ? FIX_DISPLAY : FIX_SAFE, "One round trip: `%s`", one);
   if (comments) return;

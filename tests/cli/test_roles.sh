@@ -8,7 +8,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 has() { grep -qE -- "$1" "$2"; }
 
 mkdir -p proj/.git proj/app proj/tests proj/examples proj/docs proj/scripts proj/samples proj/ops \
-  proj/chaos proj/loadtest && cd proj || exit 2
+  proj/chaos proj/loadtest proj/doctests && cd proj || exit 2
 echo 'redis==4.6.0' >requirements.txt
 body='import redis
 
@@ -23,7 +23,7 @@ def purge():
 def flag(k):
     return r.get(k) == "yes"
 '
-for d in app tests examples docs scripts samples ops chaos loadtest; do printf '%s' "$body" >"$d/mod.py"; done
+for d in app tests examples docs scripts samples ops chaos loadtest doctests; do printf '%s' "$body" >"$d/mod.py"; done
 printf '%s\n\nif __name__ == "__main__":\n    for k in r.keys("x:*"):\n        r.delete(k)\n' "$body" >app/cli.py
 # one-off commands known by their content: a __main__ block that reads its
 # arguments (or asks its user), and nothing that keeps the process running
@@ -55,6 +55,7 @@ check "examples/: nothing at all" eval '! grep -q "^examples/" out'
 check "docs/: nothing at all" eval '! grep -q "^docs/" out'
 check "chaos/ (a test harness): no KEYS" eval '! grep -q "^chaos/mod.py:7:.*RL301" out'
 check "loadtest/: nothing at all" eval '! grep -q "^loadtest/" out'
+check "doctests/: nothing at all" eval '! grep -q "^doctests/" out'
 "$BIN" check --format json --no-cache . >out.json 2>/dev/null
 sev() { python3 -c 'import json,sys; print(",".join(sorted(f["severity"] for f in json.load(open("out.json"))["findings"] if f["path"]==sys.argv[1] and f["code"]==sys.argv[2])))' "$1" "$2"; }
 check "scripts/: KEYS as in production ($(sev scripts/mod.py RL301))" [ "$(sev scripts/mod.py RL301)" = error ]
