@@ -380,9 +380,9 @@ static bool pipeline_fix(RuleCtx *ctx, Helpers *hs, Finding *f, const CallSite *
                                   as, w->recv_text, p, ind, p, w->method, moved, ind, p, key, ttl, ind,
                                   aw, p);
   finding_fix(ctx, f, FIX_UNSAFE,
-              "Give it a TTL in the same MULTI/EXEC: `with %s.pipeline() as %s:` with the "
-              "%s, `%s.expire(%s, %ld)` and `%s.execute()`",
-              w->recv_text, p, w->method, p, key, ttl, p);
+              "Give it a TTL in the same MULTI/EXEC: `%swith %s.pipeline() as %s:` with the "
+              "%s, `%s.expire(%s, %ld)` and `%s%s.execute()`",
+              as, w->recv_text, p, w->method, p, key, ttl, aw, p);
   finding_edit(ctx, f, nstart(w->stmt), nend(w->stmt), text);
   return true;
 }

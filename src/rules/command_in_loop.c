@@ -905,10 +905,11 @@ static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, cons
       strcmp(cs->method, "get") || ts_node_named_child_count(cs->args) != 1 ||
       !node_is(l->iterable, SYM.identifier) || !one_clause || ts_node_is_null(key)) {
     finding_fix(ctx, f, FIX_DISPLAY,
-                "Batch it: one multi-key command (MGET, HMGET, UNLINK) or a pipeline: `with "
-                "%s.pipeline(transaction=False) as pipe:` queue the commands in the loop, then "
-                "`pipe.execute()`",
-                cs->recv_text);
+                "Batch it: one multi-key command (MGET, HMGET, UNLINK) or a pipeline: `%s"
+                "%s.pipeline(transaction=False) as pipe:` queue the commands in the loop%s, then "
+                "`%spipe.execute()`",
+                pipe_with(cs), cs->recv_text, cs->recv.is_async ? " (not awaited)" : "",
+                pipe_await(cs));
     return;
   }
   TSNode clause = ts_node_named_child(comp, 1);

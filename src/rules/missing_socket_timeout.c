@@ -607,6 +607,25 @@ static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
   return false;
 }
 
+/* Is the client built here only a subscriber: every call this file makes on
+ * it is pubsub() or monitor()? Its connection waits for the next message as
+ * long as none comes; a socket timeout ends every quiet spell with
+ * TimeoutError (health_check_interval is what keeps it honest). A pool whose
+ * function sends MONITOR on a connection of its own is the same. */
+static bool only_subscribes(RuleCtx *ctx, const Ctor *c) {
+  if (c->v.kind == OBJ_POOL)
+    return c->func >= 0 &&
+           strstr(ctx_text(ctx, model_function(ctx->model, c->func)->node), "\"MONITOR\"") != NULL;
+  size_t uses = 0;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->recv.ctor_start != nstart(c->node) || cs->recv.ctor_end != nend(c->node)) continue;
+    if (!cs->method || (strcmp(cs->method, "pubsub") && strcmp(cs->method, "monitor"))) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
 static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   if (c->in_process) return; /* fakeredis: no socket to time out */
@@ -639,6 +658,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
      turns slow but legitimate commands (a big SMEMBERS on Kvrocks) into
      errors: judged in review, not worth a finding */
   if (unix_socket(ctx, c, url)) return;
+  if (only_subscribes(ctx, c)) return;
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
   /* an example or a one-off script that hangs is stopped by hand: a note */

@@ -603,7 +603,7 @@ static bool one_off_cli(const Source *src) {
   size_t n = main_blocks(src, &blocks);
   free(blocks);
   if (!n) return false;
-  if (calls_builtin(src, "input")) return true; /* interactive */
+  if (calls_builtin(src, "input") || calls_builtin(src, "raw_input")) return true; /* interactive */
   static const char *const args[] = {"argparse", "sys.argv", "import click", "from click",
                                      "import typer", "optparse", "getopt", "docopt"};
   bool cli = false;
@@ -641,6 +641,10 @@ bool path_is_upgrade_step(const char *path) {
   static const char *const DIRS[] = {"update", "updates", "upgrade", "upgrades", "migrations",
                                      "migration", NULL};
   if (!path) return false;
+  /* a migration by its file name: migrate.py, migrate_v2.py, migration_1_2.py */
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (!strncmp(base, "migrate", 7) || !strncmp(base, "migration", 9)) return true;
   for (size_t i = 0; DIRS[i]; i++) {
     size_t n = strlen(DIRS[i]);
     for (const char *p = path; (p = strstr(p, DIRS[i])); p += n)
@@ -1323,3 +1327,7 @@ bool contains_ci(const char *s, const char *needle) {
     if (!strncasecmp(s, needle, n)) return true;
   return false;
 }
+
+const char *pipe_with(const CallSite *cs) { return cs->recv.is_async ? "async with " : "with "; }
+
+const char *pipe_await(const CallSite *cs) { return cs->recv.is_async ? "await " : ""; }

@@ -61,8 +61,9 @@ bool in_example_code(const Source *src, const Options *opt, bool with_scripts);
  * Test code (in_test_code) comes first and is each rule's own decision. */
 typedef enum { CODE_PRODUCTION, CODE_TEST, CODE_EXAMPLE, CODE_SCRIPT } CodeRole;
 /* A one-off upgrade or migration step (a file under an update/, updates/,
- * upgrade/, upgrades/, migrations/ or migration/ directory): run once per
- * version by an operator, like a script (code_role says CODE_SCRIPT). */
+ * upgrade/, upgrades/, migrations/ or migration/ directory, or a file whose
+ * name starts with migrate or migration): run once per version by an
+ * operator, like a script (code_role says CODE_SCRIPT). */
 bool path_is_upgrade_step(const char *path);
 CodeRole code_role(const Source *src, const Options *opt);
 /* The `if __name__ == "__main__":` blocks of a module (top level, found in
@@ -174,6 +175,11 @@ bool key_names_lock(RuleCtx *ctx, const CallSite *cs);
 /* A call for messages: its source text when it is one line of at most 60
  * characters, else `recv.method(...)` (arena-owned). */
 const char *call_short(RuleCtx *ctx, const CallSite *cs);
+/* How fix texts open and send a pipeline on this call's client: "with " and
+ * "" for a sync client, "async with " and "await " for an asyncio one
+ * (`async with r.pipeline() as pipe:` ... `await pipe.execute()`). */
+const char *pipe_with(const CallSite *cs);
+const char *pipe_await(const CallSite *cs);
 
 /* ---- Timeouts (RL403 blocking-without-timeout, RL404 blocking-exceeds-socket-timeout) ----
  *

@@ -115,8 +115,8 @@ static void check_write(RuleCtx *ctx, const CallSite *cs, bool tests) {
   finding_fix(ctx, f, FIX_DISPLAY,
               "Send both in one transaction: `pipe = %s.pipeline()` with `pipe.%s(...)` and "
               "`pipe.%s(..., nx=True)` (Redis 7: only when the key has no TTL), then "
-              "`pipe.execute()`; or a Lua script",
-              cs->recv_text, cs->method, px ? "pexpire" : "expire");
+              "`%spipe.execute()`; or a Lua script",
+              cs->recv_text, cs->method, px ? "pexpire" : "expire", pipe_await(cs));
   finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
 }
 
@@ -148,10 +148,10 @@ static void check_collection_then_expire(RuleCtx *ctx, const CallSite *cs, bool 
                            cmd, px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs));
   finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
   finding_fix(ctx, f, FIX_DISPLAY,
-              "Send both in one MULTI/EXEC: `with %s.pipeline() as pipe:` then `pipe.%s(...)`, "
-              "`pipe.%s(...)`, `pipe.execute()` (one round trip, and the key never exists "
+              "Send both in one MULTI/EXEC: `%s%s.pipeline() as pipe:` then `pipe.%s(...)`, "
+              "`pipe.%s(...)`, `%spipe.execute()` (one round trip, and the key never exists "
               "without its TTL)",
-              cs->recv_text, cs->method, px ? "pexpire" : "expire");
+              pipe_with(cs), cs->recv_text, cs->method, px ? "pexpire" : "expire", pipe_await(cs));
 }
 
 static void check(RuleCtx *ctx) {

@@ -233,6 +233,45 @@ typedef struct Walk {
   Taint taint;
 } Walk;
 
+/* Does the code rewrite what it unpickles as JSON: `json.dumps(pickle.loads(raw))`,
+ * or `item = pickle.loads(raw)` and `json.dumps(item)` later in the same
+ * block (a loop body), with no `pickle.dumps(item)` there? A migration off
+ * pickle: storing JSON is what it does. */
+static bool converts_to_json(RuleCtx *ctx, TSNode call, int func) {
+  (void)func;
+  TSNode p = ts_node_parent(call);
+  if (node_is(p, SYM.argument_list)) {
+    TSNode outer = ts_node_parent(p);
+    if (node_is(outer, SYM.call)) {
+      const char *t = ctx_text(ctx, ts_node_child_by_field_id(outer, SYM.f_function));
+      if (!strcmp(t, "json.dumps")) return true;
+    }
+  }
+  if (!node_is(p, SYM.assignment)) return false;
+  TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+  if (!node_is(left, SYM.identifier)) return false;
+  TSNode block = p;
+  while (!ts_node_is_null(block) && !node_is(block, SYM.block) && !node_is(block, SYM.module))
+    block = ts_node_parent(block);
+  if (ts_node_is_null(block)) return false;
+  uint32_t from = nend(call), to = nend(block);
+  char *rest = arena_strndup(ctx->arena, ctx->src->text + from, to - from);
+  const char *name = ctx_text(ctx, left);
+  size_t n = strlen(name);
+  bool json = false;
+  for (int k = 0; k < 2; k++) {
+    const char *call_name = k ? "pickle.dumps(" : "json.dumps(";
+    size_t cl = strlen(call_name);
+    for (const char *d = strstr(rest, call_name); d; d = strstr(d + 1, call_name)) {
+      const char *a = d + cl;
+      if (strncmp(a, name, n) || (a[n] != ')' && a[n] != ',' && a[n] != ' ')) continue;
+      if (k) return false; /* pickled again: not a migration off pickle */
+      json = true;
+    }
+  }
+  return json;
+}
+
 static void report(RuleCtx *ctx, TSNode call, DsKind kind, const char *qn, TSNode arg,
                    const CallSite *read, bool direct, int func) {
   unsigned line = line_of(ctx->src, nstart(read->node));
@@ -242,6 +281,18 @@ static void report(RuleCtx *ctx, TSNode call, DsKind kind, const char *qn, TSNod
     via = strlen(a) <= 30 && !strchr(a, '\n')
               ? arena_printf(ctx->arena, " on line %u, via `%s`", line, a)
               : arena_printf(ctx->arena, " on line %u", line);
+  }
+  if (kind != DS_YAML && converts_to_json(ctx, call, func)) {
+    Finding *f = rule_report(ctx, call, SEV_INFO,
+                             "`%s` of a Redis value (`%s`%s) that this code rewrites as JSON: a "
+                             "migration off pickle, but until the old entries are gone anyone who "
+                             "can write that key runs code in this process",
+                             qn, call_short(ctx, read), via);
+    finding_related(ctx, f, NULL, nstart(read->node), nend(read->node), "the Redis read");
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Run the migration once, with writes to these keys stopped, and remove the "
+                "unpickling afterwards");
+    return;
   }
   Finding *f = rule_report(ctx, call, in_serializer(ctx, func) ? SEV_INFO : SEV_WARNING,
                            "`%s` of a Redis value (`%s`%s): anyone who can write that key runs "

@@ -150,7 +150,13 @@ rl check --unsafe-fixes --diff stream.py
 check "no edit: pubsub().listen() waits longer than any short timeout (got: $(cat out))" \
   eval '! grep -q socket_timeout out'
 rl check --format json stream.py
-check "the finding stays, with advice" grep -q 'subscribes through pubsub' out
+check "a client that only subscribes is not reported: listen() waits by design" \
+  eval '! grep -q RL402 out'
+printf 'import redis\n\nr = redis.Redis(host="chat")\n\n\ndef event_stream():\n    p = r.pubsub()\n    p.subscribe("messages")\n    for message in p.listen():\n        yield message\n\n\ndef last(room):\n    return r.get(f"last:{room}")\n' >both.py
+rl check --unsafe-fixes --diff both.py
+check "a client that also sends short commands: no edit" eval '! grep -q socket_timeout out'
+rl check --format json both.py
+check "... but the finding stays, with advice" grep -q 'subscribes through pubsub' out
 cd .. || exit 2
 
 SECTION="RL402 never shortens the timeout of a client that reads a stream with BLOCK"
@@ -214,6 +220,33 @@ for round in 1 2 3; do
   check "round $round: every file is exactly the fixed text ($bad differ)" [ "$bad" -eq 0 ]
   check "round $round: no temporary file is left" [ -z "$(ls -A | grep redislint)" ]
 done
+cd .. || exit 2
+
+SECTION="fix texts for an asyncio client say async with and await"
+mkdir -p asyncfix && cd asyncfix || exit 2
+cat >a.py <<'PY'
+import redis.asyncio as aioredis
+
+r = aioredis.Redis(host="cache.internal", socket_timeout=5)
+
+
+async def ranks(uid, modes):
+    out = {}
+    for mode in modes:
+        out[mode] = await r.zrevrank(f"lb:{mode}", uid)
+    return out
+
+
+async def profile(uid, data):
+    await r.hset(f"profile:{uid}", mapping=data)
+    await r.expire(f"profile:{uid}", 3600)
+PY
+"$BIN" check --no-cache --exit-zero --format json a.py >out.json 2>/dev/null
+fixtext() { python3 -c 'import json,sys; print("\n".join((f.get("fix") or {}).get("title", "") for f in json.load(open("out.json"))["findings"] if f["code"]==sys.argv[1]))' "$1"; }
+check "RL302: async with ... await pipe.execute() ($(fixtext RL302))" \
+  eval 'fixtext RL302 | grep -q "async with r.pipeline(transaction=False) as pipe:.*await pipe.execute()"'
+check "RL202: await pipe.execute() ($(fixtext RL202))" \
+  eval 'fixtext RL202 | grep -q "async with r.pipeline() as pipe:.*await pipe.execute()"'
 cd .. || exit 2
 
 finish test_fix.sh

@@ -44,6 +44,8 @@ mkdir -p update/v5.0 app/migrations app/updates_feed
 printf '%s' "$body" >update/v5.0/migrate.py
 printf '%s' "$body" >app/migrations/0002_keys.py
 printf '%s' "$body" >app/updates_feed/mod.py
+printf '%s' "$body" >migrate_v2.py
+printf '%s\n\ndef ask():\n    while True:\n        if raw_input("more? ") != "y":\n            break\n%s' "$body" "$main" >legacy_tool.py
 
 "$BIN" check -q --no-cache . >out 2>err
 check "production code: KEYS (error)" has '^app/mod.py:7:14: RL301' out
@@ -77,6 +79,9 @@ check "an upgrade step is a script ($(sev update/v5.0/migrate.py RL302))" \
   [ "$(sev update/v5.0/migrate.py RL302)" = info ]
 check "a migration is a script ($(sev app/migrations/0002_keys.py RL402))" \
   [ "$(sev app/migrations/0002_keys.py RL402)" = info ]
+check "a migration by its name is a script ($(sev migrate_v2.py RL302))" [ "$(sev migrate_v2.py RL302)" = info ]
+check "a Python 2 raw_input() program is interactive: a script ($(sev legacy_tool.py RL302))" \
+  [ "$(sev legacy_tool.py RL302)" = info ]
 check "... but not a directory that merely starts with the word ($(sev app/updates_feed/mod.py RL302))" \
   [ "$(sev app/updates_feed/mod.py RL302)" = warning ]
 check "a str compared with bytes in test code is still reported (tests: same)" \
