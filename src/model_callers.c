@@ -106,12 +106,24 @@ static int init_of(const Model *m, int cls, int depth) {
   return -1;
 }
 
-/* The one function or class a name in scope is bound to (never rebound). */
+/* The one function or class a name in scope is bound to (never rebound).
+ * A module function defined again further down (a tutorial's listing shows
+ * each version of it) is the definition live where the call runs: inside a
+ * function, which runs after the module is loaded, the last one; at module
+ * level, the last one before the call. */
 static const Assign *sole_def(const Model *m, TSNode id, int scope) {
   int b = model_name_binding(m, scope, m->src->text + nstart(id), nend(id) - nstart(id));
   const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
-  if (!a || model_next_assign(m, a) || (a->kind != A_FUNC && a->kind != A_CLASS)) return NULL;
-  return a;
+  if (!a || (a->kind != A_FUNC && a->kind != A_CLASS)) return NULL;
+  if (!model_next_assign(m, a)) return a;
+  bool later = scope_at(m, scope)->kind != SCOPE_MODULE;
+  const Assign *live = NULL;
+  for (const Assign *x = a; x; x = model_next_assign(m, x)) {
+    if (x->kind != A_FUNC || scope_at(m, x->scope)->kind != SCOPE_MODULE) return NULL;
+    if (((const Function *)vec_at(&m->funcs, (size_t)x->index))->cls >= 0) return NULL;
+    if (later || x->at <= nstart(id)) live = x;
+  }
+  return live;
 }
 
 static void resolve_callee(Model *m, FCall *c) {
