@@ -445,6 +445,23 @@ static bool work_between(RuleCtx *ctx, TSNode span, TSNode from_node, TSNode to_
   return work_in(ctx, span, nend(from_node), nstart(to_node));
 }
 
+/* A counter initialised when missing: `set(K, 0)` in the branch, then an
+ * INCR-family command on K later in the function (up to `hi`, the end of its
+ * call sites). Returns that call, or NULL. */
+static const CallSite *incremented_after(RuleCtx *ctx, const CallSite *w, size_t wi, size_t hi) {
+  TSNode v = written_value(ctx, w);
+  if (ts_node_is_null(v)) return NULL;
+  const char *t = ctx_text(ctx, v);
+  if (strcmp(t, "0") && strcmp(t, "\"0\"") && strcmp(t, "'0'")) return NULL;
+  static const char *const incrs[] = {"incr", "incrby", "incrbyfloat", "decr", "decrby",
+                                      "hincrby", "hincrbyfloat", NULL};
+  for (size_t j = wi + 1; j < hi; j++) {
+    const CallSite *o = model_call(ctx->model, j);
+    if (o->func == w->func && call_method_in(o, incrs) && calls_same_key(ctx, w, o)) return o;
+  }
+  return NULL;
+}
+
 /* Work after the write in the branch (`if not r.exists(k): r.setex(k, ttl,
  * 1); submit(item)`): the marker claims the item before the work, so two
  * callers that both saw it missing both do the work. */
@@ -670,6 +687,23 @@ static void check(RuleCtx *ctx) {
         /* a constant marker (`setex(flag, ttl, "1")`) as the branch's last
            act: two callers write the same thing, nothing is lost */
         bool claims = constant_value(ctx, w) && !branch_does_more(ctx, g.found, w);
+        const CallSite *inc = claims ? incremented_after(ctx, w, wi, hi) : NULL;
+        if (inc) {
+          /* `if not r.exists(k): r.set(k, 0)` ... `r.incr(k)`: the second
+             caller's SET resets what the first one counted */
+          f = rule_report(ctx, w->node, SEV_WARNING,
+                          "%s(`%s`, 0) when the %s() on line %u found no key, then %s() on line "
+                          "%u: two callers can both see it missing, and the second one's %s "
+                          "resets what the first one's %s counted",
+                          w->method, wk, r->method, rline, inc->method,
+                          line_of(ctx->src, nstart(inc->node)), w->method, inc->method);
+          finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the check");
+          finding_related(ctx, f, NULL, nstart(inc->node), nend(inc->node), "the increment");
+          finding_fix(ctx, f, FIX_DISPLAY,
+                      "Drop the check and the %s: %s creates a missing key at 0",
+                      w->method, inc->method);
+          break;
+        }
         if (claims && !work_after_write(ctx, &g, w)) break;
         f = rule_report(ctx, w->node, SEV_WARNING,
                         claims ? "%s(`%s`) claims the item only when the %s() on line %u found no "
