@@ -508,6 +508,7 @@ CacheEntry *cache_entry_new(const char *path, uint64_t hash, const char *pyver,
       break;
     }
   if (fr->cluster_client) cJSON_AddTrueToObject(o, "cluster");
+  if (fr->opaque_consumer) cJSON_AddNumberToObject(o, "consumer", fr->opaque_consumer);
   return (CacheEntry *)o;
 }
 
@@ -542,6 +543,8 @@ void cache_restore(const CacheEntry *e, FileResult *fr, Diags *d) {
               msg ? msg : "syntax error");
   }
   fr->cluster_client = cJSON_IsTrue(get(e, "cluster"));
+  const cJSON *consumer = get(e, "consumer");
+  fr->opaque_consumer = cJSON_IsNumber(consumer) ? (uint8_t)(consumer->valueint & 3) : 0;
 }
 
 /* ---- writing ----------------------------------------------------------- */

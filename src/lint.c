@@ -753,6 +753,17 @@ static size_t extra_keys(const Model *m, const CallSite *cs, KeyTpl *out) {
   return n;
 }
 
+/* A key held in a parameter or an attribute, whatever it is (`self.key`
+ * of a queue class, `key` of a helper): its template is not known here. */
+static bool opaque_key_holder(const Source *src, const CallSite *cs) {
+  if (cs->key.text && !cs->key.opaque && strcmp(cs->key.text, "\x01")) return false;
+  TSNode a = call_arg(cs->args, (uint32_t)(cs->cmd->first_key < 0 ? 0 : cs->cmd->first_key));
+  if (node_is(a, SYM.identifier)) return true;
+  if (!node_is(a, SYM.attribute)) return false;
+  TSNode obj = ts_node_child_by_field_id(a, SYM.f_object);
+  return node_is(obj, SYM.identifier) && (node_text_eq(src, obj, "self") || node_text_eq(src, obj, "cls"));
+}
+
 static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
   size_t n = model_ncalls(m), k = 0;
   if (!n) return;
@@ -763,9 +774,17 @@ static void record_keys(FileResult *fr, const Model *m, const Options *opt) {
   ctx.src = &fr->src;
   ctx.arena = fr->arena;
   ctx.opt = opt;
+  static const char *const zpops[] = {"zpopmin", "zpopmax", "bzpopmin", "bzpopmax",
+                                      "zremrangebyrank", "zremrangebyscore", "zrem", NULL};
+  static const char *const lpops[] = {"lpop", "rpop", "blpop", "brpop", "lmove", "blmove",
+                                      "rpoplpush", "brpoplpush", "ltrim", "lmpop", "blmpop", NULL};
   for (size_t i = 0; i < n; i++) {
     const CallSite *cs = model_call(m, i);
     if (!cs->cmd) continue;
+    if (opaque_key_holder(&fr->src, cs)) {
+      if (call_method_in(cs, zpops)) fr->opaque_consumer |= CONSUMES_ZSET;
+      if (call_method_in(cs, lpops)) fr->opaque_consumer |= CONSUMES_LIST;
+    }
     KeyTpl keys[MAX_KEYS_PER_CALL + 1];
     keys[0] = cs->key;
     size_t nk = 1 + extra_keys(m, cs, keys + 1);

@@ -36,12 +36,17 @@ typedef struct FileResult {
   size_t nkeys;
   PyVer pyver;        /* the redis-py version its project pins (or --redis-py-version) */
   bool cluster_client; /* the file constructs a Redis Cluster client */
+  uint8_t opaque_consumer; /* CONSUMES_* bits: the file pops or trims a sorted set / list
+                              whose key it holds in a parameter or an attribute (a queue
+                              class given its key): it may consume any key of the project */
   bool cluster_mode;   /* --cluster, or a file of its (sub-)project constructs one */
   struct Suppression *supp; /* suppression comments (arena) */
   size_t nsupp;
   Finding *suppressed; /* findings a suppression comment silenced (arena) */
   size_t nsuppressed;
 } FileResult;
+
+enum { CONSUMES_ZSET = 1, CONSUMES_LIST = 2 };
 
 typedef struct LintRun {
   FileResult *files; /* same order as the FileList: sorted paths */

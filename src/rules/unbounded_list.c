@@ -427,6 +427,7 @@ typedef struct Shrunk {
   const char *generic[MAX_GENERIC];
   bool generic_zset[MAX_GENERIC];
   size_t ngeneric;
+  uint8_t consumers; /* CONSUMES_*: some file pops a key it holds in a parameter or attribute */
 } Shrunk;
 
 /* Does template `pat` (holes match one or more characters) match `key`
@@ -466,6 +467,9 @@ static bool keep(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
   const Shrunk *s = data;
   if (!f->key) return true;
   bool zset = is_zset_finding(f);
+  /* a queue class given its key pops whatever key it is handed: which ones
+     cannot be told here, so none is said to only grow (when unsure, silent) */
+  if (s->consumers & (zset ? CONSUMES_ZSET : CONSUMES_LIST)) return false;
   if (growth_has(zset ? &s->zsets : &s->lists, f->key)) return false;
   for (size_t i = 0; i < s->ngeneric; i++)
     if (s->generic_zset[i] == zset && tpl_match(s->generic[i], f->key, 0)) return false;
@@ -526,7 +530,8 @@ static void drop_record_indexes(ProjectCtx *ctx) {
 
 static void check_project(ProjectCtx *ctx) {
   drop_record_indexes(ctx);
-  Shrunk s = {{0}, {0}, {0}, {0}, 0};
+  Shrunk s = {{0}, {0}, {0}, {0}, 0, 0};
+  for (size_t f = 0; f < ctx->run->nfiles; f++) s.consumers |= ctx->run->files[f].opaque_consumer;
   collect_generic(ctx->run, ZSET_SHRINKERS, true, &s);
   collect_generic(ctx->run, LIST_SHRINKERS, false, &s);
   growth_keys_used_by(ctx->run, ZSET_SHRINKERS, &s.zsets);
