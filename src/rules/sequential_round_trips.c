@@ -6,6 +6,7 @@
 #include "per_field_keys.h"
 
 #define MIN_RUN 3
+#define MIN_WRITE_RUN 4 /* writes of different kinds: a pipeline, not one command */
 #define MAX_RUN 64
 #define WRAP_AT 88
 
@@ -15,7 +16,7 @@ typedef struct Item {
   TSNode target; /* GET: the assigned name */
 } Item;
 
-typedef enum { RUN_NONE, RUN_GET, RUN_SET, RUN_DEL } RunKind;
+typedef enum { RUN_NONE, RUN_GET, RUN_SET, RUN_DEL, RUN_WRITE } RunKind;
 
 static TSNode unawait(TSNode e) { return node_is(e, SYM.await) ? ts_node_named_child(e, 0) : e; }
 
@@ -32,6 +33,13 @@ static RunKind item_kind(RuleCtx *ctx, const CallSite *cs, TSNode *target) {
   if ((!strcmp(cs->method, "delete") || !strcmp(cs->method, "unlink")) && npos >= 1 &&
       result_unused(cs))
     return RUN_DEL;
+  /* any other write whose reply is unused, one statement of its own: a run
+     of them is one pipeline (ZINCRBY x5 per message, EXPIRE x7) */
+  if (cs->cmd && (cs->cmd->flags & CMD_WRITE) && !(cs->cmd->flags & (CMD_READ | CMD_BLOCKING)) &&
+      strcmp(cs->method, "set") && strcmp(cs->method, "get") && result_unused(cs) &&
+      cs->loop < 0 && node_is(cs->stmt, SYM.expression_statement) &&
+      ts_node_eq(unawait(ts_node_named_child(cs->stmt, 0)), cs->node))
+    return RUN_WRITE;
   if (strcmp(cs->method, "get") || npos != 1) return RUN_NONE;
   if (!node_is(cs->stmt, SYM.expression_statement) || ts_node_named_child_count(cs->stmt) != 1)
     return RUN_NONE;
@@ -58,9 +66,9 @@ static long site_of(const Model *m, TSNode stmt, size_t from) {
   return -1;
 }
 
-static bool same_run(const CallSite *a, const CallSite *b) {
-  return !strcmp(a->method, b->method) && !strcmp(a->recv_text, b->recv_text) &&
-         a->awaited == b->awaited;
+static bool same_run(const CallSite *a, const CallSite *b, RunKind kind) {
+  return (kind == RUN_WRITE || !strcmp(a->method, b->method)) &&
+         !strcmp(a->recv_text, b->recv_text) && a->awaited == b->awaited;
 }
 
 /* Fields of one entity (`user:{}:name`, `user:{}:email`): the prefix of a
@@ -150,6 +158,33 @@ static void report(RuleCtx *ctx, Item *it, size_t n, RunKind kind, bool comments
                             trailing));
 }
 
+/* A run of writes of any kind: one pipeline sends them in one round trip.
+ * Display only: the replies change shape (one list from execute()), and an
+ * exception now stops every write, not just the ones after it. */
+static void report_writes(RuleCtx *ctx, const Item *it, size_t n) {
+  const CallSite *cs = it[0].cs;
+  const char *cmds = "";
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) seen = !strcmp(it[j].cs->cmd->name, it[i].cs->cmd->name);
+    if (seen || shown == 4) continue;
+    cmds = arena_printf(ctx->arena, "%s%s%s", cmds, shown++ ? ", " : "", it[i].cs->cmd->name);
+  }
+  Finding *f = rule_report(ctx, cs->node, SEV_INFO,
+                           "%zu writes in a row on `%s` (%s): %zu round trips where one pipeline "
+                           "sends them together",
+                           n, cs->recv_text, cmds, n);
+  for (size_t i = 1; i < n; i++)
+    finding_related(ctx, f, NULL, nstart(it[i].cs->node), nend(it[i].cs->node),
+                    "another round trip");
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Queue them on `%s%s.pipeline(transaction=False) as pipe:` (`pipe.` for `%s.`%s) "
+              "and send them with `%spipe.execute()`",
+              pipe_with(cs), cs->recv_text, cs->recv_text, cs->recv.is_async ? ", not awaited" : "",
+              pipe_await(cs));
+}
+
 /* Does `expr` use a name assigned by an earlier GET of the run? */
 static bool depends(RuleCtx *ctx, TSNode expr, const Item *it, size_t n) {
   const char *names[MAX_RUN];
@@ -171,7 +206,7 @@ static void check(RuleCtx *ctx) {
     long pi = ts_node_is_null(prev) ? -1 : site_of(m, prev, i > 64 ? i - 64 : 0);
     const CallSite *pc = pi < 0 ? NULL : model_call(m, (size_t)pi);
     TSNode pt = {0};
-    if (pc && pc != first && item_kind(ctx, pc, &pt) == kind && same_run(pc, first) &&
+    if (pc && pc != first && item_kind(ctx, pc, &pt) == kind && same_run(pc, first, kind) &&
         (kind == RUN_SET || !depends(ctx, call_arg(first->args, 0), &(Item){pc, prev, pt}, 1)))
       continue; /* not the start of the run */
     Item it[MAX_RUN];
@@ -183,14 +218,24 @@ static void check(RuleCtx *ctx) {
       long ci = site_of(m, next, from);
       const CallSite *cs = ci < 0 ? NULL : model_call(m, (size_t)ci);
       TSNode t = {0};
-      if (!cs || item_kind(ctx, cs, &t) != kind || !same_run(cs, first)) break;
-      bool dep = depends(ctx, call_arg(cs->args, 0), it, n) ||
-                 (kind == RUN_SET && depends(ctx, call_arg(cs->args, 1), it, n));
+      if (!cs || item_kind(ctx, cs, &t) != kind || !same_run(cs, first, kind)) break;
+      bool dep = kind != RUN_WRITE && (depends(ctx, call_arg(cs->args, 0), it, n) ||
+                                       (kind == RUN_SET && depends(ctx, call_arg(cs->args, 1), it, n)));
       if (dep) break;
       it[n++] = (Item){cs, next, t};
       from = (size_t)ci + 1;
     }
-    if (n < MIN_RUN) continue;
+    if (n < (kind == RUN_WRITE ? MIN_WRITE_RUN : MIN_RUN)) continue;
+    if (kind == RUN_WRITE) {
+      /* a write then EXPIRE of its key: set-then-expire (RL202) gives the run
+         its MULTI/EXEC, so the key never lives without its TTL */
+      bool expiry = false;
+      for (size_t k = 1; k < n && !expiry; k++)
+        expiry = (!strcmp(it[k].cs->method, "expire") || !strcmp(it[k].cs->method, "pexpire")) &&
+                 calls_same_key(ctx, it[k - 1].cs, it[k].cs);
+      if (!expiry) report_writes(ctx, it, n);
+      continue;
+    }
     if (kind == RUN_SET && has_entity_group(ctx, it, n)) continue; /* RL101 reports it */
     /* Comments inside the run: one trailing the first statement (`a =
      * r.get(k)  # note`) moves to the end of the rewrite; any other belongs to
