@@ -194,9 +194,37 @@ static bool depends(RuleCtx *ctx, TSNode expr, const Item *it, size_t n) {
   return expr_mentions_any(ctx, expr, names, k) != NULL;
 }
 
+/* A list push whose reply is dropped, then LLEN of the same list in the
+ * next statement: the push's reply is that length (SADD, ZADD and HSET answer
+ * how many they added, XADD the entry id: only list pushes do this).
+ * `r.rpush(k, v)` + `n = r.llen(k)` -> `n = r.rpush(k, v)`. */
+static void length_after_push(RuleCtx *ctx, size_t i) {
+  static const char *const PUSHES[] = {"rpush", "lpush", "rpushx", "lpushx", NULL};
+  const CallSite *p = model_call(ctx->model, i);
+  if (!p->cmd || !call_method_in(p, PUSHES) || !result_unused(p) || p->recv.kind != OBJ_CLIENT ||
+      p->recv.inferred || p->recv.facade)
+    return;
+  const char *len = "llen";
+  TSNode next = statement_next(p->stmt, NULL);
+  long j = ts_node_is_null(next) ? -1 : site_of(ctx->model, next, i + 1);
+  if (j < 0) return;
+  const CallSite *l = model_call(ctx->model, (size_t)j);
+  if (strcmp(l->method, len) || strcmp(l->recv_text, p->recv_text) || l->awaited != p->awaited ||
+      !calls_same_key(ctx, p, l) || result_unused(l))
+    return;
+  Finding *f = rule_report(ctx, l->node, SEV_INFO,
+                           "%s() right after %s() of the same list: a second round trip for "
+                           "what %s already returns, the list's new length",
+                           l->method, p->method, p->method);
+  finding_related(ctx, f, NULL, nstart(p->node), nend(p->node), "the push");
+  finding_fix(ctx, f, FIX_DISPLAY, "Use the push's reply: `n = %s%s` instead of a separate %s",
+              p->awaited ? "await " : "", ctx_text(ctx, p->node), l->method);
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* setup code: latency does not matter */
   const Model *m = ctx->model;
+  for (size_t i = 0; i < model_ncalls(m); i++) length_after_push(ctx, i);
   for (size_t i = 0; i < model_ncalls(m); i++) {
     const CallSite *first = model_call(m, i);
     TSNode target = {0};
