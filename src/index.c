@@ -19,6 +19,9 @@ typedef struct ModExports {
   size_t n;
   size_t nreexports; /* how many are "#reexport." (a package's __init__): none, no scan */
   size_t nstars;     /* how many are "#star" (`from X import *`): none, no scan */
+  uint64_t *changed; /* since index_changes_reset(): hashes of the export names that
+                        changed (added, removed, another value or base) */
+  size_t nchanged, capchanged;
 } ModExports;
 
 /* Every module name and each of its dotted suffixes ("src.app.ext",
@@ -83,6 +86,7 @@ void index_delete(ProjectIndex *self) {
   for (size_t i = 0; i < self->len; i++) {
     mod_clear(&self->mods[i]);
     free(self->mods[i].module);
+    free(self->mods[i].changed);
   }
   free(self->mods);
   for (size_t i = 0; i < self->nslots; i++) free(self->slots[i].key);
@@ -170,6 +174,24 @@ static bool same_value(Value a, Value b) {
          a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class;
 }
 
+/* The same exports apart from "#call." facts (what the module passes to the
+ * functions it calls): those reach their readers through the callee's call
+ * facts (calls_changed, index_seal), not through this module's exports. */
+static bool is_call_fact(const char *name) { return !strncmp(name, "#call.", 6); }
+
+static bool same_public_exports(const ModExports *m, const Export *ex, size_t n) {
+  size_t i = 0, k = 0;
+  for (;;) {
+    while (i < m->n && is_call_fact(m->names[i])) i++;
+    while (k < n && is_call_fact(ex[k].name)) k++;
+    if (i == m->n || k == n) return i == m->n && k == n;
+    if (strcmp(m->names[i], ex[k].name) || !same_value(m->values[i], ex[k].value) ||
+        !m->bases[i] != !ex[k].base || (ex[k].base && strcmp(m->bases[i], ex[k].base)))
+      return false;
+    i++, k++;
+  }
+}
+
 static bool same_exports(const ModExports *m, const Export *ex, size_t n) {
   if (m->n != n) return false;
   for (size_t i = 0; i < n; i++)
@@ -177,6 +199,55 @@ static bool same_exports(const ModExports *m, const Export *ex, size_t n) {
         !m->bases[i] != !ex[i].base || (ex[i].base && strcmp(m->bases[i], ex[i].base)))
       return false;
   return true;
+}
+
+static uint64_t name_hash(const char *s, size_t n);
+static uint64_t fact_sum(const char *name, Value v);
+
+static void add_changed(ModExports *m, const char *name) {
+  if (m->nchanged == m->capchanged) {
+    m->capchanged = m->capchanged ? m->capchanged * 2 : 16;
+    m->changed = xrealloc(m->changed, m->capchanged * sizeof(uint64_t));
+  }
+  m->changed[m->nchanged++] = name_hash(name, strlen(name));
+}
+
+static uint64_t entry_sum(const char *name, const char *base, Value v) {
+  uint64_t h = hash_str(name, strlen(name)) * 31 + (base ? hash_str(base, strlen(base)) : 7);
+  return h ^ fact_sum(name, v);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The names of the entries (not "#call." facts) that are in one of m's old
+ * exports and the new ones but not both, same name, base and value: each
+ * sorted by an entry checksum, then merged, O(n log n). */
+static void note_changed_names(ModExports *m, const Export *ex, size_t n) {
+  uint64_t *a = xcalloc(m->n + 1, sizeof(uint64_t) * 2), *b = xcalloc(n + 1, sizeof(uint64_t) * 2);
+  size_t na = 0, nb = 0;
+  for (size_t i = 0; i < m->n; i++)
+    if (!is_call_fact(m->names[i])) {
+      a[2 * na] = entry_sum(m->names[i], m->bases[i], m->values[i]);
+      a[2 * na++ + 1] = i;
+    }
+  for (size_t i = 0; i < n; i++)
+    if (!is_call_fact(ex[i].name)) {
+      b[2 * nb] = entry_sum(ex[i].name, ex[i].base, ex[i].value);
+      b[2 * nb++ + 1] = i;
+    }
+  qsort(a, na, 2 * sizeof(uint64_t), cmp_u64);
+  qsort(b, nb, 2 * sizeof(uint64_t), cmp_u64);
+  size_t i = 0, k = 0;
+  while (i < na || k < nb) {
+    if (k == nb || (i < na && a[2 * i] < b[2 * k])) add_changed(m, m->names[a[2 * i++ + 1]]);
+    else if (i == na || b[2 * k] < a[2 * i]) add_changed(m, ex[b[2 * k++ + 1]].name);
+    else i++, k++;
+  }
+  free(a);
+  free(b);
 }
 
 static ModExports *mod_new(ProjectIndex *self, const char *module) {
@@ -199,9 +270,13 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
   ModExports *m = find_mod(self, module);
   if (m && same_exports(m, ex, n)) return false;
   if (!m && n == 0) return false;
+  bool public_same = m && same_public_exports(m, ex, n);
   if (!m) m = mod_new(self, module);
   self->dirty = true;
-  m->exports_changed = true;
+  if (!public_same) {
+    m->exports_changed = true;
+    note_changed_names(m, ex, n);
+  }
   mod_clear(m);
   m->names = xcalloc(n + 1, sizeof(char *));
   m->values = xcalloc(n + 1, sizeof(Value));
@@ -226,14 +301,25 @@ bool index_set_exports(ProjectIndex *self, const char *module, const Export *ex,
 /* What the model being built on this thread consults (index_deps_record). */
 static _Thread_local IndexDeps *recorder;
 
-static void record(int dep) {
+/* A dependency on dep, on one export name of it (hash) or on all (0). */
+static void record_name(int dep, uint64_t name) {
   IndexDeps *d = recorder;
-  if (!d || (d->n && d->ids[d->n - 1] == dep)) return;
+  if (!d || (d->n && d->ids[d->n - 1] == dep && d->names[d->n - 1] == name)) return;
   if (d->n == d->cap) {
     d->cap = d->cap ? d->cap * 2 : 16;
     d->ids = xrealloc(d->ids, d->cap * sizeof(int));
+    d->names = xrealloc(d->names, d->cap * sizeof(uint64_t));
   }
-  d->ids[d->n++] = dep;
+  d->ids[d->n] = dep;
+  d->names[d->n++] = name;
+}
+
+static void record(int dep) { record_name(dep, 0); }
+
+/* The hash an export name is recorded by: never 0, which stands for "any". */
+static uint64_t name_hash(const char *s, size_t n) {
+  uint64_t h = hash_str(s, n);
+  return h ? h : 1;
 }
 
 /* The module whose model is built on this thread (index_importer). */
@@ -257,15 +343,32 @@ static const Slot *sibling_of_importer(const ProjectIndex *self, const char *wan
   return sl && sl->exact ? sl : NULL;
 }
 
-static const ModExports *resolve_module(const ProjectIndex *self, const char *want,
-                                        size_t wlen) {
+/* The module a dotted name stands for, without recording a dependency: which
+ * modules exist is settled before the rounds (index_add_module). */
+static const ModExports *find_module(const ProjectIndex *self, const char *want, size_t wlen) {
   const Slot *sl = slot_find(self, want, wlen);
   if (sl && sl->mod == AMBIGUOUS) {
     const Slot *near = sibling_of_importer(self, want, wlen);
     if (near) sl = near;
   }
-  if (sl && sl->mod >= 0) record(2 * sl->mod);
   return sl && sl->mod >= 0 ? &self->mods[sl->mod] : NULL;
+}
+
+/* ... recording a dependency on all of its exports. */
+static const ModExports *resolve_module(const ProjectIndex *self, const char *want,
+                                        size_t wlen) {
+  const ModExports *m = find_module(self, want, wlen);
+  if (m) record(2 * (int)(m - self->mods));
+  return m;
+}
+
+/* A dependency on the export names `name` (and `more`, when not NULL) of m. */
+static void record_names(const ProjectIndex *self, const ModExports *m, const char *name,
+                         size_t n, const char *more) {
+  int dep = 2 * (int)(m - self->mods);
+  record_name(dep, name_hash(name, n));
+  if (more) record_name(dep, name_hash(more, strlen(more)));
+  record_name(dep, name_hash("#star", 5)); /* lookups that miss follow `import *` */
 }
 
 /* `from X import *` in module m: X's names are m's too (bounded chains:
@@ -301,8 +404,10 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out) {
   if (!self) return false;
   const char *dot = strrchr(qualname, '.');
   if (!dot) return false;
-  const ModExports *m = resolve_module(self, qualname, (size_t)(dot - qualname));
-  return m && lookup_in(self, m, dot + 1, out, 0);
+  const ModExports *m = find_module(self, qualname, (size_t)(dot - qualname));
+  if (!m) return false;
+  record_names(self, m, dot + 1, strlen(dot + 1), NULL); /* stars record their sources */
+  return lookup_in(self, m, dot + 1, out, 0);
 }
 
 /* Member `attr` of class `cls` of module m, or of its bases (bounded depth). */
@@ -337,8 +442,14 @@ bool index_member(const ProjectIndex *self, const char *class_qualname, const ch
   if (!self) return false;
   const char *dot = strrchr(class_qualname, '.');
   if (!dot) return false;
-  const ModExports *m = resolve_module(self, class_qualname, (size_t)(dot - class_qualname));
-  return m && member_in(self, m, dot + 1, strlen(dot + 1), attr, out, 0);
+  const ModExports *m = find_module(self, class_qualname, (size_t)(dot - class_qualname));
+  if (!m) return false;
+  /* "Cls.attr", and "Cls" (its bases' entries); bases and stars record their modules */
+  char member[512];
+  int k = snprintf(member, sizeof member, "%s.%s", dot + 1, attr);
+  if (k > 0 && (size_t)k < sizeof member) record_names(self, m, dot + 1, strlen(dot + 1), member);
+  else record(2 * (int)(m - self->mods));
+  return member_in(self, m, dot + 1, strlen(dot + 1), attr, out, 0);
 }
 
 size_t index_nmodules(const ProjectIndex *self) { return self->len; }
@@ -424,7 +535,7 @@ bool index_mentions_builder(const ProjectIndex *self, const char *text, size_t l
 }
 
 bool index_is_module(const ProjectIndex *self, const char *qualname) {
-  return self && self->len && resolve_module(self, qualname, strlen(qualname)) != NULL;
+  return self && self->len && find_module(self, qualname, strlen(qualname)) != NULL;
 }
 
 /* Does "a.b.c" or one of its dotted prefixes ("a.b", "a") name a project module? */
@@ -432,7 +543,7 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname) {
   if (!self || !self->len) return false;
   size_t n = strlen(qualname);
   for (;;) {
-    if (resolve_module(self, qualname, n)) return true;
+    if (find_module(self, qualname, n)) return true;
     while (n > 0 && qualname[n - 1] != '.') n--;
     if (n == 0) return false;
     n--; /* drop the dot */
@@ -746,13 +857,17 @@ const char *index_canonical(const ProjectIndex *self, Arena *a, const char *qual
     const ModExports *m = NULL;
     for (; k > 0; k--) {
       if (k < n && qualname[k] != '.') continue;
-      if ((m = resolve_module(self, qualname, k))) break;
+      if ((m = find_module(self, qualname, k))) break;
     }
     if (!m) return NULL;
     if (k == n) return NULL; /* a module, not a name in one */
     /* `pkg.Name...` where pkg/__init__ imports Name from pkg.mod: follow it */
     const char *name = qualname + k + 1, *dot = strchr(name, '.');
     size_t nl = dot ? (size_t)(dot - name) : strlen(name);
+    char rx[512];
+    int rn = snprintf(rx, sizeof rx, "#reexport.%.*s", (int)nl, name);
+    if (rn > 0 && (size_t)rn < sizeof rx) record_name(2 * (int)(m - self->mods), name_hash(rx, (size_t)rn));
+    else record(2 * (int)(m - self->mods));
     const char *from = reexport_of(m, name, nl);
     if (from && depth < 3) {
       qualname = arena_printf(a, "%s%s", from, dot ? dot : "");
@@ -792,12 +907,23 @@ void index_deps_record(IndexDeps *d) {
 
 void index_deps_free(IndexDeps *d) {
   free(d->ids);
+  free(d->names);
   memset(d, 0, sizeof *d);
 }
 
 void index_changes_reset(ProjectIndex *self) {
-  for (size_t i = 0; i < self->len; i++) self->mods[i].exports_changed = self->mods[i].calls_changed = false;
+  for (size_t i = 0; i < self->len; i++) {
+    self->mods[i].exports_changed = self->mods[i].calls_changed = false;
+    self->mods[i].nchanged = 0;
+  }
   self->overrides_changed = false;
+}
+
+static bool name_changed(const ModExports *m, uint64_t name) {
+  if (!name) return true;
+  for (size_t i = 0; i < m->nchanged; i++)
+    if (m->changed[i] == name) return true;
+  return false;
 }
 
 bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d) {
@@ -808,7 +934,8 @@ bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d) {
       continue;
     }
     const ModExports *m = &self->mods[dep / 2];
-    if ((dep % 2 == 0 && m->exports_changed) || (dep % 2 == 1 && m->calls_changed)) return true;
+    if (dep % 2 == 0 && m->exports_changed && name_changed(m, d->names[i])) return true;
+    if (dep % 2 == 1 && m->calls_changed) return true;
   }
   return false;
 }

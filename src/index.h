@@ -89,6 +89,7 @@ bool index_defines(const ProjectIndex *self, const char *method, bool test_code)
  * whether anything d depends on changed. */
 typedef struct IndexDeps {
   int *ids;
+  uint64_t *names; /* per id: the hash of the one export name looked up, 0 for any */
   size_t n, cap;
 } IndexDeps;
 void index_deps_record(IndexDeps *d);
