@@ -907,7 +907,8 @@ static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, cons
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Batch it: one multi-key command (MGET, HMGET, UNLINK) or a pipeline: `%s"
                 "%s.pipeline(transaction=False) as pipe:` queue the commands in the loop%s, then "
-                "`%spipe.execute()`",
+                "`%spipe.execute()` (when a command needs an earlier reply, in two passes: queue "
+                "and execute the reads, then the writes that use them)",
                 pipe_with(cs), cs->recv_text, cs->recv.is_async ? " (not awaited)" : "",
                 pipe_await(cs));
     return;

@@ -33,11 +33,12 @@ static bool placeholder(const char *v) {
   if (same && (v[0] == 'x' || v[0] == 'X' || v[0] == '*' || v[0] == '.' || v[0] == '-')) return true;
   static const char *const words[] = {"password", "passwd", "pass", "secret", "changeme",
                                       "redacted", "placeholder", "none", "null", "example",
-                                      "dummy", "fake", "test", "foobared"};
+                                      "dummy", "fake", "test", "foobared", "pw", "pwd"};
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     if (!strcasecmp(v, words[i])) return true;
   static const char *const prefixes[] = {"your", "my_", "my-", "mypassword", "example", "dummy",
-                                         "fake", "changeme", "replace", "insert", "enter"};
+                                         "fake", "changeme", "replace", "insert", "enter",
+                                         "pwdstring", "passwordstring"};
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
     if (!strncasecmp(v, prefixes[i], strlen(prefixes[i]))) return true;
   return false;
@@ -53,15 +54,22 @@ static const char *const FIX =
     "`redis.from_url(os.environ[\"REDIS_URL\"])`), and rotate the password: it is in the "
     "history";
 
-static void report_literal(RuleCtx *ctx, TSNode at, const char *what, const char *secret) {
+static void report_literal(RuleCtx *ctx, TSNode at, const char *what, const char *secret,
+                           bool loopback) {
   for (size_t i = 0; i < ctx->findings->len; i++) { /* a constant used by several clients */
     const Finding *g = vec_at(ctx->findings, i);
     if (g->rule == ctx->rule && g->start == nstart(at)) return;
   }
-  Finding *f = rule_report(ctx, at, SEV_ERROR,
-                           "%s written in the source (`%s`): anyone with the code, its history "
-                           "or a built image has the Redis credentials",
-                           what, masked(ctx, secret));
+  Finding *f = loopback
+      ? rule_report(ctx, at, SEV_INFO,
+                    "%s written in the source (`%s`) for a server on this machine (loopback): "
+                    "likely a development default, but if production uses the same password, "
+                    "anyone with the code has it",
+                    what, masked(ctx, secret))
+      : rule_report(ctx, at, SEV_ERROR,
+                    "%s written in the source (`%s`): anyone with the code, its history "
+                    "or a built image has the Redis credentials",
+                    what, masked(ctx, secret));
   finding_fix(ctx, f, FIX_DISPLAY, "%s", FIX);
 }
 
@@ -74,6 +82,18 @@ static const char *url_password(RuleCtx *ctx, const char *url) {
   return arena_strndup(ctx->arena, colon + 1, (size_t)(at - colon - 1));
 }
 
+/* Does the URL name a server on this machine (localhost, 127.x.x.x, ::1)? */
+static bool url_loopback(const char *url) {
+  const char *s, *at, *end;
+  if (!url_authority(url, &s, &at, &end)) return false;
+  const char *h = at ? at + 1 : s;
+  size_t n = (size_t)(end - h);
+  const char *colon = h[0] == '[' ? NULL : memchr(h, ':', n);
+  if (colon) n = (size_t)(colon - h);
+  return (n == 9 && !strncasecmp(h, "localhost", 9)) || (n >= 4 && !strncmp(h, "127.", 4)) ||
+         (n >= 5 && !strncmp(h, "[::1]", 5));
+}
+
 static bool is_docstring(TSNode s) {
   TSNode p = ts_node_parent(s);
   return node_is(p, SYM.expression_statement) && ts_node_named_child_count(p) == 1;
@@ -84,7 +104,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
   if (c->in_process) return; /* fakeredis: a password of a fake server */
   TSNode lit = {0};
   const char *pw = literal_text(ctx, ctor_kwarg(ctx, c, "password"), c->scope, &lit);
-  if (pw && !placeholder(pw)) report_literal(ctx, lit, "Redis password", pw);
+  if (pw && !placeholder(pw)) report_literal(ctx, lit, "Redis password", pw, false);
   TSNode sk = ctor_kwarg(ctx, c, "sentinel_kwargs");
   if (!node_is(sk, SYM.dictionary)) return;
   for (uint32_t i = 0; i < ts_node_named_child_count(sk); i++) {
@@ -94,7 +114,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c) {
     if (!k || strcmp(k, "password")) continue;
     TSNode vl = {0};
     const char *v = literal_text(ctx, ts_node_child_by_field_id(pair, SYM.f_value), c->scope, &vl);
-    if (v && !placeholder(v)) report_literal(ctx, vl, "Sentinel password", v);
+    if (v && !placeholder(v)) report_literal(ctx, vl, "Sentinel password", v, false);
   }
 }
 
@@ -116,7 +136,7 @@ static void check_urls(RuleCtx *ctx) {
     const char *text = literal_text(ctx, s, model_scope_at(ctx->model, nstart(s)), NULL);
     if (!text) continue;
     const char *pw = url_password(ctx, text);
-    if (pw && !placeholder(pw)) report_literal(ctx, s, "Password in a Redis URL", pw);
+    if (pw && !placeholder(pw)) report_literal(ctx, s, "Password in a Redis URL", pw, url_loopback(text));
   }
 }
 

@@ -628,6 +628,12 @@ static bool only_subscribes(RuleCtx *ctx, const Ctor *c) {
 
 static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
+  /* aioredis is its own distribution: redis-py's pin (and redis-py 8's 5 s
+     defaults) say nothing of it, and it has no default socket timeout */
+  const char *qn = model_qualname(ctx->model, ts_node_child_by_field_id(c->node, SYM.f_function),
+                                  c->scope);
+  bool aioredis = qn && !strncmp(qn, "aioredis", 8) && (qn[8] == '.' || !qn[8]);
+  if (!aioredis && ctx->pyver && ctx->pyver->cls == PYV_8_OR_LATER) return; /* 5 s defaults */
   if (c->in_process) return; /* fakeredis: no socket to time out */
   if (c->v.timeout_set || subclass_sets_timeout(ctx, c)) return;
   /* a client built to send SHUTDOWN: SHUTDOWN SAVE answers after the whole
@@ -663,11 +669,14 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
   /* an example or a one-off script that hangs is stopped by hand: a note */
   bool example = in_example_code(ctx->src, ctx->opt, true);
+  /* aioredis is its own distribution: redis-py's pin says nothing of it, and
+     it has no default socket timeout in any version */
   Finding *f = rule_report(
             ctx, c->node, splat || example ? SEV_INFO : SEV_WARNING,
             "`%s` has no socket timeout%s%s: %s a command sent to a server that stops answering "
             "(failover, network partition) waits forever and blocks its caller%s",
-            what, explicit_none, ct_ok ? "" : " and no connect timeout", version_said(ctx),
+            what, explicit_none, ct_ok ? "" : " and no connect timeout",
+            aioredis ? "aioredis has no default timeout, so" : version_said(ctx),
             splat ? "; the `**` arguments may set one" : "");
   const char *add_st = arena_printf(ctx->arena, "socket_timeout=%ld", ctx->opt->socket_timeout);
   const char *add_ct =
@@ -714,7 +723,6 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
 }
 
 static void check(RuleCtx *ctx) {
-  if (ctx->pyver && ctx->pyver->cls == PYV_8_OR_LATER) return; /* 5 s defaults */
   if (in_test_code(ctx->src, ctx->opt)) return; /* a test's client talks to a local throwaway server */
   Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx)};
   if (!bl.call) bl.elsewhere = model_project_blocking(ctx->model);

@@ -245,7 +245,11 @@ static bool in_lock(RuleCtx *ctx, TSNode n, TSNode func) {
 static bool func_guarded(RuleCtx *ctx, int func, TSNode fnode, size_t lo, size_t hi) {
   for (size_t i = lo; i < hi; i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs->func == func && call_method_in(cs, GUARDS)) return true;
+    if (cs->func != func || !call_method_in(cs, GUARDS)) continue;
+    /* WATCH guards only on the pipeline that runs the transaction: redis-py's
+       Redis.watch() sends nothing (a DeprecationWarning) */
+    if (!strcmp(cs->method, "watch") && cs->recv.kind == OBJ_CLIENT) continue;
+    return true;
   }
   const char *t = ctx->src->text + nstart(fnode);
   size_t len = nend(fnode) - nstart(fnode);
@@ -575,9 +579,29 @@ static bool rebound_before(RuleCtx *ctx, const char *name, const CallSite *r, co
   return true;
 }
 
+/* `r.watch(k)` on a client: redis-py's Redis.watch() only warns
+ * (DeprecationWarning) and sends nothing; the transaction it was meant to
+ * guard runs unguarded. */
+static void watch_on_client(RuleCtx *ctx, const CallSite *cs) {
+  if (strcmp(cs->method, "watch") || cs->recv.kind != OBJ_CLIENT || cs->recv.inferred ||
+      cs->recv.facade || cs->recv.cluster)
+    return;
+  Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
+                           "`%s` on a client, not on the pipeline: redis-py's Redis.watch() "
+                           "sends nothing (a DeprecationWarning), so the reads and the "
+                           "transaction after it are not guarded",
+                           call_short(ctx, cs));
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Watch on the pipeline that runs the transaction: `pipe.watch(...)` (its commands "
+              "then run at once until `pipe.multi()`), read through `pipe`, then `pipe.multi()` "
+              "and the writes; or `%s.transaction(func, *keys)`",
+              cs->recv_text);
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests are single-threaded */
   const Model *m = ctx->model;
+  for (size_t i = 0; i < model_ncalls(m); i++) watch_on_client(ctx, model_call(m, i));
   Vec reads; /* size_t: the READS and CHECKS call sites, in order */
   vec_init(&reads, sizeof(size_t));
   for (size_t i = 0; i < model_ncalls(m); i++)

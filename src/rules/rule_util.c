@@ -664,7 +664,8 @@ CodeRole code_role(const Source *src, const Options *opt) {
   if (rel) path = rel;
   static const char *const examples[] = {"examples", "example", "demo",     "demos",
                                          "docs",     "doc",     "doctests", "doctest",
-                                         "tutorial", "tutorials",
+                                         "tutorial", "tutorials", "homework", "exercises",
+                                         "exercise", "lessons",
                                          "bench",    "benchmarks", "loadtest", "loadtests",
                                          "load_tests", "stress", "locust"};
   CodeRole role = CODE_PRODUCTION;

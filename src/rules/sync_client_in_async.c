@@ -124,6 +124,15 @@ static void sync_in_async(RuleCtx *ctx, const CallSite *cs) {
                            "event loop for a full round trip, and every other task waits; use "
                            "redis.asyncio.Redis and await it",
                            call_short(ctx, cs), fn->name);
+  size_t ml = strlen(cs->method);
+  if (ml > 5 && !strcmp(cs->method + ml - 5, "_iter")) {
+    /* scan_iter and friends: an iterator, each step a round trip */
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Use a `redis.asyncio.Redis` client and iterate with `async for x in %s.%s(...)`, "
+                "or collect it in a thread: `await asyncio.to_thread(lambda: list(%s.%s(...)))`",
+                cs->recv_text, cs->method, cs->recv_text, cs->method);
+    return;
+  }
   finding_fix(ctx, f, FIX_DISPLAY,
               "Use a `redis.asyncio.Redis` client and `await %s.%s(...)`, or run the sync call in "
               "a thread: `await asyncio.to_thread(%s.%s, ...)`",

@@ -247,6 +247,22 @@ check "RL302: async with ... await pipe.execute() ($(fixtext RL302))" \
   eval 'fixtext RL302 | grep -q "async with r.pipeline(transaction=False) as pipe:.*await pipe.execute()"'
 check "RL202: await pipe.execute() ($(fixtext RL202))" \
   eval 'fixtext RL202 | grep -q "async with r.pipeline() as pipe:.*await pipe.execute()"'
+cat >b.py <<'PY'
+import aioredis
+import redis
+
+sync = redis.Redis(host="cache.internal", socket_timeout=5)
+old = aioredis.Redis(host="cache.internal")
+
+
+async def keys():
+    return [k for k in sync.scan_iter(match="x:*")]
+PY
+"$BIN" check --no-cache --exit-zero --format json b.py >out.json 2>/dev/null
+check "RL405 on scan_iter: async for, not await ($(fixtext RL405))" \
+  eval 'fixtext RL405 | grep -q "async for x in sync.scan_iter"'
+check "RL402 on aioredis: no redis-py pin as the reason" \
+  grep -q 'aioredis has no default timeout' out.json
 cd .. || exit 2
 
 finish test_fix.sh
