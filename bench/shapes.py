@@ -67,6 +67,17 @@ SHAPES = {
     # one-client-per-target-server test looks for the callers)
     "hostctor": lambda n: sum(([f"def f{i}(h):", "    c = redis.Redis(host=h, socket_timeout=5)",
                                "    return c.get('k')"] for i in range(n)), []),
+    # n module clients, each with a call (RL402's subscriber test looks up the
+    # calls on each construction)
+    "clients": lambda n: sum(([f"c{i} = redis.Redis(host='h{i}')", f"def f{i}(k):",
+                              f"    return c{i}.get(k)"] for i in range(n)), []),
+    # a counter set to 0 when missing, n times, nothing incremented (RL304
+    # looks for an INCR of the key after each)
+    "zeroes": lambda n: ["def f(k):"] +
+    sum(([f"    if not r.exists(k + '{i}'):", f"        r.set(k + '{i}', 0)"] for i in range(n)), []),
+    # n statements of writes of any kind in a row (RL303's write runs)
+    "writes": lambda n: ["def f(k):"] +
+    [f"    r.{'sadd' if i % 2 else 'zincrby'}(k + '{i}', 1, 'm')" for i in range(n)],
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

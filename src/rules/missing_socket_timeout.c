@@ -585,11 +585,38 @@ static bool unix_socket(RuleCtx *ctx, const Ctor *c, const char *url) {
 }
 
 /* What RL402 needs to know of the file once, not per construction. */
+/* What the file sends on the client one construction builds: the call
+ * sites, by the construction's start (sorted once per file, then looked up
+ * by binary search: a file of many clients and many calls stays linear). */
+typedef struct CtorUse {
+  uint32_t start, end;
+  bool subscribe; /* pubsub() or monitor() */
+} CtorUse;
+
 typedef struct Blocking {
   const CallSite *call;  /* a blocking command or pubsub() of this file, or NULL */
   const char *elsewhere; /* ... else another module of the project that sends one */
   bool worker;           /* the file hands connections to an rq worker */
+  CtorUse *uses;         /* the file's call sites on clients it builds, by ctor start */
+  size_t nuses;
 } Blocking;
+
+static int use_cmp(const void *a, const void *b) {
+  const CtorUse *x = a, *y = b;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+static void uses_build(RuleCtx *ctx, Blocking *bl) {
+  bl->uses = xmalloc((model_ncalls(ctx->model) + 1) * sizeof *bl->uses);
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!cs->recv.ctor_start && !cs->recv.ctor_end) continue;
+    bl->uses[bl->nuses++] = (CtorUse){cs->recv.ctor_start, cs->recv.ctor_end,
+                                      cs->method && (!strcmp(cs->method, "pubsub") ||
+                                                     !strcmp(cs->method, "monitor"))};
+  }
+  if (bl->nuses > 1) qsort(bl->uses, bl->nuses, sizeof *bl->uses, use_cmp);
+}
 
 /* `AppRedis()`, a client subclass of this file whose __init__ handles the
  * socket timeout (a default it passes to super().__init__). */
@@ -612,15 +639,20 @@ static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
  * long as none comes; a socket timeout ends every quiet spell with
  * TimeoutError (health_check_interval is what keeps it honest). A pool whose
  * function sends MONITOR on a connection of its own is the same. */
-static bool only_subscribes(RuleCtx *ctx, const Ctor *c) {
+static bool only_subscribes(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (c->v.kind == OBJ_POOL)
     return c->func >= 0 &&
            strstr(ctx_text(ctx, model_function(ctx->model, c->func)->node), "\"MONITOR\"") != NULL;
+  size_t lo = 0, hi = bl->nuses; /* the first use of this construction */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (bl->uses[mid].start < nstart(c->node)) lo = mid + 1;
+    else hi = mid;
+  }
   size_t uses = 0;
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
-    const CallSite *cs = model_call(ctx->model, i);
-    if (cs->recv.ctor_start != nstart(c->node) || cs->recv.ctor_end != nend(c->node)) continue;
-    if (!cs->method || (strcmp(cs->method, "pubsub") && strcmp(cs->method, "monitor"))) return false;
+  for (size_t i = lo; i < bl->nuses && bl->uses[i].start == nstart(c->node); i++) {
+    if (bl->uses[i].end != nend(c->node)) continue;
+    if (!bl->uses[i].subscribe) return false;
     uses++;
   }
   return uses > 0;
@@ -664,7 +696,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
      turns slow but legitimate commands (a big SMEMBERS on Kvrocks) into
      errors: judged in review, not worth a finding */
   if (unix_socket(ctx, c, url)) return;
-  if (only_subscribes(ctx, c)) return;
+  if (only_subscribes(ctx, c, bl)) return;
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
   /* an example or a one-off script that hangs is stopped by hand: a note */
@@ -724,9 +756,11 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
 
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* a test's client talks to a local throwaway server */
-  Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx)};
+  Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx), NULL, 0};
   if (!bl.call) bl.elsewhere = model_project_blocking(ctx->model);
+  if (model_nctors(ctx->model)) uses_build(ctx, &bl);
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i), &bl);
+  free(bl.uses);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -397,9 +397,11 @@ static void fix_computed(RuleCtx *ctx, Finding *f, const CallSite *r, const Call
 static bool branch_does_more(RuleCtx *ctx, TSNode ifs, const CallSite *w) {
   TSNode body = ts_node_child_by_field_id(ifs, SYM.f_consequence);
   uint32_t a = nstart(body), b = nend(body);
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+  /* the call sites are in file order: from the first inside the branch */
+  for (size_t i = first_call_from(ctx->model, a); i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
-    if (cs != w && cs->cmd && nstart(cs->node) >= a && nend(cs->node) <= b) return true;
+    if (nstart(cs->node) >= b) break;
+    if (cs != w && cs->cmd && nend(cs->node) <= b) return true;
   }
   return false;
 }
@@ -452,16 +454,61 @@ static bool work_between(RuleCtx *ctx, TSNode span, TSNode from_node, TSNode to_
 /* A counter initialised when missing: `set(K, 0)` in the branch, then an
  * INCR-family command on K later in the function (up to `hi`, the end of its
  * call sites). Returns that call, or NULL. */
-static const CallSite *incremented_after(RuleCtx *ctx, const CallSite *w, size_t wi, size_t hi) {
+/* The file's INCR-family calls by key template, then position: built once
+ * a file when a zero marker first asks (a function of thousands of them
+ * stays O(n log n)). */
+typedef struct IncrAt {
+  const char *key;
+  const CallSite *cs;
+} IncrAt;
+
+typedef struct Incrs {
+  IncrAt *at;
+  size_t n;
+  bool built;
+} Incrs;
+
+static int incr_cmp(const void *a, const void *b) {
+  const IncrAt *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (nstart(x->cs->node) > nstart(y->cs->node)) - (nstart(x->cs->node) < nstart(y->cs->node));
+}
+
+/* What two calls on the same key share: the template, or the key
+ * expression as written when it has none (`key`, a parameter). */
+static const char *incr_key(RuleCtx *ctx, const CallSite *cs) {
+  if (cs->key.text && !cs->key.opaque) return cs->key.text;
+  TSNode k = call_key_arg(ctx, cs);
+  return ts_node_is_null(k) ? NULL : arena_printf(ctx->arena, "\x02%s", ctx_text(ctx, k));
+}
+
+static const CallSite *incremented_after(RuleCtx *ctx, Incrs *in, const CallSite *w) {
   TSNode v = written_value(ctx, w);
-  if (ts_node_is_null(v)) return NULL;
+  const char *wk = incr_key(ctx, w);
+  if (ts_node_is_null(v) || !wk) return NULL;
   const char *t = ctx_text(ctx, v);
   if (strcmp(t, "0") && strcmp(t, "\"0\"") && strcmp(t, "'0'")) return NULL;
-  static const char *const incrs[] = {"incr", "incrby", "incrbyfloat", "decr", "decrby",
-                                      "hincrby", "hincrbyfloat", NULL};
-  for (size_t j = wi + 1; j < hi; j++) {
-    const CallSite *o = model_call(ctx->model, j);
-    if (o->func == w->func && call_method_in(o, incrs) && calls_same_key(ctx, w, o)) return o;
+  if (!in->built) {
+    static const char *const incrs[] = {"incr", "incrby", "incrbyfloat", "decr", "decrby",
+                                        "hincrby", "hincrbyfloat", NULL};
+    in->built = true;
+    in->at = xmalloc((model_ncalls(ctx->model) + 1) * sizeof *in->at);
+    for (size_t j = 0; j < model_ncalls(ctx->model); j++) {
+      const CallSite *o = model_call(ctx->model, j);
+      const char *k = call_method_in(o, incrs) ? incr_key(ctx, o) : NULL;
+      if (k) in->at[in->n++] = (IncrAt){k, o};
+    }
+    if (in->n > 1) qsort(in->at, in->n, sizeof *in->at, incr_cmp);
+  }
+  size_t lo = 0, hi = in->n; /* the first with this key */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(in->at[mid].key, wk) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t j = lo; j < in->n && !strcmp(in->at[j].key, wk); j++) {
+    const CallSite *o = in->at[j].cs;
+    if (o->func == w->func && nstart(o->node) > nend(w->node) && calls_same_key(ctx, w, o)) return o;
   }
   return NULL;
 }
@@ -610,6 +657,7 @@ static void check(RuleCtx *ctx) {
   KeyGroups by_key; /* the same, grouped by key: a write asks only its key's */
   key_groups_build(ctx, &by_key, reads.data, reads.len);
   Vec found = VEC_INIT(size_t);
+  Incrs incs = {0};
   for (size_t wi = 0; wi < model_ncalls(m); wi++) {
     const CallSite *w = model_call(m, wi);
     bool set = call_method_in(w, SETS), incr = call_method_in(w, INCRS);
@@ -711,7 +759,7 @@ static void check(RuleCtx *ctx) {
         /* a constant marker (`setex(flag, ttl, "1")`) as the branch's last
            act: two callers write the same thing, nothing is lost */
         bool claims = constant_value(ctx, w) && !branch_does_more(ctx, g.found, w);
-        const CallSite *inc = claims ? incremented_after(ctx, w, wi, hi) : NULL;
+        const CallSite *inc = claims ? incremented_after(ctx, &incs, w) : NULL;
         if (inc) {
           /* `if not r.exists(k): r.set(k, 0)` ... `r.incr(k)`: the second
              caller's SET resets what the first one counted */
@@ -765,6 +813,7 @@ static void check(RuleCtx *ctx) {
   }
   vec_free(&reads);
   vec_free(&found);
+  free(incs.at);
   key_groups_free(&by_key);
 }
 
