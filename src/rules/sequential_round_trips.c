@@ -171,6 +171,33 @@ static void report_writes(RuleCtx *ctx, const Item *it, size_t n) {
     if (seen || shown == 4) continue;
     cmds = arena_printf(ctx->arena, "%s%s%s", cmds, shown++ ? ", " : "", it[i].cs->cmd->name);
   }
+  /* the same variadic command on one key (SADD x4, HDEL x4): one command
+     with all the members or fields, no pipeline needed */
+  static const char *const VARIADIC[] = {"sadd", "srem", "hdel", "zrem", "rpush", "lpush", NULL};
+  bool one_key = call_method_in(cs, VARIADIC) || !strcmp(cs->method, "hset");
+  for (size_t i = 1; i < n && one_key; i++)
+    one_key = !strcmp(it[i].cs->method, cs->method) && calls_same_key(ctx, cs, it[i].cs) &&
+              (strcmp(cs->method, "hset") || call_npositional(it[i].cs->args) == 3);
+  if (one_key && !strcmp(cs->method, "hset")) one_key = call_npositional(cs->args) == 3;
+  if (one_key) {
+    Finding *f = rule_report(ctx, cs->node, SEV_INFO,
+                             "%zu %s of `%s` in a row: %zu round trips where one %s %s",
+                             n, cs->cmd->name, call_key_display(ctx, cs), n, cs->cmd->name,
+                             !strcmp(cs->method, "hset") ? "with a mapping writes every field"
+                                                         : "takes them all");
+    for (size_t i = 1; i < n; i++)
+      finding_related(ctx, f, NULL, nstart(it[i].cs->node), nend(it[i].cs->node),
+                      "another round trip");
+    if (!strcmp(cs->method, "hset"))
+      finding_fix(ctx, f, FIX_DISPLAY, "One round trip: `%s%s.hset(%s, mapping={...})` with the %zu fields",
+                  cs->awaited ? "await " : "", cs->recv_text, ctx_text(ctx, call_arg(cs->args, 0)), n);
+    else
+      finding_fix(ctx, f, FIX_DISPLAY, "One round trip: `%s%s.%s(%s, ...)` with the %zu %s",
+                  cs->awaited ? "await " : "", cs->recv_text, cs->method,
+                  ctx_text(ctx, call_arg(cs->args, 0)), n,
+                  !strcmp(cs->method, "hdel") ? "fields" : "values");
+    return;
+  }
   Finding *f = rule_report(ctx, cs->node, SEV_INFO,
                            "%zu writes in a row on `%s` (%s): %zu round trips where one pipeline "
                            "sends them together",
