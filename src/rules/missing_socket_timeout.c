@@ -638,11 +638,13 @@ static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
  * it is pubsub() or monitor()? Its connection waits for the next message as
  * long as none comes; a socket timeout ends every quiet spell with
  * TimeoutError (health_check_interval is what keeps it honest). A pool whose
- * function sends MONITOR on a connection of its own is the same. */
+ * function sends MONITOR on a connection of its own, or through a helper's
+ * monitor(), is the same. */
 static bool only_subscribes(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
-  if (c->v.kind == OBJ_POOL)
-    return c->func >= 0 &&
-           strstr(ctx_text(ctx, model_function(ctx->model, c->func)->node), "\"MONITOR\"") != NULL;
+  if (c->v.kind == OBJ_POOL) { /* `send_command("MONITOR")`, or a monitor helper's .monitor() */
+    const char *body = c->func >= 0 ? ctx_text(ctx, model_function(ctx->model, c->func)->node) : "";
+    return strstr(body, "\"MONITOR\"") || strstr(body, ".monitor()");
+  }
   size_t lo = 0, hi = bl->nuses; /* the first use of this construction */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
