@@ -78,6 +78,10 @@ SHAPES = {
     # n statements of writes of any kind in a row (RL303's write runs)
     "writes": lambda n: ["def f(k):"] +
     [f"    r.{'sadd' if i % 2 else 'zincrby'}(k + '{i}', 1, 'm')" for i in range(n)],
+    # n helpers of one command each, each called in a loop of its own (RL302
+    # through the file's helpers: one name lookup per call)
+    "helpers": lambda n: sum(([f"def h{i}(k):", f"    return r.get(k + '{i}')"] for i in range(n)), []) +
+    ["def f(items):"] + sum(([f"    for x in items:", f"        h{i}(x)"] for i in range(n)), []),
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],

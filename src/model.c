@@ -1542,8 +1542,10 @@ const CallSite *model_call(const Model *m, size_t i) {
 const Loop *model_loop(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->loops, (size_t)i);
 }
+size_t model_nloops(const Model *m) { return m->loops.len; }
 const Function *model_function(const Model *m, int i) { return func_at(m, i); }
 size_t model_nfunctions(const Model *m) { return m->funcs.len; }
+size_t model_nclasses(const Model *m) { return m->classes.len; }
 const Class *model_class(const Model *m, int i) {
   return i < 0 ? NULL : vec_at(&m->classes, (size_t)i);
 }

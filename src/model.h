@@ -246,6 +246,7 @@ const CallSite *model_call(const Model *m, size_t i);
 size_t model_nctors(const Model *m);
 const Ctor *model_ctor(const Model *m, size_t i);
 const Loop *model_loop(const Model *m, int i);
+size_t model_nloops(const Model *m);
 const Function *model_function(const Model *m, int i);
 /* Where the rest of the project calls `name` (a function of this module, or
  * "Class.method") from: 0 nowhere seen, 1 only from places that run once per
@@ -256,6 +257,7 @@ int model_call_context(const Model *m, const char *name);
 int model_function_owner(const Model *m, int fi);
 size_t model_nfunctions(const Model *m);
 const Class *model_class(const Model *m, int i);
+size_t model_nclasses(const Model *m);
 
 /* What an expression is, in the scope where `node` sits. */
 Value model_eval(const Model *m, TSNode node);

@@ -1198,6 +1198,285 @@ static bool reply_dependent_loop(RuleCtx *ctx, const Loop *l, size_t first) {
 
 /* One pass each, then a lookup per loop: nested loops each reported made
  * the scans per loop quadratic in the nesting depth. */
+/* ---- One level through the file's own helpers ----
+ * `for u in uids: out.append(load(u))` with `def load(uid): return
+ * r.hgetall(...)`: the round trip is one call away. A helper counts when it
+ * sends at least one command on a client (or executes a pipeline) that is
+ * not under a condition or a loop of its own: every call pays it. */
+typedef struct Trips {
+  const CallSite *first; /* the helper's first unconditional round trip */
+  size_t n;              /* how many */
+  bool other;            /* it also does other work, or talks to a client it is given */
+} Trips;
+
+/* Calls a thin accessor may make besides its Redis commands: conversions,
+ * (de)serialization, string and container methods. Anything else (a mail, an
+ * HTTP request, another helper) is work the loop pays for anyway. */
+static bool passive_call(RuleCtx *ctx, TSNode call) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  static const char *const names[] = {
+      "str", "int", "float", "bool", "len", "list", "dict", "set", "tuple", "sorted", "reversed",
+      "min", "max", "sum", "round", "isinstance", "loads", "dumps", "decode", "encode", "format",
+      "join", "split", "rsplit", "strip", "lower", "upper", "replace", "startswith", "endswith",
+      "get", "items", "keys", "values", "append", "extend", "update", "pop", "add", "zip",
+      "enumerate", "map", "filter", "range", "pipeline", "execute", "fromtimestamp", "strftime",
+      "timestamp", "now", "time", "cls", NULL};
+  for (size_t i = 0; names[i]; i++)
+    if (node_text_eq(ctx->src, last, names[i])) return true;
+  return false;
+}
+
+typedef struct Thin {
+  RuleCtx *ctx;
+  bool other;
+} Thin;
+
+static bool thin_visit(TSNode n, void *data) {
+  Thin *t = data;
+  if (t->other) return false;
+  if (!node_is(n, SYM.call)) return true;
+  for (size_t i = first_call_from(t->ctx->model, nstart(n));
+       i < model_ncalls(t->ctx->model) && nstart(model_call(t->ctx->model, i)->node) == nstart(n); i++)
+    if (ts_node_eq(model_call(t->ctx->model, i)->node, n)) return true; /* a Redis call */
+  if (!passive_call(t->ctx, n)) t->other = true;
+  return !t->other;
+}
+
+/* Is name a parameter of function f (the client is the caller's: one per
+ * server in a loop over servers, not a batch)? */
+static bool param_of(RuleCtx *ctx, const Function *f, const char *name) {
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  for (uint32_t i = 0; !ts_node_is_null(ps) && i < ts_node_named_child_count(ps); i++) {
+    TSNode p = ts_node_named_child(ps, i);
+    if (!node_is(p, SYM.identifier)) p = ts_node_child_by_field_id(p, SYM.f_name);
+    if (node_is(p, SYM.identifier) && node_text_eq(ctx->src, p, name)) return true;
+    if (node_is(ts_node_named_child(ps, i), SYM.typed_parameter) &&
+        node_text_eq(ctx->src, ts_node_named_child(ts_node_named_child(ps, i), 0), name))
+      return true;
+  }
+  return false;
+}
+
+static bool unconditional(const CallSite *cs, TSNode fn) {
+  for (TSNode p = ts_node_parent(cs->node); !ts_node_is_null(p) && !ts_node_eq(p, fn);
+       p = ts_node_parent(p)) {
+    uint16_t s = nsym(p);
+    if (s == SYM.if_statement || s == SYM.for_statement || s == SYM.while_statement ||
+        s == SYM.conditional_expression || s == SYM.boolean_operator ||
+        !strcmp(ts_node_type(p), "except_clause") || s == SYM.lambda ||
+        s == SYM.list_comprehension || s == SYM.generator_expression)
+      return false;
+  }
+  return true;
+}
+
+/* Where the function's first `return` (or `raise`) starts, its own, not a
+ * nested function's; UINT32_MAX when none: a command after an early return
+ * runs on some calls only. */
+typedef struct FirstExit {
+  uint32_t at;
+  TSNode root;
+} FirstExit;
+
+static bool exit_visit(TSNode n, void *data) {
+  FirstExit *e = data;
+  if (nstart(n) >= e->at) return false;
+  uint16_t s = nsym(n);
+  if (!ts_node_eq(n, e->root) && (s == SYM.function_definition || s == SYM.lambda)) return false;
+  if (s == SYM.return_statement || !strcmp(ts_node_type(n), "raise_statement")) {
+    e->at = nstart(n);
+    return false;
+  }
+  return true;
+}
+
+static uint32_t first_exit(TSNode fn) {
+  FirstExit e = {UINT32_MAX, fn};
+  node_walk(ts_node_child_by_field_id(fn, SYM.f_body), exit_visit, &e);
+  return e.at;
+}
+
+static Trips *trips_build(RuleCtx *ctx) {
+  size_t nf = model_nfunctions(ctx->model);
+  Trips *t = xcalloc(nf + 1, sizeof *t);
+  uint32_t *exit_at = xcalloc(nf + 1, sizeof *exit_at); /* 0: not computed yet */
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->func < 0 || (size_t)cs->func >= nf || !cs->cmd) continue;
+    bool exec = value_is_pipeline(cs->recv) && !strcmp(cs->method, "execute");
+    bool trip = cs->recv.kind == OBJ_CLIENT && !cs->recv.inferred &&
+                !(cs->cmd->flags & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) &&
+                strcmp(cs->method, "lock");
+    if (!exec && !trip) continue;
+    const Function *f = model_function(ctx->model, cs->func);
+    if (param_of(ctx, f, cs->recv_text)) t[cs->func].other = true;
+    if (!unconditional(cs, f->node)) continue;
+    if (!exit_at[cs->func]) exit_at[cs->func] = first_exit(f->node);
+    /* the return that carries this very call's reply is not an early one */
+    if (exit_at[cs->func] < nstart(cs->stmt)) continue;
+    if (!t[cs->func].n) t[cs->func].first = cs;
+    t[cs->func].n++;
+  }
+  for (size_t fi = 0; fi < nf; fi++) {
+    if (!t[fi].n || t[fi].other) continue;
+    Thin th = {ctx, false};
+    node_walk(ts_node_child_by_field_id(model_function(ctx->model, fi)->node, SYM.f_body), thin_visit, &th);
+    t[fi].other = th.other;
+  }
+  free(exit_at);
+  return t;
+}
+
+/* The file's functions and classes by name, sorted once a file: a call asks
+ * by binary search (a file of thousands of calls and helpers stays
+ * O(n log n)). */
+typedef struct Named {
+  const char *name;
+  int index, cls; /* cls: the function's class, -1; for a class entry, -2 */
+} Named;
+
+typedef struct Names {
+  Named *v;
+  size_t n;
+} Names;
+
+static int named_cmp(const void *a, const void *b) {
+  const Named *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static void names_build(RuleCtx *ctx, Names *nm) {
+  size_t nf = model_nfunctions(ctx->model), nc = model_nclasses(ctx->model);
+  nm->v = xmalloc((nf + nc + 1) * sizeof *nm->v);
+  for (size_t i = 0; i < nf; i++) {
+    const Function *f = model_function(ctx->model, (int)i);
+    if (f->name && f->parent < 0) nm->v[nm->n++] = (Named){f->name, (int)i, f->cls};
+  }
+  for (size_t c = 0; c < nc; c++) {
+    const Class *k = model_class(ctx->model, (int)c);
+    if (k->name) nm->v[nm->n++] = (Named){k->name, (int)c, -2};
+  }
+  if (nm->n > 1) qsort(nm->v, nm->n, sizeof *nm->v, named_cmp);
+}
+
+static size_t names_first(const Names *nm, const char *name) {
+  size_t lo = 0, hi = nm->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(nm->v[mid].name, name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* The function of this file a call runs: `name(...)` (a module function
+ * defined once), `self.name(...)`/`cls.name(...)` (a method of the enclosing
+ * class), `Cls.name(...)` (a method of a class of this file); -1 if none. */
+static int helper_of(RuleCtx *ctx, const Names *nm, TSNode call, int func) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  const char *name = NULL;
+  int cls = -1;
+  bool module_fn = false;
+  if (node_is(fn, SYM.identifier)) {
+    name = ctx_text(ctx, fn);
+    module_fn = true;
+  } else if (node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    name = ctx_text(ctx, ts_node_child_by_field_id(fn, SYM.f_attribute));
+    if (!node_is(obj, SYM.identifier)) return -1;
+    const Function *in = model_function(ctx->model, func);
+    if (in && in->cls >= 0 && (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls"))) {
+      cls = in->cls;
+    } else {
+      const char *on = ctx_text(ctx, obj);
+      for (size_t j = names_first(nm, on); j < nm->n && !strcmp(nm->v[j].name, on); j++)
+        if (nm->v[j].cls == -2) {
+          if (cls >= 0) return -1; /* two classes of that name */
+          cls = nm->v[j].index;
+        }
+    }
+    if (cls < 0) return -1;
+  } else {
+    return -1;
+  }
+  int found = -1;
+  for (size_t j = names_first(nm, name); j < nm->n && !strcmp(nm->v[j].name, name); j++) {
+    const Named *e = &nm->v[j];
+    if (e->cls == -2 || (module_fn ? e->cls >= 0 : e->cls != cls)) continue;
+    if (found >= 0) return -1; /* defined twice: not one helper */
+    found = e->index;
+  }
+  return found;
+}
+
+typedef struct HelperWalk {
+  RuleCtx *ctx;
+  const Loop *l;
+  const Trips *trips;
+  const Names *names;
+  TSNode call;        /* the first helper call found */
+  int helper;
+} HelperWalk;
+
+static bool helper_visit(TSNode n, void *data) {
+  HelperWalk *h = data;
+  if (h->helper >= 0) return false;
+  uint16_t s = nsym(n);
+  if (!ts_node_eq(n, h->l->node) &&
+      (s == SYM.for_statement || s == SYM.while_statement || s == SYM.list_comprehension ||
+       s == SYM.generator_expression || s == SYM.dictionary_comprehension ||
+       s == SYM.set_comprehension || s == SYM.function_definition || s == SYM.lambda))
+    return false; /* its own loops, its own functions */
+  if (s != SYM.call) return true;
+  int fi = helper_of(h->ctx, h->names, n, h->l->func);
+  if (fi < 0 || fi == h->l->func || !h->trips[fi].n || h->trips[fi].other) return true;
+  if (!mentions_loop_target(h->ctx->model, h->l, ts_node_child_by_field_id(n, SYM.f_arguments)))
+    return true;
+  h->call = n;
+  h->helper = fi;
+  return false;
+}
+
+static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bool tests) {
+  Trips *trips = NULL;
+  Names names = {0};
+  for (size_t li = 0; li < model_nloops(ctx->model); li++) {
+    if ((int)li <= maxloop && reported[li]) continue; /* a command of its own was reported */
+    const Loop *l = model_loop(ctx->model, (int)li);
+    if (!is_loop_kind(l) || ts_node_is_null(l->iterable) || l->func < 0) continue;
+    if (!trips) {
+      trips = trips_build(ctx);
+      names_build(ctx, &names);
+    }
+    HelperWalk h = {.ctx = ctx, .l = l, .trips = trips, .names = &names, .helper = -1};
+    TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
+    node_walk(ts_node_is_null(body) ? l->node : body, helper_visit, &h);
+    if (h.helper < 0) continue;
+    int64_t count;
+    int scope = model_scope_at(ctx->model, nstart(l->node));
+    if (iterable_bound(ctx->model, l->iterable, scope, &count, 4) == ITER_BOUNDED) continue;
+    if (polls_or_searches(ctx, l)) continue;
+    const Function *hf = model_function(ctx->model, h.helper);
+    const Trips *t = &trips[h.helper];
+    Finding *f = rule_report(
+        ctx, h.call, tests ? SEV_INFO : SEV_WARNING,
+        "`%s()` sends %zu Redis round trip%s per item of `%s` (%s on line %u first): the loop "
+        "costs N x the latency instead of one batch",
+        hf->name, t->n, t->n == 1 ? "" : "s", ctx_text(ctx, l->iterable),
+        t->first->cmd ? t->first->cmd->name : t->first->method,
+        line_of(ctx->src, nstart(t->first->node)));
+    finding_related(ctx, f, NULL, nstart(t->first->node), nend(t->first->node), "the round trip");
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Batch it: give `%s()` a bulk form (one MGET/HMGET or a pipeline for all the "
+                "items), or let it take a pipeline to queue on and `execute()` once after the loop",
+                hf->name);
+  }
+  free(trips);
+  free(names.v);
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
@@ -1244,6 +1523,7 @@ static void check(RuleCtx *ctx) {
                              cs->cmd->name);
     if (!pipeline_fix(ctx, f, cs, l, first)) comprehension_fix(ctx, f, cs, l);
   }
+  helpers_in_loops(ctx, reported, maxloop, tests);
   free(g.at);
   free(fx.yield_at);
   free(fx.param);
