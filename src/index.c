@@ -248,6 +248,7 @@ static void note_changed_names(ModExports *m, const Export *ex, size_t n) {
   }
   free(a);
   free(b);
+  if (m->nchanged > 1) qsort(m->changed, m->nchanged, sizeof *m->changed, cmp_u64);
 }
 
 static ModExports *mod_new(ProjectIndex *self, const char *module) {
@@ -919,11 +920,18 @@ void index_changes_reset(ProjectIndex *self) {
   self->overrides_changed = false;
 }
 
+/* m->changed is sorted (note_changed_names): a binary search per
+ * dependency, so checking a project's files after a round stays
+ * O(deps log names). */
 static bool name_changed(const ModExports *m, uint64_t name) {
   if (!name) return true;
-  for (size_t i = 0; i < m->nchanged; i++)
-    if (m->changed[i] == name) return true;
-  return false;
+  size_t lo = 0, hi = m->nchanged;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->changed[mid] < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < m->nchanged && m->changed[lo] == name;
 }
 
 bool index_deps_changed(const ProjectIndex *self, const IndexDeps *d) {

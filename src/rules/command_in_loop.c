@@ -1196,8 +1196,6 @@ static bool reply_dependent_loop(RuleCtx *ctx, const Loop *l, size_t first) {
   return false;
 }
 
-/* One pass each, then a lookup per loop: nested loops each reported made
- * the scans per loop quadratic in the nesting depth. */
 /* ---- One level through the file's own helpers ----
  * `for u in uids: out.append(load(u))` with `def load(uid): return
  * r.hgetall(...)`: the round trip is one call away. A helper counts when it
@@ -1243,18 +1241,13 @@ static bool thin_visit(TSNode n, void *data) {
   return !t->other;
 }
 
-/* Is name a parameter of function f (the client is the caller's: one per
+/* Is name a parameter of function func (the client is the caller's: one per
  * server in a loop over servers, not a batch)? */
-static bool param_of(RuleCtx *ctx, const Function *f, const char *name) {
-  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
-  for (uint32_t i = 0; !ts_node_is_null(ps) && i < ts_node_named_child_count(ps); i++) {
-    TSNode p = ts_node_named_child(ps, i);
-    if (!node_is(p, SYM.identifier)) p = ts_node_child_by_field_id(p, SYM.f_name);
-    if (node_is(p, SYM.identifier) && node_text_eq(ctx->src, p, name)) return true;
-    if (node_is(ts_node_named_child(ps, i), SYM.typed_parameter) &&
-        node_text_eq(ctx->src, ts_node_named_child(ts_node_named_child(ps, i), 0), name))
-      return true;
-  }
+static bool param_of(RuleCtx *ctx, int func, const char *name) {
+  const char *ps[64];
+  size_t n = func_params(ctx, func, ps, sizeof ps / sizeof *ps);
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(ps[i], name)) return true;
   return false;
 }
 
@@ -1310,7 +1303,7 @@ static Trips *trips_build(RuleCtx *ctx) {
                 strcmp(cs->method, "lock");
     if (!exec && !trip) continue;
     const Function *f = model_function(ctx->model, cs->func);
-    if (param_of(ctx, f, cs->recv_text)) t[cs->func].other = true;
+    if (param_of(ctx, cs->func, cs->recv_text)) t[cs->func].other = true;
     if (!unconditional(cs, f->node)) continue;
     if (!exit_at[cs->func]) exit_at[cs->func] = first_exit(f->node);
     /* the return that carries this very call's reply is not an early one */
@@ -1477,6 +1470,8 @@ static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bo
   free(names.v);
 }
 
+/* One pass each, then a lookup per loop: nested loops each reported made
+ * the scans per loop quadratic in the nesting depth. */
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   size_t n = model_ncalls(ctx->model);
