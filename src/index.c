@@ -438,8 +438,21 @@ static bool member_in(const ProjectIndex *self, const ModExports *m, const char 
   return false;
 }
 
+static const char *reexport_of(const ModExports *m, const char *name, size_t n);
+
 bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
                   Value *out) {
+  for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
+    const char *dot = strrchr(class_qualname, '.');
+    const ModExports *m = dot ? find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
+    const char *from = m ? reexport_of(m, dot + 1, strlen(dot + 1)) : NULL;
+    if (!from || !strcmp(from, class_qualname)) break;
+    char rx[512];
+    int rn = snprintf(rx, sizeof rx, "#reexport.%s", dot + 1);
+    if (rn > 0 && (size_t)rn < sizeof rx) record_name(2 * (int)(m - self->mods), name_hash(rx, (size_t)rn));
+    else record(2 * (int)(m - self->mods));
+    class_qualname = from;
+  }
   if (!self) return false;
   const char *dot = strrchr(class_qualname, '.');
   if (!dot) return false;

@@ -534,7 +534,8 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
                                   has_decorator(m, parent, "SimpleLazyObject") ||
                                   has_decorator(m, parent, "lazy_object") ||
                                   has_decorator(m, parent, "LocalProxy"));
-  f->yields_value = f->is_fixture || has_decorator(m, parent, "contextmanager");
+  f->yields_value = f->is_fixture || has_decorator(m, parent, "contextmanager") ||
+                   has_decorator(m, parent, "asynccontextmanager");
   if (has_decorator(m, parent, "staticmethod")) f->cls = -1;
   int b = binding_get(m, outer, m->src->text + nstart(name), nend(name) - nstart(name));
   assign_add(m, A_FUNC, b, outer, n, nstart(n));

@@ -171,11 +171,41 @@ static void resolve_callee(Model *m, FCall *c) {
 
 static void gather_remote(Model *m);
 
+/* `r.transaction(fn, *watches)` (fcall c): redis-py calls fn(pipe) with a
+ * transaction pipeline of r, watching the keys, until EXEC succeeds. The
+ * function fn names, if this file defines it (a function, or a method of the
+ * enclosing class through self), and where its pipeline parameter is
+ * (offset); -1 when none. */
+static int transaction_callback(Model *m, const FCall *c, int *offset) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  if (c->callee >= 0 || !node_is(fn, SYM.attribute) ||
+      !node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "transaction"))
+    return -1;
+  TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments), a0 = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(args) && ts_node_is_null(a0); i++)
+    if (nsym(ts_node_named_child(args, i)) != SYM.comment) a0 = ts_node_named_child(args, i);
+  if (ts_node_is_null(a0)) return -1;
+  if (node_is(a0, SYM.identifier)) {
+    const Assign *a = sole_def(m, a0, c->scope);
+    if (!a || a->kind != A_FUNC || ((const Function *)vec_at(&m->funcs, (size_t)a->index))->cls >= 0)
+      return -1;
+    *offset = 0;
+    return a->index;
+  }
+  const Function *meth = model_enclosing_method(m, c->scope);
+  TSNode obj = node_is(a0, SYM.attribute) ? ts_node_child_by_field_id(a0, SYM.f_object) : (TSNode){0};
+  if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name)) return -1;
+  *offset = 1;
+  return method_named(m, meth->cls, node_text(m->arena, m->src, ts_node_child_by_field_id(a0, SYM.f_attribute)));
+}
+
 void model_callers_prepare(Model *m) {
   for (size_t i = 0; i < m->fcalls.len; i++) {
     FCall *c = vec_at(&m->fcalls, i);
     resolve_callee(m, c);
     if (c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset) m->any_callers = true;
+    int off;
+    if (transaction_callback(m, c, &off) >= 0) m->any_callers = true;
   }
   gather_remote(m);
 }
@@ -354,6 +384,21 @@ void model_callers_round(Model *m) {
     each_arg(m, c, give_local, &l);
     if (l.splat) /* parameters past a splat cannot be told apart */
       for (int k = l.offset; k < l.ps->total; k++) give(param_binding(m, l.fi, l.ps->names[k]), (Value){0});
+  }
+  for (size_t i = 0; i < m->fcalls.len; i++) { /* r.transaction(fn, ...): fn(pipe) */
+    const FCall *c = vec_at(&m->fcalls, i);
+    int off, fi = transaction_callback(m, c, &off);
+    if (fi < 0) continue;
+    const Params *ps = params_of_cached(m, fi);
+    if (ps->n <= off) continue;
+    TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+    Value v = model_eval_in(m, ts_node_child_by_field_id(fn, SYM.f_object), c->scope, 0);
+    if (v.kind != OBJ_CLIENT) v = (Value){0}; /* another transaction(): the callback is not ours */
+    else {
+      v.kind = OBJ_TRANSACTION;
+      v.ctor_start = v.ctor_end = 0;
+    }
+    give(param_binding(m, fi, ps->names[off]), v);
   }
   mark_usable(m);
 }
