@@ -154,17 +154,33 @@ static void resolve_callee(Model *m, FCall *c) {
       return;
     }
   }
+  /* `Counter("k").incr(pipe)`, or `c.incr(pipe)` where c's one value is
+     `Counter("k")`: a method of a class, on an instance of that very class */
+  TSNode inst = {0};
+  int isc = c->scope;
+  if (node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    inst = node_is(obj, SYM.call) ? obj : node_is(obj, SYM.identifier) ? sole_value_but_none(m, obj, c->scope, &isc)
+                                                                       : (TSNode){0};
+    if (!node_is(inst, SYM.call)) inst = (TSNode){0};
+  }
+  TSNode cls_name = ts_node_is_null(inst) ? (TSNode){0} : ts_node_child_by_field_id(inst, SYM.f_function);
+  if (node_is(cls_name, SYM.identifier)) {
+    const Assign *a = sole_def(m, cls_name, isc);
+    if (a && a->kind == A_CLASS) {
+      c->callee = method_named(m, a->index, node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
+      c->offset = 1;
+      if (c->callee >= 0 && ((const Function *)vec_at(&m->funcs, (size_t)c->callee))->cls != a->index) c->callee = -1;
+      return;
+    }
+  }
   if (!m->index) return;
   const char *qn = model_qualname(m, fn, c->scope);
-  /* `Control("x").status()`: a method of a project class on a fresh instance */
-  if (!qn && node_is(fn, SYM.attribute)) {
-    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    if (node_is(obj, SYM.call)) {
-      const char *cls = model_qualname(m, ts_node_child_by_field_id(obj, SYM.f_function), c->scope);
-      if (cls)
-        qn = arena_printf(m->arena, "%s.%s", cls,
-                          node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
-    }
+  if (!qn && !ts_node_is_null(cls_name) && (node_is(cls_name, SYM.identifier) || node_is(cls_name, SYM.attribute))) {
+    const char *cls = model_qualname(m, cls_name, isc);
+    if (cls)
+      qn = arena_printf(m->arena, "%s.%s", cls,
+                        node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
   }
   if (qn && index_matches_module(m->index, qn)) c->remote = index_canonical(m->index, m->arena, qn);
 }
@@ -318,6 +334,12 @@ static void gather_remote(Model *m) {
     if (k < m->funcs.len) {
       const Function *f = vec_at(&m->funcs, k);
       if (f->cls < 0 && f->parent < 0 && scope_at(m, f->scope)->parent == 0) owner = f->name;
+      /* a method of a module-level class, called on an instance elsewhere */
+      const Class *fc = f->cls >= 0 ? vec_at(&m->classes, (size_t)f->cls) : NULL;
+      if (fc && f->parent < 0 && strcmp(f->name, "__init__") && scope_at(m, fc->scope)->parent == 0) {
+        owner = arena_printf(m->arena, "%s.%s", fc->name, f->name);
+        offset = 1;
+      }
     } else {
       const Class *c = vec_at(&m->classes, k - m->funcs.len);
       int init = scope_at(m, c->scope)->parent == 0 ? init_of(m, (int)(k - m->funcs.len), 0) : -1;

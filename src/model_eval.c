@@ -347,7 +347,7 @@ static Value eval_attribute(const Model *m, TSNode n, int scope, int depth) {
 /* The one value a name is bound to, where its other assignments are only
  * `None` (`loader = Loader()`, used, then `loader = None` to release it):
  * the constant itself when there is one (model_resolve_name). */
-static TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc) {
+TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc) {
   TSNode v = model_resolve_name(m, id, scope, sc);
   if (!ts_node_is_null(v)) return v;
   int b = model_name_binding(m, scope, m->src->text + nstart(id), nend(id) - nstart(id));

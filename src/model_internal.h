@@ -162,6 +162,9 @@ size_t model_classes_named(const Model *m, TSNode id, size_t *first);
 /* The binding a name refers to from `scope` (Python's rule: a class body's
  * names are not seen from its methods), or -1. */
 int model_name_binding(const Model *m, int scope, const char *name, size_t len);
+/* The one value a name is bound to where its other assignments are only
+ * None (`loader = Loader()` ... `loader = None`); null when none (model_eval.c). */
+TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
