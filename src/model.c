@@ -1455,12 +1455,12 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->index = index;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};
   size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
                  sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
                  sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl),
                  sizeof(Ctor), sizeof(Ctor), sizeof(Unresolved), sizeof(size_t),
-                 model_fcall_size()};
+                 model_fcall_size(), model_hcall_size()};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
@@ -1516,7 +1516,7 @@ void model_free(Model *m) {
   if (!m) return;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;

@@ -149,8 +149,24 @@ static void resolve_callee(Model *m, FCall *c) {
     const Function *meth = model_enclosing_method(m, c->scope);
     if (meth && node_is(obj, SYM.identifier) && node_text_eq(m->src, obj, meth->self_name)) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
-      c->callee = method_named(m, meth->cls, node_text(m->arena, m->src, attr));
+      const char *name = node_text(m->arena, m->src, attr);
+      c->callee = method_named(m, meth->cls, name);
       c->offset = 1;
+      if (c->callee >= 0 || !m->index) return;
+      /* a method the class inherits from a base in another file: the
+         canonical name of the first base that is the project's */
+      const Class *k = vec_at(&m->classes, (size_t)meth->cls);
+      TSNode supers = ts_node_child_by_field_id(k->node, SYM.f_superclasses);
+      int outer = scope_at(m, k->scope)->parent;
+      for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
+        TSNode sup = ts_node_named_child(supers, i);
+        if (nsym(sup) != SYM.identifier && nsym(sup) != SYM.attribute) continue;
+        if (nsym(sup) == SYM.identifier && sole_def(m, sup, outer)) return; /* a base of this file */
+        const char *qn = model_qualname(m, sup, outer);
+        if (!qn || !index_matches_module(m->index, qn)) continue;
+        c->remote = index_canonical(m->index, m->arena, arena_printf(m->arena, "%s.%s", qn, name));
+        return;
+      }
       return;
     }
   }
@@ -186,6 +202,25 @@ static void resolve_callee(Model *m, FCall *c) {
 }
 
 static void gather_remote(Model *m);
+static void gather_handed(Model *m);
+
+/* The function a reference names, if this file defines it: a function
+ * (module-level or nested), or a method of the enclosing class through self;
+ * where its parameters start (offset: 1 past self). -1 when none. */
+static int function_ref(Model *m, TSNode a, int scope, int *offset) {
+  if (node_is(a, SYM.identifier)) {
+    const Assign *d = sole_def(m, a, scope);
+    if (!d || d->kind != A_FUNC || ((const Function *)vec_at(&m->funcs, (size_t)d->index))->cls >= 0)
+      return -1;
+    *offset = 0;
+    return d->index;
+  }
+  const Function *meth = model_enclosing_method(m, scope);
+  TSNode obj = node_is(a, SYM.attribute) ? ts_node_child_by_field_id(a, SYM.f_object) : (TSNode){0};
+  if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name)) return -1;
+  *offset = 1;
+  return method_named(m, meth->cls, node_text(m->arena, m->src, ts_node_child_by_field_id(a, SYM.f_attribute)));
+}
 
 /* `r.transaction(fn, *watches)` (fcall c): redis-py calls fn(pipe) with a
  * transaction pipeline of r, watching the keys, until EXEC succeeds. The
@@ -200,19 +235,73 @@ static int transaction_callback(Model *m, const FCall *c, int *offset) {
   TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments), a0 = {0};
   for (uint32_t i = 0; i < ts_node_named_child_count(args) && ts_node_is_null(a0); i++)
     if (nsym(ts_node_named_child(args, i)) != SYM.comment) a0 = ts_node_named_child(args, i);
-  if (ts_node_is_null(a0)) return -1;
-  if (node_is(a0, SYM.identifier)) {
-    const Assign *a = sole_def(m, a0, c->scope);
-    if (!a || a->kind != A_FUNC || ((const Function *)vec_at(&m->funcs, (size_t)a->index))->cls >= 0)
-      return -1;
-    *offset = 0;
-    return a->index;
+  return ts_node_is_null(a0) ? -1 : function_ref(m, a0, c->scope, offset);
+}
+
+/* ---- functions handed on ------------------------------------------------
+ * `def _transaction(self, fn): ... def trans(pipe): fn(pipe) ...`: a helper
+ * that calls one of its parameters. What it passes (a pipeline) goes to the
+ * first parameter of each function its callers hand it (`self._transaction(
+ * pop_trans)`), in this file or, through "#call.<callee>#h<slot>.<arg>"
+ * facts, in another. */
+
+typedef struct HCall {
+  int fi;    /* the helper (a function of this file) */
+  int param; /* which of its parameters is called (its position, self included) */
+  size_t at; /* the call, in m->fcalls */
+} HCall;
+
+/* If call c calls a parameter of an enclosing function (maybe from a nested
+ * def), that function; its position in *param. -1 when not. */
+static int called_param(Model *m, const FCall *c, int *param) {
+  TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
+  if (!node_is(fn, SYM.identifier)) return -1;
+  int b = model_name_binding(m, c->scope, m->src->text + nstart(fn), nend(fn) - nstart(fn));
+  if (b < 0) return -1;
+  const Binding *bd = binding_at(m, b);
+  const Scope *s = scope_at(m, bd->scope);
+  if (s->kind != SCOPE_FUNCTION || s->func < 0) return -1;
+  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a))
+    if (!a->param) return -1; /* rebound: not only what the callers pass */
+  const Params *ps = params_of_cached(m, s->func);
+  for (int k = 0; k < ps->n; k++)
+    if (!strcmp(ps->names[k], bd->name)) {
+      *param = k;
+      return s->func;
+    }
+  return -1;
+}
+
+static int hcall_cmp(const void *a, const void *b) {
+  const HCall *x = a, *y = b;
+  return x->fi != y->fi ? (x->fi < y->fi ? -1 : 1) : (x->at < y->at ? -1 : x->at > y->at);
+}
+
+/* The calls of parameters in this file, by helper (m->hcalls), once. */
+static void gather_hcalls(Model *m) {
+  m->hcalls.len = 0;
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    int k, fi = called_param(m, vec_at(&m->fcalls, i), &k);
+    if (fi < 0) continue;
+    HCall *h = vec_push(&m->hcalls);
+    *h = (HCall){fi, k, i};
   }
-  const Function *meth = model_enclosing_method(m, c->scope);
-  TSNode obj = node_is(a0, SYM.attribute) ? ts_node_child_by_field_id(a0, SYM.f_object) : (TSNode){0};
-  if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name)) return -1;
-  *offset = 1;
-  return method_named(m, meth->cls, node_text(m->arena, m->src, ts_node_child_by_field_id(a0, SYM.f_attribute)));
+  if (m->hcalls.len > 1) qsort(m->hcalls.data, m->hcalls.len, sizeof(HCall), hcall_cmp);
+  if (m->hcalls.len) m->any_callers = true;
+}
+
+/* The positional argument `pos` of call node `call`, or a null node. */
+static TSNode positional(TSNode call, int pos) {
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  int at = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    uint16_t s = nsym(a);
+    if (s == SYM.comment) continue;
+    if (s == SYM.keyword_argument || s == SYM.list_splat || s == SYM.dictionary_splat) break;
+    if (at++ == pos) return a;
+  }
+  return (TSNode){0};
 }
 
 void model_callers_prepare(Model *m) {
@@ -223,7 +312,9 @@ void model_callers_prepare(Model *m) {
     int off;
     if (transaction_callback(m, c, &off) >= 0) m->any_callers = true;
   }
+  gather_hcalls(m);
   gather_remote(m);
+  gather_handed(m);
 }
 
 void model_callers_refresh(Model *m) {
@@ -236,6 +327,7 @@ void model_callers_refresh(Model *m) {
       m->any_callers = c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset;
   }
   gather_remote(m);
+  gather_handed(m);
 }
 
 void model_note_fcall(Model *m, TSNode node, int scope) {
@@ -246,6 +338,7 @@ void model_note_fcall(Model *m, TSNode node, int scope) {
 }
 
 size_t model_fcall_size(void) { return sizeof(FCall); }
+size_t model_hcall_size(void) { return sizeof(HCall); }
 
 /* The binding of parameter `name` of function fi. */
 static Binding *param_binding(const Model *m, int fi, const char *name) {
@@ -371,6 +464,51 @@ static void gather_remote(Model *m) {
   }
 }
 
+/* The name other files call function fi by, relative to this module: a
+ * module-level function, or "Class.method" of a module-level class (offset
+ * 1: past self); NULL for any other. */
+static const char *callable_owner(Model *m, int fi, int *offset) {
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  *offset = 0;
+  if (f->parent >= 0) return NULL;
+  if (f->cls < 0) return scope_at(m, f->scope)->parent == 0 ? f->name : NULL;
+  const Class *c = vec_at(&m->classes, (size_t)f->cls);
+  if (scope_at(m, c->scope)->parent != 0) return NULL;
+  *offset = 1;
+  return arena_printf(m->arena, "%s.%s", c->name, f->name);
+}
+
+/* Functions handed to a helper of another file (`self._transaction(
+ * pop_trans)`, the helper in a base class there): the "#call.<helper>#h<slot>.
+ * <arg>" facts its module exports say what their parameters get. */
+static void gather_handed(Model *m) {
+  if (!m->index) return;
+  for (size_t i = 0; i < m->fcalls.len; i++) {
+    const FCall *c = vec_at(&m->fcalls, i);
+    if (!c->remote) continue;
+    for (int j = 0; j < 16; j++) {
+      TSNode a = positional(c->node, j);
+      if (ts_node_is_null(a)) break;
+      int goff, g = function_ref(m, a, c->scope, &goff);
+      if (g < 0) continue;
+      const Params *gp = params_of_cached(m, g);
+      for (int k = 0; goff + k < gp->n; k++) {
+        Value v;
+        m->used_index = true; /* facts may arrive in a later round */
+        if (!index_call_fact(m->index, c->remote, arena_printf(m->arena, "h%d.%d", j, k), &v)) continue;
+        Binding *b = param_binding(m, g, gp->names[goff + k]);
+        if (!b) continue;
+        Binding acc = {0};
+        if (b->has_remote) give(&acc, b->remote);
+        give(&acc, v);
+        b->remote = acc.callers;
+        b->has_remote = true;
+        m->any_callers = true;
+      }
+    }
+  }
+}
+
 /* What callers may hand over: clients and pipelines, pools, sentinels, and
  * client classes (`_get_client(redis.Redis, request)` then `cls.from_url()`). */
 static bool usable(Value v) {
@@ -421,6 +559,32 @@ void model_callers_round(Model *m) {
       v.ctor_start = v.ctor_end = 0;
     }
     give(param_binding(m, fi, ps->names[off]), v);
+  }
+  /* a helper of this file that calls a parameter: what it passes goes to
+     the functions its callers here hand it */
+  for (size_t i = 0; m->hcalls.len && i < m->fcalls.len; i++) {
+    const FCall *c = vec_at(&m->fcalls, i);
+    if (c->callee < 0) continue;
+    HCall key = {c->callee, 0, 0};
+    size_t lo = 0, hi = m->hcalls.len;
+    while (lo < hi) { /* the first HCall of the callee */
+      size_t mid = lo + (hi - lo) / 2;
+      if (((const HCall *)vec_at(&m->hcalls, mid))->fi < key.fi) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; lo < m->hcalls.len; lo++) {
+      const HCall *h = vec_at(&m->hcalls, lo);
+      if (h->fi != c->callee) break;
+      int goff, g = function_ref(m, positional(c->node, h->param - c->offset), c->scope, &goff);
+      if (g < 0) continue;
+      const FCall *hc = vec_at(&m->fcalls, h->at);
+      const Params *gp = params_of_cached(m, g);
+      for (int k = 0; goff + k < gp->n; k++) {
+        TSNode a = positional(hc->node, k);
+        if (ts_node_is_null(a)) break;
+        give(param_binding(m, g, gp->names[goff + k]), model_eval_in(m, a, hc->scope, 0));
+      }
+    }
   }
   mark_usable(m);
 }
@@ -515,6 +679,21 @@ void model_callers_export(Model *m) {
     Value ctx = {0};
     ctx.kind = call_runs_once(m, c) ? OBJ_MODULE : OBJ_OTHER;
     merge_fact(m, &facts, arena_printf(m->arena, "#call.%s#ctx", c->remote), ctx);
+  }
+  /* "#call.<helper>#h<slot>.<arg>": what a helper passes to the function
+     in its parameter <slot> (self not counted) as argument <arg> */
+  for (size_t i = 0; m->index && m->module[0] && i < m->hcalls.len; i++) {
+    const HCall *h = vec_at(&m->hcalls, i);
+    int off;
+    const char *owner = callable_owner(m, h->fi, &off);
+    if (!owner || h->param < off) continue;
+    const FCall *hc = vec_at(&m->fcalls, h->at);
+    for (int k = 0; k < 16; k++) {
+      TSNode a = positional(hc->node, k);
+      if (ts_node_is_null(a)) break;
+      merge_fact(m, &facts, arena_printf(m->arena, "#call.%s.%s#h%d.%d", m->module, owner, h->param - off, k),
+                 model_eval_in(m, a, hc->scope, 0));
+    }
   }
   for (size_t i = 0; i < facts.len; i++) *(Export *)vec_push(&m->exports) = *(Export *)vec_at(&facts, i);
   vec_free(&facts);

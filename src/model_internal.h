@@ -95,7 +95,8 @@ struct Model {
   const char *package;  /* for relative imports */
   const ProjectIndex *index;
   Vec scopes, bindings, assigns, imports, funcs, classes, loops, pending, rets,
-      calls, exports, globals, pending_ctors, ctors, unresolved, fcalls;
+      calls, exports, globals, pending_ctors, ctors, unresolved, fcalls,
+      hcalls; /* calls of a parameter (a function handed on): model_callers.c */
   Vec proven;           /* size_t: indices of calls whose receiver is proven */
   bool view_proven;     /* model_view_proven() */
   bool any_callers;     /* some parameter may get callers' values (model_callers.c) */
@@ -190,6 +191,7 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope);
 /* model_callers.c */
 void model_note_fcall(Model *m, TSNode node, int scope); /* during the walk */
 size_t model_fcall_size(void);
+size_t model_hcall_size(void);
 void model_callers_prepare(Model *m);  /* after the walk: resolve callees */
 void model_callers_refresh(Model *m);  /* model_refresh: other files' facts again */
 void model_callers_round(Model *m);    /* each resolution round: callers' values */
