@@ -149,8 +149,18 @@ static int binding_get(Model *m, int scope, const char *name, size_t len);
 bool model_state_attr(const Model *m, TSNode t) {
   if (nsym(t) != SYM.attribute) return false;
   TSNode obj = ts_node_child_by_field_id(t, SYM.f_object);
-  return nsym(obj) == SYM.attribute &&
-         node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_attribute), "state");
+  TSNode last = nsym(obj) == SYM.attribute ? ts_node_child_by_field_id(obj, SYM.f_attribute)
+                : nsym(obj) == SYM.identifier ? obj : (TSNode){0};
+  if (ts_node_is_null(last)) return false;
+  const char *s = m->src->text + nstart(last);
+  size_t n = nend(last) - nstart(last);
+  /* Starlette's app.state, Pyramid's config.registry / request.registry */
+  if (nsym(obj) == SYM.attribute && n == 5 && !memcmp(s, "state", 5)) return true;
+  if (n == 8 && !memcmp(s, "registry", 8)) return true;
+  /* the application object: Flask's app and current_app, Celery's app
+     (`self.app` in a task), `celery_app`, `web_app` */
+  return (n == 3 && !memcmp(s, "app", 3)) || (n == 11 && !memcmp(s, "current_app", 11)) ||
+         (n > 4 && !memcmp(s + n - 4, "_app", 4));
 }
 
 

@@ -323,9 +323,12 @@ void model_callers_refresh(Model *m) {
   for (size_t i = 0; i < m->fcalls.len; i++) {
     FCall *c = vec_at(&m->fcalls, i);
     if (c->callee < 0) resolve_callee(m, c);
-    if (!m->any_callers)
-      m->any_callers = c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset;
+    int off;
+    if (!m->any_callers) /* as model_callers_prepare found it (model_refresh resets it) */
+      m->any_callers = (c->callee >= 0 && params_of_cached(m, c->callee)->total > c->offset) ||
+                       transaction_callback(m, c, &off) >= 0;
   }
+  if (m->hcalls.len) m->any_callers = true;
   gather_remote(m);
   gather_handed(m);
 }

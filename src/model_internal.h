@@ -170,10 +170,12 @@ TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
 const Function *model_enclosing_method(const Model *m, int scope);
-/* `<x>.state.<name>`: an attribute of a Starlette/FastAPI State (`app.state`,
- * `request.app.state`), one object per application; its attributes are the
- * module-level binding "#state.<name>", exported project-wide. */
-bool model_state_attr(const Model *m, TSNode t);
+/* `<x>.state.<name>`, `<x>.registry.<name>`, `app.<name>`, `current_app.<name>`,
+ * `celery_app.<name>`: an attribute of an object there is one of per
+ * application (a Starlette/FastAPI State, a Pyramid registry, the Flask or
+ * Celery app); its attributes are the module-level binding "#state.<name>",
+ * exported project-wide, and what every assignment of it gives, merged. */
+bool model_state_attr(const Model *m, TSNode t); /* app.state.X, registry.X, app.X, current_app.X */
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
 
