@@ -280,13 +280,26 @@ static size_t zadd_members(RuleCtx *ctx, Records *rs, const CallSite *cs, Member
   return m->n;
 }
 
-/* The record write whose id the zadd adds (in its function, with no TTL of
- * its own), or NULL: check_project looks its key template up. */
-static const CallSite *record_index(RuleCtx *ctx, Records *rs, const CallSite *cs) {
+/* The values a list push adds: its arguments after the key
+ * (`lpush("users", user_id)`). */
+static size_t push_members(const CallSite *cs, Members *m) {
+  m->n = 0;
+  for (int i = 1; m->n < MAX_MEMBERS; i++) {
+    TSNode v = call_arg(cs->args, i);
+    if (ts_node_is_null(v)) break;
+    m->out[m->n++] = v;
+  }
+  return m->n;
+}
+
+/* The record write whose id the zadd (or the list push) adds, in its
+ * function, with no TTL of its own, or NULL: check_project looks its key
+ * template up. */
+static const CallSite *record_index(RuleCtx *ctx, Records *rs, const CallSite *cs, bool zset) {
   if (cs->func < 0) return NULL;
   records_build(ctx, rs);
   Members m;
-  if (!zadd_members(ctx, rs, cs, &m)) return NULL;
+  if (!(zset ? zadd_members(ctx, rs, cs, &m) : push_members(cs, &m))) return NULL;
   for (size_t i = 0; i < m.n; i++) {
     const CallSite *r = record_of(ctx, rs, cs->func, m.out[i]);
     if (!r) continue;
@@ -394,7 +407,7 @@ static void check(RuleCtx *ctx) {
     /* the key's name goes into a collection that a DEL of the function
        removes: deleted, only through a name the key index does not see */
     if (deleted_through_collection(ctx, i, cs)) continue;
-    const CallSite *rec = zset ? record_index(ctx, &rs, cs) : NULL;
+    const CallSite *rec = record_index(ctx, &rs, cs, zset);
     Finding *f = rule_report(ctx, cs->node, SEV_WARNING,
                              "%s `%s` only grows: nothing in the project %s, expires or deletes "
                              "it, so it takes memory without bound",
@@ -498,16 +511,23 @@ static bool records_durable(const FileResult *fr, const Related *rel, const StrS
   return true;
 }
 
+/* Key templates of sorted sets and of lists that index durable records. */
+typedef struct IndexKeys {
+  StrSet zsets, lists;
+} IndexKeys;
+
 static bool keep_index(ProjectCtx *ctx, size_t file, const Finding *f, void *data) {
   (void)ctx;
   (void)file;
-  return !f->key || !is_zset_finding(f) || !growth_has(data, f->key);
+  const IndexKeys *ix = data;
+  return !f->key || !growth_has(is_zset_finding(f) ? &ix->zsets : &ix->lists, f->key);
 }
 
 /* Sorted sets that index durable records (by any of their pushes): the set
  * is as large as the data, by design. Dropped for every push of the key. */
 static void drop_record_indexes(ProjectCtx *ctx) {
-  StrSet ended = {0}, indexes = {0};
+  StrSet ended = {0};
+  IndexKeys ix = {{0}, {0}};
   growth_keys_used_by(ctx->run, RECORD_ENDS, &ended);
   for (size_t f = 0; f < ctx->run->nfiles; f++)
     for (size_t k = 0; k < ctx->run->files[f].nkeys; k++) {
@@ -520,12 +540,14 @@ static void drop_record_indexes(ProjectCtx *ctx) {
       const Finding *f = &fr->findings[j];
       const Related *rel;
       if (f->rule != ctx->rule || !f->key || !(rel = record_note(f))) continue;
-      if (records_durable(fr, rel, &ended)) strset_add(&indexes, f->key, strlen(f->key));
+      if (records_durable(fr, rel, &ended))
+        strset_add(is_zset_finding(f) ? &ix.zsets : &ix.lists, f->key, strlen(f->key));
     }
   }
-  if (indexes.n) project_filter(ctx, keep_index, &indexes);
+  if (ix.zsets.n || ix.lists.n) project_filter(ctx, keep_index, &ix);
   strset_free(&ended);
-  strset_free(&indexes);
+  strset_free(&ix.zsets);
+  strset_free(&ix.lists);
 }
 
 static void check_project(ProjectCtx *ctx) {
