@@ -224,6 +224,34 @@ static bool compat_fallback(RuleCtx *ctx, const CallSite *cs, const Repl *r) {
   return false;
 }
 
+/* Is the call in a nested def whose enclosing function defines another
+ * helper that calls the replacement (`def _blmove(...)` beside `def
+ * _brpoplpush(...)`, one of the two picked by the server's version)? The old
+ * command is then the fallback of a choice made there. Old and new side by
+ * side in one function is only old code: still reported. */
+static bool beside_replacement(RuleCtx *ctx, const CallSite *cs, const Repl *r) {
+  TSNode inner = {0}, outer = {0};
+  for (TSNode n = ts_node_parent(cs->node); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    if (node_is(n, SYM.class_definition)) break;
+    if (!node_is(n, SYM.function_definition)) continue;
+    if (ts_node_is_null(inner)) {
+      inner = n;
+      continue;
+    }
+    outer = n;
+    break;
+  }
+  if (ts_node_is_null(outer)) return false;
+  TSNode body = ts_node_child_by_field_id(outer, SYM.f_body);
+  for (uint32_t i = 0; !ts_node_is_null(body) && i < ts_node_named_child_count(body); i++) {
+    TSNode d = ts_node_named_child(body, i);
+    if (node_is(d, SYM.decorated_definition)) d = ts_node_child_by_field_id(d, SYM.f_definition);
+    if (node_is(d, SYM.function_definition) && !ts_node_eq(d, inner) && calls_replacement(ctx, d, r))
+      return true;
+  }
+  return false;
+}
+
 static void on_call(RuleCtx *ctx, const CallSite *cs) {
   const Repl *r = NULL;
   for (size_t i = 0; i < sizeof REPLS / sizeof *REPLS; i++)
@@ -232,7 +260,7 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
   /* The target server has no replacement (SET GET, LMOVE, BLMOVE came in
    * 6.2, multi-field HSET in 4.0). */
   if (!target_has(ctx, r->server)) return;
-  if (version_gated(ctx, cs, r) || compat_fallback(ctx, cs, r)) return;
+  if (version_gated(ctx, cs, r) || compat_fallback(ctx, cs, r) || beside_replacement(ctx, cs, r)) return;
   if (r->method[0] == 'h') {
     hmset(ctx, cs, r);
     return;
