@@ -16,10 +16,14 @@ typedef struct Verdict {
 
 /* ---- Visibly small serializer input ----
  * `json.dumps({"name": "probe", "content": "probe " + json.dumps(c)})`: a
- * display of a few entries, each a scalar, a short string, or itself the
- * serialization of a small display, is a message of a few hundred bytes at
- * most; zlib gains nothing on it (and its consumer would have to change). */
-#define SMALL_ENTRIES 16
+ * display whose entries are each a scalar, a short string, a name (a field
+ * of unknown value) or itself the serialization of a small display is one
+ * record of a fixed shape, written field by field: a few hundred bytes (a
+ * game server's 27-field match record was about 500); zlib gains little on
+ * it, costs CPU on every write, and its consumers would have to change.
+ * Entries past SMALL_ENTRIES (a display that long is a table written out,
+ * not a record) or one that is a collection or a body keep it large. */
+#define SMALL_ENTRIES 64
 #define SMALL_ENTRY_BYTES 64
 
 static bool small_display(RuleCtx *ctx, TSNode n, int depth);
