@@ -319,6 +319,11 @@ static const CallSite *cache_aside_read(RuleCtx *ctx, Helpers *hs, const CallSit
        constant or a timestamp: a seen/done marker, not a cache (a page
        rendered on a miss still is one) */
     if (!t.name && stamp_value(ctx, w)) continue;
+    /* nor one that guards writing a value made before the check (`uid =
+       r.incr(...)`, then `if not r.get(f"user:{name}"): r.set(..., uid)`):
+       nothing is computed on the miss, the key is claimed
+       (a registration, a check-then-set race for RL304), not filled */
+    if (!t.name && value_made_before(ctx, w, r)) continue;
     /* the test lies between the read and the write */
     range_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), t.from, t.to + 1, tested_visit, &t);
     if (t.yes) return r;

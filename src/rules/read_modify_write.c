@@ -44,6 +44,27 @@ static bool same_target(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
   return same_expr_text(ctx, rf, wf);
 }
 
+bool value_made_before(RuleCtx *ctx, const CallSite *w, const CallSite *r) {
+  TSNode v = written_value(ctx, w);
+  if (!node_is(v, SYM.identifier)) return false;
+  const char *nm = ctx_text(ctx, v);
+  Reaching rc = model_reaching(ctx->model, w->scope, nm, strlen(nm), nstart(w->node));
+  return rc.found && rc.value &&
+         (rc.param || (!ts_node_is_null(rc.expr) && nend(rc.expr) <= nstart(r->node)));
+}
+
+/* `if not r.get(K):` (maybe awaited, inside `and`/`or`): the read is only a
+ * presence test, its value is not kept. */
+static bool tested_in_place(const CallSite *r) {
+  TSNode n = r->node, p = ts_node_parent(n);
+  while (node_is(p, SYM.not_operator) || node_is(p, SYM.parenthesized_expression) ||
+         node_is(p, SYM.boolean_operator) || node_is(p, SYM.await)) {
+    n = p;
+    p = ts_node_parent(p);
+  }
+  return node_is(p, SYM.if_statement) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_condition), n);
+}
+
 /* The value a SET-family call writes. */
 TSNode written_value(RuleCtx *ctx, const CallSite *w) {
   uint32_t pos = !strcmp(w->method, "set") ? 1 : is_hash(w) ? 2 : 2; /* setex(name, time, value) */
@@ -677,6 +698,13 @@ static void check(RuleCtx *ctx) {
       const CallSite *r = model_call(m, ri);
       if (r->func != w->func || nend(r->node) > nstart(w->node)) continue;
       bool read = call_method_in(r, READS), check = call_method_in(r, CHECKS);
+      /* `uid = r.incr(...)` ... `if not r.get(K): r.set(K, uid)`: a GET
+         used as a presence check before writing a value made before it
+         claims the key, as EXISTS would (not a cache fill, RL201) */
+      if (read && set && !strcmp(r->method, "get") && tested_in_place(r) && value_made_before(ctx, w, r)) {
+        read = false;
+        check = true;
+      }
       if ((!read && !check) || value_is_pipeline(r->recv) || r->recv.kind == OBJ_CLIENT_OR_PIPELINE)
         continue;
       if (check && (!set || ts_node_named_child_count(r->args) != (is_hash(r) ? 2u : 1u))) continue;

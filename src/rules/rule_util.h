@@ -147,6 +147,10 @@ bool calls_same_key(RuleCtx *ctx, const CallSite *a, const CallSite *b);
 /* RL304's data flow, shared with RL201. The value a SET-family call
 (set/setex/psetex/hset/hsetnx) writes; null node if not visible. */
 TSNode written_value(RuleCtx *ctx, const CallSite *w);
+/* Is the value write w stores a name whose one reaching assignment lies
+ * before the call r (or a parameter's default): made before a check, not
+ * on its miss path (read_modify_write.c)? */
+bool value_made_before(RuleCtx *ctx, const CallSite *w, const CallSite *r);
 /* Does `value` (written by w) carry what read r returned, through names
 assigned in between (`v = r.get(k); d = json.loads(v); ...; r.set(k, d)`)? */
 bool value_from_read(RuleCtx *ctx, const CallSite *r, const CallSite *w, TSNode value);
