@@ -892,6 +892,15 @@ static bool has_comment(TSNode n, void *data) {
   return !*(bool *)data;
 }
 
+/* An asyncio command whose coroutine is kept, not awaited where it is made
+ * (`gather(*(r.set(k, v) for ...))`, `tasks.append(r.get(k))`,
+ * `create_task(r.incr(k))`): the loop starts them, they run together. A
+ * bare `r.set(k, v)` statement, never awaited, is not that. */
+static bool started_together(const CallSite *cs) {
+  return cs->recv.is_async && !cs->awaited &&
+         !node_is(ts_node_parent(cs->node), SYM.expression_statement);
+}
+
 /* [r.get(E) for T in NAME] -> (r.mget([E for T in NAME]) if NAME else []) */
 static void comprehension_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, const Loop *l) {
   TSNode comp = l->node;
@@ -1511,6 +1520,25 @@ static void check(RuleCtx *ctx) {
     if (guarded_in(&g, nstart(l->node), nend(l->node)) || reply_dependent_loop(ctx, l, first) ||
         behind_network(&fx, l, (TSNode){0}))
       continue;
+    if (started_together(cs)) {
+      /* `asyncio.gather(*(r.set(k, v) for ...))`, tasks collected: the
+         commands run at once, about one round trip in all, but each on a
+         connection of its own from the pool */
+      Finding *f = rule_report(ctx, cs->node, SEV_INFO,
+                               "%zu Redis command%s per item of `%s` (%s first), started together "
+                               "(not awaited one by one): each takes its own connection from the "
+                               "pool, up to N at once, where one batch sends them on one "
+                               "connection",
+                               per[li], per[li] == 1 ? "" : "s", ctx_text(ctx, l->iterable),
+                               cs->cmd->name);
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Batch it: one multi-key command (MGET, MSET, UNLINK) or `%s%s.pipeline("
+                  "transaction=False) as pipe:` with the commands queued in the loop, then "
+                  "`%spipe.execute()`%s",
+                  pipe_with(cs), cs->recv_text, pipe_await(cs),
+                  cs->recv.cluster ? " (a cluster pipeline splits the commands by node)" : "");
+      continue;
+    }
     Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
                              "%zu Redis command%s per item of `%s` (%s first): one network round "
                              "trip each, so the loop costs N x the latency instead of one batch",
