@@ -209,6 +209,8 @@ const Function *model_enclosing_method(const Model *m, int scope) {
   return NULL;
 }
 
+static const char *star_qualname(const Model *m, const char *name, size_t len);
+
 static Value lookup_name(const Model *m, int scope, const char *name, size_t len) {
   const Function *meth = model_enclosing_method(m, scope);
   if (meth && strncmp(meth->self_name, name, len) == 0 && meth->self_name[len] == '\0') {
@@ -221,7 +223,25 @@ static Value lookup_name(const Model *m, int scope, const char *name, size_t len
     }
   }
   int b = model_name_binding(m, scope, name, len);
-  return b >= 0 ? lookup_binding(m, b) : mkval(OBJ_UNKNOWN);
+  if (b >= 0) return lookup_binding(m, b);
+  const char *qn = star_qualname(m, name, len);
+  return qn ? model_qualname_value(m, qn) : mkval(OBJ_UNKNOWN);
+}
+
+/* A name no scope binds, in a module with `from pkg.db import *` of the
+ * project's: pkg.db's name, from the last such module that exports it (a
+ * factory, a client); NULL when none does. */
+static const char *star_qualname(const Model *m, const char *name, size_t len) {
+  const char *found = NULL;
+  for (size_t i = 0; m->index && i < m->imports.len; i++) {
+    const Import *im = vec_at(&m->imports, i);
+    if (!im->star || im->scope != 0) continue;
+    const char *qn = arena_printf(m->arena, "%s.%.*s", im->qualified, (int)len, name);
+    Value v;
+    ((Model *)m)->used_index = true; /* it may be exported in a later round */
+    if (index_lookup(m->index, qn, &v)) found = qn;
+  }
+  return found;
 }
 
 const char *model_qualname(const Model *m, TSNode n, int scope) {
@@ -235,7 +255,7 @@ const char *model_qualname(const Model *m, TSNode n, int scope) {
       if (im) return im->qualified;
       if (model_binding_find(m, s, name, len) >= 0) return NULL;
     }
-    return NULL;
+    return star_qualname(m, name, len);
   }
   if (nsym(n) == SYM.attribute) {
     const char *base = model_qualname(m, ts_node_child_by_field_id(n, SYM.f_object), scope);
