@@ -154,6 +154,45 @@ static void check_collection_then_expire(RuleCtx *ctx, const CallSite *cs, bool 
               pipe_with(cs), cs->recv_text, cs->method, px ? "pexpire" : "expire", pipe_await(cs));
 }
 
+/* `r.set(k, v)` then `if ttl: r.expire(k, ttl)` (ttl a name or an
+ * attribute, `self.cache_ttl`; tested for truth only: `if ttl is not None:`
+ * also expires at once on 0, which SET EX cannot), nothing else in the if: a TTL that is
+ * optional, still sent as a second command. `set(k, v, ex=ttl or None)`
+ * does both: None (and 0) give no expiry, as when the if was skipped.
+ * Reported; true when it was. */
+static bool optional_ttl(RuleCtx *ctx, const CallSite *cs, TSNode next, bool tests) {
+  if (!node_is(next, SYM.if_statement) || cs->recv.kind == OBJ_TRANSACTION ||
+      value_is_pipeline(cs->recv) || cs->recv.kind == OBJ_CLIENT_OR_PIPELINE ||
+      !ts_node_is_null(ts_node_child_by_field_id(next, SYM.f_alternative)))
+    return false;
+  TSNode cond = ts_node_child_by_field_id(next, SYM.f_condition);
+  TSNode body = ts_node_child_by_field_id(next, SYM.f_consequence);
+  TSNode call = ts_node_named_child_count(body) == 1 ? statement_call(ts_node_named_child(body, 0))
+                                                      : (TSNode){0};
+  bool px;
+  if (!(node_is(cond, SYM.identifier) || node_is(cond, SYM.attribute)) || ts_node_is_null(call) ||
+      !is_matching_expire(ctx, cs, call, &px))
+    return false;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode ttl = call_arg(args, 1);
+  if (ts_node_is_null(ttl)) ttl = call_kwarg(ctx->src, args, "time");
+  if (!(node_is(ttl, SYM.identifier) || node_is(ttl, SYM.attribute)) ||
+      strcmp(ctx_text(ctx, ttl), ctx_text(ctx, cond)))
+    return false;
+  const char *name = ctx_text(ctx, ttl), *kw = px ? "px" : "ex";
+  Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                           "SET then %s on `%s` when `%s` is set: two round trips, and the key "
+                           "never expires if the second command is lost (timeout, crash, "
+                           "failover); one SET with %s= does both",
+                           px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs), name, kw);
+  finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Set the TTL with the value: `%s.set(..., %s=%s or None)` and drop the `if` (None, "
+              "and 0, give no expiry, as when the if was skipped)",
+              cs->recv_text, kw, name);
+  return true;
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
@@ -168,6 +207,7 @@ static void check(RuleCtx *ctx) {
     TSNode next = statement_next(cs->stmt, NULL);
     TSNode call = statement_call(next);
     bool px;
+    if (optional_ttl(ctx, cs, next, tests)) continue;
     if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) continue;
     bool tx = cs->recv.kind == OBJ_TRANSACTION;
     Finding *f = rule_report(ctx, cs->node, tx || tests ? SEV_INFO : SEV_WARNING,
