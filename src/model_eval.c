@@ -1279,6 +1279,13 @@ static Value with_annotation(const Binding *b) {
   Value v = with_annotation_only(b);
   bool nothing = v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE;
   if (nothing && b->callers_ok) return b->callers; /* every project caller passes a client */
+  /* `def fill(self, pipeline: Redis, ...)` that every caller hands a
+     pipeline: redis-py's Pipeline is a Redis, so the annotation allows
+     it, and what the callers pass says more (commands are buffered) */
+  bool from_annotation = !b->has_next || b->next.kind == OBJ_UNKNOWN || b->next.kind == OBJ_NONE;
+  if (from_annotation && b->has_typed && v.kind == OBJ_CLIENT && b->callers_ok &&
+      value_is_pipeline(b->callers) && b->callers.is_async == v.is_async)
+    return b->callers;
   if (nothing && v.kind == OBJ_UNKNOWN && b->partial && !b->partial_other && b->has_known &&
       b->known.kind == OBJ_CLIENT && !b->known.inferred) {
     /* `client = cls(pool)` here, `client = RedisCluster.from_url(url)` there:

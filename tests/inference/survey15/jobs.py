@@ -27,3 +27,15 @@ def run():
     Tally("t:obs").bump(LocalBatch(), 1)
     saver = Saver()
     saver.save(r, "job:1")
+
+
+def fill(pipeline: redis.Redis, items):
+    # annotated Redis, handed a pipeline by every caller: a Pipeline is a Redis
+    for item in items:
+        pipeline.sadd("seen", item)  # calls: pipeline
+
+
+def run_fill(items):
+    p = r.pipeline(transaction=False)
+    fill(p, items)
+    p.execute()
