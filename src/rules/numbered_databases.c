@@ -59,6 +59,9 @@ static long construction_db(RuleCtx *ctx, const Ctor *c) {
     if (in_url != 0 || ts_node_is_null(db)) return in_url;
     return url_names_db(url) ? 0 : literal_db(ctx, db);
   }
+  /* redis-py: given a pool, the client takes the pool's connections and
+     ignores db= (`Redis(connection_pool=pool, db=1)` stays on the pool's) */
+  if (!ts_node_is_null(call_kwarg(ctx->src, args, "connection_pool"))) return DB_UNKNOWN;
   if (!ts_node_is_null(db)) return literal_db(ctx, db);
   if (ctor_is_sentinel_child(ctx, c))
     return DB_UNKNOWN; /* Sentinel: the db comes from connection_kwargs */
