@@ -145,6 +145,29 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
   }
   if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
   Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), at);
+  if (c->func >= 0 && !(rc.found && rc.value && node_is(rc.expr, SYM.dictionary)) &&
+      !(rc.found && rc.scope != 0)) {
+    /* a module constant, maybe defined below the function that uses it,
+       maybe given more keys after (`opts = {...}` then `opts["x"] = y` at
+       module level): a function runs after the whole module has loaded, so
+       it sees the last `opts = {...}` of the module and every change made
+       to it (checked below, from there to the end of the file) */
+    TSNode root = model_root(ctx->model), last = {0};
+    for (uint32_t k = 0; k < ts_node_named_child_count(root); k++) {
+      TSNode st = ts_node_named_child(root, k);
+      TSNode a = node_is(st, SYM.expression_statement) ? ts_node_named_child(st, 0) : (TSNode){0};
+      if (!node_is(a, SYM.assignment)) continue;
+      TSNode left = ts_node_child_by_field_id(a, SYM.f_left);
+      if (node_is(left, SYM.identifier) && node_text_eq(ctx->src, left, t))
+        last = ts_node_child_by_field_id(a, SYM.f_right);
+    }
+    if (node_is(last, SYM.dictionary)) {
+      rc.found = rc.value = true;
+      rc.param = false;
+      rc.expr = last;
+      at = (uint32_t)ctx->src->len;
+    }
+  }
   if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
       strstr(ctx_text(ctx, rc.expr), ".connection_kwargs"))
     return SPLAT_WITH_TIMEOUT; /* kwargs = dict(client.connection_pool.connection_kwargs) */
