@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "growth.h"
 
@@ -384,6 +385,24 @@ static bool deleted_through_collection(RuleCtx *ctx, size_t i, const CallSite *c
   return false;
 }
 
+/* Is one of the key's holes a time window (`f"{day}|{source}|prefixes"`,
+ * `f"scores:{date.isoformat()}"`, `f"top:{hour}"`)? A sorted set per
+ * window ranks that window's members: it stops growing when the window
+ * ends, and the sets, one per window, are a history kept on purpose (what
+ * a ranking API serves by date), not a key that only grows. */
+static bool window_key(RuleCtx *ctx, const CallSite *cs) {
+  static const char *const WORDS[] = {"day", "date", "hour", "minute", "week", "month", "year",
+                                      "strftime", "isoformat", NULL};
+  for (uint8_t h = 0; h < cs->key.nholes; h++) {
+    if (ts_node_is_null(cs->key.holes[h])) continue;
+    const char *t = ctx_text(ctx, cs->key.holes[h]);
+    for (size_t w = 0; WORDS[w]; w++)
+      for (const char *p = t; *p; p++)
+        if (!strncasecmp(p, WORDS[w], strlen(WORDS[w]))) return true;
+  }
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests push to throwaway lists */
   Records rs = {.ids = VEC_INIT(RecordId), .stores = VEC_INIT(DictStore)};
@@ -395,6 +414,10 @@ static void check(RuleCtx *ctx) {
     /* a push at module level, outside any loop, runs once per process: the
        list does not grow with the traffic (a snippet, a seed at start-up) */
     if (cs->func < 0 && cs->loop < 0) continue;
+    /* a sorted set per day (hour, month...): a ranking of that window,
+       bounded by its distinct members (a log list per day still grows
+       with the traffic, and its keys pile up: still reported) */
+    if (zset && window_key(ctx, cs)) continue;
     /* through a facade whose methods set expiries themselves (`def
        rpush(self, key, value, expiration=3600)`): the list may expire */
     if (cs->recv.facade & FACADE_TTL) continue;
