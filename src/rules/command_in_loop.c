@@ -1333,91 +1333,11 @@ static Trips *trips_build(RuleCtx *ctx) {
 /* The file's functions and classes by name, sorted once a file: a call asks
  * by binary search (a file of thousands of calls and helpers stays
  * O(n log n)). */
-typedef struct Named {
-  const char *name;
-  int index, cls; /* cls: the function's class, -1; for a class entry, -2 */
-} Named;
-
-typedef struct Names {
-  Named *v;
-  size_t n;
-} Names;
-
-static int named_cmp(const void *a, const void *b) {
-  const Named *x = a, *y = b;
-  int c = strcmp(x->name, y->name);
-  return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-static void names_build(RuleCtx *ctx, Names *nm) {
-  size_t nf = model_nfunctions(ctx->model), nc = model_nclasses(ctx->model);
-  nm->v = xmalloc((nf + nc + 1) * sizeof *nm->v);
-  for (size_t i = 0; i < nf; i++) {
-    const Function *f = model_function(ctx->model, (int)i);
-    if (f->name && f->parent < 0) nm->v[nm->n++] = (Named){f->name, (int)i, f->cls};
-  }
-  for (size_t c = 0; c < nc; c++) {
-    const Class *k = model_class(ctx->model, (int)c);
-    if (k->name) nm->v[nm->n++] = (Named){k->name, (int)c, -2};
-  }
-  if (nm->n > 1) qsort(nm->v, nm->n, sizeof *nm->v, named_cmp);
-}
-
-static size_t names_first(const Names *nm, const char *name) {
-  size_t lo = 0, hi = nm->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(nm->v[mid].name, name) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/* The function of this file a call runs: `name(...)` (a module function
- * defined once), `self.name(...)`/`cls.name(...)` (a method of the enclosing
- * class), `Cls.name(...)` (a method of a class of this file); -1 if none. */
-static int helper_of(RuleCtx *ctx, const Names *nm, TSNode call, int func) {
-  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
-  const char *name = NULL;
-  int cls = -1;
-  bool module_fn = false;
-  if (node_is(fn, SYM.identifier)) {
-    name = ctx_text(ctx, fn);
-    module_fn = true;
-  } else if (node_is(fn, SYM.attribute)) {
-    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-    name = ctx_text(ctx, ts_node_child_by_field_id(fn, SYM.f_attribute));
-    if (!node_is(obj, SYM.identifier)) return -1;
-    const Function *in = model_function(ctx->model, func);
-    if (in && in->cls >= 0 && (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls"))) {
-      cls = in->cls;
-    } else {
-      const char *on = ctx_text(ctx, obj);
-      for (size_t j = names_first(nm, on); j < nm->n && !strcmp(nm->v[j].name, on); j++)
-        if (nm->v[j].cls == -2) {
-          if (cls >= 0) return -1; /* two classes of that name */
-          cls = nm->v[j].index;
-        }
-    }
-    if (cls < 0) return -1;
-  } else {
-    return -1;
-  }
-  int found = -1;
-  for (size_t j = names_first(nm, name); j < nm->n && !strcmp(nm->v[j].name, name); j++) {
-    const Named *e = &nm->v[j];
-    if (e->cls == -2 || (module_fn ? e->cls >= 0 : e->cls != cls)) continue;
-    if (found >= 0) return -1; /* defined twice: not one helper */
-    found = e->index;
-  }
-  return found;
-}
-
 typedef struct HelperWalk {
   RuleCtx *ctx;
   const Loop *l;
   const Trips *trips;
-  const Names *names;
+  const HelperNames *names;
   TSNode call;        /* the first helper call found */
   int helper;
 } HelperWalk;
@@ -1443,14 +1363,14 @@ static bool helper_visit(TSNode n, void *data) {
 
 static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bool tests) {
   Trips *trips = NULL;
-  Names names = {0};
+  HelperNames names = {0};
   for (size_t li = 0; li < model_nloops(ctx->model); li++) {
     if ((int)li <= maxloop && reported[li]) continue; /* a command of its own was reported */
     const Loop *l = model_loop(ctx->model, (int)li);
     if (!is_loop_kind(l) || ts_node_is_null(l->iterable) || l->func < 0) continue;
     if (!trips) {
       trips = trips_build(ctx);
-      names_build(ctx, &names);
+      helper_names_build(ctx, &names);
     }
     HelperWalk h = {.ctx = ctx, .l = l, .trips = trips, .names = &names, .helper = -1};
     TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
@@ -1476,7 +1396,7 @@ static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bo
                 hf->name);
   }
   free(trips);
-  free(names.v);
+  helper_names_free(&names);
 }
 
 /* One pass each, then a lookup per loop: nested loops each reported made

@@ -1332,3 +1332,81 @@ bool contains_ci(const char *s, const char *needle) {
 const char *pipe_with(const CallSite *cs) { return cs->recv.is_async ? "async with " : "with "; }
 
 const char *pipe_await(const CallSite *cs) { return cs->recv.is_async ? "await " : ""; }
+
+/* ---- the file's own helpers (helper_of) -------------------------------- */
+
+static int named_cmp(const void *a, const void *b) {
+  const HelperName *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+void helper_names_build(RuleCtx *ctx, HelperNames *nm) {
+  size_t nf = model_nfunctions(ctx->model), nc = model_nclasses(ctx->model);
+  nm->v = xmalloc((nf + nc + 1) * sizeof *nm->v);
+  for (size_t i = 0; i < nf; i++) {
+    const Function *f = model_function(ctx->model, (int)i);
+    if (f->name && f->parent < 0) nm->v[nm->n++] = (HelperName){f->name, (int)i, f->cls};
+  }
+  for (size_t c = 0; c < nc; c++) {
+    const Class *k = model_class(ctx->model, (int)c);
+    if (k->name) nm->v[nm->n++] = (HelperName){k->name, (int)c, -2};
+  }
+  if (nm->n > 1) qsort(nm->v, nm->n, sizeof *nm->v, named_cmp);
+}
+
+static size_t names_first(const HelperNames *nm, const char *name) {
+  size_t lo = 0, hi = nm->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(nm->v[mid].name, name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* The function of this file a call runs: `name(...)` (a module function
+ * defined once), `self.name(...)`/`cls.name(...)` (a method of the enclosing
+ * class), `Cls.name(...)` (a method of a class of this file); -1 if none. */
+int helper_of(RuleCtx *ctx, const HelperNames *nm, TSNode call, int func) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  const char *name = NULL;
+  int cls = -1;
+  bool module_fn = false;
+  if (node_is(fn, SYM.identifier)) {
+    name = ctx_text(ctx, fn);
+    module_fn = true;
+  } else if (node_is(fn, SYM.attribute)) {
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    name = ctx_text(ctx, ts_node_child_by_field_id(fn, SYM.f_attribute));
+    if (!node_is(obj, SYM.identifier)) return -1;
+    const Function *in = model_function(ctx->model, func);
+    if (in && in->cls >= 0 && (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls"))) {
+      cls = in->cls;
+    } else {
+      const char *on = ctx_text(ctx, obj);
+      for (size_t j = names_first(nm, on); j < nm->n && !strcmp(nm->v[j].name, on); j++)
+        if (nm->v[j].cls == -2) {
+          if (cls >= 0) return -1; /* two classes of that name */
+          cls = nm->v[j].index;
+        }
+    }
+    if (cls < 0) return -1;
+  } else {
+    return -1;
+  }
+  int found = -1;
+  for (size_t j = names_first(nm, name); j < nm->n && !strcmp(nm->v[j].name, name); j++) {
+    const HelperName *e = &nm->v[j];
+    if (e->cls == -2 || (module_fn ? e->cls >= 0 : e->cls != cls)) continue;
+    if (found >= 0) return -1; /* defined twice: not one helper */
+    found = e->index;
+  }
+  return found;
+}
+
+void helper_names_free(HelperNames *nm) {
+  free(nm->v);
+  nm->v = NULL;
+  nm->n = 0;
+}

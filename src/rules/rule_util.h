@@ -233,4 +233,23 @@ bool blocking_timeout(RuleCtx *ctx, const CallSite *cs, double *seconds, TSNode 
  * xreadgroup); *dflt: omitting it means 0 (forever). */
 bool blocking_timeout_param(const CallSite *cs, uint32_t *pos, const char **kw, bool *ms,
                             bool *dflt);
+
+/* The file's functions and classes by name, for helper_of (built once per
+ * file; helper_names_free releases it). */
+typedef struct HelperName {
+  const char *name;
+  int index, cls; /* cls: the function's class, -1; for a class entry, -2 */
+} HelperName;
+typedef struct HelperNames {
+  HelperName *v;
+  size_t n;
+} HelperNames;
+void helper_names_build(RuleCtx *ctx, HelperNames *nm);
+void helper_names_free(HelperNames *nm);
+/* The function of this file a call in function `func` runs: `name(...)` (a
+ * module function defined once), `self.name(...)`/`cls.name(...)` (a method
+ * of the enclosing class), `Cls.name(...)` (a method of a class of this
+ * file); -1 if none. */
+int helper_of(RuleCtx *ctx, const HelperNames *nm, TSNode call, int func);
+
 #endif

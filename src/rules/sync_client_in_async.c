@@ -12,6 +12,7 @@
  * wherever that function is called (usually a thread: run_in_executor,
  * asyncio.to_thread): not reported. Commands queued on an asyncio pipeline
  * return the pipeline and are not awaited; only execute() and watch() are. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule_util.h"
@@ -185,8 +186,76 @@ static bool sends(const CallSite *cs) {
   return cs->recv.kind == OBJ_CLIENT;
 }
 
+/* ---- one level down ------------------------------------------------------
+ * `async def on_message(...)` calling `self.get_count(...)`, a plain `def`
+ * of the file that sends a command on a sync client: the helper runs on the
+ * event loop too, and blocks it for the round trip. Reported at the helper
+ * call, once per call, as a warning (the helper may also run elsewhere). */
+
+typedef struct Down {
+  RuleCtx *ctx;
+  const HelperNames *names;
+  const size_t *first; /* per function: 1 + its first sync command, 0 none */
+  int func;            /* the async def walked */
+  const Function *fn;
+} Down;
+
+static bool down_visit(TSNode n, void *data) {
+  Down *d = data;
+  uint16_t s = nsym(n);
+  if (s == SYM.function_definition || s == SYM.lambda || s == SYM.class_definition) return false;
+  if (s != SYM.call) return true;
+  int fi = helper_of(d->ctx, d->names, n, d->func);
+  if (fi < 0 || fi == d->func || !d->first[fi]) return true;
+  const Function *hf = model_function(d->ctx->model, fi);
+  const CallSite *cs = model_call(d->ctx->model, d->first[fi] - 1);
+  Finding *f = rule_report(d->ctx, n, SEV_WARNING,
+                           "`%s()` sends a sync redis command (`%s`, line %u) and is called inside "
+                           "`async def %s`: it blocks the event loop for the round trip, and every "
+                           "other task waits",
+                           hf->name, call_short(d->ctx, cs), line_of(d->ctx->src, nstart(cs->node)),
+                           d->fn->name);
+  finding_related(d->ctx, f, NULL, nstart(cs->node), nend(cs->node), "the sync command");
+  finding_fix(d->ctx, f, FIX_DISPLAY,
+              "Make `%s` async on a `redis.asyncio.Redis` client and await it, or run it in a "
+              "thread: `await asyncio.to_thread(%s, ...)`",
+              hf->name, ctx_text(d->ctx, ts_node_child_by_field_id(n, SYM.f_function)));
+  return true;
+}
+
+static void helpers_in_async(RuleCtx *ctx) {
+  size_t nf = model_nfunctions(ctx->model);
+  bool any_async = false;
+  for (size_t i = 0; i < nf && !any_async; i++) any_async = model_function(ctx->model, (int)i)->is_async;
+  if (!any_async) return;
+  size_t *first = xcalloc(nf + 1, sizeof(size_t));
+  bool any = false;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *cs = model_call(ctx->model, i);
+    if (cs->func < 0 || first[cs->func] || !sends(cs) || cs->recv.is_async || cs->recv.inferred ||
+        in_lambda(ctx, cs))
+      continue;
+    if (model_function(ctx->model, cs->func)->is_async) continue; /* reported where it is */
+    first[cs->func] = i + 1;
+    any = true;
+  }
+  if (any) {
+    HelperNames names = {0};
+    helper_names_build(ctx, &names);
+    for (size_t i = 0; i < nf; i++) {
+      const Function *fn = model_function(ctx->model, (int)i);
+      if (!fn->is_async) continue;
+      Down d = {ctx, &names, first, (int)i, fn};
+      node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), down_visit, &d);
+    }
+    helper_names_free(&names);
+  }
+  free(first);
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
+  if (!tests) helpers_in_async(ctx);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!sends(cs) || cs->awaited || in_lambda(ctx, cs)) continue;
