@@ -159,8 +159,9 @@ bool model_state_attr(const Model *m, TSNode t) {
   if (n == 8 && !memcmp(s, "registry", 8)) return true;
   /* the application object: Flask's app and current_app, Celery's app
      (`self.app` in a task), `celery_app`, `web_app` */
+  /* ... and a chat bot's extensions: `self.bot.x`, `ctx.bot.x`, `bot.x` */
   return (n == 3 && !memcmp(s, "app", 3)) || (n == 11 && !memcmp(s, "current_app", 11)) ||
-         (n > 4 && !memcmp(s + n - 4, "_app", 4));
+         (n > 4 && !memcmp(s + n - 4, "_app", 4)) || (n == 3 && !memcmp(s, "bot", 3));
 }
 
 
@@ -362,6 +363,32 @@ static void bind_loop_target(Model *m, const Walk *w, TSNode t, TSNode iterable)
   bind_opaque_names(m, w, t);
 }
 
+/* `self.redis = ...` in a method of a chat bot class (a base named `Bot`,
+ * `AutoShardedBot`, `commands.Bot`...): there is one bot per application,
+ * and its extensions reach the attribute as `self.bot.redis`, `ctx.bot.redis`
+ * (model_state_attr): the "#state.<name>" binding as well. -1 otherwise. */
+static int bot_state_binding(Model *m, const Walk *w, TSNode t) {
+  const Function *f = func_at(m, w->func);
+  if (nsym(t) != SYM.attribute || !f || !f->self_name || f->cls < 0) return -1;
+  TSNode obj = ts_node_child_by_field_id(t, SYM.f_object);
+  if (!node_text_eq(m->src, obj, f->self_name)) return -1;
+  const Class *c = vec_at(&m->classes, (size_t)f->cls);
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  bool bot = false;
+  for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers) && !bot; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) == SYM.attribute) sup = ts_node_child_by_field_id(sup, SYM.f_attribute);
+    if (nsym(sup) != SYM.identifier) continue;
+    size_t n = nend(sup) - nstart(sup);
+    bot = n >= 3 && !memcmp(m->src->text + nend(sup) - 3, "Bot", 3);
+  }
+  if (!bot) return -1;
+  TSNode attr = ts_node_child_by_field_id(t, SYM.f_attribute);
+  const char *nm = arena_printf(m->arena, "#state.%.*s", (int)(nend(attr) - nstart(attr)),
+                                m->src->text + nstart(attr));
+  return binding_get(m, 0, nm, strlen(nm));
+}
+
 static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
@@ -385,6 +412,8 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   /* the name is bound once the statement is done: `key = key + "x"` reads the old key */
   if (!ts_node_is_null(type)) assign_add(m, A_TYPE, b, scope, type, nend(n));
   if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nend(n));
+  int sb = ts_node_is_null(right) ? -1 : bot_state_binding(m, w, left);
+  if (sb >= 0) assign_add(m, A_VALUE, sb, w->scope, right, nend(n));
 }
 
 /* `(name := value)`: binds name in the enclosing function (a

@@ -173,7 +173,8 @@ const Function *model_enclosing_method(const Model *m, int scope);
 /* `<x>.state.<name>`, `<x>.registry.<name>`, `app.<name>`, `current_app.<name>`,
  * `celery_app.<name>`: an attribute of an object there is one of per
  * application (a Starlette/FastAPI State, a Pyramid registry, the Flask or
- * Celery app); its attributes are the module-level binding "#state.<name>",
+ * Celery app, a chat bot as its extensions see it: `self.bot.<name>`); its
+ * attributes are the module-level binding "#state.<name>",
  * exported project-wide, and what every assignment of it gives, merged. */
 bool model_state_attr(const Model *m, TSNode t); /* app.state.X, registry.X, app.X, current_app.X */
 Value model_qualname_value(const Model *m, const char *qn);
