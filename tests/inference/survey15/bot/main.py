@@ -15,5 +15,5 @@ class Shelf:
 class StatsBot(commands.Bot):
     def __init__(self):
         super().__init__(command_prefix="!")
-        self.redis = aioredis.from_url("redis://cache", socket_timeout=5)
+        self.kv = aioredis.from_url("redis://cache", socket_timeout=5)
         self.shelf = Shelf()

@@ -7,6 +7,6 @@ class Stats(commands.Cog):
 
     @commands.command()
     async def seen(self, ctx, user):
-        await self.bot.redis.hincrby("seen", user, 1)  # calls: async-client
-        await ctx.bot.redis.zadd("scores", {user: 1})  # calls: async-client
+        await self.bot.kv.hincrby("seen", user, 1)  # calls: async-client
+        await ctx.bot.kv.zadd("scores", {user: 1})  # calls: async-client
         self.bot.shelf.hset("local", user, 1)  # calls: none
