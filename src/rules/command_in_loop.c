@@ -1236,17 +1236,46 @@ static bool passive_call(RuleCtx *ctx, TSNode call) {
 
 typedef struct Thin {
   RuleCtx *ctx;
+  const HelperNames *names; /* NULL: no helper counts as passive */
+  signed char *pure;        /* per function: 0 not asked, 1 pure, -1 not */
+  int func;
   bool other;
 } Thin;
+
+static bool is_redis_call(RuleCtx *ctx, TSNode n) {
+  for (size_t i = first_call_from(ctx->model, nstart(n));
+       i < model_ncalls(ctx->model) && nstart(model_call(ctx->model, i)->node) == nstart(n); i++)
+    if (ts_node_eq(model_call(ctx->model, i)->node, n)) return true;
+  return false;
+}
+
+/* A function of the file that only computes (`def key(self, slug): return
+ * f"m:{slug}"`): every call in it passive, no Redis command. */
+static bool pure_visit(TSNode n, void *data) {
+  Thin *t = data;
+  if (t->other) return false;
+  if (node_is(n, SYM.call) && (is_redis_call(t->ctx, n) || !passive_call(t->ctx, n))) t->other = true;
+  return !t->other;
+}
+
+static bool pure_function(Thin *t, int fi) {
+  if (!t->pure[fi]) {
+    Thin p = {t->ctx, NULL, NULL, fi, false};
+    node_walk(ts_node_child_by_field_id(model_function(t->ctx->model, fi)->node, SYM.f_body), pure_visit, &p);
+    t->pure[fi] = p.other ? -1 : 1;
+  }
+  return t->pure[fi] > 0;
+}
 
 static bool thin_visit(TSNode n, void *data) {
   Thin *t = data;
   if (t->other) return false;
   if (!node_is(n, SYM.call)) return true;
-  for (size_t i = first_call_from(t->ctx->model, nstart(n));
-       i < model_ncalls(t->ctx->model) && nstart(model_call(t->ctx->model, i)->node) == nstart(n); i++)
-    if (ts_node_eq(model_call(t->ctx->model, i)->node, n)) return true; /* a Redis call */
-  if (!passive_call(t->ctx, n)) t->other = true;
+  if (is_redis_call(t->ctx, n)) return true;
+  if (passive_call(t->ctx, n)) return true;
+  /* a key-format helper of the file (`self.make_key(slug)`) is no work */
+  int h = t->names ? helper_of(t->ctx, t->names, n, t->func) : -1;
+  if (h < 0 || h == t->func || !pure_function(t, h)) t->other = true;
   return !t->other;
 }
 
@@ -1299,9 +1328,10 @@ static uint32_t first_exit(TSNode fn) {
   return e.at;
 }
 
-static Trips *trips_build(RuleCtx *ctx) {
+static Trips *trips_build(RuleCtx *ctx, const HelperNames *names) {
   size_t nf = model_nfunctions(ctx->model);
   Trips *t = xcalloc(nf + 1, sizeof *t);
+  signed char *pure = xcalloc(nf + 1, 1);
   uint32_t *exit_at = xcalloc(nf + 1, sizeof *exit_at); /* 0: not computed yet */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
@@ -1322,11 +1352,12 @@ static Trips *trips_build(RuleCtx *ctx) {
   }
   for (size_t fi = 0; fi < nf; fi++) {
     if (!t[fi].n || t[fi].other) continue;
-    Thin th = {ctx, false};
+    Thin th = {ctx, names, pure, (int)fi, false};
     node_walk(ts_node_child_by_field_id(model_function(ctx->model, fi)->node, SYM.f_body), thin_visit, &th);
     t[fi].other = th.other;
   }
   free(exit_at);
+  free(pure);
   return t;
 }
 
@@ -1369,8 +1400,8 @@ static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bo
     const Loop *l = model_loop(ctx->model, (int)li);
     if (!is_loop_kind(l) || ts_node_is_null(l->iterable) || l->func < 0) continue;
     if (!trips) {
-      trips = trips_build(ctx);
       helper_names_build(ctx, &names);
+      trips = trips_build(ctx, &names);
     }
     HelperWalk h = {.ctx = ctx, .l = l, .trips = trips, .names = &names, .helper = -1};
     TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
