@@ -105,6 +105,11 @@ static bool ends_with(const char *s, const char *suffix) {
   return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
+bool host_loopback(const char *host) {
+  return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1") ||
+         !strcmp(host, "[::1]");
+}
+
 HostKind host_kind(const char *host) {
   if (!strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1") ||
       !strcmp(host, "0.0.0.0") || !strcasecmp(host, "host.docker.internal") ||

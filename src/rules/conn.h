@@ -31,6 +31,10 @@ bool url_host(const char *url, char *buf, size_t cap);
 /* Sentinel's master_for / slave_for: connection settings come from the Sentinel. */
 bool ctor_is_sentinel_child(RuleCtx *ctx, const Ctor *c);
 
+/* This machine by address: localhost, 127.x.x.x, ::1 (not a compose
+ * service name, which is another container). */
+bool host_loopback(const char *host);
+
 typedef enum { HOST_LOCAL, HOST_PRIVATE, HOST_PUBLIC } HostKind;
 /* Loopback, single-label service names and *.local are local; RFC 1918
  * addresses and internal domains (.internal, .svc, .lan, .corp) private. */

@@ -599,6 +599,18 @@ static bool init_app_placeholder(RuleCtx *ctx, const Ctor *c) {
   return false;
 }
 
+/* A literal loopback host: `host="127.0.0.1"` (or the first positional
+ * argument of a client), or a URL naming localhost, 127.x.x.x or ::1. */
+static bool loopback_host(RuleCtx *ctx, const Ctor *c, const char *url) {
+  char buf[256];
+  if (url) return url_host(url, buf, sizeof buf) && host_loopback(buf);
+  TSNode h = ctor_kwarg(ctx, c, "host");
+  if (ts_node_is_null(h) && c->v.kind == OBJ_CLIENT && !c->from_url) h = call_arg(c->args, 0);
+  if (ts_node_is_null(h) || node_is(h, SYM.keyword_argument)) return false;
+  const char *t = literal_text(ctx, h, c->scope, NULL);
+  return t && !strchr(t, KEY_HOLE) && host_loopback(t);
+}
+
 /* A unix socket: `unix_socket_path=` or a unix:// URL. */
 static bool unix_socket(RuleCtx *ctx, const Ctor *c, const char *url) {
   TSNode cc = ctor_kwarg(ctx, c, "connection_class"); /* ConnectionPool(connection_class=Unix...) */
@@ -721,6 +733,9 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
      turns slow but legitimate commands (a big SMEMBERS on Kvrocks) into
      errors: judged in review, not worth a finding */
   if (unix_socket(ctx, c, url)) return;
+  /* the same for a literal loopback host (`host="127.0.0.1"`,
+     redis://localhost:6379): a server on this machine, no network between */
+  if (loopback_host(ctx, c, url)) return;
   if (only_subscribes(ctx, c, bl)) return;
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
