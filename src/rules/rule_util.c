@@ -388,6 +388,72 @@ typedef struct Derived {
   bool found;
 } Derived;
 
+/* `{}`, `[]`, `set()`, `dict()`, `list()`: a container made empty. */
+static bool fresh_container(const Model *m, TSNode e) {
+  if ((node_is(e, SYM.dictionary) || node_is(e, SYM.list) || node_is(e, SYM.set)) &&
+      ts_node_named_child_count(e) == 0)
+    return true;
+  if (!node_is(e, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(e, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(e, SYM.f_arguments);
+  if (!node_is(fn, SYM.identifier) || ts_node_named_child_count(args) != 0) return false;
+  const char *t = model_source(m)->text + nstart(fn);
+  uint32_t n = nend(fn) - nstart(fn);
+  return (n == 4 && (!memcmp(t, "dict", 4) || !memcmp(t, "list", 4))) || (n == 3 && !memcmp(t, "set", 3));
+}
+
+/* Is the container `name` filled between bytes from and to of the file
+ * (`name[k] = v`, `name.append(`, `.update(`, `.add(`, `.extend(`)? */
+static bool filled_between(const Model *m, const char *name, size_t len, uint32_t from, uint32_t to) {
+  const char *t = model_source(m)->text;
+  static const char *const ops[] = {"[", ".append(", ".update(", ".add(", ".extend(", NULL};
+  for (uint32_t p = from; p + len < to; p++) {
+    if (memcmp(t + p, name, len) || (p > 0 && (isalnum((unsigned char)t[p - 1]) || t[p - 1] == '_')))
+      continue;
+    for (size_t o = 0; ops[o]; o++) {
+      size_t ol = strlen(ops[o]);
+      if (p + len + ol > to || memcmp(t + p + len, ops[o], ol)) continue;
+      if (o > 0) return true;
+      /* `name[...] = `: a store, not a read (brackets may nest:
+         `row[headers[i]] = v`) */
+      const char *close = NULL;
+      int depth = 0;
+      for (const char *c = t + p + len; c < t + to && !close; c++) {
+        if (*c == '[') depth++;
+        else if (*c == ']' && --depth == 0) close = c;
+        else if (*c == '\n') break;
+      }
+      if (!close) continue;
+      const char *q = close + 1;
+      while (q < t + to && (*q == ' ' || *q == '\t')) q++;
+      if (q < t + to && *q == '=' && q + 1 < t + to && q[1] != '=') return true;
+    }
+  }
+  return false;
+}
+
+/* Where the last `name = {}` (`[]`, `dict()`, `list()`, `set()`) between
+ * bytes from and to ends, or 0. */
+static uint32_t fresh_in_loop(const Model *m, const char *name, size_t len, uint32_t from, uint32_t to) {
+  const char *t = model_source(m)->text;
+  static const char *const empties[] = {"{}", "[]", "dict()", "list()", "set()", NULL};
+  uint32_t last = 0;
+  for (uint32_t p = from; p + len < to; p++) {
+    if (memcmp(t + p, name, len) || (p > 0 && (isalnum((unsigned char)t[p - 1]) || t[p - 1] == '_')))
+      continue;
+    const char *q = t + p + len;
+    while (q < t + to && *q == ' ') q++;
+    if (q >= t + to || *q != '=' || q[1] == '=') continue;
+    q++;
+    while (q < t + to && *q == ' ') q++;
+    for (size_t e = 0; empties[e]; e++) {
+      size_t el = strlen(empties[e]);
+      if (q + el <= t + to && !memcmp(q, empties[e], el)) last = (uint32_t)(q + el - t);
+    }
+  }
+  return last;
+}
+
 static bool derived_visit(TSNode n, void *data) {
   Derived *d = data;
   if (d->found) return false;
@@ -400,9 +466,16 @@ static bool derived_visit(TSNode n, void *data) {
   const char *name = model_source(d->m)->text + nstart(n);
   size_t len = nend(n) - nstart(n);
   Reaching rc = model_reaching(d->m, model_scope_at(d->m, nstart(n)), name, len, nstart(n));
+  if (rc.found && !rc.value) { /* `row = {}` then `row[k] = v` stores hide the plain binding */
+    uint32_t at = fresh_in_loop(d->m, name, len, nstart(d->loop->node), nstart(n));
+    if (at && filled_between(d->m, name, len, at, nstart(n))) d->found = true;
+    return !d->found;
+  }
   if (!rc.found || !rc.value || rc.param || ts_node_is_null(rc.expr)) return true;
   if (nstart(rc.expr) <= nstart(d->loop->node) || nend(rc.expr) > nstart(n)) return true;
   if (target_mentioned(d->m, d->loop->target, rc.expr, 0)) d->found = true;
+  else if (fresh_container(d->m, rc.expr) && filled_between(d->m, name, len, nend(rc.expr), nstart(n)))
+    d->found = true; /* `row = {}` each item, filled from it (`row[h] = v`), then `row["id"]` */
   else if (d->depth < 3) { /* k = base + ":x" where base = f"u:{uid}" */
     Derived sub = {d->m, d->loop, d->depth + 1, false};
     node_walk(rc.expr, derived_visit, &sub);
