@@ -416,6 +416,20 @@ static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
   if (at < l->ps->n) give(param_binding(m, l->fi, l->ps->names[at]), v);
 }
 
+/* The name other files call function fi by, relative to this module: a
+ * module-level function, or "Class.method" of a module-level class (offset
+ * 1: past self); NULL for any other. */
+static const char *callable_owner(Model *m, int fi, int *offset) {
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  *offset = 0;
+  if (f->parent >= 0) return NULL;
+  if (f->cls < 0) return scope_at(m, f->scope)->parent == 0 ? f->name : NULL;
+  const Class *c = vec_at(&m->classes, (size_t)f->cls);
+  if (scope_at(m, c->scope)->parent != 0) return NULL;
+  *offset = 1;
+  return arena_printf(m->arena, "%s.%s", c->name, f->name);
+}
+
 /* Index facts for the module-level functions and classes of this file:
  * fixed while the model is built, so gathered once (model_callers_prepare)
  * into each parameter's `remote` value. */
@@ -428,14 +442,10 @@ static void gather_remote(Model *m) {
     int offset = 0;
     size_t fi = k;
     if (k < m->funcs.len) {
+      /* a module function, or a method of a module-level class called on an
+         instance elsewhere (__init__: through its class, below) */
       const Function *f = vec_at(&m->funcs, k);
-      if (f->cls < 0 && f->parent < 0 && scope_at(m, f->scope)->parent == 0) owner = f->name;
-      /* a method of a module-level class, called on an instance elsewhere */
-      const Class *fc = f->cls >= 0 ? vec_at(&m->classes, (size_t)f->cls) : NULL;
-      if (fc && f->parent < 0 && strcmp(f->name, "__init__") && scope_at(m, fc->scope)->parent == 0) {
-        owner = arena_printf(m->arena, "%s.%s", fc->name, f->name);
-        offset = 1;
-      }
+      if (f->cls < 0 || strcmp(f->name, "__init__")) owner = callable_owner(m, (int)k, &offset);
     } else {
       const Class *c = vec_at(&m->classes, k - m->funcs.len);
       int init = scope_at(m, c->scope)->parent == 0 ? init_of(m, (int)(k - m->funcs.len), 0) : -1;
@@ -465,20 +475,6 @@ static void gather_remote(Model *m) {
       m->any_callers = true;
     }
   }
-}
-
-/* The name other files call function fi by, relative to this module: a
- * module-level function, or "Class.method" of a module-level class (offset
- * 1: past self); NULL for any other. */
-static const char *callable_owner(Model *m, int fi, int *offset) {
-  const Function *f = vec_at(&m->funcs, (size_t)fi);
-  *offset = 0;
-  if (f->parent >= 0) return NULL;
-  if (f->cls < 0) return scope_at(m, f->scope)->parent == 0 ? f->name : NULL;
-  const Class *c = vec_at(&m->classes, (size_t)f->cls);
-  if (scope_at(m, c->scope)->parent != 0) return NULL;
-  *offset = 1;
-  return arena_printf(m->arena, "%s.%s", c->name, f->name);
 }
 
 /* Functions handed to a helper of another file (`self._transaction(

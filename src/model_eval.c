@@ -232,6 +232,17 @@ static Value lookup_name(const Model *m, int scope, const char *name, size_t len
  * project's: pkg.db's name, from the last such module that exports it (a
  * factory, a client); NULL when none does. */
 static const char *star_qualname(const Model *m, const char *name, size_t len) {
+  if (!m->index) return NULL;
+  if (m->nstar_imports < 0) { /* counted once: most modules have none, and every
+                                 unbound name (a builtin) asks */
+    int n = 0;
+    for (size_t i = 0; i < m->imports.len; i++) {
+      const Import *im = vec_at(&m->imports, i);
+      n += im->star && im->scope == 0;
+    }
+    ((Model *)m)->nstar_imports = n;
+  }
+  if (!m->nstar_imports) return NULL;
   const char *found = NULL;
   for (size_t i = 0; m->index && i < m->imports.len; i++) {
     const Import *im = vec_at(&m->imports, i);

@@ -110,6 +110,7 @@ struct Model {
   void *params;         /* model_callers.c: per-function parameter lists, lazily */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
+  int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
   uint8_t aioredis1;    /* model_uses_aioredis1, worked out once: 0 not yet, 1 no, 2 yes */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
   int *assign_by_at;    /* per binding a run of assignment indices sorted by Assign.at:

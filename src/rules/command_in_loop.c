@@ -1181,7 +1181,19 @@ static bool reply_dependent_loop(RuleCtx *ctx, const Loop *l, size_t first) {
   if (!node_is(l->node, SYM.for_statement)) return false;
   TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
   size_t end = first_call_from(ctx->model, nend(l->node));
-  for (size_t t = first; t < end; t++) {
+  /* the loop's writes, grouped by key once: each read asks only its key's
+     (a body of many commands stays linear) */
+  Vec writes = VEC_INIT(size_t), found = VEC_INIT(size_t);
+  for (size_t w = first; w < end; w++) {
+    const CallSite *x = model_call(ctx->model, w);
+    /* a write queued on a pipeline executed in the iteration counts too */
+    if (value_is_clientish(x->recv) && x->cmd && (x->cmd->flags & CMD_WRITE) && nstart(x->node) >= nstart(body))
+      *(size_t *)vec_push(&writes) = w;
+  }
+  KeyGroups by_key;
+  key_groups_build(ctx, &by_key, writes.data, writes.len);
+  bool dependent = false;
+  for (size_t t = first; t < end && !dependent; t++) {
     const CallSite *o = model_call(ctx->model, t);
     if (o->recv.kind != OBJ_CLIENT || !o->cmd || !(o->cmd->flags & (CMD_READ | CMD_WRITE)) ||
         nstart(o->node) < nstart(body))
@@ -1194,15 +1206,15 @@ static bool reply_dependent_loop(RuleCtx *ctx, const Loop *l, size_t first) {
       own = mentions_loop_target(ctx->model, l, o->key.holes[h]);
     if (own) continue;
     bool written = false;
-    for (size_t w = first; w < end && !written; w++) {
-      const CallSite *x = model_call(ctx->model, w);
-      /* a write queued on a pipeline executed in the iteration counts too */
-      written = value_is_clientish(x->recv) && x->cmd && (x->cmd->flags & CMD_WRITE) &&
-                nstart(x->node) >= nstart(body) && calls_same_key(ctx, o, x);
-    }
-    if (written && reply_decides(ctx, o, body)) return true;
+    key_groups_find(ctx, &by_key, o, first, end, &found);
+    for (size_t k = 0; k < found.len && !written; k++)
+      written = calls_same_key(ctx, o, model_call(ctx->model, *(size_t *)vec_at(&found, k)));
+    dependent = written && reply_decides(ctx, o, body);
   }
-  return false;
+  key_groups_free(&by_key);
+  vec_free(&writes);
+  vec_free(&found);
+  return dependent;
 }
 
 /* ---- One level through the file's own helpers ----

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "strset.h"
 
 /* What the version verdict rests on, for the message. */
 static const char *version_said(RuleCtx *ctx) {
@@ -123,7 +124,21 @@ static TSNode copied_name(RuleCtx *ctx, TSNode e) {
  * function): SPLAT_WITH_TIMEOUT, SPLAT_NONE or SPLAT_UNKNOWN. A dict built
  * from another (`{**params, "host": h}`, `params.copy()`, `dict(params)`)
  * holds what that one holds where it is copied. */
-static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t at, int depth) {
+/* What the file's module constants used through `**name` hold, worked out
+ * once per name (their verdict does not depend on the construction: every
+ * function sees the module as loaded), so that a file of many constructions
+ * sharing one constant stays linear. */
+typedef struct SplatMemo {
+  StrSet with, none, unknown;
+} SplatMemo;
+
+static SplatKnown dict_verdict(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const char *t,
+                               TSNode dict, uint32_t at, int depth);
+static SplatKnown changes_scan(RuleCtx *ctx, const char *t, uint32_t from, uint32_t to,
+                               SplatKnown verdict);
+
+static SplatKnown name_splat(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, TSNode name, uint32_t at,
+                             int depth) {
   if (depth > SPLAT_DEPTH) return SPLAT_UNKNOWN;
   SplatKnown verdict = SPLAT_NONE;
   if (!node_is(name, SYM.identifier) && !node_is(name, SYM.attribute)) return SPLAT_UNKNOWN;
@@ -152,6 +167,10 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
        module level): a function runs after the whole module has loaded, so
        it sees the last `opts = {...}` of the module and every change made
        to it (checked below, from there to the end of the file) */
+    size_t tl = strlen(t);
+    if (strset_has(&memo->with, t, tl)) return SPLAT_WITH_TIMEOUT;
+    if (strset_has(&memo->none, t, tl)) return SPLAT_NONE;
+    if (strset_has(&memo->unknown, t, tl)) return SPLAT_UNKNOWN;
     TSNode root = model_root(ctx->model), last = {0};
     for (uint32_t k = 0; k < ts_node_named_child_count(root); k++) {
       TSNode st = ts_node_named_child(root, k);
@@ -162,10 +181,11 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
         last = ts_node_child_by_field_id(a, SYM.f_right);
     }
     if (node_is(last, SYM.dictionary)) {
-      rc.found = rc.value = true;
-      rc.param = false;
-      rc.expr = last;
-      at = (uint32_t)ctx->src->len;
+      SplatKnown v = strstr(ctx_text(ctx, last), ".connection_kwargs")
+                         ? SPLAT_WITH_TIMEOUT
+                         : dict_verdict(ctx, memo, c, t, last, (uint32_t)ctx->src->len, depth);
+      strset_add(v == SPLAT_WITH_TIMEOUT ? &memo->with : v == SPLAT_NONE ? &memo->none : &memo->unknown, t, tl);
+      return v;
     }
   }
   if (rc.found && rc.value && !rc.param && !ts_node_is_null(rc.expr) &&
@@ -180,9 +200,9 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
   if (rc.found && rc.value && !rc.param && node_is(rc.expr, SYM.call)) {
     TSNode from = copied_name(ctx, rc.expr);
     if (!ts_node_is_null(from)) { /* a copy: what the original held there */
-      verdict = name_splat(ctx, c, from, nstart(rc.expr), depth + 1);
+      verdict = name_splat(ctx, memo, c, from, nstart(rc.expr), depth + 1);
       if (verdict == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
-      goto changes;
+      return changes_scan(ctx, t, nend(rc.expr), at, verdict);
     }
     TSNode callee = ts_node_child_by_field_id(rc.expr, SYM.f_function);
     bool method = node_is(callee, SYM.attribute);
@@ -214,9 +234,9 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
     if (ld.copied) return SPLAT_WITH_TIMEOUT; /* then changed: `kwargs["parser_class"] = ...` */
     if (!ts_node_is_null(ld.copy)) { /* `raw = params.copy()`, then `raw["x"] = y` */
       rc.expr = ld.copy;
-      verdict = name_splat(ctx, c, copied_name(ctx, ld.copy), nstart(ld.copy), depth + 1);
+      verdict = name_splat(ctx, memo, c, copied_name(ctx, ld.copy), nstart(ld.copy), depth + 1);
       if (verdict == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
-      goto changes;
+      return changes_scan(ctx, t, nend(ld.copy), at, verdict);
     }
     if (!ts_node_is_null(ld.dict)) {
       rc.found = rc.value = true;
@@ -225,10 +245,18 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
     }
   }
   if (!rc.found || !rc.value || rc.param || !node_is(rc.expr, SYM.dictionary)) return SPLAT_UNKNOWN;
-  for (uint32_t k = 0; k < ts_node_named_child_count(rc.expr); k++) {
-    TSNode pair = ts_node_named_child(rc.expr, k);
+  return dict_verdict(ctx, memo, c, t, rc.expr, at, depth);
+}
+
+/* What dict display `dict`, bound to `t`, holds at byte `at`: its keys,
+ * then the changes made to it in between. */
+static SplatKnown dict_verdict(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const char *t,
+                               TSNode dict, uint32_t at, int depth) {
+  SplatKnown verdict = SPLAT_NONE;
+  for (uint32_t k = 0; k < ts_node_named_child_count(dict); k++) {
+    TSNode pair = ts_node_named_child(dict, k);
     if (node_is(pair, SYM.dictionary_splat)) { /* `{**params, "host": h}` */
-      SplatKnown inner = name_splat(ctx, c, ts_node_named_child(pair, 0), nstart(rc.expr), depth + 1);
+      SplatKnown inner = name_splat(ctx, memo, c, ts_node_named_child(pair, 0), nstart(dict), depth + 1);
       if (inner == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
       if (inner == SPLAT_WITH_TIMEOUT) verdict = SPLAT_WITH_TIMEOUT;
       continue;
@@ -239,10 +267,13 @@ static SplatKnown name_splat(RuleCtx *ctx, const Ctor *c, TSNode name, uint32_t 
     const char *kt = ctx_text(ctx, key);
     if (strstr(kt, "socket_timeout") && !strstr(kt, "socket_connect_timeout")) verdict = SPLAT_WITH_TIMEOUT;
   }
-changes:;
-  /* a dict changed between where it is built and the construction
-     (`opts["socket_timeout"] = 5`, `opts.update(...)`) */
-  uint32_t from = nend(rc.expr), to = at;
+  return changes_scan(ctx, t, nend(dict), at, verdict);
+}
+
+/* A dict bound to `t` changed between bytes from and to (`opts["socket_timeout"]
+ * = 5`, `opts.update(...)`): what it holds after, given what it held. */
+static SplatKnown changes_scan(RuleCtx *ctx, const char *t, uint32_t from, uint32_t to,
+                               SplatKnown verdict) {
   const char *ops[] = {"[", ".update(", ".setdefault(", ".pop(", "|="};
   const char *end = ctx->src->text + to;
   for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
@@ -273,7 +304,7 @@ changes:;
   return verdict;
 }
 
-static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
+static SplatKnown known_splat(RuleCtx *ctx, SplatMemo *memo, const Ctor *c) {
   SplatKnown verdict = SPLAT_NONE;
   bool star_args = false; /* the enclosing function's own *args, forwarded */
   for (uint32_t i = 0; i < ts_node_named_child_count(c->args); i++) {
@@ -287,7 +318,7 @@ static SplatKnown known_splat(RuleCtx *ctx, const Ctor *c) {
       continue;
     }
     if (!node_is(a, SYM.dictionary_splat)) continue;
-    SplatKnown k = name_splat(ctx, c, ts_node_named_child(a, 0), nstart(c->node), 0);
+    SplatKnown k = name_splat(ctx, memo, c, ts_node_named_child(a, 0), nstart(c->node), 0);
     if (k == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
     if (k == SPLAT_WITH_TIMEOUT) verdict = SPLAT_WITH_TIMEOUT;
   }
@@ -695,7 +726,7 @@ static bool only_subscribes(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   return uses > 0;
 }
 
-static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
+static void check_ctor(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const Blocking *bl) {
   if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) return;
   /* aioredis is its own distribution: redis-py's pin (and redis-py 8's 5 s
      defaults) say nothing of it, and it has no default socket timeout */
@@ -724,7 +755,7 @@ static void check_ctor(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
   if (st_ok) return;
   bool splat = call_has_splat(c->args);
   if (splat) {
-    SplatKnown k = known_splat(ctx, c);
+    SplatKnown k = known_splat(ctx, memo, c);
     if (k == SPLAT_WITH_TIMEOUT) return; /* the dict this code builds sets it */
     splat = k == SPLAT_UNKNOWN;        /* a known dict without it: no hedge */
   }
@@ -799,7 +830,11 @@ static void check(RuleCtx *ctx) {
   Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx), NULL, 0};
   if (!bl.call) bl.elsewhere = model_project_blocking(ctx->model);
   if (model_nctors(ctx->model)) uses_build(ctx, &bl);
-  for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, model_ctor(ctx->model, i), &bl);
+  SplatMemo memo = {{0}, {0}, {0}};
+  for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, &memo, model_ctor(ctx->model, i), &bl);
+  strset_free(&memo.with);
+  strset_free(&memo.none);
+  strset_free(&memo.unknown);
   free(bl.uses);
 }
 

@@ -388,6 +388,11 @@ typedef struct Derived {
   bool found;
 } Derived;
 
+/* How far before a use the text is searched for the container it reads
+ * (`row = {}` ... `row[h] = v` ... `row["id"]`): a bound per use, so that a
+ * long loop body of many uses stays linear. */
+#define FRESH_WINDOW 4096u
+
 /* `{}`, `[]`, `set()`, `dict()`, `list()`: a container made empty. */
 static bool fresh_container(const Model *m, TSNode e) {
   if ((node_is(e, SYM.dictionary) || node_is(e, SYM.list) || node_is(e, SYM.set)) &&
@@ -467,14 +472,17 @@ static bool derived_visit(TSNode n, void *data) {
   size_t len = nend(n) - nstart(n);
   Reaching rc = model_reaching(d->m, model_scope_at(d->m, nstart(n)), name, len, nstart(n));
   if (rc.found && !rc.value) { /* `row = {}` then `row[k] = v` stores hide the plain binding */
-    uint32_t at = fresh_in_loop(d->m, name, len, nstart(d->loop->node), nstart(n));
+    uint32_t from = nstart(d->loop->node), to = nstart(n);
+    if (to - from > FRESH_WINDOW) from = to - FRESH_WINDOW;
+    uint32_t at = fresh_in_loop(d->m, name, len, from, to);
     if (at && filled_between(d->m, name, len, at, nstart(n))) d->found = true;
     return !d->found;
   }
   if (!rc.found || !rc.value || rc.param || ts_node_is_null(rc.expr)) return true;
   if (nstart(rc.expr) <= nstart(d->loop->node) || nend(rc.expr) > nstart(n)) return true;
   if (target_mentioned(d->m, d->loop->target, rc.expr, 0)) d->found = true;
-  else if (fresh_container(d->m, rc.expr) && filled_between(d->m, name, len, nend(rc.expr), nstart(n)))
+  else if (fresh_container(d->m, rc.expr) && nstart(n) - nend(rc.expr) <= FRESH_WINDOW &&
+           filled_between(d->m, name, len, nend(rc.expr), nstart(n)))
     d->found = true; /* `row = {}` each item, filled from it (`row[h] = v`), then `row["id"]` */
   else if (d->depth < 3) { /* k = base + ":x" where base = f"u:{uid}" */
     Derived sub = {d->m, d->loop, d->depth + 1, false};
