@@ -85,6 +85,10 @@ SHAPES = {
     # one reply name compared n times (RL311)
     "compare": lambda n: ["def f(k):", "    v = r.get(k)"] +
     [f"    if v == 'x{i}':\n        return {i}" for i in range(n)],
+    # one loop body of n commands keyed by a row rebuilt per item (RL302: the
+    # loop's writes grouped by key once)
+    "rows": lambda n: ["def f(lines):", "    for line in lines:", "        row = {}",
+                       "        row['a'] = line"] + [f"        r.set(row['a{i}'], 1)" for i in range(n)],
 }
 
 
