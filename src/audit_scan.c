@@ -41,6 +41,7 @@
 
 #include "arena.h"
 #include "audit_scan_hook.h"
+#include "dl_net.h"
 #include "rconn.h"
 #include "strset.h"
 

@@ -1,7 +1,6 @@
 /* diffbase.c - the lines a change added, from libgit2 (see diffbase.h). */
 #include "diffbase.h"
 
-#include <git2.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "dl_git.h"
 #include "source.h"
 
 typedef struct ChangedFile {
@@ -136,6 +136,11 @@ out:
 }
 
 ChangedLines *diffbase_load(const char *rev, char *err, size_t errsize) {
+  char why[512];
+  if (!dynlib_git(why, sizeof why)) {
+    snprintf(err, errsize, "--diff-base: %s", why);
+    return NULL;
+  }
   git_libgit2_init();
   ChangedLines *cl = xcalloc(1, sizeof *cl);
   git_repository *repo = NULL;

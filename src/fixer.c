@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
 #include <tree_sitter/api.h>
 
 #include "arena.h"
+#include "dl_git.h"
 #include "fsutil.h"
 #include "model.h"
 #include "rule.h"
@@ -551,7 +551,11 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
     st->applied += n;
     if (!n && !retry) break;
   }
-  git_libgit2_init();
+  /* libgit2 only diffs: a run that prints no diff does not load it */
+  char gitwhy[512];
+  bool git = fo->diff && dynlib_git(gitwhy, sizeof gitwhy);
+  if (fo->diff && !git) diags_add(&fx.bugs, DIAG_ERROR, NULL, 0, "--diff: %s", gitwhy);
+  if (git) git_libgit2_init();
   bool rerun = false;
   for (size_t i = 0; i < fx.n; i++) {
     FileFix *ff = &fx.ff[i];
@@ -565,7 +569,7 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
       continue;
     st->files_changed++;
     const char *shown = is_stdin ? stdin_name : path;
-    if (fo->diff) print_diff(fo->diff, shown, ff);
+    if (git) print_diff(fo->diff, shown, ff);
     if (!fo->write || is_stdin) continue;
     const char *why = NULL;
     if (!write_atomic(path, ff, &why)) {
@@ -579,7 +583,7 @@ void fixer_run(LintRun *run, const FileList *files, const Options *opt, char *st
       rerun = true;
     }
   }
-  git_libgit2_shutdown();
+  if (git) git_libgit2_shutdown();
   if (rerun) relint(&fx, run);
   diags_move(&run->diags, &fx.bugs);
   for (size_t i = 0; i < fx.n; i++) {

@@ -32,11 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include "arena.h"
+#include "dl_net.h"
 
 #define RCONN_DEFAULT_TIMEOUT_MS 5000
 
@@ -730,6 +727,11 @@ int rconn_open(RConn *rc, const char *host, int port, const char *path, const RC
     snprintf(rc->addr, sizeof rc->addr, "%s", path);
   else
     snprintf(rc->addr, sizeof rc->addr, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+  char why[512];
+  if (!dynlib_net(why, sizeof why)) {
+    set_err(rc, RC_OTHER, "cannot connect to %s: %s", rc->addr, why);
+    return -1;
+  }
   if (a->tls && !path) {
     if (tls_open(rc, host, port, a->tls)) return -1;
     if (handshake(rc, a)) {

@@ -23,7 +23,7 @@ for tool in dpkg dpkg-deb dpkg-query; do
   command -v "$tool" >/dev/null 2>&1 || skip "$tool is not available (not a Debian system)"
 done
 if [ -z "$cpack" ] || [ ! -x "$cpack" ]; then skip "cpack is not available"; fi
-for tool in dpkg-shlibdeps file readelf; do
+for tool in dpkg-shlibdeps file readelf strings; do
   command -v "$tool" >/dev/null 2>&1 ||
     fail "$tool is missing (scripts/install-deps.sh --test installs dpkg-dev, file and binutils)"
 done
@@ -70,6 +70,18 @@ while read -r lib; do
   grep -qxF -f <(printf '%s\n' "$owners") <<<"$dep_names" ||
     fail "$lib comes from $(tr '\n' ' ' <<<"$owners")which Depends does not list: $depends"
 done <<<"$needed"
+# the libraries it loads on demand (src/dynlib.c: sonames kept as strings)
+ondemand=$(strings -a "$tmp/x/usr/bin/redislint" | grep -xE 'lib[A-Za-z0-9_+-]+\.so\.[0-9.]+' | sort -u)
+for lib in libgit2 libhiredis libssl libcrypto; do
+  grep -q "^$lib\.so\." <<<"$ondemand" || fail "the binary names no $lib soname to load on demand"
+done
+while read -r lib; do
+  owners=$(dpkg-query -S "*/$lib" 2>/dev/null | grep -v '^diversion ' | sed -n 's/: \/.*//p' |
+           tr ',' '\n' | sed -e 's/:.*//' -e 's/[[:space:]]//g' | sort -u)
+  [ -n "$owners" ] || fail "no installed package holds $lib (loaded on demand)"
+  grep -qxF -f <(printf '%s\n' "$owners") <<<"$dep_names" ||
+    fail "$lib (loaded on demand) comes from $(tr '\n' ' ' <<<"$owners")which Depends does not list: $depends"
+done <<<"$ondemand"
 
 # --- contents ---
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/contents"
