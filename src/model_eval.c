@@ -61,6 +61,10 @@ static const Known KNOWN[] = {
     {"redis.asyncio.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
     {"redis.asyncio.client.from_url", OBJ_CLIENT_FACTORY, OBJ_CLIENT, true, false},
     {"django_redis.get_redis_connection", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    /* the raw client of Django's cache: django-redis' `cache.client.get_client(write)`,
+       Django's own RedisCache `cache._cache.get_client(key, write)` */
+    {"django.core.cache.cache.client.get_client", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
+    {"django.core.cache.cache._cache.get_client", OBJ_CLIENT_FACTORY, OBJ_CLIENT, false, false},
     /* libraries that hand out redis-py clients (their documented API): a
        proven client, but not a construction this code controls (no
        client-per-call or socket-timeout verdict on the call) */
@@ -274,6 +278,10 @@ const char *model_qualname(const Model *m, TSNode n, int scope) {
     TSNode a = ts_node_child_by_field_id(n, SYM.f_attribute);
     return arena_printf(m->arena, "%s.%.*s", base, (int)(nend(a) - nstart(a)),
                         m->src->text + nstart(a));
+  }
+  if (nsym(n) == SYM.subscript) { /* caches["sessions"]: one of Django's caches, as `cache` is */
+    const char *base = model_qualname(m, ts_node_child_by_field_id(n, SYM.f_value), scope);
+    if (base && !strcmp(base, "django.core.cache.caches")) return "django.core.cache.cache";
   }
   return NULL;
 }
