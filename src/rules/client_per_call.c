@@ -93,6 +93,10 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   if (node_is(p, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n))
     return USE_DIRECT; /* Redis().get(k) */
   if (node_is(p, SYM.as_pattern) || node_is(p, SYM.with_item)) return USE_DIRECT;
+  /* `for m in [Stats(), QueueStats()]:` each used in the body, then dropped */
+  if ((node_is(p, SYM.list) || node_is(p, SYM.tuple)) && node_is(ts_node_parent(p), SYM.for_statement) &&
+      ts_node_eq(ts_node_child_by_field_id(ts_node_parent(p), SYM.f_right), p))
+    return USE_DIRECT;
   return USE_NONE;
 }
 
@@ -423,16 +427,78 @@ static void report(RuleCtx *ctx, TSNode at, int func, int loop, const char *what
 /* Classes of this file whose __init__ builds a client (not from a pool). */
 typedef struct Wrapper {
   const char *name;
+  const char *owner; /* the class whose __init__ builds it (name, or a base's) */
   TSNode ctor;
 } Wrapper;
 
+static int wrapper_named(const Wrapper *w, size_t nw, RuleCtx *ctx, TSNode id) {
+  for (size_t i = 0; i < nw; i++)
+    if (node_text_eq(ctx->src, id, w[i].name)) return (int)i;
+  return -1;
+}
+
+/* Does class k keep the __init__ of its base `base`: none of its own, or
+ * one that calls super().__init__(...) / Base.__init__(self, ...)? */
+static bool keeps_base_init(RuleCtx *ctx, int init, const char *base) {
+  if (init < 0) return true;
+  const Function *f = model_function(ctx->model, init);
+  uint32_t a = nstart(f->node), b = nend(f->node);
+  const char *t = ctx->src->text;
+  size_t blen = strlen(base);
+  for (uint32_t j = a; j + 9 < b; j++) {
+    if (t[j] != '_' || strncmp(t + j, "__init__(", 9)) continue;
+    if (j >= 8 && !strncmp(t + j - 8, "super().", 8)) return true;
+    if (j >= blen + 1 && t[j - 1] == '.' && !strncmp(t + j - 1 - blen, base, blen)) return true;
+  }
+  return false;
+}
+
+/* Subclasses in this file of a wrapper that keep its __init__ build the same
+ * client (`class QueueStats(Stats): def __init__(self): super().__init__("q")`). */
+static size_t add_subclass_wrappers(RuleCtx *ctx, Wrapper *w, size_t nw, size_t cap) {
+  if (!nw) return nw;
+  size_t nc = model_nclasses(ctx->model);
+  int *init = arena_alloc(ctx->arena, (nc + 1) * sizeof *init); /* each class's own __init__ */
+  for (size_t k = 0; k < nc; k++) init[k] = -1;
+  for (size_t i = 0; i < model_nfunctions(ctx->model); i++) {
+    const Function *f = model_function(ctx->model, (int)i);
+    if (f->cls >= 0 && (size_t)f->cls < nc && f->parent < 0 && f->name && !strcmp(f->name, "__init__"))
+      init[f->cls] = (int)i;
+  }
+  for (bool grew = true; grew && nw < cap;) {
+    grew = false;
+    for (size_t k = 0; k < model_nclasses(ctx->model) && nw < cap; k++) {
+      const Class *cl = model_class(ctx->model, k);
+      bool known = false;
+      for (size_t i = 0; i < nw && !known; i++) known = !strcmp(w[i].name, cl->name);
+      if (known) continue;
+      TSNode sup = ts_node_child_by_field_id(cl->node, SYM.f_superclasses);
+      if (ts_node_is_null(sup)) continue;
+      for (uint32_t j = 0; j < ts_node_named_child_count(sup); j++) {
+        TSNode b = ts_node_named_child(sup, j);
+        int at = node_is(b, SYM.identifier) ? wrapper_named(w, nw, ctx, b) : -1;
+        if (at < 0 || !keeps_base_init(ctx, init[k], w[at].name)) continue;
+        w[nw++] = (Wrapper){cl->name, w[at].owner, w[at].ctor};
+        grew = true;
+        break;
+      }
+    }
+  }
+  return nw;
+}
+
 /* Is n inside a loop or comprehension of the function whose node is fnode? */
 static bool in_loop_of(TSNode n, TSNode fnode) {
+  TSNode prev = n;
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fnode);
-       p = ts_node_parent(p))
+       prev = p, p = ts_node_parent(p)) {
+    /* a for's iterable runs once, before the loop */
+    if (node_is(p, SYM.for_statement) && ts_node_eq(prev, ts_node_child_by_field_id(p, SYM.f_right)))
+      continue;
     if (node_is(p, SYM.for_statement) || node_is(p, SYM.while_statement) ||
         node_is(p, SYM.list_comprehension) || node_is(p, SYM.generator_expression))
       return true;
+  }
   return false;
 }
 
@@ -456,13 +522,17 @@ static bool visit_inst(TSNode n, void *data) {
     if (f->cls >= 0 && !strcmp(model_class(ctx->model, f->cls)->name, in->w[i].name))
       return true; /* a classmethod building its own instance */
     int loop = in_loop_of(n, f->node) ? 0 : -1;
+    bool own = !strcmp(in->w[i].owner, in->w[i].name);
     report(ctx, n, func, loop,
            arena_printf(ctx->arena, "%s()", in->w[i].name),
-           arena_printf(ctx->arena, "builds a Redis client in its __init__ (line %u), so one is "
+           arena_printf(ctx->arena, "builds a Redis client in %s%s__init__ (line %u), so one is "
                                     "built",
+                        own ? "its " : in->w[i].owner, own ? "" : ".",
                         line_of(ctx->src, nstart(in->w[i].ctor))));
     finding_related(ctx, (Finding *)vec_at(ctx->findings, ctx->findings->len - 1), NULL,
-                    nstart(in->w[i].ctor), nend(in->w[i].ctor), "the client built in __init__");
+                    nstart(in->w[i].ctor), nend(in->w[i].ctor),
+                    own ? "the client built in __init__"
+                        : arena_printf(ctx->arena, "the client built in %s.__init__", in->w[i].owner));
     return true;
   }
   return true;
@@ -793,7 +863,8 @@ static void check(RuleCtx *ctx) {
       if (node_is(p, SYM.assignment) &&
           node_is(ts_node_child_by_field_id(p, SYM.f_left), SYM.attribute) && nw < 16 &&
           !lazily_guarded(ctx, c->node, fn->node))
-        w[nw++] = (Wrapper){model_class(ctx->model, fn->cls)->name, c->node};
+        w[nw++] = (Wrapper){model_class(ctx->model, fn->cls)->name,
+                            model_class(ctx->model, fn->cls)->name, c->node};
       continue;
     }
     if (!per_call(ctx, c->node, c->func)) continue;
@@ -805,6 +876,7 @@ static void check(RuleCtx *ctx) {
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
+  nw = add_subclass_wrappers(ctx, w, nw, sizeof w / sizeof *w);
   if (nw) {
     Inst in = {ctx, w, nw};
     node_walk(model_root(ctx->model), visit_inst, &in);
