@@ -221,15 +221,19 @@ static void kb_expr(KB *kb, TSNode n, int depth) {
   if (s == SYM.call && kb_call(kb, n, depth)) return;
   if (s == SYM.attribute) {
     /* `self.done`, assigned once in the class (`self.done = run_id + "_done"`
-       in __init__): the key is that expression's template */
+       in __init__, or `done = "x:done"` in the class body): the key is that
+       expression's template */
     TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
     TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
     const Function *meth = model_enclosing_method(kb->m, kb->scope);
     if (meth && node_is(obj, SYM.identifier) && meth->self_name &&
         node_text_eq(kb->m->src, obj, meth->self_name)) {
       const Class *c = vec_at(&kb->m->classes, (size_t)meth->cls);
-      int b = model_binding_find(kb->m, c->inst_scope, kb->m->src->text + nstart(attr),
-                                 nend(attr) - nstart(attr));
+      const char *an = kb->m->src->text + nstart(attr);
+      size_t alen = nend(attr) - nstart(attr);
+      int b = model_binding_find(kb->m, c->inst_scope, an, alen);
+      /* or a class attribute no method assigns (`lock_key = "app:lock"`) */
+      if (b < 0) b = model_binding_find(kb->m, c->scope, an, alen);
       const Assign *a = b >= 0 ? model_first_assign(kb->m, b) : NULL;
       uint16_t vs = a ? nsym(a->value) : 0;
       if (a && a->kind == A_VALUE && !a->param && !model_next_assign(kb->m, a) &&
@@ -248,14 +252,15 @@ static void kb_expr(KB *kb, TSNode n, int depth) {
     TSNode v = model_resolve_name(kb->m, n, kb->scope, &sc);
     uint16_t vs = ts_node_is_null(v) ? 0 : nsym(v);
     if (vs == SYM.string || vs == SYM.binary_operator || vs == SYM.concatenated_string ||
-        vs == SYM.call || vs == SYM.identifier) {
+        vs == SYM.call || vs == SYM.identifier || vs == SYM.attribute) {
       KB sub = *kb;
       sub.scope = sc;
       size_t before = kb->len;
       uint8_t holes = kb->out->nholes;
       kb_expr(&sub, v, depth + 1);
       /* a call that is not a template gives one opaque hole: keep the name instead */
-      if (sub.len == before + 1 && sub.buf[before] == KEY_HOLE && vs == SYM.call) {
+      if (sub.len == before + 1 && sub.buf[before] == KEY_HOLE &&
+          (vs == SYM.call || vs == SYM.attribute)) {
         kb->out->nholes = holes;
         kb_hole(kb, n);
         return;

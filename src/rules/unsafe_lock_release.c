@@ -190,7 +190,8 @@ static int acq_cmp(const void *a, const void *b) {
 }
 
 /* Reports `d` as the plain release of acquire `a`, when it is one: `a` took
- * the lock with a constant value, or with a token in d's own function. */
+ * the lock with a constant value, or with a token in d's own function or in
+ * another method of d's class (acquire() / release()). */
 /* Does the delete undo a marker rather than release a lock: in an `except`
  * handler or an `if not ...:` branch of its function (the work failed: "let
  * the next attempt retry")? */
@@ -247,6 +248,15 @@ static bool report_plain(RuleCtx *ctx, const CallSite *d, const CallSite *a, boo
                     "the lock expired and another process took it, this deletes that "
                     "process's lock",
                     call_short(ctx, d), line_of(ctx->src, nstart(a->node)));
+  else if (a->cls >= 0 && a->cls == d->cls && a->func >= 0 && a->func != d->func)
+    /* acquire() and release() of one class: the value written is never
+       checked before the DEL, whatever it is */
+    f = rule_report(ctx, d->node, tests ? SEV_INFO : SEV_ERROR,
+                    "`%s` releases the lock that `%s()` takes (line %u) without checking its "
+                    "value: if the lock expired and another process took it, this deletes that "
+                    "process's lock",
+                    call_short(ctx, d), model_function(ctx->model, a->func)->name,
+                    line_of(ctx->src, nstart(a->node)));
   else
     return false;
   finding_related(ctx, f, NULL, nstart(a->node), nend(a->node), "the acquire");
