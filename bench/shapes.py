@@ -89,6 +89,17 @@ SHAPES = {
     # loop's writes grouped by key once)
     "rows": lambda n: ["def f(lines):", "    for line in lines:", "        row = {}",
                        "        row['a'] = line"] + [f"        r.set(row['a{i}'], 1)" for i in range(n)],
+    # n functions each building a client from one module dict of options
+    # (RL402: what `**OPTS` holds, worked out once per name)
+    "splat": lambda n: ["OPTS = {'host': 'h', 'socket_timeout': 5}"] +
+    sum(([f"def f{i}(k):", "    c = redis.Redis(**OPTS)", "    return c.get(k)"] for i in range(n)), []),
+    # n imports and n functions using them (an import is found through its
+    # name's binding, not by scanning every import)
+    "imports": lambda n: [f"from pkg.m{i} import name{i}" for i in range(n)] +
+    sum(([f"def g{i}():", f"    return r.get(name{i})"] for i in range(n)), []),
+    # one loop of n commands (RL302's pipeline fix: n edits, grown by doubling)
+    "bigloop": lambda n: ["def f(items):", "    for it in items:"] +
+    [f"        r.set('k{i}', it)" for i in range(n)],
 }
 
 

@@ -24,6 +24,7 @@ typedef struct Fix {
   Applicability applicability;
   Edit *edits;       /* empty for FIX_DISPLAY */
   size_t nedits;
+  size_t cap_edits;  /* room in edits (finding_edit grows it by doubling) */
 } Fix;
 
 typedef struct Related {
@@ -42,6 +43,7 @@ typedef struct Finding {
   Fix fix;
   Related *related;
   size_t nrelated;
+  size_t cap_related; /* room in related (finding_related grows it by doubling) */
   /* Project-dependent findings: the key template (holes as \x01) whose uses
    * elsewhere in the project decide whether the finding stands; the rule's
    * check_project filters them (project_filter). NULL for ordinary findings. */

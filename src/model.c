@@ -102,13 +102,16 @@ int model_func_at(const Model *m, uint32_t byte) {
 
 /* ---------------------------------------------------------------- imports */
 
+/* The last import of `name` in `scope`. Every import is also an assignment
+ * of the binding of its name (import_add), so the binding's assignments are
+ * where to look, not every import of the file (a file of n imports and n
+ * names stays linear). */
 const Import *model_import_find(const Model *m, int scope, const char *name, size_t len) {
-  for (size_t i = m->imports.len; i-- > 0;) {
-    const Import *im = vec_at(&m->imports, i);
-    if (im->scope == scope && strncmp(im->local, name, len) == 0 && im->local[len] == '\0')
-      return im;
-  }
-  return NULL;
+  int b = model_binding_find(m, scope, name, len);
+  int last = -1;
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a))
+    if (a->kind == A_IMPORT && a->index > last) last = a->index;
+  return last >= 0 ? vec_at(&m->imports, (size_t)last) : NULL;
 }
 
 const char *model_local_for(const Model *m, const char *qualified) {

@@ -160,8 +160,7 @@ static SplatKnown name_splat(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, TSNod
   }
   if (!node_is(name, SYM.identifier)) return SPLAT_UNKNOWN;
   Reaching rc = model_reaching(ctx->model, c->scope, t, strlen(t), at);
-  if (c->func >= 0 && !(rc.found && rc.value && node_is(rc.expr, SYM.dictionary)) &&
-      !(rc.found && rc.scope != 0)) {
+  if (c->func >= 0 && !(rc.found && rc.scope != 0)) {
     /* a module constant, maybe defined below the function that uses it,
        maybe given more keys after (`opts = {...}` then `opts["x"] = y` at
        module level): a function runs after the whole module has loaded, so
