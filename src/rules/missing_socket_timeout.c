@@ -254,6 +254,7 @@ static SplatKnown dict_verdict(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, con
   SplatKnown verdict = SPLAT_NONE;
   for (uint32_t k = 0; k < ts_node_named_child_count(dict); k++) {
     TSNode pair = ts_node_named_child(dict, k);
+    if (node_is(pair, SYM.comment)) continue; /* `"host": h,  # the endpoint` */
     if (node_is(pair, SYM.dictionary_splat)) { /* `{**params, "host": h}` */
       SplatKnown inner = name_splat(ctx, memo, c, ts_node_named_child(pair, 0), nstart(dict), depth + 1);
       if (inner == SPLAT_UNKNOWN) return SPLAT_UNKNOWN;
@@ -269,10 +270,57 @@ static SplatKnown dict_verdict(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, con
   return changes_scan(ctx, t, nend(dict), at, verdict);
 }
 
+/* Is the statement holding byte p run whenever byte `to` is: no branch or
+ * loop between it and the block they share, but an `if "socket_timeout"
+ * not in t:` (it sets the key when it is missing)? */
+static bool always_runs_before(RuleCtx *ctx, const char *t, uint32_t p, uint32_t to) {
+  TSNode root = model_root(ctx->model);
+  TSNode n = ts_node_descendant_for_byte_range(root, p, p);
+  for (; !ts_node_is_null(n); n = ts_node_parent(n)) {
+    if (nstart(n) <= to && nend(n) > to) return true; /* the block both are in */
+    uint16_t s = ts_node_symbol(n);
+    if (s == SYM.if_statement) {
+      const char *cond = ctx_text(ctx, ts_node_child_by_field_id(n, SYM.f_condition));
+      char want[2][160];
+      snprintf(want[0], sizeof want[0], "\"socket_timeout\" not in %s", t);
+      snprintf(want[1], sizeof want[1], "'socket_timeout' not in %s", t);
+      if (strcmp(cond, want[0]) && strcmp(cond, want[1])) return false;
+      if (!ts_node_is_null(ts_node_child_by_field_id(n, SYM.f_alternative))) return false;
+    } else if (s == SYM.for_statement || s == SYM.while_statement || s == SYM.try_statement ||
+               s == SYM.with_statement || s == SYM.function_definition ||
+               s == SYM.conditional_expression) {
+      return false;
+    }
+  }
+  return false;
+}
+
+/* `t["socket_timeout"] = x` between bytes from and to, in a statement that
+ * runs whenever the construction at `to` does: the dict has a timeout there
+ * whatever else was put in it. */
+static bool timeout_always_set(RuleCtx *ctx, const char *t, uint32_t from, uint32_t to) {
+  for (int q = 0; q < 2; q++) {
+    const char *needle = arena_printf(ctx->arena, "%s[%csocket_timeout%c]", t, q ? '\'' : '"',
+                                      q ? '\'' : '"');
+    size_t nl = strlen(needle);
+    for (uint32_t p = from; p + nl <= to; p++) {
+      if (memcmp(ctx->src->text + p, needle, nl)) continue;
+      if (p > 0 && (isalnum((unsigned char)ctx->src->text[p - 1]) || ctx->src->text[p - 1] == '_'))
+        continue;
+      const char *after = ctx->src->text + p + nl;
+      while (*after == ' ') after++;
+      if (after[0] == '=' && after[1] != '=' && always_runs_before(ctx, t, p, to)) return true;
+    }
+  }
+  return false;
+}
+
 /* A dict bound to `t` changed between bytes from and to (`opts["socket_timeout"]
  * = 5`, `opts.update(...)`): what it holds after, given what it held. */
 static SplatKnown changes_scan(RuleCtx *ctx, const char *t, uint32_t from, uint32_t to,
                                SplatKnown verdict) {
+  if (verdict != SPLAT_WITH_TIMEOUT && from < to && timeout_always_set(ctx, t, from, to))
+    return SPLAT_WITH_TIMEOUT;
   const char *ops[] = {"[", ".update(", ".setdefault(", ".pop(", "|="};
   const char *end = ctx->src->text + to;
   for (size_t o = 0; o < sizeof ops / sizeof *ops && from < to; o++) {
