@@ -821,6 +821,31 @@ static bool called_per_item(RuleCtx *ctx, const Ctor *c) {
   return q.calls > 0 && q.in_loops == q.calls;
 }
 
+/* A connection to the server the caller names (host, port or URL from the
+ * function's parameters) that the function closes itself (`with`, or
+ * `.close()` / `.aclose()` on it): a probe or an admin tool reaching a
+ * target, such as a check of what kind of server is there, whose answer
+ * decides which client the caller builds. */
+static bool probe_of_target(RuleCtx *ctx, const Ctor *c) {
+  if (!server_params(ctx, c)) return false;
+  TSNode p = ts_node_parent(c->node);
+  while (node_is(p, SYM.await) || node_is(p, SYM.parenthesized_expression)) p = ts_node_parent(p);
+  if (node_is(p, SYM.with_item) || node_is(p, SYM.as_pattern)) return true;
+  const char *name = NULL;
+  if (use_of(ctx, c->node, &name) != USE_LOCAL || !name) return false;
+  const Function *fn = model_function(ctx->model, c->func);
+  const char *t = ctx->src->text;
+  for (int k = 0; k < 2; k++) {
+    const char *needle = arena_printf(ctx->arena, "%s.%s(", name, k ? "aclose" : "close");
+    size_t nl = strlen(needle);
+    for (uint32_t i = nend(c->node); i + nl <= nend(fn->node); i++)
+      if (!memcmp(t + i, needle, nl) && !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_' ||
+                                          t[i - 1] == '.'))
+        return true;
+  }
+  return false;
+}
+
 static void check(RuleCtx *ctx) {
   if (in_test_code(ctx->src, ctx->opt)) return; /* tests build throwaway clients on purpose */
   /* examples, benchmarks and scripts run once per invocation (one client per
@@ -873,6 +898,7 @@ static void check(RuleCtx *ctx) {
     if (reconnect_loop(ctx, loop)) continue;
     /* a client per target server, each call naming another one */
     if (loop < 0 && called_per_item(ctx, c)) continue;
+    if (loop < 0 && probe_of_target(ctx, c)) continue;
     report(ctx, c->node, c->func, loop, ctor_display(ctx, c), "is built");
   }
   g_calls = NULL;
