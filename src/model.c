@@ -1016,6 +1016,27 @@ Reaching model_reaching(const Model *m, int scope, const char *name, size_t len,
   return r;
 }
 
+TSNode model_member_value(const Model *m, TSNode attr, int scope, int *scope_out) {
+  TSNode none = {0};
+  if (nsym(attr) != SYM.attribute) return none;
+  TSNode obj = ts_node_child_by_field_id(attr, SYM.f_object);
+  TSNode name = ts_node_child_by_field_id(attr, SYM.f_attribute);
+  const Function *meth = model_enclosing_method(m, scope);
+  if (!meth || !meth->self_name || nsym(obj) != SYM.identifier ||
+      !node_text_eq(m->src, obj, meth->self_name))
+    return none;
+  const Class *c = vec_at(&m->classes, (size_t)meth->cls);
+  const char *an = m->src->text + nstart(name);
+  size_t alen = nend(name) - nstart(name);
+  int bi = model_binding_find(m, c->inst_scope, an, alen);
+  int bc = model_binding_find(m, c->scope, an, alen);
+  if ((bi >= 0) == (bc >= 0)) return none; /* never, or both in the body and through self */
+  const Assign *a = model_first_assign(m, bi >= 0 ? bi : bc);
+  if (!a || a->kind != A_VALUE || a->param || model_next_assign(m, a)) return none;
+  *scope_out = a->scope;
+  return a->value;
+}
+
 TSNode model_resolve(const Model *m, TSNode n, int *scope) {
   for (int i = 0; i < 8 && node_is(n, SYM.identifier); i++) {
     int sc = *scope;
@@ -1129,8 +1150,24 @@ typedef struct SiteId {
   Value v;
 } SiteId;
 
-static int site_ctx(const PendingCall *p, const char *text) {
-  return !strncmp(text, "self.", 5) ? -2 - p->cls : p->func;
+/* Where one receiver text names one object: `self.x` in a class, an
+ * attribute chain of a module-level name (`ctx.connections.redis` after
+ * `from . import ctx`, not rebound in the function) in the whole file,
+ * anything else in its function. */
+#define SITE_FILE INT32_MIN
+static int site_ctx(const Model *m, const PendingCall *p, const char *text) {
+  if (!strncmp(text, "self.", 5)) return -2 - p->cls;
+  const char *dot = strchr(text, '.');
+  if (dot && dot > text) {
+    size_t n = (size_t)(dot - text);
+    if (model_binding_find(m, 0, text, n) >= 0) {
+      bool local = false;
+      for (int s = p->scope; s > 0 && !local; s = scope_at(m, s)->parent)
+        local = model_binding_find(m, s, text, n) >= 0;
+      if (!local) return SITE_FILE;
+    }
+  }
+  return p->func;
 }
 
 static int site_cmp(const void *a, const void *b) {
@@ -1182,7 +1219,7 @@ static void build_calls(Model *m) {
     const char *t = node_text_squeezed(m->arena, m->src, obj);
     SiteId *s = vec_push(&ids);
     s->text = t;
-    s->ctx = site_ctx(p, t);
+    s->ctx = site_ctx(m, p, t);
     s->v = iv;
   }
   if (ids.len > 1) qsort(ids.data, ids.len, sizeof(SiteId), site_cmp);
@@ -1193,7 +1230,7 @@ static void build_calls(Model *m) {
     Value v = vals[i];
     if (ids.len && !value_is_clientish(v) && (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE)) {
       const char *t = node_text_squeezed(m->arena, m->src, obj);
-      const SiteId *s = site_find(&ids, t, site_ctx(p, t));
+      const SiteId *s = site_find(&ids, t, site_ctx(m, p, t));
       if (s) v = s->v;
     }
     bool client = value_is_clientish(v);

@@ -1,0 +1,2 @@
+# the job queue's shared connections, set up by the worker at start
+connections = None
