@@ -286,6 +286,11 @@ const char *model_qualname(const Model *m, TSNode node, int scope);
 TSNode model_resolve_name(const Model *m, TSNode id, int scope, int *scope_out);
 /* Follows names to their values (bounded); returns the node itself otherwise. */
 TSNode model_resolve(const Model *m, TSNode n, int *scope);
+/* What `self.x` (an attribute of the method's first parameter, in `scope`)
+ * stands for: the one plain assignment of x in the class (`self.x = <expr>`
+ * in a method, or `x = <expr>` in the class body), with the scope it is
+ * evaluated in; null node when x is assigned more than once, or never. */
+TSNode model_member_value(const Model *m, TSNode attr, int scope, int *scope_out);
 /* The assignment of `name` that reaches byte `before`, looked up in `scope`
  * and then its enclosing scopes (`before` applies in `scope` only). */
 typedef struct Reaching {

@@ -125,12 +125,36 @@ static void check_nx(RuleCtx *ctx, size_t i, bool tests) {
 /* `timeout=lock_timeout` where `lock_timeout` is a parameter of the
  * enclosing function that defaults to None (and is not assigned again):
  * unless a caller passes one, the lock never expires. */
-static bool defaults_to_none(RuleCtx *ctx, TSNode timeout) {
-  if (!node_is(timeout, SYM.identifier)) return false;
-  const char *name = ctx_text(ctx, timeout);
-  int scope = model_scope_at(ctx->model, nstart(timeout));
-  Reaching rc = model_reaching(ctx->model, scope, name, strlen(name), nstart(timeout));
+static bool param_none(RuleCtx *ctx, TSNode id, int scope, uint32_t at) {
+  if (!node_is(id, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, id);
+  Reaching rc = model_reaching(ctx->model, scope, name, strlen(name), at);
   return rc.found && rc.value && rc.param && node_is(rc.expr, SYM.none);
+}
+
+/* `options.pop("lock_timeout", None)`, `options.get("lock_timeout")`: None
+ * unless the option is given. */
+static bool option_or_none(RuleCtx *ctx, TSNode v) {
+  if (!node_is(v, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(v, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return false;
+  TSNode meth = ts_node_child_by_field_id(fn, SYM.f_attribute);
+  bool get = node_text_eq(ctx->src, meth, "get"), pop = node_text_eq(ctx->src, meth, "pop");
+  if (!get && !pop) return false;
+  TSNode args = ts_node_child_by_field_id(v, SYM.f_arguments);
+  if (!node_is(call_arg(args, 0), SYM.string) || call_has_splat(args)) return false;
+  TSNode dflt = call_arg(args, 1);
+  return ts_node_is_null(dflt) ? get && call_npositional(args) == 1 : node_is(dflt, SYM.none);
+}
+
+static bool defaults_to_none(RuleCtx *ctx, TSNode timeout) {
+  int scope = model_scope_at(ctx->model, nstart(timeout));
+  if (param_none(ctx, timeout, scope, nstart(timeout))) return true;
+  /* `self.lock_timeout`, set once from such a parameter or option */
+  int sc = scope;
+  TSNode v = model_member_value(ctx->model, timeout, scope, &sc);
+  if (ts_node_is_null(v)) return false;
+  return param_none(ctx, v, sc, nstart(v)) || option_or_none(ctx, v);
 }
 
 static void report_lock(RuleCtx *ctx, TSNode call, TSNode args, TSNode timeout, const char *what,
@@ -145,12 +169,16 @@ static void report_lock(RuleCtx *ctx, TSNode call, TSNode args, TSNode timeout, 
   int fi = cs ? cs->func : -1;
   const Function *fn = fi >= 0 ? model_function(ctx->model, fi) : NULL;
   if (fn && fn->name && cs && !strcmp(fn->name, cs->method)) handed_out = true;
-  if (!ts_node_is_null(timeout) && !handed_out && defaults_to_none(ctx, timeout)) {
+  /* a timeout from the object's settings (`self.lock_timeout`) is no
+     choice the caller of a returned lock makes */
+  bool member = node_is(timeout, SYM.attribute);
+  if (!ts_node_is_null(timeout) && (!handed_out || member) && defaults_to_none(ctx, timeout)) {
     Finding *f = rule_report(ctx, call, tests ? SEV_INFO : SEV_WARNING,
                              "`%s` takes its timeout from `%s`, which defaults to None: unless "
-                             "every caller passes one, the lock never expires, and if the "
+                             "%s, the lock never expires, and if the "
                              "process holding it dies every later acquire() waits forever",
-                             what, ctx_text(ctx, timeout));
+                             what, ctx_text(ctx, timeout),
+                             member ? "it is configured" : "every caller passes one");
     finding_fix(ctx, f, FIX_DISPLAY,
                 "Give `%s` a finite default (e.g. %ld seconds, longer than the work it protects)",
                 ctx_text(ctx, timeout), ctx->opt->lock_ttl);
