@@ -628,6 +628,43 @@ static bool other_server(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
          !node_same_text(ctx->src, va, vb);
 }
 
+/* Is the value the write stores a fresh random one (`tok =
+ * secrets.token_urlsafe(16)`, `uuid.uuid4().hex`, `os.urandom(8)`), made
+ * after the read? Filling a miss with it is no cache fill: two callers
+ * racing each hand out their own token, and the later SET replaces the
+ * one the first caller was given. */
+static bool random_fill(RuleCtx *ctx, const CallSite *r, const CallSite *w) {
+  TSNode v = written_value(ctx, w);
+  if (node_is(v, SYM.identifier)) {
+    const char *nm = ctx_text(ctx, v);
+    Reaching rc = model_reaching(ctx->model, w->scope, nm, strlen(nm), nstart(w->node));
+    if (!rc.found || !rc.value || rc.param || ts_node_is_null(rc.expr) || nstart(rc.expr) < nend(r->node))
+      return false;
+    v = rc.expr;
+  }
+  if (!node_is(v, SYM.call) && !node_is(v, SYM.attribute)) return false;
+  static const char *const RANDOM[] = {"secrets.", "token_urlsafe(", "token_hex(", "token_bytes(",
+                                       "uuid4()", "uuid1()", "urandom(", "random.", NULL};
+  const char *t = ctx_text(ctx, v);
+  for (size_t i = 0; RANDOM[i]; i++)
+    if (strstr(t, RANDOM[i])) return true;
+  return false;
+}
+
+static void report_random_fill(RuleCtx *ctx, const CallSite *r, const CallSite *w, unsigned rline) {
+  Finding *f = rule_report(ctx, w->node, SEV_INFO,
+                           "%s(`%s`) stores a new random value when the %s() on line %u found "
+                           "none: two callers racing both miss, each hands out its own value, and "
+                           "the later write replaces the one the first caller was given",
+                           w->method, call_key_display(ctx, w), r->method, rline);
+  finding_related(ctx, f, NULL, nstart(r->node), nend(r->node), "the read");
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Claim the key atomically and use what it holds: `%s.set(%s, value, nx=True, ex=...)`, "
+              "then `%s.get(%s)` (the winner's value)",
+              w->recv_text, ctx_text(ctx, call_arg(w->args, 0)), r->recv_text,
+              ctx_text(ctx, call_arg(r->args, 0)));
+}
+
 /* Is the name the read bound given another value, not made from it, that
  * reaches the write (`names = r.get(k)`; `if names: return ...`;
  * `names = load(table)`; `r.set(k, ".".join(names))`)? The write then stores
@@ -718,10 +755,18 @@ static void check(RuleCtx *ctx) {
       unsigned rline = line_of(ctx->src, nstart(r->node));
       const char *wk = call_key_display(ctx, w);
       if (read && set) {
-        if (on_miss_path(ctx, r, w, fn->node)) break; /* a cache fill */
+        bool nx = node_is(call_kwarg(ctx->src, w->args, "nx"), SYM.true_) || !strcmp(w->method, "hsetnx");
+        if (on_miss_path(ctx, r, w, fn->node)) { /* a cache fill, unless a random one */
+          if (!nx && random_fill(ctx, r, w)) report_random_fill(ctx, r, w, rline);
+          break;
+        }
         TSNode value = written_value(ctx, w);
         if (!ts_node_is_null(v) && t.n && !strcmp(t.names[0], ctx_text(ctx, v)) &&
             rebound_before(ctx, t.names[0], r, w)) { /* `names = load()` between: not the read's */
+          if (!nx && random_fill(ctx, r, w) && !strcmp(ctx_text(ctx, written_value(ctx, w)), t.names[0])) {
+            report_random_fill(ctx, r, w, rline);
+            break;
+          }
           memmove(t.names, t.names + 1, (t.n - 1) * sizeof *t.names);
           t.n--;
         }
