@@ -62,26 +62,23 @@ grep -q '^libtree-sitter' <<<"$dep_names" || fail "Depends does not list the tre
 dpkg-deb -x "$deb" "$tmp/x"
 needed=$(readelf -d "$tmp/x/usr/bin/redislint" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 [ -n "$needed" ] || fail "readelf found no NEEDED libraries"
-while read -r lib; do
+# LIB comes from a package Depends lists (HOW: how the binary needs it)
+from_depends() {
+  local lib=$1 how=$2 owners
   # "pkg:arch, pkg2: /path" lines; diversion lines are not owners
   owners=$(dpkg-query -S "*/$lib" 2>/dev/null | grep -v '^diversion ' | sed -n 's/: \/.*//p' |
            tr ',' '\n' | sed -e 's/:.*//' -e 's/[[:space:]]//g' | sort -u)
-  [ -n "$owners" ] || fail "no installed package holds $lib"
+  [ -n "$owners" ] || fail "no installed package holds $lib ($how)"
   grep -qxF -f <(printf '%s\n' "$owners") <<<"$dep_names" ||
-    fail "$lib comes from $(tr '\n' ' ' <<<"$owners")which Depends does not list: $depends"
-done <<<"$needed"
+    fail "$lib ($how) comes from $(tr '\n' ' ' <<<"$owners")which Depends does not list: $depends"
+}
+while read -r lib; do from_depends "$lib" linked; done <<<"$needed"
 # the libraries it loads on demand (src/dynlib.c: sonames kept as strings)
 ondemand=$(strings -a "$tmp/x/usr/bin/redislint" | grep -xE 'lib[A-Za-z0-9_+-]+\.so\.[0-9.]+' | sort -u)
 for lib in libgit2 libhiredis libssl libcrypto; do
   grep -q "^$lib\.so\." <<<"$ondemand" || fail "the binary names no $lib soname to load on demand"
 done
-while read -r lib; do
-  owners=$(dpkg-query -S "*/$lib" 2>/dev/null | grep -v '^diversion ' | sed -n 's/: \/.*//p' |
-           tr ',' '\n' | sed -e 's/:.*//' -e 's/[[:space:]]//g' | sort -u)
-  [ -n "$owners" ] || fail "no installed package holds $lib (loaded on demand)"
-  grep -qxF -f <(printf '%s\n' "$owners") <<<"$dep_names" ||
-    fail "$lib (loaded on demand) comes from $(tr '\n' ' ' <<<"$owners")which Depends does not list: $depends"
-done <<<"$ondemand"
+while read -r lib; do from_depends "$lib" "loaded on demand"; done <<<"$ondemand"
 
 # --- contents ---
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$tmp/contents"
