@@ -90,7 +90,7 @@ def sites(root):
     return out
 
 
-LINE = re.compile(r"^(.*?):(\d+):(\d+)\t(\S+)\t(.*)\.([A-Za-z_0-9]+)\t")
+LINE = re.compile(r"^(.*?):(\d+):(\d+)\t(\S+)\t([^\t]*)\.([A-Za-z_0-9]+)\t")
 
 
 def seen(binary, root):
