@@ -1566,6 +1566,7 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->package = package_of(arena, m->module, src->path ? src->path : "");
   m->index = index;
   m->nstar_imports = -1;
+  m->test_code = -1;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
                &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model_internal.h"
+#include "rules/rule_util.h" /* in_test_code: the one notion of test code */
 
 typedef struct FCall {
   TSNode node;  /* call */
@@ -384,6 +385,16 @@ static void give(Binding *b, Value v) {
 /* Each argument of call c, as (positional index or keyword name, value). */
 typedef void (*ArgFn)(Model *m, void *data, int pos, const char *kw, Value v);
 
+/* What an argument says of the parameter it fills. In test code a test
+ * double (MagicMock()) stands in for whatever the code under test gets
+ * from its real callers: no evidence either way (neutral, like None), so
+ * a unit test does not undo what production callers prove. */
+static Value arg_value(Model *m, TSNode a, int scope) {
+  if (m->test_code < 0) m->test_code = in_test_code(m->src, NULL);
+  if (m->test_code && model_is_test_double(m, a, scope)) return mkval(OBJ_NONE);
+  return model_eval_in(m, a, scope, 0);
+}
+
 static void each_arg(Model *m, const FCall *c, ArgFn fn, void *data) {
   TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments);
   int pos = 0;
@@ -397,11 +408,11 @@ static void each_arg(Model *m, const FCall *c, ArgFn fn, void *data) {
     }
     if (s == SYM.keyword_argument) {
       TSNode k = ts_node_child_by_field_id(a, SYM.f_name);
-      Value v = model_eval_in(m, ts_node_child_by_field_id(a, SYM.f_value), c->scope, 0);
+      Value v = arg_value(m, ts_node_child_by_field_id(a, SYM.f_value), c->scope);
       fn(m, data, -1, node_text(m->arena, m->src, k), v);
       continue;
     }
-    fn(m, data, pos++, NULL, model_eval_in(m, a, c->scope, 0));
+    fn(m, data, pos++, NULL, arg_value(m, a, c->scope));
   }
 }
 

@@ -611,6 +611,16 @@ static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, in
 
 /* Mock(), MagicMock(), AsyncMock(), mock.create_autospec(...), mocker.Mock():
  * test doubles answer every method, so their use is no evidence. */
+static bool is_mock_factory(const Model *m, TSNode fn);
+
+bool model_is_test_double(const Model *m, TSNode n, int scope) {
+  if (node_is(n, SYM.identifier)) { /* client = MagicMock() ... f(client) */
+    int sc = scope;
+    n = sole_value_but_none(m, n, scope, &sc);
+  }
+  return node_is(n, SYM.call) && is_mock_factory(m, ts_node_child_by_field_id(n, SYM.f_function));
+}
+
 static bool is_mock_factory(const Model *m, TSNode fn) {
   TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
   if (!node_is(last, SYM.identifier)) return false;

@@ -111,6 +111,7 @@ struct Model {
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
+  int test_code;        /* the file is test code (in_test_code): -1 not asked yet */
   uint8_t aioredis1;    /* model_uses_aioredis1, worked out once: 0 not yet, 1 no, 2 yes */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
   int *assign_by_at;    /* per binding a run of assignment indices sorted by Assign.at:
@@ -171,6 +172,8 @@ TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
 const Function *model_enclosing_method(const Model *m, int scope);
+/* A Mock()/MagicMock()/AsyncMock() call, or a name bound only to one. */
+bool model_is_test_double(const Model *m, TSNode n, int scope);
 /* `<x>.state.<name>`, `<x>.registry.<name>`, `app.<name>`, `current_app.<name>`,
  * `celery_app.<name>`: an attribute of an object there is one of per
  * application (a Starlette/FastAPI State, a Pyramid registry, the Flask or
