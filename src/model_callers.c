@@ -133,6 +133,15 @@ static void resolve_callee(Model *m, FCall *c) {
   c->remote = NULL;
   if (nsym(fn) == SYM.identifier) {
     const Assign *a = sole_def(m, fn, c->scope);
+    if (!a) { /* `enq = _enqueue_call` (its only value) then `enq(conn, ...)` */
+      int b = model_name_binding(m, c->scope, m->src->text + nstart(fn), nend(fn) - nstart(fn));
+      const Assign *al = b >= 0 ? model_first_assign(m, b) : NULL;
+      if (al && al->kind == A_VALUE && !al->param && !model_next_assign(m, al) &&
+          nsym(al->value) == SYM.identifier) {
+        const Assign *to = sole_def(m, al->value, al->scope);
+        if (to && to->kind == A_FUNC) a = to;
+      }
+    }
     if (a && a->kind == A_FUNC) {
       const Function *f = vec_at(&m->funcs, (size_t)a->index);
       c->callee = a->index;

@@ -29,3 +29,23 @@ def from_client(key):
 
 def from_dict(key):
     _hset({}, key, 1)  # a dict: not the client's kind
+
+
+def _push(conn, queue, payload):
+    conn.rpush("q:" + queue, payload)  # calls: client
+
+
+def delay(queue, payload):
+    enq = _push  # a local alias: a call of _push
+    return enq(R, queue, payload)
+
+
+def _pop(conn, queue):
+    return conn.lpop("q:" + queue)  # calls: inferred-client
+
+
+def take(queue, other):
+    deq = _pop
+    deq(R, queue)
+    deq = other  # rebound: no longer only _pop
+    return deq({}, queue)
