@@ -85,10 +85,10 @@ static int method_named(const Model *m, int cls, const char *name) {
   return -1;
 }
 
-/* The __init__ a call of class cls runs: its own, or the first one along its
- * bases in this file (bounded depth). */
-static int init_of(const Model *m, int cls, int depth) {
-  int fi = method_named(m, cls, "__init__");
+/* The method `name` an instance of class cls runs: its own, or the first
+ * one along its bases in this file (bounded depth). */
+static int inherited_method(const Model *m, int cls, const char *name, int depth) {
+  int fi = method_named(m, cls, name);
   if (fi >= 0 || depth > 8) return fi;
   const Class *c = vec_at(&m->classes, (size_t)cls);
   TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
@@ -100,12 +100,15 @@ static int init_of(const Model *m, int cls, int depth) {
     for (size_t k = 0; k < same; k++) {
       int ci = m->class_order[first + k];
       if (ci == cls) continue;
-      int b = init_of(m, ci, depth + 1);
+      int b = inherited_method(m, ci, name, depth + 1);
       if (b >= 0) return b;
     }
   }
   return -1;
 }
+
+/* The __init__ a call of class cls runs. */
+static int init_of(const Model *m, int cls, int depth) { return inherited_method(m, cls, "__init__", depth); }
 
 /* The one function or class a name in scope is bound to (never rebound).
  * A module function defined again further down (a tutorial's listing shows
@@ -125,6 +128,33 @@ static const Assign *sole_def(const Model *m, TSNode id, int scope) {
     if (later || x->at <= nstart(id)) live = x;
   }
   return live;
+}
+
+/* A method class cls inherits from a base in another file, none of its
+ * bases in this file defining it (inherited_method): the canonical name of
+ * the first base along them that is the project's (through the bases of a
+ * base of this file: `class Deque(List)`, `class List(RedisCollection)`
+ * from another module). NULL when none. */
+static const char *remote_method(Model *m, int cls, const char *name, int depth) {
+  if (depth > 8) return NULL;
+  const Class *k = vec_at(&m->classes, (size_t)cls);
+  TSNode supers = ts_node_child_by_field_id(k->node, SYM.f_superclasses);
+  int outer = scope_at(m, k->scope)->parent;
+  for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) != SYM.identifier && nsym(sup) != SYM.attribute) continue;
+    const Assign *d = nsym(sup) == SYM.identifier ? sole_def(m, sup, outer) : NULL;
+    if (d) { /* a base of this file: its own bases */
+      if (d->kind != A_CLASS || d->index == cls) return NULL;
+      const char *r = remote_method(m, d->index, name, depth + 1);
+      if (r) return r;
+      continue;
+    }
+    const char *qn = model_qualname(m, sup, outer);
+    if (!qn || !index_matches_module(m->index, qn)) continue;
+    return index_canonical(m->index, m->arena, arena_printf(m->arena, "%s.%s", qn, name));
+  }
+  return NULL;
 }
 
 static void resolve_callee(Model *m, FCall *c) {
@@ -160,23 +190,10 @@ static void resolve_callee(Model *m, FCall *c) {
     if (meth && node_is(obj, SYM.identifier) && node_text_eq(m->src, obj, meth->self_name)) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
       const char *name = node_text(m->arena, m->src, attr);
-      c->callee = method_named(m, meth->cls, name);
+      c->callee = inherited_method(m, meth->cls, name, 0); /* its own, or a base's in this file */
       c->offset = 1;
       if (c->callee >= 0 || !m->index) return;
-      /* a method the class inherits from a base in another file: the
-         canonical name of the first base that is the project's */
-      const Class *k = vec_at(&m->classes, (size_t)meth->cls);
-      TSNode supers = ts_node_child_by_field_id(k->node, SYM.f_superclasses);
-      int outer = scope_at(m, k->scope)->parent;
-      for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
-        TSNode sup = ts_node_named_child(supers, i);
-        if (nsym(sup) != SYM.identifier && nsym(sup) != SYM.attribute) continue;
-        if (nsym(sup) == SYM.identifier && sole_def(m, sup, outer)) return; /* a base of this file */
-        const char *qn = model_qualname(m, sup, outer);
-        if (!qn || !index_matches_module(m->index, qn)) continue;
-        c->remote = index_canonical(m->index, m->arena, arena_printf(m->arena, "%s.%s", qn, name));
-        return;
-      }
+      c->remote = remote_method(m, meth->cls, name, 0);
       return;
     }
   }
@@ -229,7 +246,7 @@ static int function_ref(Model *m, TSNode a, int scope, int *offset) {
   TSNode obj = node_is(a, SYM.attribute) ? ts_node_child_by_field_id(a, SYM.f_object) : (TSNode){0};
   if (!meth || !node_is(obj, SYM.identifier) || !node_text_eq(m->src, obj, meth->self_name)) return -1;
   *offset = 1;
-  return method_named(m, meth->cls, node_text(m->arena, m->src, ts_node_child_by_field_id(a, SYM.f_attribute)));
+  return inherited_method(m, meth->cls, node_text(m->arena, m->src, ts_node_child_by_field_id(a, SYM.f_attribute)), 0);
 }
 
 /* `r.transaction(fn, *watches)` (fcall c): redis-py calls fn(pipe) with a
