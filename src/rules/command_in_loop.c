@@ -238,7 +238,62 @@ typedef struct Facts {
   uint8_t *param;     /* by loop index: ParamVerdict + 1; 0 not asked */
   struct FuncRefs *refs; /* mentions of the module-level functions, gathered when first asked */
   StrSet param_seen;     /* "func\x02name\x02verdict" of each (function, parameter) worked out */
+  uint8_t *callback;     /* by function index: 1 + passed as a value somewhere; 0 not asked */
 } Facts;
+
+/* Is function fi handed to a call as a value (`self._pipeline_if_needed(
+ * _delete_many, fields)`, `run(self._flush)`), in the block that defines
+ * it? Its parameters get what that call passes, which this file does not
+ * show: a pipeline helper hands its callback a pipeline. */
+static bool passed_as_value(RuleCtx *ctx, Facts *fx, int fi) {
+  if (fx->callback[fi]) return fx->callback[fi] == 2;
+  const Function *f = model_function(ctx->model, fi);
+  bool found = false;
+  if (f->name) {
+    /* where it can be named: its parent function, else its class, else the file */
+    TSNode in = f->parent >= 0 ? model_function(ctx->model, f->parent)->node
+                               : f->cls >= 0 ? model_class(ctx->model, f->cls)->node
+                                             : model_root(ctx->model);
+    const char *t = ctx->src->text;
+    size_t nl = strlen(f->name);
+    for (uint32_t p = nstart(in); p + nl <= nend(in) && !found; p++) {
+      if (t[p] != f->name[0] || memcmp(t + p, f->name, nl)) continue;
+      if (p >= nstart(f->node) && p < nend(f->node)) continue; /* its own def and body */
+      char before = p ? t[p - 1] : ' ', after = t[p + nl];
+      if (isalnum((unsigned char)before) || before == '_' || isalnum((unsigned char)after) || after == '_')
+        continue;
+      uint32_t q = (uint32_t)(p + nl);
+      while (t[q] == ' ') q++;
+      if (t[q] != ',' && t[q] != ')') continue; /* called, or not an argument */
+      uint32_t b = p;
+      if (before == '.') { /* self._flush */
+        while (b > 0 && (isalnum((unsigned char)t[b - 1]) || t[b - 1] == '_' || t[b - 1] == '.')) b--;
+      }
+      while (b > 0 && t[b - 1] == ' ') b--;
+      found = b > 0 && (t[b - 1] == '(' || t[b - 1] == ',' || t[b - 1] == '=');
+    }
+  }
+  fx->callback[fi] = found ? 2 : 1;
+  return found;
+}
+
+/* An inferred receiver that is a parameter of a callback (passed as a
+ * value, never called here): what the helper calling it passes decides. */
+static bool callback_receiver(RuleCtx *ctx, const CallSite *cs, Facts *fx) {
+  if (!cs->recv.inferred || cs->func < 0 || !node_is(cs->receiver, SYM.identifier)) return false;
+  const Function *f = model_function(ctx->model, cs->func);
+  TSNode params = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  bool param = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(params) && !param; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    if (!node_is(p, SYM.identifier)) p = ts_node_child_by_field_id(p, SYM.f_name);
+    if (node_is(p, SYM.identifier) && same_expr_text(ctx, p, cs->receiver)) param = true;
+    if (node_is(ts_node_named_child(params, i), SYM.typed_parameter) &&
+        same_expr_text(ctx, ts_node_named_child(ts_node_named_child(params, i), 0), cs->receiver))
+      param = true;
+  }
+  return param && passed_as_value(ctx, fx, cs->func);
+}
 
 typedef struct YieldSearch {
   TSNode loop;
@@ -342,7 +397,9 @@ static const char *const NET_FUNCS[] = {
     "requests.head", "requests.options", "requests.request", "httpx.get", "httpx.post",
     "httpx.put", "httpx.patch", "httpx.delete", "httpx.head", "httpx.options", "httpx.request",
     "httpx.stream", "urllib.request.urlopen", "urllib2.urlopen", "urllib.urlopen",
-    "aiohttp.request", "socket.create_connection", NULL};
+    "aiohttp.request", "socket.create_connection", "urllib.request.urlretrieve",
+    /* feedparser.parse(url) downloads the feed */
+    "feedparser.parse", NULL};
 /* constructions that connect */
 static const char *const NET_CONNECT[] = {
     "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP", "imaplib.IMAP4", "imaplib.IMAP4_SSL",
@@ -365,7 +422,7 @@ static const char *const NET_MODULES[] = {"requests", "httpx", "urllib", "urllib
                                           "aiohttp", "smtplib", "imaplib", "poplib", "ftplib",
                                           "imapclient", "pymisp", "http", "socket", "boto3",
                                           "openai", "anthropic", "langchain_aws",
-                                          "langchain_openai", NULL};
+                                          "langchain_openai", "feedparser", NULL};
 
 static bool str_in(const char *s, const char *const *list) {
   for (size_t i = 0; s && list[i]; i++)
@@ -875,7 +932,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   ParamVerdict pv = (ParamVerdict)(fx->param[cs->loop] - 1);
   if (pv == PARAM_SMALL || (pv == PARAM_NA && small_literal_loop(ctx, cs, l))) return false;
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
-  if (inferred_pipeline(ctx, cs, executed)) return false;
+  if (inferred_pipeline(ctx, cs, executed) || callback_receiver(ctx, cs, fx)) return false;
   if (runs_once(ctx, cs, l) || around_yield(fx, cs, l) || behind_network(fx, l, cs->node) ||
       acks_after_processing(ctx, cs, l))
     return false;
@@ -1463,7 +1520,8 @@ static void check(RuleCtx *ctx) {
   FuncRefs refs = {0};
   Facts fx = {.yield_at = xcalloc((size_t)maxloop + 2, sizeof(uint32_t)),
               .param = xcalloc((size_t)maxloop + 2, sizeof(uint8_t)),
-              .refs = &refs};
+              .refs = &refs,
+              .callback = xcalloc(model_nfunctions(ctx->model) + 1, sizeof(uint8_t))};
   net_gather(ctx, &fx);
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
@@ -1513,6 +1571,7 @@ static void check(RuleCtx *ctx) {
   free(g.at);
   free(fx.yield_at);
   free(fx.param);
+  free(fx.callback);
   strset_free(&fx.param_seen);
   free(refs.v);
   free(fx.net);
