@@ -62,7 +62,10 @@ static bool command_handle(RuleCtx *ctx, const Function *fn) {
 
 /* Does the function body guard with `if X is None` / `if not X` (a lazy
  * singleton kept elsewhere)? Any `is None`/`not` condition above the node. */
+static bool flask_g_store(RuleCtx *ctx, TSNode n);
+
 static bool lazily_guarded(RuleCtx *ctx, TSNode n, TSNode fn_node) {
+  if (flask_g_store(ctx, n)) return false; /* kept on g: for this request only */
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fn_node);
        p = ts_node_parent(p)) {
     if (!node_is(p, SYM.if_statement)) continue;
@@ -76,6 +79,24 @@ static bool lazily_guarded(RuleCtx *ctx, TSNode n, TSNode fn_node) {
 
 typedef enum { USE_NONE, USE_LOCAL, USE_DIRECT } Use;
 
+/* `g.store = Store()` (or `setattr(g, ...)`-free plain assignment) with g
+ * Flask's application context global: it lives for one request, so a
+ * client kept there is built again for the next one. */
+static bool flask_g_store(RuleCtx *ctx, TSNode n) {
+  TSNode p = ts_node_parent(n);
+  while (node_is(p, SYM.await) || node_is(p, SYM.parenthesized_expression)) {
+    n = p;
+    p = ts_node_parent(p);
+  }
+  if (!node_is(p, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n)) return false;
+  TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+  if (!node_is(left, SYM.attribute)) return false;
+  TSNode obj = ts_node_child_by_field_id(left, SYM.f_object);
+  if (!node_is(obj, SYM.identifier)) return false;
+  const char *qn = model_qualname(ctx->model, obj, model_scope_at(ctx->model, nstart(obj)));
+  return qn && !strcmp(qn, "flask.g");
+}
+
 /* How the value of call `n` is used: bound to a local (name set), used as a
  * receiver or in `with`, or something else (escapes: silent). */
 static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
@@ -86,6 +107,7 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   }
   if (node_is(p, SYM.assignment) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n)) {
     TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+    if (flask_g_store(ctx, n)) return USE_DIRECT; /* g.redis = Redis(...): this request's */
     if (!node_is(left, SYM.identifier)) return USE_NONE;
     *name = ctx_text(ctx, left);
     return USE_LOCAL;
@@ -340,6 +362,8 @@ static bool reconnect_loop(RuleCtx *ctx, int loop) {
 static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   const Function *fn = model_function(ctx->model, func);
   if (!fn || !fn->name) return false;
+  /* kept on Flask's g: once per request, whatever the function is named */
+  if (flask_g_store(ctx, n)) return true;
   for (int f = func; f >= 0; f = model_function(ctx->model, f)->parent) {
     const Function *g = model_function(ctx->model, f);
     if (once_name(g->name) || once_decorated(ctx, g) || command_handle(ctx, g)) return false;
@@ -414,6 +438,15 @@ static bool no_known_caller(RuleCtx *ctx, int func) {
 static void report(RuleCtx *ctx, TSNode at, int func, int loop, const char *what,
                    const char *extra) {
   const Function *fn = model_function(ctx->model, func);
+  if (loop < 0 && flask_g_store(ctx, at)) { /* g.store = Store(): per request, guarded or not */
+    Finding *g = rule_report(ctx, at, SEV_WARNING,
+                             "`%s` %s and kept on Flask's `g` in `%s()`, which lasts one request: "
+                             "each request opens a new connection pool and TCP connection (and "
+                             "TLS/AUTH/SELECT) before the first command, and throws it away",
+                             what, extra, fn->name);
+    finding_fix(ctx, g, FIX_DISPLAY, "%s", FIX);
+    return;
+  }
   bool unknown = loop < 0 && no_known_caller(ctx, func);
   Finding *f = rule_report(
       ctx, at, loop >= 0 ? SEV_ERROR : unknown ? SEV_INFO : SEV_WARNING,
