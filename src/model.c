@@ -1395,6 +1395,45 @@ static void export_alt_ctors(Model *m) {
   }
 }
 
+/* Classes whose __init__ builds a client of their own and keeps it on self
+ * (`self.db = redis.StrictRedis(...)`, not from a pool, not behind a
+ * guard): exported as the fact "Cls.#client_init", so that a module that
+ * builds such an object per call or per request (RL401) knows it does
+ * the same as building the client (model_builds_client_object). */
+static void export_client_inits(Model *m) {
+  for (size_t i = 0; i < m->ctors.len; i++) {
+    const Ctor *c = vec_at(&m->ctors, i);
+    if (c->v.kind != OBJ_CLIENT && c->v.kind != OBJ_POOL) continue;
+    if (c->in_process || c->func < 0 || !ts_node_is_null(call_kwarg(m->src, c->args, "connection_pool")))
+      continue;
+    const Function *f = vec_at(&m->funcs, (size_t)c->func);
+    if (f->cls < 0 || f->parent >= 0 || !f->name || strcmp(f->name, "__init__") || !f->self_name) continue;
+    const Class *k = vec_at(&m->classes, (size_t)f->cls);
+    if (k->is_client_class || scope_at(m, k->scope)->parent != 0) continue;
+    TSNode p = ts_node_parent(c->node);
+    if (nsym(p) != SYM.assignment || nsym(ts_node_child_by_field_id(p, SYM.f_left)) != SYM.attribute) continue;
+    bool guarded = false; /* `if self._db is None:` ... a lazy member, not one per object */
+    for (TSNode q = p; !ts_node_is_null(q) && !ts_node_eq(q, f->node) && !guarded; q = ts_node_parent(q)) {
+      if (nsym(q) != SYM.if_statement) continue; /* `if url: from_url(...) else: Redis(...)` builds either way */
+      const char *cond = node_text(m->arena, m->src, ts_node_child_by_field_id(q, SYM.f_condition));
+      guarded = strstr(cond, "None") || !strncmp(cond, "not ", 4) || strstr(cond, "hasattr");
+    }
+    if (guarded) continue;
+    Export *e = vec_push(&m->exports);
+    e->name = arena_printf(m->arena, "%s.#client_init", k->name);
+    e->value.kind = OBJ_OTHER;
+  }
+}
+
+bool model_builds_client_object(const Model *m, TSNode callee, int scope) {
+  if (!m->index || (nsym(callee) != SYM.identifier && nsym(callee) != SYM.attribute)) return false;
+  const char *qn = model_qualname(m, callee, scope);
+  if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn)) return false;
+  ((Model *)m)->used_index = true;
+  Value v;
+  return index_member(m->index, qn, "#client_init", &v);
+}
+
 static void build_exports(Model *m) {
   for (size_t i = 0; i < m->bindings.len; i++) {
     const Binding *b = binding_at(m, (int)i);
@@ -1467,6 +1506,7 @@ static void build_exports(Model *m) {
   export_classes(m);
   export_overrides(m);
   export_alt_ctors(m);
+  export_client_inits(m);
   if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */
     Export *e = vec_push(&m->exports);
     e->name = "#aioredis1";

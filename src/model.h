@@ -291,6 +291,9 @@ TSNode model_resolve(const Model *m, TSNode n, int *scope);
  * in a method, or `x = <expr>` in the class body), with the scope it is
  * evaluated in; null node when x is assigned more than once, or never. */
 TSNode model_member_value(const Model *m, TSNode attr, int scope, int *scope_out);
+/* Is `callee` a class of another module of the project whose __init__
+ * builds a Redis client of its own (`RedisClient()` of a storage module)? */
+bool model_builds_client_object(const Model *m, TSNode callee, int scope);
 /* The assignment of `name` that reaches byte `before`, looked up in `scope`
  * and then its enclosing scopes (`before` applies in `scope` only). */
 typedef struct Reaching {

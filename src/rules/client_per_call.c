@@ -29,7 +29,8 @@ static bool once_name(const char *name) {
     if (!strncasecmp(bare, prefixes[i], strlen(prefixes[i]))) return true;
   size_t n = strlen(name);
   return (n > 8 && !strcmp(name + n - 8, "_factory")) || strstr(name, "client") ||
-         strstr(name, "connection") || strstr(name, "_redis") || strstr(name, "_pool");
+         strstr(name, "connection") || strstr(name, "_redis") || strstr(name, "_pool") ||
+         strstr(name, "startup"); /* dispatch_startup(), on_worker_startup() */
 }
 
 /* Decorators that make a function run once (caches), or mark an entry
@@ -79,19 +80,30 @@ static bool lazily_guarded(RuleCtx *ctx, TSNode n, TSNode fn_node) {
 
 typedef enum { USE_NONE, USE_LOCAL, USE_DIRECT } Use;
 
-/* `g.store = Store()` (or `setattr(g, ...)`-free plain assignment) with g
- * Flask's application context global: it lives for one request, so a
- * client kept there is built again for the next one. */
+/* `g.store = Store()` or `setattr(g, name, Store())`, g Flask's
+ * application context global: it lives for one request, so a client kept
+ * there is built again for the next one. */
 static bool flask_g_store(RuleCtx *ctx, TSNode n) {
   TSNode p = ts_node_parent(n);
   while (node_is(p, SYM.await) || node_is(p, SYM.parenthesized_expression)) {
     n = p;
     p = ts_node_parent(p);
   }
-  if (!node_is(p, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n)) return false;
-  TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
-  if (!node_is(left, SYM.attribute)) return false;
-  TSNode obj = ts_node_child_by_field_id(left, SYM.f_object);
+  TSNode obj;
+  if (node_is(p, SYM.argument_list)) { /* setattr(g, name, Store()) */
+    TSNode call = ts_node_parent(p);
+    TSNode f = ts_node_child_by_field_id(call, SYM.f_function);
+    if (!node_is(f, SYM.identifier) || !node_text_eq(ctx->src, f, "setattr") ||
+        !ts_node_eq(call_arg(p, 2), n))
+      return false;
+    obj = call_arg(p, 0);
+  } else {
+    if (!node_is(p, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n))
+      return false;
+    TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+    if (!node_is(left, SYM.attribute)) return false;
+    obj = ts_node_child_by_field_id(left, SYM.f_object);
+  }
   if (!node_is(obj, SYM.identifier)) return false;
   const char *qn = model_qualname(ctx->model, obj, model_scope_at(ctx->model, nstart(obj)));
   return qn && !strcmp(qn, "flask.g");
@@ -115,6 +127,7 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   if (node_is(p, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n))
     return USE_DIRECT; /* Redis().get(k) */
   if (node_is(p, SYM.as_pattern) || node_is(p, SYM.with_item)) return USE_DIRECT;
+  if (flask_g_store(ctx, n)) return USE_DIRECT; /* setattr(g, name, Redis(...)) */
   /* `for m in [Stats(), QueueStats()]:` each used in the body, then dropped */
   if ((node_is(p, SYM.list) || node_is(p, SYM.tuple)) && node_is(ts_node_parent(p), SYM.for_statement) &&
       ts_node_eq(ts_node_child_by_field_id(ts_node_parent(p), SYM.f_right), p))
@@ -367,6 +380,10 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   for (int f = func; f >= 0; f = model_function(ctx->model, f)->parent) {
     const Function *g = model_function(ctx->model, f);
     if (once_name(g->name) || once_decorated(ctx, g) || command_handle(ctx, g)) return false;
+    if (g->cls >= 0 && !strcmp(g->name, "ready")) { /* Django's AppConfig.ready(): once per process */
+      TSNode bases = ts_node_child_by_field_id(model_class(ctx->model, g->cls)->node, SYM.f_superclasses);
+      if (!ts_node_is_null(bases) && strstr(ctx_text(ctx, bases), "AppConfig")) return false;
+    }
   }
   const char *name = NULL;
   Use u = use_of(ctx, n, &name);
@@ -541,32 +558,48 @@ typedef struct Inst {
   size_t nw;
 } Inst;
 
+/* Reports `n`, a call of class `name` whose __init__ (owner's, maybe in
+ * another module: ctor null) builds a client, when it runs per call. */
+static void report_inst(RuleCtx *ctx, TSNode n, const char *name, const char *owner, TSNode ctor) {
+  int func = model_func_at(ctx->model, nstart(n));
+  if (func < 0 || !per_call(ctx, n, func)) return;
+  const Function *f = model_function(ctx->model, func);
+  if (f->cls >= 0 && !strcmp(model_class(ctx->model, f->cls)->name, name))
+    return; /* a classmethod building its own instance */
+  int loop = in_loop_of(n, f->node) ? 0 : -1;
+  bool own = !strcmp(owner, name);
+  const char *how = ts_node_is_null(ctor)
+                        ? arena_printf(ctx->arena, "builds a Redis client in its __init__ (in "
+                                                   "another module), so one is built")
+                        : arena_printf(ctx->arena, "builds a Redis client in %s%s__init__ (line %u), "
+                                                   "so one is built",
+                                       own ? "its " : owner, own ? "" : ".",
+                                       line_of(ctx->src, nstart(ctor)));
+  report(ctx, n, func, loop, arena_printf(ctx->arena, "%s()", name), how);
+  if (ts_node_is_null(ctor)) return;
+  finding_related(ctx, (Finding *)vec_at(ctx->findings, ctx->findings->len - 1), NULL,
+                  nstart(ctor), nend(ctor),
+                  own ? "the client built in __init__"
+                      : arena_printf(ctx->arena, "the client built in %s.__init__", owner));
+}
+
 static bool visit_inst(TSNode n, void *data) {
   Inst *in = data;
   RuleCtx *ctx = in->ctx;
   if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(fn, SYM.identifier)) return true;
-  for (size_t i = 0; i < in->nw; i++) {
-    if (!node_text_eq(ctx->src, fn, in->w[i].name)) continue;
-    int func = model_func_at(ctx->model, nstart(n));
-    if (func < 0 || !per_call(ctx, n, func)) return true;
-    const Function *f = model_function(ctx->model, func);
-    if (f->cls >= 0 && !strcmp(model_class(ctx->model, f->cls)->name, in->w[i].name))
-      return true; /* a classmethod building its own instance */
-    int loop = in_loop_of(n, f->node) ? 0 : -1;
-    bool own = !strcmp(in->w[i].owner, in->w[i].name);
-    report(ctx, n, func, loop,
-           arena_printf(ctx->arena, "%s()", in->w[i].name),
-           arena_printf(ctx->arena, "builds a Redis client in %s%s__init__ (line %u), so one is "
-                                    "built",
-                        own ? "its " : in->w[i].owner, own ? "" : ".",
-                        line_of(ctx->src, nstart(in->w[i].ctor))));
-    finding_related(ctx, (Finding *)vec_at(ctx->findings, ctx->findings->len - 1), NULL,
-                    nstart(in->w[i].ctor), nend(in->w[i].ctor),
-                    own ? "the client built in __init__"
-                        : arena_printf(ctx->arena, "the client built in %s.__init__", in->w[i].owner));
-    return true;
+  if (node_is(fn, SYM.identifier)) {
+    for (size_t i = 0; i < in->nw; i++) {
+      if (!node_text_eq(ctx->src, fn, in->w[i].name)) continue;
+      report_inst(ctx, n, in->w[i].name, in->w[i].owner, in->w[i].ctor);
+      return true;
+    }
+  }
+  /* `RedisClient()` of a storage module of the project */
+  if ((node_is(fn, SYM.identifier) || node_is(fn, SYM.attribute)) &&
+      model_builds_client_object(ctx->model, fn, model_scope_at(ctx->model, nstart(n)))) {
+    const char *name = ctx_text(ctx, fn);
+    report_inst(ctx, n, name, name, (TSNode){0});
   }
   return true;
 }
@@ -936,10 +969,8 @@ static void check(RuleCtx *ctx) {
   }
   g_calls = NULL;
   nw = add_subclass_wrappers(ctx, w, nw, sizeof w / sizeof *w);
-  if (nw) {
-    Inst in = {ctx, w, nw};
-    node_walk(model_root(ctx->model), visit_inst, &in);
-  }
+  Inst in = {ctx, w, nw};
+  node_walk(model_root(ctx->model), visit_inst, &in);
   g_used = NULL;
   strset_free(&used.names);
 }
