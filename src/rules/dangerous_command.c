@@ -154,6 +154,17 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
    * (front matter `scripts: info`); upgrade directories are this rule's own. */
   bool upgrade = path_is_upgrade_step(ctx->src->path);
   bool script = upgrade || code_role(ctx->src, ctx->opt) == CODE_SCRIPT || in_main_block(ctx, cs->node);
+  if (!strcmp(d->method, "debug_object") && !strcmp(cs->method, "debug_object")) {
+    /* it only reads a key's internals; the harm is that it is not there */
+    Finding *g = rule_report(ctx, cs->node, script || upgrade ? SEV_INFO : SEV_WARNING,
+                             "DEBUG OBJECT reads a key's internals, but DEBUG is disabled by "
+                             "default since Redis 7.0 (enable-debug-command no) and on managed "
+                             "services: the call fails with an error there");
+    finding_fix(ctx, g, FIX_DISPLAY,
+                "Ask with the commands made for it: `OBJECT ENCODING key`, `MEMORY USAGE key`, "
+                "`OBJECT FREQ`/`IDLETIME` (redis-py: `object(\"encoding\", key)`, `memory_usage(key)`)");
+    return;
+  }
   Finding *f = rule_report(ctx, cs->node, upgrade ? SEV_INFO : SEV_ERROR,
                            "%s%s%s %s: %s",
                            d->command, d->sub ? " " : "", d->sub ? d->sub : "", d->why,

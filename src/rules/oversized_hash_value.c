@@ -44,7 +44,7 @@ static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
 }
 
 /* Is the field name an entity's id (`item_id`, `job.id`, `taskid`,
- * `f"{uuid}"`), not a literal attribute name? Then the hash maps ids to
+ * `f"{uuid}"`, `str(c["external_id"])`), not a literal attribute name? Then the hash maps ids to
  * values of one kind (a queue's message store, `{job_id: payload}`): it has
  * a field per entity and no small fields whose cost a big value would raise;
  * with a real population it passes hash-max-listpack-entries and is a
@@ -74,8 +74,18 @@ static bool field_is_id(RuleCtx *ctx, TSNode n) {
     n = ts_node_named_child(args, 0);
   }
   if (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_attribute);
-  if (!node_is(n, SYM.identifier)) return false;
-  const char *t = ctx_text(ctx, n);
+  const char *t;
+  if (node_is(n, SYM.subscript)) { /* c["new_external_id"]: the literal key names it */
+    TSNode k = ts_node_named_child(n, 1); /* value[subscript] */
+    if (!node_is(k, SYM.string)) return false;
+    KeyTpl kt = model_key(ctx->model, k);
+    if (!kt.text || kt.opaque || strchr(kt.text, KEY_HOLE)) return false;
+    t = kt.text;
+  } else if (node_is(n, SYM.identifier)) {
+    t = ctx_text(ctx, n);
+  } else {
+    return false;
+  }
   size_t len = strlen(t);
   static const char *const SUFFIXES[] = {"id", "Id", "ID", "pk", "uuid", "Uuid", "UUID", "guid", NULL};
   for (const char *const *sfx = SUFFIXES; *sfx; sfx++) {

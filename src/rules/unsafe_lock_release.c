@@ -118,11 +118,45 @@ static bool guard_visit(TSNode n, void *data) {
   return true;
 }
 
+/* A key template with some literal text ("lock:{}"), not just a hole. */
+static bool key_literal(const KeyTpl *k) {
+  return k->text && !k->opaque && strlen(k->text) > k->nholes;
+}
+
+/* The NX acquires of the file whose key template has literal text, sorted
+ * by it: a release in another function is matched by template. */
+typedef struct Acq {
+  const char *key;
+  size_t call;
+} Acq;
+
+static int acq_cmp(const void *a, const void *b) {
+  int c = strcmp(((const Acq *)a)->key, ((const Acq *)b)->key);
+  if (c) return c;
+  return ((const Acq *)a)->call < ((const Acq *)b)->call ? -1 : 1;
+}
+
+/* Is d's key a lock: named for one, or taken with NX somewhere in the file
+ * (same key template)? A one-time code consumed when it matches (`if
+ * stored != code: return error`, then `delete(k)`) has the shape of a
+ * release, and releases nothing. */
+static bool lock_key(RuleCtx *ctx, const CallSite *d, const Acq *acq, size_t nacq) {
+  if (key_names_lock(ctx, d) || (d->key.text && text_names_lock(d->key.text))) return true;
+  if (!key_literal(&d->key)) return false;
+  size_t lo = 0, hi = nacq;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (strcmp(acq[mid].key, d->key.text) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < nacq && !strcmp(acq[lo].key, d->key.text);
+}
+
 /* check-then-delete: a get(K) compared in an if that guards delete(K). */
-static bool check_then_delete(RuleCtx *ctx, size_t di, bool tests) {
+static bool check_then_delete(RuleCtx *ctx, size_t di, bool tests, const Acq *acq, size_t nacq) {
   const CallSite *d = model_call(ctx->model, di);
   const Function *fn = model_function(ctx->model, d->func);
-  if (!fn) return false;
+  if (!fn || !lock_key(ctx, d, acq, nacq)) return false;
   size_t lo, hi;
   func_calls(ctx->model, di, d->func, &lo, &hi);
   for (size_t gi = di; gi-- > lo;) {
@@ -171,23 +205,6 @@ static TSNode constant_value(RuleCtx *ctx, const CallSite *a) {
   return none;
 }
 
-/* A key template with some literal text ("lock:{}"), not just a hole. */
-static bool key_literal(const KeyTpl *k) {
-  return k->text && !k->opaque && strlen(k->text) > k->nholes;
-}
-
-/* The NX acquires of the file whose key template has literal text, sorted
- * by it: a release in another function is matched by template. */
-typedef struct Acq {
-  const char *key;
-  size_t call;
-} Acq;
-
-static int acq_cmp(const void *a, const void *b) {
-  int c = strcmp(((const Acq *)a)->key, ((const Acq *)b)->key);
-  if (c) return c;
-  return ((const Acq *)a)->call < ((const Acq *)b)->call ? -1 : 1;
-}
 
 /* Reports `d` as the plain release of acquire `a`, when it is one: `a` took
  * the lock with a constant value, or with a token in d's own function or in
@@ -329,7 +346,7 @@ static void check(RuleCtx *ctx) {
     const CallSite *cs = model_call(ctx->model, i);
     if (cs->recv.kind != OBJ_CLIENT) continue;
     if (!strcmp(cs->method, "getdel")) getdel_compare(ctx, i, tests);
-    else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests))
+    else if (is_delete(cs) && call_npositional(cs->args) == 1 && !check_then_delete(ctx, i, tests, acq, nacq))
       plain_release(ctx, i, acq, nacq, tests);
   }
 }
