@@ -431,6 +431,25 @@ static void walk_named_expression(Model *m, const Walk *w, TSNode n) {
   if (b >= 0) assign_add(m, A_VALUE, b, scope, value, nend(n));
 }
 
+/* A project's own property decorator: `@lazyproperty`, `@lazy_property`,
+ * `@utils.cachedproperty`, Pyramid's `@reify` (a bare name, no arguments):
+ * reading the attribute calls the method once. */
+static bool property_like(Model *m, TSNode decorated) {
+  if (!node_is(decorated, SYM.decorated_definition)) return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (nsym(d) != SYM.decorator) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (nsym(e) == SYM.attribute) e = ts_node_child_by_field_id(e, SYM.f_attribute);
+    if (nsym(e) != SYM.identifier) continue;
+    const char *t = m->src->text + nstart(e);
+    size_t n = nend(e) - nstart(e);
+    if ((n > 8 && !strncasecmp(t + n - 8, "property", 8)) || (n == 5 && !memcmp(t, "reify", 5)))
+      return true;
+  }
+  return false;
+}
+
 static bool has_decorator(Model *m, TSNode decorated, const char *name) {
   if (!node_is(decorated, SYM.decorated_definition)) return false;
   uint32_t n = ts_node_named_child_count(decorated);
@@ -570,7 +589,8 @@ static void enter_function(Model *m, Walk *w, TSNode n) {
   f->cls = scope_at(m, outer)->kind == SCOPE_CLASS ? scope_at(m, outer)->cls : -1;
   f->is_async = ts_node_child_count(n) > 0 && nsym(ts_node_child(n, 0)) == SYM.async_kw;
   TSNode parent = walk_parent(w);
-  f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property");
+  f->is_property = has_decorator(m, parent, "property") || has_decorator(m, parent, "cached_property") ||
+                   property_like(m, parent);
   f->is_fixture = has_decorator(m, parent, "fixture");
   f->cached = cache_decorated(m, parent);
   f->lazy_object = f->cls < 0 && (has_decorator(m, parent, "LazyObject") ||

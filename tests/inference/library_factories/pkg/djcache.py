@@ -30,3 +30,25 @@ def facade(key):
 
 def other_mapping(key, pools):
     pools["x"].client.get_client().hset(key, "a", 1)  # calls: inferred-client
+
+
+def lazyproperty(func):  # a project's own property decorator
+    return property(func)
+
+
+class TreeCache:
+    @lazyproperty
+    def client(self):
+        return cache.client.get_client(write=True)
+
+    def built(self, key):
+        return self.client.smembers(key)  # calls: client
+
+
+class Plain:
+    @staticmethod
+    def client():
+        return cache.client.get_client(write=True)
+
+    def built(self, key):
+        return self.client.smembers(key)  # calls: none -- a method, not a property: the function object
