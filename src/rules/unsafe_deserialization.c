@@ -109,6 +109,29 @@ static const CallSite *call_at(const Model *m, TSNode call) {
   return NULL;
 }
 
+/* The call a `with <call> as name:` around n binds to `name`, or a null
+ * node. */
+static TSNode with_value(const Model *m, TSNode n, TSNode name) {
+  const Source *src = model_source(m);
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (node_is(p, SYM.function_definition)) break;
+    if (!node_is(p, SYM.with_statement)) continue;
+    TSNode clause = ts_node_named_child(p, 0);
+    for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
+      TSNode item = ts_node_named_child(clause, i);
+      TSNode v = node_is(item, SYM.with_item) ? ts_node_child_by_field_id(item, SYM.f_value) : item;
+      if (!node_is(v, SYM.as_pattern)) continue;
+      TSNode call = ts_node_named_child(v, 0), alias = ts_node_named_child(v, 1);
+      if (node_is(alias, SYM.as_pattern_target)) alias = ts_node_named_child(alias, 0);
+      if (node_is(call, SYM.call) && node_is(alias, SYM.identifier) &&
+          nend(alias) - nstart(alias) == nend(name) - nstart(name) &&
+          !memcmp(src->text + nstart(alias), src->text + nstart(name), nend(name) - nstart(name)))
+        return call;
+    }
+  }
+  return (TSNode){0};
+}
+
 static bool pubsub_visit(TSNode n, void *data) {
   PubsubScan *p = data;
   if (p->found) return false;
@@ -120,10 +143,14 @@ static bool pubsub_visit(TSNode n, void *data) {
   if (!node_text_eq(src, attr, "listen") && !node_text_eq(src, attr, "get_message")) return true;
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
   if (!node_is(obj, SYM.identifier)) return true;
-  Reaching rc = model_reaching(p->m, model_scope_at(p->m, nstart(n)), src->text + nstart(obj),
-                               nend(obj) - nstart(obj), nstart(n));
-  if (!rc.found || !rc.value || !node_is(rc.expr, SYM.call)) return true;
-  const CallSite *cs = call_at(p->m, rc.expr);
+  TSNode made = with_value(p->m, n, obj); /* `async with r.pubsub() as ps:` */
+  if (ts_node_is_null(made)) {
+    Reaching rc = model_reaching(p->m, model_scope_at(p->m, nstart(n)), src->text + nstart(obj),
+                                 nend(obj) - nstart(obj), nstart(n));
+    if (!rc.found || !rc.value || !node_is(rc.expr, SYM.call)) return true;
+    made = rc.expr;
+  }
+  const CallSite *cs = call_at(p->m, made);
   if (cs && cs->recv.kind == OBJ_CLIENT && !strcmp(cs->method, "pubsub")) p->found = cs;
   return !p->found;
 }
