@@ -100,6 +100,17 @@ SHAPES = {
     # one loop of n commands (RL302's pipeline fix: n edits, grown by doubling)
     "bigloop": lambda n: ["def f(items):", "    for it in items:"] +
     [f"        r.set('k{i}', it)" for i in range(n)],
+    # n callbacks whose parameter is a client known from use, each handed to
+    # a helper (RL302: the file's argument names gathered once)
+    "callbacks": lambda n: sum(([f"def cb{i}(conn, items):", "    for x in items:",
+                                 f"        conn.hset('k{i}', x, 1)"] for i in range(n)), []) +
+    ["def run(c):"] + [f"    helper(cb{i}, c)" for i in range(n)],
+    # n classes taking one lock key and n others deleting it (RL502: what
+    # each acquire writes worked out once)
+    "locks": lambda n: sum(([f"class A{i}:", "    def take(self, tok):",
+                             "        return r.set('job:lock', tok, nx=True, ex=5)",
+                             f"class B{i}:", "    def drop(self):", "        r.delete('job:lock')"]
+                            for i in range(n)), []),
 }
 
 

@@ -63,10 +63,7 @@ static bool command_handle(RuleCtx *ctx, const Function *fn) {
 
 /* Does the function body guard with `if X is None` / `if not X` (a lazy
  * singleton kept elsewhere)? Any `is None`/`not` condition above the node. */
-static bool flask_g_store(RuleCtx *ctx, TSNode n);
-
 static bool lazily_guarded(RuleCtx *ctx, TSNode n, TSNode fn_node) {
-  if (flask_g_store(ctx, n)) return false; /* kept on g: for this request only */
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && !ts_node_eq(p, fn_node);
        p = ts_node_parent(p)) {
     if (!node_is(p, SYM.if_statement)) continue;
@@ -119,7 +116,6 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   }
   if (node_is(p, SYM.assignment) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), n)) {
     TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
-    if (flask_g_store(ctx, n)) return USE_DIRECT; /* g.redis = Redis(...): this request's */
     if (!node_is(left, SYM.identifier)) return USE_NONE;
     *name = ctx_text(ctx, left);
     return USE_LOCAL;
@@ -127,7 +123,6 @@ static Use use_of(RuleCtx *ctx, TSNode n, const char **name) {
   if (node_is(p, SYM.attribute) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_object), n))
     return USE_DIRECT; /* Redis().get(k) */
   if (node_is(p, SYM.as_pattern) || node_is(p, SYM.with_item)) return USE_DIRECT;
-  if (flask_g_store(ctx, n)) return USE_DIRECT; /* setattr(g, name, Redis(...)) */
   /* `for m in [Stats(), QueueStats()]:` each used in the body, then dropped */
   if ((node_is(p, SYM.list) || node_is(p, SYM.tuple)) && node_is(ts_node_parent(p), SYM.for_statement) &&
       ts_node_eq(ts_node_child_by_field_id(ts_node_parent(p), SYM.f_right), p))

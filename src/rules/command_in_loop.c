@@ -238,43 +238,39 @@ typedef struct Facts {
   uint8_t *param;     /* by loop index: ParamVerdict + 1; 0 not asked */
   struct FuncRefs *refs; /* mentions of the module-level functions, gathered when first asked */
   StrSet param_seen;     /* "func\x02name\x02verdict" of each (function, parameter) worked out */
-  uint8_t *callback;     /* by function index: 1 + passed as a value somewhere; 0 not asked */
+  StrSet passed;         /* names handed to a call as an argument (`f(cb)`, `f(self.cb)`) */
+  bool passed_done;      /* ... gathered (once, when first asked) */
 } Facts;
 
-/* Is function fi handed to a call as a value (`self._pipeline_if_needed(
- * _delete_many, fields)`, `run(self._flush)`), in the block that defines
- * it? Its parameters get what that call passes, which this file does not
- * show: a pipeline helper hands its callback a pipeline. */
-static bool passed_as_value(RuleCtx *ctx, Facts *fx, int fi) {
-  if (fx->callback[fi]) return fx->callback[fi] == 2;
-  const Function *f = model_function(ctx->model, fi);
-  bool found = false;
-  if (f->name) {
-    /* where it can be named: its parent function, else its class, else the file */
-    TSNode in = f->parent >= 0 ? model_function(ctx->model, f->parent)->node
-                               : f->cls >= 0 ? model_class(ctx->model, f->cls)->node
-                                             : model_root(ctx->model);
-    const char *t = ctx->src->text;
-    size_t nl = strlen(f->name);
-    for (uint32_t p = nstart(in); p + nl <= nend(in) && !found; p++) {
-      if (t[p] != f->name[0] || memcmp(t + p, f->name, nl)) continue;
-      if (p >= nstart(f->node) && p < nend(f->node)) continue; /* its own def and body */
-      char before = p ? t[p - 1] : ' ', after = t[p + nl];
-      if (isalnum((unsigned char)before) || before == '_' || isalnum((unsigned char)after) || after == '_')
-        continue;
-      uint32_t q = (uint32_t)(p + nl);
-      while (t[q] == ' ') q++;
-      if (t[q] != ',' && t[q] != ')') continue; /* called, or not an argument */
-      uint32_t b = p;
-      if (before == '.') { /* self._flush */
-        while (b > 0 && (isalnum((unsigned char)t[b - 1]) || t[b - 1] == '_' || t[b - 1] == '.')) b--;
-      }
-      while (b > 0 && t[b - 1] == ' ') b--;
-      found = b > 0 && (t[b - 1] == '(' || t[b - 1] == ',' || t[b - 1] == '=');
-    }
+/* Names handed to a call as an argument: `helper(_delete_many, x)`,
+ * `run(fn=self._flush)` (the attribute's name), gathered in one walk. */
+static bool visit_passed(TSNode n, void *data) {
+  RuleCtx **cx = data;
+  RuleCtx *ctx = cx[0];
+  Facts *fx = (Facts *)cx[1];
+  if (!node_is(n, SYM.argument_list)) return true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+    TSNode v = ts_node_named_child(n, i);
+    if (node_is(v, SYM.keyword_argument)) v = ts_node_child_by_field_id(v, SYM.f_value);
+    if (node_is(v, SYM.attribute)) v = ts_node_child_by_field_id(v, SYM.f_attribute);
+    if (node_is(v, SYM.identifier))
+      strset_add(&fx->passed, ctx->src->text + nstart(v), nend(v) - nstart(v));
   }
-  fx->callback[fi] = found ? 2 : 1;
-  return found;
+  return true;
+}
+
+/* Is function fi handed to a call as a value (`self._pipeline_if_needed(
+ * _delete_many, fields)`, `run(self._flush)`)? Its parameters get what that
+ * call passes, which this file does not show: a pipeline helper hands its
+ * callback a pipeline. */
+static bool passed_as_value(RuleCtx *ctx, Facts *fx, int fi) {
+  if (!fx->passed_done) {
+    fx->passed_done = true;
+    void *cx[2] = {ctx, fx};
+    node_walk(model_root(ctx->model), visit_passed, cx);
+  }
+  const Function *f = model_function(ctx->model, fi);
+  return f->name && strset_has(&fx->passed, f->name, strlen(f->name));
 }
 
 /* An inferred receiver that is a parameter of a callback (passed as a
@@ -1520,8 +1516,7 @@ static void check(RuleCtx *ctx) {
   FuncRefs refs = {0};
   Facts fx = {.yield_at = xcalloc((size_t)maxloop + 2, sizeof(uint32_t)),
               .param = xcalloc((size_t)maxloop + 2, sizeof(uint8_t)),
-              .refs = &refs,
-              .callback = xcalloc(model_nfunctions(ctx->model) + 1, sizeof(uint8_t))};
+              .refs = &refs};
   net_gather(ctx, &fx);
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
@@ -1571,7 +1566,7 @@ static void check(RuleCtx *ctx) {
   free(g.at);
   free(fx.yield_at);
   free(fx.param);
-  free(fx.callback);
+  strset_free(&fx.passed);
   strset_free(&fx.param_seen);
   free(refs.v);
   free(fx.net);

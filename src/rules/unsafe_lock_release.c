@@ -128,6 +128,9 @@ static bool key_literal(const KeyTpl *k) {
 typedef struct Acq {
   const char *key;
   size_t call;
+  int func, cls;    /* where it is */
+  bool constant;    /* it writes a constant (constant_value) */
+  bool expiry;      /* with ex= or px= */
 } Acq;
 
 static int acq_cmp(const void *a, const void *b) {
@@ -140,15 +143,21 @@ static int acq_cmp(const void *a, const void *b) {
  * (same key template)? A one-time code consumed when it matches (`if
  * stored != code: return error`, then `delete(k)`) has the shape of a
  * release, and releases nothing. */
-static bool lock_key(RuleCtx *ctx, const CallSite *d, const Acq *acq, size_t nacq) {
-  if (key_names_lock(ctx, d) || (d->key.text && text_names_lock(d->key.text))) return true;
-  if (!key_literal(&d->key)) return false;
+/* The first acquire with key template `key` (nacq when none). */
+static size_t first_acq(const Acq *acq, size_t nacq, const char *key) {
   size_t lo = 0, hi = nacq;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (strcmp(acq[mid].key, d->key.text) < 0) lo = mid + 1;
+    if (strcmp(acq[mid].key, key) < 0) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+static bool lock_key(RuleCtx *ctx, const CallSite *d, const Acq *acq, size_t nacq) {
+  if (key_names_lock(ctx, d) || (d->key.text && text_names_lock(d->key.text))) return true;
+  if (!key_literal(&d->key)) return false;
+  size_t lo = first_acq(acq, nacq, d->key.text);
   return lo < nacq && !strcmp(acq[lo].key, d->key.text);
 }
 
@@ -296,21 +305,17 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
     }
   }
   if (!key_literal(&d->key)) return;
-  size_t lo = 0, hi = nacq;
-  while (lo < hi) { /* first acquire with d's template */
-    size_t mid = (lo + hi) / 2;
-    if (strcmp(acq[mid].key, d->key.text) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  for (; lo < nacq && !strcmp(acq[lo].key, d->key.text); lo++) {
-    const CallSite *a = model_call(ctx->model, acq[lo].call);
+  bool named = text_names_lock(d->key.text);
+  for (size_t lo = first_acq(acq, nacq, d->key.text); lo < nacq && !strcmp(acq[lo].key, d->key.text); lo++) {
     /* across functions, the acquire must look like a lock: a key named for
      * one, or NX with an expiry (a test's SET NX of "a" and another test's
-     * DEL of "a" are no lock and release) */
-    bool lockish = text_names_lock(d->key.text) ||
-                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) ||
-                   !ts_node_is_null(call_kwarg(ctx->src, a->args, "px"));
-    if (a->func != d->func && lockish && report_plain(ctx, d, a, tests)) return;
+     * DEL of "a" are no lock and release); and report_plain takes only a
+     * constant value or a method of d's class (checked here from what was
+     * worked out once per acquire, so many deletes of one key stay cheap) */
+    const Acq *q = &acq[lo];
+    if (q->func == d->func || !(named || q->expiry) || !(q->constant || (q->cls >= 0 && q->cls == d->cls)))
+      continue;
+    if (report_plain(ctx, d, model_call(ctx->model, q->call), tests)) return;
   }
 }
 
@@ -339,7 +344,10 @@ static void check(RuleCtx *ctx) {
   Acq *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq);
   for (size_t i = 0; i < n; i++) {
     const CallSite *a = model_call(ctx->model, i);
-    if (nx_acquire(ctx, a) && key_literal(&a->key)) acq[nacq++] = (Acq){a->key.text, i};
+    if (nx_acquire(ctx, a) && key_literal(&a->key))
+      acq[nacq++] = (Acq){a->key.text, i, a->func, a->cls, !ts_node_is_null(constant_value(ctx, a)),
+                          !ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) ||
+                              !ts_node_is_null(call_kwarg(ctx->src, a->args, "px"))};
   }
   qsort(acq, nacq, sizeof *acq, acq_cmp);
   for (size_t i = 0; i < n; i++) {
