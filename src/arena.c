@@ -134,3 +134,52 @@ void vec_free(Vec *v) {
   v->data = NULL;
   v->len = v->cap = 0;
 }
+
+/* ---- interned strings ---------------------------------------------------- */
+
+#include <pthread.h>
+
+/* FNV-1a: short dotted names, a table of a few hundred */
+static size_t intern_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return (size_t)h;
+}
+
+static pthread_mutex_t intern_mu = PTHREAD_MUTEX_INITIALIZER;
+static char **intern_tab; /* open addressing, a power of two, at most half full */
+static size_t intern_cap, intern_len;
+
+static void intern_put(char **tab, size_t cap, char *s) {
+  size_t i = intern_hash(s, strlen(s)) & (cap - 1);
+  while (tab[i]) i = (i + 1) & (cap - 1);
+  tab[i] = s;
+}
+
+const char *str_intern(const char *s, size_t n) {
+  size_t h = intern_hash(s, n);
+  pthread_mutex_lock(&intern_mu);
+  if (2 * (intern_len + 1) > intern_cap) {
+    size_t cap = intern_cap ? 2 * intern_cap : 256;
+    char **tab = xcalloc(cap, sizeof *tab);
+    for (size_t i = 0; i < intern_cap; i++)
+      if (intern_tab[i]) intern_put(tab, cap, intern_tab[i]);
+    free(intern_tab);
+    intern_tab = tab;
+    intern_cap = cap;
+  }
+  size_t i = h & (intern_cap - 1);
+  for (; intern_tab[i]; i = (i + 1) & (intern_cap - 1))
+    if (!strncmp(intern_tab[i], s, n) && intern_tab[i][n] == '\0') {
+      const char *hit = intern_tab[i];
+      pthread_mutex_unlock(&intern_mu);
+      return hit;
+    }
+  char *d = xmalloc(n + 1);
+  memcpy(d, s, n);
+  d[n] = '\0';
+  intern_tab[i] = d;
+  intern_len++;
+  pthread_mutex_unlock(&intern_mu);
+  return d;
+}

@@ -34,4 +34,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* The one copy of the n bytes at s, NUL-terminated, for the life of the
+ * process: equal strings get the same pointer (compare with ==). Thread-safe. */
+const char *str_intern(const char *s, size_t n);
 #endif

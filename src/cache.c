@@ -251,11 +251,13 @@ static cJSON *export_json(const Export *x) {
                       v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
                       v->standalone, v->fresh, v->timeout_set, v->facade, v->arg_class};
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
+  if (v->rcls) cJSON_AddItemToArray(a, cJSON_CreateString(v->rcls));
   return a;
 }
 
 static bool export_from(const cJSON *a, Export *x) {
-  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 17) return false;
+  int na = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : 0;
+  if (na != 17 && na != 18) return false;
   const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
   if (!name) return false;
   long long f[15];
@@ -280,6 +282,8 @@ static bool export_from(const cJSON *a, Export *x) {
   v->timeout_set = f[12];
   v->facade = f[13];
   v->arg_class = (uint8_t)f[14];
+  const char *rcls = na == 18 ? str_or_null(cJSON_GetArrayItem(a, 17)) : NULL;
+  v->rcls = rcls ? str_intern(rcls, strlen(rcls)) : NULL;
   return true;
 }
 

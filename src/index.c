@@ -4,10 +4,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 typedef struct ModExports {
   char *module;
+  atomic_bool wanted; /* a model asked for a member of one of its classes (index_want_class) */
   bool exports_changed; /* since index_changes_reset() */
   bool calls_changed;   /* the call facts naming its functions changed (index_seal) */
   uint64_t new_sum;     /* index_seal's running checksum */
@@ -42,6 +44,7 @@ typedef struct Fact {
 } Fact;
 
 struct ProjectIndex {
+  atomic_size_t nwanted; /* modules marked wanted */
   const char *blocking; /* the first module (by name) that sends a blocking command */
   bool aioredis1;       /* some module uses aioredis 1.x ("#aioredis1") */
   StrSet heads; /* names whose mention makes a file worth modelling (index_seal) */
@@ -171,7 +174,8 @@ static bool same_value(Value a, Value b) {
   return a.kind == b.kind && a.is_async == b.is_async && a.cluster == b.cluster &&
          a.decode == b.decode && a.makes == b.makes && a.via_property == b.via_property &&
          a.inferred == b.inferred && a.standalone == b.standalone && a.fresh == b.fresh &&
-         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class;
+         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class &&
+         a.rcls == b.rcls;
 }
 
 /* The same exports apart from "#call." facts (what the module passes to the
@@ -445,12 +449,15 @@ bool index_member(const ProjectIndex *self, const char *class_qualname, const ch
   for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
     const char *dot = strrchr(class_qualname, '.');
     const ModExports *m = dot ? find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
-    const char *from = m ? reexport_of(m, dot + 1, strlen(dot + 1)) : NULL;
-    if (!from || !strcmp(from, class_qualname)) break;
+    if (!m) break;
+    const char *from = reexport_of(m, dot + 1, strlen(dot + 1));
+    /* recorded whether or not there is one: a package modelled later (a
+       wanted module, index_want_class) may re-export it then */
     char rx[512];
     int rn = snprintf(rx, sizeof rx, "#reexport.%s", dot + 1);
     if (rn > 0 && (size_t)rn < sizeof rx) record_name(2 * (int)(m - self->mods), name_hash(rx, (size_t)rn));
     else record(2 * (int)(m - self->mods));
+    if (!from || !strcmp(from, class_qualname)) break;
     class_qualname = from;
   }
   if (!self) return false;
@@ -467,6 +474,29 @@ bool index_member(const ProjectIndex *self, const char *class_qualname, const ch
 }
 
 size_t index_nmodules(const ProjectIndex *self) { return self->len; }
+
+void index_want_class(const ProjectIndex *self, const char *class_qualname) {
+  for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
+    const char *d = strrchr(class_qualname, '.');
+    ModExports *pm = d ? (ModExports *)find_module(self, class_qualname, (size_t)(d - class_qualname)) : NULL;
+    const char *from = pm ? reexport_of(pm, d + 1, strlen(d + 1)) : NULL;
+    if (!from || !strcmp(from, class_qualname)) break;
+    if (!atomic_exchange(&pm->wanted, true)) /* the package too: its re-exports may change */
+      atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
+    class_qualname = from;
+  }
+  const char *dot = self ? strrchr(class_qualname, '.') : NULL;
+  ModExports *m = dot ? (ModExports *)find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
+  if (m && !atomic_exchange(&m->wanted, true))
+    atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
+}
+
+size_t index_nwanted(const ProjectIndex *self) { return self ? atomic_load(&self->nwanted) : 0; }
+
+bool index_wanted(const ProjectIndex *self, const char *module) {
+  const ModExports *m = self && module ? find_mod(self, module) : NULL;
+  return m && atomic_load(&m->wanted);
+}
 
 
 char *module_name_for_path(const char *path) {

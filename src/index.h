@@ -49,6 +49,13 @@ size_t index_nmodules(const ProjectIndex *self);
 void index_add_module(ProjectIndex *self, const char *module);
 /* Does the module part of a dotted name match a project module? */
 bool index_matches_module(const ProjectIndex *self, const char *qualname);
+/* A model needs what the module of a class (a base, an instance's class)
+ * exports, though nothing there mentions Redis: the module is marked, and
+ * the run models its file from the next round on (lint.c build_index).
+ * Safe from several threads. */
+void index_want_class(const ProjectIndex *self, const char *class_qualname);
+size_t index_nwanted(const ProjectIndex *self); /* how many modules are marked */
+bool index_wanted(const ProjectIndex *self, const char *module);
 /* Does text mention any exported name? A file that mentions neither "redis"
  * nor an exported name cannot reach a client, so it needs no model. */
 bool index_mentioned_in(const ProjectIndex *self, const char *text, size_t len);

@@ -1007,16 +1007,19 @@ static void build_index(Run *r) {
        (`sentinel = Sentinel()` of a class with client members, in a module
        that never says redis): what they export in turn is one for others */
     uint64_t heads = index_heads_sum(r->index);
-    bool builders = index_nbuilders(r->index) > 0;
-    for (size_t i = 0; i < r->files->len && (builders || heads); i++) {
+    bool builders = index_nbuilders(r->index) > 0, wants = index_nwanted(r->index) > 0;
+    for (size_t i = 0; i < r->files->len && (builders || heads || wants); i++) {
       FileWork *w = &r->work[i];
       FileResult *fr = &r->out->files[i];
       if (w->relevant || w->hit || !fr->loaded) continue;
       bool for_builders = builders && !w->caller_checked, for_heads = heads && w->heads_checked != heads;
-      if (!for_builders && !for_heads) continue;
+      /* a module whose class a model asked about (a base keeping a
+         constructor's parameter, an instance's class) */
+      bool wanted = wants && w->module && index_wanted(r->index, w->module);
+      if (!for_builders && !for_heads && !wanted) continue;
       w->caller_checked |= for_builders;
       w->heads_checked = heads;
-      bool binds = for_heads && binds_from_head(r, i);
+      bool binds = wanted || (for_heads && binds_from_head(r, i));
       if (!binds && !for_builders) continue;
       if (!reload(r, i)) continue;
       if (binds || index_mentions_builder(r->index, fr->src.text, fr->src.len)) {

@@ -432,7 +432,7 @@ static void walk_named_expression(Model *m, const Walk *w, TSNode n) {
 }
 
 /* A project's own property decorator: `@lazyproperty`, `@lazy_property`,
- * `@utils.cachedproperty`, Pyramid's `@reify` (a bare name, no arguments):
+ * `@utils.cachedproperty`, `@decorators.lazy_property(write=False)`, Pyramid's `@reify`:
  * reading the attribute calls the method once. */
 static bool property_like(Model *m, TSNode decorated) {
   if (!node_is(decorated, SYM.decorated_definition)) return false;
@@ -440,6 +440,7 @@ static bool property_like(Model *m, TSNode decorated) {
     TSNode d = ts_node_named_child(decorated, i);
     if (nsym(d) != SYM.decorator) continue;
     TSNode e = ts_node_named_child(d, 0);
+    if (nsym(e) == SYM.call) e = ts_node_child_by_field_id(e, SYM.f_function); /* lazy_property(write=False) */
     if (nsym(e) == SYM.attribute) e = ts_node_child_by_field_id(e, SYM.f_attribute);
     if (nsym(e) != SYM.identifier) continue;
     const char *t = m->src->text + nstart(e);
@@ -1526,6 +1527,7 @@ static void build_exports(Model *m) {
   export_classes(m);
   export_overrides(m);
   export_alt_ctors(m);
+  model_export_init_params(m);
   export_client_inits(m);
   if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */
     Export *e = vec_push(&m->exports);
@@ -1564,6 +1566,24 @@ static void build_exports(Model *m) {
       e->base = im->qualified;
       e->value.kind = OBJ_OTHER;
     }
+  }
+  /* ... and any module's alias of a project name (`ClaimController =
+     claims.ClaimController`, bound once at module level): the same callee */
+  for (size_t i = 0; m->index && i < m->bindings.len; i++) {
+    const Binding *b = binding_at(m, (int)i);
+    const Assign *a = b->scope == 0 ? model_first_assign(m, (int)i) : NULL;
+    if (!a || a->kind != A_VALUE || a->param || model_next_assign(m, a) ||
+        (nsym(a->value) != SYM.attribute && nsym(a->value) != SYM.identifier))
+      continue;
+    const char *qn = model_qualname(m, a->value, 0);
+    if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) ||
+        (m->module[0] && !strncmp(qn, m->module, strlen(m->module)) && qn[strlen(m->module)] == '.'))
+      continue;
+    Export *e = vec_push(&m->exports);
+    memset(e, 0, sizeof *e);
+    e->name = arena_printf(m->arena, "#reexport.%s", b->name);
+    e->base = qn;
+    e->value.kind = OBJ_OTHER;
   }
   /* "#builds.<name>": a function (or a class, for its methods) that builds
      a client or pool when called; files that mention the name are modelled,

@@ -38,8 +38,9 @@ typedef enum {
   OBJ_POOL,         /* ConnectionPool instance */
   OBJ_MODULE,       /* a module object (import redis) */
   OBJ_CONFLICT,     /* bound to different kinds: treated as unknown */
-  OBJ_INSTANCE,     /* an instance of a class of this file (Value.cls): its
-                       attributes and methods resolve through the class */
+  OBJ_INSTANCE,     /* an instance of a class of this file (Value.cls) or of the
+                       project (Value.rcls): its attributes and methods resolve
+                       through the class */
   OBJ_CLIENT_MAP    /* a dict, list or tuple literal whose items are all clients
                        (a registry: CLIENTS["cache"]); `makes`: the items' kind,
                        `cls`: MAP_DICT (iterating gives keys), MAP_SEQ (items)
@@ -72,6 +73,9 @@ typedef struct Value {
   uint8_t arg_class; /* OBJ_CLIENT_FACTORY: 1 + the positional parameter whose client class
                         builds what it returns (`def make(cls): return cls.from_url(URL)`),
                         so each call makes the kind of the class it passes; 0 when none */
+  const char *rcls;  /* OBJ_INSTANCE of a module-level project class named by its qualified
+                        name (str_intern: compare with ==), cls -1: how an instance crosses
+                        files (a caller's argument, an annotation); NULL otherwise */
 } Value;
 
 enum {

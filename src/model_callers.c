@@ -398,7 +398,9 @@ static void give(Binding *b, Value v) {
     b->callers.inferred |= v.inferred;
     if (a.decode != v.decode) b->callers.decode = TRI_UNKNOWN;
     b->callers.ctor_start = b->callers.ctor_end = 0;
-  } else if (a.kind != v.kind || a.is_async != v.is_async) b->callers.kind = OBJ_UNKNOWN;
+  } else if (a.kind != v.kind || a.is_async != v.is_async ||
+             (a.kind == OBJ_INSTANCE && (a.cls != v.cls || a.rcls != v.rcls)))
+    b->callers.kind = OBJ_UNKNOWN;
   else {
     b->callers.inferred |= v.inferred;
     b->callers.cluster &= v.cluster;
@@ -418,6 +420,17 @@ typedef void (*ArgFn)(Model *m, void *data, int pos, const char *kw, Value v);
 static Value arg_value(Model *m, TSNode a, int scope) {
   if (m->test_code < 0) m->test_code = in_test_code(m->src, NULL);
   if (m->test_code && model_is_test_double(m, a, scope)) return mkval(OBJ_NONE);
+  const Function *meth = nsym(a) == SYM.identifier ? model_enclosing_method(m, scope) : NULL;
+  if (meth && node_text_eq(m->src, a, meth->self_name) && meth->cls >= 0) {
+    /* `Controller(self)`: the instance of the method's class (a client
+       subclass's self is a client: evaluated as usual) */
+    const Class *c = vec_at(&m->classes, (size_t)meth->cls);
+    if (!c->is_client_class) {
+      Value v = mkval(OBJ_INSTANCE);
+      v.cls = (int16_t)meth->cls;
+      return v;
+    }
+  }
   return model_eval_in(m, a, scope, 0);
 }
 
@@ -555,11 +568,13 @@ static void gather_handed(Model *m) {
   }
 }
 
-/* What callers may hand over: clients and pipelines, pools, sentinels, and
- * client classes (`_get_client(redis.Redis, request)` then `cls.from_url()`). */
+/* What callers may hand over: clients and pipelines, pools, sentinels,
+ * client classes (`_get_client(redis.Redis, request)` then `cls.from_url()`)
+ * and instances of the project's classes (`Controller(self)` in a driver:
+ * `self.driver.connection` in the controller is the driver's). */
 static bool usable(Value v) {
   return value_is_clientish(v) || v.kind == OBJ_POOL || v.kind == OBJ_SENTINEL ||
-         v.kind == OBJ_CLIENT_CLASS;
+         v.kind == OBJ_CLIENT_CLASS || (v.kind == OBJ_INSTANCE && (v.cls >= 0 || v.rcls));
 }
 
 /* Marks the bindings whose callers' value may stand for them: parameters the
@@ -664,7 +679,7 @@ static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
   if (pos < 0 && !kw) return; /* after a splat the callee cannot map slots: nothing sent */
   const char *name = kw ? arena_printf(m->arena, "#call.%s#k:%s", o->callee, kw)
                         : arena_printf(m->arena, "#call.%s#%d", o->callee, pos);
-  merge_fact(m, o->facts, name, v);
+  merge_fact(m, o->facts, name, model_instance_export(m, v));
 }
 
 /* Does function fi run once per process: an entry point by its name (main,
@@ -738,7 +753,7 @@ void model_callers_export(Model *m) {
       TSNode a = positional(hc->node, k);
       if (ts_node_is_null(a)) break;
       merge_fact(m, &facts, arena_printf(m->arena, "#call.%s.%s#h%d.%d", m->module, owner, h->param - off, k),
-                 model_eval_in(m, a, hc->scope, 0));
+                 model_instance_export(m, model_eval_in(m, a, hc->scope, 0)));
     }
   }
   for (size_t i = 0; i < facts.len; i++) *(Export *)vec_push(&m->exports) = *(Export *)vec_at(&facts, i);
@@ -753,4 +768,126 @@ int model_call_context(const Model *m, const char *name) {
   Value v;
   if (!index_call_fact(m->index, canon ? canon : qn, "ctx", &v)) return 0;
   return v.kind == OBJ_MODULE ? 1 : 2;
+}
+
+/* ---- constructor parameters kept on self, for subclasses elsewhere ------- */
+
+/* "Cls.#param.<attr>": self.<attr> of a module-level class is what its own
+ * __init__ got in one parameter (`self.driver = driver`), and nothing else
+ * assigns it. The fact's value is a marker (OBJ_MODULE) whose cls is the
+ * parameter's positional slot past self (-1: keyword-only) and whose rcls is
+ * its name. A subclass in another module that keeps that __init__ reads its
+ * own callers for the attribute (model_forwarded_member). */
+void model_export_init_params(Model *m) {
+  for (size_t i = 0; i < m->bindings.len; i++) {
+    const Binding *b = binding_at(m, (int)i);
+    const Scope *sc = scope_at(m, b->scope);
+    if (sc->kind != SCOPE_INSTANCE || sc->cls < 0 || b->first_assign < 0) continue;
+    const Class *c = vec_at(&m->classes, (size_t)sc->cls);
+    if (c->is_client_class || !c->name || scope_at(m, c->scope)->parent != 0) continue;
+    int init = method_named(m, sc->cls, "__init__");
+    if (init < 0) continue;
+    const Function *f = vec_at(&m->funcs, (size_t)init);
+    const char *pname = NULL;
+    for (const Assign *a = model_first_assign(m, (int)i); a; a = model_next_assign(m, a)) {
+      if (a->kind != A_VALUE || a->param || model_scope_function(m, a->scope) != init ||
+          nsym(a->value) != SYM.identifier) {
+        pname = NULL;
+        break;
+      }
+      const char *nm = node_text(m->arena, m->src, a->value);
+      if (pname && strcmp(pname, nm)) {
+        pname = NULL;
+        break;
+      }
+      pname = nm;
+    }
+    if (!pname || (f->self_name && !strcmp(pname, f->self_name))) continue;
+    const Params *pp = params_of_cached(m, init);
+    int slot = -2;
+    for (int k = 1; k < pp->total; k++)
+      if (!strcmp(pp->names[k], pname)) slot = k < pp->n ? k - 1 : -1;
+    if (slot == -2) continue; /* not a parameter */
+    Binding *pb = param_binding(m, init, pname);
+    bool only_param = pb != NULL;
+    for (const Assign *a = pb ? model_first_assign(m, (int)(pb - binding_at(m, 0))) : NULL; a && only_param;
+         a = model_next_assign(m, a))
+      only_param = a->param || a->kind == A_PIPE_PARAM || a->kind == A_TYPE;
+    if (!only_param) continue;
+    Export *e = vec_push(&m->exports);
+    e->name = arena_printf(m->arena, "%s.#param.%s", c->name, b->name);
+    e->value.kind = OBJ_MODULE;
+    e->value.cls = (int16_t)slot;
+    e->value.rcls = str_intern(pname, strlen(pname));
+  }
+}
+
+/* `def __init__(self, *args, **kwargs)` whose body passes both on to
+ * `super().__init__(*args, **kwargs)`: a subclass's constructor that keeps
+ * its base's parameters. */
+static bool pure_forwarder(const Model *m, int fi) {
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  if (ts_node_named_child_count(ps) != 3 || nsym(ts_node_named_child(ps, 1)) != SYM.list_splat_pattern ||
+      nsym(ts_node_named_child(ps, 2)) != SYM.dictionary_splat_pattern)
+    return false;
+  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    TSNode call = node_is(st, SYM.expression_statement) ? ts_node_named_child(st, 0) : (TSNode){0};
+    if (!node_is(call, SYM.call)) continue;
+    TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+    TSNode obj = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_object) : (TSNode){0};
+    if (!node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "__init__") ||
+        !node_is(obj, SYM.call) || !node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_function), "super"))
+      continue;
+    TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+    return ts_node_named_child_count(args) == 2 && nsym(ts_node_named_child(args, 0)) == SYM.list_splat &&
+           nsym(ts_node_named_child(args, 1)) == SYM.dictionary_splat;
+  }
+  return false;
+}
+
+/* The "#param.<name>" fact of the first base of class cls in another
+ * module that has one (through bases of this file). */
+static bool param_fact(const Model *m, int cls, const char *name, Value *out, int depth) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  for (uint32_t i = 0; i < n && depth < 8; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) == SYM.keyword_argument) continue;
+    size_t first;
+    if (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)) {
+      int local = m->class_order[first];
+      if (local != cls && param_fact(m, local, name, out, depth + 1)) return true;
+      continue;
+    }
+    const char *qn = model_qualname(m, sup, scope_at(m, c->scope)->parent);
+    if (!qn || !index_matches_module(m->index, qn)) continue;
+    ((Model *)m)->used_index = true;
+    if (index_member(m->index, qn, arena_printf(m->arena, "#param.%s", name), out) && out->kind == OBJ_MODULE)
+      return true;
+    index_want_class(m->index, qn); /* modelled from the next round on, if it was not */
+  }
+  return false;
+}
+
+Value model_forwarded_member(const Model *m, int cls, const char *name, size_t len) {
+  Value none = mkval(OBJ_UNKNOWN);
+  if (!m->index || !m->module[0] || cls < 0 || (size_t)cls >= m->classes.len) return none;
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  if (!c->name || scope_at(m, c->scope)->parent != 0) return none;
+  int init = inherited_method(m, cls, "__init__", 0);
+  if (init >= 0 && !pure_forwarder(m, init)) return none;
+  Value p;
+  const char *nm = arena_strndup(m->arena, name, len);
+  if (!param_fact(m, cls, nm, &p, 0)) return none;
+  const char *self_qn = arena_printf(m->arena, "%s.%s", m->module, c->name);
+  Binding acc = {0};
+  Value v;
+  if (p.cls >= 0 && index_call_fact(m->index, self_qn, arena_printf(m->arena, "%d", p.cls), &v)) give(&acc, v);
+  if (p.rcls && index_call_fact(m->index, self_qn, arena_printf(m->arena, "k:%s", p.rcls), &v)) give(&acc, v);
+  if (!acc.has_callers || !usable(acc.callers) || acc.callers.inferred) return none;
+  return acc.callers;
 }

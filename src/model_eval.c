@@ -181,7 +181,7 @@ static Value merge(Value a, Value b) {
   a.inferred = a.inferred || b.inferred;
   a.facade = (uint8_t)((a.inferred && kind_proven ? FACADE_KIND : 0) | ttl);
   if (a.kind == b.kind) {
-    if (a.kind == OBJ_INSTANCE && a.cls != b.cls) return mkval(OBJ_CONFLICT);
+    if (a.kind == OBJ_INSTANCE && (a.cls != b.cls || a.rcls != b.rcls)) return mkval(OBJ_CONFLICT);
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
     if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
     a.cluster = a.cluster && b.cluster;
@@ -343,7 +343,12 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
   if (assigned && own.kind != OBJ_UNKNOWN && !own.inferred) return own;
   if (depth > 8) return own;
   Value v = bases_member_named(m, cls, name, len, depth);
-  return v.kind != OBJ_UNKNOWN && !v.inferred ? v : own;
+  if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
+  if (depth == 0 && !assigned) { /* a base elsewhere keeps what cls's callers pass */
+    Value f = model_forwarded_member(m, cls, name, len);
+    if (f.kind != OBJ_UNKNOWN) return f;
+  }
+  return own;
 }
 
 /* Attribute `name` from the bases of class cls (first that has it). */
@@ -473,8 +478,27 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
     if (v.kind != OBJ_UNKNOWN) return v;
   }
   Value ov = known ? *known : model_eval_in(m, obj, scope, depth + 1);
+  if (ov.kind == OBJ_INSTANCE && ov.rcls) ov.cls = (int16_t)model_class_of(m, ov.rcls);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
+  if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index) {
+    /* an instance of a class of another module (a caller passed it, an
+       annotation names it): `self.driver.connection`, what the index says
+       its class (or a base) has */
+    Value v;
+    ((Model *)m)->used_index = true; /* may appear in a later round */
+    if (index_member(m->index, ov.rcls,
+                     arena_strndup(m->arena, m->src->text + nstart(attr), nend(attr) - nstart(attr)), &v)) {
+      v = member_value(v);
+      /* a method read, not called (`drv.connection.hset`): a decorator the
+         model does not know made it a property; inference decides */
+      bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known;
+      if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
+    } else {
+      index_want_class(m->index, ov.rcls); /* modelled from the next round on */
+    }
+    return mkval(OBJ_UNKNOWN);
+  }
   if ((nsym(obj) == SYM.identifier || nsym(obj) == SYM.call) && m->index && !value_is_clientish(ov)) {
     /* `store = Store()` with Store imported from another module:
        `store.replica` is what Store.__init__ sets (the index has it); also
@@ -542,6 +566,63 @@ static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
 
 static Value eval_type(const Model *m, TSNode n, int scope);
 static Value type_class(const Model *m, TSNode n, int scope, int depth);
+
+int model_class_of(const Model *m, const char *rcls) {
+  size_t ml = strlen(m->module);
+  if (!rcls || !ml || strncmp(rcls, m->module, ml) || rcls[ml] != '.' || strchr(rcls + ml + 1, '.'))
+    return -1;
+  for (size_t i = 0; i < m->classes.len; i++) { /* the module-level class of that name */
+    const Class *c = vec_at(&m->classes, i);
+    if (c->name && !strcmp(c->name, rcls + ml + 1) && scope_at(m, c->scope)->parent == 0) return (int)i;
+  }
+  return -1;
+}
+
+Value model_instance_export(const Model *m, Value v) {
+  if (v.kind != OBJ_INSTANCE || v.rcls) return v;
+  v.kind = OBJ_UNKNOWN; /* a class other files cannot name */
+  if (v.cls < 0 || (size_t)v.cls >= m->classes.len || !m->module[0]) return v;
+  const Class *c = vec_at(&m->classes, (size_t)v.cls);
+  if (!c->name || c->is_client_class || scope_at(m, c->scope)->parent != 0) return v;
+  const char *qn = arena_printf(m->arena, "%s.%s", m->module, c->name);
+  v.kind = OBJ_INSTANCE;
+  v.rcls = str_intern(qn, strlen(qn));
+  v.cls = -1;
+  return v;
+}
+
+/* An annotation naming a class of the project that is not a client class
+ * (`driver: DataDriver`, `store: "stores.Store"` not included): an instance
+ * of it, local (Value.cls) or of another module (Value.rcls). Optional[X]
+ * and unions stay unknown. */
+static Value project_instance_type(const Model *m, TSNode n, int scope) {
+  if (nsym(n) == SYM.type) n = ts_node_named_child(n, 0);
+  if (nsym(n) == SYM.identifier) {
+    int ci = class_by_name(m, n);
+    if (ci >= 0) {
+      const Class *c = vec_at(&m->classes, (size_t)ci);
+      if (c->is_client_class) return mkval(OBJ_UNKNOWN);
+      Value v = mkval(OBJ_INSTANCE);
+      v.cls = (int16_t)ci;
+      return v;
+    }
+  }
+  if ((nsym(n) != SYM.identifier && nsym(n) != SYM.attribute) || !m->index) return mkval(OBJ_UNKNOWN);
+  if (nsym(n) == SYM.identifier) { /* a name of this file that is not a class: a TypeVar, an alias */
+    int b = model_name_binding(m, scope, m->src->text + nstart(n), nend(n) - nstart(n));
+    const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+    if (a && a->kind != A_IMPORT) return mkval(OBJ_UNKNOWN);
+  }
+  const char *qn = model_qualname(m, n, scope);
+  if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) || model_class_of(m, qn) >= 0)
+    return mkval(OBJ_UNKNOWN);
+  const char *canon = index_canonical(m->index, m->arena, qn);
+  if (canon) qn = canon;
+  Value v = mkval(OBJ_INSTANCE);
+  v.cls = -1;
+  v.rcls = str_intern(qn, strlen(qn));
+  return v;
+}
 
 static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
                               bool *handled, Value *ov_out) {
@@ -958,7 +1039,7 @@ static Value type_class(const Model *m, TSNode n, int scope, int depth) {
 static Value eval_type(const Model *m, TSNode n, int scope) {
   Value c = type_class(m, n, scope, 0);
   if (c.kind == OBJ_NONE) return c; /* names not resolved yet: stay at the bottom */
-  if (c.kind != OBJ_CLIENT_CLASS) return mkval(OBJ_UNKNOWN);
+  if (c.kind != OBJ_CLIENT_CLASS) return project_instance_type(m, n, scope);
   Value r = produce(c);
   r.decode = TRI_UNKNOWN;
   r.ctor_start = r.ctor_end = 0;
@@ -1319,7 +1400,8 @@ static bool value_eq(Value a, Value b) {
          a.is_async == b.is_async && a.cluster == b.cluster && a.decode == b.decode &&
          a.inferred == b.inferred && a.ctor_start == b.ctor_start && a.ctor_end == b.ctor_end &&
          a.cls == b.cls && a.standalone == b.standalone && a.fresh == b.fresh &&
-         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class;
+         a.timeout_set == b.timeout_set && a.facade == b.facade && a.arg_class == b.arg_class &&
+         a.rcls == b.rcls;
 }
 
 static bool is_bitor(TSNode n) {
@@ -1371,7 +1453,9 @@ static Value with_annotation(const Binding *b) {
     k.ctor_start = k.ctor_end = 0;
     return k;
   }
-  if (b->has_inferred && nothing) return b->inferred;
+  /* an instance (of a class the project defines, an annotation says) on
+     which the code calls commands only a client has: the evidence wins */
+  if (b->has_inferred && (nothing || v.kind == OBJ_INSTANCE)) return b->inferred;
   return v;
 }
 
@@ -1379,6 +1463,10 @@ static Value with_annotation_only(const Binding *b) {
   Value v = b->has_next ? b->next : mkval(b->has_typed ? OBJ_NONE : OBJ_UNKNOWN);
   if (!b->has_typed || !value_is_clientish(b->typed)) {
     if (b->has_typed && b->typed.kind == OBJ_NONE && v.kind == OBJ_NONE) return b->typed;
+    /* `d: DataDriver`: an instance of a class of the project, when nothing
+       assigned says more */
+    if (b->has_typed && b->typed.kind == OBJ_INSTANCE && (v.kind == OBJ_NONE || v.kind == OBJ_UNKNOWN))
+      return b->typed;
     return v;
   }
   if (v.kind == OBJ_NONE || v.kind == OBJ_UNKNOWN || v.kind == OBJ_CONFLICT) return b->typed;

@@ -158,8 +158,8 @@ static Value inferred_value(const Model *m, TSNode recv, const PendingCall *p) {
   return v;
 }
 
-/* Nothing proven: unknown, None only, or an instance of a class of this file
- * (one that defined the method was ruled out by evidence()). */
+/* Nothing proven: unknown, None only, or an instance of a class of the
+ * project (one that defined the method was ruled out by evidence()). */
 static bool unknown(Value v) {
   return v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE || v.kind == OBJ_INSTANCE;
 }

@@ -184,6 +184,12 @@ bool model_state_attr(const Model *m, TSNode t); /* app.state.X, registry.X, app
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
 
+/* The module-level class of this file an instance's Value.rcls names, or -1. */
+int model_class_of(const Model *m, const char *rcls);
+/* A value as other files see it: an instance of a module-level class of this
+ * file gets its qualified name (Value.rcls), one of any other class is unknown. */
+Value model_instance_export(const Model *m, Value v);
+
 /* model_infer.c */
 /* Gives the bindings that receive commands only a client has an inferred
  * value and resolves again; true when any binding got one. */
@@ -203,6 +209,11 @@ void model_callers_prepare(Model *m);  /* after the walk: resolve callees */
 void model_callers_refresh(Model *m);  /* model_refresh: other files' facts again */
 void model_callers_round(Model *m);    /* each resolution round: callers' values */
 void model_callers_export(Model *m);   /* "#call.<callee>#<slot>" facts */
+void model_export_init_params(Model *m); /* "Cls.#param.<attr>" facts */
+/* self.<name> of an instance of class cls that a base in another module
+ * sets from its __init__'s parameter, cls keeping that __init__: what
+ * cls's own callers pass there (unknown when they do not all agree). */
+Value model_forwarded_member(const Model *m, int cls, const char *name, size_t len);
 
 /* model_util.c */
 size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,

@@ -1,0 +1,2 @@
+# A package that re-exports its bases (nothing here mentions the server).
+from storage.base import ControllerBase, Plain
