@@ -1577,7 +1577,8 @@ static void build_exports(Model *m) {
       continue;
     const char *qn = model_qualname(m, a->value, 0);
     if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) ||
-        (m->module[0] && !strncmp(qn, m->module, strlen(m->module)) && qn[strlen(m->module)] == '.'))
+        (m->module[0] && !strncmp(qn, m->module, strlen(m->module)) && qn[strlen(m->module)] == '.' &&
+         !strchr(qn + strlen(m->module) + 1, '.'))) /* a name of this very module */
       continue;
     Export *e = vec_push(&m->exports);
     memset(e, 0, sizeof *e);

@@ -2,7 +2,7 @@
 # each controller it makes (`Controller(self)`), in other modules.
 import redis
 
-from drv import controllers, decorators, messages, odd
+from drv import controllers, decorators, messages, odd, topics
 
 
 def _get_redis_client(driver):
@@ -35,6 +35,9 @@ class DataDriver:
 
     def mixed(self):
         return odd.MixedController(self)
+
+    def topics(self):
+        return topics.TopicController(self)
 
 
 class FileDriver:
