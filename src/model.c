@@ -1318,6 +1318,17 @@ static void build_ctors(Model *m) {
   }
 }
 
+static bool exportable(Value v, bool member);
+
+/* Does binding b of class cls assign what a base has as a client (or
+ * factory...) with something that is not one? */
+static bool shadows_base(const Model *m, int cls, const Binding *b) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  if (scope_at(m, c->scope)->parent != 0 || ts_node_is_null(ts_node_child_by_field_id(c->node, SYM.f_superclasses)))
+    return false;
+  return exportable(model_bases_member(m, cls, b->name), true);
+}
+
 static bool exportable(Value v, bool member) {
   return value_is_clientish(v) || v.kind == OBJ_SENTINEL || v.kind == OBJ_POOL ||
          (v.kind == OBJ_CLIENT_FACTORY && (member || !v.via_property)) ||
@@ -1335,9 +1346,9 @@ static void export_classes(Model *m) {
     for (size_t i = 0; i < m->bindings.len; i++) {
       const Binding *b = binding_at(m, (int)i);
       const Scope *sc = scope_at(m, b->scope);
-      if ((sc->kind != SCOPE_CLASS && sc->kind != SCOPE_INSTANCE) || sc->cls < 0 ||
-          !exportable(b->val, true) || b->first_assign < 0)
+      if ((sc->kind != SCOPE_CLASS && sc->kind != SCOPE_INSTANCE) || sc->cls < 0 || b->first_assign < 0)
         continue;
+      if (!exportable(b->val, true) && !shadows_base(m, sc->cls, b)) continue;
       if (pass == 0) at[sc->cls + 2]++;
       else members[at[sc->cls + 1]++] = i;
     }
@@ -1351,7 +1362,9 @@ static void export_classes(Model *m) {
       const Binding *b = binding_at(m, (int)members[k]);
       Export *e = vec_push(&m->exports);
       e->name = arena_printf(m->arena, "%s.%s", c->name, b->name);
-      e->value = b->val;
+      /* a member that overrides a base's client with something else: unknown
+         for other files, so that their lookups stop here */
+      e->value = exportable(b->val, true) ? b->val : (Value){0};
     }
     TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
     uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);

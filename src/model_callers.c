@@ -157,6 +157,18 @@ static const char *remote_method(Model *m, int cls, const char *name, int depth)
   return NULL;
 }
 
+/* A class of this file that class cls keeps in its class body under `name`
+ * (`stream_class = Stream`, its only assignment), or -1. */
+static int held_class(const Model *m, int cls, const char *name) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  int b = model_binding_find(m, c->scope, name, strlen(name));
+  const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+  if (!a || a->kind != A_VALUE || a->param || model_next_assign(m, a) || nsym(a->value) != SYM.identifier)
+    return -1;
+  const Assign *d = sole_def(m, a->value, a->scope);
+  return d && d->kind == A_CLASS ? d->index : -1;
+}
+
 static void resolve_callee(Model *m, FCall *c) {
   TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
   c->callee = -1;
@@ -192,7 +204,13 @@ static void resolve_callee(Model *m, FCall *c) {
       const char *name = node_text(m->arena, m->src, attr);
       c->callee = inherited_method(m, meth->cls, name, 0); /* its own, or a base's in this file */
       c->offset = 1;
-      if (c->callee >= 0 || !m->index) return;
+      if (c->callee >= 0) return;
+      int held = held_class(m, meth->cls, name);
+      if (held >= 0) { /* `self.stream_class(db, key)`: `stream_class = Stream` in the class body */
+        c->callee = init_of(m, held, 0);
+        return;
+      }
+      if (!m->index) return;
       c->remote = remote_method(m, meth->cls, name, 0);
       return;
     }

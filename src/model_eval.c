@@ -341,7 +341,10 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
   Value own = b >= 0 ? member_value(lookup_binding(m, b)) : mkval(OBJ_UNKNOWN);
   bool assigned = b >= 0 && binding_at(m, b)->first_assign >= 0;
   if (assigned && own.kind != OBJ_UNKNOWN && !own.inferred) return own;
-  if (depth > 8) return own;
+  /* the class assigns it itself: that overrides what a base sets, even
+     when it is unknown (`self.conn = client` in a subclass for another
+     client library: the base's redis.Redis is not its value) */
+  if (assigned || depth > 8) return own;
   Value v = bases_member_named(m, cls, name, len, depth);
   if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
   if (depth == 0 && !assigned) { /* a base elsewhere keeps what cls's callers pass */
@@ -379,6 +382,10 @@ static Value bases_member_named(const Model *m, int cls, const char *name, size_
     }
   }
   return mkval(OBJ_UNKNOWN);
+}
+
+Value model_bases_member(const Model *m, int cls, const char *name) {
+  return bases_member_named(m, cls, name, strlen(name), 0);
 }
 
 static Value class_member(const Model *m, int cls, TSNode attr) {

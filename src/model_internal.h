@@ -184,6 +184,8 @@ bool model_state_attr(const Model *m, TSNode t); /* app.state.X, registry.X, app
 Value model_qualname_value(const Model *m, const char *qn);
 void model_resolve_bindings(Model *m);
 
+/* Attribute `name` as the bases of class cls have it (this file, then the index). */
+Value model_bases_member(const Model *m, int cls, const char *name);
 /* The module-level class of this file an instance's Value.rcls names, or -1. */
 int model_class_of(const Model *m, const char *rcls);
 /* A value as other files see it: an instance of a module-level class of this
