@@ -491,6 +491,27 @@ void index_want_class(const ProjectIndex *self, const char *class_qualname) {
     atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
 }
 
+bool index_has_class(const ProjectIndex *self, const char *class_qualname) {
+  for (int hop = 0; self && hop < 4; hop++) {
+    const char *dot = strrchr(class_qualname, '.');
+    const ModExports *m = dot ? find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
+    if (!m) return false;
+    record(2 * (int)(m - self->mods)); /* any change of the module may make it one */
+    const char *from = reexport_of(m, dot + 1, strlen(dot + 1));
+    if (from && strcmp(from, class_qualname)) {
+      class_qualname = from;
+      continue;
+    }
+    size_t n = strlen(dot + 1);
+    for (size_t i = 0; i < m->n; i++) {
+      const char *nm = m->names[i];
+      if (!strncmp(nm, dot + 1, n) && (nm[n] == '.' || (!nm[n] && m->bases[i]))) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
 size_t index_nwanted(const ProjectIndex *self) { return self ? atomic_load(&self->nwanted) : 0; }
 
 bool index_wanted(const ProjectIndex *self, const char *module) {

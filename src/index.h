@@ -55,6 +55,9 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname);
  * Safe from several threads. */
 void index_want_class(const ProjectIndex *self, const char *class_qualname);
 size_t index_nwanted(const ProjectIndex *self); /* how many modules are marked */
+/* Is the qualified name a class of the project the index knows members,
+ * facts or bases of (through re-exports)? (Its module is a dependency.) */
+bool index_has_class(const ProjectIndex *self, const char *class_qualname);
 bool index_wanted(const ProjectIndex *self, const char *module);
 /* Does text mention any exported name? A file that mentions neither "redis"
  * nor an exported name cannot reach a client, so it needs no model. */

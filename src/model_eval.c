@@ -450,6 +450,12 @@ static TSNode same_callee_value(const Model *m, TSNode id, int scope, int *sc) {
   return one;
 }
 
+/* Is n the function a call calls (`x.m` of `x.m(...)`)? */
+static bool is_callee(TSNode n) {
+  TSNode p = ts_node_parent(n);
+  return node_is(p, SYM.call) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_function), n);
+}
+
 static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
@@ -477,7 +483,8 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
     } else if (m->index) {
       ((Model *)m)->used_index = true; /* may appear in a later round */
     }
-    return mkval(OBJ_UNKNOWN);
+    /* nothing there: `app` may be anything else (an instance of the
+       project's App class, a parameter an annotation types) */
   }
   const char *qn = model_qualname(m, n, scope);
   if (qn) {
@@ -499,7 +506,7 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
       v = member_value(v);
       /* a method read, not called (`drv.connection.hset`): a decorator the
          model does not know made it a property; inference decides */
-      bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known;
+      bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known && !is_callee(n);
       if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
     } else {
       index_want_class(m->index, ov.rcls); /* modelled from the next round on */
@@ -764,6 +771,16 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
       v.cls = (int16_t)ci;
       return v;
     }
+  }
+  if (fv.kind == OBJ_UNKNOWN && cq && m->index && strchr(cq, '.') && index_has_class(m->index, cq)) {
+    /* App() of another module's class: an instance of it */
+    ((Model *)m)->used_index = true;
+    const char *canon = index_canonical(m->index, m->arena, cq);
+    if (canon) cq = canon;
+    Value v = mkval(OBJ_INSTANCE);
+    v.cls = -1;
+    v.rcls = str_intern(cq, strlen(cq));
+    return v;
   }
   if (fv.kind == OBJ_CLIENT_CLASS && fv.inferred) {
     /* a facade of the project (class_value): a client in use, but not a
