@@ -393,6 +393,25 @@ static int bot_state_binding(Model *m, const Walk *w, TSNode t) {
   return binding_get(m, 0, nm, strlen(nm));
 }
 
+/* `a, b = x, y` with as many values as names and no splat: each name is
+ * bound to its own value. False (nothing bound) when the shapes differ. */
+static bool pairwise(Model *m, const Walk *w, TSNode left, TSNode right, uint32_t at) {
+  uint32_t nl = ts_node_named_child_count(left), nr = ts_node_named_child_count(right);
+  if (nl != nr || nl == 0) return false;
+  for (uint32_t i = 0; i < nl; i++) {
+    uint16_t ls = nsym(ts_node_named_child(left, i)), rs = nsym(ts_node_named_child(right, i));
+    if (ls == SYM.list_splat_pattern || rs == SYM.list_splat || ls == SYM.comment || rs == SYM.comment)
+      return false;
+  }
+  for (uint32_t i = 0; i < nl; i++) {
+    TSNode t = ts_node_named_child(left, i), v = ts_node_named_child(right, i);
+    int sc, b = (nsym(t) == SYM.identifier || nsym(t) == SYM.attribute) ? target_binding(m, w, t, &sc) : -1;
+    if (b >= 0) assign_add(m, A_VALUE, b, sc, v, at);
+    else bind_opaque_names(m, w, t);
+  }
+  return true;
+}
+
 static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
@@ -407,6 +426,9 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
     else bind_opaque_names(m, w, inner);
     right = ts_node_child_by_field_id(right, SYM.f_right);
   }
+  if ((nsym(left) == SYM.pattern_list || nsym(left) == SYM.tuple_pattern) &&
+      (nsym(right) == SYM.expression_list || nsym(right) == SYM.tuple) && pairwise(m, w, left, right, nend(n)))
+    return; /* rds, key = get_redis(), f"req:{rid}" */
   if (nsym(left) != SYM.identifier && nsym(left) != SYM.attribute) {
     bind_opaque_names(m, w, left);
     return;

@@ -555,6 +555,33 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   return mkval(OBJ_UNKNOWN);
 }
 
+/* `o.<name>` where the name is a constant (getattr's): an attribute of a
+ * module-level object, of self, or of an instance. */
+static Value attribute_named(const Model *m, TSNode o, const char *name, size_t len, int scope, int depth) {
+  for (size_t i = 0; i < len; i++)
+    if (!(isalnum((unsigned char)name[i]) || name[i] == '_')) return mkval(OBJ_UNKNOWN);
+  if (len == 0 || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
+  const Function *meth = nsym(o) == SYM.identifier ? model_enclosing_method(m, scope) : NULL;
+  if (meth && node_text_eq(m->src, o, meth->self_name)) return class_member_named(m, meth->cls, name, len, 0);
+  const char *qn = model_qualname(m, o, scope);
+  if (qn) {
+    Value v = model_qualname_value(m, arena_printf(m->arena, "%s.%.*s", qn, (int)len, name));
+    if (v.kind != OBJ_UNKNOWN) return v;
+  }
+  Value ov = model_eval_in(m, o, scope, depth + 1);
+  if (ov.kind == OBJ_INSTANCE && ov.rcls) ov.cls = (int16_t)model_class_of(m, ov.rcls);
+  if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
+    return class_member_named(m, ov.cls, name, len, 0);
+  Value v;
+  if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index &&
+      index_member(m->index, ov.rcls, arena_strndup(m->arena, name, len), &v)) {
+    ((Model *)m)->used_index = true;
+    v = member_value(v);
+    if (v.kind != OBJ_UNKNOWN && !v.inferred && !(v.kind == OBJ_CLIENT_FACTORY && !v.via_property)) return v;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
 /* decode_responses of a client built by this call: from the keyword, from a
  * literal URL's query string, else redis-py's default (False). */
 static uint8_t call_decode(const Model *m, TSNode args, bool url_factory) {
@@ -759,8 +786,24 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   const char *cq = model_qualname(m, fn, scope);
   if (is_mock_factory(m, fn)) return mkval(OBJ_OTHER); /* has every method: never a client */
   if (is_builtin_container(m, fn, scope)) return mkval(OBJ_OTHER); /* dict(), defaultdict(list) */
-  if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast")))
-    return eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
+  if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast"))) {
+    Value t = eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
+    if (value_is_clientish(t) || t.kind == OBJ_NONE) return t;
+    /* a no-op at run time: what the object is, when that is known (a client
+       cast to a Protocol of the project), else what the cast says (a class
+       of the project: `cast(RedisQueue, Queue.from_url(url))`) */
+    TSNode x = call_arg(args, 1);
+    Value v = ts_node_is_null(x) ? t : model_eval_in(m, x, scope, depth + 1);
+    return v.kind != OBJ_UNKNOWN && !v.inferred ? v : t;
+  }
+  if (nsym(fn) == SYM.identifier && node_text_eq(m->src, fn, "getattr") &&
+      model_name_binding(m, scope, "getattr", 7) < 0) {
+    /* getattr(REDIS_CONN, "REDIS", None): the attribute a constant names */
+    TSNode o = call_arg(args, 0), nm = call_arg(args, 1);
+    TSNode sc = nsym(nm) == SYM.string && ts_node_named_child_count(nm) == 3 ? ts_node_named_child(nm, 1) : (TSNode){0};
+    if (!ts_node_is_null(o) && nsym(sc) == SYM.string_content && nsym(call_arg(args, 3)) == 0)
+      return attribute_named(m, o, m->src->text + nstart(sc), nend(sc) - nstart(sc), scope, depth + 1);
+  }
   Value fv = have_ov ? eval_attribute_known(m, fn, scope, depth + 1, &ov)
                      : model_eval_in(m, fn, scope, depth + 1);
   if (fv.kind == OBJ_NONE) return fv; /* a function not resolved yet: stay neutral */

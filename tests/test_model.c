@@ -747,6 +747,8 @@ static void test_more_bindings(void **state) {
                      "alias.get('alias')\n"
                      "x, y = redis.Redis(), 1\n"
                      "x.get('tuple')\n"
+                     "s, *t = redis.Redis(), 1, 2\n"
+                     "s.get('starred')\n"
                      "R().get('R')\n"
                      "def init():\n"
                      "    global G\n"
@@ -770,7 +772,8 @@ static void test_more_bindings(void **state) {
   EXPECT_SITE(c, "a.get('a')", OBJ_CLIENT);
   EXPECT_SITE(c, "b.get('b')", OBJ_CLIENT);
   EXPECT_SITE(c, "alias.get('alias')", OBJ_CLIENT);
-  EXPECT_NO_SITE(c, "x.get('tuple')"); /* tuple unpacking: opaque */
+  EXPECT_SITE(c, "x.get('tuple')", OBJ_CLIENT); /* one value per name */
+  EXPECT_NO_SITE(c, "s.get('starred')"); /* a starred target: opaque */
   EXPECT_SITE(c, "R().get('R')", OBJ_CLIENT);
   EXPECT_SITE(c, "G.get('G')", OBJ_CLIENT);
   EXPECT_SITE(c, "rr.Redis().get('local import')", OBJ_CLIENT);
