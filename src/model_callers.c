@@ -243,7 +243,16 @@ static void resolve_callee(Model *m, FCall *c) {
       qn = arena_printf(m->arena, "%s.%s", cls,
                         node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
   }
-  if (qn && index_matches_module(m->index, qn)) c->remote = index_canonical(m->index, m->arena, qn);
+  if (qn && index_matches_module(m->index, qn)) {
+    c->remote = index_canonical(m->index, m->arena, qn);
+    /* `controllers.ClaimController(self)` where controllers binds the name
+       to another module's class (`ClaimController = claims.ClaimController`)
+       but says nothing of Redis: modelled from the next round, its alias
+       then names the callee */
+    const char *last = strrchr(c->remote ? c->remote : qn, '.');
+    if (last && last[1] >= 'A' && last[1] <= 'Z' && !index_has_class(m->index, c->remote ? c->remote : qn))
+      index_want_class(m->index, c->remote ? c->remote : qn);
+  }
 }
 
 static void gather_remote(Model *m);
@@ -421,6 +430,7 @@ static void give(Binding *b, Value v) {
     b->callers.kind = OBJ_UNKNOWN;
   else {
     b->callers.inferred |= v.inferred;
+    if (b->callers.rcls != v.rcls) b->callers.rcls = NULL;
     b->callers.cluster &= v.cluster;
     b->callers.standalone &= v.standalone;
     if (a.decode != v.decode) b->callers.decode = TRI_UNKNOWN;

@@ -182,6 +182,7 @@ static Value merge(Value a, Value b) {
   a.facade = (uint8_t)((a.inferred && kind_proven ? FACADE_KIND : 0) | ttl);
   if (a.kind == b.kind) {
     if (a.kind == OBJ_INSTANCE && (a.cls != b.cls || a.rcls != b.rcls)) return mkval(OBJ_CONFLICT);
+    if (a.rcls != b.rcls) a.rcls = NULL; /* facades of two classes: no one class */
     if (a.decode != b.decode) a.decode = TRI_UNKNOWN;
     if (a.is_async != b.is_async || a.makes != b.makes) return mkval(OBJ_CONFLICT);
     a.cluster = a.cluster && b.cluster;
@@ -495,6 +496,22 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   if (ov.kind == OBJ_INSTANCE && ov.rcls) ov.cls = (int16_t)model_class_of(m, ov.rcls);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
+  if (value_is_clientish(ov) && ov.inferred && ov.rcls) {
+    /* an instance of a facade class of the project (a client in use): its
+       other attributes are the class's (`c.connection` beside c.hset) */
+    int lc = model_class_of(m, ov.rcls);
+    Value v = mkval(OBJ_UNKNOWN);
+    if (lc >= 0) {
+      v = class_member(m, lc, attr);
+    } else if (m->index) {
+      ((Model *)m)->used_index = true;
+      if (index_member(m->index, ov.rcls,
+                       arena_strndup(m->arena, m->src->text + nstart(attr), nend(attr) - nstart(attr)), &v))
+        v = member_value(v);
+    }
+    bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known && !is_callee(n);
+    if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
+  }
   if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index) {
     /* an instance of a class of another module (a caller passed it, an
        annotation names it): `self.driver.connection`, what the index says
@@ -1336,6 +1353,12 @@ static Value class_value(Model *m, int ci) {
     v.cluster = inner.cluster;
     v.standalone = inner.standalone;
     v.facade = (uint8_t)((value_kind_proven(inner) ? FACADE_KIND : 0) | (ttl ? FACADE_TTL : 0));
+    if (scope_at(m, c->scope)->parent == 0 && m->module[0] && c->name) {
+      /* which class it is: its instances' other attributes are the class's
+         (`c = CacheClient(url); c.connection.rpush(...)`) */
+      const char *qn = arena_printf(m->arena, "%s.%s", m->module, c->name);
+      v.rcls = str_intern(qn, strlen(qn));
+    }
     return v;
   }
   return mkval(OBJ_OTHER);

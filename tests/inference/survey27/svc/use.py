@@ -8,7 +8,7 @@ def work(d: DataDriver, key):
 
 
 def plain(p: Plain, key):
-    p.connection.hset(key, "a", 1)  # calls: inferred-client
+    p.connection.zrem(key, "a")  # calls: inferred-client
 
 
 # A TypeVar is no class: what the code calls on the member decides.
