@@ -526,11 +526,44 @@ static int class_order_cmp(const void *a, const void *b) {
   return c ? c : (x < y ? -1 : x > y);
 }
 
+static void build_subclasses(Model *m);
+
 static void build_class_order(Model *m) {
   m->class_order = arena_alloc(m->arena, (m->classes.len + 1) * sizeof(int));
   for (size_t i = 0; i < m->classes.len; i++) m->class_order[i] = (int)i;
   class_m = m;
   qsort(m->class_order, m->classes.len, sizeof(int), class_order_cmp);
+  build_subclasses(m);
+}
+
+/* m->sub_list[m->sub_start[c] .. m->sub_start[c + 1]): the classes of this
+ * file that name class c among their bases (a mixin's users). */
+static void build_subclasses(Model *m) {
+  size_t nc = m->classes.len;
+  m->sub_start = arena_alloc(m->arena, (nc + 2) * sizeof(int));
+  for (int pass = 0; pass < 2; pass++) {
+    int *fill = pass ? arena_alloc(m->arena, (nc + 1) * sizeof(int)) : NULL;
+    if (pass) memcpy(fill, m->sub_start, (nc + 1) * sizeof(int));
+    for (size_t s = 0; s < nc; s++) {
+      const Class *c = vec_at(&m->classes, s);
+      TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+      uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+      for (uint32_t i = 0; i < n; i++) {
+        TSNode sup = ts_node_named_child(supers, i);
+        size_t first, same = nsym(sup) == SYM.identifier ? model_classes_named(m, sup, &first) : 0;
+        for (size_t k = 0; k < same; k++) {
+          int b = m->class_order[first + k];
+          if ((size_t)b == s) continue;
+          if (!pass) m->sub_start[b + 1]++;
+          else m->sub_list[fill[b]++] = (int)s;
+        }
+      }
+    }
+    if (!pass) {
+      for (size_t c = 0; c < nc; c++) m->sub_start[c + 1] += m->sub_start[c];
+      m->sub_list = arena_alloc(m->arena, ((size_t)m->sub_start[nc] + 1) * sizeof(int));
+    }
+  }
 }
 
 static int name_cmp_node(const Model *m, TSNode id, const char *name) {

@@ -328,6 +328,8 @@ static Value member_value(Value v) {
 static Value bases_member_named(const Model *m, int cls, const char *name, size_t len, int depth);
 static int super_class(const Model *m, TSNode n, int scope);
 
+static Value mixin_member(const Model *m, int cls, const char *name, size_t len);
+
 static Value class_member_named(const Model *m, int cls, const char *name, size_t len, int depth) {
   const Class *c = vec_at(&m->classes, (size_t)cls);
   int b = model_binding_find(m, c->inst_scope, name, len);
@@ -351,8 +353,27 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
   if (depth == 0 && !assigned) { /* a base elsewhere keeps what cls's callers pass */
     Value f = model_forwarded_member(m, cls, name, len);
     if (f.kind != OBJ_UNKNOWN) return f;
+    f = mixin_member(m, cls, name, len);
+    if (f.kind != OBJ_UNKNOWN) return f;
   }
   return own;
+}
+
+/* A mixin's `self.conn` that neither it nor its bases set: what every class
+ * of this file that mixes it in has from its other bases
+ * (`class PriorityStorage(PriorityMixin, RedisStorage)`), when they all
+ * agree on a proven client. */
+static Value mixin_member(const Model *m, int cls, const char *name, size_t len) {
+  if (!m->sub_start || m->sub_start[cls] == m->sub_start[cls + 1]) return mkval(OBJ_UNKNOWN);
+  Value all = mkval(OBJ_NONE);
+  for (int k = m->sub_start[cls]; k < m->sub_start[cls + 1]; k++) {
+    int sub = m->sub_list[k];
+    Value v = class_member_named(m, sub, name, len, 1); /* depth 1: no mixin search again */
+    if (!value_is_clientish(v) || v.inferred) return mkval(OBJ_UNKNOWN);
+    v.ctor_start = v.ctor_end = 0;
+    all = merge(all, v);
+  }
+  return value_is_clientish(all) ? all : mkval(OBJ_UNKNOWN);
 }
 
 /* Attribute `name` from the bases of class cls (first that has it). */

@@ -103,6 +103,7 @@ struct Model {
   int round;            /* resolution round under way (model_resolve_bindings) */
   bool tables_done;       /* model_method_tables() ran for this analysis */
   int *class_order;       /* class indices sorted by name, then index */
+  int *sub_start, *sub_list; /* per class, the classes of this file deriving from it */
   bool *local_overrides;  /* per commands_at() index, or NULL: none in this file */
   bool *defined_local;    /* per distinctive index: a non-client class here defines it */
   const char **evidence;  /* per pending call: its Redis-only method name, "" for none;
