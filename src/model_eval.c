@@ -1461,7 +1461,9 @@ static Value assign_value(Model *m, const Assign *a) {
   case A_FUNC: {
     Function *f = vec_at(&m->funcs, (size_t)a->index);
     f->returns = func_returns(m, a->index);
-    if (!value_is_clientish(f->returns)) { /* `-> Redis`, `-> SyncRedisClient | None` */
+    /* `-> Redis`, `-> SyncRedisClient | None`; also over returns only partly
+       known (`conn = _by_loop.get(loop)` returned early, a client built after) */
+    if (!value_is_clientish(f->returns) || f->returns.inferred) {
       Value t = return_annotation(m, f);
       if (value_is_clientish(t)) f->returns = t;
     }

@@ -1,0 +1,34 @@
+# One client per event loop, memoised in a dict: the early return of what
+# the dict holds is unknown, the annotation says what the getter returns.
+import asyncio
+
+from redis import asyncio as aioredis
+
+_by_loop: dict = {}
+
+
+async def shared_connection() -> aioredis.Redis:
+    loop = asyncio.get_running_loop()
+    found = _by_loop.get(loop)
+    if found is not None:
+        return found
+    conn = aioredis.Redis(host="cache", socket_timeout=5)
+    _by_loop[loop] = conn
+    return conn
+
+
+async def unannotated_connection():
+    loop = asyncio.get_running_loop()
+    found = _by_loop.get(loop)
+    if found is not None:
+        return found
+    conn = aioredis.Redis(host="cache", socket_timeout=5)
+    _by_loop[loop] = conn
+    return conn
+
+
+async def save(token):
+    r = await shared_connection()
+    await r.hset("tokens", token, 1)  # calls: async-client
+    u = await unannotated_connection()
+    await u.pfadd("seen", token)  # calls: inferred-async-client
