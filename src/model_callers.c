@@ -169,11 +169,40 @@ static int held_class(const Model *m, int cls, const char *name) {
   return d && d->kind == A_CLASS ? d->index : -1;
 }
 
+/* Does function f carry a decorator whose text holds `word`? */
+static bool decorated_with(const Model *m, const Function *f, const char *word) {
+  TSNode parent = ts_node_parent(f->node);
+  if (!node_is(parent, SYM.decorated_definition)) return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(parent); i++) {
+    TSNode d = ts_node_named_child(parent, i);
+    if (node_is(d, SYM.decorator) && strstr(node_text(m->arena, m->src, d), word)) return true;
+  }
+  return false;
+}
+
+/* The function `name` defined in class ci's body, a @staticmethod too; -1. */
+static int class_function(const Model *m, int ci, const char *name) {
+  const Class *c = vec_at(&m->classes, (size_t)ci);
+  int b = model_binding_find(m, c->scope, name, strlen(name));
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a))
+    if (a->kind == A_FUNC && model_function_owner(m, a->index) == ci) return a->index;
+  return -1;
+}
+
 static void resolve_callee(Model *m, FCall *c) {
   TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
   c->callee = -1;
   c->remote = NULL;
   if (nsym(fn) == SYM.identifier) {
+    /* `return cls(rds, key)` in a @classmethod: its class's constructor */
+    int encl = model_scope_function(m, c->scope);
+    const Function *ef = encl >= 0 ? vec_at(&m->funcs, (size_t)encl) : NULL;
+    if (ef && ef->cls >= 0 && ef->self_name && node_text_eq(m->src, fn, ef->self_name) &&
+        decorated_with(m, ef, "classmethod")) {
+      c->callee = init_of(m, ef->cls, 0);
+      c->offset = 1;
+      return;
+    }
     const Assign *a = sole_def(m, fn, c->scope);
     if (!a) { /* `enq = _enqueue_call` (its only value) then `enq(conn, ...)` */
       int b = model_name_binding(m, c->scope, m->src->text + nstart(fn), nend(fn) - nstart(fn));
@@ -213,6 +242,21 @@ static void resolve_callee(Model *m, FCall *c) {
       if (!m->index) return;
       c->remote = remote_method(m, meth->cls, name, 0);
       return;
+    }
+  }
+  if (node_is(fn, SYM.attribute) && node_is(ts_node_child_by_field_id(fn, SYM.f_object), SYM.identifier)) {
+    /* `Keys.touch(r, k)` on a class of this file: a @classmethod (past cls),
+       a @staticmethod, or a plain function given its self explicitly */
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    const Assign *d = sole_def(m, obj, c->scope);
+    if (d && d->kind == A_CLASS) {
+      int fi = class_function(m, d->index, node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute)));
+      if (fi >= 0) {
+        const Function *f = vec_at(&m->funcs, (size_t)fi);
+        c->callee = fi;
+        c->offset = f->cls >= 0 && decorated_with(m, f, "classmethod") ? 1 : 0;
+        return;
+      }
     }
   }
   /* `Counter("k").incr(pipe)`, or `c.incr(pipe)` where c's one value is
@@ -372,6 +416,7 @@ void model_callers_prepare(Model *m) {
 }
 
 void model_callers_refresh(Model *m) {
+  m->fn_called = NULL; /* callees may resolve differently now */
   /* the index changed since the walk: a callee in another module may have a
      new canonical name now (a package __init__ re-exporting it) */
   for (size_t i = 0; i < m->fcalls.len; i++) {
@@ -445,9 +490,46 @@ typedef void (*ArgFn)(Model *m, void *data, int pos, const char *kw, Value v);
  * double (MagicMock()) stands in for whatever the code under test gets
  * from its real callers: no evidence either way (neutral, like None), so
  * a unit test does not undo what production callers prove. */
+/* Is `a` a parameter, never rebound, of a @classmethod nothing in the
+ * project calls (an alternative constructor of a library's public API:
+ * `def from_dict(cls, database, key)` then `cls(database, key)`)? What the
+ * application passes there is no evidence either way. */
+static bool uncalled_param(Model *m, TSNode a, int scope) {
+  if (nsym(a) != SYM.identifier) return false;
+  int fi = model_scope_function(m, scope);
+  if (fi < 0) return false;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  if (f->cls < 0 || f->parent >= 0 || !f->self_name || node_text_eq(m->src, a, f->self_name) ||
+      !decorated_with(m, f, "classmethod"))
+    return false;
+  const Params *pp = params_of_cached(m, fi);
+  bool named = false;
+  for (int k = 1; k < pp->total && !named; k++) named = node_text_eq(m->src, a, pp->names[k]);
+  if (!named) return false;
+  int b = model_binding_find(m, f->scope, m->src->text + nstart(a), nend(a) - nstart(a));
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  for (const Assign *x = b >= 0 ? model_first_assign(m, b) : NULL; x; x = model_next_assign(m, x))
+    if (!x->param && x->at > nend(ps)) return false; /* rebound in the body */
+  if (b < 0 || binding_at(m, b)->has_remote) return false;
+  if (!m->fn_called) {
+    m->fn_called = arena_alloc(m->arena, m->funcs.len + 1);
+    for (size_t i = 0; i < m->fcalls.len; i++) {
+      const FCall *c = vec_at(&m->fcalls, i);
+      if (c->callee >= 0) m->fn_called[c->callee] = true;
+    }
+  }
+  if (m->fn_called[fi]) return false;
+  for (int k = 0; k < pp->total; k++) { /* a caller in another file fills some parameter */
+    Binding *pb = param_binding(m, fi, pp->names[k]);
+    if (pb && pb->has_remote) return false;
+  }
+  return true;
+}
+
 static Value arg_value(Model *m, TSNode a, int scope) {
   if (m->test_code < 0) m->test_code = in_test_code(m->src, NULL);
   if (m->test_code && model_is_test_double(m, a, scope)) return mkval(OBJ_NONE);
+  if (uncalled_param(m, a, scope)) return mkval(OBJ_NONE);
   const Function *meth = nsym(a) == SYM.identifier ? model_enclosing_method(m, scope) : NULL;
   if (meth && node_text_eq(m->src, a, meth->self_name) && meth->cls >= 0) {
     /* `Controller(self)`: the instance of the method's class (a client
@@ -511,7 +593,12 @@ static const char *callable_owner(Model *m, int fi, int *offset) {
   const Function *f = vec_at(&m->funcs, (size_t)fi);
   *offset = 0;
   if (f->parent >= 0) return NULL;
-  if (f->cls < 0) return scope_at(m, f->scope)->parent == 0 ? f->name : NULL;
+  if (f->cls < 0) {
+    int owner = model_function_owner(m, fi); /* a @staticmethod: no self to skip */
+    if (owner < 0) return scope_at(m, f->scope)->parent == 0 ? f->name : NULL;
+    const Class *c = vec_at(&m->classes, (size_t)owner);
+    return scope_at(m, c->scope)->parent == 0 ? arena_printf(m->arena, "%s.%s", c->name, f->name) : NULL;
+  }
   const Class *c = vec_at(&m->classes, (size_t)f->cls);
   if (scope_at(m, c->scope)->parent != 0) return NULL;
   *offset = 1;

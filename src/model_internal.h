@@ -109,6 +109,7 @@ struct Model {
   const char **evidence;  /* per pending call: its Redis-only method name, "" for none;
                              NULL until model_infer.c needs it */
   void *params;         /* model_callers.c: per-function parameter lists, lazily */
+  bool *fn_called;      /* model_callers.c: per function, called from this file (lazily) */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
