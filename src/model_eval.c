@@ -670,6 +670,16 @@ Value model_instance_export(const Model *m, Value v) {
   return v;
 }
 
+/* An instance of the project class qualified name qn names (canonical). */
+static Value remote_instance(const Model *m, const char *qn) {
+  const char *canon = index_canonical(m->index, m->arena, qn);
+  if (canon) qn = canon;
+  Value v = mkval(OBJ_INSTANCE);
+  v.cls = -1;
+  v.rcls = str_intern(qn, strlen(qn));
+  return v;
+}
+
 /* An annotation naming a class of the project that is not a client class
  * (`driver: DataDriver`, `store: "stores.Store"` not included): an instance
  * of it, local (Value.cls) or of another module (Value.rcls). Optional[X]
@@ -695,12 +705,7 @@ static Value project_instance_type(const Model *m, TSNode n, int scope) {
   const char *qn = model_qualname(m, n, scope);
   if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) || model_class_of(m, qn) >= 0)
     return mkval(OBJ_UNKNOWN);
-  const char *canon = index_canonical(m->index, m->arena, qn);
-  if (canon) qn = canon;
-  Value v = mkval(OBJ_INSTANCE);
-  v.cls = -1;
-  v.rcls = str_intern(qn, strlen(qn));
-  return v;
+  return remote_instance(m, qn);
 }
 
 static Value eval_method_call(const Model *m, TSNode n, TSNode fn, int scope, int depth,
@@ -856,12 +861,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   if (fv.kind == OBJ_UNKNOWN && cq && m->index && strchr(cq, '.') && index_has_class(m->index, cq)) {
     /* App() of another module's class: an instance of it */
     ((Model *)m)->used_index = true;
-    const char *canon = index_canonical(m->index, m->arena, cq);
-    if (canon) cq = canon;
-    Value v = mkval(OBJ_INSTANCE);
-    v.cls = -1;
-    v.rcls = str_intern(cq, strlen(cq));
-    return v;
+    return remote_instance(m, cq);
   }
   if (fv.kind == OBJ_CLIENT_CLASS && fv.inferred) {
     /* a facade of the project (class_value): a client in use, but not a
