@@ -14,6 +14,7 @@
  * `expire(name, time)` has two arguments (cachetools' `expire()` has none),
  * `pipeline()` takes no data. Values carry `inferred`; rules that need the
  * construction ask for the proven view (model_view_proven). */
+#include <ctype.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -226,6 +227,29 @@ Value model_infer_site(Model *m, const PendingCall *p) {
 
 /* ---------------------------------------------------------------- why */
 
+/* A node's text on one line for a message: whitespace runs removed, but
+ * one space kept between two words (`await get_client()`, `not x`). */
+static const char *readable(Model *m, TSNode n) {
+  if (ts_node_is_null(n)) return "";
+  const char *t = m->src->text + nstart(n);
+  size_t len = nend(n) - nstart(n);
+  char *o = arena_alloc(m->arena, len + 1), *w = o;
+  bool gap = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = t[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+      gap = true;
+      continue;
+    }
+    bool word = isalnum((unsigned char)c) || c == '_';
+    if (gap && word && w > o && (isalnum((unsigned char)w[-1]) || w[-1] == '_')) *w++ = ' ';
+    gap = false;
+    *w++ = c;
+  }
+  *w = '\0';
+  return o;
+}
+
 static const char *param_why(Model *m, const Assign *a, const char *name) {
   int f = model_scope_function(m, a->scope);
   const Function *fn = func_at(m, f);
@@ -238,11 +262,11 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
   Value v = model_eval_in(m, recv, scope, 0);
   if (value_is_clientish(v) && v.inferred && s != SYM.call && s != SYM.identifier)
     return arena_printf(m->arena, "`%s` is inferred, not proven, to be a client",
-                        node_text_squeezed(m->arena, m->src, recv));
+                        readable(m, recv));
   if (s == SYM.call) {
     TSNode fn = ts_node_child_by_field_id(recv, SYM.f_function);
     return arena_printf(m->arena, "the return value of `%s(...)` is not known to be a client",
-                        node_text_squeezed(m->arena, m->src, fn));
+                        readable(m, fn));
   }
   if (s == SYM.identifier) {
     const char *t = node_text(m->arena, m->src, recv);
@@ -268,10 +292,10 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
                                                    "unpacking or `except`", t);
       if (a->kind == A_VALUE)
         return arena_printf(m->arena, "`%s` is assigned from `%s`", t,
-                            node_text_squeezed(m->arena, m->src, a->value));
+                            readable(m, a->value));
       if (a->kind == A_WITH)
         return arena_printf(m->arena, "`%s` is bound by `with %s as %s`", t,
-                            node_text_squeezed(m->arena, m->src, a->value), t);
+                            readable(m, a->value), t);
       break;
     }
     return arena_printf(m->arena, "`%s` is not bound in this file", t);
@@ -282,7 +306,7 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
                                          node_text_eq(m->src, obj, "cls")))
       return "an attribute no class in the project's hierarchy is seen to set to a client";
     return arena_printf(m->arena, "an attribute of `%s`, which is not known",
-                        node_text_squeezed(m->arena, m->src, obj));
+                        readable(m, obj));
   }
   return "an expression the model does not follow";
 }
