@@ -10,20 +10,38 @@ typedef struct Danger {
   const char *command; /* what execute_command would be given */
   const char *sub;     /* required second word, or NULL */
   const char *why;
+  const char *fix; /* what to do instead */
 } Danger;
+
+static const char FIX_KEYS[] =
+    "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the permission "
+    "away from the application user: `ACL SETUSER app -@dangerous`";
+static const char FIX_CONFIG[] =
+    "Set it in redis.conf or through whoever runs the server, check it at start-up with CONFIG "
+    "GET (fail loudly when it is wrong) and take the permission away from the application "
+    "user: `ACL SETUSER app -config`";
 
 /* add a dangerous command here */
 static const Danger DANGERS[] = {
-    {"flushall", "FLUSHALL", NULL, "deletes every key of every database"},
-    {"flushdb", "FLUSHDB", NULL, "deletes every key of the database"},
-    {"config_set", "CONFIG", "SET", "changes the server's configuration at run time"},
-    {"config_rewrite", "CONFIG", "REWRITE", "rewrites the server's redis.conf"},
-    {"config_resetstat", "CONFIG", "RESETSTAT", "resets the server's statistics"},
-    {"shutdown", "SHUTDOWN", NULL, "stops the server"},
-    {"debug_object", "DEBUG", NULL, "is a debugging command"},
-    {"debug_segfault", "DEBUG", NULL, "crashes the server"},
-    {"script_flush", "SCRIPT", "FLUSH", "drops every cached Lua script of every client"},
-    {"monitor", "MONITOR", NULL, "streams every command of every client (costly, leaks data)"},
+    {"flushall", "FLUSHALL", NULL, "deletes every key of every database", FIX_KEYS},
+    {"flushdb", "FLUSHDB", NULL, "deletes every key of the database", FIX_KEYS},
+    {"config_set", "CONFIG", "SET", "changes the server's configuration at run time", FIX_CONFIG},
+    {"config_rewrite", "CONFIG", "REWRITE", "rewrites the server's redis.conf", FIX_CONFIG},
+    {"config_resetstat", "CONFIG", "RESETSTAT", "resets the server's statistics", FIX_CONFIG},
+    {"shutdown", "SHUTDOWN", NULL, "stops the server",
+     "Stop the server from its service manager (systemd, the container runtime), not from "
+     "application code, and take the permission away from the application user: `ACL SETUSER "
+     "app -shutdown`"},
+    {"debug_object", "DEBUG", NULL, "is a debugging command",
+     "Remove it from application code; take the permission away: `ACL SETUSER app -debug`"},
+    {"debug_segfault", "DEBUG", NULL, "crashes the server",
+     "Remove it from application code; take the permission away: `ACL SETUSER app -debug`"},
+    {"script_flush", "SCRIPT", "FLUSH", "drops every cached Lua script of every client",
+     "Leave the script cache alone: load your own scripts (`register_script`, which reloads "
+     "them on NOSCRIPT) and take the permission away: `ACL SETUSER app -script|flush`"},
+    {"monitor", "MONITOR", NULL, "streams every command of every client (costly, leaks data)",
+     "Watch the server with SLOWLOG, LATENCY and INFO commandstats instead, and take the "
+     "permission away: `ACL SETUSER app -monitor`"},
 };
 
 static const Danger *by_method(const char *m) {
@@ -173,15 +191,7 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
                                     "wipes that one"
                                   : "one call in application code is an outage or data loss "
                                     "waiting to happen");
-  if (shutdown)
-    finding_fix(ctx, f, FIX_DISPLAY,
-                "Stop the server from its service manager (systemd, the container runtime), not "
-                "from application code, and take the permission away from the application user: "
-                "`ACL SETUSER app -shutdown`");
-  else
-    finding_fix(ctx, f, FIX_DISPLAY,
-                "Delete only your own keys (SCAN with a prefix + UNLINK in batches) and take the "
-                "permission away from the application user: `ACL SETUSER app -@dangerous`");
+  finding_fix(ctx, f, FIX_DISPLAY, "%s", d->fix);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -12,7 +12,8 @@
 
 /* A value written to be replaced, not a secret: ${VAR}, <password>,
  * [[password]], {password}, %(password)s, %s, xxx, ***, ..., your-password,
- * changeme, or the word password/secret/pass itself. */
+ * changeme, the word password/secret/pass itself, also as the end of an
+ * optional part (`[username:password]`). */
 static bool bracketed(const char *v, char open, char close) {
   const char *o = strchr(v, open);
   return o && strchr(o + 1, close);
@@ -21,6 +22,15 @@ static bool bracketed(const char *v, char open, char close) {
 static bool placeholder(const char *v) {
   size_t n = strlen(v);
   if (n == 0) return true;
+  /* `redis://[username:password]@host`: the optional part of a documented
+     URL format; the password is what the brackets hold */
+  if (v[n - 1] == ']' && !strchr(v, '[')) {
+    char inner[64];
+    if (n - 1 >= sizeof inner) return false;
+    memcpy(inner, v, n - 1);
+    inner[n - 1] = '\0';
+    return placeholder(inner);
+  }
   /* marks of a template; a lone $, <, { or % is just a character of a
    * generated password ("Hn4$tq9z", "p%40ss" URL-encoded) */
   if (strstr(v, "${") || bracketed(v, '<', '>') || bracketed(v, '{', '}') || strstr(v, "[[") ||
