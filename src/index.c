@@ -415,6 +415,36 @@ bool index_lookup(const ProjectIndex *self, const char *qualname, Value *out) {
   return lookup_in(self, m, dot + 1, out, 0);
 }
 
+/* Dotted components two names share from the start. */
+static size_t common_parts(const char *a, const char *b) {
+  size_t n = 0, i = 0;
+  for (; a[i] && a[i] == b[i]; i++)
+    if (a[i] == '.') n++;
+  if ((!a[i] || a[i] == '.') && (!b[i] || b[i] == '.')) n++;
+  return n;
+}
+
+const char *index_nearest_module(const ProjectIndex *self, const char *last) {
+  if (!self || !importer) return NULL;
+  size_t ll = strlen(last), best = 0;
+  const char *pick = NULL;
+  bool tie = false;
+  for (size_t i = 0; i < self->len; i++) {
+    const char *mn = self->mods[i].module;
+    size_t n = strlen(mn);
+    if (n < ll || strcmp(mn + n - ll, last) || (n > ll && mn[n - ll - 1] != '.')) continue;
+    size_t c = common_parts(mn, importer);
+    if (!pick || c > best) {
+      pick = mn;
+      best = c;
+      tie = false;
+    } else if (c == best) {
+      tie = true;
+    }
+  }
+  return tie ? NULL : pick;
+}
+
 /* Member `attr` of class `cls` of module m, or of its bases (bounded depth). */
 static bool member_in(const ProjectIndex *self, const ModExports *m, const char *cls, size_t clen,
                       const char *attr, Value *out, int depth) {

@@ -58,6 +58,9 @@ size_t index_nwanted(const ProjectIndex *self); /* how many modules are marked *
 /* Is the qualified name a class of the project the index knows members,
  * facts or bases of (through re-exports)? (Its module is a dependency.) */
 bool index_has_class(const ProjectIndex *self, const char *class_qualname);
+/* The module whose last name is `last` ("settings") sharing the most
+ * leading parts with the module being modelled; NULL when none or a tie. */
+const char *index_nearest_module(const ProjectIndex *self, const char *last);
 bool index_wanted(const ProjectIndex *self, const char *module);
 /* Does text mention any exported name? A file that mentions neither "redis"
  * nor an exported name cannot reach a client, so it needs no model. */

@@ -155,6 +155,18 @@ Value model_qualname_value(const Model *m, const char *qn) {
   Value v = {0};
   qn = orig;
   if (!m->index) return mkval(OBJ_UNKNOWN);
+  if (!strncmp(qn, "django.conf.settings.", 21) && !strchr(qn + 21, '.')) {
+    /* `settings.REDIS_CLIENT` of Django: the project's settings module (by
+       its last name; of several, the one beside the importing file) */
+    const char *mod = index_nearest_module(m->index, "settings");
+    const char *local = arena_printf(m->arena, "%s.%s", mod ? mod : "settings", qn + 21);
+    if (index_lookup(m->index, local, &v)) {
+      ((Model *)m)->used_index = true;
+      if (value_is_clientish(v) && !v.inferred) return v;
+    }
+    ((Model *)m)->used_index = true; /* may appear in a later round */
+    return mkval(OBJ_UNKNOWN);
+  }
   if (index_lookup(m->index, qn, &v) || index_matches_module(m->index, qn)) {
     ((Model *)m)->used_index = true; /* the model is still being built */
     if (v.kind) return v;
