@@ -412,6 +412,28 @@ static bool pairwise(Model *m, const Walk *w, TSNode left, TSNode right, uint32_
   return true;
 }
 
+/* `a, b = f(...)`: each plain name (no starred target) is item k of what
+ * f returns (A_ITEM). False when there is a starred target. */
+static bool items_of_call(Model *m, const Walk *w, TSNode left, TSNode call, uint32_t at) {
+  uint32_t nl = ts_node_named_child_count(left);
+  if (nl == 0 || nl > 16) return false;
+  for (uint32_t i = 0; i < nl; i++) {
+    uint16_t ls = nsym(ts_node_named_child(left, i));
+    if (ls == SYM.list_splat_pattern || ls == SYM.comment) return false;
+  }
+  for (uint32_t i = 0; i < nl; i++) {
+    TSNode t = ts_node_named_child(left, i);
+    int sc, b = (nsym(t) == SYM.identifier || nsym(t) == SYM.attribute) ? target_binding(m, w, t, &sc) : -1;
+    if (b < 0) {
+      bind_opaque_names(m, w, t);
+      continue;
+    }
+    assign_add(m, A_ITEM, b, sc, call, at);
+    ((Assign *)vec_at(&m->assigns, m->assigns.len - 1))->index = (int)i;
+  }
+  return true;
+}
+
 static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
@@ -429,6 +451,9 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   if ((nsym(left) == SYM.pattern_list || nsym(left) == SYM.tuple_pattern) &&
       (nsym(right) == SYM.expression_list || nsym(right) == SYM.tuple) && pairwise(m, w, left, right, nend(n)))
     return; /* rds, key = get_redis(), f"req:{rid}" */
+  if ((nsym(left) == SYM.pattern_list || nsym(left) == SYM.tuple_pattern) &&
+      (nsym(right) == SYM.call || nsym(right) == SYM.await) && items_of_call(m, w, left, right, nend(n)))
+    return; /* client, scripts = get_client(conf, SCRIPTS) */
   if (nsym(left) != SYM.identifier && nsym(left) != SYM.attribute) {
     bind_opaque_names(m, w, left);
     return;
@@ -1456,6 +1481,29 @@ static void export_overrides(Model *m) {
   }
 }
 
+/* Module-level functions returning tuples (`return client, scripts`): the
+ * items that are clients, as "<func>#ret<k>", for `client, scripts =
+ * get_client(conf)` in other modules. */
+static void export_return_items(Model *m) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls >= 0 || f->parent >= 0 || !f->name || m->ret_start[i] == m->ret_start[i + 1] ||
+        scope_at(m, f->scope)->parent != 0)
+      continue;
+    TSNode first = ((const Ret *)vec_at(&m->rets, (size_t)m->ret_start[i]))->value;
+    if (nsym(first) != SYM.expression_list && nsym(first) != SYM.tuple) continue;
+    uint32_t n = ts_node_named_child_count(first);
+    for (uint32_t k = 0; k < n && k < 8; k++) {
+      Value v = model_return_item(m, (int)i, (int)k);
+      if (!exportable(v, false) || v.kind == OBJ_CLIENT_FACTORY) continue;
+      Export *e = vec_push(&m->exports);
+      e->name = arena_printf(m->arena, "%s#ret%u", f->name, k);
+      e->value = v;
+      e->value.ctor_start = e->value.ctor_end = 0;
+    }
+  }
+}
+
 /* Alternative constructors: a @classmethod of a module-level class whose
  * every return is `cls(...)` (`SearchIndex.from_existing(name)`). Exported
  * as the fact "Cls.#ctor.meth", not as "Cls.meth": that name is the
@@ -1595,6 +1643,7 @@ static void build_exports(Model *m) {
   export_classes(m);
   export_overrides(m);
   export_alt_ctors(m);
+  export_return_items(m);
   model_export_init_params(m);
   export_client_inits(m);
   if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */

@@ -1219,6 +1219,47 @@ static uint8_t class_param_factory(const Model *m, int fi) {
   return slot >= 0 && slot < 250 ? (uint8_t)(slot + 1) : 0;
 }
 
+Value model_return_item(const Model *m, int fi, int k) {
+  Value r = mkval(OBJ_NONE);
+  bool any = false;
+  for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
+    TSNode v = ((const Ret *)vec_at(&m->rets, (size_t)i))->value;
+    if ((nsym(v) != SYM.expression_list && nsym(v) != SYM.tuple) || ts_node_named_child_count(v) <= (uint32_t)k)
+      return mkval(OBJ_UNKNOWN);
+    for (uint32_t j = 0; j <= (uint32_t)k; j++)
+      if (nsym(ts_node_named_child(v, j)) == SYM.list_splat || nsym(ts_node_named_child(v, j)) == SYM.comment)
+        return mkval(OBJ_UNKNOWN);
+    Value e = model_eval_in(m, ts_node_named_child(v, (uint32_t)k), func_at(m, fi)->scope, 0);
+    r = any ? merge(r, e) : e;
+    any = true;
+  }
+  return any ? r : mkval(OBJ_UNKNOWN);
+}
+
+/* Item k of what the call returns: a function of this file, or one of
+ * another module ("<func>#ret<k>" facts). */
+static Value call_item(Model *m, TSNode call, int k, int scope) {
+  if (nsym(call) == SYM.await) call = ts_node_named_child(call, 0);
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  if (nsym(fn) == SYM.identifier) {
+    int b = model_name_binding(m, scope, m->src->text + nstart(fn), nend(fn) - nstart(fn));
+    const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+    if (a && a->kind == A_FUNC && !model_next_assign(m, a)) {
+      Value v = model_return_item(m, a->index, k);
+      v.ctor_start = v.ctor_end = 0;
+      return v.kind == OBJ_CONFLICT ? mkval(OBJ_UNKNOWN) : v;
+    }
+  }
+  const char *qn = (nsym(fn) == SYM.identifier || nsym(fn) == SYM.attribute) ? model_qualname(m, fn, scope) : NULL;
+  Value v;
+  if (qn && m->index && index_lookup(m->index, arena_printf(m->arena, "%s#ret%d", qn, k), &v)) {
+    m->used_index = true;
+    return v;
+  }
+  if (qn && m->index && index_matches_module(m->index, qn)) m->used_index = true; /* a later round */
+  return mkval(OBJ_UNKNOWN);
+}
+
 static Value func_returns(const Model *m, int fi) {
   Value r = mkval(OBJ_NONE), known = mkval(OBJ_NONE);
   bool any = false, unknown = false;
@@ -1456,6 +1497,7 @@ static Value assign_value(Model *m, const Assign *a) {
   switch (a->kind) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
   case A_APPEND: return list_of(model_eval_in(m, a->value, a->scope, 0));
+  case A_ITEM: return call_item(m, a->value, a->index, a->scope);
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
   case A_PIPE_PARAM: return mkval(OBJ_PIPELINE);

@@ -288,7 +288,7 @@ const char *model_unresolved_why(Model *m, TSNode recv, int scope) {
       if (a->kind == A_FUNC)
         return arena_printf(m->arena, "`%s` returns a client on some paths and something not "
                             "known on others", t);
-      if (a->kind == A_OPAQUE || a->kind == A_ITER || a->kind == A_ITER_VALUE) return arena_printf(m->arena, "`%s` is bound by a for loop, "
+      if (a->kind == A_OPAQUE || a->kind == A_ITER || a->kind == A_ITER_VALUE || a->kind == A_ITEM) return arena_printf(m->arena, "`%s` is bound by a for loop, "
                                                    "unpacking or `except`", t);
       if (a->kind == A_VALUE)
         return arena_printf(m->arena, "`%s` is assigned from `%s`", t,

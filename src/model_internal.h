@@ -50,6 +50,7 @@ typedef enum {
   A_ITER,      /* for name in <expr>: an item of a client registry, else unknown */
   A_ITER_VALUE, /* for key, name in <expr>.items(): likewise */
   A_APPEND,    /* name.append(<expr>): an item of a list built empty (never reaching) */
+  A_ITEM,      /* a, b = <call>: item `index` of the tuple the called function returns */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
 
@@ -193,6 +194,11 @@ int model_class_of(const Model *m, const char *rcls);
 /* A value as other files see it: an instance of a module-level class of this
  * file gets its qualified name (Value.rcls), one of any other class is unknown. */
 Value model_instance_export(const Model *m, Value v);
+
+/* Item k of what function fi returns when every return is a tuple of more
+ * than k items (`return client, scripts`): their merged values; unknown
+ * otherwise. */
+Value model_return_item(const Model *m, int fi, int k);
 
 /* model_infer.c */
 /* Gives the bindings that receive commands only a client has an inferred
