@@ -140,6 +140,59 @@ static const char *same_api_name(const char *qn, char *buf, size_t cap) {
 
 static Value produce(Value callee);
 
+/* Members of other libraries' classes that hold a client (what their
+ * documentation promises): `KartonBackend(config).redis`, `self.backend`
+ * of a karton service, `Queue(...).connection` of rq. `cls` names the
+ * class of an instance-valued member, else the member is a client. */
+static const struct {
+  const char *owner, *attr, *cls;
+  bool is_async;
+} KNOWN_MEMBERS[] = {
+    {"karton.core.backend.KartonBackend", "redis", NULL, false},
+    {"karton.core.Karton", "backend", "karton.core.backend.KartonBackend", false},
+    {"karton.core.Consumer", "backend", "karton.core.backend.KartonBackend", false},
+    {"karton.core.Producer", "backend", "karton.core.backend.KartonBackend", false},
+    {"karton.core.karton.Karton", "backend", "karton.core.backend.KartonBackend", false},
+    {"rq.Queue", "connection", NULL, false},
+    {"rq.queue.Queue", "connection", NULL, false},
+    {"rq.job.Job", "connection", NULL, false},
+    {"rq.Worker", "connection", NULL, false},
+    {"rq.worker.Worker", "connection", NULL, false},
+    {"redisvl.index.SearchIndex", "client", NULL, false},
+    {"redisvl.index.index.SearchIndex", "client", NULL, false},
+};
+
+/* A class of another library whose members the table above knows. */
+static bool known_owner(const char *qn) {
+  for (size_t i = 0; qn && i < sizeof KNOWN_MEMBERS / sizeof KNOWN_MEMBERS[0]; i++)
+    if (!strcmp(KNOWN_MEMBERS[i].owner, qn)) return true;
+  return false;
+}
+
+/* ... of a library the project is not itself (in rq's own repository,
+ * rq.Queue is a class of the project, its index knows it better). */
+static bool known_library_class(const Model *m, const char *qn) {
+  return known_owner(qn) && !(m->index && index_matches_module(m->index, qn));
+}
+
+static Value known_member(const char *owner, const char *attr, size_t len) {
+  for (size_t i = 0; owner && i < sizeof KNOWN_MEMBERS / sizeof KNOWN_MEMBERS[0]; i++) {
+    if (strcmp(KNOWN_MEMBERS[i].owner, owner) || strlen(KNOWN_MEMBERS[i].attr) != len ||
+        strncmp(KNOWN_MEMBERS[i].attr, attr, len))
+      continue;
+    Value v = mkval(KNOWN_MEMBERS[i].cls ? OBJ_INSTANCE : OBJ_CLIENT);
+    if (KNOWN_MEMBERS[i].cls) {
+      v.cls = -1;
+      v.rcls = str_intern(KNOWN_MEMBERS[i].cls, strlen(KNOWN_MEMBERS[i].cls));
+    } else {
+      v.is_async = KNOWN_MEMBERS[i].is_async;
+      v.decode = TRI_UNKNOWN;
+    }
+    return v;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
 Value model_qualname_value(const Model *m, const char *qn) {
   char same[256];
   const char *orig = qn;
@@ -405,6 +458,11 @@ static Value bases_member_named(const Model *m, int cls, const char *name, size_
       continue;
     }
     const char *qn = model_qualname(m, sup, outer);
+    if (known_library_class(m, qn)) { /* `class Scanner(Karton)`: self.backend */
+      Value v = known_member(qn, name, len);
+      if (v.kind != OBJ_UNKNOWN) return v;
+      continue;
+    }
     if (!qn || !m->index) continue;
     Value v;
     if (index_member(m->index, qn, arena_strndup(m->arena, name, len), &v)) {
@@ -545,6 +603,8 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
     bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known && !is_callee(n);
     if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
   }
+  if (ov.kind == OBJ_INSTANCE && ov.rcls && known_library_class(m, ov.rcls))
+    return known_member(ov.rcls, m->src->text + nstart(attr), nend(attr) - nstart(attr));
   if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index) {
     /* an instance of a class of another module (a caller passed it, an
        annotation names it): `self.driver.connection`, what the index says
@@ -684,7 +744,7 @@ Value model_instance_export(const Model *m, Value v) {
 
 /* An instance of the project class qualified name qn names (canonical). */
 static Value remote_instance(const Model *m, const char *qn) {
-  const char *canon = index_canonical(m->index, m->arena, qn);
+  const char *canon = m->index ? index_canonical(m->index, m->arena, qn) : NULL;
   if (canon) qn = canon;
   Value v = mkval(OBJ_INSTANCE);
   v.cls = -1;
@@ -715,6 +775,7 @@ static Value project_instance_type(const Model *m, TSNode n, int scope) {
     if (a && a->kind != A_IMPORT) return mkval(OBJ_UNKNOWN);
   }
   const char *qn = model_qualname(m, n, scope);
+  if (known_library_class(m, qn)) return remote_instance(m, qn); /* `queue: rq.Queue` */
   if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) || model_class_of(m, qn) >= 0)
     return mkval(OBJ_UNKNOWN);
   return remote_instance(m, qn);
@@ -870,6 +931,7 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
       return v;
     }
   }
+  if (fv.kind == OBJ_UNKNOWN && known_library_class(m, cq)) return remote_instance(m, cq); /* KartonBackend(config) */
   if (fv.kind == OBJ_UNKNOWN && cq && m->index && strchr(cq, '.') && index_has_class(m->index, cq)) {
     /* App() of another module's class: an instance of it */
     ((Model *)m)->used_index = true;
