@@ -182,9 +182,30 @@ static bool assigned_then_used(RuleCtx *ctx, const CallSite *cs, TSNode use) {
   return u.data;
 }
 
+static bool scan_iter_method(const char *m) {
+  return !strcmp(m, "scan_iter") || !strcmp(m, "sscan_iter") || !strcmp(m, "hscan_iter") ||
+         !strcmp(m, "zscan_iter");
+}
+
 static void check(RuleCtx *ctx) {
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
+    if (value_is_pipeline(cs->recv) && !cs->recv.inferred && scan_iter_method(cs->method) &&
+        !immediate_mode(ctx, cs) && built_in_sight(ctx, cs)) {
+      /* a generator of the client's: called on a pipeline it queues nothing
+         until iterated, and iterated its SCAN returns the pipeline, not a
+         cursor */
+      Finding *f = rule_report(ctx, cs->node, SEV_ERROR,
+                               "`%s.%s(...)` on a pipeline: it is a generator that sends SCAN "
+                               "one page at a time and reads each cursor, which a pipeline only "
+                               "queues; nothing reaches `%s.execute()`, and iterating it fails",
+                               cs->recv_text, cs->method, cs->recv_text);
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Iterate `%s` on the client (`for key in r.%s(...)`), then queue what you do "
+                  "with each key on the pipeline",
+                  cs->method, cs->method);
+      continue;
+    }
     /* any command: a queued SADD or SET NX returns the pipeline as well */
     if (!value_is_pipeline(cs->recv) || !cs->cmd || (cs->cmd->flags & CMD_PIPELINE)) continue;
     TSNode use = cs->node;
