@@ -290,6 +290,30 @@ static bool report_plain(RuleCtx *ctx, const CallSite *d, const CallSite *a, boo
   return true;
 }
 
+/* `r.delete(self.key)` in release() of a class whose acquire() takes
+ * `r.set(self.key, token, nx=True, ex=...)`: one attribute of self names the
+ * key both times (its template unknown: the constructor's parameter). */
+static void self_key_release(RuleCtx *ctx, const CallSite *d, bool tests) {
+  const Function *df = model_function(ctx->model, d->func);
+  TSNode k = call_arg(d->args, 0);
+  if (!df || !df->self_name || d->cls < 0 || !node_is(k, SYM.attribute) ||
+      !node_text_eq(ctx->src, ts_node_child_by_field_id(k, SYM.f_object), df->self_name))
+    return;
+  const char *kt = ctx_text(ctx, k);
+  for (size_t j = 0; j < model_ncalls(ctx->model); j++) {
+    const CallSite *a = model_call(ctx->model, j);
+    if (a->cls != d->cls || a->func == d->func || a->func < 0 || !nx_acquire(ctx, a)) continue;
+    if (ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) && ts_node_is_null(call_kwarg(ctx->src, a->args, "px")))
+      continue; /* a lock expires; a marker set once may not */
+    const Function *af = model_function(ctx->model, a->func);
+    TSNode ak = call_arg(a->args, 0);
+    if (!af || !af->self_name || strcmp(af->self_name, df->self_name) || !node_is(ak, SYM.attribute) ||
+        strcmp(ctx_text(ctx, ak), kt))
+      continue;
+    if (report_plain(ctx, d, a, tests)) return;
+  }
+}
+
 /* A delete of a key an NX acquire set: in the same function (same key), or
  * anywhere in the file to a constant (same key template). */
 static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, bool tests) {
@@ -304,7 +328,10 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
         return;
     }
   }
-  if (!key_literal(&d->key)) return;
+  if (!key_literal(&d->key)) {
+    self_key_release(ctx, d, tests);
+    return;
+  }
   bool named = text_names_lock(d->key.text);
   for (size_t lo = first_acq(acq, nacq, d->key.text); lo < nacq && !strcmp(acq[lo].key, d->key.text); lo++) {
     /* across functions, the acquire must look like a lock: a key named for
