@@ -776,8 +776,12 @@ static Value project_instance_type(const Model *m, TSNode n, int scope) {
   }
   const char *qn = model_qualname(m, n, scope);
   if (known_library_class(m, qn)) return remote_instance(m, qn); /* `queue: rq.Queue` */
-  if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) || model_class_of(m, qn) >= 0)
+  /* a class the index knows (members, facts, bases): not a TypeVar or an
+     alias imported from another module (`_redis: RedisClientType`) */
+  if (!qn || !strchr(qn, '.') || !index_matches_module(m->index, qn) || model_class_of(m, qn) >= 0 ||
+      !index_has_class(m->index, qn))
     return mkval(OBJ_UNKNOWN);
+  ((Model *)m)->used_index = true;
   return remote_instance(m, qn);
 }
 
