@@ -329,6 +329,11 @@ static uint64_t name_hash(const char *s, size_t n) {
 
 /* The module whose model is built on this thread (index_importer). */
 static _Thread_local const char *importer;
+/* Whether the model built on this thread may mark modules wanted: not one
+ * of a file modelled only because it was wanted (one level, no cascade). */
+static _Thread_local bool wants_off;
+
+void index_wants_allowed(bool on) { wants_off = !on; }
 
 void index_importer(const char *module) { importer = module; }
 
@@ -506,6 +511,7 @@ bool index_member(const ProjectIndex *self, const char *class_qualname, const ch
 size_t index_nmodules(const ProjectIndex *self) { return self->len; }
 
 void index_want_class(const ProjectIndex *self, const char *class_qualname) {
+  if (wants_off) return;
   for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
     const char *d = strrchr(class_qualname, '.');
     ModExports *pm = d ? (ModExports *)find_module(self, class_qualname, (size_t)(d - class_qualname)) : NULL;
@@ -793,6 +799,12 @@ static void seal_mentions(ProjectIndex *self) {
         continue;
       }
       if (nm[0] == '#' || self->mods[i].bases[k]) continue;
+      /* facts of a class ("Cls.#param.x": a constructor keeps a parameter,
+         nearly every class; "Cls.#ctor.m": an alternative constructor) but
+         "#client_init", and an override that is no client ("Cls.conn"
+         unknown), name no client: their mention is no reason to model a file */
+      if ((dot && dot[1] == '#' && strcmp(dot + 1, "#client_init")) || self->mods[i].values[k].kind == OBJ_UNKNOWN)
+        continue;
       if (!dot) {
         head_add(self, nm, strlen(nm));
         continue;

@@ -55,6 +55,9 @@ bool index_matches_module(const ProjectIndex *self, const char *qualname);
  * Safe from several threads. */
 void index_want_class(const ProjectIndex *self, const char *class_qualname);
 size_t index_nwanted(const ProjectIndex *self); /* how many modules are marked */
+/* For the model built next on this thread: may it mark modules (false for a
+ * file modelled only because it was wanted, so that wants do not cascade). */
+void index_wants_allowed(bool on);
 /* Is the qualified name a class of the project the index knows members,
  * facts or bases of (through re-exports)? (Its module is a dependency.) */
 bool index_has_class(const ProjectIndex *self, const char *class_qualname);

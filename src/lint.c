@@ -32,6 +32,7 @@ typedef struct FileWork {
   char *module;    /* dotted module name, malloc'ed */
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
+  bool by_want;    /* made relevant only because a model wanted its module */
   bool stale;      /* the index changed since its model was analysed */
   bool deferred;   /* relevant, but its tree is not kept between rounds (memory) */
   bool caller_checked; /* a file not relevant by itself, looked at for builder names */
@@ -496,7 +497,9 @@ static void job_model_file(Run *r, TSParser *p, size_t i);
 
 static void job_model(Run *r, TSParser *p, size_t i) {
   index_importer(r->work[i].module);
+  index_wants_allowed(!r->work[i].by_want);
   job_model_file(r, p, i);
+  index_wants_allowed(true);
   index_importer(NULL);
 }
 
@@ -1022,7 +1025,9 @@ static void build_index(Run *r) {
       bool binds = wanted || (for_heads && binds_from_head(r, i));
       if (!binds && !for_builders) continue;
       if (!reload(r, i)) continue;
-      if (binds || index_mentions_builder(r->index, fr->src.text, fr->src.len)) {
+      bool by_builder = !binds && index_mentions_builder(r->index, fr->src.text, fr->src.len);
+      if (binds || by_builder) {
+        w->by_want = wanted && !by_builder && !(for_heads && binds_from_head(r, i));
         /* modelled from now on like a file relevant from the start: its tree
            and model are kept for the rules while they fit the budget (no
            second parse in pass 2), else it is parsed again when needed */

@@ -289,13 +289,6 @@ static void resolve_callee(Model *m, FCall *c) {
   }
   if (qn && index_matches_module(m->index, qn)) {
     c->remote = index_canonical(m->index, m->arena, qn);
-    /* `controllers.ClaimController(self)` where controllers binds the name
-       to another module's class (`ClaimController = claims.ClaimController`)
-       but says nothing of Redis: modelled from the next round, its alias
-       then names the callee */
-    const char *last = strrchr(c->remote ? c->remote : qn, '.');
-    if (last && last[1] >= 'A' && last[1] <= 'Z' && !index_has_class(m->index, c->remote ? c->remote : qn))
-      index_want_class(m->index, c->remote ? c->remote : qn);
   }
 }
 
@@ -767,6 +760,8 @@ void model_callers_round(Model *m) {
 
 /* ---------------------------------------------------------------- exports */
 
+static bool usable(Value v);
+
 typedef struct Out {
   Vec *facts; /* Export, merged per name */
   const char *callee;
@@ -792,6 +787,13 @@ static void merge_fact(Model *m, Vec *facts, const char *name, Value v) {
 static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
   Out *o = data;
   if (pos < 0 && !kw) return; /* after a splat the callee cannot map slots: nothing sent */
+  /* `controllers.ClaimController(self)` where controllers binds the name to
+     another module's class (`ClaimController = claims.ClaimController`) but
+     says nothing of Redis: when what is passed matters, that module is
+     modelled from the next round, and its alias then names the callee */
+  const char *last = strrchr(o->callee, '.');
+  if (usable(v) && last && last[1] >= 'A' && last[1] <= 'Z' && !index_has_class(m->index, o->callee))
+    index_want_class(m->index, o->callee);
   const char *name = kw ? arena_printf(m->arena, "#call.%s#k:%s", o->callee, kw)
                         : arena_printf(m->arena, "#call.%s#%d", o->callee, pos);
   merge_fact(m, o->facts, name, model_instance_export(m, v));
