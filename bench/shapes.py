@@ -111,6 +111,18 @@ SHAPES = {
                              "        return r.set('job:lock', tok, nx=True, ex=5)",
                              f"class B{i}:", "    def drop(self):", "        r.delete('job:lock')"]
                             for i in range(n)), []),
+    # a mixin using attributes its n users' other base sets, n unknown ones
+    # (each lookup asks its users: bounded)
+    "mixin": lambda n: ["class Base:", "    def __init__(self):", "        self.conn = r", "class Mixin:"] +
+    sum(([f"    def m{i}(self):", f"        self.conn.zadd('k{i}', {{'a': 1}})", f"        self.x{i}.get('a')"]
+         for i in range(n)), []) + sum(([f"class S{i}(Mixin, Base):", "    pass"] for i in range(n)), []),
+    # one function returning an n-way tuple from n branches, unpacked by n callers
+    "tuples": lambda n: ["def get(x):"] + sum(([f"    if x == {i}:", f"        return r, {i}"] for i in range(n)), []) +
+    ["    return r, -1"] + sum(([f"def use{i}():", f"    c, k = get({i})", f"    c.incr('k{i}')"] for i in range(n)), []),
+    # n lease classes taking and releasing `self.key` (RL502: by class and text)
+    "leases": lambda n: sum(([f"class L{i}:", "    def __init__(self, key):", "        self.key = key",
+                              "    def acquire(self):", "        return r.set(self.key, 't', nx=True, ex=5)",
+                              "    def release(self):", "        r.delete(self.key)"] for i in range(n)), []),
 }
 
 

@@ -479,27 +479,46 @@ static bool member_in(const ProjectIndex *self, const ModExports *m, const char 
 
 static const char *reexport_of(const ModExports *m, const char *name, size_t n);
 
+/* What to do with each module visited on the way to a class's own module. */
+typedef enum {
+  HOP_RECORD_NAME,   /* depend on its "#reexport.<Name>" (index_member) */
+  HOP_RECORD_MODULE, /* depend on all of it (index_has_class) */
+  HOP_WANT           /* mark it wanted (index_want_class) */
+} HopAct;
+
+/* The module that defines the class *qualname names, following a package's
+ * re-exports (`pkg.Store` of pkg.core, bounded); *qualname becomes the
+ * class's own name there. Each module on the way gets `act`, whether or not
+ * it re-exports the name: a package modelled later (a wanted module) may
+ * re-export it then. NULL when no module of the project holds it. */
+static ModExports *class_home(const ProjectIndex *self, const char **qualname, HopAct act) {
+  for (int hop = 0; self; hop++) {
+    const char *qn = *qualname, *dot = strrchr(qn, '.');
+    ModExports *m = dot ? (ModExports *)find_module(self, qn, (size_t)(dot - qn)) : NULL;
+    if (!m) return NULL;
+    int dep = 2 * (int)(m - self->mods);
+    if (act == HOP_WANT) {
+      if (!atomic_exchange(&m->wanted, true)) atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
+    } else if (act == HOP_RECORD_MODULE) {
+      record(dep);
+    } else {
+      char rx[512];
+      int rn = snprintf(rx, sizeof rx, "#reexport.%s", dot + 1);
+      if (rn > 0 && (size_t)rn < sizeof rx) record_name(dep, name_hash(rx, (size_t)rn));
+      else record(dep);
+    }
+    const char *from = reexport_of(m, dot + 1, strlen(dot + 1));
+    if (!from || !strcmp(from, qn) || hop == 3) return m;
+    *qualname = from;
+  }
+  return NULL;
+}
+
 bool index_member(const ProjectIndex *self, const char *class_qualname, const char *attr,
                   Value *out) {
-  for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
-    const char *dot = strrchr(class_qualname, '.');
-    const ModExports *m = dot ? find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
-    if (!m) break;
-    const char *from = reexport_of(m, dot + 1, strlen(dot + 1));
-    /* recorded whether or not there is one: a package modelled later (a
-       wanted module, index_want_class) may re-export it then */
-    char rx[512];
-    int rn = snprintf(rx, sizeof rx, "#reexport.%s", dot + 1);
-    if (rn > 0 && (size_t)rn < sizeof rx) record_name(2 * (int)(m - self->mods), name_hash(rx, (size_t)rn));
-    else record(2 * (int)(m - self->mods));
-    if (!from || !strcmp(from, class_qualname)) break;
-    class_qualname = from;
-  }
-  if (!self) return false;
-  const char *dot = strrchr(class_qualname, '.');
-  if (!dot) return false;
-  const ModExports *m = find_module(self, class_qualname, (size_t)(dot - class_qualname));
+  const ModExports *m = class_home(self, &class_qualname, HOP_RECORD_NAME);
   if (!m) return false;
+  const char *dot = strrchr(class_qualname, '.');
   /* "Cls.attr", and "Cls" (its bases' entries); bases and stars record their modules */
   char member[512];
   int k = snprintf(member, sizeof member, "%s.%s", dot + 1, attr);
@@ -511,39 +530,18 @@ bool index_member(const ProjectIndex *self, const char *class_qualname, const ch
 size_t index_nmodules(const ProjectIndex *self) { return self->len; }
 
 void index_want_class(const ProjectIndex *self, const char *class_qualname) {
-  if (wants_off) return;
-  for (int hop = 0; self && hop < 4; hop++) { /* `pkg.Store` re-exported from pkg.core */
-    const char *d = strrchr(class_qualname, '.');
-    ModExports *pm = d ? (ModExports *)find_module(self, class_qualname, (size_t)(d - class_qualname)) : NULL;
-    const char *from = pm ? reexport_of(pm, d + 1, strlen(d + 1)) : NULL;
-    if (!from || !strcmp(from, class_qualname)) break;
-    if (!atomic_exchange(&pm->wanted, true)) /* the package too: its re-exports may change */
-      atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
-    class_qualname = from;
-  }
-  const char *dot = self ? strrchr(class_qualname, '.') : NULL;
-  ModExports *m = dot ? (ModExports *)find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
-  if (m && !atomic_exchange(&m->wanted, true))
-    atomic_fetch_add(&((ProjectIndex *)self)->nwanted, 1);
+  if (!wants_off) (void)class_home(self, &class_qualname, HOP_WANT); /* the packages on the way too */
 }
 
 bool index_has_class(const ProjectIndex *self, const char *class_qualname) {
-  for (int hop = 0; self && hop < 4; hop++) {
-    const char *dot = strrchr(class_qualname, '.');
-    const ModExports *m = dot ? find_module(self, class_qualname, (size_t)(dot - class_qualname)) : NULL;
-    if (!m) return false;
-    record(2 * (int)(m - self->mods)); /* any change of the module may make it one */
-    const char *from = reexport_of(m, dot + 1, strlen(dot + 1));
-    if (from && strcmp(from, class_qualname)) {
-      class_qualname = from;
-      continue;
-    }
-    size_t n = strlen(dot + 1);
-    for (size_t i = 0; i < m->n; i++) {
-      const char *nm = m->names[i];
-      if (!strncmp(nm, dot + 1, n) && (nm[n] == '.' || (!nm[n] && m->bases[i]))) return true;
-    }
-    return false;
+  /* any change of those modules may make it one */
+  const ModExports *m = class_home(self, &class_qualname, HOP_RECORD_MODULE);
+  if (!m) return false;
+  const char *dot = strrchr(class_qualname, '.');
+  size_t n = strlen(dot + 1);
+  for (size_t i = 0; i < m->n; i++) {
+    const char *nm = m->names[i];
+    if (!strncmp(nm, dot + 1, n) && (nm[n] == '.' || (!nm[n] && m->bases[i]))) return true;
   }
   return false;
 }

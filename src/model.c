@@ -591,26 +591,31 @@ static void build_subclasses(Model *m) {
   }
 }
 
-static int name_cmp_node(const Model *m, TSNode id, const char *name) {
-  size_t len = nend(id) - nstart(id);
-  int c = strncmp(m->src->text + nstart(id), name, len);
+
+/* name (len bytes) against a class's name, in strcmp's order */
+static int name_cmp(const char *t, size_t len, const char *name) {
+  int c = strncmp(t, name, len);
   return c ? c : (name[len] ? -1 : 0);
 }
 
-size_t model_classes_named(const Model *m, TSNode id, size_t *first) {
+size_t model_classes_named_str(const Model *m, const char *t, size_t len, size_t *first) {
   size_t lo = 0, hi = m->classes.len;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     const Class *c = vec_at(&m->classes, (size_t)m->class_order[mid]);
-    if (name_cmp_node(m, id, c->name) > 0) lo = mid + 1;
+    if (name_cmp(t, len, c->name) > 0) lo = mid + 1;
     else hi = mid;
   }
   size_t end = lo;
   while (end < m->classes.len &&
-         !name_cmp_node(m, id, ((const Class *)vec_at(&m->classes, (size_t)m->class_order[end]))->name))
+         !name_cmp(t, len, ((const Class *)vec_at(&m->classes, (size_t)m->class_order[end]))->name))
     end++;
   *first = lo;
   return end - lo;
+}
+
+size_t model_classes_named(const Model *m, TSNode id, size_t *first) {
+  return model_classes_named_str(m, m->src->text + nstart(id), nend(id) - nstart(id), first);
 }
 
 int model_name_binding(const Model *m, int scope, const char *name, size_t len) {

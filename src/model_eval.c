@@ -211,7 +211,11 @@ Value model_qualname_value(const Model *m, const char *qn) {
   if (!strncmp(qn, "django.conf.settings.", 21) && !strchr(qn + 21, '.')) {
     /* `settings.REDIS_CLIENT` of Django: the project's settings module (by
        its last name; of several, the one beside the importing file) */
-    const char *mod = index_nearest_module(m->index, "settings");
+    if (!m->settings_done) { /* one scan of the project's modules per file */
+      ((Model *)m)->settings_module = index_nearest_module(m->index, "settings");
+      ((Model *)m)->settings_done = true;
+    }
+    const char *mod = m->settings_module;
     const char *local = arena_printf(m->arena, "%s.%s", mod ? mod : "settings", qn + 21);
     if (index_lookup(m->index, local, &v)) {
       ((Model *)m)->used_index = true;
@@ -428,8 +432,12 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
  * of this file that mixes it in has from its other bases
  * (`class PriorityStorage(PriorityMixin, RedisStorage)`), when they all
  * agree on a proven client. */
+enum { MIXIN_MAX_USERS = 8 }; /* each lookup asks them all: bounded, linear per file */
+
 static Value mixin_member(const Model *m, int cls, const char *name, size_t len) {
-  if (!m->sub_start || m->sub_start[cls] == m->sub_start[cls + 1]) return mkval(OBJ_UNKNOWN);
+  if (!m->sub_start || m->sub_start[cls] == m->sub_start[cls + 1] ||
+      m->sub_start[cls + 1] - m->sub_start[cls] > MIXIN_MAX_USERS)
+    return mkval(OBJ_UNKNOWN);
   Value all = mkval(OBJ_NONE);
   for (int k = m->sub_start[cls]; k < m->sub_start[cls + 1]; k++) {
     int sub = m->sub_list[k];
@@ -548,6 +556,34 @@ static bool is_callee(TSNode n) {
   return node_is(p, SYM.call) && ts_node_eq(ts_node_child_by_field_id(p, SYM.f_function), n);
 }
 
+/* Attribute `name` of an instance of the class `rcls` names (Value.rcls):
+ * its class in this file, a member another library documents, or what the
+ * index says the class (or a base) has. Proven values only; a method read
+ * without a call (`drv.connection.hset`: a decorator the model does not
+ * know made it a property) is not one, inference decides. `called`: the
+ * attribute is a call's function (else `at`, when not null, is asked);
+ * `want`: a class the index does not know is modelled from the next round. */
+static Value rcls_member(const Model *m, const char *rcls, const char *name, size_t len, bool called,
+                         TSNode at, bool want) {
+  int lc = model_class_of(m, rcls);
+  Value v = mkval(OBJ_UNKNOWN);
+  if (lc >= 0) {
+    v = class_member_named(m, lc, name, len, 0);
+  } else if (known_library_class(m, rcls)) {
+    return known_member(rcls, name, len);
+  } else if (m->index) {
+    ((Model *)m)->used_index = true; /* may appear in a later round */
+    if (!index_member(m->index, rcls, arena_strndup(m->arena, name, len), &v)) {
+      if (want) index_want_class(m->index, rcls);
+      return mkval(OBJ_UNKNOWN);
+    }
+    v = member_value(v);
+  }
+  if (v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !called && !(!ts_node_is_null(at) && is_callee(at)))
+    return mkval(OBJ_UNKNOWN);
+  return v.inferred ? mkval(OBJ_UNKNOWN) : v;
+}
+
 static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth, const Value *known) {
   TSNode obj = ts_node_child_by_field_id(n, SYM.f_object);
   TSNode attr = ts_node_child_by_field_id(n, SYM.f_attribute);
@@ -587,42 +623,18 @@ static Value eval_attribute_known(const Model *m, TSNode n, int scope, int depth
   if (ov.kind == OBJ_INSTANCE && ov.rcls) ov.cls = (int16_t)model_class_of(m, ov.rcls);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member(m, ov.cls, attr); /* loader.get_db_conn, settings.redis_client */
+  const char *an = m->src->text + nstart(attr);
+  size_t al = nend(attr) - nstart(attr);
   if (value_is_clientish(ov) && ov.inferred && ov.rcls) {
     /* an instance of a facade class of the project (a client in use): its
        other attributes are the class's (`c.connection` beside c.hset) */
-    int lc = model_class_of(m, ov.rcls);
-    Value v = mkval(OBJ_UNKNOWN);
-    if (lc >= 0) {
-      v = class_member(m, lc, attr);
-    } else if (m->index) {
-      ((Model *)m)->used_index = true;
-      if (index_member(m->index, ov.rcls,
-                       arena_strndup(m->arena, m->src->text + nstart(attr), nend(attr) - nstart(attr)), &v))
-        v = member_value(v);
-    }
-    bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known && !is_callee(n);
-    if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
+    Value v = rcls_member(m, ov.rcls, an, al, known != NULL, n, false);
+    if (v.kind != OBJ_UNKNOWN) return v;
   }
-  if (ov.kind == OBJ_INSTANCE && ov.rcls && known_library_class(m, ov.rcls))
-    return known_member(ov.rcls, m->src->text + nstart(attr), nend(attr) - nstart(attr));
-  if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index) {
+  if (ov.kind == OBJ_INSTANCE && ov.rcls && (m->index || known_library_class(m, ov.rcls)))
     /* an instance of a class of another module (a caller passed it, an
-       annotation names it): `self.driver.connection`, what the index says
-       its class (or a base) has */
-    Value v;
-    ((Model *)m)->used_index = true; /* may appear in a later round */
-    if (index_member(m->index, ov.rcls,
-                     arena_strndup(m->arena, m->src->text + nstart(attr), nend(attr) - nstart(attr)), &v)) {
-      v = member_value(v);
-      /* a method read, not called (`drv.connection.hset`): a decorator the
-         model does not know made it a property; inference decides */
-      bool bound_method = v.kind == OBJ_CLIENT_FACTORY && !v.via_property && !known && !is_callee(n);
-      if (v.kind != OBJ_UNKNOWN && !v.inferred && !bound_method) return v;
-    } else {
-      index_want_class(m->index, ov.rcls); /* modelled from the next round on */
-    }
-    return mkval(OBJ_UNKNOWN);
-  }
+       annotation names it): `self.driver.connection` */
+    return rcls_member(m, ov.rcls, an, al, known != NULL, n, true);
   if ((nsym(obj) == SYM.identifier || nsym(obj) == SYM.call) && m->index && !value_is_clientish(ov)) {
     /* `store = Store()` with Store imported from another module:
        `store.replica` is what Store.__init__ sets (the index has it); also
@@ -682,13 +694,7 @@ static Value attribute_named(const Model *m, TSNode o, const char *name, size_t 
   if (ov.kind == OBJ_INSTANCE && ov.rcls) ov.cls = (int16_t)model_class_of(m, ov.rcls);
   if (ov.kind == OBJ_INSTANCE && ov.cls >= 0 && (size_t)ov.cls < m->classes.len)
     return class_member_named(m, ov.cls, name, len, 0);
-  Value v;
-  if (ov.kind == OBJ_INSTANCE && ov.rcls && m->index &&
-      index_member(m->index, ov.rcls, arena_strndup(m->arena, name, len), &v)) {
-    ((Model *)m)->used_index = true;
-    v = member_value(v);
-    if (v.kind != OBJ_UNKNOWN && !v.inferred && !(v.kind == OBJ_CLIENT_FACTORY && !v.via_property)) return v;
-  }
+  if (ov.kind == OBJ_INSTANCE && ov.rcls) return rcls_member(m, ov.rcls, name, len, false, (TSNode){0}, false);
   return mkval(OBJ_UNKNOWN);
 }
 
@@ -722,9 +728,10 @@ int model_class_of(const Model *m, const char *rcls) {
   size_t ml = strlen(m->module);
   if (!rcls || !ml || strncmp(rcls, m->module, ml) || rcls[ml] != '.' || strchr(rcls + ml + 1, '.'))
     return -1;
-  for (size_t i = 0; i < m->classes.len; i++) { /* the module-level class of that name */
-    const Class *c = vec_at(&m->classes, i);
-    if (c->name && !strcmp(c->name, rcls + ml + 1) && scope_at(m, c->scope)->parent == 0) return (int)i;
+  size_t first, same = model_classes_named_str(m, rcls + ml + 1, strlen(rcls + ml + 1), &first);
+  for (size_t k = 0; k < same; k++) { /* the module-level class of that name */
+    int ci = m->class_order[first + k];
+    if (scope_at(m, ((const Class *)vec_at(&m->classes, (size_t)ci))->scope)->parent == 0) return ci;
   }
   return -1;
 }
@@ -1285,9 +1292,12 @@ static uint8_t class_param_factory(const Model *m, int fi) {
   return slot >= 0 && slot < 250 ? (uint8_t)(slot + 1) : 0;
 }
 
+enum { RETURN_ITEM_MAX_RETURNS = 16 }; /* each unpacking reads them all: bounded */
+
 Value model_return_item(const Model *m, int fi, int k) {
   Value r = mkval(OBJ_NONE);
   bool any = false;
+  if (m->ret_start[fi + 1] - m->ret_start[fi] > RETURN_ITEM_MAX_RETURNS) return mkval(OBJ_UNKNOWN);
   for (int i = m->ret_start[fi]; i < m->ret_start[fi + 1]; i++) {
     TSNode v = ((const Ret *)vec_at(&m->rets, (size_t)i))->value;
     if ((nsym(v) != SYM.expression_list && nsym(v) != SYM.tuple) || ts_node_named_child_count(v) <= (uint32_t)k)

@@ -111,6 +111,8 @@ struct Model {
                              NULL until model_infer.c needs it */
   void *params;         /* model_callers.c: per-function parameter lists, lazily */
   bool *fn_called;      /* model_callers.c: per function, called from this file (lazily) */
+  const char *settings_module; /* Django's settings module for this file (index_nearest_module) */
+  bool settings_done;          /* ... looked up (the project's modules are fixed before rounds) */
   int *table;           /* open addressing: binding index + 1, 0 empty */
   bool used_index;      /* some name resolved against a project module */
   int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
@@ -164,6 +166,7 @@ void model_method_tables(Model *m);
  * count is returned; m->class_order[*first + k] are class indices, ascending.
  * O(log n): the order is built once after the walk. */
 size_t model_classes_named(const Model *m, TSNode id, size_t *first);
+size_t model_classes_named_str(const Model *m, const char *name, size_t len, size_t *first);
 
 /* The binding a name refers to from `scope` (Python's rule: a class body's
  * names are not seen from its methods), or -1. */

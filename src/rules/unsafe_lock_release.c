@@ -290,28 +290,28 @@ static bool report_plain(RuleCtx *ctx, const CallSite *d, const CallSite *a, boo
   return true;
 }
 
+/* "\x02<class> self.<attr>": the Acq key of an NX acquire or a delete whose
+ * key is an attribute of self (its template unknown: the constructor's
+ * parameter), in a method of class cls; NULL for any other. */
+static const char *self_key(RuleCtx *ctx, const CallSite *c) {
+  const Function *f = model_function(ctx->model, c->func);
+  TSNode k = call_arg(c->args, 0);
+  if (!f || !f->self_name || c->cls < 0 || !node_is(k, SYM.attribute) ||
+      !node_text_eq(ctx->src, ts_node_child_by_field_id(k, SYM.f_object), f->self_name))
+    return NULL;
+  return arena_printf(ctx->arena, "\x02%d %s", c->cls, ctx_text(ctx, k));
+}
+
 /* `r.delete(self.key)` in release() of a class whose acquire() takes
  * `r.set(self.key, token, nx=True, ex=...)`: one attribute of self names the
- * key both times (its template unknown: the constructor's parameter). */
-static void self_key_release(RuleCtx *ctx, const CallSite *d, bool tests) {
-  const Function *df = model_function(ctx->model, d->func);
-  TSNode k = call_arg(d->args, 0);
-  if (!df || !df->self_name || d->cls < 0 || !node_is(k, SYM.attribute) ||
-      !node_text_eq(ctx->src, ts_node_child_by_field_id(k, SYM.f_object), df->self_name))
-    return;
-  const char *kt = ctx_text(ctx, k);
-  for (size_t j = 0; j < model_ncalls(ctx->model); j++) {
-    const CallSite *a = model_call(ctx->model, j);
-    if (a->cls != d->cls || a->func == d->func || a->func < 0 || !nx_acquire(ctx, a)) continue;
-    if (ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) && ts_node_is_null(call_kwarg(ctx->src, a->args, "px")))
-      continue; /* a lock expires; a marker set once may not */
-    const Function *af = model_function(ctx->model, a->func);
-    TSNode ak = call_arg(a->args, 0);
-    if (!af || !af->self_name || strcmp(af->self_name, df->self_name) || !node_is(ak, SYM.attribute) ||
-        strcmp(ctx_text(ctx, ak), kt))
-      continue;
-    if (report_plain(ctx, d, a, tests)) return;
-  }
+ * key both times. With an expiry only: a marker set once may not expire. */
+static void self_key_release(RuleCtx *ctx, const CallSite *d, const Acq *acq, size_t nacq, bool tests) {
+  const char *key = self_key(ctx, d);
+  if (!key) return;
+  for (size_t lo = first_acq(acq, nacq, key); lo < nacq && !strcmp(acq[lo].key, key); lo++)
+    if (acq[lo].func != d->func && acq[lo].expiry &&
+        report_plain(ctx, d, model_call(ctx->model, acq[lo].call), tests))
+      return;
 }
 
 /* A delete of a key an NX acquire set: in the same function (same key), or
@@ -329,7 +329,7 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
     }
   }
   if (!key_literal(&d->key)) {
-    self_key_release(ctx, d, tests);
+    self_key_release(ctx, d, acq, nacq, tests);
     return;
   }
   bool named = text_names_lock(d->key.text);
@@ -371,8 +371,11 @@ static void check(RuleCtx *ctx) {
   Acq *acq = arena_alloc(ctx->arena, (n ? n : 1) * sizeof *acq);
   for (size_t i = 0; i < n; i++) {
     const CallSite *a = model_call(ctx->model, i);
-    if (nx_acquire(ctx, a) && key_literal(&a->key))
-      acq[nacq++] = (Acq){a->key.text, i, a->func, a->cls, !ts_node_is_null(constant_value(ctx, a)),
+    if (!nx_acquire(ctx, a)) continue;
+    /* by key template; a key that is an attribute of self by class and text */
+    const char *key = key_literal(&a->key) ? a->key.text : self_key(ctx, a);
+    if (key)
+      acq[nacq++] = (Acq){key, i, a->func, a->cls, !ts_node_is_null(constant_value(ctx, a)),
                           !ts_node_is_null(call_kwarg(ctx->src, a->args, "ex")) ||
                               !ts_node_is_null(call_kwarg(ctx->src, a->args, "px"))};
   }
