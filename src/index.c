@@ -541,7 +541,11 @@ bool index_has_class(const ProjectIndex *self, const char *class_qualname) {
   size_t n = strlen(dot + 1);
   for (size_t i = 0; i < m->n; i++) {
     const char *nm = m->names[i];
-    if (!strncmp(nm, dot + 1, n) && (nm[n] == '.' || (!nm[n] && m->bases[i]))) return true;
+    /* members, or a base in the project: `RedisClientType = TypeVar(...)`
+       is exported as deriving from typing.TypeVar, and is no class here */
+    if (!strncmp(nm, dot + 1, n) &&
+        (nm[n] == '.' || (!nm[n] && m->bases[i] && index_matches_module(self, m->bases[i]))))
+      return true;
   }
   return false;
 }
