@@ -919,6 +919,14 @@ void model_export_init_params(Model *m) {
       }
       pname = nm;
     }
+    const char *via = pname ? NULL : model_self_call_method(m, (int)i);
+    if (via) { /* "Cls.#via.<attr>": set by a template method (see via_method) */
+      Export *e = vec_push(&m->exports);
+      e->name = arena_printf(m->arena, "%s.#via.%s", c->name, b->name);
+      e->value.kind = OBJ_MODULE;
+      e->value.rcls = str_intern(via, strlen(via));
+      continue;
+    }
     if (!pname || (f->self_name && !strcmp(pname, f->self_name))) continue;
     const Params *pp = params_of_cached(m, init);
     int slot = -2;
@@ -937,6 +945,98 @@ void model_export_init_params(Model *m) {
     e->value.cls = (int16_t)slot;
     e->value.rcls = str_intern(pname, strlen(pname));
   }
+}
+
+/* The method M when every assignment of instance binding b is
+ * `self.M(...)` in a method of its class (the same M each time): a template
+ * method, whose subclasses decide the value by overriding M. NULL else. */
+const char *model_self_call_method(const Model *m, int b) {
+  const char *via = NULL;
+  for (const Assign *a = model_first_assign(m, b); a; a = model_next_assign(m, a)) {
+    if (a->kind != A_VALUE || a->param || !node_is(a->value, SYM.call)) return NULL;
+    int fi = model_scope_function(m, a->scope);
+    const Function *f = fi >= 0 ? vec_at(&m->funcs, (size_t)fi) : NULL;
+    TSNode fn = ts_node_child_by_field_id(a->value, SYM.f_function);
+    if (!f || !f->self_name || !node_is(fn, SYM.attribute) ||
+        !node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_object), f->self_name))
+      return NULL;
+    const char *nm = node_text(m->arena, m->src, ts_node_child_by_field_id(fn, SYM.f_attribute));
+    if (via && strcmp(via, nm)) return NULL;
+    via = nm;
+  }
+  return via;
+}
+
+/* The template method of attribute `name` that class cls inherits: the
+ * first base along cls's bases (this file first, then another module's
+ * "#via.<name>" fact) that assigns the attribute decides. True when one
+ * assigns it; *via is then its method (NULL: assigned otherwise) and
+ * *owner the base of this file (-1: another module's). */
+static bool via_method(const Model *m, int cls, const char *name, size_t len, const char **via, int *owner,
+                       int depth) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  for (uint32_t i = 0; i < n && depth < 8; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) == SYM.keyword_argument) continue;
+    size_t first;
+    if (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)) {
+      int local = m->class_order[first];
+      if (local == cls) continue;
+      const Class *lc = vec_at(&m->classes, (size_t)local);
+      int b = model_binding_find(m, lc->inst_scope, name, len);
+      if (b >= 0 && binding_at(m, b)->first_assign >= 0) {
+        *via = model_self_call_method(m, b);
+        *owner = local;
+        return true;
+      }
+      if (via_method(m, local, name, len, via, owner, depth + 1)) return true;
+      continue;
+    }
+    if (!m->index) continue;
+    const char *qn = model_qualname(m, sup, scope_at(m, c->scope)->parent);
+    if (!qn || !index_matches_module(m->index, qn)) continue;
+    ((Model *)m)->used_index = true;
+    Value f;
+    if (index_member(m->index, qn, arena_printf(m->arena, "#via.%.*s", (int)len, name), &f) &&
+        f.kind == OBJ_MODULE && f.rcls) {
+      *via = f.rcls;
+      *owner = -1;
+      return true;
+    }
+    index_want_class(m->index, qn); /* modelled from the next round on, if it was not */
+  }
+  return false;
+}
+
+/* The class of this file whose body defines `name` (a method, static or
+ * not), cls or the first along its bases here; -1 when none does. */
+static int defining_class(const Model *m, int cls, const char *name, int depth) {
+  const Class *c = vec_at(&m->classes, (size_t)cls);
+  int b = model_binding_find(m, c->scope, name, strlen(name));
+  for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a))
+    if (a->kind == A_FUNC) return cls;
+  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  for (uint32_t i = 0; i < n && depth < 8; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    size_t first;
+    if (nsym(sup) != SYM.identifier || !model_classes_named(m, sup, &first)) continue;
+    int local = m->class_order[first];
+    int d = local != cls ? defining_class(m, local, name, depth + 1) : -1;
+    if (d >= 0) return d;
+  }
+  return -1;
+}
+
+bool model_virtual_method(const Model *m, int cls, const char *name, size_t len, int *def_cls,
+                          const char **via) {
+  int owner = -1;
+  *via = NULL;
+  if (!via_method(m, cls, name, len, via, &owner, 0) || !*via) return false;
+  *def_cls = defining_class(m, cls, *via, 0);
+  return *def_cls >= 0 && *def_cls != owner;
 }
 
 /* `def __init__(self, *args, **kwargs)` whose body passes both on to

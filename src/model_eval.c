@@ -417,6 +417,20 @@ static Value class_member_named(const Model *m, int cls, const char *name, size_
      when it is unknown (`self.conn = client` in a subclass for another
      client library: the base's redis.Redis is not its value) */
   if (assigned || depth > 8) return own;
+  int vcls;
+  const char *via;
+  if (depth == 0 && model_virtual_method(m, cls, name, len, &vcls, &via)) {
+    /* the base's `self.conn = self.connect()` runs cls's connect(): what it
+       returns, not what the base's own connect() would */
+    const Class *oc = vec_at(&m->classes, (size_t)vcls);
+    int mb = model_binding_find(m, oc->scope, via, strlen(via));
+    Value fv = mb >= 0 ? lookup_binding(m, mb) : mkval(OBJ_UNKNOWN);
+    if (fv.kind == OBJ_CLIENT_FACTORY && !fv.via_property) {
+      Value pv = produce(fv);
+      if (value_is_clientish(pv) && !pv.inferred) return pv;
+    }
+    return own;
+  }
   Value v = bases_member_named(m, cls, name, len, depth);
   if (v.kind != OBJ_UNKNOWN && !v.inferred) return v;
   if (depth == 0 && !assigned) { /* a base elsewhere keeps what cls's callers pass */

@@ -227,6 +227,13 @@ void model_export_init_params(Model *m); /* "Cls.#param.<attr>" facts */
  * sets from its __init__'s parameter, cls keeping that __init__: what
  * cls's own callers pass there (unknown when they do not all agree). */
 Value model_forwarded_member(const Model *m, int cls, const char *name, size_t len);
+/* `self.conn = self.connect()` in a base, connect() overridden by cls (or a
+ * base of cls in this file below that base): the override, `*via` in class
+ * *def_cls's body, decides what cls's self.conn is (a template method).
+ * False when no such override. */
+bool model_virtual_method(const Model *m, int cls, const char *name, size_t len, int *def_cls,
+                          const char **via);
+const char *model_self_call_method(const Model *m, int b);
 
 /* model_util.c */
 size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,
