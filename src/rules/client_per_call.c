@@ -735,13 +735,43 @@ static bool taint_visit(TSNode n, void *data) {
 }
 
 /* Does the construction's server (host, URL, socket path, first argument,
- * or the dict its `**` names) come from the function's parameter `param`? */
+ * or the dict its `**` names) name one of t's names? (Frees them.) */
+static bool server_tainted(RuleCtx *ctx, const Ctor *c, Tainted *t);
+
+/* ... from the function's parameter `param`? */
 static bool server_from_param(RuleCtx *ctx, const Ctor *c, TSNode param) {
   const Function *fn = model_function(ctx->model, c->func);
   Tainted t = {ctx, {0}, ts_node_child_by_field_id(fn->node, SYM.f_body), nstart(c->node)};
   const char *x = ctx_text(ctx, param);
   strset_add(&t.names, x, strlen(x));
   node_walk(t.body, taint_visit, &t);
+  return server_tainted(ctx, c, &t);
+}
+
+/* ... from the item of the loop around it (`for addr in masters: host, port
+ * = addr.split(":"); Redis(host=host, ...)`)? Each iteration talks to
+ * another server: no shared client could serve them. */
+static bool server_from_loop(RuleCtx *ctx, const Ctor *c, int loop) {
+  TSNode ln = model_loop(ctx->model, loop)->node, target = {0}, body = {0};
+  if (node_is(ln, SYM.for_statement)) {
+    target = ts_node_child_by_field_id(ln, SYM.f_left);
+    body = ts_node_child_by_field_id(ln, SYM.f_body);
+  } else if (node_is(ln, SYM.list_comprehension) || node_is(ln, SYM.generator_expression)) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(ln) && ts_node_is_null(target); i++) {
+      TSNode k = ts_node_named_child(ln, i);
+      if (node_is(k, SYM.for_in_clause)) target = ts_node_child_by_field_id(k, SYM.f_left);
+    }
+    body = ln;
+  }
+  if (ts_node_is_null(target) || ts_node_is_null(body)) return false;
+  Tainted t = {ctx, {0}, body, nstart(c->node)};
+  taint_targets(&t, target);
+  node_walk(t.body, taint_visit, &t);
+  return server_tainted(ctx, c, &t);
+}
+
+static bool server_tainted(RuleCtx *ctx, const Ctor *c, Tainted *t0) {
+  Tainted t = *t0;
   bool hit = false;
   static const char *const where[] = {"host", "url", "unix_socket_path", "address", "startup_nodes"};
   for (size_t k = 0; k < sizeof where / sizeof *where && !hit; k++) {
@@ -887,8 +917,15 @@ static bool called_per_item(RuleCtx *ctx, const Ctor *c) {
  * `.close()` / `.aclose()` on it): a probe or an admin tool reaching a
  * target, such as a check of what kind of server is there, whose answer
  * decides which client the caller builds. */
+static bool closed_by_function(RuleCtx *ctx, const Ctor *c);
+
 static bool probe_of_target(RuleCtx *ctx, const Ctor *c) {
-  if (!server_params(ctx, c)) return false;
+  return server_params(ctx, c) && closed_by_function(ctx, c);
+}
+
+/* Is the construction's client closed by its function itself (`with`,
+ * `.close()`, `.aclose()` after it)? */
+static bool closed_by_function(RuleCtx *ctx, const Ctor *c) {
   TSNode p = ts_node_parent(c->node);
   while (node_is(p, SYM.await) || node_is(p, SYM.parenthesized_expression)) p = ts_node_parent(p);
   if (node_is(p, SYM.with_item) || node_is(p, SYM.as_pattern)) return true;
@@ -957,6 +994,14 @@ static void check(RuleCtx *ctx) {
     int loop = c->loop;
     if (loop >= 0 && model_loop(ctx->model, loop)->func != c->func) loop = -1;
     if (reconnect_loop(ctx, loop)) continue;
+    if (loop >= 0 && server_from_loop(ctx, c, loop)) {
+      /* one client per server the loop's item names: the loop is no waste
+         (no shared client could serve them); one that the iteration closes
+         is a short look at each server, one left open is built again on
+         every call of the function */
+      if (closed_by_function(ctx, c)) continue;
+      loop = -1;
+    }
     /* a client per target server, each call naming another one */
     if (loop < 0 && called_per_item(ctx, c)) continue;
     if (loop < 0 && probe_of_target(ctx, c)) continue;
