@@ -541,7 +541,7 @@ static void job_model_file(Run *r, TSParser *p, size_t i) {
 /* A safe fix on a call whose client is only inferred from use becomes
  * unsafe: one clue is not proof enough for --fix to rewrite code. */
 static void weaken_inferred_fix(const Model *m, Finding *f) {
-  if (f->fix.applicability != FIX_SAFE) return;
+  if (f->fix.applicability < FIX_UNSAFE) return;
   /* call sites are in tree order (by start byte): the calls inside the
    * finding's span, and the few just before it that may enclose it */
   size_t n = model_ncalls(m), lo = 0, hi = n;
@@ -553,8 +553,14 @@ static void weaken_inferred_fix(const Model *m, Finding *f) {
   for (size_t i = lo >= 4 ? lo - 4 : 0; i < n; i++) {
     const CallSite *cs = model_call(m, i);
     if (ts_node_start_byte(cs->node) >= f->end) break;
-    if (!cs->recv.inferred || ts_node_end_byte(cs->node) <= f->start) continue;
-    f->fix.applicability = FIX_UNSAFE;
+    if ((!cs->recv.inferred && !(cs->recv.facade & FACADE_FWD)) || ts_node_end_byte(cs->node) <= f->start)
+      continue;
+    if (cs->recv.facade & FACADE_FWD) { /* a facade's method: it may not take the rewrite */
+      f->fix.applicability = FIX_DISPLAY;
+      f->fix.nedits = 0;
+      return;
+    }
+    if (f->fix.applicability == FIX_SAFE) f->fix.applicability = FIX_UNSAFE;
     return;
   }
 }
@@ -576,9 +582,14 @@ static void dispatch_calls(Run *r, RuleCtx *ctx, const Model *m, Vec *found) {
       ctx->rule = takers[k];
       size_t before = found->len;
       takers[k]->impl->on_call(ctx, cs);
-      for (size_t f = before; f < found->len && cs->recv.inferred; f++) {
+      for (size_t f = before; f < found->len && (cs->recv.inferred || (cs->recv.facade & FACADE_FWD)); f++) {
         Finding *fd = vec_at(found, f);
-        if (fd->fix.applicability == FIX_SAFE) fd->fix.applicability = FIX_UNSAFE;
+        if (cs->recv.facade & FACADE_FWD) { /* a facade's method: it may not take the rewrite */
+          fd->fix.applicability = FIX_DISPLAY;
+          fd->fix.nedits = 0;
+        } else if (fd->fix.applicability == FIX_SAFE) {
+          fd->fix.applicability = FIX_UNSAFE;
+        }
       }
     }
   }

@@ -1341,6 +1341,16 @@ static void build_calls(Model *m) {
       if (s) v = s->v;
     }
     bool client = value_is_clientish(v);
+    if (client && v.inferred && (v.facade & FACADE_KIND) && v.rcls) {
+      /* `cache.hset(k, f, v)` where the facade's hset passes them on to the
+         same command of its proven client: that command, proven */
+      TSNode attr = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
+                                              SYM.f_attribute);
+      if (model_forwarded_call(m, p->node, v.rcls, node_text(m->arena, m->src, attr))) {
+        v.inferred = false;
+        v.facade |= FACADE_FWD;
+      }
+    }
     if (distinctive_call(m, p) && (!client || v.inferred) &&
         (v.kind == OBJ_UNKNOWN || v.kind == OBJ_NONE || client))
       note_unresolved(m, p, obj, client);
@@ -1650,6 +1660,7 @@ static void build_exports(Model *m) {
   export_alt_ctors(m);
   export_return_items(m);
   model_export_init_params(m);
+  model_export_forwarders(m);
   export_client_inits(m);
   if (model_uses_aioredis1(m)) { /* "#aioredis1": no inference from use in this project */
     Export *e = vec_push(&m->exports);

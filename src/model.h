@@ -81,8 +81,12 @@ typedef struct Value {
 enum {
   FACADE_KIND = 1, /* inferred, but over a proven client: its sync/async and cluster kind
                       are the client's, proven */
-  FACADE_TTL = 2   /* its methods set expiries themselves (expire, setex, ex=, a TTL
+  FACADE_TTL = 2,  /* its methods set expiries themselves (expire, setex, ex=, a TTL
                       parameter): a write through it may get one the call does not show */
+  FACADE_FWD = 4   /* a call site's receiver only: the method called passes its
+                      arguments through to the same command of the proven client
+                      (model_forwarder), so the command is proven; a fix that rewrites
+                      the call is shown, not applied (the method may not take it) */
 };
 /* Is the value's sync/async and cluster kind proven (a construction, or a
  * facade over one)? */

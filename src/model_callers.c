@@ -1039,6 +1039,159 @@ bool model_virtual_method(const Model *m, int cls, const char *name, size_t len,
   return *def_cls >= 0 && *def_cls != owner;
 }
 
+/* ---- faithful forwarders of facade classes ------------------------------ */
+
+/* Is method `name` of class ci a faithful forwarder: its body (past a
+ * docstring) is the one statement `return self.<attr>.<name>(...)` (or that
+ * call alone, maybe awaited) on a proven client, whose arguments are the
+ * method's parameters, each passed on once and unchanged: the positional
+ * ones in order, the others as `ex=ex`, `*args`, `**kwargs`? Then
+ * `facade.<name>(a, b)` sends what `client.<name>(a, b)` sends, as long as
+ * it passes no more positional arguments than the method passes on by
+ * position. Returns that number, or -1. */
+int model_forwarder(const Model *m, int ci, const char *name) {
+  int fi = method_named(m, ci, name);
+  if (fi < 0) return -1;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  if (!f->self_name || f->is_property) return -1;
+  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body), st = {0};
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode k = ts_node_named_child(body, i);
+    if (node_is(k, SYM.comment)) continue;
+    if (ts_node_is_null(st) && node_is(k, SYM.expression_statement) &&
+        node_is(ts_node_named_child(k, 0), SYM.string) && i == 0)
+      continue; /* the docstring */
+    if (!ts_node_is_null(st)) return -1;
+    st = k;
+  }
+  if (!node_is(st, SYM.return_statement) && !node_is(st, SYM.expression_statement)) return -1;
+  TSNode call = ts_node_named_child(st, 0);
+  if (node_is(call, SYM.await)) call = ts_node_named_child(call, 0);
+  if (!node_is(call, SYM.call)) return -1;
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  if (!node_is(fn, SYM.attribute) || !node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), name))
+    return -1;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if (!node_is(obj, SYM.attribute) ||
+      !node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_object), f->self_name))
+    return -1;
+  Value iv = model_eval_in(m, obj, f->scope, 0);
+  if (!value_is_clientish(iv) || iv.inferred) return -1;
+  /* the parameters past self: plain ones (positional or keyword), then
+     keyword-only; the splats by name */
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  const char *names[32], *star = NULL, *dstar = NULL;
+  int np = 0, npos = 0;
+  bool kwonly = false, used[32] = {0};
+  for (uint32_t i = 1; i < ts_node_named_child_count(ps); i++) {
+    TSNode p = ts_node_named_child(ps, i);
+    uint16_t sy = nsym(p);
+    if (sy == SYM.list_splat_pattern || sy == SYM.dictionary_splat_pattern) {
+      TSNode id = ts_node_named_child(p, 0);
+      if (!node_is(id, SYM.identifier)) return -1;
+      if (sy == SYM.list_splat_pattern) star = node_text(m->arena, m->src, id);
+      else dstar = node_text(m->arena, m->src, id);
+      kwonly = true;
+      continue;
+    }
+    if (sy == SYM.keyword_separator) {
+      kwonly = true;
+      continue;
+    }
+    TSNode id = sy == SYM.identifier ? p
+                : sy == SYM.typed_parameter ? ts_node_named_child(p, 0)
+                                            : ts_node_child_by_field_id(p, SYM.f_name);
+    if (!node_is(id, SYM.identifier) || np == 32) return -1;
+    names[np++] = node_text(m->arena, m->src, id);
+    if (!kwonly) npos = np;
+  }
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  int pos = 0;
+  bool star_used = false, dstar_used = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    uint16_t sy = nsym(a);
+    if (sy == SYM.comment) continue;
+    if (sy == SYM.identifier) { /* the next positional parameter, in order */
+      if (pos >= npos || !node_text_eq(m->src, a, names[pos])) return -1;
+      used[pos++] = true;
+    } else if (sy == SYM.keyword_argument) { /* ex=ex */
+      TSNode k = ts_node_child_by_field_id(a, SYM.f_name), v = ts_node_child_by_field_id(a, SYM.f_value);
+      if (!node_is(v, SYM.identifier) || !node_is(k, SYM.identifier)) return -1;
+      const char *vn = node_text(m->arena, m->src, v);
+      if (!node_text_eq(m->src, k, vn)) return -1;
+      int j = 0;
+      while (j < np && strcmp(names[j], vn)) j++;
+      if (j == np || used[j]) return -1;
+      used[j] = true;
+    } else if (sy == SYM.list_splat || sy == SYM.dictionary_splat) {
+      TSNode id = ts_node_named_child(a, 0);
+      const char *want = sy == SYM.list_splat ? star : dstar;
+      if (!want || !node_text_eq(m->src, id, want)) return -1;
+      if (sy == SYM.list_splat) star_used = true;
+      else dstar_used = true;
+    } else {
+      return -1;
+    }
+  }
+  for (int j = 0; j < np; j++)
+    if (!used[j]) return -1;
+  if ((star && !star_used) || (dstar && !dstar_used)) return -1;
+  /* `lpush(self, name, *values)` passing `name, *values`: any number */
+  return star_used && pos == npos ? 255 : pos;
+}
+
+/* "Cls.#fwd.<method>": the faithful forwarders of the file's module-level
+ * facade classes, for their instances' calls in other modules (the
+ * marker's cls: the positional parameters passed on). */
+void model_export_forwarders(Model *m) {
+  for (size_t ci = 0; ci < m->classes.len; ci++) {
+    const Class *c = vec_at(&m->classes, ci);
+    if (!c->name || c->is_client_class || scope_at(m, c->scope)->parent != 0) continue;
+    int b = model_binding_find(m, 0, c->name, strlen(c->name));
+    Value cv = b >= 0 ? binding_at(m, b)->val : mkval(OBJ_UNKNOWN);
+    if (cv.kind != OBJ_CLIENT_CLASS || !cv.inferred || !(cv.facade & FACADE_KIND)) continue;
+    for (size_t i = 0; i < m->funcs.len; i++) {
+      const Function *f = vec_at(&m->funcs, i);
+      if (f->cls != (int)ci || !f->name || f->name[0] == '_' || !commands_find(f->name, (uint32_t)strlen(f->name)))
+        continue;
+      int n = model_forwarder(m, (int)ci, f->name);
+      if (n < 0) continue;
+      Export *e = vec_push(&m->exports);
+      memset(e, 0, sizeof *e);
+      e->name = arena_printf(m->arena, "%s.#fwd.%s", c->name, f->name);
+      e->value.kind = OBJ_MODULE;
+      e->value.cls = (int16_t)n;
+    }
+  }
+}
+
+/* Is the call p of `recv.<method>(...)`, recv an instance of a facade class
+ * (v.rcls), a call of a faithful forwarder that passes no more positional
+ * arguments than it forwards by position (and no splat)? */
+bool model_forwarded_call(const Model *m, TSNode call, const char *rcls, const char *method) {
+  if (!rcls) return false;
+  int npos = -1, lc = model_class_of(m, rcls);
+  if (lc >= 0) {
+    npos = model_forwarder(m, lc, method);
+  } else if (m->index) {
+    Value f;
+    ((Model *)m)->used_index = true;
+    if (index_member(m->index, rcls, arena_printf(m->arena, "#fwd.%s", method), &f) && f.kind == OBJ_MODULE)
+      npos = f.cls;
+  }
+  if (npos < 0) return false;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  int pos = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    uint16_t sy = nsym(a);
+    if (sy == SYM.list_splat || sy == SYM.dictionary_splat) return false;
+    if (sy != SYM.keyword_argument && sy != SYM.comment) pos++;
+  }
+  return pos <= npos;
+}
+
 /* `def __init__(self, *args, **kwargs)` whose body passes both on to
  * `super().__init__(*args, **kwargs)`: a subclass's constructor that keeps
  * its base's parameters. */

@@ -234,6 +234,10 @@ Value model_forwarded_member(const Model *m, int cls, const char *name, size_t l
 bool model_virtual_method(const Model *m, int cls, const char *name, size_t len, int *def_cls,
                           const char **via);
 const char *model_self_call_method(const Model *m, int b);
+/* Faithful forwarders of facade classes (see model_callers.c). */
+int model_forwarder(const Model *m, int ci, const char *name);
+void model_export_forwarders(Model *m); /* "Cls.#fwd.<method>" facts */
+bool model_forwarded_call(const Model *m, TSNode call, const char *rcls, const char *method);
 
 /* model_util.c */
 size_t string_content_decode(const Source *src, TSNode content, bool raw, bool bytes, char *out,
