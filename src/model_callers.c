@@ -1049,6 +1049,28 @@ bool model_virtual_method(const Model *m, int cls, const char *name, size_t len,
  * `facade.<name>(a, b)` sends what `client.<name>(a, b)` sends, as long as
  * it passes no more positional arguments than the method passes on by
  * position. Returns that number, or -1. */
+/* Is `a` the key parameter `key` put through a helper with nothing else of
+ * the call's (`_prefix_key(self._prefix, name)`, `self.k(name)`): a tenant
+ * or namespace prefix, the same for every key the facade sends. */
+static bool prefixed_key(const Model *m, const Function *f, TSNode a, const char *key) {
+  TSNode args = ts_node_child_by_field_id(a, SYM.f_arguments);
+  if (!node_is(args, SYM.argument_list)) return false;
+  int seen = 0;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode x = ts_node_named_child(args, i);
+    if (node_is(x, SYM.identifier) && node_text_eq(m->src, x, key)) {
+      seen++;
+      continue;
+    }
+    if (node_is(x, SYM.attribute) &&
+        node_text_eq(m->src, ts_node_child_by_field_id(x, SYM.f_object), f->self_name))
+      continue; /* self._prefix */
+    if (node_is(x, SYM.string) || node_is(x, SYM.integer)) continue;
+    return false;
+  }
+  return seen == 1;
+}
+
 int model_forwarder(const Model *m, int ci, const char *name) {
   int fi = method_named(m, ci, name);
   if (fi < 0) return -1;
@@ -1069,6 +1091,14 @@ int model_forwarder(const Model *m, int ci, const char *name) {
   if (node_is(call, SYM.await)) call = ts_node_named_child(call, 0);
   if (!node_is(call, SYM.call)) return -1;
   TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  if (node_is(fn, SYM.identifier) && node_text_eq(m->src, fn, "cast")) { /* cast(int, self.r.incr(...)) */
+    TSNode cargs = ts_node_child_by_field_id(call, SYM.f_arguments);
+    if (ts_node_named_child_count(cargs) != 2) return -1;
+    call = ts_node_named_child(cargs, 1);
+    if (node_is(call, SYM.await)) call = ts_node_named_child(call, 0);
+    if (!node_is(call, SYM.call)) return -1;
+    fn = ts_node_child_by_field_id(call, SYM.f_function);
+  }
   if (!node_is(fn, SYM.attribute) || !node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), name))
     return -1;
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
@@ -1086,6 +1116,11 @@ int model_forwarder(const Model *m, int ci, const char *name) {
   for (uint32_t i = 1; i < ts_node_named_child_count(ps); i++) {
     TSNode p = ts_node_named_child(ps, i);
     uint16_t sy = nsym(p);
+    if (sy == SYM.typed_parameter && (nsym(ts_node_named_child(p, 0)) == SYM.list_splat_pattern ||
+                                      nsym(ts_node_named_child(p, 0)) == SYM.dictionary_splat_pattern)) {
+      p = ts_node_named_child(p, 0); /* `*values: str` */
+      sy = nsym(p);
+    }
     if (sy == SYM.list_splat_pattern || sy == SYM.dictionary_splat_pattern) {
       TSNode id = ts_node_named_child(p, 0);
       if (!node_is(id, SYM.identifier)) return -1;
@@ -1112,7 +1147,9 @@ int model_forwarder(const Model *m, int ci, const char *name) {
     TSNode a = ts_node_named_child(args, i);
     uint16_t sy = nsym(a);
     if (sy == SYM.comment) continue;
-    if (sy == SYM.identifier) { /* the next positional parameter, in order */
+    if (sy == SYM.call && pos == 0 && npos > 0 && prefixed_key(m, f, a, names[0])) {
+      used[pos++] = true; /* the key, prefixed: `_prefix_key(self._prefix, name)` */
+    } else if (sy == SYM.identifier) { /* the next positional parameter, in order */
       if (pos >= npos || !node_text_eq(m->src, a, names[pos])) return -1;
       used[pos++] = true;
     } else if (sy == SYM.keyword_argument) { /* ex=ex */
