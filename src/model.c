@@ -1781,6 +1781,7 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->index = index;
   m->nstar_imports = -1;
   m->test_code = -1;
+  m->has_isinstance = -1;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
                &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};

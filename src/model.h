@@ -364,7 +364,7 @@ typedef struct Syms {
       string_content, string_start, string_end, interpolation, escape_sequence,
       concatenated_string, binary_operator, integer, float_, true_, false_, none,
       dictionary, pair, dictionary_comprehension, list, tuple, set,
-      list_comprehension, set_comprehension, generator_expression, for_in_clause,
+      list_comprehension, set_comprehension, generator_expression, for_in_clause, elif_clause,
       assignment, augmented_assignment, expression_statement, function_definition,
       class_definition, decorated_definition, decorator, import_statement,
       import_from_statement, aliased_import, dotted_name, relative_import,

@@ -937,6 +937,17 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
     Value v = ts_node_is_null(x) ? t : model_eval_in(m, x, scope, depth + 1);
     return v.kind != OBJ_UNKNOWN && !v.inferred ? v : t;
   }
+  if (nsym(fn) == SYM.identifier && node_text_eq(m->src, fn, "property") &&
+      model_name_binding(m, scope, "property", 8) < 0) {
+    /* `redis = property(_get_redis, _set_redis)` in a class body: what the
+       getter returns, read as an attribute (as @property) */
+    TSNode g = call_arg(args, 0);
+    if (nsym(g) != SYM.identifier) return mkval(OBJ_UNKNOWN);
+    Value gv = model_eval_in(m, g, scope, depth + 1);
+    if (gv.kind != OBJ_CLIENT_FACTORY) return gv.kind == OBJ_NONE ? gv : mkval(OBJ_UNKNOWN);
+    gv.via_property = true;
+    return gv;
+  }
   if (nsym(fn) == SYM.identifier && node_text_eq(m->src, fn, "getattr") &&
       model_name_binding(m, scope, "getattr", 7) < 0) {
     /* getattr(REDIS_CONN, "REDIS", None): the attribute a constant names */
@@ -1119,12 +1130,83 @@ static Value list_of(Value iv) {
   return iv;
 }
 
+/* The client an `isinstance(x, redis.Redis)` guard proves name n to be
+ * where n is read: in the body of the `if` (or `elif`) whose condition is
+ * that call (alone, or an operand of `and`) with n's name as its first
+ * argument and client classes as its second (one, or a tuple of them).
+ * (`if isinstance(server, Redis): self.redis = server` in a class that also
+ * takes a URL.) OBJ_UNKNOWN elsewhere. */
+static Value isinstance_guard(const Model *m, TSNode call, TSNode n, int scope, int depth) {
+  if (!node_is(call, SYM.call) ||
+      !node_text_eq(m->src, ts_node_child_by_field_id(call, SYM.f_function), "isinstance"))
+    return mkval(OBJ_UNKNOWN);
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode x = ts_node_named_child(args, 0), t = ts_node_named_child(args, 1);
+  if (ts_node_named_child_count(args) != 2 || nsym(x) != nsym(n) ||
+      nend(x) - nstart(x) != nend(n) - nstart(n) ||
+      memcmp(m->src->text + nstart(x), m->src->text + nstart(n), nend(n) - nstart(n)))
+    return mkval(OBJ_UNKNOWN);
+  if (!node_is(t, SYM.tuple)) { /* isinstance(server, ResQ): an instance of the project's class */
+    Value pi = project_instance_type(m, t, scope);
+    if (pi.kind == OBJ_INSTANCE) return pi;
+  }
+  uint32_t k = node_is(t, SYM.tuple) ? ts_node_named_child_count(t) : 1;
+  Value all = mkval(OBJ_NONE);
+  for (uint32_t i = 0; i < k && i < 8; i++) {
+    Value c = model_eval_in(m, node_is(t, SYM.tuple) ? ts_node_named_child(t, i) : t, scope, depth + 1);
+    if (c.kind != OBJ_CLIENT_CLASS || c.makes != OBJ_CLIENT || c.inferred) return mkval(OBJ_UNKNOWN);
+    c = produce(c);
+    c.ctor_start = c.ctor_end = 0;
+    all = merge(all, c);
+  }
+  return value_is_clientish(all) ? all : mkval(OBJ_UNKNOWN);
+}
+
+static Value isinstance_narrowed(const Model *m, TSNode n, int scope, int depth) {
+  if (m->has_isinstance < 0) { /* most files have none: no walk up for them */
+    const char *t = m->src->text, *end = t + m->src->len;
+    bool any = false;
+    for (const char *p = t; !any && (p = memchr(p, 'i', (size_t)(end - p))) && end - p >= 11; p++)
+      any = !memcmp(p, "isinstance(", 11);
+    ((Model *)m)->has_isinstance = any;
+  }
+  if (!m->has_isinstance) return mkval(OBJ_UNKNOWN);
+  TSNode prev = n;
+  int hops = 0;
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && hops < 64; prev = p, p = ts_node_parent(p), hops++) {
+    uint16_t s = nsym(p);
+    if (s == SYM.function_definition || s == SYM.class_definition || s == SYM.lambda) break;
+    if ((s != SYM.if_statement && s != SYM.elif_clause) ||
+        !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_consequence), prev))
+      continue;
+    TSNode cond = ts_node_child_by_field_id(p, SYM.f_condition);
+    Value v = isinstance_guard(m, cond, n, scope, depth);
+    if (v.kind == OBJ_UNKNOWN && node_is(cond, SYM.boolean_operator) &&
+        node_text_eq(m->src, ts_node_child_by_field_id(cond, SYM.f_operator), "and")) {
+      v = isinstance_guard(m, ts_node_child_by_field_id(cond, SYM.f_left), n, scope, depth);
+      if (v.kind == OBJ_UNKNOWN)
+        v = isinstance_guard(m, ts_node_child_by_field_id(cond, SYM.f_right), n, scope, depth);
+    }
+    if (v.kind != OBJ_UNKNOWN) return v;
+  }
+  return mkval(OBJ_UNKNOWN);
+}
+
 Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
   if (ts_node_is_null(n) || depth > EVAL_MAX_DEPTH) return mkval(OBJ_UNKNOWN);
   uint16_t s = nsym(n);
-  if (s == SYM.identifier)
-    return lookup_name(m, scope, m->src->text + nstart(n), nend(n) - nstart(n));
-  if (s == SYM.attribute) return eval_attribute(m, n, scope, depth);
+  if (s == SYM.identifier) {
+    Value v = lookup_name(m, scope, m->src->text + nstart(n), nend(n) - nstart(n));
+    if ((value_is_clientish(v) && !v.inferred) || (v.kind == OBJ_INSTANCE && (v.cls >= 0 || v.rcls))) return v;
+    Value g = isinstance_narrowed(m, n, scope, depth);
+    return g.kind != OBJ_UNKNOWN ? g : v;
+  }
+  if (s == SYM.attribute) {
+    Value v = eval_attribute(m, n, scope, depth);
+    if ((value_is_clientish(v) && !v.inferred) || (v.kind == OBJ_INSTANCE && (v.cls >= 0 || v.rcls))) return v;
+    Value g = isinstance_narrowed(m, n, scope, depth); /* isinstance(self.server, ResQ) */
+    return g.kind != OBJ_UNKNOWN ? g : v;
+  }
   if (s == SYM.call) return eval_call(m, n, scope, depth);
   if (s == SYM.await || s == SYM.parenthesized_expression)
     return model_eval_in(m, ts_node_named_child(n, 0), scope, depth + 1);

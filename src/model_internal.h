@@ -117,6 +117,7 @@ struct Model {
   bool used_index;      /* some name resolved against a project module */
   int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
   int test_code;        /* the file is test code (in_test_code): -1 not asked yet */
+  int has_isinstance;   /* the text has `isinstance(`: -1 not asked yet */
   uint8_t aioredis1;    /* model_uses_aioredis1, worked out once: 0 not yet, 1 no, 2 yes */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
   int *assign_by_at;    /* per binding a run of assignment indices sorted by Assign.at:

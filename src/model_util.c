@@ -31,7 +31,7 @@ static void init_symbols(const TSLanguage *l) {
   S(dictionary_comprehension, "dictionary_comprehension"); S(list, "list");
   S(tuple, "tuple"); S(set, "set"); S(list_comprehension, "list_comprehension");
   S(set_comprehension, "set_comprehension"); S(generator_expression, "generator_expression");
-  S(for_in_clause, "for_in_clause"); S(assignment, "assignment");
+  S(for_in_clause, "for_in_clause"); S(elif_clause, "elif_clause"); S(assignment, "assignment");
   S(augmented_assignment, "augmented_assignment");
   S(expression_statement, "expression_statement");
   S(function_definition, "function_definition"); S(class_definition, "class_definition");
