@@ -1309,6 +1309,39 @@ static void note_unresolved(Model *m, const PendingCall *p, TSNode obj, bool inf
   u->why = model_unresolved_why(m, obj, p->scope);
 }
 
+/* The value of local name id at its use, from the one assignment that
+ * reaches it and runs on every path to it (a name assigned more than once
+ * in its function): true when that says something proven (a client, or
+ * something else altogether). */
+static bool reaching_value(Model *m, TSNode id, int scope, Value *out) {
+  if (scope_at(m, scope)->kind != SCOPE_FUNCTION) return false;
+  const char *name = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  int b = model_binding_find(m, scope, name, len);
+  if (b < 0 || binding_at(m, b)->nassign < 2) return false;
+  const Assign *a = model_reaching_assign(m, scope, name, len, nstart(id));
+  if (!a || a->kind != A_VALUE || a->param || !assign_dominates(a->value, id)) return false;
+  if (node_is(a->value, SYM.await)) return false; /* `await pipe.hgetall(k)`: a reply */
+  Value v = model_eval_in(m, a->value, a->scope, 0);
+  if (v.kind == OBJ_OTHER || (v.kind == OBJ_CLIENT && !v.inferred)) {
+    *out = v;
+    return true;
+  }
+  if (v.kind != OBJ_UNKNOWN) return false;
+  /* an unknown object here, and a proven client built by another
+     assignment of the name elsewhere (`sqlite3.connect()` in the branch
+     that does not use Redis): not the client, and no evidence for it */
+  for (const Assign *o = model_first_assign(m, b); o; o = model_next_assign(m, o)) {
+    if (o == a || o->kind != A_VALUE || o->param) continue;
+    Value ov = model_eval_in(m, o->value, o->scope, 0);
+    if (value_is_clientish(ov) && !ov.inferred) {
+      *out = mkval(OBJ_OTHER);
+      return true;
+    }
+  }
+  return false;
+}
+
 static void build_calls(Model *m) {
   Vec ids;
   vec_init(&ids, sizeof(SiteId));
@@ -1318,6 +1351,13 @@ static void build_calls(Model *m) {
     TSNode obj = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
                                            SYM.f_object);
     vals[i] = model_eval_in(m, obj, p->scope, 0);
+    if (!(value_is_clientish(vals[i]) && !vals[i].inferred) && node_is(obj, SYM.identifier)) {
+      /* `conn = redis.Redis()` in one branch, `conn = sqlite3.connect()` in
+         the other: the assignment that reaches the call, when it runs on
+         every path to it, says what the receiver is there */
+      Value rv;
+      if (reaching_value(m, obj, p->scope, &rv)) vals[i] = rv;
+    }
     if (vals[i].kind != OBJ_UNKNOWN && vals[i].kind != OBJ_NONE && vals[i].kind != OBJ_INSTANCE)
       continue;
     Value iv = model_infer_site(m, p);
