@@ -558,27 +558,6 @@ static void each_arg(Model *m, const FCall *c, ArgFn fn, void *data) {
   }
 }
 
-typedef struct Local {
-  int fi, offset;
-  const Params *ps;
-  bool splat;
-} Local;
-
-static void give_local(Model *m, void *data, int pos, const char *kw, Value v) {
-  Local *l = data;
-  if (pos < 0 && !kw) { /* a splat: the unmapped parameters may get anything */
-    l->splat = true;
-    return;
-  }
-  if (kw) {
-    for (int i = 0; i < l->ps->total; i++)
-      if (!strcmp(l->ps->names[i], kw)) give(param_binding(m, l->fi, kw), v);
-    return;
-  }
-  int at = pos + l->offset;
-  if (at < l->ps->n) give(param_binding(m, l->fi, l->ps->names[at]), v);
-}
-
 /* The name other files call function fi by, relative to this module: a
  * module-level function, or "Class.method" of a module-level class (offset
  * 1: past self); NULL for any other. */
@@ -685,6 +664,99 @@ static bool usable(Value v) {
          v.kind == OBJ_CLIENT_CLASS || (v.kind == OBJ_INSTANCE && (v.cls >= 0 || v.rcls));
 }
 
+/* `def poll(n, **read_kwargs): return read_batch(**read_kwargs)`: what the
+ * callers of poll (this file's, and the index's "k:<name>" facts) pass as
+ * keyword `name`, for read_batch's parameter `name`. NONE when no caller
+ * passes it (the callee's default applies); unknown when the splat is not
+ * the enclosing function's own `**` parameter, or a caller of it splats. */
+enum { KWARGS_FORWARDS_MAX = 64 }; /* each scans the file's calls: bounded */
+
+static Value kwargs_forwarded(Model *m, const FCall *c, TSNode dsplat, const char *name, int *forwards) {
+  Value unknown = {0};
+  TSNode x = ts_node_named_child(dsplat, 0);
+  int fi = model_scope_function(m, c->scope);
+  if (!node_is(x, SYM.identifier) || fi < 0 || ++*forwards > KWARGS_FORWARDS_MAX) return unknown;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
+  TSNode last = ts_node_named_child(ps, ts_node_named_child_count(ps) - 1);
+  if (node_is(last, SYM.typed_parameter)) last = ts_node_named_child(last, 0);
+  if (!node_is(last, SYM.dictionary_splat_pattern) ||
+      !node_text_eq(m->src, ts_node_named_child(last, 0), node_text(m->arena, m->src, x)))
+    return unknown;
+  int xb = model_binding_find(m, f->scope, m->src->text + nstart(x), nend(x) - nstart(x));
+  for (const Assign *xa = xb >= 0 ? model_first_assign(m, xb) : NULL; xa; xa = model_next_assign(m, xa))
+    if (!xa->param) return unknown; /* rebound in the body */
+  Binding acc = {0};
+  for (size_t i = 0; i < m->fcalls.len; i++) { /* this file's callers of f */
+    const FCall *o = vec_at(&m->fcalls, i);
+    if (o->callee != fi) continue;
+    TSNode args = ts_node_child_by_field_id(o->node, SYM.f_arguments);
+    bool found = false, splat = false;
+    for (uint32_t k = 0; k < ts_node_named_child_count(args) && !found; k++) {
+      TSNode a = ts_node_named_child(args, k);
+      if (node_is(a, SYM.dictionary_splat)) splat = true;
+      if (node_is(a, SYM.keyword_argument) &&
+          node_text_eq(m->src, ts_node_child_by_field_id(a, SYM.f_name), name)) {
+        give(&acc, arg_value(m, ts_node_child_by_field_id(a, SYM.f_value), o->scope));
+        found = true;
+      }
+    }
+    if (!found && splat) return unknown;
+  }
+  int off;
+  const char *owner = m->index ? callable_owner(m, fi, &off) : NULL;
+  if (owner) { /* callers in other files */
+    const char *qn = m->module[0] ? arena_printf(m->arena, "%s.%s", m->module, owner) : owner;
+    Value v;
+    if (index_call_fact(m->index, qn, arena_printf(m->arena, "k:%s", name), &v)) give(&acc, v);
+  }
+  return acc.has_callers ? acc.callers : mkval(OBJ_NONE);
+}
+
+/* What call c passes to each parameter of its callee in this file. A `*x`
+ * leaves the positional parameters from its place on unknown; a `**x`
+ * leaves those not given explicitly unknown, unless x is the enclosing
+ * function's own `**` parameter (kwargs_forwarded). */
+static void give_call(Model *m, const FCall *c, int *forwards) {
+  const Params *ps = params_of_cached(m, c->callee);
+  TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments), dsplat = {0};
+  bool given[32] = {0};
+  int pos = 0, star_from = -1;
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+    TSNode a = ts_node_named_child(args, i);
+    uint16_t sy = nsym(a);
+    if (sy == SYM.comment) continue;
+    if (sy == SYM.list_splat) {
+      if (star_from < 0) star_from = pos + c->offset;
+    } else if (sy == SYM.dictionary_splat) {
+      dsplat = a;
+    } else if (sy == SYM.keyword_argument) {
+      const char *kw = node_text(m->arena, m->src, ts_node_child_by_field_id(a, SYM.f_name));
+      Value v = arg_value(m, ts_node_child_by_field_id(a, SYM.f_value), c->scope);
+      for (int k = 0; k < ps->total; k++)
+        if (!strcmp(ps->names[k], kw)) {
+          give(param_binding(m, c->callee, kw), v);
+          given[k] = true;
+        }
+    } else if (star_from < 0) {
+      int at = pos + c->offset;
+      if (at < ps->n) {
+        give(param_binding(m, c->callee, ps->names[at]), arg_value(m, a, c->scope));
+        given[at] = true;
+      }
+      pos++;
+    }
+  }
+  for (int k = star_from >= 0 ? star_from : ps->n; k < ps->n; k++)
+    if (!given[k]) { /* past a *x: any of them */
+      give(param_binding(m, c->callee, ps->names[k]), (Value){0});
+      given[k] = true;
+    }
+  if (ts_node_is_null(dsplat)) return;
+  for (int k = c->offset; k < ps->total; k++)
+    if (!given[k]) give(param_binding(m, c->callee, ps->names[k]), kwargs_forwarded(m, c, dsplat, ps->names[k], forwards));
+}
+
 /* Marks the bindings whose callers' value may stand for them: parameters the
  * function never rebinds. */
 static void mark_usable(Model *m) {
@@ -706,13 +778,11 @@ void model_callers_round(Model *m) {
     b->has_callers = b->has_remote;
     b->callers = b->remote;
   }
+  int forwards = 0;
   for (size_t i = 0; i < m->fcalls.len; i++) {
     const FCall *c = vec_at(&m->fcalls, i);
     if (c->callee < 0) continue;
-    Local l = {.fi = c->callee, .offset = c->offset, .ps = params_of_cached(m, c->callee)};
-    each_arg(m, c, give_local, &l);
-    if (l.splat) /* parameters past a splat cannot be told apart */
-      for (int k = l.offset; k < l.ps->total; k++) give(param_binding(m, l.fi, l.ps->names[k]), (Value){0});
+    give_call(m, c, &forwards);
   }
   for (size_t i = 0; i < m->fcalls.len; i++) { /* r.transaction(fn, ...): fn(pipe) */
     const FCall *c = vec_at(&m->fcalls, i);
