@@ -13,6 +13,7 @@ typedef struct PipeUse {
   size_t queued;    /* commands queued on it */
   bool executed, escapes;
   bool watched, multi; /* p.watch(...) / p.multi() seen */
+  bool discarded;      /* p.discard() / p.reset(): dropped on purpose */
   TSNode first_write;  /* the first write command after watch(), or null */
 } PipeUse;
 
@@ -51,7 +52,9 @@ static bool visit(TSNode n, void *data) {
       if (node_text_eq(src, attr, "execute")) q->executed = true;
       if (node_text_eq(src, attr, "watch")) q->watched = true;
       if (node_text_eq(src, attr, "multi")) q->multi = true;
+      if (node_text_eq(src, attr, "discard") || node_text_eq(src, attr, "reset")) q->discarded = true;
       const Command *c = commands_find(src->text + nstart(attr), nend(attr) - nstart(attr));
+      if (c && expected_to_raise(src, n)) c = NULL; /* a test that it fails: nothing queued */
       if (c && !(c->flags & CMD_PIPELINE)) q->queued++;
       if (c && (c->flags & CMD_WRITE) && !(c->flags & CMD_PIPELINE) && q->watched && !q->multi &&
           ts_node_is_null(q->first_write))
@@ -87,8 +90,9 @@ static void check(RuleCtx *ctx) {
     if (strcmp(cs->method, "pipeline") || cs->recv.kind != OBJ_CLIENT || !fn) continue;
     TSNode name = bound_name(cs);
     if (ts_node_is_null(name)) continue;
-    PipeUse q = {ctx, name, name, 0, false, false, false, false, {{0}, 0, 0}};
+    PipeUse q = {ctx, name, name, 0, false, false, false, false, false, {{0}, 0, 0}};
     node_walk(fn->node, visit, &q);
+    if (q.discarded) continue; /* the queue is dropped on purpose */
     if (q.watched && !q.multi && !q.escapes && !ts_node_is_null(q.first_write)) {
       /* WATCH and then a write with no MULTI: the write runs at once, on its
          own; nothing makes it conditional on the watched keys */

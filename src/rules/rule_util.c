@@ -1491,3 +1491,24 @@ void helper_names_free(HelperNames *nm) {
   nm->v = NULL;
   nm->n = 0;
 }
+
+bool expected_to_raise(const Source *src, TSNode n) {
+  int hops = 0;
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && hops < 64; p = ts_node_parent(p), hops++) {
+    if (node_is(p, SYM.function_definition)) return false;
+    if (!node_is(p, SYM.with_statement)) continue;
+    TSNode clause = ts_node_named_child(p, 0);
+    for (uint32_t i = 0; i < ts_node_named_child_count(clause); i++) {
+      TSNode item = ts_node_named_child(ts_node_named_child(clause, i), 0);
+      if (node_is(item, SYM.as_pattern)) item = ts_node_named_child(item, 0);
+      if (!node_is(item, SYM.call)) continue;
+      TSNode fn = ts_node_child_by_field_id(item, SYM.f_function);
+      TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+      uint32_t len = nend(last) - nstart(last);
+      const char *t = src->text + nstart(last);
+      if ((len == 6 && !memcmp(t, "raises", 6)) || (len >= 12 && !memcmp(t, "assertRaises", 12)))
+        return true;
+    }
+  }
+  return false;
+}

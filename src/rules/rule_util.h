@@ -252,4 +252,8 @@ void helper_names_free(HelperNames *nm);
  * file); -1 if none. */
 int helper_of(RuleCtx *ctx, const HelperNames *nm, TSNode call, int func);
 
+/* Is n inside a block that expects an exception (`with pytest.raises(...)`,
+ * `with self.assertRaises(...)`): a test that the call fails on purpose? */
+bool expected_to_raise(const Source *src, TSNode n);
+
 #endif

@@ -193,7 +193,7 @@ static bool check_then_delete(RuleCtx *ctx, size_t di, bool tests, const Acq *ac
 
 /* setnx(K, v) / set(K, v, nx=True) on a client. */
 static bool nx_acquire(RuleCtx *ctx, const CallSite *a) {
-  return a->recv.kind == OBJ_CLIENT &&
+  return a->recv.kind == OBJ_CLIENT && !expected_to_raise(ctx->src, a->node) &&
          (!strcmp(a->method, "setnx") ||
           (!strcmp(a->method, "set") && node_is(call_kwarg(ctx->src, a->args, "nx"), SYM.true_)));
 }
@@ -323,8 +323,9 @@ static void plain_release(RuleCtx *ctx, size_t di, const Acq *acq, size_t nacq, 
     func_calls(ctx->model, di, d->func, &lo, &hi);
     for (size_t j = lo; j < hi; j++) {
       const CallSite *a = model_call(ctx->model, j);
-      if (a->func == d->func && nx_acquire(ctx, a) && calls_same_key(ctx, a, d) &&
-          report_plain(ctx, d, a, tests))
+      /* a DEL before the acquire (outside a loop) is a clean start, no release */
+      if (a->func == d->func && (nstart(a->node) < nstart(d->node) || a->loop >= 0) &&
+          nx_acquire(ctx, a) && calls_same_key(ctx, a, d) && report_plain(ctx, d, a, tests))
         return;
     }
   }
