@@ -1546,7 +1546,17 @@ static void export_return_items(Model *m) {
         scope_at(m, f->scope)->parent != 0)
       continue;
     TSNode first = ((const Ret *)vec_at(&m->rets, (size_t)m->ret_start[i]))->value;
-    if (nsym(first) != SYM.expression_list && nsym(first) != SYM.tuple) continue;
+    if (nsym(first) != SYM.expression_list && nsym(first) != SYM.tuple) {
+      /* "<func>#ret": an instance of a class of the project it returns
+         (`def make_app() -> App: return App(...)`), for `make_app().broker` */
+      Value v = model_instance_export(m, model_function_instance(m, (int)i));
+      if (v.kind != OBJ_INSTANCE || !v.rcls) continue;
+      Export *e = vec_push(&m->exports);
+      memset(e, 0, sizeof *e);
+      e->name = arena_printf(m->arena, "%s#ret", f->name);
+      e->value = v;
+      continue;
+    }
     uint32_t n = ts_node_named_child_count(first);
     for (uint32_t k = 0; k < n && k < 8; k++) {
       Value v = model_return_item(m, (int)i, (int)k);

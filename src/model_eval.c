@@ -966,6 +966,20 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
       v.cls = (int16_t)ci;
       return v;
     }
+    /* make_app(): the instance of a project class a function of this file returns */
+    int b = model_name_binding(m, scope, m->src->text + nstart(fn), nend(fn) - nstart(fn));
+    const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+    if (ci < 0 && a && a->kind == A_FUNC && !model_next_assign(m, a)) {
+      Value v = model_function_instance(m, a->index);
+      if (v.kind == OBJ_INSTANCE) return v;
+    }
+  }
+  if (fv.kind == OBJ_UNKNOWN && cq && m->index && strchr(cq, '.')) {
+    Value v; /* make_app() of another module: the instance it returns ("<func>#ret") */
+    if (index_lookup(m->index, arena_printf(m->arena, "%s#ret", cq), &v) && v.kind == OBJ_INSTANCE) {
+      ((Model *)m)->used_index = true;
+      return v;
+    }
   }
   if (fv.kind == OBJ_UNKNOWN && known_library_class(m, cq)) return remote_instance(m, cq); /* KartonBackend(config) */
   if (fv.kind == OBJ_UNKNOWN && cq && m->index && strchr(cq, '.') && index_has_class(m->index, cq)) {
@@ -1459,6 +1473,23 @@ static Value func_returns(const Model *m, int fi) {
     }
   }
   return r;
+}
+
+Value model_function_instance(const Model *m, int fi) {
+  /* what the function's binding found (A_FUNC in assign_value), never its
+     returns evaluated again here: a function returning its own call would
+     recurse without end */
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  Value r = f->returns;
+  if (r.kind == OBJ_INSTANCE && (r.cls >= 0 || r.rcls)) {
+    r.ctor_start = r.ctor_end = 0;
+    return r;
+  }
+  TSNode rt = ts_node_child_by_field_id(f->node, SYM.f_return_type);
+  if (ts_node_is_null(rt) || (r.kind != OBJ_UNKNOWN && r.kind != OBJ_NONE && r.kind != OBJ_CONFLICT))
+    return mkval(OBJ_UNKNOWN);
+  Value t = project_instance_type(m, rt, scope_at(m, f->scope)->parent);
+  return t.kind == OBJ_INSTANCE ? t : mkval(OBJ_UNKNOWN);
 }
 
 /* Is the constructor call `call` a new client with a pool of its own

@@ -235,6 +235,9 @@ Value model_forwarded_member(const Model *m, int cls, const char *name, size_t l
 bool model_virtual_method(const Model *m, int cls, const char *name, size_t len, int *def_cls,
                           const char **via);
 const char *model_self_call_method(const Model *m, int b);
+/* The instance of a project class function fi returns (every return, or its
+ * return annotation), or OBJ_UNKNOWN. */
+Value model_function_instance(const Model *m, int fi);
 /* Faithful forwarders of facade classes (see model_callers.c). */
 int model_forwarder(const Model *m, int ci, const char *name);
 void model_export_forwarders(Model *m); /* "Cls.#fwd.<method>" facts */
