@@ -923,6 +923,11 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (f & (CMD_BLOCKING | CMD_ITER | CMD_PIPELINE | CMD_PUBSUB | CMD_SERVER)) return false;
   if ((f & CMD_MULTI_KEY) && !single_key_call(cs)) return false; /* already batches a chunk */
   if (!mentions_loop_target(ctx->model, l, cs->args)) return false;
+  /* `execute_command("INFO", target_nodes=[node])` for each node of a
+     cluster: each goes to another server, no pipeline can carry them */
+  TSNode tn = call_kwarg(ctx->src, cs->args, "target_nodes");
+  if (ts_node_is_null(tn)) tn = call_kwarg(ctx->src, cs->args, "target_node");
+  if (!ts_node_is_null(tn) && mentions_loop_target(ctx->model, l, tn)) return false;
   /* a loop over a parameter: what the callers pass decides, before a default does */
   if (!fx->param[cs->loop]) fx->param[cs->loop] = (uint8_t)(param_memo(ctx, fx, l) + 1);
   ParamVerdict pv = (ParamVerdict)(fx->param[cs->loop] - 1);
