@@ -193,8 +193,42 @@ static bool optional_ttl(RuleCtx *ctx, const CallSite *cs, TSNode next, bool tes
   return true;
 }
 
+/* The EXPIRE of the same key that the helper called at `call` sends (a
+ * function of this file whose Redis commands are all EXPIRE or PEXPIRE, one
+ * on the receiver the SET used, of a key with the same template with holes:
+ * `_touch(sid)` doing `r.expire(f"basket:{sid}:coupon", TTL)`); NULL if
+ * none. */
+/* The same key template, or the helper's a hole followed by the end of
+ * the SET's (`{cart_key}:promo` in the helper, where cart_key is built
+ * by another function, against `cart:{sid}:promo`). */
+static bool same_template(const char *helper, const char *set) {
+  if (!strcmp(helper, set)) return true;
+  size_t hl = strlen(helper), sl = strlen(set);
+  return helper[0] == '\x01' && hl > 2 && hl <= sl && strchr(set, '\x01') &&
+         !strchr(helper + 1, '\x01') && !strcmp(set + sl - (hl - 1), helper + 1) &&
+         set + sl - (hl - 1) > strchr(set, '\x01');
+}
+
+static const CallSite *helper_expire(RuleCtx *ctx, const HelperNames *nm, const CallSite *set,
+                                     TSNode call) {
+  int fi = helper_of(ctx, nm, call, set->func);
+  if (fi < 0 || fi == set->func || !set->key.text || !set->key.nholes) return NULL;
+  const CallSite *found = NULL;
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    const CallSite *c = model_call(ctx->model, i);
+    if (c->func != fi) continue;
+    if (strcmp(c->method, "expire") && strcmp(c->method, "pexpire")) return NULL; /* it does more */
+    if (!found && !strcmp(c->recv_text, set->recv_text) && c->key.text && c->loop < 0 &&
+        same_template(c->key.text, set->key.text))
+      found = c;
+  }
+  return found;
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
+  HelperNames names = {0};
+  bool names_built = false;
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (strcmp(cs->method, "set")) {
@@ -208,6 +242,30 @@ static void check(RuleCtx *ctx) {
     TSNode call = statement_call(next);
     bool px;
     if (optional_ttl(ctx, cs, next, tests)) continue;
+    if (!ts_node_is_null(call) && !is_matching_expire(ctx, cs, call, &px) && cs->recv.kind == OBJ_CLIENT) {
+      if (!names_built) {
+        helper_names_build(ctx, &names);
+        names_built = true;
+      }
+      const CallSite *he = helper_expire(ctx, &names, cs, call);
+      if (!he) continue;
+      /* SET, then a helper of this file that only expires that key */
+      px = !strcmp(he->method, "pexpire");
+      TSNode hfn = ts_node_child_by_field_id(call, SYM.f_function);
+      const char *hname = ctx_text(ctx, node_is(hfn, SYM.attribute) ? ts_node_child_by_field_id(hfn, SYM.f_attribute) : hfn);
+      Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                               "SET then %s on `%s` through `%s()` (line %u): two round trips, and "
+                               "the key never expires if the second command is lost (timeout, crash, "
+                               "failover); one SET with %s= does both",
+                               px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs), hname,
+                               line_of(ctx->src, nstart(he->node)), px ? "px" : "ex");
+      finding_related(ctx, f, NULL, nstart(he->node), nend(he->node), "the expiry the helper sends");
+      TSNode ttl = call_arg(he->args, 1);
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Set the TTL atomically: `%s.set(..., %s=%s)`, and drop the call of `%s()` here",
+                  cs->recv_text, px ? "px" : "ex", ts_node_is_null(ttl) ? "n" : ctx_text(ctx, ttl), hname);
+      continue;
+    }
     if (ts_node_is_null(call) || !is_matching_expire(ctx, cs, call, &px)) continue;
     bool tx = cs->recv.kind == OBJ_TRANSACTION;
     Finding *f = rule_report(ctx, cs->node, tx || tests ? SEV_INFO : SEV_WARNING,
@@ -220,6 +278,7 @@ static void check(RuleCtx *ctx) {
     finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
     add_fix(ctx, f, cs, next, call, px);
   }
+  if (names_built) helper_names_free(&names);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
