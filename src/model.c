@@ -905,6 +905,32 @@ static void walk_assert(Model *m, const Walk *w, TSNode n) {
   if (b >= 0) assign_add(m, A_TYPE, b, scope, type, nend(n));
 }
 
+/* One operand of an `if`'s condition: `isinstance(x, T)` with x a name or
+ * an attribute chain. */
+static void note_guard(Model *m, TSNode body, TSNode call) {
+  if (!node_is(call, SYM.call) || !node_text_eq(m->src, ts_node_child_by_field_id(call, SYM.f_function), "isinstance"))
+    return;
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  TSNode x = ts_node_named_child(args, 0);
+  if (ts_node_named_child_count(args) != 2 || (!node_is(x, SYM.identifier) && !node_is(x, SYM.attribute)))
+    return;
+  Guard *g = vec_push(&m->guards);
+  *g = (Guard){nstart(body), nend(body), call, nstart(x), nend(x) - nstart(x)};
+}
+
+static void walk_if(Model *m, TSNode n) {
+  TSNode cond = ts_node_child_by_field_id(n, SYM.f_condition);
+  TSNode body = ts_node_child_by_field_id(n, SYM.f_consequence);
+  if (ts_node_is_null(body)) return;
+  if (node_is(cond, SYM.boolean_operator) &&
+      node_text_eq(m->src, ts_node_child_by_field_id(cond, SYM.f_operator), "and")) {
+    note_guard(m, body, ts_node_child_by_field_id(cond, SYM.f_left));
+    note_guard(m, body, ts_node_child_by_field_id(cond, SYM.f_right));
+  } else {
+    note_guard(m, body, cond);
+  }
+}
+
 static void walk_enter(Model *m, Walk *w, TSNode n) {
   uint16_t s = nsym(n);
   TSNode parent = walk_parent(w);
@@ -935,6 +961,7 @@ static void walk_enter(Model *m, Walk *w, TSNode n) {
   else if (s == SYM.return_statement) walk_return(m, w, n);
   else if (s == SYM.yield) walk_yield(m, w, n);
   else if (s == SYM.assert_statement) walk_assert(m, w, n);
+  else if (s == SYM.if_statement || s == SYM.elif_clause) walk_if(m, n);
 }
 
 static void walk_leave(Walk *w, TSNode n) {
@@ -1831,15 +1858,15 @@ Model *model_build(Arena *arena, const Source *src, TSTree *tree, const char *mo
   m->index = index;
   m->nstar_imports = -1;
   m->test_code = -1;
-  m->has_isinstance = -1;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls,
+               &m->guards};
   size_t sz[] = {sizeof(Scope), sizeof(Binding), sizeof(Assign), sizeof(Import),
                  sizeof(Function), sizeof(Class), sizeof(Loop), sizeof(PendingCall),
                  sizeof(Ret), sizeof(CallSite), sizeof(Export), sizeof(GlobalDecl),
                  sizeof(Ctor), sizeof(Ctor), sizeof(Unresolved), sizeof(size_t),
-                 model_fcall_size(), model_hcall_size()};
+                 model_fcall_size(), model_hcall_size(), sizeof(Guard)};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_init(vs[i], sz[i]);
   scope_new(m, SCOPE_MODULE, -1, (TSNode){0});
   walk_tree(m, ts_tree_root_node(tree));
@@ -1895,7 +1922,8 @@ void model_free(Model *m) {
   if (!m) return;
   Vec *vs[] = {&m->scopes, &m->bindings, &m->assigns, &m->imports, &m->funcs, &m->classes,
                &m->loops, &m->pending, &m->rets, &m->calls, &m->exports, &m->globals,
-               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls};
+               &m->pending_ctors, &m->ctors, &m->unresolved, &m->proven, &m->fcalls, &m->hcalls,
+               &m->guards};
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) vec_free(vs[i]);
   free(m->table);
   m->table = NULL;

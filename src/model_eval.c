@@ -1176,31 +1176,25 @@ static Value isinstance_guard(const Model *m, TSNode call, TSNode n, int scope, 
   return value_is_clientish(all) ? all : mkval(OBJ_UNKNOWN);
 }
 
+enum { GUARDS_BACK = 64 };
+
 static Value isinstance_narrowed(const Model *m, TSNode n, int scope, int depth) {
-  if (m->has_isinstance < 0) { /* most files have none: no walk up for them */
-    const char *t = m->src->text, *end = t + m->src->len;
-    bool any = false;
-    for (const char *p = t; !any && (p = memchr(p, 'i', (size_t)(end - p))) && end - p >= 11; p++)
-      any = !memcmp(p, "isinstance(", 11);
-    ((Model *)m)->has_isinstance = any;
+  /* the guards the walk noted (no climbing from n: asking a tree for
+     parents this often makes it build a table of all its nodes) */
+  uint32_t at = nstart(n), len = nend(n) - nstart(n);
+  size_t lo = 0, hi = m->guards.len; /* tree order: by start; the last starting at or before n */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (((const Guard *)vec_at(&m->guards, mid))->start <= at) lo = mid + 1;
+    else hi = mid;
   }
-  if (!m->has_isinstance) return mkval(OBJ_UNKNOWN);
-  TSNode prev = n;
-  int hops = 0;
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && hops < 64; prev = p, p = ts_node_parent(p), hops++) {
-    uint16_t s = nsym(p);
-    if (s == SYM.function_definition || s == SYM.class_definition || s == SYM.lambda) break;
-    if ((s != SYM.if_statement && s != SYM.elif_clause) ||
-        !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_consequence), prev))
+  /* back from there, the innermost first; bounded (a guard that encloses
+     n behind hundreds of others is let go: linear per file) */
+  for (size_t i = lo, k = 0; i-- > 0 && k < GUARDS_BACK; k++) {
+    const Guard *g = vec_at(&m->guards, i);
+    if (at >= g->end || g->name_len != len || memcmp(m->src->text + g->name_start, m->src->text + at, len))
       continue;
-    TSNode cond = ts_node_child_by_field_id(p, SYM.f_condition);
-    Value v = isinstance_guard(m, cond, n, scope, depth);
-    if (v.kind == OBJ_UNKNOWN && node_is(cond, SYM.boolean_operator) &&
-        node_text_eq(m->src, ts_node_child_by_field_id(cond, SYM.f_operator), "and")) {
-      v = isinstance_guard(m, ts_node_child_by_field_id(cond, SYM.f_left), n, scope, depth);
-      if (v.kind == OBJ_UNKNOWN)
-        v = isinstance_guard(m, ts_node_child_by_field_id(cond, SYM.f_right), n, scope, depth);
-    }
+    Value v = isinstance_guard(m, g->call, n, scope, depth);
     if (v.kind != OBJ_UNKNOWN) return v;
   }
   return mkval(OBJ_UNKNOWN);

@@ -88,6 +88,14 @@ typedef struct Ret {
 const Assign *model_first_assign(const Model *m, int binding);
 const Assign *model_next_assign(const Model *m, const Assign *a);
 
+/* `if isinstance(x, T):` (or `elif`, or an operand of `and`): in the
+ * body, bytes [start, end), x is what T says (model_eval.c). */
+typedef struct Guard {
+  uint32_t start, end;
+  TSNode call;         /* the isinstance(...) call */
+  uint32_t name_start, name_len; /* x's text */
+} Guard;
+
 struct Model {
   Arena *arena;
   const Source *src;
@@ -117,7 +125,14 @@ struct Model {
   bool used_index;      /* some name resolved against a project module */
   int nstar_imports;    /* module-level `from <project module> import *`: -1 not counted yet */
   int test_code;        /* the file is test code (in_test_code): -1 not asked yet */
-  int has_isinstance;   /* the text has `isinstance(`: -1 not asked yet */
+  Vec guards;           /* Guard: `if isinstance(x, T):` bodies, in tree order */
+  /* what the file's isinstance() calls test (their first argument's text,
+     pointers into the source), so that a name no call tests is never
+     walked up for a guard; isi_all: too many to list, walk for all */
+  const char *isi_names[32];
+  uint16_t isi_lens[32];
+  int n_isi;
+  bool isi_all;
   uint8_t aioredis1;    /* model_uses_aioredis1, worked out once: 0 not yet, 1 no, 2 yes */
   int *ret_start;       /* per function: first index into rets (sorted by func) */
   int *assign_by_at;    /* per binding a run of assignment indices sorted by Assign.at:
