@@ -21,7 +21,7 @@ static const char HOOK[] =
     "}\n"
     "list=$(mktemp) || exit 1\n"
     "trap 'rm -f \"$list\"' EXIT\n"
-    "git diff --cached --name-only -z --diff-filter=ACMR -- '*.py' '*.pyi' >\"$list\" || exit 1\n"
+    "git diff --cached --name-only -z --diff-filter=ACMR -- '*.py' '*.pyi' '*.lua' >\"$list\" || exit 1\n"
     "[ -s \"$list\" ] || exit 0\n"
     "xargs -0 redislint check --force-exclude <\"$list\"\n";
 

@@ -32,6 +32,7 @@ typedef struct FileWork {
   char *module;    /* dotted module name, malloc'ed */
   Diags diags;     /* this file's diagnostics, merged in order at the end */
   bool relevant;
+  bool script;     /* a Lua script file (`.lua`): only rules' check_script run on it */
   bool by_want;    /* made relevant only because a model wanted its module */
   bool stale;      /* the index changed since its model was analysed */
   bool deferred;   /* relevant, but its tree is not kept between rounds (memory) */
@@ -344,6 +345,18 @@ static bool keep_tree(Run *r, size_t source_len) {
 
 static char *pyver_key(const PyVer *v);
 
+/* A Lua script file (`.lua`)? */
+static bool is_script_file(const char *path) {
+  size_t n = strlen(path);
+  return n > 4 && !strcmp(path + n - 4, ".lua");
+}
+
+/* Does the script send Redis commands (`redis.call(`, `redis.pcall(`)? */
+static bool redis_script_text(const Source *s) {
+  return mentions_word(s, "redis.call", 10) || mentions_word(s, "redis.pcall", 11);
+}
+
+
 /* A file the cache holds, by its bytes: read and hashed, nothing more (no
  * UTF-8 check, no line index, no scans: the entry has what they would give;
  * the text is read again only when its results need positions). */
@@ -393,7 +406,8 @@ static bool cache_fast_hit(Run *r, size_t i) {
   w->pyver = pv;
   w->hash = h;
   w->old = w->hit = e;
-  w->module = project_module(r->opt->project, path);
+  w->script = is_script_file(path);
+  w->module = w->script ? NULL : project_module(r->opt->project, path);
   w->test_code = in_test_code(&fr->src, r->opt);
   cache_entry_defined(e, w->defined, INDEX_MAX_DISTINCT);
   return true;
@@ -421,6 +435,18 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   }
   if (rc != 0) return;
   fr->loaded = true;
+  if (strcmp(path, "-") && is_script_file(fr->src.path)) { /* a Lua script: no module, no index */
+    w->script = true;
+    w->test_code = in_test_code(&fr->src, r->opt);
+    if (r->cache && (w->rel = project_relative(r->opt->project, fr->src.path))) {
+      w->hash = cache_hash(fr->src.raw, fr->src.raw_len);
+      w->pyver = pyver_key(&fr->pyver);
+      w->old = cache_entry(r->cache, w->rel);
+      if (r->lookup && w->old && cache_entry_matches(w->old, w->hash, w->pyver)) w->hit = w->old;
+    }
+    if (w->hit || !redis_script_text(&fr->src)) source_release(&fr->src);
+    return;
+  }
   w->module = project_module(r->opt->project, fr->src.path);
   index_scan_defined(fr->src.text, fr->src.len, w->defined);
   w->test_code = in_test_code(&fr->src, r->opt);
@@ -825,6 +851,7 @@ static void fill_use(KeyUse *u, FileResult *fr, RuleCtx *ctx, const CallSite *cs
 }
 
 static void lint_file(Run *r, TSParser *p, size_t i);
+static void lint_script(Run *r, size_t i);
 
 /* A file's new cache entry, added to the cache in file order after the run. */
 static void cache_entry_free_later(FileWork *w, CacheEntry *e) { w->entry = e; }
@@ -846,7 +873,8 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     return;
   }
   index_importer(w->module);
-  lint_file(r, p, i);
+  if (w->script) lint_script(r, i);
+  else lint_file(r, p, i);
   index_importer(NULL);
   /* the per-file results, before the project rules weigh them: the entry is
      the same whether the file was named or context (both are computed) */
@@ -857,6 +885,29 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
   }
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
+}
+
+/* The per-file pass of a Lua script file: the rules that read scripts. */
+static void lint_script(Run *r, size_t i) {
+  FileResult *fr = &r->out->files[i];
+  if (!fr->src.raw || !redis_script_text(&fr->src)) return;
+  Vec found;
+  vec_init(&found, sizeof(Finding));
+  RuleCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.src = &fr->src;
+  ctx.opt = r->opt;
+  ctx.arena = fr->arena;
+  ctx.findings = &found;
+  ctx.pyver = &fr->pyver;
+  for (size_t k = 0; k < rules_count(); k++) {
+    const Rule *rule = rules_at(k);
+    if (!r->opt->enabled[k] || !rule->impl || !rule->impl->check_script) continue;
+    ctx.rule = rule;
+    rule->impl->check_script(&ctx);
+  }
+  store_findings(fr, &found);
+  vec_free(&found);
 }
 
 /* The per-file pass of a file that the cache did not answer. */

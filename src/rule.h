@@ -24,6 +24,10 @@ typedef struct RuleImpl {
    * once and hands each to every rule that asks (skipping clients inferred
    * from use for `evidence: proven` rules). May be NULL. */
   void (*on_call)(struct RuleCtx *ctx, const struct CallSite *cs);
+  /* Runs once per Redis Lua script file (a `.lua` file that calls
+   * redis.call or redis.pcall): ctx->model is NULL, ctx->src is the script.
+   * May be NULL. */
+  void (*check_script)(struct RuleCtx *ctx);
 } RuleImpl;
 
 typedef struct Rule {

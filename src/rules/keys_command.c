@@ -88,8 +88,27 @@ static void on_call(RuleCtx *ctx, const CallSite *cs) {
   }
 }
 
+/* A script file of the project (`flush.lua`, loaded by whatever the
+ * library uses to read it): each redis.call('KEYS', ...) in it. */
+static void check_script(RuleCtx *ctx) {
+  LuaCall *calls;
+  size_t n = lua_scan(ctx->arena, ctx->src->text, ctx->src->len, &calls);
+  for (size_t k = 0; k < n; k++) {
+    if (!calls[k].command || strcmp(calls[k].command, "keys")) continue;
+    Finding *f = rule_report_span(ctx, calls[k].start, calls[k].end,
+                                  in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR,
+                                  "KEYS in a Lua script scans the whole keyspace in one call, and "
+                                  "inside a script every other client waits until the whole "
+                                  "script is done (O(N) in the number of keys)");
+    finding_fix(ctx, f, FIX_DISPLAY,
+                "Find the keys outside the script (SCAN with MATCH, in batches) and pass them in "
+                "KEYS, or keep an index of them in a set the script reads");
+  }
+}
+
 /* The rule's code, title, severity, category, fix and flags are in
  * rules/keys-command.md (front matter); the registry is generated from it. */
 const RuleImpl RL_IMPL_keys_command = {
     .on_call = on_call,
+    .check_script = check_script,
 };

@@ -781,6 +781,24 @@ rl check --select RL702 --cluster --format json lua
 check "--cluster makes it an error (got rc $RC)" \
   py_is '[f["severity"] for f in d["findings"]]' "['error']"
 
+section "Lua script files: KEYS inside a .lua script the project ships"
+mkdir -p luafiles/app/scripts
+printf 'import redis\nr = redis.Redis(socket_timeout=5)\n' >luafiles/app/broker.py
+printf -- '-- flush.lua\nlocal pattern = ARGV[1] .. "/*"\nfor _, key in ipairs(redis.call("keys", pattern)) do\n  redis.call("del", key)\nend\n' >luafiles/app/scripts/flush.lua
+printf 'return redis.call("GET", KEYS[1])\n' >luafiles/app/scripts/get.lua
+printf 'print("not a Redis script: keys")\n' >luafiles/app/scripts/tool.lua
+rl check --no-cache --format json luafiles
+check "RL301 at the KEYS call of the .lua file, nothing else (got rc $RC)" \
+  py_is '[(f["code"], f["path"].split("/")[-1], f["start"]["line"], f["start"]["column"], f["fix"]["applicability"]) for f in d["findings"]]' \
+  "[('RL301', 'flush.lua', 3, 22, 'display')]"
+rl check --no-cache -q luafiles/app/scripts/flush.lua
+check "named alone, the same (got rc $RC)" grep -q 'flush.lua:3:22: RL301' out
+rl check -q luafiles
+rl check -q luafiles
+check "from the cache, the same (got rc $RC)" grep -q 'flush.lua:3:22: RL301' out
+rl check --no-cache --ignore RL301 -q luafiles
+check "--ignore RL301 silences it (got rc $RC)" eval '[ "$RC" -eq 0 ]'
+
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
 [ "$NFAILS" -eq 0 ]
