@@ -885,12 +885,61 @@ static bool count_calls(TSNode n, void *data) {
  * delivery, entry by entry; acknowledging the batch after the loop would
  * redeliver every processed entry after a crash. Some work that is not a
  * Redis command comes before the XACK in the iteration. */
+/* Does the loop iterate a collection read from the key the call removes
+ * its item from (`for job, cap in r.hgetall("to_notify").items():` then
+ * `r.hdel("to_notify", job)`): a work queue kept in a hash, set or sorted
+ * set, whose removal is the item's acknowledgement? */
+static bool removes_from_iterated(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+  static const char *const removes[] = {"hdel", "srem", "zrem", NULL};
+  static const char *const reads[] = {"hgetall", "hkeys", "smembers", "zrange", "zrangebyscore",
+                                      "zrevrange", "zrevrangebyscore", "hscan_iter", "sscan_iter",
+                                      "zscan_iter", NULL};
+  if (!str_in(cs->method, removes) || !cs->key.text || ts_node_is_null(l->iterable)) return false;
+  for (size_t i = first_call_from(ctx->model, nstart(l->iterable)); i < model_ncalls(ctx->model); i++) {
+    const CallSite *it = model_call(ctx->model, i);
+    if (nstart(it->node) >= nend(l->iterable)) break;
+    if (str_in(it->method, reads) && it->key.text && !strcmp(it->key.text, cs->key.text) &&
+        !strcmp(it->recv_text, cs->recv_text))
+      return true;
+  }
+  return false;
+}
+
+/* Calls of a method of an object that is not a module (`self.api.get_status(c)`,
+ * `client.post(...)`; not `json.loads(x)`): work with an outside party. */
+typedef struct ObjCalls {
+  RuleCtx *ctx;
+  size_t n;
+} ObjCalls;
+
+static bool count_object_calls(TSNode n, void *data) {
+  ObjCalls *o = data;
+  if (nsym(n) != SYM.call) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute)) return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  Value v = model_eval(o->ctx->model, obj);
+  /* a module imported (`json.loads`, `ujson.loads`): a name the imports qualify */
+  bool module = v.kind == OBJ_MODULE ||
+                (node_is(obj, SYM.identifier) &&
+                 model_qualname(o->ctx->model, obj, model_scope_at(o->ctx->model, nstart(obj))));
+  if (!module) o->n++;
+  return true;
+}
+
 static bool acks_after_processing(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
-  if (strcmp(cs->method, "xack") != 0) return false;
+  bool ack = !strcmp(cs->method, "xack");
+  if (!ack && !removes_from_iterated(ctx, cs, l)) return false;
   TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
   if (ts_node_is_null(body) || nstart(cs->node) <= nstart(body)) return false;
   size_t calls = 0;
-  range_walk(body, nstart(body), nstart(cs->node), count_calls, &calls);
+  if (ack) {
+    range_walk(body, nstart(body), nstart(cs->node), count_calls, &calls);
+  } else { /* a removal acknowledges work done with an object, not a parse */
+    ObjCalls o = {ctx, 0};
+    range_walk(body, nstart(body), nstart(cs->node), count_object_calls, &o);
+    calls = o.n;
+  }
   size_t redis = first_call_from(ctx->model, nstart(cs->node)) - first_call_from(ctx->model, nstart(body));
   return calls > redis;
 }
