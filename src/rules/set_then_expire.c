@@ -14,19 +14,26 @@ static TSNode statement_call(TSNode stmt) {
   return node_is(e, SYM.call) ? e : none;
 }
 
-/* `recv.expire(key, n)` / `recv.pexpire(key, n)` on the same receiver and key. */
-static bool is_matching_expire(RuleCtx *ctx, const CallSite *set, TSNode call, bool *px) {
+/* `recv.expire(key, n)` / `recv.pexpire(key, n)` on the same receiver and
+ * key; with *at, `expireat(key, when)` / `pexpireat(key, when)` too. */
+static bool is_matching_expire_at(RuleCtx *ctx, const CallSite *set, TSNode call, bool *px, bool *at) {
   TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
   if (!node_is(fn, SYM.attribute)) return false;
   TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
-  *px = node_text_eq(ctx->src, attr, "pexpire");
-  if (!*px && !node_text_eq(ctx->src, attr, "expire")) return false;
+  *at = node_text_eq(ctx->src, attr, "expireat") || node_text_eq(ctx->src, attr, "pexpireat");
+  *px = node_text_eq(ctx->src, attr, "pexpire") || node_text_eq(ctx->src, attr, "pexpireat");
+  if (!*px && !*at && !node_text_eq(ctx->src, attr, "expire")) return false;
   if (strcmp(node_text_squeezed(ctx->arena, ctx->src, ts_node_child_by_field_id(fn, SYM.f_object)), set->recv_text)) return false;
   TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
   TSNode k1 = call_arg(set->args, 0), k2 = call_arg(args, 0);
   if (ts_node_is_null(k2)) k2 = call_kwarg(ctx->src, args, "name");
   return !ts_node_is_null(k1) && !ts_node_is_null(k2) &&
          !strcmp(node_text_squeezed(ctx->arena, ctx->src, k1), node_text_squeezed(ctx->arena, ctx->src, k2));
+}
+
+static bool is_matching_expire(RuleCtx *ctx, const CallSite *set, TSNode call, bool *px) {
+  bool at;
+  return is_matching_expire_at(ctx, set, call, px, &at) && !at;
 }
 
 static void add_fix(RuleCtx *ctx, Finding *f, const CallSite *cs, TSNode exp_stmt, TSNode exp_call,
@@ -242,6 +249,24 @@ static void check(RuleCtx *ctx) {
     TSNode call = statement_call(next);
     bool px;
     if (optional_ttl(ctx, cs, next, tests)) continue;
+    bool at = false;
+    if (!ts_node_is_null(call) && is_matching_expire_at(ctx, cs, call, &px, &at) && at) {
+      /* SET then EXPIREAT: the same pair; SET takes exat=/pxat= since Redis 6.2 */
+      TSNode when = call_arg(ts_node_child_by_field_id(call, SYM.f_arguments), 1);
+      Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
+                               "SET then %s on `%s`: two round trips, and the key never expires "
+                               "if the second command is lost (timeout, crash, failover); one SET "
+                               "with %s= does both (Redis 6.2 and later)",
+                               px ? "PEXPIREAT" : "EXPIREAT", call_key_display(ctx, cs),
+                               px ? "pxat" : "exat");
+      finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
+      finding_fix(ctx, f, FIX_DISPLAY,
+                  "Set the expiry atomically: `%s.set(..., %s=%s)` (Redis 6.2+, redis-py 4.0+; "
+                  "it takes a datetime or a Unix time in %s)",
+                  cs->recv_text, px ? "pxat" : "exat", ts_node_is_null(when) ? "when" : ctx_text(ctx, when),
+                  px ? "milliseconds" : "seconds");
+      continue;
+    }
     if (!ts_node_is_null(call) && !is_matching_expire(ctx, cs, call, &px) && cs->recv.kind == OBJ_CLIENT) {
       if (!names_built) {
         helper_names_build(ctx, &names);
