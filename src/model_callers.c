@@ -1037,13 +1037,16 @@ const char *model_self_call_method(const Model *m, int b) {
   return via;
 }
 
-/* The template method of attribute `name` that class cls inherits: the
- * first base along cls's bases (this file first, then another module's
- * "#via.<name>" fact) that assigns the attribute decides. True when one
- * assigns it; *via is then its method (NULL: assigned otherwise) and
- * *owner the base of this file (-1: another module's). */
-static bool via_method(const Model *m, int cls, const char *name, size_t len, const char **via, int *owner,
-                       int depth) {
+/* The first base along class cls's bases (in order, depth first, 8 levels)
+ * that decides: a base of this file that `local` says decides (NULL: none
+ * does, look through it), or a base in another module whose index entry
+ * has the fact "<Cls>.<fact>" as a marker (OBJ_MODULE, in *out). A module
+ * the index has no such entry for is wanted (modelled from the next
+ * round). Returns the local base, -2 for another module's, -1 for none. */
+typedef bool (*LocalBaseFn)(const Model *m, int base, void *data);
+
+static int first_base_fact(const Model *m, int cls, const char *fact, Value *out, LocalBaseFn local,
+                           void *data, int depth) {
   const Class *c = vec_at(&m->classes, (size_t)cls);
   TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
   uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
@@ -1052,32 +1055,51 @@ static bool via_method(const Model *m, int cls, const char *name, size_t len, co
     if (nsym(sup) == SYM.keyword_argument) continue;
     size_t first;
     if (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)) {
-      int local = m->class_order[first];
-      if (local == cls) continue;
-      const Class *lc = vec_at(&m->classes, (size_t)local);
-      int b = model_binding_find(m, lc->inst_scope, name, len);
-      if (b >= 0 && binding_at(m, b)->first_assign >= 0) {
-        *via = model_self_call_method(m, b);
-        *owner = local;
-        return true;
-      }
-      if (via_method(m, local, name, len, via, owner, depth + 1)) return true;
+      int base = m->class_order[first];
+      if (base == cls) continue;
+      if (local && local(m, base, data)) return base;
+      int r = first_base_fact(m, base, fact, out, local, data, depth + 1);
+      if (r != -1) return r;
       continue;
     }
     if (!m->index) continue;
     const char *qn = model_qualname(m, sup, scope_at(m, c->scope)->parent);
     if (!qn || !index_matches_module(m->index, qn)) continue;
     ((Model *)m)->used_index = true;
-    Value f;
-    if (index_member(m->index, qn, arena_printf(m->arena, "#via.%.*s", (int)len, name), &f) &&
-        f.kind == OBJ_MODULE && f.rcls) {
-      *via = f.rcls;
-      *owner = -1;
-      return true;
-    }
+    if (index_member(m->index, qn, fact, out) && out->kind == OBJ_MODULE) return -2;
     index_want_class(m->index, qn); /* modelled from the next round on, if it was not */
   }
-  return false;
+  return -1;
+}
+
+/* The template method of attribute `name` that class cls inherits: the
+ * first base that assigns the attribute decides (this file's: how it
+ * assigns it; another module's: its "#via.<name>" fact). True when one
+ * assigns it; *via is then its method (NULL: assigned otherwise) and
+ * *owner the base of this file (-1: another module's). */
+typedef struct ViaAsk {
+  const char *name;
+  size_t len;
+  const char *via;
+} ViaAsk;
+
+static bool assigns_attr(const Model *m, int base, void *data) {
+  ViaAsk *q = data;
+  const Class *lc = vec_at(&m->classes, (size_t)base);
+  int b = model_binding_find(m, lc->inst_scope, q->name, q->len);
+  if (b < 0 || binding_at(m, b)->first_assign < 0) return false;
+  q->via = model_self_call_method(m, b);
+  return true;
+}
+
+static bool via_method(const Model *m, int cls, const char *name, size_t len, const char **via, int *owner) {
+  ViaAsk q = {name, len, NULL};
+  Value f;
+  int r = first_base_fact(m, cls, arena_printf(m->arena, "#via.%.*s", (int)len, name), &f, assigns_attr, &q, 0);
+  if (r == -1 || (r == -2 && !f.rcls)) return false;
+  *via = r == -2 ? f.rcls : q.via;
+  *owner = r == -2 ? -1 : r;
+  return true;
 }
 
 /* The class of this file whose body defines `name` (a method, static or
@@ -1104,7 +1126,7 @@ bool model_virtual_method(const Model *m, int cls, const char *name, size_t len,
                           const char **via) {
   int owner = -1;
   *via = NULL;
-  if (!via_method(m, cls, name, len, via, &owner, 0) || !*via) return false;
+  if (!via_method(m, cls, name, len, via, &owner) || !*via) return false;
   *def_cls = defining_class(m, cls, *via, 0);
   return *def_cls >= 0 && *def_cls != owner;
 }
@@ -1327,27 +1349,8 @@ static bool pure_forwarder(const Model *m, int fi) {
 
 /* The "#param.<name>" fact of the first base of class cls in another
  * module that has one (through bases of this file). */
-static bool param_fact(const Model *m, int cls, const char *name, Value *out, int depth) {
-  const Class *c = vec_at(&m->classes, (size_t)cls);
-  TSNode supers = ts_node_child_by_field_id(c->node, SYM.f_superclasses);
-  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
-  for (uint32_t i = 0; i < n && depth < 8; i++) {
-    TSNode sup = ts_node_named_child(supers, i);
-    if (nsym(sup) == SYM.keyword_argument) continue;
-    size_t first;
-    if (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)) {
-      int local = m->class_order[first];
-      if (local != cls && param_fact(m, local, name, out, depth + 1)) return true;
-      continue;
-    }
-    const char *qn = model_qualname(m, sup, scope_at(m, c->scope)->parent);
-    if (!qn || !index_matches_module(m->index, qn)) continue;
-    ((Model *)m)->used_index = true;
-    if (index_member(m->index, qn, arena_printf(m->arena, "#param.%s", name), out) && out->kind == OBJ_MODULE)
-      return true;
-    index_want_class(m->index, qn); /* modelled from the next round on, if it was not */
-  }
-  return false;
+static bool param_fact(const Model *m, int cls, const char *name, Value *out) {
+  return first_base_fact(m, cls, arena_printf(m->arena, "#param.%s", name), out, NULL, NULL, 0) == -2;
 }
 
 Value model_forwarded_member(const Model *m, int cls, const char *name, size_t len) {
@@ -1359,7 +1362,7 @@ Value model_forwarded_member(const Model *m, int cls, const char *name, size_t l
   if (init >= 0 && !pure_forwarder(m, init)) return none;
   Value p;
   const char *nm = arena_strndup(m->arena, name, len);
-  if (!param_fact(m, cls, nm, &p, 0)) return none;
+  if (!param_fact(m, cls, nm, &p)) return none;
   const char *self_qn = arena_printf(m->arena, "%s.%s", m->module, c->name);
   Binding acc = {0};
   Value v;
