@@ -760,6 +760,12 @@ static void check(RuleCtx *ctx) {
           if (!nx && random_fill(ctx, r, w)) report_random_fill(ctx, r, w, rline);
           break;
         }
+        /* a fresh random value written after the read on another path too
+           (the key found stale and deleted, then replaced): the same race */
+        if (!nx && !is_hash(w) && random_fill(ctx, r, w)) {
+          report_random_fill(ctx, r, w, rline);
+          break;
+        }
         TSNode value = written_value(ctx, w);
         if (!ts_node_is_null(v) && t.n && !strcmp(t.names[0], ctx_text(ctx, v)) &&
             rebound_before(ctx, t.names[0], r, w)) { /* `names = load()` between: not the read's */
