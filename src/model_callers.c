@@ -757,6 +757,43 @@ static void give_call(Model *m, const FCall *c, int *forwards) {
     if (!given[k]) give(param_binding(m, c->callee, ps->names[k]), kwargs_forwarded(m, c, dsplat, ps->names[k], forwards));
 }
 
+/* `@count_calls` on methods of a class of this file, count_calls a
+ * module-level function returning its inner `wrapper(self, *args)`: the
+ * wrapper runs in the method's place, so its first parameter is an instance
+ * of that class (`self._redis.incr(key)` in it is the class's client). A
+ * decorator used in two classes gives both: unknown. */
+static void give_decorated(Model *m) {
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *meth = vec_at(&m->funcs, i);
+    if (meth->cls < 0 || !meth->self_name) continue;
+    TSNode dd = ts_node_parent(meth->node);
+    if (!node_is(dd, SYM.decorated_definition)) continue;
+    for (uint32_t k = 0; k < ts_node_named_child_count(dd); k++) {
+      TSNode d = ts_node_named_child(dd, k);
+      TSNode e = node_is(d, SYM.decorator) ? ts_node_named_child(d, 0) : (TSNode){0};
+      if (!node_is(e, SYM.identifier)) continue;
+      int b = model_binding_find(m, 0, m->src->text + nstart(e), nend(e) - nstart(e));
+      const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL;
+      if (!a || a->kind != A_FUNC || model_next_assign(m, a)) continue;
+      int deco = a->index;
+      Value inst = mkval(OBJ_INSTANCE);
+      inst.cls = (int16_t)meth->cls;
+      /* the inner functions it returns by name */
+      for (int r = m->ret_start[deco]; r < m->ret_start[deco + 1]; r++) {
+        TSNode rv = ((const Ret *)vec_at(&m->rets, (size_t)r))->value;
+        if (!node_is(rv, SYM.identifier)) continue;
+        for (size_t w = (size_t)deco + 1; w < m->funcs.len; w++) {
+          const Function *inner = vec_at(&m->funcs, w);
+          if (nstart(inner->node) >= nend(((const Function *)vec_at(&m->funcs, (size_t)deco))->node)) break;
+          if (inner->parent != deco || !inner->name || !node_text_eq(m->src, rv, inner->name)) continue;
+          const Params *ps = params_of_cached(m, (int)w);
+          if (ps->n > 0) give(param_binding(m, (int)w, ps->names[0]), inst);
+        }
+      }
+    }
+  }
+}
+
 /* Marks the bindings whose callers' value may stand for them: parameters the
  * function never rebinds. */
 static void mark_usable(Model *m) {
@@ -784,6 +821,7 @@ void model_callers_round(Model *m) {
     if (c->callee < 0) continue;
     give_call(m, c, &forwards);
   }
+  give_decorated(m);
   for (size_t i = 0; i < m->fcalls.len; i++) { /* r.transaction(fn, ...): fn(pipe) */
     const FCall *c = vec_at(&m->fcalls, i);
     int off, fi = transaction_callback(m, c, &off);
