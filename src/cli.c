@@ -68,6 +68,9 @@ typedef struct Cli {
 
 static const char USAGE_TAIL[] =
     "\n"
+    "Directories are walked for *.py and *.pyi files, and for *.lua files: a Lua\n"
+    "script that calls redis.call is checked as a Redis script (KEYS inside it).\n"
+    "\n"
     "On a terminal, a run longer than about a second shows its progress on stderr\n"
     "(never in pipes, with CI set, or TERM=dumb; REDISLINT_PROGRESS_DELAY_MS=1000).\n"
     "\n"

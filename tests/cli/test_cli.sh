@@ -798,6 +798,8 @@ rl check -q luafiles
 check "from the cache, the same (got rc $RC)" grep -q 'flush.lua:3:22: RL301' out
 rl check --no-cache --ignore RL301 -q luafiles
 check "--ignore RL301 silences it (got rc $RC)" eval '[ "$RC" -eq 0 ]'
+rl --help
+check "--help says .lua files are walked" grep -q '\*\.lua files' out
 
 # ---------------------------------------------------------------------------------------
 echo "test_cli.sh: $NCHECKS checks, $NFAILS failed"
