@@ -435,25 +435,17 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   }
   if (rc != 0) return;
   fr->loaded = true;
-  if (strcmp(path, "-") && is_script_file(fr->src.path)) { /* a Lua script: no module, no index */
-    w->script = true;
-    w->test_code = in_test_code(&fr->src, r->opt);
-    if (r->cache && (w->rel = project_relative(r->opt->project, fr->src.path))) {
-      w->hash = cache_hash(fr->src.raw, fr->src.raw_len);
-      w->pyver = pyver_key(&fr->pyver);
-      w->old = cache_entry(r->cache, w->rel);
-      if (r->lookup && w->old && cache_entry_matches(w->old, w->hash, w->pyver)) w->hit = w->old;
-    }
-    if (w->hit || !redis_script_text(&fr->src)) source_release(&fr->src);
-    return;
-  }
-  w->module = project_module(r->opt->project, fr->src.path);
-  index_scan_defined(fr->src.text, fr->src.len, w->defined);
   w->test_code = in_test_code(&fr->src, r->opt);
-  w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
-                calls_distinctive(&fr->src);
-  if (!w->relevant && w->module) star_exports(w, &fr->src);
-  if (!w->relevant) rhs_names(w, &fr->src);
+  /* a Lua script: no module, nothing for the index, no tree */
+  w->script = strcmp(path, "-") && is_script_file(fr->src.path);
+  if (!w->script) {
+    w->module = project_module(r->opt->project, fr->src.path);
+    index_scan_defined(fr->src.text, fr->src.len, w->defined);
+    w->relevant = mentions_redis(&fr->src) || is_init_file(fr->src.path) ||
+                  calls_distinctive(&fr->src);
+    if (!w->relevant && w->module) star_exports(w, &fr->src);
+    if (!w->relevant) rhs_names(w, &fr->src);
+  }
   if (r->cache && (w->rel = project_relative(r->opt->project, fr->src.path))) {
     w->hash = cache_hash(fr->src.raw, fr->src.raw_len);
     w->pyver = pyver_key(&fr->pyver);
@@ -463,6 +455,10 @@ static void job_load(Run *r, TSParser *p, size_t i) {
       if (!w->relevant && strcmp(path, "-") != 0) source_release(&fr->src);
       return;
     }
+  }
+  if (w->script) { /* kept for the lint when it sends Redis commands */
+    if (!redis_script_text(&fr->src)) source_release(&fr->src);
+    return;
   }
   if (w->relevant && keep_tree(r, fr->src.len)) w->tree = parse(p, &fr->src);
   else if (w->relevant) w->deferred = true; /* parsed when modelled, not kept */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "model_internal.h"
+#include "strset.h"
 
 /* ---------------------------------------------------------------- bindings */
 
@@ -915,7 +916,7 @@ static void note_guard(Model *m, TSNode body, TSNode call) {
   if (ts_node_named_child_count(args) != 2 || (!node_is(x, SYM.identifier) && !node_is(x, SYM.attribute)))
     return;
   Guard *g = vec_push(&m->guards);
-  *g = (Guard){nstart(body), nend(body), call, nstart(x), nend(x) - nstart(x)};
+  *g = (Guard){nstart(body), nend(body), ts_node_named_child(args, 1), nstart(x), nend(x) - nstart(x)};
 }
 
 static void walk_if(Model *m, TSNode n) {
@@ -1340,7 +1341,7 @@ static void note_unresolved(Model *m, const PendingCall *p, TSNode obj, bool inf
  * reaches it and runs on every path to it (a name assigned more than once
  * in its function): true when that says something proven (a client, or
  * something else altogether). */
-static bool reaching_value(Model *m, TSNode id, int scope, Value *out) {
+static bool reaching_value(Model *m, TSNode id, int scope, Value *out, signed char *memo) {
   if (scope_at(m, scope)->kind != SCOPE_FUNCTION) return false;
   const char *name = m->src->text + nstart(id);
   size_t len = nend(id) - nstart(id);
@@ -1358,21 +1359,24 @@ static bool reaching_value(Model *m, TSNode id, int scope, Value *out) {
   /* an unknown object here, and a proven client built by another
      assignment of the name elsewhere (`sqlite3.connect()` in the branch
      that does not use Redis): not the client, and no evidence for it */
-  for (const Assign *o = model_first_assign(m, b); o; o = model_next_assign(m, o)) {
-    if (o == a || o->kind != A_VALUE || o->param) continue;
-    Value ov = model_eval_in(m, o->value, o->scope, 0);
-    if (value_is_clientish(ov) && !ov.inferred) {
-      *out = mkval(OBJ_OTHER);
-      return true;
+  if (!memo[b]) { /* once per name: any assignment a proven client (not `a`: unknown) */
+    memo[b] = -1;
+    for (const Assign *o = model_first_assign(m, b); o && memo[b] < 0; o = model_next_assign(m, o)) {
+      if (o->kind != A_VALUE || o->param) continue;
+      Value ov = model_eval_in(m, o->value, o->scope, 0);
+      if (value_is_clientish(ov) && !ov.inferred) memo[b] = 1;
     }
   }
-  return false;
+  if (memo[b] < 0) return false;
+  *out = mkval(OBJ_OTHER);
+  return true;
 }
 
 static void build_calls(Model *m) {
   Vec ids;
   vec_init(&ids, sizeof(SiteId));
   Value *vals = xcalloc(m->pending.len + 1, sizeof(Value));
+  signed char *reach_memo = NULL; /* per binding: reaching_value's other-assignment answer */
   for (size_t i = 0; i < m->pending.len; i++) {
     const PendingCall *p = vec_at(&m->pending, i);
     TSNode obj = ts_node_child_by_field_id(ts_node_child_by_field_id(p->node, SYM.f_function),
@@ -1383,7 +1387,8 @@ static void build_calls(Model *m) {
          the other: the assignment that reaches the call, when it runs on
          every path to it, says what the receiver is there */
       Value rv;
-      if (reaching_value(m, obj, p->scope, &rv)) vals[i] = rv;
+      if (!reach_memo) reach_memo = xcalloc(m->bindings.len + 1, 1);
+      if (reaching_value(m, obj, p->scope, &rv, reach_memo)) vals[i] = rv;
     }
     if (vals[i].kind != OBJ_UNKNOWN && vals[i].kind != OBJ_NONE && vals[i].kind != OBJ_INSTANCE)
       continue;
@@ -1424,6 +1429,7 @@ static void build_calls(Model *m) {
     if (client) add_call(m, p, v);
   }
   free(vals);
+  free(reach_memo);
   vec_free(&ids);
 }
 
@@ -1799,6 +1805,7 @@ static void build_exports(Model *m) {
   /* "#builds.<name>": a function (or a class, for its methods) that builds
      a client or pool when called; files that mention the name are modelled,
      so that they say where they call it from (model_callers.c "#ctx") */
+  StrSet builds = {0}; /* the names exported so far: one lookup per construction */
   for (size_t i = 0; i < m->ctors.len; i++) {
     const Ctor *c = vec_at(&m->ctors, i);
     if (c->func < 0) continue;
@@ -1813,15 +1820,13 @@ static void build_exports(Model *m) {
     const char *ex = cls >= 0 ? arena_printf(m->arena, "#builds.%s.%s",
                                              ((const Class *)vec_at(&m->classes, (size_t)cls))->name, f->name)
                               : arena_printf(m->arena, "#builds.%s", f->name);
-    bool dup = false;
-    for (size_t k = 0; k < m->exports.len && !dup; k++)
-      dup = !strcmp(((const Export *)vec_at(&m->exports, k))->name, ex);
-    if (dup) continue;
+    if (!strset_add(&builds, ex, strlen(ex))) continue; /* exported already */
     Export *e = vec_push(&m->exports);
     memset(e, 0, sizeof *e);
     e->name = ex;
     e->value.kind = OBJ_OTHER;
   }
+  strset_free(&builds);
   model_callers_export(m);
 }
 

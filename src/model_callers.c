@@ -30,6 +30,8 @@ typedef struct Params {
   const char *names[32];
   int n;      /* mappable by position */
   int total;  /* including keyword-only */
+  const char *star, *dstar; /* the names of *args and **kwargs, or NULL */
+  bool cut;   /* more than 32 names: the rest are not listed */
 } Params;
 
 static void params_scan(const Model *m, int fi, Params *out);
@@ -52,16 +54,30 @@ static void params_scan(const Model *m, int fi, Params *out) {
   const Function *f = vec_at(&m->funcs, (size_t)fi);
   TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
   out->n = out->total = 0;
+  out->star = out->dstar = NULL;
+  out->cut = false;
   bool positional = true;
-  for (uint32_t i = 0; i < ts_node_named_child_count(ps) && out->total < 32; i++) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++) {
     TSNode p = ts_node_named_child(ps, i);
     uint16_t s = nsym(p);
+    if (s == SYM.typed_parameter && (nsym(ts_node_named_child(p, 0)) == SYM.list_splat_pattern ||
+                                     nsym(ts_node_named_child(p, 0)) == SYM.dictionary_splat_pattern)) {
+      p = ts_node_named_child(p, 0); /* `*values: str` */
+      s = nsym(p);
+    }
     TSNode name = p;
     if (s == SYM.typed_parameter) name = ts_node_named_child(p, 0);
     else if (s == SYM.default_parameter || s == SYM.typed_default_parameter)
       name = ts_node_child_by_field_id(p, SYM.f_name);
     else if (s == SYM.list_splat_pattern || s == SYM.keyword_separator || s == SYM.dictionary_splat_pattern) {
+      TSNode id = ts_node_named_child(p, 0);
+      if (node_is(id, SYM.identifier) && s == SYM.list_splat_pattern) out->star = node_text(m->arena, m->src, id);
+      if (node_is(id, SYM.identifier) && s == SYM.dictionary_splat_pattern) out->dstar = node_text(m->arena, m->src, id);
       positional = false;
+      continue;
+    }
+    if (out->total == 32) {
+      out->cut = true;
       continue;
     }
     if (nsym(name) != SYM.identifier) {
@@ -677,12 +693,8 @@ static Value kwargs_forwarded(Model *m, const FCall *c, TSNode dsplat, const cha
   int fi = model_scope_function(m, c->scope);
   if (!node_is(x, SYM.identifier) || fi < 0 || ++*forwards > KWARGS_FORWARDS_MAX) return unknown;
   const Function *f = vec_at(&m->funcs, (size_t)fi);
-  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
-  TSNode last = ts_node_named_child(ps, ts_node_named_child_count(ps) - 1);
-  if (node_is(last, SYM.typed_parameter)) last = ts_node_named_child(last, 0);
-  if (!node_is(last, SYM.dictionary_splat_pattern) ||
-      !node_text_eq(m->src, ts_node_named_child(last, 0), node_text(m->arena, m->src, x)))
-    return unknown;
+  const char *dstar = params_of_cached(m, fi)->dstar;
+  if (!dstar || !node_text_eq(m->src, x, dstar)) return unknown;
   int xb = model_binding_find(m, f->scope, m->src->text + nstart(x), nend(x) - nstart(x));
   for (const Assign *xa = xb >= 0 ? model_first_assign(m, xb) : NULL; xa; xa = model_next_assign(m, xa))
     if (!xa->param) return unknown; /* rebound in the body */
@@ -778,11 +790,12 @@ static void give_decorated(Model *m) {
       int deco = a->index;
       Value inst = mkval(OBJ_INSTANCE);
       inst.cls = (int16_t)meth->cls;
-      /* the inner functions it returns by name */
-      for (int r = m->ret_start[deco]; r < m->ret_start[deco + 1]; r++) {
+      /* the inner functions it returns by name (bounded: a decorator has
+         a return or two and one wrapper, and this runs per decorated method) */
+      for (int r = m->ret_start[deco]; r < m->ret_start[deco + 1] && r - m->ret_start[deco] < 8; r++) {
         TSNode rv = ((const Ret *)vec_at(&m->rets, (size_t)r))->value;
         if (!node_is(rv, SYM.identifier)) continue;
-        for (size_t w = (size_t)deco + 1; w < m->funcs.len; w++) {
+        for (size_t w = (size_t)deco + 1; w < m->funcs.len && w <= (size_t)deco + 64; w++) {
           const Function *inner = vec_at(&m->funcs, w);
           if (nstart(inner->node) >= nend(((const Function *)vec_at(&m->funcs, (size_t)deco))->node)) break;
           if (inner->parent != deco || !inner->name || !node_text_eq(m->src, rv, inner->name)) continue;
@@ -1239,37 +1252,11 @@ int model_forwarder(const Model *m, int ci, const char *name) {
   if (!value_is_clientish(iv) || iv.inferred) return -1;
   /* the parameters past self: plain ones (positional or keyword), then
      keyword-only; the splats by name */
-  TSNode ps = ts_node_child_by_field_id(f->node, SYM.f_parameters);
-  const char *names[32], *star = NULL, *dstar = NULL;
-  int np = 0, npos = 0;
-  bool kwonly = false, used[32] = {0};
-  for (uint32_t i = 1; i < ts_node_named_child_count(ps); i++) {
-    TSNode p = ts_node_named_child(ps, i);
-    uint16_t sy = nsym(p);
-    if (sy == SYM.typed_parameter && (nsym(ts_node_named_child(p, 0)) == SYM.list_splat_pattern ||
-                                      nsym(ts_node_named_child(p, 0)) == SYM.dictionary_splat_pattern)) {
-      p = ts_node_named_child(p, 0); /* `*values: str` */
-      sy = nsym(p);
-    }
-    if (sy == SYM.list_splat_pattern || sy == SYM.dictionary_splat_pattern) {
-      TSNode id = ts_node_named_child(p, 0);
-      if (!node_is(id, SYM.identifier)) return -1;
-      if (sy == SYM.list_splat_pattern) star = node_text(m->arena, m->src, id);
-      else dstar = node_text(m->arena, m->src, id);
-      kwonly = true;
-      continue;
-    }
-    if (sy == SYM.keyword_separator) {
-      kwonly = true;
-      continue;
-    }
-    TSNode id = sy == SYM.identifier ? p
-                : sy == SYM.typed_parameter ? ts_node_named_child(p, 0)
-                                            : ts_node_child_by_field_id(p, SYM.f_name);
-    if (!node_is(id, SYM.identifier) || np == 32) return -1;
-    names[np++] = node_text(m->arena, m->src, id);
-    if (!kwonly) npos = np;
-  }
+  const Params *pp = params_of_cached((Model *)m, fi);
+  if (pp->cut || pp->total < 1) return -1;
+  const char *const *names = pp->names + 1, *star = pp->star, *dstar = pp->dstar;
+  int np = pp->total - 1, npos = pp->n > 0 ? pp->n - 1 : 0;
+  bool used[32] = {0};
   TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
   int pos = 0;
   bool star_used = false, dstar_used = false;
@@ -1312,24 +1299,31 @@ int model_forwarder(const Model *m, int ci, const char *name) {
  * facade classes, for their instances' calls in other modules (the
  * marker's cls: the positional parameters passed on). */
 void model_export_forwarders(Model *m) {
-  for (size_t ci = 0; ci < m->classes.len; ci++) {
-    const Class *c = vec_at(&m->classes, ci);
-    if (!c->name || c->is_client_class || scope_at(m, c->scope)->parent != 0) continue;
-    int b = model_binding_find(m, 0, c->name, strlen(c->name));
-    Value cv = b >= 0 ? binding_at(m, b)->val : mkval(OBJ_UNKNOWN);
-    if (cv.kind != OBJ_CLIENT_CLASS || !cv.inferred || !(cv.facade & FACADE_KIND)) continue;
-    for (size_t i = 0; i < m->funcs.len; i++) {
-      const Function *f = vec_at(&m->funcs, i);
-      if (f->cls != (int)ci || !f->name || f->name[0] == '_' || !commands_find(f->name, (uint32_t)strlen(f->name)))
-        continue;
-      int n = model_forwarder(m, (int)ci, f->name);
-      if (n < 0) continue;
-      Export *e = vec_push(&m->exports);
-      memset(e, 0, sizeof *e);
-      e->name = arena_printf(m->arena, "%s.#fwd.%s", c->name, f->name);
-      e->value.kind = OBJ_MODULE;
-      e->value.cls = (int16_t)n;
+  /* one pass over the functions; each class asked once whether it is a
+     module-level facade over a proven client */
+  signed char *facade = NULL;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const Function *f = vec_at(&m->funcs, i);
+    if (f->cls < 0 || !f->name || f->name[0] == '_' || !commands_find(f->name, (uint32_t)strlen(f->name)))
+      continue;
+    if (!facade) facade = arena_alloc(m->arena, m->classes.len + 1); /* zeroed: not asked yet */
+    if (!facade[f->cls]) {
+      const Class *c = vec_at(&m->classes, (size_t)f->cls);
+      int b = c->name && !c->is_client_class && scope_at(m, c->scope)->parent == 0
+                  ? model_binding_find(m, 0, c->name, strlen(c->name))
+                  : -1;
+      Value cv = b >= 0 ? binding_at(m, b)->val : mkval(OBJ_UNKNOWN);
+      facade[f->cls] = cv.kind == OBJ_CLIENT_CLASS && cv.inferred && (cv.facade & FACADE_KIND) ? 1 : -1;
     }
+    if (facade[f->cls] < 0) continue;
+    int n = model_forwarder(m, f->cls, f->name);
+    if (n < 0) continue;
+    const Class *c = vec_at(&m->classes, (size_t)f->cls);
+    Export *e = vec_push(&m->exports);
+    memset(e, 0, sizeof *e);
+    e->name = arena_printf(m->arena, "%s.#fwd.%s", c->name, f->name);
+    e->value.kind = OBJ_MODULE;
+    e->value.cls = (int16_t)n;
   }
 }
 

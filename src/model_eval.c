@@ -1144,22 +1144,12 @@ static Value list_of(Value iv) {
   return iv;
 }
 
-/* The client an `isinstance(x, redis.Redis)` guard proves name n to be
- * where n is read: in the body of the `if` (or `elif`) whose condition is
- * that call (alone, or an operand of `and`) with n's name as its first
- * argument and client classes as its second (one, or a tuple of them).
- * (`if isinstance(server, Redis): self.redis = server` in a class that also
- * takes a URL.) OBJ_UNKNOWN elsewhere. */
-static Value isinstance_guard(const Model *m, TSNode call, TSNode n, int scope, int depth) {
-  if (!node_is(call, SYM.call) ||
-      !node_text_eq(m->src, ts_node_child_by_field_id(call, SYM.f_function), "isinstance"))
-    return mkval(OBJ_UNKNOWN);
-  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
-  TSNode x = ts_node_named_child(args, 0), t = ts_node_named_child(args, 1);
-  if (ts_node_named_child_count(args) != 2 || nsym(x) != nsym(n) ||
-      nend(x) - nstart(x) != nend(n) - nstart(n) ||
-      memcmp(m->src->text + nstart(x), m->src->text + nstart(n), nend(n) - nstart(n)))
-    return mkval(OBJ_UNKNOWN);
+/* What `isinstance(x, T)` proves x to be in the body of its `if` (the
+ * model's walk notes the guards, model.c walk_if): a client of T's class
+ * (one, or a tuple of client classes), or an instance of T, a project
+ * class; OBJ_UNKNOWN for anything else. (`if isinstance(server, Redis):
+ * self.redis = server` in a class that also takes a URL.) */
+static Value isinstance_guard(const Model *m, TSNode t, int scope, int depth) {
   if (!node_is(t, SYM.tuple)) { /* isinstance(server, ResQ): an instance of the project's class */
     Value pi = project_instance_type(m, t, scope);
     if (pi.kind == OBJ_INSTANCE) return pi;
@@ -1194,7 +1184,7 @@ static Value isinstance_narrowed(const Model *m, TSNode n, int scope, int depth)
     const Guard *g = vec_at(&m->guards, i);
     if (at >= g->end || g->name_len != len || memcmp(m->src->text + g->name_start, m->src->text + at, len))
       continue;
-    Value v = isinstance_guard(m, g->call, n, scope, depth);
+    Value v = isinstance_guard(m, g->type, scope, depth);
     if (v.kind != OBJ_UNKNOWN) return v;
   }
   return mkval(OBJ_UNKNOWN);

@@ -92,7 +92,7 @@ const Assign *model_next_assign(const Model *m, const Assign *a);
  * body, bytes [start, end), x is what T says (model_eval.c). */
 typedef struct Guard {
   uint32_t start, end;
-  TSNode call;         /* the isinstance(...) call */
+  TSNode type;         /* T: a class, or a tuple of classes */
   uint32_t name_start, name_len; /* x's text */
 } Guard;
 

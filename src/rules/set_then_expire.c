@@ -5,6 +5,10 @@
 
 #include "rule_util.h"
 
+/* Why a SET and a separate expiry are a risk, in every message of the pair. */
+#define LOST_EXPIRY \
+  "two round trips, and the key never expires if the second command is lost (timeout, crash, failover)"
+
 /* The call of an expression statement (through `await`), or a null node. */
 static TSNode statement_call(TSNode stmt) {
   TSNode none = {0};
@@ -200,11 +204,6 @@ static bool optional_ttl(RuleCtx *ctx, const CallSite *cs, TSNode next, bool tes
   return true;
 }
 
-/* The EXPIRE of the same key that the helper called at `call` sends (a
- * function of this file whose Redis commands are all EXPIRE or PEXPIRE, one
- * on the receiver the SET used, of a key with the same template with holes:
- * `_touch(sid)` doing `r.expire(f"basket:{sid}:coupon", TTL)`); NULL if
- * none. */
 /* The same key template, or the helper's a hole followed by the end of
  * the SET's (`{cart_key}:promo` in the helper, where cart_key is built
  * by another function, against `cart:{sid}:promo`). */
@@ -216,13 +215,20 @@ static bool same_template(const char *helper, const char *set) {
          set + sl - (hl - 1) > strchr(set, '\x01');
 }
 
+/* The EXPIRE of the same key that the helper called at `call` sends (a
+ * function of this file whose Redis commands are all EXPIRE or PEXPIRE, one
+ * on the receiver the SET used, of a key with the same template with holes:
+ * `_touch(sid)` doing `r.expire(f"basket:{sid}:coupon", TTL)`); NULL if
+ * none. Only the helper's own call sites are read (they are in tree order). */
 static const CallSite *helper_expire(RuleCtx *ctx, const HelperNames *nm, const CallSite *set,
                                      TSNode call) {
   int fi = helper_of(ctx, nm, call, set->func);
   if (fi < 0 || fi == set->func || !set->key.text || !set->key.nholes) return NULL;
+  TSNode hn = model_function(ctx->model, fi)->node;
   const CallSite *found = NULL;
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+  for (size_t i = first_call_from(ctx->model, nstart(hn)); i < model_ncalls(ctx->model); i++) {
     const CallSite *c = model_call(ctx->model, i);
+    if (nstart(c->node) >= nend(hn)) break;
     if (c->func != fi) continue;
     if (strcmp(c->method, "expire") && strcmp(c->method, "pexpire")) return NULL; /* it does more */
     if (!found && !strcmp(c->recv_text, set->recv_text) && c->key.text && c->loop < 0 &&
@@ -254,9 +260,8 @@ static void check(RuleCtx *ctx) {
       /* SET then EXPIREAT: the same pair; SET takes exat=/pxat= since Redis 6.2 */
       TSNode when = call_arg(ts_node_child_by_field_id(call, SYM.f_arguments), 1);
       Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
-                               "SET then %s on `%s`: two round trips, and the key never expires "
-                               "if the second command is lost (timeout, crash, failover); one SET "
-                               "with %s= does both (Redis 6.2 and later)",
+                               "SET then %s on `%s`: " LOST_EXPIRY "; one SET with %s= does both "
+                               "(Redis 6.2 and later)",
                                px ? "PEXPIREAT" : "EXPIREAT", call_key_display(ctx, cs),
                                px ? "pxat" : "exat");
       finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
@@ -279,9 +284,8 @@ static void check(RuleCtx *ctx) {
       TSNode hfn = ts_node_child_by_field_id(call, SYM.f_function);
       const char *hname = ctx_text(ctx, node_is(hfn, SYM.attribute) ? ts_node_child_by_field_id(hfn, SYM.f_attribute) : hfn);
       Finding *f = rule_report(ctx, cs->node, tests ? SEV_INFO : SEV_WARNING,
-                               "SET then %s on `%s` through `%s()` (line %u): two round trips, and "
-                               "the key never expires if the second command is lost (timeout, crash, "
-                               "failover); one SET with %s= does both",
+                               "SET then %s on `%s` through `%s()` (line %u): " LOST_EXPIRY
+                               "; one SET with %s= does both",
                                px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs), hname,
                                line_of(ctx->src, nstart(he->node)), px ? "px" : "ex");
       finding_related(ctx, f, NULL, nstart(he->node), nend(he->node), "the expiry the helper sends");
@@ -297,8 +301,7 @@ static void check(RuleCtx *ctx) {
                              "SET then %s on `%s`: %s; one SET with %s= does both",
                              px ? "PEXPIRE" : "EXPIRE", call_key_display(ctx, cs),
                              tx ? "inside MULTI/EXEC this is atomic but still two commands"
-                                : "two round trips, and the key never expires if the second "
-                                  "command is lost (timeout, crash, failover)",
+                                : LOST_EXPIRY,
                              px ? "px" : "ex");
     finding_related(ctx, f, NULL, nstart(call), nend(call), "the separate expiry");
     add_fix(ctx, f, cs, next, call, px);
