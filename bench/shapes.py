@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/shapes.py - cost of many statement pairs in one function, at n and 4n.
 
-    python3 bench/shapes.py [--redislint BIN] [--n N]
+    python3 bench/shapes.py [--redislint BIN] [--n N] [--only NAME,...]
 
 Rules pair calls with each other: a write with the reads of its key, a check
 with the write it guards, a read with the comparisons of its reply. A Redis-
@@ -119,6 +119,41 @@ SHAPES = {
     # one function returning an n-way tuple from n branches, unpacked by n callers
     "tuples": lambda n: ["def get(x):"] + sum(([f"    if x == {i}:", f"        return r, {i}"] for i in range(n)), []) +
     ["    return r, -1"] + sum(([f"def use{i}():", f"    c, k = get({i})", f"    c.incr('k{i}')"] for i in range(n)), []),
+    # stop 28's shapes --------------------------------------------------------
+    # one facade of faithful forwarders called n times (each call asks whether
+    # its method forwards)
+    "forward": lambda n: ["class Store:", "    def __init__(self):", "        self.c = redis.Redis()",
+                          "    def hset(self, k, f, v):", "        return self.c.hset(k, f, v)",
+                          "    def zadd(self, k, m):", "        return self.c.zadd(k, m)",
+                          "    def lpush(self, k, *v):", "        return self.c.lpush(k, *v)",
+                          "S = Store()", "def f(x):"] + [f"    S.hset('h{i}', x, {i})" for i in range(n)],
+    # n isinstance guards on one name, each with a use (the walk's guards, by position)
+    "guards": lambda n: ["def f(c, x):"] +
+    sum(([f"    if isinstance(c, redis.Redis):", f"        c.hset('h{i}', x, 1)"] for i in range(n)), []),
+    # one name assigned in n branches, one call after each (the reaching assignment)
+    "rebound": lambda n: ["import sqlite3", "def f(kind):"] +
+    sum(([f"    if kind == {i}:", "        conn = redis.Redis()", "        conn.hset('h', 'f', 1)",
+          "    else:", "        conn = sqlite3.connect('x')", "        conn.execute('x')"] for i in range(n)), []),
+    # n wrappers passing **kwargs on to one reader, each called once
+    "kwargs": lambda n: ["def read(conn, k):", "    return conn.hgetall(k)"] +
+    sum(([f"def w{i}(**kw):", "    return read(**kw)", f"def c{i}():", f"    return w{i}(conn=r, k='k{i}')"]
+         for i in range(n)), []),
+    # one decorator on n methods of one class
+    "decorated": lambda n: ["def count(m):", "    def wrapper(self, *a):", "        self.c.incr('calls')",
+                            "        return m(self, *a)", "    return wrapper", "class C:",
+                            "    def __init__(self):", "        self.c = redis.Redis()"] +
+    sum(([f"    @count", f"    def m{i}(self):", f"        return self.c.get('k{i}')"] for i in range(n)), []),
+    # n SETs each followed by a call of one helper that expires the key
+    "helperexp": lambda n: ["def touch(u):", "    r.expire(f'u:{u}', 60)", "def f(u):"] +
+    sum(([f"    r.set(f'u:{{u}}', {i})", "    touch(u)"] for i in range(n)), []),
+    # one loop over a hash removing its item n times after object calls (RL302's acks)
+    "acks": lambda n: ["def f(api):", "    for j, c in r.hgetall('q').items():"] +
+    sum(([f"        api.check{i}(c)", "        r.hdel('q', j)"] for i in range(n)), []),
+    # n subclasses of one base keeping a factory method's client (template methods)
+    "template": lambda n: ["class B:", "    def __init__(self):", "        self.conn = self.connect()",
+                           "    def connect(self):", "        return None"] +
+    sum(([f"class S{i}(B):", "    def connect(self):", "        return redis.Redis()",
+          f"    def m(self):", f"        return self.conn.hget('h{i}', 'f')"] for i in range(n)), []),
     # n lease classes taking and releasing `self.key` (RL502: by class and text)
     "leases": lambda n: sum(([f"class L{i}:", "    def __init__(self, key):", "        self.key = key",
                               "    def acquire(self):", "        return r.set(self.key, 't', nx=True, ex=5)",
@@ -149,7 +184,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--redislint", default=os.path.join(os.environ.get("BUILD", "build"), "redislint"))
     ap.add_argument("--n", type=int, default=1500)
+    ap.add_argument("--only", help="comma-separated shape names (default: all)")
     a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
     if not os.access(a.redislint, os.X_OK):
         sys.exit(f"shapes: build {a.redislint} first")
     bad = 0
@@ -157,6 +194,8 @@ def main():
           f"{'time x':>7} {'mem x':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, gen in SHAPES.items():
+            if only and name not in only:
+                continue
             res = []
             for n in (a.n, 4 * a.n):
                 path = os.path.join(tmp, f"{name}_{n}.py")

@@ -207,6 +207,24 @@ typedef struct UsedNames {
   StrSet names;
 } UsedNames;
 static _Thread_local UsedNames *g_used;
+/* name_escapes per (function, name), asked for every construction bound to
+ * the name: answered once per file (set in check) */
+typedef struct EscapeMemo {
+  StrSet yes, no;
+} EscapeMemo;
+static _Thread_local EscapeMemo *g_escape;
+
+static bool name_escapes_memo(RuleCtx *ctx, int func, const char *name) {
+  if (!g_escape) return name_escapes(ctx, func, name);
+  char key[256];
+  int k = snprintf(key, sizeof key, "%d\x02%s", func, name);
+  if (k < 0 || (size_t)k >= sizeof key) return name_escapes(ctx, func, name);
+  if (strset_has(&g_escape->yes, key, (size_t)k)) return true;
+  if (strset_has(&g_escape->no, key, (size_t)k)) return false;
+  bool e = name_escapes(ctx, func, name);
+  strset_add(e ? &g_escape->yes : &g_escape->no, key, (size_t)k);
+  return e;
+}
 
 static bool ident_byte(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
@@ -383,7 +401,7 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   const char *name = NULL;
   Use u = use_of(ctx, n, &name);
   if (u == USE_NONE) return false;
-  if (u == USE_LOCAL && name_escapes(ctx, func, name)) return false;
+  if (u == USE_LOCAL && name_escapes_memo(ctx, func, name)) return false;
   if (run_loop_after(ctx, n, fn->node)) return false;
   if (called_once_per_process(ctx, func)) return false;
   return !lazily_guarded(ctx, n, fn->node);
@@ -751,7 +769,10 @@ static bool server_from_param(RuleCtx *ctx, const Ctor *c, TSNode param) {
 /* ... from the item of the loop around it (`for addr in masters: host, port
  * = addr.split(":"); Redis(host=host, ...)`)? Each iteration talks to
  * another server: no shared client could serve them. */
+static bool names_server(RuleCtx *ctx, const Ctor *c);
+
 static bool server_from_loop(RuleCtx *ctx, const Ctor *c, int loop) {
+  if (!names_server(ctx, c)) return false;
   TSNode ln = model_loop(ctx->model, loop)->node, target = {0}, body = {0};
   if (node_is(ln, SYM.for_statement)) {
     target = ts_node_child_by_field_id(ln, SYM.f_left);
@@ -791,7 +812,22 @@ static bool server_tainted(RuleCtx *ctx, const Ctor *c, Tainted *t0) {
 
 /* The parameters (bit i: the i-th, self/cls not counted) that the
  * construction's server comes from; 0 when none. */
+/* Does the construction name its server at all (host=, url=, a socket
+ * path, a first argument, a `**` dict)? `Redis()` with none has nothing a
+ * parameter could reach: no walk of the function for it. */
+static bool names_server(RuleCtx *ctx, const Ctor *c) {
+  static const char *const where[] = {"host", "url", "unix_socket_path", "address", "startup_nodes"};
+  for (size_t k = 0; k < sizeof where / sizeof *where; k++)
+    if (!ts_node_is_null(ctor_kwarg(ctx, c, where[k]))) return true;
+  TSNode first = call_arg(c->args, 0);
+  if (!ts_node_is_null(first) && !node_is(first, SYM.keyword_argument)) return true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(c->args); i++)
+    if (node_is(ts_node_named_child(c->args, i), SYM.dictionary_splat)) return true;
+  return false;
+}
+
 static uint32_t server_params(RuleCtx *ctx, const Ctor *c) {
+  if (!names_server(ctx, c)) return 0;
   const Function *fn = model_function(ctx->model, c->func);
   TSNode params = ts_node_child_by_field_id(fn->node, SYM.f_parameters);
   uint32_t mask = 0, pos = 0;
@@ -954,6 +990,8 @@ static void check(RuleCtx *ctx) {
   fc->ctx = ctx;
   UsedNames used = {0};
   g_used = &used; /* until the end of the check: every report() may ask it */
+  EscapeMemo escape = {{0}, {0}};
+  g_escape = &escape;
   node_walk(model_root(ctx->model), visit_factory_call, fc);
   report_factory_uses(fc);
   CallIndex ci = {0};
@@ -1012,7 +1050,10 @@ static void check(RuleCtx *ctx) {
   Inst in = {ctx, w, nw};
   node_walk(model_root(ctx->model), visit_inst, &in);
   g_used = NULL;
+  g_escape = NULL;
   strset_free(&used.names);
+  strset_free(&escape.yes);
+  strset_free(&escape.no);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

@@ -240,6 +240,10 @@ typedef struct Facts {
   StrSet param_seen;     /* "func\x02name\x02verdict" of each (function, parameter) worked out */
   StrSet passed;         /* names handed to a call as an argument (`f(cb)`, `f(self.cb)`) */
   bool passed_done;      /* ... gathered (once, when first asked) */
+  /* by loop index: where its body's first call that is not a Redis command
+     starts ([0]: any call, [1]: a method of an object, not of a module),
+     + 1; 0 not asked, UINT32_MAX none (acks_after_processing) */
+  uint32_t *first_other[2];
 } Facts;
 
 /* Names handed to a call as an argument: `helper(_delete_many, x)`,
@@ -875,16 +879,6 @@ static ParamVerdict param_walk(RuleCtx *ctx, FuncRefs *refs, const Loop *l) {
   return PARAM_SMALL;
 }
 
-static bool count_calls(TSNode n, void *data) {
-  if (nsym(n) == SYM.call) ++*(size_t *)data;
-  return true;
-}
-
-/* A stream consumer that acknowledges each entry once it is processed
- * (`handle(fields)` then `r.xack(stream, group, entry_id)`): at-least-once
- * delivery, entry by entry; acknowledging the batch after the loop would
- * redeliver every processed entry after a crash. Some work that is not a
- * Redis command comes before the XACK in the iteration. */
 /* Does the loop iterate a collection read from the key the call removes
  * its item from (`for job, cap in r.hgetall("to_notify").items():` then
  * `r.hdel("to_notify", job)`): a work queue kept in a hash, set or sorted
@@ -905,43 +899,62 @@ static bool removes_from_iterated(RuleCtx *ctx, const CallSite *cs, const Loop *
   return false;
 }
 
-/* Calls of a method of an object that is not a module (`self.api.get_status(c)`,
- * `client.post(...)`; not `json.loads(x)`): work with an outside party. */
-typedef struct ObjCalls {
+/* The first call of the loop's body that is not a Redis command: any call
+ * (`handle(fields)`), or with `object`, a method of an object that is not a
+ * module (`self.api.get_status(c)`, `client.post(...)`; not
+ * `json.loads(x)`): work with an outside party. Its start byte; UINT32_MAX
+ * when none. One walk per loop (memo in Facts). */
+typedef struct OtherCall {
   RuleCtx *ctx;
-  size_t n;
-} ObjCalls;
+  bool object;
+  uint32_t first;
+} OtherCall;
 
-static bool count_object_calls(TSNode n, void *data) {
-  ObjCalls *o = data;
+static bool visit_other_call(TSNode n, void *data) {
+  OtherCall *o = data;
+  if (nstart(n) >= o->first) return false;
   if (nsym(n) != SYM.call) return true;
+  size_t i = first_call_from(o->ctx->model, nstart(n));
+  if (i < model_ncalls(o->ctx->model) && ts_node_eq(model_call(o->ctx->model, i)->node, n))
+    return true; /* a Redis command */
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(fn, SYM.attribute)) return true;
-  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-  Value v = model_eval(o->ctx->model, obj);
-  /* a module imported (`json.loads`, `ujson.loads`): a name the imports qualify */
-  bool module = v.kind == OBJ_MODULE ||
-                (node_is(obj, SYM.identifier) &&
-                 model_qualname(o->ctx->model, obj, model_scope_at(o->ctx->model, nstart(obj))));
-  if (!module) o->n++;
-  return true;
+  if (o->object) {
+    if (!node_is(fn, SYM.attribute)) return true;
+    TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+    Value v = model_eval(o->ctx->model, obj);
+    /* a module imported (`json.loads`, `ujson.loads`): a name the imports qualify */
+    if (v.kind == OBJ_MODULE ||
+        (node_is(obj, SYM.identifier) &&
+         model_qualname(o->ctx->model, obj, model_scope_at(o->ctx->model, nstart(obj)))))
+      return true;
+  }
+  o->first = nstart(n);
+  return false;
 }
 
-static bool acks_after_processing(RuleCtx *ctx, const CallSite *cs, const Loop *l) {
+static uint32_t first_other_call(RuleCtx *ctx, Facts *fx, const Loop *l, int li, bool object) {
+  uint32_t *memo = &fx->first_other[object][li];
+  if (!*memo) {
+    OtherCall o = {ctx, object, UINT32_MAX};
+    node_walk(ts_node_child_by_field_id(l->node, SYM.f_body), visit_other_call, &o);
+    *memo = o.first == UINT32_MAX ? UINT32_MAX : o.first + 1;
+  }
+  return *memo == UINT32_MAX ? UINT32_MAX : *memo - 1;
+}
+
+/* A stream consumer that acknowledges each entry once it is processed
+ * (`handle(fields)` then `r.xack(stream, group, entry_id)`): at-least-once
+ * delivery, entry by entry; acknowledging the batch after the loop would
+ * redeliver every processed entry after a crash. Some work that is not a
+ * Redis command comes before the XACK in the iteration (likewise a removal from the
+ * collection the loop iterates: removes_from_iterated). */
+static bool acks_after_processing(RuleCtx *ctx, const CallSite *cs, const Loop *l, Facts *fx) {
   bool ack = !strcmp(cs->method, "xack");
   if (!ack && !removes_from_iterated(ctx, cs, l)) return false;
   TSNode body = ts_node_child_by_field_id(l->node, SYM.f_body);
   if (ts_node_is_null(body) || nstart(cs->node) <= nstart(body)) return false;
-  size_t calls = 0;
-  if (ack) {
-    range_walk(body, nstart(body), nstart(cs->node), count_calls, &calls);
-  } else { /* a removal acknowledges work done with an object, not a parse */
-    ObjCalls o = {ctx, 0};
-    range_walk(body, nstart(body), nstart(cs->node), count_object_calls, &o);
-    calls = o.n;
-  }
-  size_t redis = first_call_from(ctx->model, nstart(cs->node)) - first_call_from(ctx->model, nstart(body));
-  return calls > redis;
+  /* a removal acknowledges work done with an object, not a parse */
+  return first_other_call(ctx, fx, l, cs->loop, !ack) < nstart(cs->node);
 }
 
 /* param_walk() once per (function, name): a function of many loops over
@@ -984,7 +997,7 @@ static bool per_item_command(RuleCtx *ctx, const CallSite *cs, const Loop **loop
   if (receiver_rebound(ctx, cs, l) || arrives_over_time(ctx, l) || chunked_range(ctx, l)) return false;
   if (inferred_pipeline(ctx, cs, executed) || callback_receiver(ctx, cs, fx)) return false;
   if (runs_once(ctx, cs, l) || around_yield(fx, cs, l) || behind_network(fx, l, cs->node) ||
-      acks_after_processing(ctx, cs, l))
+      acks_after_processing(ctx, cs, l, fx))
     return false;
   /* `r.xack(stream, group, *done)`, `r.srem(key, *expired)`: the item
      brings a batch of its own, sent in one command */
@@ -1570,7 +1583,9 @@ static void check(RuleCtx *ctx) {
   FuncRefs refs = {0};
   Facts fx = {.yield_at = xcalloc((size_t)maxloop + 2, sizeof(uint32_t)),
               .param = xcalloc((size_t)maxloop + 2, sizeof(uint8_t)),
-              .refs = &refs};
+              .refs = &refs,
+              .first_other = {xcalloc((size_t)maxloop + 2, sizeof(uint32_t)),
+                              xcalloc((size_t)maxloop + 2, sizeof(uint32_t))}};
   net_gather(ctx, &fx);
   for (size_t i = 0; i < n; i++) {
     const Loop *l;
@@ -1620,6 +1635,8 @@ static void check(RuleCtx *ctx) {
   free(g.at);
   free(fx.yield_at);
   free(fx.param);
+  free(fx.first_other[0]);
+  free(fx.first_other[1]);
   strset_free(&fx.passed);
   strset_free(&fx.param_seen);
   free(refs.v);
