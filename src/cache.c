@@ -17,12 +17,14 @@
 #include "rule.h"
 #include "suppress.h"
 
-#define CACHE_FORMAT 3
+#define CACHE_FORMAT 4
 /* One file per key (results-<key>.jsonl): an editor with its own rule
  * selection and the command line keep their caches side by side instead of
  * evicting each other; the few most recently written are kept. */
 #define CACHE_KEEP_FILES 4
 #define CACHE_MAX_BYTES (512u << 20)
+/* a temporary file older than this (seconds) is no run's work in progress */
+#define CACHE_TMP_AGE 3600
 
 /* The file is JSON Lines: a header object, then one object per file. An
  * entry kept from the last run is written back as the very line it was read
@@ -240,6 +242,35 @@ bool cache_defined(const ResultCache *c, bool *defined, size_t n) {
   return true;
 }
 
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Several small integers in one JSON string ("3 0 17"): a number is a JSON
+ * item of its own, and parsing thousands of them (strtod, one allocation
+ * each) was most of a warm run's cost of reading the cache. */
+static cJSON *nums_json(const long long *v, size_t n) {
+  char buf[32 * 24];
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && len < sizeof buf - 24; i++)
+    len += (size_t)snprintf(buf + len, sizeof buf - len, i ? " %lld" : "%lld", v[i]);
+  return cJSON_CreateString(buf);
+}
+
+/* The n integers of such a string; false unless there are exactly n. */
+static bool nums_from(const cJSON *j, long long *v, size_t n) {
+  const char *p = cJSON_IsString(j) ? j->valuestring : NULL;
+  if (!p) return false;
+  for (size_t i = 0; i < n; i++) {
+    char *end;
+    errno = 0;
+    v[i] = strtoll(p, &end, 10);
+    if (end == p || errno || (*end != ' ' && *end != '\0') || (*end == '\0' && i + 1 < n))
+      return false;
+    p = end + (*end == ' ');
+  }
+  return *p == '\0';
+}
+
 /* ---- exports ------------------------------------------------------------ */
 
 static cJSON *export_json(const Export *x) {
@@ -247,24 +278,24 @@ static cJSON *export_json(const Export *x) {
   cJSON *a = cJSON_CreateArray();
   cJSON_AddItemToArray(a, cJSON_CreateString(x->name));
   cJSON_AddItemToArray(a, x->base ? cJSON_CreateString(x->base) : cJSON_CreateNull());
-  const double f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
-                      v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
-                      v->standalone, v->fresh, v->timeout_set, v->facade, v->arg_class};
-  for (size_t i = 0; i < sizeof f / sizeof *f; i++) cJSON_AddItemToArray(a, cJSON_CreateNumber(f[i]));
+  const long long f[] = {v->kind,    v->makes,     v->via_property, v->is_async,   v->cluster,
+                         v->decode,  v->inferred,  v->ctor_start,   v->ctor_end,   v->cls,
+                         v->standalone, v->fresh, v->timeout_set, v->facade, v->arg_class};
+  cJSON_AddItemToArray(a, nums_json(f, sizeof f / sizeof *f));
   if (v->rcls) cJSON_AddItemToArray(a, cJSON_CreateString(v->rcls));
   return a;
 }
 
 static bool export_from(const cJSON *a, Export *x) {
-  int na = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : 0;
-  if (na != 17 && na != 18) return false;
-  const char *name = str_or_null(cJSON_GetArrayItem(a, 0));
-  if (!name) return false;
+  const cJSON *name_j = cJSON_IsArray(a) ? a->child : NULL;
+  const cJSON *base_j = name_j ? name_j->next : NULL, *nums_j = base_j ? base_j->next : NULL;
+  const cJSON *rcls_j = nums_j ? nums_j->next : NULL;
+  const char *name = str_or_null(name_j);
   long long f[15];
-  for (int i = 0; i < 15; i++) f[i] = num(cJSON_GetArrayItem(a, i + 2));
+  if (!name || !nums_j || (rcls_j && rcls_j->next) || !nums_from(nums_j, f, 15)) return false;
   memset(x, 0, sizeof *x);
   x->name = xstrdup(name);
-  const char *base = str_or_null(cJSON_GetArrayItem(a, 1));
+  const char *base = str_or_null(base_j);
   x->base = base ? xstrdup(base) : NULL;
   Value *v = &x->value;
   v->kind = (uint8_t)f[0];
@@ -282,7 +313,7 @@ static bool export_from(const cJSON *a, Export *x) {
   v->timeout_set = f[12];
   v->facade = f[13];
   v->arg_class = (uint8_t)f[14];
-  const char *rcls = na == 18 ? str_or_null(cJSON_GetArrayItem(a, 17)) : NULL;
+  const char *rcls = str_or_null(rcls_j);
   v->rcls = rcls ? str_intern(rcls, strlen(rcls)) : NULL;
   return true;
 }
@@ -323,31 +354,33 @@ static cJSON *str_json(const char *s) { return s ? cJSON_CreateString(s) : cJSON
 static cJSON *finding_json(const Finding *f) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "r", f->rule ? f->rule->code : "");
-  cJSON_AddNumberToObject(o, "v", f->severity);
-  cJSON_AddNumberToObject(o, "s", f->start);
-  cJSON_AddNumberToObject(o, "e", f->end);
+  const long long n[] = {f->severity, f->start, f->end, f->fix.applicability};
+  cJSON_AddItemToObject(o, "n", nums_json(n, 4));
   cJSON_AddItemToObject(o, "m", str_json(f->message));
   cJSON_AddItemToObject(o, "k", str_json(f->key));
   cJSON *fx = cJSON_AddObjectToObject(o, "f");
   cJSON_AddItemToObject(fx, "t", str_json(f->fix.title));
-  cJSON_AddNumberToObject(fx, "a", f->fix.applicability);
-  cJSON *ed = cJSON_AddArrayToObject(fx, "x");
-  for (size_t i = 0; i < f->fix.nedits; i++) {
-    cJSON *x = cJSON_CreateArray();
-    cJSON_AddItemToArray(x, cJSON_CreateNumber(f->fix.edits[i].start));
-    cJSON_AddItemToArray(x, cJSON_CreateNumber(f->fix.edits[i].end));
-    cJSON_AddItemToArray(x, str_json(f->fix.edits[i].text));
-    cJSON_AddItemToArray(ed, x);
+  if (f->fix.nedits) {
+    cJSON *ed = cJSON_AddArrayToObject(fx, "x");
+    for (size_t i = 0; i < f->fix.nedits; i++) {
+      cJSON *x = cJSON_CreateArray();
+      const long long at[] = {f->fix.edits[i].start, f->fix.edits[i].end};
+      cJSON_AddItemToArray(x, nums_json(at, 2));
+      cJSON_AddItemToArray(x, str_json(f->fix.edits[i].text));
+      cJSON_AddItemToArray(ed, x);
+    }
   }
-  cJSON *rel = cJSON_AddArrayToObject(o, "l");
-  for (size_t i = 0; i < f->nrelated; i++) {
-    const Related *r = &f->related[i];
-    cJSON *x = cJSON_CreateArray();
-    cJSON_AddItemToArray(x, str_json(r->path));
-    cJSON_AddItemToArray(x, cJSON_CreateNumber(r->start));
-    cJSON_AddItemToArray(x, cJSON_CreateNumber(r->end));
-    cJSON_AddItemToArray(x, str_json(r->message));
-    cJSON_AddItemToArray(rel, x);
+  if (f->nrelated) {
+    cJSON *rel = cJSON_AddArrayToObject(o, "l");
+    for (size_t i = 0; i < f->nrelated; i++) {
+      const Related *r = &f->related[i];
+      cJSON *x = cJSON_CreateArray();
+      const long long at[] = {r->start, r->end};
+      cJSON_AddItemToArray(x, str_json(r->path));
+      cJSON_AddItemToArray(x, nums_json(at, 2));
+      cJSON_AddItemToArray(x, str_json(r->message));
+      cJSON_AddItemToArray(rel, x);
+    }
   }
   return o;
 }
@@ -360,27 +393,30 @@ static const char *astr(Arena *a, const cJSON *j) {
 static bool finding_from(Arena *a, const cJSON *o, Finding *f) {
   const char *code = str_or_null(cJSON_GetObjectItemCaseSensitive(o, "r"));
   const Rule *rule = code ? rules_find(code) : NULL;
-  if (!rule) return false;
+  long long n[4];
+  if (!rule || !nums_from(cJSON_GetObjectItemCaseSensitive(o, "n"), n, 4)) return false;
   memset(f, 0, sizeof *f);
   f->rule = rule;
-  f->severity = (Severity)num(cJSON_GetObjectItemCaseSensitive(o, "v"));
-  f->start = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "s"));
-  f->end = (uint32_t)num(cJSON_GetObjectItemCaseSensitive(o, "e"));
+  f->severity = (Severity)n[0];
+  f->start = (uint32_t)n[1];
+  f->end = (uint32_t)n[2];
+  f->fix.applicability = (Applicability)n[3];
   f->message = astr(a, cJSON_GetObjectItemCaseSensitive(o, "m"));
   f->key = astr(a, cJSON_GetObjectItemCaseSensitive(o, "k"));
   const cJSON *fx = cJSON_GetObjectItemCaseSensitive(o, "f");
   f->fix.title = astr(a, cJSON_GetObjectItemCaseSensitive(fx, "t"));
-  f->fix.applicability = (Applicability)num(cJSON_GetObjectItemCaseSensitive(fx, "a"));
   const cJSON *ed = cJSON_GetObjectItemCaseSensitive(fx, "x");
   size_t ne = cJSON_IsArray(ed) ? (size_t)cJSON_GetArraySize(ed) : 0;
   if (ne) {
     f->fix.edits = arena_alloc(a, ne * sizeof(Edit));
     const cJSON *x;
     cJSON_ArrayForEach(x, ed) {
+      long long at[2];
+      if (!cJSON_IsArray(x) || !nums_from(x->child, at, 2)) continue;
       Edit *e = &f->fix.edits[f->fix.nedits++];
-      e->start = (uint32_t)num(cJSON_GetArrayItem(x, 0));
-      e->end = (uint32_t)num(cJSON_GetArrayItem(x, 1));
-      e->text = astr(a, cJSON_GetArrayItem(x, 2));
+      e->start = (uint32_t)at[0];
+      e->end = (uint32_t)at[1];
+      e->text = astr(a, x->child->next);
       if (!e->text) e->text = "";
     }
   }
@@ -390,11 +426,14 @@ static bool finding_from(Arena *a, const cJSON *o, Finding *f) {
     f->related = arena_alloc(a, nr * sizeof(Related));
     const cJSON *x;
     cJSON_ArrayForEach(x, rel) {
+      long long at[2];
+      const cJSON *p = cJSON_IsArray(x) ? x->child : NULL, *ns = p ? p->next : NULL;
+      if (!ns || !nums_from(ns, at, 2)) continue;
       Related *r = &f->related[f->nrelated++];
-      r->path = astr(a, cJSON_GetArrayItem(x, 0));
-      r->start = (uint32_t)num(cJSON_GetArrayItem(x, 1));
-      r->end = (uint32_t)num(cJSON_GetArrayItem(x, 2));
-      r->message = astr(a, cJSON_GetArrayItem(x, 3));
+      r->path = astr(a, p);
+      r->start = (uint32_t)at[0];
+      r->end = (uint32_t)at[1];
+      r->message = astr(a, ns->next);
     }
   }
   return true;
@@ -402,33 +441,39 @@ static bool finding_from(Arena *a, const cJSON *o, Finding *f) {
 
 static cJSON *keyuse_json(const KeyUse *u) {
   cJSON *a = cJSON_CreateArray();
+  const long long n[] = {u->cmd_flags, u->start, u->end};
   cJSON_AddItemToArray(a, str_json(u->key));
   cJSON_AddItemToArray(a, str_json(u->method));
   cJSON_AddItemToArray(a, str_json(u->command));
-  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->cmd_flags));
   cJSON_AddItemToArray(a, str_json(u->func));
   cJSON_AddItemToArray(a, str_json(u->ttl));
   cJSON_AddItemToArray(a, str_json(u->recv));
-  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->start));
-  cJSON_AddItemToArray(a, cJSON_CreateNumber(u->end));
+  cJSON_AddItemToArray(a, nums_json(n, 3));
   return a;
 }
 
-static void keyuse_from(Arena *a, const cJSON *j, KeyUse *u) {
-  u->key = astr(a, cJSON_GetArrayItem(j, 0));
-  u->method = astr(a, cJSON_GetArrayItem(j, 1));
-  u->command = astr(a, cJSON_GetArrayItem(j, 2));
-  u->cmd_flags = (uint32_t)num(cJSON_GetArrayItem(j, 3));
-  u->func = astr(a, cJSON_GetArrayItem(j, 4));
-  u->ttl = astr(a, cJSON_GetArrayItem(j, 5));
-  u->recv = astr(a, cJSON_GetArrayItem(j, 6));
-  u->start = (uint32_t)num(cJSON_GetArrayItem(j, 7));
-  u->end = (uint32_t)num(cJSON_GetArrayItem(j, 8));
+static bool keyuse_from(Arena *a, const cJSON *j, KeyUse *u) {
+  const cJSON *it[7] = {0};
+  const cJSON *x = cJSON_IsArray(j) ? j->child : NULL;
+  for (size_t i = 0; i < 7 && x; i++, x = x->next) it[i] = x;
+  long long n[3];
+  if (x || !nums_from(it[6], n, 3)) return false;
+  memset(u, 0, sizeof *u);
+  u->key = astr(a, it[0]);
+  u->method = astr(a, it[1]);
+  u->command = astr(a, it[2]);
+  u->func = astr(a, it[3]);
+  u->ttl = astr(a, it[4]);
+  u->recv = astr(a, it[5]);
+  u->cmd_flags = (uint32_t)n[0];
+  u->start = (uint32_t)n[1];
+  u->end = (uint32_t)n[2];
   if (!u->key) u->key = "";
   if (!u->method) u->method = "";
   if (!u->command) u->command = "";
   if (!u->ttl) u->ttl = "";
   if (!u->recv) u->recv = "";
+  return true;
 }
 
 static cJSON *supp_json(const Suppression *s) {
@@ -530,7 +575,7 @@ void cache_restore(const CacheEntry *e, FileResult *fr, Diags *d) {
   if (n) {
     fr->keys = arena_alloc(a, n * sizeof(KeyUse));
     const cJSON *o;
-    cJSON_ArrayForEach(o, arr) keyuse_from(a, o, &fr->keys[fr->nkeys++]);
+    cJSON_ArrayForEach(o, arr) if (keyuse_from(a, o, &fr->keys[fr->nkeys])) fr->nkeys++;
   }
   arr = get(e, "supp");
   n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
@@ -627,6 +672,10 @@ void cache_entry_set_stat(CacheEntry *e, const char *sig) {
   cJSON_AddStringToObject(o, "stat", sig);
 }
 
+void cache_entry_set_test(CacheEntry *e) { cJSON_AddTrueToObject((cJSON *)e, "test"); }
+
+bool cache_entry_test(const CacheEntry *e) { return cJSON_IsTrue(get(e, "test")); }
+
 typedef struct Aged {
   char *name;
   time_t mtime;
@@ -646,11 +695,17 @@ static void prune(const char *dir) {
   size_t n = 0, cap = 0;
   for (struct dirent *e; (e = readdir(d));) {
     size_t l = strlen(e->d_name);
-    if (strncmp(e->d_name, "results-", 8) || l < 14 || strcmp(e->d_name + l - 6, ".jsonl")) continue;
+    if (strncmp(e->d_name, "results-", 8) || l < 14) continue;
+    bool tmp = !strcmp(e->d_name + l - 4, ".tmp");
+    if (!tmp && strcmp(e->d_name + l - 6, ".jsonl")) continue;
     char path[4096];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     if (stat(path, &st) != 0) continue;
+    if (tmp) { /* left by a run that was killed while writing (fs_write_scratch) */
+      if (st.st_mtime < time(NULL) - CACHE_TMP_AGE) unlink(path);
+      continue;
+    }
     if (n == cap) files = xrealloc(files, (cap = cap * 2 + 8) * sizeof *files);
     files[n++] = (Aged){xstrdup(path), st.st_mtime};
   }
@@ -726,7 +781,7 @@ int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t 
   }
   free(printed);
   snprintf(path, pn, "%s/results-%016llx.jsonl", c->dir, (unsigned long long)c->key);
-  int rc = fs_write_atomic(path, text, len);
+  int rc = fs_write_scratch(path, text, len);
   if (!rc) prune(c->dir);
   if (rc) snprintf(err, errsize, "%s: cannot write the cache: %s", path, strerror(errno));
   free(text);

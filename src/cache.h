@@ -90,6 +90,10 @@ const char *cache_entry_stat(const CacheEntry *e);
 bool cache_entry_hash(const CacheEntry *e, uint64_t *hash);
 /* Records a signature on a new entry. */
 void cache_entry_set_stat(CacheEntry *e, const char *sig);
+/* Records that the file is test code (in_test_code, which reads its text),
+ * and asks it of an entry. */
+void cache_entry_set_test(CacheEntry *e);
+bool cache_entry_test(const CacheEntry *e);
 /* Writes the entries put or kept, with the defined flags; 0, or -1 with a
  * reason in err. */
 int cache_save(ResultCache *c, const bool *defined, size_t n, char *err, size_t errsize);

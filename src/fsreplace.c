@@ -302,3 +302,31 @@ int fs_write_atomic(const char *path, const void *data, size_t len) {
   errno = err ? err : EIO;
   return rc;
 }
+
+int fs_write_scratch(const char *path, const void *data, size_t len) {
+  size_t n = strlen(path) + 32;
+  char *tmp = xmalloc(n);
+  int fd = -1;
+  for (int i = 0; i < 100 && fd < 0; i++) { /* a name no other run is writing */
+    snprintf(tmp, n, "%s.%ld-%d.tmp", path, (long)getpid(), i);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) {
+    int e = errno;
+    free(tmp);
+    errno = e;
+    return -1;
+  }
+  bool ok = write_all(fd, data, len, 0, false);
+  int e = errno;
+  ok = close(fd) == 0 && ok;
+  ok = ok && rename(tmp, path) == 0;
+  if (!ok) {
+    e = e ? e : errno;
+    unlink(tmp);
+  }
+  free(tmp);
+  errno = ok ? 0 : (e ? e : EIO);
+  return ok ? 0 : -1;
+}

@@ -26,6 +26,11 @@ int fs_check_regular(const char *path);
  * old content or the new, never a torn one, and a full disk leaves the old
  * file as it was. 0, or -1 with errno set (nothing left behind). */
 int fs_write_atomic(const char *path, const void *data, size_t len);
+/* The same for a file that can be made again (the result cache): a temporary
+ * file next to path renamed over it, without fsync, locks or the old file's
+ * owner and attributes. A reader still sees the old content or the new; a
+ * crash may leave the new one empty or short, which a reader must check. */
+int fs_write_scratch(const char *path, const void *data, size_t len);
 /* Replaces the content of the regular file `target` with data[0..len)
  * (fsreplace.c): a new unnamed file in its directory takes its mode, owner
  * and extended attributes and is renamed over it; a file with several hard

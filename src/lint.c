@@ -359,8 +359,10 @@ static bool redis_script_text(const Source *s) {
 
 /* A file the cache holds, by its bytes: read and hashed, nothing more (no
  * UTF-8 check, no line index, no scans: the entry has what they would give;
- * the text is read again only when its results need positions). */
-static bool cache_fast_hit(Run *r, size_t i) {
+ * the text is read again only when its results need positions). With
+ * stat_only, only a file whose stat signature the entry records (not read
+ * at all). */
+static bool cache_fast_hit(Run *r, size_t i, bool stat_only) {
   if (!r->cache || !r->lookup) return false;
   FileResult *fr = &r->out->files[i];
   FileWork *w = &r->work[i];
@@ -379,6 +381,10 @@ static bool cache_fast_hit(Run *r, size_t i) {
   bool same = settled && was && !strcmp(was, before) && cache_entry_hash(e, &h);
   if (same) { /* the file the entry was computed from, untouched: not even read */
     snprintf(w->sig, sizeof w->sig, "%s", before);
+  } else if (stat_only) {
+    free(rel);
+    free(pv);
+    return false; /* read and hashed by a worker (job_load) */
   } else {
     size_t len;
     char *buf = fs_read(path, SOURCE_MAX_BYTES, &len);
@@ -408,7 +414,7 @@ static bool cache_fast_hit(Run *r, size_t i) {
   w->old = w->hit = e;
   w->script = is_script_file(path);
   w->module = w->script ? NULL : project_module(r->opt->project, path);
-  w->test_code = in_test_code(&fr->src, r->opt);
+  w->test_code = cache_entry_test(e); /* by its text too, which is not read here */
   cache_entry_defined(e, w->defined, INDEX_MAX_DISTINCT);
   return true;
 }
@@ -420,7 +426,8 @@ static void job_load(Run *r, TSParser *p, size_t i) {
   int rc;
   bool overridden = false;
   for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
-  if (!overridden && strcmp(path, "-") && cache_fast_hit(r, i)) return;
+  if (fr->loaded) return; /* a cache hit of the first pass (cache_hits_first) */
+  if (!overridden && strcmp(path, "-") && cache_fast_hit(r, i, false)) return;
   char before[sizeof w->sig], after[sizeof w->sig];
   bool settled = r->cache && !overridden && strcmp(path, "-") &&
                  cache_stat_sig(path, before, sizeof before);
@@ -878,6 +885,7 @@ static void job_lint(Run *r, TSParser *p, size_t i) {
     cache_entry_free_later(w, cache_entry_new(w->rel, w->hash, w->pyver, fr, &w->diags, w->ex,
                                               w->nex, w->defined, INDEX_MAX_DISTINCT));
     if (w->sig[0]) cache_entry_set_stat(w->entry, w->sig);
+    if (w->test_code) cache_entry_set_test(w->entry);
   }
   if (!fr->nfindings && !fr->nkeys && !fr->ncalls && !fr->nsupp && !fr->nunresolved)
     source_release(&fr->src);
@@ -1005,9 +1013,19 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t), const char *phase) {
+/* Runs job on every file, on up to --jobs threads; as many as there are
+ * files that busy() says need real work, at most (all when busy is NULL):
+ * cache hits cost microseconds each, less than what a thread costs to start
+ * and what threads cost each other in the allocator. */
+static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t), const char *phase,
+                         bool (*busy)(const Run *, size_t)) {
   int n = r->opt->jobs < 1 ? 1 : r->opt->jobs;
-  if ((size_t)n > r->files->len) n = r->files->len ? (int)r->files->len : 1;
+  size_t work = r->files->len;
+  if (busy) {
+    work = 0;
+    for (size_t i = 0; i < r->files->len && work < (size_t)n; i++) work += busy(r, i);
+  }
+  if ((size_t)n > work) n = work ? (int)work : 1;
   r->job = job;
   r->phase = phase;
   atomic_store(&r->next, 0);
@@ -1023,6 +1041,29 @@ static void run_parallel(Run *r, void (*job)(Run *, TSParser *, size_t), const c
   if (started == 0) worker(r); /* could not start threads: do the work here */
   for (int k = 0; k < started; k++) pthread_join(t[k], NULL);
   free(t);
+}
+
+/* Which files a phase has real work for (run_parallel). */
+static bool load_busy(const Run *r, size_t i) { return !r->out->files[i].loaded; }
+static bool lint_busy(const Run *r, size_t i) {
+  return r->out->files[i].loaded && !r->work[i].hit;
+}
+static bool model_busy(const Run *r, size_t i) {
+  const FileWork *w = &r->work[i];
+  if (w->deferred) return !w->modelled || w->stale;
+  return (w->tree || w->relevant) && (!w->model || w->stale); /* as job_model_file decides */
+}
+
+/* The files whose stat signature the cache records, on this thread before
+ * any worker starts: an unchanged project costs no thread at all. */
+static void cache_hits_first(Run *r) {
+  if (!r->cache || !r->lookup) return;
+  for (size_t i = 0; i < r->files->len; i++) {
+    const char *path = r->files->paths[i];
+    bool overridden = false;
+    for (size_t k = 0; k < r->opt->noverrides; k++) overridden |= !strcmp(r->opt->overrides[k].path, path);
+    if (!overridden && strcmp(path, "-")) cache_fast_hit(r, i, true);
+  }
 }
 
 /* ---------------------------------------------------------------- index */
@@ -1046,7 +1087,7 @@ static void build_index(Run *r) {
   }
   for (int round = 0; round < 4; round++) {
     index_seal(r->index);
-    run_parallel(r, job_model, "indexing");
+    run_parallel(r, job_model, "indexing", model_busy);
     index_changes_reset(r->index);
     bool changed = false;
     for (size_t i = 0; i < r->files->len; i++) {
@@ -1488,11 +1529,12 @@ static int lint_run_once(LintRun *self, const FileList *files, const Options *op
   atomic_store(&r.shown_ms, -1L);
   r.delay_ms = progress_delay_ms();
   pthread_mutex_init(&r.out_mu, NULL);
-  run_parallel(&r, job_load, "reading");
+  cache_hits_first(&r);
+  run_parallel(&r, job_load, "reading", load_busy);
   build_index(&r);
   index_seal(r.index);
   bool stale = r.cache && r.lookup && cache_stale(&r);
-  if (!stale) run_parallel(&r, job_lint, "linting");
+  if (!stale) run_parallel(&r, job_lint, "linting", lint_busy);
   if (opt->progress && atomic_load(&r.shown_ms) >= 0) { /* leave the line clean */
     fputs("\r\033[K", opt->progress);
     fflush(opt->progress);

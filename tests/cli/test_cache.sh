@@ -163,6 +163,29 @@ sed -i 's/redis_client.kexs("tmp:\*")/redis_client.keys("tmp:*")/' app/views.py
 check "a file written just now gets no signature, and is read" same .
 check "... its entry has none yet" eval '! grep -q "\"path\":\"app/views.py\".*\"stat\":\"" "$(cachefile)"'
 
+# test code by its text (a TestCase in a module not named test_*): the
+# verdict is kept in the entry, since a settled file is not read again
+cat >app/checks.py <<'PY'
+import unittest
+
+
+class Fake:
+    def hset(self, *a):
+        return 0
+
+
+class T(unittest.TestCase):
+    def test_x(self):
+        self.assertTrue(Fake())
+PY
+rm -rf .redislint_cache
+sleep 3 # settled, as above
+"$BIN" check -q . >/dev/null 2>&1
+check "a test module by its text is recorded as test code" \
+  grep -q '"path":"app/checks.py".*"test":true' "$(cachefile)"
+check "... and a warm run that does not read it = no cache" same .
+rm -f app/checks.py
+
 # a cache that cannot be written: the run is right anyway
 rm -rf .redislint_cache && printf 'not a directory\n' >.redislint_cache
 check "an unwritable cache location = no cache" same .
