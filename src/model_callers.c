@@ -196,10 +196,13 @@ static bool decorated_with(const Model *m, const Function *f, const char *word) 
   return false;
 }
 
-/* The function `name` defined in class ci's body, a @staticmethod too; -1. */
 static int class_function(const Model *m, int ci, const char *name) {
+  return model_class_function(m, ci, name, strlen(name));
+}
+
+int model_class_function(const Model *m, int ci, const char *name, size_t len) {
   const Class *c = vec_at(&m->classes, (size_t)ci);
-  int b = model_binding_find(m, c->scope, name, strlen(name));
+  int b = model_binding_find(m, c->scope, name, len);
   for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a))
     if (a->kind == A_FUNC && model_function_owner(m, a->index) == ci) return a->index;
   return -1;

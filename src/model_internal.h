@@ -191,6 +191,10 @@ int model_name_binding(const Model *m, int scope, const char *name, size_t len);
  * None (`loader = Loader()` ... `loader = None`); null when none (model_eval.c). */
 TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 
+/* The function `name` defined in class ci's body, a @staticmethod too, or
+ * -1: through the class body's binding, O(1) (model_callers.c). */
+int model_class_function(const Model *m, int ci, const char *name, size_t len);
+
 /* model_eval.c */
 /* The method (function with self, in a class) a scope is in, or NULL. */
 const Function *model_enclosing_method(const Model *m, int scope);

@@ -130,9 +130,32 @@ static bool kb_join(KB *kb, TSNode sep, TSNode args, int depth) {
   return true;
 }
 
-/* A helper returning a key: def user_key(uid): return f"user:{uid}". */
+/* The class whose method `obj.<name>(...)` calls, from `scope`: the
+ * enclosing method's class for its `self` or `cls`, or the one class of this
+ * file named `obj` (`QuoteStore._key(s)`); -1 otherwise. */
+static int helper_class(const Model *m, TSNode obj, int scope) {
+  if (nsym(obj) != SYM.identifier) return -1;
+  const char *name = m->src->text + nstart(obj);
+  size_t len = nend(obj) - nstart(obj);
+  const Function *meth = model_enclosing_method(m, scope);
+  if (meth && meth->cls >= 0 &&
+      ((meth->self_name && strlen(meth->self_name) == len && !memcmp(meth->self_name, name, len)) ||
+       (len == 3 && !memcmp(name, "cls", 3))))
+    return meth->cls;
+  size_t first;
+  return model_classes_named(m, obj, &first) == 1 ? m->class_order[first] : -1;
+}
+
+/* A helper returning a key: def user_key(uid): return f"user:{uid}"; also a
+ * method of the class (`self._key(symbol)`, `cls.key_for(uid)`,
+ * `Store._key(uid)`). */
 static int helper_func(const Model *m, TSNode fn, int scope) {
   int b = -1;
+  if (nsym(fn) == SYM.attribute) {
+    int cls = helper_class(m, ts_node_child_by_field_id(fn, SYM.f_object), scope);
+    TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
+    return cls < 0 ? -1 : model_class_function(m, cls, m->src->text + nstart(attr), nend(attr) - nstart(attr));
+  }
   if (nsym(fn) == SYM.identifier) {
     const char *name = m->src->text + nstart(fn);
     size_t len = nend(fn) - nstart(fn);
@@ -183,7 +206,6 @@ static bool kb_call(KB *kb, TSNode n, int depth) {
     }
     if (is_plain_string(kb->m, obj) && node_text_eq(kb->m->src, attr, "join"))
       return kb_join(kb, obj, args, depth);
-    return false;
   }
   return kb_helper(kb, n, depth);
 }

@@ -678,13 +678,27 @@ static bool init_app_placeholder(RuleCtx *ctx, const Ctor *c) {
 }
 
 /* A literal loopback host: `host="127.0.0.1"` (or the first positional
- * argument of a client), or a URL naming localhost, 127.x.x.x or ::1. */
-static bool loopback_host(RuleCtx *ctx, const Ctor *c, const char *url) {
+ * argument of a client), or a URL naming localhost, 127.x.x.x or ::1; or no
+ * host at all (`redis.Redis()`, `ConnectionPool(db=1)`: redis-py's default
+ * is localhost) for a class of the library itself (a project subclass may
+ * default to another host), when no `**` argument may carry one. */
+static bool library_class(const char *qn) {
+  static const char *const LIBS[] = {"redis.", "valkey.", "aioredis.", NULL};
+  for (size_t i = 0; qn && LIBS[i]; i++)
+    if (!strncmp(qn, LIBS[i], strlen(LIBS[i]))) return true;
+  return false;
+}
+
+static bool loopback_host(RuleCtx *ctx, const Ctor *c, const char *url, const char *qn) {
   char buf[256];
   if (url) return url_host(url, buf, sizeof buf) && host_loopback(buf);
+  if (c->from_url) return false;
   TSNode h = ctor_kwarg(ctx, c, "host");
-  if (ts_node_is_null(h) && c->v.kind == OBJ_CLIENT && !c->from_url) h = call_arg(c->args, 0);
-  if (ts_node_is_null(h) || node_is(h, SYM.keyword_argument)) return false;
+  if (ts_node_is_null(h) && c->v.kind == OBJ_CLIENT) h = call_arg(c->args, 0);
+  if (ts_node_is_null(h))
+    return !c->v.cluster && !call_has_splat(c->args) && library_class(qn) &&
+           (c->v.kind == OBJ_CLIENT || c->v.kind == OBJ_POOL);
+  if (node_is(h, SYM.keyword_argument)) return false;
   const char *t = literal_text(ctx, h, c->scope, NULL);
   return t && !strchr(t, KEY_HOLE) && host_loopback(t);
 }
@@ -813,7 +827,7 @@ static void check_ctor(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const Block
   if (unix_socket(ctx, c, url)) return;
   /* the same for a literal loopback host (`host="127.0.0.1"`,
      redis://localhost:6379): a server on this machine, no network between */
-  if (loopback_host(ctx, c, url)) return;
+  if (loopback_host(ctx, c, url, qn)) return;
   if (only_subscribes(ctx, c, bl)) return;
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";

@@ -11,7 +11,65 @@ typedef struct Verdict {
   const char *why; /* "value is 1000 bytes" */
 } Verdict;
 
-static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
+typedef struct Used {
+  RuleCtx *ctx;
+  const char *name;
+  bool record;
+} Used;
+
+/* `name[...]`, `name.x`: the parameter is used as a record. */
+static bool record_use(TSNode n, void *data) {
+  Used *u = data;
+  if (u->record) return false;
+  if (!node_is(n, SYM.subscript) && !node_is(n, SYM.attribute)) return true;
+  TSNode obj = ts_node_child_by_field_id(n, node_is(n, SYM.subscript) ? SYM.f_value : SYM.f_object);
+  u->record = node_is(obj, SYM.identifier) && !strcmp(ctx_text(u->ctx, obj), u->name);
+  return !u->record;
+}
+
+/* `x` or `str(x)` where x is a parameter of the call's function that no
+ * assignment before `at` replaces; its name, else NULL. */
+static const char *bare_param(RuleCtx *ctx, const CallSite *cs, TSNode x) {
+  if (node_is(x, SYM.call)) {
+    TSNode fn = ts_node_child_by_field_id(x, SYM.f_function);
+    TSNode args = ts_node_child_by_field_id(x, SYM.f_arguments);
+    if (!node_is(fn, SYM.identifier) || !node_text_eq(ctx->src, fn, "str") ||
+        ts_node_named_child_count(args) != 1)
+      return NULL;
+    x = ts_node_named_child(args, 0);
+  }
+  if (cs->func < 0 || !node_is(x, SYM.identifier)) return NULL;
+  const char *params[32];
+  size_t np = func_params(ctx, cs->func, params, 32);
+  const char *name = ctx_text(ctx, x);
+  bool is_param = false;
+  for (size_t i = 0; i < np && !is_param; i++) is_param = !strcmp(params[i], name);
+  if (!is_param) return NULL;
+  Reaching r = model_reaching(ctx->model, cs->scope, name, strlen(name), ts_node_start_byte(x));
+  return r.value && !r.param ? NULL : name;
+}
+
+/* A generic storage helper: `def put(self, key, item, value):
+ * hset(key, item, pickle.dumps(value))`, the field name and the serialized
+ * value both parameters of the function, the value never read as a record
+ * there (`value["id"]`, `value.name`). It stores what its callers hand it,
+ * and nothing says an object: a literal field (`"cart"`) or a record says
+ * more. */
+static bool generic_helper_value(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode ser) {
+  if (ts_node_is_null(field) || !bare_param(ctx, cs, field) || !node_is(ser, SYM.call)) return false;
+  const Function *fn = model_function(ctx->model, cs->func);
+  if (!fn || ts_node_start_byte(ser) < ts_node_start_byte(fn->node) ||
+      ts_node_end_byte(ser) > ts_node_end_byte(fn->node))
+    return false;
+  const char *name = bare_param(ctx, cs, call_arg(ts_node_child_by_field_id(ser, SYM.f_arguments), 0));
+  if (!name) return false;
+  Used u = {ctx, name, false};
+  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), record_use, &u);
+  return !u.record;
+}
+
+static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, const char *what,
+                  Verdict *v) {
   if (ts_node_is_null(n)) return false;
   ValueFact f = model_value(ctx->model, n);
   long limit = ctx->opt->th.hash_max_listpack_value;
@@ -35,7 +93,8 @@ static bool judge(RuleCtx *ctx, TSNode n, const char *what, Verdict *v) {
                           f.what ? f.what : ctx_text(ctx, f.origin));
     return true;
   }
-  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_ENTITY)) {
+  if ((f.flags & VF_SERIALIZED) && (f.flags & VF_ENTITY) &&
+      !generic_helper_value(ctx, cs, field, f.origin)) {
     v->sev = SEV_INFO;
     v->why = arena_printf(ctx->arena, "%s is %s output of an object, likely", what, f.what);
     return true;
@@ -122,8 +181,8 @@ static void check(RuleCtx *ctx) {
     for (size_t k = 0; k < n; k++) {
       Verdict v;
       if (!ts_node_is_null(st[k].field) && field_is_id(ctx, st[k].field)) continue;
-      if (judge(ctx, st[k].field, "field name", &v)) report(ctx, cs, report_node(cs, st[k].field), &v);
-      if (judge(ctx, st[k].value, "value", &v)) report(ctx, cs, report_node(cs, st[k].value), &v);
+      if (judge(ctx, cs, (TSNode){0}, st[k].field, "field name", &v)) report(ctx, cs, report_node(cs, st[k].field), &v);
+      if (judge(ctx, cs, st[k].field, st[k].value, "value", &v)) report(ctx, cs, report_node(cs, st[k].value), &v);
     }
   }
 }

@@ -21,10 +21,10 @@ cat >redislint.json <<'JSON'
   "options": {"default-ttl": 600}
 }
 JSON
-printf 'import redis\nr = redis.Redis()\nr.keys("*")\nr.smembers("s")\nr.flushall()\nr.hset("h:1", "f", "x" * 100)\n' >app/deep/a.py
+printf 'import redis\nr = redis.Redis(host="cache")\nr.keys("*")\nr.smembers("s")\nr.flushall()\nr.hset("h:1", "f", "x" * 100)\n' >app/deep/a.py
 cp app/deep/a.py scripts/b.py
 cp app/deep/a.py app/site_admin.py
-printf 'import redis\nr = redis.Redis()\n\n\ndef cached(k):\n    v = r.get(f"cache:{k}")\n    if v is None:\n        r.set(f"cache:{k}", "x")  # noqa\n    return v\n' >app/bare.py
+printf 'import redis\nr = redis.Redis(host="cache")\n\n\ndef cached(k):\n    v = r.get(f"cache:{k}")\n    if v is None:\n        r.set(f"cache:{k}", "x")  # noqa\n    return v\n' >app/bare.py
 cd app/deep || exit 2
 rl check --format json .
 check "found from a subdirectory: RL301 as a warning (severity override)" \
