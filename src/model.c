@@ -435,10 +435,49 @@ static bool items_of_call(Model *m, const Walk *w, TSNode left, TSNode call, uin
   return true;
 }
 
+/* `_connections[key] = StrictRedis(...)` on a name bound in this scope or
+ * an enclosing one: the dict holds what is stored (A_SETITEM; a memoising
+ * factory then returns `_connections[key]`). */
+static void walk_setitem(Model *m, const Walk *w, TSNode target, TSNode value, uint32_t at) {
+  TSNode obj = ts_node_named_child(target, 0);
+  if (!node_is(obj, SYM.identifier)) return;
+  const char *name = m->src->text + nstart(obj);
+  size_t len = nend(obj) - nstart(obj);
+  for (int s = w->scope; s >= 0; s = scope_at(m, s)->parent) {
+    if (scope_at(m, s)->kind == SCOPE_CLASS || scope_at(m, s)->kind == SCOPE_INSTANCE) continue;
+    int b = model_binding_find(m, s, name, len);
+    if (b < 0) continue;
+    /* only a dict built empty above (`r["k"] = v` on a client is a SET, and
+       `data["n"] += 1` on a decoded reply changes no binding) */
+    if (!binding_at(m, b)->dict_built) return;
+    binding_at(m, b)->itemset = true;
+    assign_add(m, A_SETITEM, b, w->scope, value, at);
+    return;
+  }
+}
+
+/* `Redis = object` (or None, Any) in the else branch of `if TYPE_CHECKING:`,
+ * whose branch imports the real class: a stand-in that only keeps the
+ * annotations (`redis: Redis`) importable at run time. Not a binding: the
+ * annotations mean the import. */
+static bool type_checking_standin(Model *m, TSNode n, TSNode right) {
+  if (!node_is(right, SYM.identifier) && !node_is(right, SYM.none) && !node_is(right, SYM.attribute))
+    return false;
+  TSNode st = ts_node_parent(n), blk = ts_node_parent(st), els = ts_node_parent(blk);
+  if (!node_is(st, SYM.expression_statement) || !node_is(blk, SYM.block) || ts_node_is_null(els) ||
+      strcmp(ts_node_type(els), "else_clause"))
+    return false;
+  TSNode iff = ts_node_parent(els);
+  TSNode cond = node_is(iff, SYM.if_statement) ? ts_node_child_by_field_id(iff, SYM.f_condition) : (TSNode){0};
+  if (node_is(cond, SYM.attribute)) cond = ts_node_child_by_field_id(cond, SYM.f_attribute);
+  return node_is(cond, SYM.identifier) && node_text_eq(m->src, cond, "TYPE_CHECKING");
+}
+
 static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
   TSNode type = ts_node_child_by_field_id(n, SYM.f_type);
+  if (node_is(left, SYM.identifier) && type_checking_standin(m, n, right)) return;
   while (node_is(right, SYM.assignment)) { /* a = b = value: bind b too */
     TSNode inner = ts_node_child_by_field_id(right, SYM.f_left);
     TSNode value = right;
@@ -455,6 +494,10 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   if ((nsym(left) == SYM.pattern_list || nsym(left) == SYM.tuple_pattern) &&
       (nsym(right) == SYM.call || nsym(right) == SYM.await) && items_of_call(m, w, left, right, nend(n)))
     return; /* client, scripts = get_client(conf, SCRIPTS) */
+  if (nsym(left) == SYM.subscript && !ts_node_is_null(right)) {
+    walk_setitem(m, w, left, right, nend(n));
+    return;
+  }
   if (nsym(left) != SYM.identifier && nsym(left) != SYM.attribute) {
     bind_opaque_names(m, w, left);
     return;
@@ -464,6 +507,8 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   /* the name is bound once the statement is done: `key = key + "x"` reads the old key */
   if (!ts_node_is_null(type)) assign_add(m, A_TYPE, b, scope, type, nend(n));
   if (!ts_node_is_null(right)) assign_add(m, A_VALUE, b, scope, right, nend(n));
+  if (node_is(right, SYM.dictionary) && ts_node_named_child_count(right) == 0)
+    binding_at(m, b)->dict_built = true; /* `_connections = {}`: filled by `d[k] = v` below */
   int sb = ts_node_is_null(right) ? -1 : bot_state_binding(m, w, left);
   if (sb >= 0) assign_add(m, A_VALUE, sb, w->scope, right, nend(n));
 }
@@ -1088,6 +1133,9 @@ const Assign *model_reaching_assign(const Model *m, int scope, const char *name,
   }
   while (lo-- > 0) { /* the latest before it that is not an annotation or an append */
     const Assign *a = vec_at(&m->assigns, (size_t)run[lo]);
+    /* `d = {}` then `d[k] = v`: not the empty display any more; what the
+       dict holds is the binding's value (A_SETITEM), no one expression */
+    if (a->kind == A_SETITEM) return NULL;
     if (a->kind != A_TYPE && a->kind != A_APPEND) return a;
   }
   return NULL;

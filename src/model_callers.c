@@ -16,6 +16,8 @@
 #include "model_internal.h"
 #include "rules/rule_util.h" /* in_test_code: the one notion of test code */
 
+enum { DKEYS_MAX = 8 };
+
 typedef struct FCall {
   TSNode node;  /* call */
   int scope;
@@ -32,15 +34,75 @@ typedef struct Params {
   int total;  /* including keyword-only */
   const char *star, *dstar; /* the names of *args and **kwargs, or NULL */
   bool cut;   /* more than 32 names: the rest are not listed */
+  /* the keys the body reads from its `**kwargs` (`kwargs["redis"]`,
+     `kwargs.get("redis")`), and what callers pass by those keywords */
+  const char *dkeys[DKEYS_MAX];
+  Binding dkb[DKEYS_MAX];
+  int ndkeys;
 } Params;
 
 static void params_scan(const Model *m, int fi, Params *out);
 
+/* `kwargs["k"]`, `kwargs.get("k", ...)`, `kwargs.pop("k", ...)` of the
+ * function's own `**kwargs`: the literal key, else NULL. */
+static const char *dkey_read(const Model *m, TSNode n, const char *dstar) {
+  TSNode x = {0}, k = {0};
+  if (nsym(n) == SYM.subscript) {
+    x = ts_node_named_child(n, 0); /* value[subscript] */
+    k = ts_node_named_child(n, 1);
+  } else if (nsym(n) == SYM.call) {
+    TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+    TSNode attr = nsym(fn) == SYM.attribute ? ts_node_child_by_field_id(fn, SYM.f_attribute) : (TSNode){0};
+    if (ts_node_is_null(attr) ||
+        !(node_text_eq(m->src, attr, "get") || node_text_eq(m->src, attr, "pop")))
+      return NULL;
+    x = ts_node_child_by_field_id(fn, SYM.f_object);
+    k = ts_node_named_child(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
+  }
+  if (!node_is(x, SYM.identifier) || !node_text_eq(m->src, x, dstar) || !node_is(k, SYM.string))
+    return NULL;
+  /* a plain "name" or 'name' literal (no prefix, nothing to interpolate) */
+  const char *t = m->src->text + nstart(k);
+  size_t len = nend(k) - nstart(k);
+  if (len < 3 || (t[0] != '"' && t[0] != '\'') || t[len - 1] != t[0]) return NULL;
+  for (size_t i = 1; i + 1 < len; i++)
+    if (!(t[i] == '_' || (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+          (t[i] >= '0' && t[i] <= '9')))
+      return NULL;
+  return arena_strndup(m->arena, t + 1, len - 2);
+}
+
+typedef struct DScan {
+  const Model *m;
+  Params *out;
+} DScan;
+
+static bool dkeys_visit(TSNode n, void *data) {
+  DScan *d = data;
+  if (nsym(n) == SYM.function_definition || nsym(n) == SYM.class_definition) return false;
+  const char *k = dkey_read(d->m, n, d->out->dstar);
+  if (!k) return true;
+  for (int i = 0; i < d->out->ndkeys; i++)
+    if (!strcmp(d->out->dkeys[i], k)) return true;
+  if (d->out->ndkeys < DKEYS_MAX) d->out->dkeys[d->out->ndkeys++] = k;
+  return true;
+}
+
+static void dkeys_scan(const Model *m, const Function *f, Params *out) {
+  DScan d = {m, out};
+  TSNode body = ts_node_child_by_field_id(f->node, SYM.f_body);
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++)
+    node_walk(ts_node_named_child(body, i), dkeys_visit, &d);
+}
+
 /* Parameters of function fi, computed once per model (m->params). */
 static const Params *params_of_cached(Model *m, int fi) {
-  if (!m->params) {
-    m->params = arena_alloc(m->arena, (m->funcs.len + 1) * sizeof(Params *));
-    memset(m->params, 0, (m->funcs.len + 1) * sizeof(Params *));
+  if (!m->params || (size_t)fi >= m->nparams) { /* functions added since: more slots */
+    Params **slots = arena_alloc(m->arena, (m->funcs.len + 1) * sizeof(Params *));
+    memset(slots, 0, (m->funcs.len + 1) * sizeof(Params *));
+    if (m->params) memcpy(slots, m->params, m->nparams * sizeof(Params *));
+    m->params = slots;
+    m->nparams = m->funcs.len + 1;
   }
   Params **slot = (Params **)m->params + fi;
   if (!*slot) {
@@ -56,6 +118,7 @@ static void params_scan(const Model *m, int fi, Params *out) {
   out->n = out->total = 0;
   out->star = out->dstar = NULL;
   out->cut = false;
+  out->ndkeys = 0;
   bool positional = true;
   for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++) {
     TSNode p = ts_node_named_child(ps, i);
@@ -86,7 +149,7 @@ static void params_scan(const Model *m, int fi, Params *out) {
     }
     out->names[out->total++] = node_text(m->arena, m->src, name);
     if (positional) out->n = out->total;
-  }
+  }  if (out->dstar) dkeys_scan(m, f, out);
 }
 
 /* The method `name` of class cls (its first definition), or -1: through the
@@ -208,6 +271,36 @@ int model_class_function(const Model *m, int ci, const char *name, size_t len) {
   return -1;
 }
 
+/* `super().__init__(client, "cli:")` (or `super(Cls, self).x(...)`) in a
+ * method of class meth->cls: the base's method, a caller like any other
+ * (its parameters after self get these arguments). The first base that
+ * has it in this file, along its own bases; else the first base, of another
+ * module: `__init__` there is the class's constructor (its "#call.<cls>"
+ * slots), another method is "<cls>.<method>". */
+static void super_callee(Model *m, FCall *c, const Function *meth, TSNode attr) {
+  const Class *k = vec_at(&m->classes, (size_t)meth->cls);
+  TSNode supers = ts_node_child_by_field_id(k->node, SYM.f_superclasses);
+  uint32_t n = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers);
+  const char *name = node_text(m->arena, m->src, attr);
+  c->offset = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode sup = ts_node_named_child(supers, i);
+    if (nsym(sup) == SYM.keyword_argument) continue; /* metaclass=... */
+    size_t first, same = nsym(sup) == SYM.identifier ? model_classes_named(m, sup, &first) : 0;
+    for (size_t j = 0; j < same; j++) {
+      int ci = m->class_order[first + j];
+      if (ci == meth->cls) continue;
+      c->callee = inherited_method(m, ci, name, 0);
+      if (c->callee >= 0) return;
+    }
+    if (same || !m->index) continue;
+    const char *qn = model_qualname(m, sup, k->scope);
+    if (!qn || !index_matches_module(m->index, qn)) return; /* a library's base: not ours */
+    c->remote = index_canonical(m->index, m->arena, strcmp(name, "__init__") ? arena_printf(m->arena, "%s.%s", qn, name) : qn);
+    return;
+  }
+}
+
 static void resolve_callee(Model *m, FCall *c) {
   TSNode fn = ts_node_child_by_field_id(c->node, SYM.f_function);
   c->callee = -1;
@@ -247,6 +340,11 @@ static void resolve_callee(Model *m, FCall *c) {
   } else if (nsym(fn) == SYM.attribute) {
     TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
     const Function *meth = model_enclosing_method(m, c->scope);
+    if (meth && node_is(obj, SYM.call) &&
+        node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_function), "super")) {
+      super_callee(m, c, meth, ts_node_child_by_field_id(fn, SYM.f_attribute));
+      return;
+    }
     if (meth && node_is(obj, SYM.identifier) && node_text_eq(m->src, obj, meth->self_name)) {
       TSNode attr = ts_node_child_by_field_id(fn, SYM.f_attribute);
       const char *name = node_text(m->arena, m->src, attr);
@@ -640,6 +738,14 @@ static void gather_remote(Model *m) {
       b->has_remote = true;
       m->any_callers = true;
     }
+    for (int j = 0; j < pp->ndkeys; j++) { /* keywords its **kwargs takes */
+      Value kv;
+      if (!index_call_fact(m->index, base, arena_printf(m->arena, "k:%s", pp->dkeys[j]), &kv)) continue;
+      Binding *d = &((Params *)pp)->dkb[j];
+      d->remote = kv;
+      d->has_remote = true;
+      m->any_callers = true;
+    }
   }
 }
 
@@ -736,6 +842,7 @@ static void give_call(Model *m, const FCall *c, int *forwards) {
   const Params *ps = params_of_cached(m, c->callee);
   TSNode args = ts_node_child_by_field_id(c->node, SYM.f_arguments), dsplat = {0};
   bool given[32] = {0};
+  unsigned dgiven = 0;
   int pos = 0, star_from = -1;
   for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
     TSNode a = ts_node_named_child(args, i);
@@ -748,10 +855,16 @@ static void give_call(Model *m, const FCall *c, int *forwards) {
     } else if (sy == SYM.keyword_argument) {
       const char *kw = node_text(m->arena, m->src, ts_node_child_by_field_id(a, SYM.f_name));
       Value v = arg_value(m, ts_node_child_by_field_id(a, SYM.f_value), c->scope);
+      bool named = false;
       for (int k = 0; k < ps->total; k++)
         if (!strcmp(ps->names[k], kw)) {
           give(param_binding(m, c->callee, kw), v);
-          given[k] = true;
+          given[k] = named = true;
+        }
+      for (int j = 0; !named && j < ps->ndkeys; j++) /* into its **kwargs */
+        if (!strcmp(ps->dkeys[j], kw)) {
+          give(&((Params *)ps)->dkb[j], v);
+          dgiven |= 1u << j;
         }
     } else if (star_from < 0) {
       int at = pos + c->offset;
@@ -770,6 +883,41 @@ static void give_call(Model *m, const FCall *c, int *forwards) {
   if (ts_node_is_null(dsplat)) return;
   for (int k = c->offset; k < ps->total; k++)
     if (!given[k]) give(param_binding(m, c->callee, ps->names[k]), kwargs_forwarded(m, c, dsplat, ps->names[k], forwards));
+  for (int j = 0; j < ps->ndkeys; j++)
+    if (!(dgiven & (1u << j))) give(&((Params *)ps)->dkb[j], kwargs_forwarded(m, c, dsplat, ps->dkeys[j], forwards));
+}
+
+Value model_kwarg_value(const Model *cm, TSNode n, int scope) {
+  Model *m = (Model *)cm; /* the parameter lists are computed once, lazily */
+  Value unknown = mkval(OBJ_UNKNOWN);
+  TSNode x = nsym(n) == SYM.subscript ? ts_node_named_child(n, 0)
+             : nsym(n) == SYM.call   ? ts_node_child_by_field_id(ts_node_child_by_field_id(n, SYM.f_function), SYM.f_object)
+                                     : (TSNode){0};
+  if (!node_is(x, SYM.identifier)) return unknown; /* not `name[...]` nor `name.get(...)` */
+  int fi = model_scope_function(m, scope);
+  if (fi < 0) return unknown;
+  const Params *ps = params_of_cached(m, fi);
+  if (!ps->ndkeys) return unknown;
+  const char *k = dkey_read(m, n, ps->dstar);
+  if (!k) return unknown;
+  const Function *f = vec_at(&m->funcs, (size_t)fi);
+  int xb = model_binding_find(m, f->scope, ps->dstar, strlen(ps->dstar));
+  for (const Assign *xa = xb >= 0 ? model_first_assign(m, xb) : NULL; xa; xa = model_next_assign(m, xa))
+    if (!xa->param) return unknown; /* rebound or changed in the body */
+  for (int j = 0; j < ps->ndkeys; j++) {
+    if (strcmp(ps->dkeys[j], k)) continue;
+    if (!ps->dkb[j].has_callers || !usable(ps->dkb[j].callers)) return unknown;
+    /* kwargs.get("pipeline", self.redis): a caller that does not pass it
+       gets the default, and no fact tells which callers do */
+    TSNode dflt = nsym(n) == SYM.call ? ts_node_named_child(ts_node_child_by_field_id(n, SYM.f_arguments), 1)
+                                      : (TSNode){0};
+    if (ts_node_is_null(dflt) || node_is(dflt, SYM.keyword_argument)) return ps->dkb[j].callers;
+    Binding acc = {0};
+    give(&acc, ps->dkb[j].callers);
+    give(&acc, model_eval_in(m, dflt, scope, 1));
+    return usable(acc.callers) ? acc.callers : unknown;
+  }
+  return unknown;
 }
 
 /* `@count_calls` on methods of a class of this file, count_calls a
@@ -830,6 +978,13 @@ void model_callers_round(Model *m) {
     Binding *b = binding_at(m, (int)i);
     b->has_callers = b->has_remote;
     b->callers = b->remote;
+  }
+  for (size_t fi = 0; m->params && fi < m->nparams; fi++) {
+    Params *ps = ((Params **)m->params)[fi];
+    for (int j = 0; ps && j < ps->ndkeys; j++) {
+      ps->dkb[j].has_callers = ps->dkb[j].has_remote;
+      ps->dkb[j].callers = ps->dkb[j].remote;
+    }
   }
   int forwards = 0;
   for (size_t i = 0; i < m->fcalls.len; i++) {
@@ -967,6 +1122,45 @@ static bool call_runs_once(const Model *m, const FCall *c) {
   return true; /* module level */
 }
 
+/* `class Queue(Feed)` keeping the __init__ of Feed, a class of another
+ * module: what the project passes to `Queue(hub, name)` (the index's
+ * "#call.<module>.Queue#<slot>" facts) is what Feed's __init__ gets, so it
+ * goes on as "#call.<Feed>#<slot>" (positional slots; a keyword's name is
+ * the base's to know). A chain of such classes forwards a step per round. */
+enum { INHERITED_SLOTS = 8 };
+
+static void forward_inherited_init(Model *m, Vec *facts) {
+  if (!m->index || !m->module[0]) return;
+  for (size_t ci = 0; ci < m->classes.len; ci++) {
+    const Class *k = vec_at(&m->classes, ci);
+    if (!k->name || scope_at(m, k->scope)->parent != 0 || init_of(m, (int)ci, 0) >= 0) continue;
+    TSNode supers = ts_node_child_by_field_id(k->node, SYM.f_superclasses);
+    TSNode sup = {0};
+    for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
+      TSNode s = ts_node_named_child(supers, i);
+      if (nsym(s) == SYM.keyword_argument) continue; /* metaclass=... */
+      sup = s;
+      break;
+    }
+    size_t first;
+    if (ts_node_is_null(sup) || (nsym(sup) == SYM.identifier && model_classes_named(m, sup, &first)))
+      continue; /* no base, or one of this file (its own __init__ or none) */
+    const char *qn = model_qualname(m, sup, k->scope);
+    if (!qn || !index_matches_module(m->index, qn)) continue;
+    const char *canon = index_canonical(m->index, m->arena, qn);
+    const char *self_qn = arena_printf(m->arena, "%s.%s", m->module, k->name);
+    m->used_index = true; /* its callers' facts may arrive in a later round */
+    for (int slot = 0; slot < INHERITED_SLOTS; slot++) {
+      Value v;
+      if (index_call_fact(m->index, self_qn, arena_printf(m->arena, "%d", slot), &v))
+        merge_fact(m, facts, arena_printf(m->arena, "#call.%s#%d", canon ? canon : qn, slot), v);
+    }
+    Value ctx;
+    if (index_call_fact(m->index, self_qn, "ctx", &ctx))
+      merge_fact(m, facts, arena_printf(m->arena, "#call.%s#ctx", canon ? canon : qn), ctx);
+  }
+}
+
 void model_callers_export(Model *m) {
   Vec facts;
   vec_init(&facts, sizeof(Export));
@@ -997,6 +1191,7 @@ void model_callers_export(Model *m) {
                  model_instance_export(m, model_eval_in(m, a, hc->scope, 0)));
     }
   }
+  forward_inherited_init(m, &facts);
   for (size_t i = 0; i < facts.len; i++) *(Export *)vec_push(&m->exports) = *(Export *)vec_at(&facts, i);
   vec_free(&facts);
 }

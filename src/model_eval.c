@@ -919,6 +919,12 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   Value ov;
   bool have_ov = false;
   if (nsym(fn) == SYM.attribute) {
+    Value kv = model_kwarg_value(m, n, scope); /* kwargs.get("redis") */
+    if (kv.kind != OBJ_UNKNOWN) return kv;
+    /* loop.run_until_complete(factory()): what the coroutine returns */
+    if (node_text_eq(m->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "run_until_complete") &&
+        ts_node_named_child_count(args) == 1)
+      return model_eval_in(m, call_arg(args, 0), scope, depth + 1);
     bool handled;
     Value v = eval_method_call(m, n, fn, scope, depth, &handled, &ov);
     if (handled) return v;
@@ -927,6 +933,18 @@ static Value eval_call(const Model *m, TSNode n, int scope, int depth) {
   const char *cq = model_qualname(m, fn, scope);
   if (is_mock_factory(m, fn)) return mkval(OBJ_OTHER); /* has every method: never a client */
   if (is_builtin_container(m, fn, scope)) return mkval(OBJ_OTHER); /* dict(), defaultdict(list) */
+  if (cq && !strcmp(cq, "asyncio.run") && !ts_node_is_null(call_arg(args, 0)))
+    return model_eval_in(m, call_arg(args, 0), scope, depth + 1); /* asyncio.run(factory()) */
+  if (cq && (!strcmp(cq, "redis.utils.pipeline") || !strcmp(cq, "valkey.utils.pipeline"))) {
+    /* `with redis.utils.pipeline(r) as p:` yields r.pipeline() and executes
+       it at the end of the block */
+    Value c = model_eval_in(m, call_arg(args, 0), scope, depth + 1);
+    if (c.kind != OBJ_CLIENT) return c.kind == OBJ_NONE ? c : mkval(OBJ_UNKNOWN);
+    c.kind = model_pipeline_kind(m, (TSNode){0}, c.cluster);
+    c.ctor_start = nstart(n);
+    c.ctor_end = nend(n);
+    return c;
+  }
   if (cq && (!strcmp(cq, "typing.cast") || !strcmp(cq, "typing_extensions.cast"))) {
     Value t = eval_type(m, call_arg(args, 0), scope); /* cast(ArqRedis, self._pool) */
     if (value_is_clientish(t) || t.kind == OBJ_NONE) return t;
@@ -1144,6 +1162,15 @@ static Value list_of(Value iv) {
   return iv;
 }
 
+/* A dict whose values are iv (what `d[k] = v` stores): a registry of
+ * clients when iv is a proven one, data otherwise; neutral while iv is not
+ * resolved. */
+static Value dict_of(Value iv) {
+  Value v = list_of(iv);
+  if (v.kind == OBJ_CLIENT_MAP) v.cls = MAP_DICT;
+  return v;
+}
+
 /* What `isinstance(x, T)` proves x to be in the body of its `if` (the
  * model's walk notes the guards, model.c walk_if): a client of T's class
  * (one, or a tuple of client classes), or an instance of T, a project
@@ -1224,7 +1251,7 @@ Value model_eval_in(const Model *m, TSNode n, int scope, int depth) {
       Value c = type_class(m, n, scope, depth + 1);
       if (c.kind == OBJ_CLIENT_CLASS) return c;
     }
-    return mkval(OBJ_UNKNOWN);
+    return model_kwarg_value(m, n, scope); /* kwargs["redis"]: what callers pass */
   }
   if (s == SYM.none) return mkval(OBJ_NONE);
   if (s == SYM.binary_operator && is_union(m, n)) { /* SyncRedis | SyncRedisCluster */
@@ -1684,6 +1711,7 @@ static Value assign_value(Model *m, const Assign *a) {
   switch (a->kind) {
   case A_VALUE: return model_eval_in(m, a->value, a->scope, 0);
   case A_APPEND: return list_of(model_eval_in(m, a->value, a->scope, 0));
+  case A_SETITEM: return dict_of(model_eval_in(m, a->value, a->scope, 0));
   case A_ITEM: return call_item(m, a->value, a->index, a->scope);
   case A_TYPE: return eval_type(m, a->value, a->scope);
   case A_CLASS: return class_value(m, a->index);
@@ -1866,6 +1894,10 @@ void model_resolve_bindings(Model *m) {
       Binding *b = binding_at(m, a->binding);
       /* `clients = []` then `clients.append(...)`: the list is what is appended */
       if (b->appended && a->kind == A_VALUE && nsym(a->value) == SYM.list &&
+          ts_node_named_child_count(a->value) == 0)
+        continue;
+      /* `_connections = {}` then `_connections[key] = Redis(...)` */
+      if (b->itemset && a->kind == A_VALUE && nsym(a->value) == SYM.dictionary &&
           ts_node_named_child_count(a->value) == 0)
         continue;
       Value v = (a->kind == A_VALUE && is_literal(a->value))

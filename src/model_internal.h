@@ -33,6 +33,8 @@ typedef struct Binding {
   bool fixture_done;
   bool has_next, has_typed, has_inferred, has_callers, callers_ok, has_remote;
   bool appended; /* `name.append(x)` somewhere: `name = []` is then a list being built */
+  bool dict_built; /* `name = {}` (seen by the walk): `name[k] = x` after it is A_SETITEM */
+  bool itemset;  /* ... and there is one: `name = {}` is then a dict being built */
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
   int by_at, nassign; /* its assignments in Model.assign_by_at[by_at ..+ nassign) */
 } Binding;
@@ -50,6 +52,7 @@ typedef enum {
   A_ITER,      /* for name in <expr>: an item of a client registry, else unknown */
   A_ITER_VALUE, /* for key, name in <expr>.items(): likewise */
   A_APPEND,    /* name.append(<expr>): an item of a list built empty (never reaching) */
+  A_SETITEM,   /* name[k] = <expr>: a value of a dict built empty (never reaching) */
   A_ITEM,      /* a, b = <call>: item `index` of the tuple the called function returns */
   A_OPAQUE     /* rebinding to something unknown (for targets, tuple unpacking) */
 } AssignKind;
@@ -118,6 +121,7 @@ struct Model {
   const char **evidence;  /* per pending call: its Redis-only method name, "" for none;
                              NULL until model_infer.c needs it */
   void *params;         /* model_callers.c: per-function parameter lists, lazily */
+  size_t nparams;       /* ... the functions it has slots for */
   bool *fn_called;      /* model_callers.c: per function, called from this file (lazily) */
   const char *settings_module; /* Django's settings module for this file (index_nearest_module) */
   bool settings_done;          /* ... looked up (the project's modules are fixed before rounds) */
@@ -191,6 +195,10 @@ int model_name_binding(const Model *m, int scope, const char *name, size_t len);
  * None (`loader = Loader()` ... `loader = None`); null when none (model_eval.c). */
 TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 
+/* `kwargs["redis"]` or `kwargs.get("redis")` of the enclosing function's own
+ * `**kwargs`: what every project caller passes as keyword `redis` (this
+ * file's calls and the index's "k:redis" facts), or OBJ_UNKNOWN. */
+Value model_kwarg_value(const Model *m, TSNode n, int scope);
 /* The function `name` defined in class ci's body, a @staticmethod too, or
  * -1: through the class body's binding, O(1) (model_callers.c). */
 int model_class_function(const Model *m, int ci, const char *name, size_t len);

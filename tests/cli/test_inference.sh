@@ -49,7 +49,7 @@ check "schedule's conn is listed as inferred" \
   grep -q $'pkg/site.py:[0-9]*:[0-9]*\tconn\t1\tzadd\tinferred\tparameter `conn` of `schedule()`' <<<"$out"
 out=$(cd "$SRC/survey27" && "$BIN" calls --unresolved . 2>/dev/null)
 check "the reason keeps the space after await" \
-  grep -q $'misc/memo.py:[0-9]*:[0-9]*\tu\t1\tpfadd\tinferred\t`u` is assigned from `await unannotated_connection()`' <<<"$out"
+  grep -q $'misc/memo.py:[0-9]*:[0-9]*\tb\t1\tpfadd\tinferred\t`b` is assigned from `await borrowed_connection()`' <<<"$out"
 out=$(cd "$SRC/lookalikes" && "$BIN" calls --unresolved . 2>/dev/null)
 check "the wrapper's store.hset is unresolved, not inferred" \
   grep -q $'pkg/wrapper.py:[0-9]*:[0-9]*\tstore\t1\thset\tunresolved' <<<"$out"

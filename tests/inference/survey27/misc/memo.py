@@ -1,10 +1,12 @@
-# One client per event loop, memoised in a dict: the early return of what
-# the dict holds is unknown, the annotation says what the getter returns.
+# One client per event loop, memoised in a dict built empty: what the dict
+# holds is a client (so is the early return of it); the annotation says the
+# same. A connection borrowed from an unknown pool stays inferred.
 import asyncio
 
 from redis import asyncio as aioredis
 
 _by_loop: dict = {}
+POOL = None
 
 
 async def shared_connection() -> aioredis.Redis:
@@ -27,8 +29,14 @@ async def unannotated_connection():
     return conn
 
 
+async def borrowed_connection():
+    return await POOL.acquire()
+
+
 async def save(token):
     r = await shared_connection()
     await r.hset("tokens", token, 1)  # calls: async-client
     u = await unannotated_connection()
-    await u.pfadd("seen", token)  # calls: inferred-async-client
+    await u.pfadd("seen", token)  # calls: async-client
+    b = await borrowed_connection()
+    await b.pfadd("seen", token)  # calls: inferred-async-client
