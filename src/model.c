@@ -463,7 +463,9 @@ static void walk_setitem(Model *m, const Walk *w, TSNode target, TSNode value, u
 static bool type_checking_standin(Model *m, TSNode n, TSNode right) {
   if (!node_is(right, SYM.identifier) && !node_is(right, SYM.none) && !node_is(right, SYM.attribute))
     return false;
-  TSNode st = ts_node_parent(n), blk = ts_node_parent(st), els = ts_node_parent(blk);
+  TSNode st = ts_node_parent(n);
+  for (int i = 0; i < 64 && node_is(st, SYM.assignment); i++) st = ts_node_parent(st); /* A = B = object */
+  TSNode blk = ts_node_parent(st), els = ts_node_parent(blk);
   if (!node_is(st, SYM.expression_statement) || !node_is(blk, SYM.block) || ts_node_is_null(els) ||
       strcmp(ts_node_type(els), "else_clause"))
     return false;
@@ -477,7 +479,10 @@ static void walk_assignment(Model *m, const Walk *w, TSNode n) {
   TSNode left = ts_node_child_by_field_id(n, SYM.f_left);
   TSNode right = ts_node_child_by_field_id(n, SYM.f_right);
   TSNode type = ts_node_child_by_field_id(n, SYM.f_type);
-  if (node_is(left, SYM.identifier) && type_checking_standin(m, n, right)) return;
+  TSNode innermost = right; /* `A = B = object`: the value all of them get */
+  for (int i = 0; i < 64 && node_is(innermost, SYM.assignment); i++)
+    innermost = ts_node_child_by_field_id(innermost, SYM.f_right);
+  if (node_is(left, SYM.identifier) && type_checking_standin(m, n, innermost)) return;
   while (node_is(right, SYM.assignment)) { /* a = b = value: bind b too */
     TSNode inner = ts_node_child_by_field_id(right, SYM.f_left);
     TSNode value = right;

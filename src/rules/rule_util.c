@@ -1460,17 +1460,23 @@ int helper_of(RuleCtx *ctx, const HelperNames *nm, TSNode call, int func) {
   } else if (node_is(fn, SYM.attribute)) {
     TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
     name = ctx_text(ctx, ts_node_child_by_field_id(fn, SYM.f_attribute));
-    if (!node_is(obj, SYM.identifier)) return -1;
+    if (!node_is(obj, SYM.identifier) && !node_is(obj, SYM.attribute)) return -1;
     const Function *in = model_function(ctx->model, func);
-    if (in && in->cls >= 0 && (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls"))) {
+    if (node_is(obj, SYM.identifier) && in && in->cls >= 0 &&
+        (node_text_eq(ctx->src, obj, "self") || node_text_eq(ctx->src, obj, "cls"))) {
       cls = in->cls;
-    } else {
+    } else if (node_is(obj, SYM.identifier)) {
       const char *on = ctx_text(ctx, obj);
       for (size_t j = names_first(nm, on); j < nm->n && !strcmp(nm->v[j].name, on); j++)
         if (nm->v[j].cls == -2) {
           if (cls >= 0) return -1; /* two classes of that name */
           cls = nm->v[j].index;
         }
+    }
+    if (cls < 0) { /* an instance of a class of this file: `queue.enqueue(x)`,
+                      `self.queue_client.enqueue(x)` */
+      Value v = model_eval(ctx->model, obj);
+      if (v.kind == OBJ_INSTANCE && v.cls >= 0) cls = v.cls;
     }
     if (cls < 0) return -1;
   } else {

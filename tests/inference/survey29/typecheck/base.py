@@ -3,8 +3,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from redis.asyncio.client import Redis
+
+    from .ops import Ops
 else:
-    Redis = object
+    Ops = Redis = object
 
 
 async def crawl_size(redis: Redis, crawl_id: str):
