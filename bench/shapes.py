@@ -158,6 +158,17 @@ SHAPES = {
     "leases": lambda n: sum(([f"class L{i}:", "    def __init__(self, key):", "        self.key = key",
                               "    def acquire(self):", "        return r.set(self.key, 't', nx=True, ex=5)",
                               "    def release(self):", "        r.delete(self.key)"] for i in range(n)), []),
+    # loops calling a helper method through an instance of the file's class (helper_of)
+    "insthelper": lambda n: ["class Q:", "    def put(self, k):", "        r.lpush('q', k)",
+                             "q = Q()", "def f(items):"] +
+    sum(([f"    for x{i} in items:", f"        q.put(x{i})"] for i in range(n)), []),
+    # functions reading their **kwargs by key, each called with that keyword
+    "kwkeys": lambda n: sum(([f"def k{i}(**kw):", f"    c = kw['conn{i}']", f"    c.hset('h{i}', 'f', 1)",
+                              f"k{i}(conn{i}=r)"] for i in range(n)), []),
+    # a dict built empty and filled item by item, read back (A_SETITEM)
+    "setitem": lambda n: ["_conns = {}", "def f(k):"] +
+    [f"    _conns[k + '{i}'] = redis.Redis(host='h{i}')" for i in range(n)] +
+    ["    return _conns[k]", "def g():", "    f('a').hset('h', 'f', 1)"],
 }
 
 

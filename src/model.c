@@ -109,6 +109,10 @@ int model_func_at(const Model *m, uint32_t byte) {
  * names stays linear). */
 const Import *model_import_find(const Model *m, int scope, const char *name, size_t len) {
   int b = model_binding_find(m, scope, name, len);
+  if (b >= 0 && m->assign_by_at) { /* indexed once the walk is done */
+    int li = binding_at(m, b)->last_import;
+    return li >= 0 ? vec_at(&m->imports, (size_t)li) : NULL;
+  }
   int last = -1;
   for (const Assign *a = b >= 0 ? model_first_assign(m, b) : NULL; a; a = model_next_assign(m, a))
     if (a->kind == A_IMPORT && a->index > last) last = a->index;
@@ -1099,7 +1103,10 @@ static void index_walk(Model *m) {
     order[i] = (AssignAt){a->binding, a->at, (int)i};
   }
   qsort(order, na, sizeof(AssignAt), assign_at_cmp);
-  for (size_t bi = 0; bi < m->bindings.len; bi++) binding_at(m, (int)bi)->nassign = 0;
+  for (size_t bi = 0; bi < m->bindings.len; bi++) {
+    binding_at(m, (int)bi)->nassign = 0;
+    binding_at(m, (int)bi)->last_import = -1;
+  }
   free(m->assign_by_at);
   m->assign_by_at = xcalloc(na + 1, sizeof(int));
   for (size_t i = 0; i < na; i++) {
@@ -1107,6 +1114,8 @@ static void index_walk(Model *m) {
     if (!b->nassign) b->by_at = (int)i;
     b->nassign++;
     m->assign_by_at[i] = order[i].index;
+    const Assign *a = vec_at(&m->assigns, (size_t)order[i].index);
+    if (a->kind == A_IMPORT && a->index > b->last_import) b->last_import = a->index;
   }
   free(order);
   size_t nf = m->funcs.len;

@@ -36,8 +36,8 @@ typedef struct Params {
   bool cut;   /* more than 32 names: the rest are not listed */
   /* the keys the body reads from its `**kwargs` (`kwargs["redis"]`,
      `kwargs.get("redis")`), and what callers pass by those keywords */
-  const char *dkeys[DKEYS_MAX];
-  Binding dkb[DKEYS_MAX];
+  const char **dkeys; /* DKEYS_MAX slots, only for a function with **kwargs keys */
+  Binding *dkb;
   int ndkeys;
 } Params;
 
@@ -84,6 +84,10 @@ static bool dkeys_visit(TSNode n, void *data) {
   if (!k) return true;
   for (int i = 0; i < d->out->ndkeys; i++)
     if (!strcmp(d->out->dkeys[i], k)) return true;
+  if (!d->out->dkeys) {
+    d->out->dkeys = arena_alloc(d->m->arena, DKEYS_MAX * sizeof(const char *));
+    d->out->dkb = arena_alloc(d->m->arena, DKEYS_MAX * sizeof(Binding)); /* zeroed */
+  }
   if (d->out->ndkeys < DKEYS_MAX) d->out->dkeys[d->out->ndkeys++] = k;
   return true;
 }
@@ -119,6 +123,8 @@ static void params_scan(const Model *m, int fi, Params *out) {
   out->star = out->dstar = NULL;
   out->cut = false;
   out->ndkeys = 0;
+  out->dkeys = NULL;
+  out->dkb = NULL;
   bool positional = true;
   for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++) {
     TSNode p = ts_node_named_child(ps, i);

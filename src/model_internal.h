@@ -37,6 +37,7 @@ typedef struct Binding {
   bool itemset;  /* ... and there is one: `name = {}` is then a dict being built */
   int first_assign; /* head of this binding's assignments (Assign.next_same), -1 */
   int by_at, nassign; /* its assignments in Model.assign_by_at[by_at ..+ nassign) */
+  int last_import;    /* ... the highest Import index among them (A_IMPORT), -1 none */
 } Binding;
 
 typedef enum {

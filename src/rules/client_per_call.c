@@ -169,11 +169,52 @@ static bool loop_after_in(RuleCtx *ctx, TSNode n, TSNode block, int depth) {
   return false;
 }
 
+/* name_escapes per (function, name), asked for every construction bound to
+ * the name: answered once per file (set in check) */
+typedef struct EscapeMemo {
+  StrSet yes, no;
+  /* per function: 1 + where its last serving loop starts (run_loop_after),
+     0 not computed yet; UINT32_MAX... never: a start fits below it */
+  uint32_t *last_loop;
+} EscapeMemo;
+static _Thread_local EscapeMemo *g_escape;
+
+/* Where the last serving loop that loop_after_in can reach starts (the
+ * statements of `block`, and of the `try:` / `with` bodies among them, to
+ * depth 3), plus one; 0 when none. A loop after n is one of these starting
+ * after n: a statement before n that does not hold n ends before n, and so
+ * does every loop in it. */
+static uint32_t last_loop_in(RuleCtx *ctx, TSNode block, int depth) {
+  uint32_t last = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(block);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode st = ts_tree_cursor_current_node(&cur);
+    if (!ts_node_is_named(st)) continue;
+    if (serving_loop(ctx, st) && nstart(st) + 1 > last) last = nstart(st) + 1;
+    if (depth < 3 && (node_is(st, SYM.try_statement) || node_is(st, SYM.with_statement))) {
+      TSNode body = ts_node_child_by_field_id(st, SYM.f_body);
+      uint32_t in = ts_node_is_null(body) ? 0 : last_loop_in(ctx, body, depth + 1);
+      if (in > last) last = in;
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return last;
+}
+
 /* Does the function run a long loop after the construction at `n` (of its
  * own body, not of a nested function)? Then it is a worker's run loop: it
- * builds its client once and serves for the life of the process. */
-static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node) {
-  return loop_after_in(ctx, n, ts_node_child_by_field_id(fn_node, SYM.f_body), 0);
+ * builds its client once and serves for the life of the process. Asked per
+ * construction: the function's last loop is found once (a function of
+ * thousands of constructions stays linear). */
+static bool run_loop_after(RuleCtx *ctx, TSNode n, TSNode fn_node, int func) {
+  if (!g_escape || func < 0) return loop_after_in(ctx, n, ts_node_child_by_field_id(fn_node, SYM.f_body), 0);
+  if (!g_escape->last_loop) g_escape->last_loop = xcalloc(model_nfunctions(ctx->model) + 1, sizeof(uint32_t));
+  uint32_t *slot = &g_escape->last_loop[func];
+  if (!*slot) {
+    uint32_t last = last_loop_in(ctx, ts_node_child_by_field_id(fn_node, SYM.f_body), 0);
+    *slot = last ? last + 1 : 1; /* 1: none */
+  }
+  return *slot > 1 && *slot - 2 > nstart(n);
 }
 
 /* Is function `fn` (module level) only called, in its file, where code runs
@@ -207,12 +248,6 @@ typedef struct UsedNames {
   StrSet names;
 } UsedNames;
 static _Thread_local UsedNames *g_used;
-/* name_escapes per (function, name), asked for every construction bound to
- * the name: answered once per file (set in check) */
-typedef struct EscapeMemo {
-  StrSet yes, no;
-} EscapeMemo;
-static _Thread_local EscapeMemo *g_escape;
 
 static bool name_escapes_memo(RuleCtx *ctx, int func, const char *name) {
   if (!g_escape) return name_escapes(ctx, func, name);
@@ -402,7 +437,7 @@ static bool per_call(RuleCtx *ctx, TSNode n, int func) {
   Use u = use_of(ctx, n, &name);
   if (u == USE_NONE) return false;
   if (u == USE_LOCAL && name_escapes_memo(ctx, func, name)) return false;
-  if (run_loop_after(ctx, n, fn->node)) return false;
+  if (run_loop_after(ctx, n, fn->node, func)) return false;
   if (called_once_per_process(ctx, func)) return false;
   return !lazily_guarded(ctx, n, fn->node);
 }
@@ -990,7 +1025,7 @@ static void check(RuleCtx *ctx) {
   fc->ctx = ctx;
   UsedNames used = {0};
   g_used = &used; /* until the end of the check: every report() may ask it */
-  EscapeMemo escape = {{0}, {0}};
+  EscapeMemo escape = {{0}, {0}, NULL};
   g_escape = &escape;
   node_walk(model_root(ctx->model), visit_factory_call, fc);
   report_factory_uses(fc);
@@ -1054,6 +1089,7 @@ static void check(RuleCtx *ctx) {
   strset_free(&used.names);
   strset_free(&escape.yes);
   strset_free(&escape.no);
+  free(escape.last_loop);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

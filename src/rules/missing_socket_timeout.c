@@ -130,7 +130,23 @@ static TSNode copied_name(RuleCtx *ctx, TSNode e) {
  * sharing one constant stays linear. */
 typedef struct SplatMemo {
   StrSet with, none, unknown;
+  /* per function, asked once: 0 not yet, 1 yes, -1 no (a file of thousands
+     of constructions in one function reads that function once) */
+  signed char *shutdown, *monitor;
 } SplatMemo;
+
+/* Does function fi's text mention one of needles? Memoised in memo[fi]. */
+static bool func_mentions(RuleCtx *ctx, signed char **memo, int fi, const char *const *needles) {
+  if (fi < 0) return false;
+  if (!*memo) *memo = xcalloc(model_nfunctions(ctx->model) + 1, 1);
+  if (!(*memo)[fi]) {
+    bool has = false;
+    TSNode fn = model_function(ctx->model, fi)->node;
+    for (size_t i = 0; needles[i] && !has; i++) has = node_text_has(ctx, fn, needles[i]);
+    (*memo)[fi] = has ? 1 : -1;
+  }
+  return (*memo)[fi] > 0;
+}
 
 static SplatKnown dict_verdict(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const char *t,
                                TSNode dict, uint32_t at, int depth);
@@ -767,10 +783,10 @@ static bool subclass_sets_timeout(RuleCtx *ctx, const Ctor *c) {
  * TimeoutError (health_check_interval is what keeps it honest). A pool whose
  * function sends MONITOR on a connection of its own, or through a helper's
  * monitor(), is the same. */
-static bool only_subscribes(RuleCtx *ctx, const Ctor *c, const Blocking *bl) {
+static bool only_subscribes(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const Blocking *bl) {
   if (c->v.kind == OBJ_POOL) { /* `send_command("MONITOR")`, or a monitor helper's .monitor() */
-    const char *body = c->func >= 0 ? ctx_text(ctx, model_function(ctx->model, c->func)->node) : "";
-    return strstr(body, "\"MONITOR\"") || strstr(body, ".monitor()");
+    static const char *const MONITOR[] = {"\"MONITOR\"", ".monitor()", NULL};
+    return func_mentions(ctx, &memo->monitor, c->func, MONITOR);
   }
   size_t lo = 0, hi = bl->nuses; /* the first use of this construction */
   while (lo < hi) {
@@ -800,8 +816,8 @@ static void check_ctor(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const Block
   /* a client built to send SHUTDOWN: SHUTDOWN SAVE answers after the whole
      RDB is written, and redis-py's shutdown() swallows only ConnectionError:
      a short timeout would abort the stop midway */
-  if (c->func >= 0 && strstr(ctx_text(ctx, model_function(ctx->model, c->func)->node), ".shutdown("))
-    return;
+  static const char *const SHUTDOWN[] = {".shutdown(", NULL};
+  if (func_mentions(ctx, &memo->shutdown, c->func, SHUTDOWN)) return;
   if (ctor_is_sentinel_child(ctx, c)) return;
   if (version_dead(ctx, c) || init_app_placeholder(ctx, c)) return;
   if (!ts_node_is_null(ctor_kwarg(ctx, c, "connection_pool"))) return; /* checked at the pool */
@@ -828,7 +844,7 @@ static void check_ctor(RuleCtx *ctx, SplatMemo *memo, const Ctor *c, const Block
   /* the same for a literal loopback host (`host="127.0.0.1"`,
      redis://localhost:6379): a server on this machine, no network between */
   if (loopback_host(ctx, c, url, qn)) return;
-  if (only_subscribes(ctx, c, bl)) return;
+  if (only_subscribes(ctx, memo, c, bl)) return;
   const char *what = ctor_display(ctx, c);
   const char *explicit_none = !ts_node_is_null(st) ? " (socket_timeout=None)" : "";
   /* an example or a one-off script that hangs is stopped by hand: a note */
@@ -891,8 +907,10 @@ static void check(RuleCtx *ctx) {
   Blocking bl = {blocking_call(ctx), NULL, feeds_worker(ctx), NULL, 0};
   if (!bl.call) bl.elsewhere = model_project_blocking(ctx->model);
   if (model_nctors(ctx->model)) uses_build(ctx, &bl);
-  SplatMemo memo = {{0}, {0}, {0}};
+  SplatMemo memo = {{0}, {0}, {0}, NULL, NULL};
   for (size_t i = 0; i < model_nctors(ctx->model); i++) check_ctor(ctx, &memo, model_ctor(ctx->model, i), &bl);
+  free(memo.shutdown);
+  free(memo.monitor);
   strset_free(&memo.with);
   strset_free(&memo.none);
   strset_free(&memo.unknown);

@@ -978,6 +978,15 @@ static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, 
   out[(*n)++] = name;
 }
 
+bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle) {
+  if (ts_node_is_null(n)) return false;
+  const char *hay = ctx->src->text + ts_node_start_byte(n);
+  size_t len = ts_node_end_byte(n) - ts_node_start_byte(n), m = strlen(needle);
+  for (size_t i = 0; m && i + m <= len; i++)
+    if (hay[i] == needle[0] && !memcmp(hay + i, needle, m)) return true;
+  return false;
+}
+
 size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap) {
   size_t n = 0;
   for (const Function *fn = model_function(ctx->model, func); fn; fn = model_function(ctx->model, fn->parent)) {

@@ -104,6 +104,9 @@ void fix_add_statement_after(RuleCtx *ctx, Finding *f, TSNode stmt, uint32_t aft
 (closures see them too), without `self`/`cls`. Returns the count; names
 are arena-owned. */
 size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap);
+/* Does the source text of node n contain `needle`? Reads the source in
+ * place (no copy of n's text). */
+bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle);
 /* The first identifier in `expr` (not an attribute name or keyword name) that
 is one of `names`, or NULL. */
 const char *expr_mentions_any(RuleCtx *ctx, TSNode expr, const char *const *names, size_t n);
