@@ -60,8 +60,94 @@ static void check_call(RuleCtx *ctx, const CallSite *cs) {
               secs(ctx, s > 1 ? s - 1 : s / 2), secs(ctx, (t > s ? t : s) + 5));
 }
 
+/* ---- Pub/Sub: listen() on a client with a socket timeout ----
+ * `ps = client.pubsub()` then `for m in ps.listen():` waits for the next
+ * message as long as none comes; with a socket timeout the read raises
+ * TimeoutError after that many silent seconds and the consumer ends. */
+typedef struct Listen {
+  RuleCtx *ctx;
+  const char *holder; /* `ps`, `self.pubsub` */
+  uint32_t after;     /* the pubsub() call */
+  TSNode found;       /* the first `holder.listen()` after it */
+} Listen;
+
+/* Inside a `try:` body with an except clause: the code handles the error
+ * (and may restart the loop); judged in review, not reported. */
+static bool handled(TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (node_is(p, SYM.function_definition)) return false;
+    if (!node_is(p, SYM.try_statement)) continue;
+    for (uint32_t i = 0; i < ts_node_named_child_count(p); i++)
+      if (!strcmp(ts_node_type(ts_node_named_child(p, i)), "except_clause")) return true;
+  }
+  return false;
+}
+
+static bool listen_visit(TSNode n, void *data) {
+  Listen *l = data;
+  if (!ts_node_is_null(l->found)) return false;
+  if (!node_is(n, SYM.call) || nstart(n) < l->after) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute) ||
+      !node_text_eq(l->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "listen") ||
+      ts_node_named_child_count(ts_node_child_by_field_id(n, SYM.f_arguments)) != 0)
+    return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if ((node_is(obj, SYM.identifier) || node_is(obj, SYM.attribute)) &&
+      !strcmp(node_text_squeezed(l->ctx->arena, l->ctx->src, obj), l->holder) && !handled(n))
+    l->found = n;
+  return ts_node_is_null(l->found);
+}
+
+static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
+  if (cs->recv.kind != OBJ_CLIENT || strcmp(cs->method, "pubsub")) return;
+  TSNode asg = ts_node_parent(cs->node);
+  if (!node_is(asg, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(asg, SYM.f_right), cs->node))
+    return;
+  TSNode target = ts_node_child_by_field_id(asg, SYM.f_left);
+  bool attr = node_is(target, SYM.attribute);
+  if (!node_is(target, SYM.identifier) && !attr) return;
+  double s;
+  TSNode ctor;
+  if (!client_socket_timeout(ctx, cs, &s, &ctor) || s <= 0) return;
+  /* where its listen() may be: the function (a local), the class (self.x) */
+  TSNode scope = {0};
+  if (attr && cs->cls >= 0) scope = model_class(ctx->model, cs->cls)->node;
+  else if (!attr && cs->func >= 0) scope = model_function(ctx->model, cs->func)->node;
+  else if (!attr) scope = model_root(ctx->model);
+  if (ts_node_is_null(scope)) return;
+  /* retry_on_timeout=True: redis-py reconnects and subscribes again */
+  TSNode rot = call_kwarg(ctx->src, ts_node_child_by_field_id(ctor, SYM.f_arguments), "retry_on_timeout");
+  if (node_is(rot, SYM.true_)) return;
+  Listen l = {.ctx = ctx, .holder = node_text_squeezed(ctx->arena, ctx->src, target),
+              .after = attr ? 0 : nend(cs->node)};
+  node_walk(scope, listen_visit, &l);
+  if (ts_node_is_null(l.found)) return;
+  unsigned line = line_of(ctx->src, nstart(ctor));
+  const char *whose =
+      from_default(ctx, ctor)
+          ? arena_printf(ctx->arena, "redis-py 8's default socket_timeout of %s (%s)", secs(ctx, s),
+                         ctx->pyver->source ? ctx->pyver->source : "pinned")
+          : arena_printf(ctx->arena, "a socket_timeout of %s (line %u)", secs(ctx, s), line);
+  Severity sev = in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR;
+  Finding *f = rule_report(ctx, l.found, sev,
+                           "`%s.listen()` waits for the next message as long as none comes, but the "
+                           "client has %s: a quiet spell of %s raises TimeoutError and ends the "
+                           "subscriber",
+                           l.holder, whose, secs(ctx, s));
+  finding_related(ctx, f, NULL, nstart(ctor), nend(ctor), "the client's construction");
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Subscribe on a client of its own with socket_timeout=None (and "
+              "health_check_interval=30 to notice a dead connection), or poll with "
+              "`get_message(timeout=%g)` in a loop",
+              s > 1 ? s - 1 : s / 2);
+}
+
 static void check(RuleCtx *ctx) {
-  for (size_t i = 0; i < model_ncalls(ctx->model); i++) check_call(ctx, model_call(ctx->model, i));
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
+    check_call(ctx, model_call(ctx->model, i));
+    check_pubsub(ctx, model_call(ctx->model, i));
+  }
 }
 
 /* The rule's code, title, severity, category, fix and flags are in
