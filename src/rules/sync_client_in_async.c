@@ -253,9 +253,114 @@ static void helpers_in_async(RuleCtx *ctx) {
   free(first);
 }
 
+/* ---- sync locks taken inside async def -----------------------------------
+ * `with r.lock(name):`, `lk = r.lock(name)` then `lk.acquire()`, and
+ * `Lock(r, name)` of redis.lock on a sync client, inside `async def`:
+ * acquiring sends SET NX and, while another holder has the lock, sleeps in
+ * time.sleep() between tries (up to blocking_timeout, or for good): the
+ * whole event loop stops with it. */
+
+/* Where the lock built by `call` is taken in function fn: the `with` of
+ * it, or the first `<name>.acquire(...)` of the name it is assigned to. */
+typedef struct Take {
+  RuleCtx *ctx;
+  const char *name;
+  uint32_t after;
+  TSNode at;
+} Take;
+
+static bool take_visit(TSNode n, void *data) {
+  Take *t = data;
+  if (!ts_node_is_null(t->at)) return false;
+  if (!node_is(n, SYM.call) || nstart(n) < t->after) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute) ||
+      !node_text_eq(t->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "acquire"))
+    return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if (node_is(obj, SYM.identifier) && node_text_eq(t->ctx->src, obj, t->name)) t->at = n;
+  return ts_node_is_null(t->at);
+}
+
+static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn) {
+  TSNode p = ts_node_parent(call);
+  if (node_is(p, SYM.as_pattern)) p = ts_node_parent(p); /* with r.lock(k) as lk: */
+  if (node_is(p, SYM.with_item)) return call;
+  if (!node_is(p, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(p, SYM.f_right), call))
+    return (TSNode){0};
+  TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
+  if (!node_is(left, SYM.identifier)) return (TSNode){0};
+  Take t = {.ctx = ctx, .name = ctx_text(ctx, left), .after = nend(p)};
+  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), take_visit, &t);
+  return t.at;
+}
+
+static void report_sync_lock(RuleCtx *ctx, TSNode at, const char *built, const Function *fn) {
+  Finding *f = rule_report(ctx, at, SEV_ERROR,
+                           "sync redis lock `%s` taken inside `async def %s`: acquiring sends SET NX "
+                           "and, while another holder has the lock, sleeps in time.sleep() between "
+                           "tries (up to blocking_timeout, or for good): the event loop stops with it",
+                           built, fn->name);
+  finding_fix(ctx, f, FIX_DISPLAY,
+              "Take the lock of a `redis.asyncio.Redis` client with `async with client.lock(...)` "
+              "(its waits are `await asyncio.sleep`), or acquire it in a thread: `await "
+              "asyncio.to_thread(lock.acquire)`");
+}
+
+typedef struct LockCtor {
+  RuleCtx *ctx;
+  const Function *fn;
+} LockCtor;
+
+/* `Lock(r, name)` of redis.lock, r a sync client, in an async function. */
+static bool lock_ctor_visit(TSNode n, void *data) {
+  LockCtor *l = data;
+  RuleCtx *ctx = l->ctx;
+  if (node_is(n, SYM.function_definition) || node_is(n, SYM.lambda)) return false;
+  if (!node_is(n, SYM.call)) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  TSNode last = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : fn;
+  if (!node_is(last, SYM.identifier) || !node_text_eq(ctx->src, last, "Lock")) return true;
+  const char *qn = model_qualname(ctx->model, fn, model_scope_at(ctx->model, nstart(n)));
+  if (!qn || strcmp(qn, "redis.lock.Lock")) return true;
+  TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
+  TSNode client = call_arg(args, 0);
+  if (ts_node_is_null(client)) client = call_kwarg(ctx->src, args, "redis");
+  Value v = ts_node_is_null(client) ? (Value){0} : model_eval(ctx->model, client);
+  if (v.kind != OBJ_CLIENT || v.is_async || v.inferred) return true;
+  TSNode at = lock_taken(ctx, n, l->fn);
+  if (!ts_node_is_null(at)) {
+    const char *what = ctx_text(ctx, n);
+    if (strlen(what) > 60 || strchr(what, '\n')) what = arena_printf(ctx->arena, "%s(...)", ctx_text(ctx, fn));
+    report_sync_lock(ctx, at, what, l->fn);
+  }
+  return true;
+}
+
+static void sync_locks(RuleCtx *ctx) {
+  for (size_t i = 0; i < model_ncalls(ctx->model); i++) { /* r.lock(name) */
+    const CallSite *cs = model_call(ctx->model, i);
+    if (!cs->in_async || strcmp(cs->method, "lock") || cs->recv.kind != OBJ_CLIENT ||
+        cs->recv.is_async || cs->recv.inferred || cs->func < 0)
+      continue;
+    const Function *fn = model_function(ctx->model, cs->func);
+    if (!fn || !fn->is_async) continue;
+    TSNode at = lock_taken(ctx, cs->node, fn);
+    if (!ts_node_is_null(at)) report_sync_lock(ctx, at, call_short(ctx, cs), fn);
+  }
+  if (!model_imports(ctx->model, "redis")) return;
+  for (size_t fi = 0; fi < model_nfunctions(ctx->model); fi++) { /* Lock(r, name) */
+    const Function *fn = model_function(ctx->model, (int)fi);
+    if (!fn->is_async) continue;
+    LockCtor l = {ctx, fn};
+    node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), lock_ctor_visit, &l);
+  }
+}
+
 static void check(RuleCtx *ctx) {
   bool tests = in_test_code(ctx->src, ctx->opt);
   if (!tests) helpers_in_async(ctx);
+  if (!tests) sync_locks(ctx);
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!sends(cs) || cs->awaited || in_lambda(ctx, cs)) continue;
