@@ -533,6 +533,18 @@ void index_want_class(const ProjectIndex *self, const char *class_qualname) {
   if (!wants_off) (void)class_home(self, &class_qualname, HOP_WANT); /* the packages on the way too */
 }
 
+size_t index_class_bases(const ProjectIndex *self, const char *class_qualname, const char **out,
+                         size_t cap) {
+  const ModExports *m = class_home(self, &class_qualname, HOP_RECORD_MODULE);
+  if (!m) return 0;
+  const char *name = strrchr(class_qualname, '.') + 1;
+  size_t n = 0;
+  for (size_t i = 0; i < m->n && n < cap; i++)
+    if (m->bases[i] && !strcmp(m->names[i], name) && index_matches_module(self, m->bases[i]))
+      out[n++] = m->bases[i];
+  return n;
+}
+
 bool index_has_class(const ProjectIndex *self, const char *class_qualname) {
   /* any change of those modules may make it one */
   const ModExports *m = class_home(self, &class_qualname, HOP_RECORD_MODULE);

@@ -61,6 +61,10 @@ void index_wants_allowed(bool on);
 /* Is the qualified name a class of the project the index knows members,
  * facts or bases of (through re-exports)? (Its module is a dependency.) */
 bool index_has_class(const ProjectIndex *self, const char *class_qualname);
+/* The bases in the project of class `class_qualname` (qualified as the
+ * class's module names them), in order, at most cap; how many. */
+size_t index_class_bases(const ProjectIndex *self, const char *class_qualname, const char **out,
+                         size_t cap);
 /* The module whose last name is `last` ("settings") sharing the most
  * leading parts with the module being modelled; NULL when none or a tie. */
 const char *index_nearest_module(const ProjectIndex *self, const char *last);

@@ -1069,6 +1069,8 @@ static void merge_fact(Model *m, Vec *facts, const char *name, Value v) {
   e->value.ctor_start = e->value.ctor_end = 0;
 }
 
+enum { INHERITED_BASES = 8 }; /* classes a keyword of a construction also goes to */
+
 static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
   Out *o = data;
   if (pos < 0 && !kw) return; /* after a splat the callee cannot map slots: nothing sent */
@@ -1082,6 +1084,24 @@ static void out_arg(Model *m, void *data, int pos, const char *kw, Value v) {
   const char *name = kw ? arena_printf(m->arena, "#call.%s#k:%s", o->callee, kw)
                         : arena_printf(m->arena, "#call.%s#%d", o->callee, pos);
   merge_fact(m, o->facts, name, model_instance_export(m, v));
+  /* `Collection(redis=r)` of a class whose bases take **kwargs on through
+     super().__init__(**kwargs): the keyword may be what a base reads
+     (`self.redis = kwargs["redis"]`); a base that names the parameter gets
+     it the same way. Keywords only: positions may shift along the chain. */
+  if (!kw) return;
+  const char *queue[INHERITED_BASES];
+  size_t head = 0, tail = 0;
+  queue[tail++] = o->callee;
+  while (head < tail) { /* its bases and theirs, breadth first, bounded */
+    const char *bases[4];
+    size_t nb = index_class_bases(m->index, queue[head++], bases, 4);
+    for (size_t i = 0; i < nb && tail < INHERITED_BASES; i++) {
+      const char *canon = index_canonical(m->index, m->arena, bases[i]);
+      const char *b = canon ? canon : bases[i];
+      merge_fact(m, o->facts, arena_printf(m->arena, "#call.%s#k:%s", b, kw), model_instance_export(m, v));
+      queue[tail++] = b;
+    }
+  }
 }
 
 /* Does function fi run once per process: an entry point by its name (main,
