@@ -444,6 +444,22 @@ static bool items_of_call(Model *m, const Walk *w, TSNode left, TSNode call, uin
  * factory then returns `_connections[key]`). */
 static void walk_setitem(Model *m, const Walk *w, TSNode target, TSNode value, uint32_t at) {
   TSNode obj = ts_node_named_child(target, 0);
+  if (node_is(obj, SYM.call) && ts_node_named_child_count(ts_node_child_by_field_id(obj, SYM.f_arguments)) == 0 &&
+      node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_function), "globals")) {
+    /* `globals()["_RED"] = red`: the module's global _RED, as `global _RED;
+       _RED = red` would bind it */
+    TSNode k = ts_node_named_child(target, 1);
+    const char *t = node_is(k, SYM.string) ? m->src->text + nstart(k) : NULL;
+    size_t n = t ? nend(k) - nstart(k) : 0;
+    if (!t || n < 3 || (t[0] != '"' && t[0] != '\'') || t[n - 1] != t[0]) return;
+    for (size_t i = 1; i + 1 < n; i++)
+      if (!(t[i] == '_' || (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+            (i > 1 && t[i] >= '0' && t[i] <= '9')))
+        return;
+    int b = model_binding_get(m, 0, t + 1, n - 2);
+    if (b >= 0) assign_add(m, A_VALUE, b, w->scope, value, at);
+    return;
+  }
   if (!node_is(obj, SYM.identifier)) return;
   const char *name = m->src->text + nstart(obj);
   size_t len = nend(obj) - nstart(obj);
@@ -1205,6 +1221,17 @@ Reaching model_reaching(const Model *m, int scope, const char *name, size_t len,
   if (sc < 0) return r;
   r.found = true;
   const Assign *a = model_reaching_assign(m, sc, name, len, sc == scope ? before : UINT32_MAX);
+  if (a && (a->kind == A_ITER || a->kind == A_ITER_VALUE)) {
+    r.iterated = true;
+    r.iterable = a->value;
+  }
+  if (a && a->kind == A_OPAQUE) { /* `for k, v in ...`: a target in the loop's pattern */
+    TSNode p = ts_node_parent(a->value);
+    for (int i = 0; i < 4 && (node_is(p, SYM.pattern_list) || node_is(p, SYM.tuple_pattern)); i++)
+      p = ts_node_parent(p);
+    r.iterated = node_is(p, SYM.for_statement) || (!ts_node_is_null(p) && !strcmp(ts_node_type(p), "for_in_clause"));
+    if (r.iterated) r.iterable = ts_node_child_by_field_id(p, SYM.f_right);
+  }
   if (!a || a->kind != A_VALUE) return r;
   r.value = true;
   r.param = a->param;

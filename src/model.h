@@ -308,6 +308,9 @@ typedef struct Reaching {
   bool found;   /* some scope binds the name */
   bool value;   /* a plain `name = <expr>` (or a parameter default) reaches */
   bool param;   /* ... and it is a parameter's default */
+  bool iterated; /* ... or, no value reaching, it is the target of a `for` or of a
+                    comprehension's `for` (an item of something) */
+  TSNode iterable; /* ... of that iterable (null when not known) */
   TSNode expr;  /* the assigned expression (value) */
   int scope;    /* the scope expr is evaluated in */
 } Reaching;

@@ -802,9 +802,44 @@ static bool usable(Value v) {
  * the enclosing function's own `**` parameter, or a caller of it splats. */
 enum { KWARGS_FORWARDS_MAX = 64 }; /* each scans the file's calls: bounded */
 
+/* `f(**parameters)` with `parameters = {"red": red, "fmt": "json"}` (the
+ * assignment that reaches the call), or `f(**{"red": red})`: the value of
+ * key `name` (NONE when the display has no such key); false when x is not
+ * such a display (a key that is not a plain string, a `**` inside). */
+static bool splat_display(Model *m, TSNode x, int scope, uint32_t before, const char *name, Value *out) {
+  TSNode d = x;
+  int dscope = scope;
+  if (node_is(x, SYM.identifier)) {
+    const Assign *a = model_reaching_assign(m, model_scope_function(m, scope) >= 0 ? scope : 0,
+                                            m->src->text + nstart(x), nend(x) - nstart(x), before);
+    if (!a || a->kind != A_VALUE || a->param) return false;
+    d = a->value;
+    dscope = a->scope;
+  }
+  if (!node_is(d, SYM.dictionary)) return false;
+  *out = mkval(OBJ_NONE);
+  bool found = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(d); i++) {
+    TSNode pair = ts_node_named_child(d, i);
+    if (nsym(pair) == SYM.comment) continue;
+    if (strcmp(ts_node_type(pair), "pair")) return false; /* {**other, ...} */
+    TSNode k = ts_node_child_by_field_id(pair, SYM.f_key);
+    const char *t = node_is(k, SYM.string) ? m->src->text + nstart(k) : NULL;
+    size_t n = t ? nend(k) - nstart(k) : 0;
+    if (!t || n < 2 || (t[0] != '"' && t[0] != '\'') || t[n - 1] != t[0]) return false;
+    if (!found && n - 2 == strlen(name) && !memcmp(t + 1, name, n - 2)) {
+      *out = arg_value(m, ts_node_child_by_field_id(pair, SYM.f_value), dscope);
+      found = true;
+    }
+  }
+  return true;
+}
+
 static Value kwargs_forwarded(Model *m, const FCall *c, TSNode dsplat, const char *name, int *forwards) {
   Value unknown = {0};
   TSNode x = ts_node_named_child(dsplat, 0);
+  Value dv;
+  if (splat_display(m, x, c->scope, nstart(c->node), name, &dv)) return dv;
   int fi = model_scope_function(m, c->scope);
   if (!node_is(x, SYM.identifier) || fi < 0 || ++*forwards > KWARGS_FORWARDS_MAX) return unknown;
   const Function *f = vec_at(&m->funcs, (size_t)fi);

@@ -161,8 +161,16 @@ static bool small_literal_loop(RuleCtx *ctx, const CallSite *cs, const Loop *l) 
  * multi-key command given a list or several keys batches (mget(chunk)). */
 static bool single_key_call(const CallSite *cs) {
   static const char *const VARIADIC[] = {"delete", "unlink", "exists", "touch", NULL};
-  return call_method_in(cs, VARIADIC) && call_npositional(cs->args) == 1 &&
-         !call_has_splat(cs->args);
+  if (call_method_in(cs, VARIADIC))
+    return call_npositional(cs->args) == 1 && !call_has_splat(cs->args);
+  /* sinter(keys[i]), sunion(f"tags:{t}"), mget("k"): commands that also take
+   * a list as their one argument, given one key (an item, a string): a
+   * SMEMBERS (a GET) per item, the set algebra done in Python */
+  static const char *const LISTY[] = {"sinter", "sunion", "sdiff", "mget", NULL};
+  if (!call_method_in(cs, LISTY) || call_npositional(cs->args) != 1 || call_has_splat(cs->args))
+    return false;
+  TSNode a = call_arg(cs->args, 0);
+  return node_is(a, SYM.subscript) || node_is(a, SYM.string) || node_is(a, SYM.concatenated_string);
 }
 
 /* `for idx, keys in shards: conn = self.connection(idx); conn.eval(...)`:

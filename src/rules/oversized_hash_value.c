@@ -68,6 +68,33 @@ static bool generic_helper_value(RuleCtx *ctx, const CallSite *cs, TSNode field,
   return !u.record;
 }
 
+/* `json.dumps(v)` of a value of a mapping, field by field (`{k: json.dumps(v)
+ * for k, v in meta.items()}`, `for v in meta.values()`): each field's own
+ * value, of any size; nothing says a document (an item of a list of
+ * records, `for inst in instances`, is one). */
+static bool serializes_item(RuleCtx *ctx, TSNode ser) {
+  if (!node_is(ser, SYM.call)) return false;
+  TSNode a0 = call_arg(ts_node_child_by_field_id(ser, SYM.f_arguments), 0);
+  if (!node_is(a0, SYM.identifier)) return false;
+  const char *name = ctx_text(ctx, a0);
+  int sc = model_scope_at(ctx->model, nstart(a0));
+  Reaching r = model_reaching(ctx->model, sc, name, strlen(name), nstart(a0));
+  /* a comprehension binds its target after the expression that uses it */
+  if (r.found && !r.value && !r.iterated) r = model_reaching(ctx->model, sc, name, strlen(name), UINT32_MAX);
+  if (!r.found || r.value || !r.iterated || !node_is(r.iterable, SYM.call)) return false;
+  TSNode fn = ts_node_child_by_field_id(r.iterable, SYM.f_function);
+  TSNode attr = node_is(fn, SYM.attribute) ? ts_node_child_by_field_id(fn, SYM.f_attribute) : (TSNode){0};
+  return node_text_eq(ctx->src, attr, "items") || node_text_eq(ctx->src, attr, "values");
+}
+
+/* A file that works with RediSearch (`r.ft("idx")`, redis.commands.search,
+ * the redisearch package): its hashes may be indexed documents, whose text
+ * fields must stay in the hash to be searched. Asked once per file. */
+static bool uses_search(RuleCtx *ctx) {
+  return model_imports(ctx->model, "redis.commands.search") || model_imports(ctx->model, "redisearch") ||
+         model_imports(ctx->model, "redisvl") || strstr(ctx->src->text, ".ft(") != NULL;
+}
+
 static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, const char *what,
                   Verdict *v) {
   if (ts_node_is_null(n)) return false;
@@ -94,7 +121,7 @@ static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, cons
     return true;
   }
   if ((f.flags & VF_SERIALIZED) && (f.flags & VF_ENTITY) &&
-      !generic_helper_value(ctx, cs, field, f.origin)) {
+      !generic_helper_value(ctx, cs, field, f.origin) && !serializes_item(ctx, f.origin)) {
     v->sev = SEV_INFO;
     v->why = arena_printf(ctx->arena, "%s is %s output of an object, likely", what, f.what);
     return true;
@@ -169,6 +196,7 @@ static void report(RuleCtx *ctx, const CallSite *cs, TSNode at, Verdict *v) {
 }
 
 static void check(RuleCtx *ctx) {
+  if (uses_search(ctx)) return;
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     const CallSite *cs = model_call(ctx->model, i);
     if (!call_method_in(cs, HASH_WRITES)) continue;
