@@ -439,6 +439,19 @@ static bool items_of_call(Model *m, const Walk *w, TSNode left, TSNode call, uin
   return true;
 }
 
+/* The binding `id` names in the walk's scope or an enclosing one that is
+ * not a class body (what `id.append(x)`, `id[k] = v` change), or -1. */
+static int enclosing_binding(Model *m, const Walk *w, TSNode id) {
+  const char *name = m->src->text + nstart(id);
+  size_t len = nend(id) - nstart(id);
+  for (int s = w->scope; s >= 0; s = scope_at(m, s)->parent) {
+    if (scope_at(m, s)->kind == SCOPE_CLASS || scope_at(m, s)->kind == SCOPE_INSTANCE) continue;
+    int b = model_binding_find(m, s, name, len);
+    if (b >= 0) return b;
+  }
+  return -1;
+}
+
 /* `_connections[key] = StrictRedis(...)` on a name bound in this scope or
  * an enclosing one: the dict holds what is stored (A_SETITEM; a memoising
  * factory then returns `_connections[key]`). */
@@ -448,32 +461,18 @@ static void walk_setitem(Model *m, const Walk *w, TSNode target, TSNode value, u
       node_text_eq(m->src, ts_node_child_by_field_id(obj, SYM.f_function), "globals")) {
     /* `globals()["_RED"] = red`: the module's global _RED, as `global _RED;
        _RED = red` would bind it */
-    TSNode k = ts_node_named_child(target, 1);
-    const char *t = node_is(k, SYM.string) ? m->src->text + nstart(k) : NULL;
-    size_t n = t ? nend(k) - nstart(k) : 0;
-    if (!t || n < 3 || (t[0] != '"' && t[0] != '\'') || t[n - 1] != t[0]) return;
-    for (size_t i = 1; i + 1 < n; i++)
-      if (!(t[i] == '_' || (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
-            (i > 1 && t[i] >= '0' && t[i] <= '9')))
-        return;
-    int b = model_binding_get(m, 0, t + 1, n - 2);
+    size_t n;
+    const char *t = model_name_literal(m, ts_node_named_child(target, 1), &n);
+    int b = t && n && !(t[0] >= '0' && t[0] <= '9') ? model_binding_get(m, 0, t, n) : -1;
     if (b >= 0) assign_add(m, A_VALUE, b, w->scope, value, at);
     return;
   }
-  if (!node_is(obj, SYM.identifier)) return;
-  const char *name = m->src->text + nstart(obj);
-  size_t len = nend(obj) - nstart(obj);
-  for (int s = w->scope; s >= 0; s = scope_at(m, s)->parent) {
-    if (scope_at(m, s)->kind == SCOPE_CLASS || scope_at(m, s)->kind == SCOPE_INSTANCE) continue;
-    int b = model_binding_find(m, s, name, len);
-    if (b < 0) continue;
-    /* only a dict built empty above (`r["k"] = v` on a client is a SET, and
-       `data["n"] += 1` on a decoded reply changes no binding) */
-    if (!binding_at(m, b)->dict_built) return;
-    binding_at(m, b)->itemset = true;
-    assign_add(m, A_SETITEM, b, w->scope, value, at);
-    return;
-  }
+  int b = node_is(obj, SYM.identifier) ? enclosing_binding(m, w, obj) : -1;
+  /* only a dict built empty above (`r["k"] = v` on a client is a SET, and
+     `data["n"] += 1` on a decoded reply changes no binding) */
+  if (b < 0 || !binding_at(m, b)->dict_built) return;
+  binding_at(m, b)->itemset = true;
+  assign_add(m, A_SETITEM, b, w->scope, value, at);
 }
 
 /* `Redis = object` (or None, Any) in the else branch of `if TYPE_CHECKING:`,
@@ -901,16 +900,10 @@ static void walk_append(Model *m, const Walk *w, TSNode n, TSNode fn) {
     return;
   TSNode item = ts_node_named_child(args, 0);
   if (nsym(item) == SYM.keyword_argument || nsym(item) == SYM.list_splat) return;
-  const char *name = m->src->text + nstart(obj);
-  size_t len = nend(obj) - nstart(obj);
-  for (int s = w->scope; s >= 0; s = scope_at(m, s)->parent) {
-    if (scope_at(m, s)->kind == SCOPE_CLASS || scope_at(m, s)->kind == SCOPE_INSTANCE) continue;
-    int b = model_binding_find(m, s, name, len);
-    if (b < 0) continue;
-    binding_at(m, b)->appended = true;
-    assign_add(m, A_APPEND, b, w->scope, item, nend(n));
-    return;
-  }
+  int b = enclosing_binding(m, w, obj);
+  if (b < 0) return;
+  binding_at(m, b)->appended = true;
+  assign_add(m, A_APPEND, b, w->scope, item, nend(n));
 }
 
 static void walk_call(Model *m, const Walk *w, TSNode n) {

@@ -59,17 +59,10 @@ static const char *dkey_read(const Model *m, TSNode n, const char *dstar) {
     x = ts_node_child_by_field_id(fn, SYM.f_object);
     k = ts_node_named_child(ts_node_child_by_field_id(n, SYM.f_arguments), 0);
   }
-  if (!node_is(x, SYM.identifier) || !node_text_eq(m->src, x, dstar) || !node_is(k, SYM.string))
-    return NULL;
-  /* a plain "name" or 'name' literal (no prefix, nothing to interpolate) */
-  const char *t = m->src->text + nstart(k);
-  size_t len = nend(k) - nstart(k);
-  if (len < 3 || (t[0] != '"' && t[0] != '\'') || t[len - 1] != t[0]) return NULL;
-  for (size_t i = 1; i + 1 < len; i++)
-    if (!(t[i] == '_' || (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
-          (t[i] >= '0' && t[i] <= '9')))
-      return NULL;
-  return arena_strndup(m->arena, t + 1, len - 2);
+  if (!node_is(x, SYM.identifier) || !node_text_eq(m->src, x, dstar)) return NULL;
+  size_t len;
+  const char *t = model_name_literal(m, k, &len);
+  return t && len ? arena_strndup(m->arena, t, len) : NULL;
 }
 
 typedef struct DScan {
@@ -823,11 +816,10 @@ static bool splat_display(Model *m, TSNode x, int scope, uint32_t before, const 
     TSNode pair = ts_node_named_child(d, i);
     if (nsym(pair) == SYM.comment) continue;
     if (strcmp(ts_node_type(pair), "pair")) return false; /* {**other, ...} */
-    TSNode k = ts_node_child_by_field_id(pair, SYM.f_key);
-    const char *t = node_is(k, SYM.string) ? m->src->text + nstart(k) : NULL;
-    size_t n = t ? nend(k) - nstart(k) : 0;
-    if (!t || n < 2 || (t[0] != '"' && t[0] != '\'') || t[n - 1] != t[0]) return false;
-    if (!found && n - 2 == strlen(name) && !memcmp(t + 1, name, n - 2)) {
+    size_t n;
+    const char *t = model_name_literal(m, ts_node_child_by_field_id(pair, SYM.f_key), &n);
+    if (!t) return false; /* a key that is not a plain name: maybe anything */
+    if (!found && n == strlen(name) && !memcmp(t, name, n)) {
       *out = arg_value(m, ts_node_child_by_field_id(pair, SYM.f_value), dscope);
       found = true;
     }

@@ -196,6 +196,10 @@ int model_name_binding(const Model *m, int scope, const char *name, size_t len);
  * None (`loader = Loader()` ... `loader = None`); null when none (model_eval.c). */
 TSNode sole_value_but_none(const Model *m, TSNode id, int scope, int *sc);
 
+/* A plain string literal of an identifier-like name ("redis", 'my_id': no
+ * prefix, no escapes, only letters, digits and `_`): its text (in the
+ * source, *len bytes), else NULL. */
+const char *model_name_literal(const Model *m, TSNode n, size_t *len);
 /* `kwargs["redis"]` or `kwargs.get("redis")` of the enclosing function's own
  * `**kwargs`: what every project caller passes as keyword `redis` (this
  * file's calls and the index's "k:redis" facts), or OBJ_UNKNOWN. */

@@ -504,3 +504,16 @@ bool node_same_text(const Source *src, TSNode a, TSNode b) {
   return n == ts_node_end_byte(b) - ts_node_start_byte(b) &&
          !memcmp(src->text + ts_node_start_byte(a), src->text + ts_node_start_byte(b), n);
 }
+
+const char *model_name_literal(const Model *m, TSNode n, size_t *len) {
+  if (!node_is(n, SYM.string)) return NULL;
+  const char *t = m->src->text + nstart(n);
+  size_t k = nend(n) - nstart(n);
+  if (k < 2 || (t[0] != '"' && t[0] != '\'') || t[k - 1] != t[0]) return NULL;
+  for (size_t i = 1; i + 1 < k; i++)
+    if (!(t[i] == '_' || (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+          (t[i] >= '0' && t[i] <= '9')))
+      return NULL;
+  *len = k - 2;
+  return t + 1;
+}

@@ -64,13 +64,6 @@ static void check_call(RuleCtx *ctx, const CallSite *cs) {
  * `ps = client.pubsub()` then `for m in ps.listen():` waits for the next
  * message as long as none comes; with a socket timeout the read raises
  * TimeoutError after that many silent seconds and the consumer ends. */
-typedef struct Listen {
-  RuleCtx *ctx;
-  const char *holder; /* `ps`, `self.pubsub` */
-  uint32_t after;     /* the pubsub() call */
-  TSNode found;       /* the first `holder.listen()` after it */
-} Listen;
-
 /* Inside a `try:` body with an except clause: the code handles the error
  * (and may restart the loop); judged in review, not reported. */
 static bool handled(TSNode n) {
@@ -83,20 +76,9 @@ static bool handled(TSNode n) {
   return false;
 }
 
-static bool listen_visit(TSNode n, void *data) {
-  Listen *l = data;
-  if (!ts_node_is_null(l->found)) return false;
-  if (!node_is(n, SYM.call) || nstart(n) < l->after) return true;
-  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(fn, SYM.attribute) ||
-      !node_text_eq(l->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "listen") ||
-      ts_node_named_child_count(ts_node_child_by_field_id(n, SYM.f_arguments)) != 0)
-    return true;
-  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-  if ((node_is(obj, SYM.identifier) || node_is(obj, SYM.attribute)) &&
-      !strcmp(node_text_squeezed(l->ctx->arena, l->ctx->src, obj), l->holder) && !handled(n))
-    l->found = n;
-  return ts_node_is_null(l->found);
+/* A `listen()` without arguments, outside an error handler. */
+static bool plain_listen(TSNode call) {
+  return ts_node_named_child_count(ts_node_child_by_field_id(call, SYM.f_arguments)) == 0 && !handled(call);
 }
 
 static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
@@ -119,10 +101,9 @@ static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
   /* retry_on_timeout=True: redis-py reconnects and subscribes again */
   TSNode rot = call_kwarg(ctx->src, ts_node_child_by_field_id(ctor, SYM.f_arguments), "retry_on_timeout");
   if (node_is(rot, SYM.true_)) return;
-  Listen l = {.ctx = ctx, .holder = node_text_squeezed(ctx->arena, ctx->src, target),
-              .after = attr ? 0 : nend(cs->node)};
-  node_walk(scope, listen_visit, &l);
-  if (ts_node_is_null(l.found)) return;
+  const char *holder = node_text_squeezed(ctx->arena, ctx->src, target);
+  TSNode found = first_method_call(ctx, scope, holder, "listen", attr ? 0 : nend(cs->node), plain_listen);
+  if (ts_node_is_null(found)) return;
   unsigned line = line_of(ctx->src, nstart(ctor));
   const char *whose =
       from_default(ctx, ctor)
@@ -130,11 +111,11 @@ static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
                          ctx->pyver->source ? ctx->pyver->source : "pinned")
           : arena_printf(ctx->arena, "a socket_timeout of %s (line %u)", secs(ctx, s), line);
   Severity sev = in_test_code(ctx->src, ctx->opt) ? SEV_INFO : SEV_ERROR;
-  Finding *f = rule_report(ctx, l.found, sev,
+  Finding *f = rule_report(ctx, found, sev,
                            "`%s.listen()` waits for the next message as long as none comes, but the "
                            "client has %s: a quiet spell of %s raises TimeoutError and ends the "
                            "subscriber",
-                           l.holder, whose, secs(ctx, s));
+                           holder, whose, secs(ctx, s));
   finding_related(ctx, f, NULL, nstart(ctor), nend(ctor), "the client's construction");
   finding_fix(ctx, f, FIX_DISPLAY,
               "Subscribe on a client of its own with socket_timeout=None (and "

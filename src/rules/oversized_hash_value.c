@@ -6,6 +6,16 @@
 
 static const char *const HASH_WRITES[] = {"hset", "hsetnx", "hmset", NULL};
 
+/* `str(x)`: x; a null node for any other call. */
+static TSNode str_of(RuleCtx *ctx, TSNode call) {
+  TSNode fn = ts_node_child_by_field_id(call, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(call, SYM.f_arguments);
+  if (!node_is(fn, SYM.identifier) || !node_text_eq(ctx->src, fn, "str") ||
+      ts_node_named_child_count(args) != 1)
+    return (TSNode){0};
+  return ts_node_named_child(args, 0);
+}
+
 typedef struct Verdict {
   Severity sev;
   const char *why; /* "value is 1000 bytes" */
@@ -30,14 +40,7 @@ static bool record_use(TSNode n, void *data) {
 /* `x` or `str(x)` where x is a parameter of the call's function that no
  * assignment before `at` replaces; its name, else NULL. */
 static const char *bare_param(RuleCtx *ctx, const CallSite *cs, TSNode x) {
-  if (node_is(x, SYM.call)) {
-    TSNode fn = ts_node_child_by_field_id(x, SYM.f_function);
-    TSNode args = ts_node_child_by_field_id(x, SYM.f_arguments);
-    if (!node_is(fn, SYM.identifier) || !node_text_eq(ctx->src, fn, "str") ||
-        ts_node_named_child_count(args) != 1)
-      return NULL;
-    x = ts_node_named_child(args, 0);
-  }
+  if (node_is(x, SYM.call) && ts_node_is_null(x = str_of(ctx, x))) return NULL;
   if (cs->func < 0 || !node_is(x, SYM.identifier)) return NULL;
   const char *params[32];
   size_t np = func_params(ctx, cs->func, params, 32);
@@ -151,14 +154,7 @@ static bool field_is_id(RuleCtx *ctx, TSNode n) {
     }
     n = in;
   }
-  if (node_is(n, SYM.call)) { /* str(job_id) */
-    TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-    TSNode args = ts_node_child_by_field_id(n, SYM.f_arguments);
-    if (!node_is(fn, SYM.identifier) || !node_text_eq(ctx->src, fn, "str") ||
-        ts_node_named_child_count(args) != 1)
-      return false;
-    n = ts_node_named_child(args, 0);
-  }
+  if (node_is(n, SYM.call) && ts_node_is_null(n = str_of(ctx, n))) return false; /* str(job_id) */
   if (node_is(n, SYM.attribute)) n = ts_node_child_by_field_id(n, SYM.f_attribute);
   const char *t;
   if (node_is(n, SYM.subscript)) { /* c["new_external_id"]: the literal key names it */

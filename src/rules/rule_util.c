@@ -978,6 +978,37 @@ static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, 
   out[(*n)++] = name;
 }
 
+typedef struct MethodCall {
+  RuleCtx *ctx;
+  const char *holder, *method;
+  uint32_t after;
+  bool (*accept)(TSNode call);
+  TSNode found;
+} MethodCall;
+
+static bool method_call_visit(TSNode n, void *data) {
+  MethodCall *q = data;
+  if (!ts_node_is_null(q->found)) return false;
+  if (!node_is(n, SYM.call) || nstart(n) < q->after) return true;
+  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
+  if (!node_is(fn, SYM.attribute) ||
+      !node_text_eq(q->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), q->method))
+    return true;
+  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
+  if ((node_is(obj, SYM.identifier) || node_is(obj, SYM.attribute)) &&
+      !strcmp(node_text_squeezed(q->ctx->arena, q->ctx->src, obj), q->holder) &&
+      (!q->accept || q->accept(n)))
+    q->found = n;
+  return ts_node_is_null(q->found);
+}
+
+TSNode first_method_call(RuleCtx *ctx, TSNode root, const char *holder, const char *method,
+                         uint32_t after, bool (*accept)(TSNode call)) {
+  MethodCall q = {.ctx = ctx, .holder = holder, .method = method, .after = after, .accept = accept};
+  node_walk(root, method_call_visit, &q);
+  return q.found;
+}
+
 bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle) {
   if (ts_node_is_null(n)) return false;
   const char *hay = ctx->src->text + ts_node_start_byte(n);

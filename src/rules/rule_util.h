@@ -104,6 +104,11 @@ void fix_add_statement_after(RuleCtx *ctx, Finding *f, TSNode stmt, uint32_t aft
 (closures see them too), without `self`/`cls`. Returns the count; names
 are arena-owned. */
 size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap);
+/* The first call `<holder>.<method>(...)` in root starting at or after
+ * `after`, holder compared as squeezed text (`ps`, `self.pubsub`) and the
+ * call kept only when accept (if given) says so; a null node when none. */
+TSNode first_method_call(RuleCtx *ctx, TSNode root, const char *holder, const char *method,
+                         uint32_t after, bool (*accept)(TSNode call));
 /* Does the source text of node n contain `needle`? Reads the source in
  * place (no copy of n's text). */
 bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle);

@@ -262,26 +262,6 @@ static void helpers_in_async(RuleCtx *ctx) {
 
 /* Where the lock built by `call` is taken in function fn: the `with` of
  * it, or the first `<name>.acquire(...)` of the name it is assigned to. */
-typedef struct Take {
-  RuleCtx *ctx;
-  const char *name;
-  uint32_t after;
-  TSNode at;
-} Take;
-
-static bool take_visit(TSNode n, void *data) {
-  Take *t = data;
-  if (!ts_node_is_null(t->at)) return false;
-  if (!node_is(n, SYM.call) || nstart(n) < t->after) return true;
-  TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
-  if (!node_is(fn, SYM.attribute) ||
-      !node_text_eq(t->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), "acquire"))
-    return true;
-  TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-  if (node_is(obj, SYM.identifier) && node_text_eq(t->ctx->src, obj, t->name)) t->at = n;
-  return ts_node_is_null(t->at);
-}
-
 static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn) {
   TSNode p = ts_node_parent(call);
   if (node_is(p, SYM.as_pattern)) p = ts_node_parent(p); /* with r.lock(k) as lk: */
@@ -290,9 +270,8 @@ static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn) {
     return (TSNode){0};
   TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
   if (!node_is(left, SYM.identifier)) return (TSNode){0};
-  Take t = {.ctx = ctx, .name = ctx_text(ctx, left), .after = nend(p)};
-  node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), take_visit, &t);
-  return t.at;
+  return first_method_call(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), ctx_text(ctx, left),
+                           "acquire", nend(p), NULL);
 }
 
 static void report_sync_lock(RuleCtx *ctx, TSNode at, const char *built, const Function *fn) {
