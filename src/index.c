@@ -684,7 +684,26 @@ static bool stub_body(const char *q, const char *end) {
   return end - q >= 4 && !memcmp(q, "pass", 4) && (end - q == 4 || !ident_char(q[4]));
 }
 
+/* Does the text work with RediSearch? One pass: `.ft(`, `"FT.`/`'FT.`, and
+ * the redisearch, redisvl, redis_om and redis.commands.search modules. */
+static bool search_text(const char *text, size_t len) {
+  static const char *const AFTER_REDIS[] = {"earch", "vl", "_om", ".commands.search", NULL};
+  for (size_t i = 0; i + 4 <= len; i++) {
+    const char *p = text + i;
+    size_t rest = len - i;
+    if (p[0] == '.' && !memcmp(p, ".ft(", 4)) return true;
+    if ((p[0] == '"' || p[0] == '\'') && !memcmp(p + 1, "FT.", 3)) return true;
+    if (p[0] != 'r' || rest < 5 || memcmp(p, "redis", 5)) continue;
+    for (size_t k = 0; AFTER_REDIS[k]; k++) {
+      size_t m = strlen(AFTER_REDIS[k]);
+      if (rest >= 5 + m && !memcmp(p + 5, AFTER_REDIS[k], m)) return true;
+    }
+  }
+  return false;
+}
+
 void index_scan_defined(const char *text, size_t len, bool *defined) {
+  if (!defined[INDEX_SEARCH_SLOT]) defined[INDEX_SEARCH_SLOT] = search_text(text, len);
   const char *end = text + len;
   for (const char *p = text; p && p + 4 < end;) {
     p = memchr(p, 'd', (size_t)(end - p));
@@ -707,7 +726,7 @@ void index_scan_defined(const char *text, size_t len, bool *defined) {
     while (q < end && ident_char(*q)) q++;
     p = q;
     int di = q == name ? -1 : commands_distinctive_index(name, (uint32_t)(q - name));
-    if (di < 0 || di >= INDEX_MAX_DISTINCT || stub_body(q, end)) continue;
+    if (di < 0 || di >= INDEX_SEARCH_SLOT || stub_body(q, end)) continue;
     defined[di] = true;
   }
 }
@@ -717,9 +736,13 @@ void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code) 
   for (size_t i = 0; i < INDEX_MAX_DISTINCT; i++) into[i] |= defined[i];
 }
 
+bool index_uses_search(const ProjectIndex *self) {
+  return self && (self->defined[INDEX_SEARCH_SLOT] || self->defined_test[INDEX_SEARCH_SLOT]);
+}
+
 bool index_defines(const ProjectIndex *self, const char *method, bool test_code) {
   int i = commands_distinctive_index(method, (uint32_t)strlen(method));
-  return self && i >= 0 && i < INDEX_MAX_DISTINCT &&
+  return self && i >= 0 && i < INDEX_SEARCH_SLOT &&
          (self->defined[i] || (test_code && self->defined_test[i]));
 }
 

@@ -95,7 +95,13 @@ bool index_state_fact(const ProjectIndex *self, const char *name, Value *out);
  * fills `defined`, INDEX_MAX_DISTINCT flags by commands_distinctive_at()
  * index); index_add_defined() merges a file's flags. */
 #define INDEX_MAX_DISTINCT 256
+/* The last slot is no command: the file works with RediSearch (`.ft(`, the
+ * redisearch, redisvl or redis_om packages, redis.commands.search, FT.*),
+ * so the project's hashes may be indexed documents (RL102). */
+#define INDEX_SEARCH_SLOT (INDEX_MAX_DISTINCT - 1)
 void index_scan_defined(const char *text, size_t len, bool *defined);
+/* Does some file of the project work with RediSearch (INDEX_SEARCH_SLOT)? */
+bool index_uses_search(const ProjectIndex *self);
 /* A fake client class in test code blocks the evidence in test code only. */
 void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code);
 bool index_defines(const ProjectIndex *self, const char *method, bool test_code);

@@ -2053,6 +2053,8 @@ bool model_call_blocks(const CallSite *cs) {
   return cs->method && !strcmp(cs->method, "pubsub");
 }
 
+bool model_project_search(const Model *m) { return index_uses_search(m->index); }
+
 const char *model_project_blocking(const Model *m) {
   if (!m->index) return NULL;
   const char *b = index_blocking_module(m->index);

@@ -90,12 +90,14 @@ static bool serializes_item(RuleCtx *ctx, TSNode ser) {
   return node_text_eq(ctx->src, attr, "items") || node_text_eq(ctx->src, attr, "values");
 }
 
-/* A file that works with RediSearch (`r.ft("idx")`, redis.commands.search,
- * the redisearch package): its hashes may be indexed documents, whose text
- * fields must stay in the hash to be searched. Asked once per file. */
+/* A project that works with RediSearch (`r.ft("idx")`, redis.commands.search,
+ * the redisearch, redisvl or redis_om packages, FT.* commands; this file or
+ * another): its hashes may be indexed documents, whose text fields must
+ * stay in the hash to be searched. Asked once per file. */
 static bool uses_search(RuleCtx *ctx) {
-  return model_imports(ctx->model, "redis.commands.search") || model_imports(ctx->model, "redisearch") ||
-         model_imports(ctx->model, "redisvl") || strstr(ctx->src->text, ".ft(") != NULL;
+  return model_project_search(ctx->model) || model_imports(ctx->model, "redis.commands.search") ||
+         model_imports(ctx->model, "redisearch") || model_imports(ctx->model, "redisvl") ||
+         strstr(ctx->src->text, ".ft(") != NULL;
 }
 
 static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, const char *what,
