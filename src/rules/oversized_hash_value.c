@@ -97,7 +97,7 @@ static bool serializes_item(RuleCtx *ctx, TSNode ser) {
 static bool uses_search(RuleCtx *ctx) {
   return model_project_search(ctx->model) || model_imports(ctx->model, "redis.commands.search") ||
          model_imports(ctx->model, "redisearch") || model_imports(ctx->model, "redisvl") ||
-         strstr(ctx->src->text, ".ft(") != NULL;
+         node_text_has(ctx, model_root(ctx->model), ".ft(");
 }
 
 static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, const char *what,
