@@ -190,7 +190,7 @@ describe('the redislint language server through vscode-languageclient', () => {
     const file = path.join(dir, 'app', 'combined.py');
     const lf = fixture('combined.py');
     const expected =
-      'import redis\n\nr = redis.Redis()\n\n\ndef save(user):\n' +
+      'import redis\n\nr = redis.Redis(host="cache")\n\n\ndef save(user):\n' +
       '    name = "Zoë 😀"; r.hset(f"user:{user}", mapping={"name": name})  # legacy\n' +
       '    x = "café"; r.set("x", 1, ex=10)\n    return x\n';
     for (const [text, want] of [
@@ -310,7 +310,7 @@ describe('the redislint language server through vscode-languageclient', () => {
     fake.state.activeEditor = { document: doc, revealRange: () => undefined };
     let n = updates(doc);
     await fake.commands.executeCommand('redislint.fixAll');
-    assert.equal(doc.getText().split('\n')[2], 'r = redis.Redis()');
+    assert.equal(doc.getText().split('\n')[2], 'r = redis.Redis(host="cache")');
     assert.deepEqual(codesAt(await republished(doc, n)), ['RL402@2']);
     n = updates(doc);
     fake.changeSetting('unsafeFixes', 'globalValue', false);
