@@ -1531,7 +1531,12 @@ static int lint_run_once(LintRun *self, const FileList *files, const Options *op
   pthread_mutex_init(&r.out_mu, NULL);
   cache_hits_first(&r);
   run_parallel(&r, job_load, "reading", load_busy);
-  build_index(&r);
+  /* every file answered by the cache: no model is built, and nothing else
+     asks the index (the project rules weigh the files' results) */
+  bool all_hits = r.cache && r.lookup;
+  for (size_t i = 0; i < files->len && all_hits; i++)
+    all_hits = !self->files[i].loaded || r.work[i].hit;
+  if (!all_hits) build_index(&r);
   index_seal(r.index);
   bool stale = r.cache && r.lookup && cache_stale(&r);
   if (!stale) run_parallel(&r, job_lint, "linting", lint_busy);
