@@ -206,13 +206,19 @@ static bool arrives_over_time(RuleCtx *ctx, const Loop *l) {
  * already reads or writes a batch (LRANGE offset..offset+chunk-1), which is
  * how a big list is read without one huge reply. */
 static bool chunked_range(RuleCtx *ctx, const Loop *l) {
-  if (ts_node_is_null(l->iterable) || !node_is(l->iterable, SYM.call)) return false;
+  TSNode iter = l->iterable;
+  if (ts_node_is_null(iter) || !node_is(iter, SYM.call)) return false;
+  /* enumerate(backup.iter_batches()): what it numbers */
+  TSNode efn = ts_node_child_by_field_id(iter, SYM.f_function);
+  TSNode inner = call_arg(ts_node_child_by_field_id(iter, SYM.f_arguments), 0);
+  if (node_is(efn, SYM.identifier) && node_text_eq(ctx->src, efn, "enumerate") && node_is(inner, SYM.call))
+    iter = inner;
   /* `for keys in iter_chunks(...)`, `for batch in batched(ids, 100)`: each
      item is already a batch */
-  const char *it = ctx_text(ctx, ts_node_child_by_field_id(l->iterable, SYM.f_function));
+  const char *it = ctx_text(ctx, ts_node_child_by_field_id(iter, SYM.f_function));
   if (strstr(it, "chunk") || strstr(it, "batch")) return true;
-  TSNode fn = ts_node_child_by_field_id(l->iterable, SYM.f_function);
-  TSNode args = ts_node_child_by_field_id(l->iterable, SYM.f_arguments);
+  TSNode fn = ts_node_child_by_field_id(iter, SYM.f_function);
+  TSNode args = ts_node_child_by_field_id(iter, SYM.f_arguments);
   return node_is(fn, SYM.identifier) && node_text_eq(ctx->src, fn, "range") &&
          call_npositional(args) == 3;
 }
@@ -1448,13 +1454,45 @@ static bool unconditional(const CallSite *cs, TSNode fn) {
 typedef struct FirstExit {
   uint32_t at;
   TSNode root;
+  RuleCtx *ctx;
+  int func;
 } FirstExit;
+
+/* `not p`, `p is None`, `p == None`, or an `or` of them, every p a
+ * parameter of func: a check of the arguments. */
+static bool argument_check(RuleCtx *ctx, TSNode c, int func, int depth) {
+  while (node_is(c, SYM.parenthesized_expression)) c = ts_node_named_child(c, 0);
+  if (depth > 8) return false;
+  if (node_is(c, SYM.boolean_operator))
+    return node_text_eq(ctx->src, ts_node_child_by_field_id(c, SYM.f_operator), "or") &&
+           argument_check(ctx, ts_node_child_by_field_id(c, SYM.f_left), func, depth + 1) &&
+           argument_check(ctx, ts_node_child_by_field_id(c, SYM.f_right), func, depth + 1);
+  TSNode id = {0};
+  if (node_is(c, SYM.not_operator)) id = ts_node_named_child(c, 0);
+  else if (node_is(c, SYM.comparison_operator) && ts_node_named_child_count(c) == 2 &&
+           node_is(ts_node_named_child(c, 1), SYM.none))
+    id = ts_node_named_child(c, 0);
+  return node_is(id, SYM.identifier) && param_of(ctx, func, ctx_text(ctx, id));
+}
+
+/* `if item is None or word is None: return False` at the top of a helper:
+ * a check of its arguments, not a path that skips its commands on calls
+ * the loop makes (it passes real items). */
+static bool argument_guard(const FirstExit *e, TSNode n) {
+  if (!node_is(n, SYM.if_statement) || !e->ctx || e->func < 0) return false;
+  if (ts_node_named_child_count(n) != 2) return false; /* condition and body: no elif/else */
+  TSNode body = ts_node_child_by_field_id(n, SYM.f_consequence);
+  if (ts_node_named_child_count(body) != 1 || !node_is(ts_node_named_child(body, 0), SYM.return_statement))
+    return false;
+  return argument_check(e->ctx, ts_node_child_by_field_id(n, SYM.f_condition), e->func, 0);
+}
 
 static bool exit_visit(TSNode n, void *data) {
   FirstExit *e = data;
   if (nstart(n) >= e->at) return false;
   uint16_t s = nsym(n);
   if (!ts_node_eq(n, e->root) && (s == SYM.function_definition || s == SYM.lambda)) return false;
+  if (argument_guard(e, n)) return false;
   if (s == SYM.return_statement || !strcmp(ts_node_type(n), "raise_statement")) {
     e->at = nstart(n);
     return false;
@@ -1462,8 +1500,8 @@ static bool exit_visit(TSNode n, void *data) {
   return true;
 }
 
-static uint32_t first_exit(TSNode fn) {
-  FirstExit e = {UINT32_MAX, fn};
+static uint32_t first_exit(RuleCtx *ctx, TSNode fn, int func) {
+  FirstExit e = {UINT32_MAX, fn, ctx, func};
   node_walk(ts_node_child_by_field_id(fn, SYM.f_body), exit_visit, &e);
   return e.at;
 }
@@ -1484,7 +1522,7 @@ static Trips *trips_build(RuleCtx *ctx, const HelperNames *names) {
     const Function *f = model_function(ctx->model, cs->func);
     if (param_of(ctx, cs->func, cs->recv_text)) t[cs->func].other = true;
     if (!unconditional(cs, f->node)) continue;
-    if (!exit_at[cs->func]) exit_at[cs->func] = first_exit(f->node);
+    if (!exit_at[cs->func]) exit_at[cs->func] = first_exit(ctx, f->node, cs->func);
     /* the return that carries this very call's reply is not an early one */
     if (exit_at[cs->func] < nstart(cs->stmt)) continue;
     if (!t[cs->func].n) t[cs->func].first = cs;
@@ -1551,6 +1589,7 @@ static void helpers_in_loops(RuleCtx *ctx, const bool *reported, int maxloop, bo
     int scope = model_scope_at(ctx->model, nstart(l->node));
     if (iterable_bound(ctx->model, l->iterable, scope, &count, 4) == ITER_BOUNDED) continue;
     if (polls_or_searches(ctx, l)) continue;
+    if (chunked_range(ctx, l)) continue; /* each item a batch: the helper's trip is per batch */
     const Function *hf = model_function(ctx->model, h.helper);
     const Trips *t = &trips[h.helper];
     Finding *f = rule_report(
