@@ -165,6 +165,12 @@ SHAPES = {
     # functions reading their **kwargs by key, each called with that keyword
     "kwkeys": lambda n: sum(([f"def k{i}(**kw):", f"    c = kw['conn{i}']", f"    c.hset('h{i}', 'f', 1)",
                               f"k{i}(conn{i}=r)"] for i in range(n)), []),
+    # n Pub/Sub objects of a client with a socket timeout, each listened to (RL404)
+    "pubsubs": lambda n: ["t = redis.Redis(socket_timeout=5)", "def f():"] +
+    sum(([f"    p{i} = t.pubsub()", f"    for m in p{i}.listen():", "        pass"] for i in range(n)), []),
+    # n sync locks taken inside one async def (RL405)
+    "asynclocks": lambda n: ["async def f():"] +
+    sum(([f"    l{i} = r.lock('k{i}', timeout=5)", f"    l{i}.acquire()"] for i in range(n)), []),
     # a dict built empty and filled item by item, read back (A_SETITEM)
     "setitem": lambda n: ["_conns = {}", "def f(k):"] +
     [f"    _conns[k + '{i}'] = redis.Redis(host='h{i}')" for i in range(n)] +

@@ -686,7 +686,7 @@ static bool stub_body(const char *q, const char *end) {
 
 /* Does the text work with RediSearch? One pass: `.ft(`, `"FT.`/`'FT.`, and
  * the redisearch, redisvl, redis_om and redis.commands.search modules. */
-static bool search_text(const char *text, size_t len) {
+bool index_text_uses_search(const char *text, size_t len) {
   static const char *const AFTER_REDIS[] = {"earch", "vl", "_om", ".commands.search", NULL};
   for (size_t i = 0; i + 4 <= len; i++) {
     const char *p = text + i;
@@ -703,7 +703,7 @@ static bool search_text(const char *text, size_t len) {
 }
 
 void index_scan_defined(const char *text, size_t len, bool *defined) {
-  if (!defined[INDEX_SEARCH_SLOT]) defined[INDEX_SEARCH_SLOT] = search_text(text, len);
+  if (!defined[INDEX_SEARCH_SLOT]) defined[INDEX_SEARCH_SLOT] = index_text_uses_search(text, len);
   const char *end = text + len;
   for (const char *p = text; p && p + 4 < end;) {
     p = memchr(p, 'd', (size_t)(end - p));

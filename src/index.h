@@ -102,6 +102,8 @@ bool index_state_fact(const ProjectIndex *self, const char *name, Value *out);
 void index_scan_defined(const char *text, size_t len, bool *defined);
 /* Does some file of the project work with RediSearch (INDEX_SEARCH_SLOT)? */
 bool index_uses_search(const ProjectIndex *self);
+/* ... does this text (what index_scan_defined notes in that slot)? */
+bool index_text_uses_search(const char *text, size_t len);
 /* A fake client class in test code blocks the evidence in test code only. */
 void index_add_defined(ProjectIndex *self, const bool *defined, bool test_code);
 bool index_defines(const ProjectIndex *self, const char *method, bool test_code);

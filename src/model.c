@@ -2053,7 +2053,9 @@ bool model_call_blocks(const CallSite *cs) {
   return cs->method && !strcmp(cs->method, "pubsub");
 }
 
-bool model_project_search(const Model *m) { return index_uses_search(m->index); }
+bool model_project_search(const Model *m) {
+  return m->index ? index_uses_search(m->index) : index_text_uses_search(m->src->text, m->src->len);
+}
 
 const char *model_project_blocking(const Model *m) {
   if (!m->index) return NULL;

@@ -272,7 +272,7 @@ Value model_eval(const Model *m, TSNode node);
 KeyTpl model_key(const Model *m, TSNode node);
 ValueFact model_value(const Model *m, TSNode node);
 /* Does some file of the project (this one included) work with RediSearch
- * (index_uses_search)? */
+ * (index_uses_search; without a project index, this file)? */
 bool model_project_search(const Model *m);
 /* Does the file import module `mod` (e.g. "zlib") at all? */
 bool model_imports(const Model *m, const char *mod);

@@ -81,7 +81,7 @@ static bool plain_listen(TSNode call) {
   return ts_node_named_child_count(ts_node_child_by_field_id(call, SYM.f_arguments)) == 0 && !handled(call);
 }
 
-static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
+static void check_pubsub(RuleCtx *ctx, const CallSite *cs, MethodCalls *listens) {
   if (cs->recv.kind != OBJ_CLIENT || strcmp(cs->method, "pubsub")) return;
   TSNode asg = ts_node_parent(cs->node);
   if (!node_is(asg, SYM.assignment) || !ts_node_eq(ts_node_child_by_field_id(asg, SYM.f_right), cs->node))
@@ -102,7 +102,8 @@ static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
   TSNode rot = call_kwarg(ctx->src, ts_node_child_by_field_id(ctor, SYM.f_arguments), "retry_on_timeout");
   if (node_is(rot, SYM.true_)) return;
   const char *holder = node_text_squeezed(ctx->arena, ctx->src, target);
-  TSNode found = first_method_call(ctx, scope, holder, "listen", attr ? 0 : nend(cs->node), plain_listen);
+  method_calls_index(ctx, listens, scope, "listen");
+  TSNode found = method_calls_first(listens, holder, attr ? 0 : nend(cs->node), plain_listen);
   if (ts_node_is_null(found)) return;
   unsigned line = line_of(ctx->src, nstart(ctor));
   const char *whose =
@@ -125,10 +126,12 @@ static void check_pubsub(RuleCtx *ctx, const CallSite *cs) {
 }
 
 static void check(RuleCtx *ctx) {
+  MethodCalls listens = {0}; /* of the scope asked last: a function's pubsub()s share it */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) {
     check_call(ctx, model_call(ctx->model, i));
-    check_pubsub(ctx, model_call(ctx->model, i));
+    check_pubsub(ctx, model_call(ctx->model, i), &listens);
   }
+  method_calls_free(&listens);
 }
 
 /* The rule's code, title, severity, category, fix and flags are in

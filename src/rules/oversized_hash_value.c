@@ -94,11 +94,7 @@ static bool serializes_item(RuleCtx *ctx, TSNode ser) {
  * the redisearch, redisvl or redis_om packages, FT.* commands; this file or
  * another): its hashes may be indexed documents, whose text fields must
  * stay in the hash to be searched. Asked once per file. */
-static bool uses_search(RuleCtx *ctx) {
-  return model_project_search(ctx->model) || model_imports(ctx->model, "redis.commands.search") ||
-         model_imports(ctx->model, "redisearch") || model_imports(ctx->model, "redisvl") ||
-         node_text_has(ctx, model_root(ctx->model), ".ft(");
-}
+static bool uses_search(RuleCtx *ctx) { return model_project_search(ctx->model); }
 
 static bool judge(RuleCtx *ctx, const CallSite *cs, TSNode field, TSNode n, const char *what,
                   Verdict *v) {

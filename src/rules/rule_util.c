@@ -978,35 +978,68 @@ static void add_param_name(RuleCtx *ctx, TSNode p, const char **out, size_t *n, 
   out[(*n)++] = name;
 }
 
-typedef struct MethodCall {
+struct MethodCall {
+  const char *holder;
+  TSNode call;
+};
+
+typedef struct MethodWalk {
   RuleCtx *ctx;
-  const char *holder, *method;
-  uint32_t after;
-  bool (*accept)(TSNode call);
-  TSNode found;
-} MethodCall;
+  MethodCalls *idx;
+  size_t cap;
+} MethodWalk;
 
 static bool method_call_visit(TSNode n, void *data) {
-  MethodCall *q = data;
-  if (!ts_node_is_null(q->found)) return false;
-  if (!node_is(n, SYM.call) || nstart(n) < q->after) return true;
+  MethodWalk *w = data;
+  if (!node_is(n, SYM.call)) return true;
   TSNode fn = ts_node_child_by_field_id(n, SYM.f_function);
   if (!node_is(fn, SYM.attribute) ||
-      !node_text_eq(q->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), q->method))
+      !node_text_eq(w->ctx->src, ts_node_child_by_field_id(fn, SYM.f_attribute), w->idx->method))
     return true;
   TSNode obj = ts_node_child_by_field_id(fn, SYM.f_object);
-  if ((node_is(obj, SYM.identifier) || node_is(obj, SYM.attribute)) &&
-      !strcmp(node_text_squeezed(q->ctx->arena, q->ctx->src, obj), q->holder) &&
-      (!q->accept || q->accept(n)))
-    q->found = n;
-  return ts_node_is_null(q->found);
+  if (!node_is(obj, SYM.identifier) && !node_is(obj, SYM.attribute)) return true;
+  if (w->idx->n == w->cap) w->idx->v = xrealloc(w->idx->v, (w->cap = w->cap * 2 + 16) * sizeof *w->idx->v);
+  w->idx->v[w->idx->n++] = (struct MethodCall){node_text_squeezed(w->ctx->arena, w->ctx->src, obj), n};
+  return true;
 }
 
-TSNode first_method_call(RuleCtx *ctx, TSNode root, const char *holder, const char *method,
-                         uint32_t after, bool (*accept)(TSNode call)) {
-  MethodCall q = {.ctx = ctx, .holder = holder, .method = method, .after = after, .accept = accept};
-  node_walk(root, method_call_visit, &q);
-  return q.found;
+static int method_call_cmp(const void *a, const void *b) {
+  const struct MethodCall *x = a, *y = b;
+  int c = strcmp(x->holder, y->holder);
+  if (c) return c;
+  uint32_t p = ts_node_start_byte(x->call), q = ts_node_start_byte(y->call);
+  return p < q ? -1 : p > q;
+}
+
+void method_calls_index(RuleCtx *ctx, MethodCalls *idx, TSNode root, const char *method) {
+  if (!ts_node_is_null(idx->root) && ts_node_eq(idx->root, root) && idx->method == method) return;
+  idx->root = root;
+  idx->method = method;
+  idx->n = 0;
+  MethodWalk w = {ctx, idx, 0};
+  free(idx->v);
+  idx->v = NULL;
+  node_walk(root, method_call_visit, &w);
+  if (idx->n > 1) qsort(idx->v, idx->n, sizeof *idx->v, method_call_cmp);
+}
+
+TSNode method_calls_first(const MethodCalls *idx, const char *holder, uint32_t after,
+                          bool (*accept)(TSNode call)) {
+  size_t lo = 0, hi = idx->n; /* the first of holder at or after `after` */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(idx->v[mid].holder, holder);
+    if (c < 0 || (c == 0 && ts_node_start_byte(idx->v[mid].call) < after)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < idx->n && !strcmp(idx->v[lo].holder, holder); lo++)
+    if (!accept || accept(idx->v[lo].call)) return idx->v[lo].call;
+  return (TSNode){0};
+}
+
+void method_calls_free(MethodCalls *idx) {
+  free(idx->v);
+  memset(idx, 0, sizeof *idx);
 }
 
 bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle) {

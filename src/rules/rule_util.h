@@ -104,11 +104,22 @@ void fix_add_statement_after(RuleCtx *ctx, Finding *f, TSNode stmt, uint32_t aft
 (closures see them too), without `self`/`cls`. Returns the count; names
 are arena-owned. */
 size_t func_params(RuleCtx *ctx, int func, const char **out, size_t cap);
-/* The first call `<holder>.<method>(...)` in root starting at or after
- * `after`, holder compared as squeezed text (`ps`, `self.pubsub`) and the
- * call kept only when accept (if given) says so; a null node when none. */
-TSNode first_method_call(RuleCtx *ctx, TSNode root, const char *holder, const char *method,
-                         uint32_t after, bool (*accept)(TSNode call));
+/* The calls `<holder>.<method>(...)` in root (holder a name or an attribute
+ * chain, as squeezed text: `ps`, `self.pubsub`), indexed once by holder and
+ * position: asking for each of n holders in a function stays O(n log n). */
+typedef struct MethodCalls {
+  TSNode root;  /* what was indexed (null: nothing yet) */
+  const char *method;
+  struct MethodCall *v;
+  size_t n;
+} MethodCalls;
+/* (Re)builds idx for root and method unless it holds them already. */
+void method_calls_index(RuleCtx *ctx, MethodCalls *idx, TSNode root, const char *method);
+/* The first indexed call of holder starting at or after `after` that accept
+ * (if given) keeps; a null node when none. */
+TSNode method_calls_first(const MethodCalls *idx, const char *holder, uint32_t after,
+                          bool (*accept)(TSNode call));
+void method_calls_free(MethodCalls *idx);
 /* Does the source text of node n contain `needle`? Reads the source in
  * place (no copy of n's text). */
 bool node_text_has(const RuleCtx *ctx, TSNode n, const char *needle);

@@ -262,7 +262,7 @@ static void helpers_in_async(RuleCtx *ctx) {
 
 /* Where the lock built by `call` is taken in function fn: the `with` of
  * it, or the first `<name>.acquire(...)` of the name it is assigned to. */
-static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn) {
+static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn, MethodCalls *acquires) {
   TSNode p = ts_node_parent(call);
   if (node_is(p, SYM.as_pattern)) p = ts_node_parent(p); /* with r.lock(k) as lk: */
   if (node_is(p, SYM.with_item)) return call;
@@ -270,8 +270,8 @@ static TSNode lock_taken(RuleCtx *ctx, TSNode call, const Function *fn) {
     return (TSNode){0};
   TSNode left = ts_node_child_by_field_id(p, SYM.f_left);
   if (!node_is(left, SYM.identifier)) return (TSNode){0};
-  return first_method_call(ctx, ts_node_child_by_field_id(fn->node, SYM.f_body), ctx_text(ctx, left),
-                           "acquire", nend(p), NULL);
+  method_calls_index(ctx, acquires, ts_node_child_by_field_id(fn->node, SYM.f_body), "acquire");
+  return method_calls_first(acquires, ctx_text(ctx, left), nend(p), NULL);
 }
 
 static void report_sync_lock(RuleCtx *ctx, TSNode at, const char *built, const Function *fn) {
@@ -289,6 +289,7 @@ static void report_sync_lock(RuleCtx *ctx, TSNode at, const char *built, const F
 typedef struct LockCtor {
   RuleCtx *ctx;
   const Function *fn;
+  MethodCalls *acquires;
 } LockCtor;
 
 /* `Lock(r, name)` of redis.lock, r a sync client, in an async function. */
@@ -307,7 +308,7 @@ static bool lock_ctor_visit(TSNode n, void *data) {
   if (ts_node_is_null(client)) client = call_kwarg(ctx->src, args, "redis");
   Value v = ts_node_is_null(client) ? (Value){0} : model_eval(ctx->model, client);
   if (v.kind != OBJ_CLIENT || v.is_async || v.inferred) return true;
-  TSNode at = lock_taken(ctx, n, l->fn);
+  TSNode at = lock_taken(ctx, n, l->fn, l->acquires);
   if (!ts_node_is_null(at)) {
     const char *what = ctx_text(ctx, n);
     if (strlen(what) > 60 || strchr(what, '\n')) what = arena_printf(ctx->arena, "%s(...)", ctx_text(ctx, fn));
@@ -317,6 +318,7 @@ static bool lock_ctor_visit(TSNode n, void *data) {
 }
 
 static void sync_locks(RuleCtx *ctx) {
+  MethodCalls acquires = {0}; /* `x.acquire()` of the function asked last */
   for (size_t i = 0; i < model_ncalls(ctx->model); i++) { /* r.lock(name) */
     const CallSite *cs = model_call(ctx->model, i);
     if (!cs->in_async || strcmp(cs->method, "lock") || cs->recv.kind != OBJ_CLIENT ||
@@ -324,16 +326,20 @@ static void sync_locks(RuleCtx *ctx) {
       continue;
     const Function *fn = model_function(ctx->model, cs->func);
     if (!fn || !fn->is_async) continue;
-    TSNode at = lock_taken(ctx, cs->node, fn);
+    TSNode at = lock_taken(ctx, cs->node, fn, &acquires);
     if (!ts_node_is_null(at)) report_sync_lock(ctx, at, call_short(ctx, cs), fn);
   }
-  if (!model_imports(ctx->model, "redis")) return;
+  if (!model_imports(ctx->model, "redis")) {
+    method_calls_free(&acquires);
+    return;
+  }
   for (size_t fi = 0; fi < model_nfunctions(ctx->model); fi++) { /* Lock(r, name) */
     const Function *fn = model_function(ctx->model, (int)fi);
     if (!fn->is_async) continue;
-    LockCtor l = {ctx, fn};
+    LockCtor l = {ctx, fn, &acquires};
     node_walk(ts_node_child_by_field_id(fn->node, SYM.f_body), lock_ctor_visit, &l);
   }
+  method_calls_free(&acquires);
 }
 
 static void check(RuleCtx *ctx) {
